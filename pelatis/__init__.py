@@ -1,0 +1,1 @@
+"""Pelatis: customer relationships and customer service, Greek-first."""

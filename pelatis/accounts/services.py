@@ -1,0 +1,88 @@
+"""Writes for staff access: tokens and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken
+from .roles import ROLES
+
+TOKEN_PREFIX = "pel_"
+
+
+def _digest(secret: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is as good as a slow one
+    # here and keeps every API request cheap.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+@transaction.atomic
+def token_create(*, user: AbstractBaseUser, name: str = "") -> IssuedToken:
+    """Issue a new token for ``user``; the clear secret is returned only here."""
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, name=name[:80], prefix=prefix, digest=_digest(secret))
+    return IssuedToken(token=token, secret=secret)
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    """Revoke a token; requests with it are refused from now on."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token matching ``secret``, or None. Constant-time digest comparison."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    prefix = secret[len(TOKEN_PREFIX):].split("_", 1)[0]
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    if not secrets.compare_digest(token.digest, _digest(secret)):
+        return None
+    now = timezone.now()
+    # Touch at most once a minute so reads do not turn into writes.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create or update the four role groups with their permissions."""
+    from django.contrib.auth.models import Permission
+
+    with transaction.atomic(using=using):
+        wanted = {p for role in ROLES for p in role.permissions}
+        found = {
+            f"{app}.{code}": pk
+            for pk, app, code in Permission.objects.using(using).values_list("pk", "content_type__app_label", "codename")
+            if f"{app}.{code}" in wanted
+        }
+        for role in ROLES:
+            group, _created = Group.objects.using(using).get_or_create(name=role.group)
+            group.permissions.set([found[p] for p in role.permissions if p in found])
+
+
+@transaction.atomic
+def user_set_role(*, user: AbstractBaseUser, role: str) -> None:
+    """Put ``user`` in exactly one role group."""
+    names = {r.group for r in ROLES}
+    if role not in names:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(sorted(names))}")
+    roles_sync()
+    user.groups.remove(*Group.objects.filter(name__in=names))  # type: ignore[attr-defined]
+    user.groups.add(Group.objects.get(name=role))  # type: ignore[attr-defined]

@@ -1,0 +1,83 @@
+"""The REST API under /api/v1/: bearer tokens, one error shape, the app routers."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+
+from pelatis.accounts.services import token_authenticate
+from pelatis.customers.api import router as customers_router
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer pel_…``; also enforces the per-token rate limit."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        found = token_authenticate(token)
+        if found is None:
+            return None
+        window = int(time.time() // 60)
+        key = f"api-rate:{found.pk}:{window}"
+        count = cache.get_or_set(key, 0, timeout=70)
+        if count >= settings.PELATIS_API_RATE_PER_MINUTE:
+            raise HttpError(429, "Too many requests: slow down and retry in a minute.")
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=70)
+        request.user = found.user
+        return found
+
+
+api = NinjaAPI(
+    title="Pelatis API",
+    version="1",
+    description="Customers, orders, subscriptions and the interaction timeline. "
+    "Authenticate with `Authorization: Bearer <token>` (create one with `pelatis token create USER`).",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: list[dict[str, object]]) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": str(message), "type": "value_error"}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": str(m), "type": "value_error"} for m in exc.messages]
+    return _error(request, 422, detail)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, [{"msg": "You do not have permission to do this."}])
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, [{"msg": "Not found."}])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, [{"msg": "A valid bearer token is required."}])
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+api.add_router("/", customers_router)

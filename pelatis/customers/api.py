@@ -1,0 +1,396 @@
+"""Customers, contact points, addresses, orders, subscriptions and interactions over REST."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from . import queries, services
+from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
+from .models import Address, ContactPoint, Customer, Interaction, Order, Subscription
+from .normalise import email_normalise, phone_normalise
+
+router = Router(tags=["customers"])
+
+MAX_LIMIT = 200
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- schemas
+
+class ContactPointOut(Schema):
+    id: int
+    kind: str
+    value: str
+    label: str
+    is_primary: bool
+
+
+class AddressOut(Schema):
+    id: int
+    label: str
+    line1: str
+    line2: str
+    city: str
+    postcode: str
+    region: str
+    country: str
+    is_primary: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    category: str
+    display_name: str
+    first_name: str
+    last_name: str
+    company_name: str
+    company_id: int | None
+    job_title: str
+    title: str
+    formal: bool
+    language: str
+    time_zone: str
+    preferred_channel: str
+    birthday: dt.date | None
+    name_day_name: str
+    vat_number: str
+    external_ref: str | None
+    notes: str
+    tags: list[str]
+    emails: list[str]
+    phones: list[str]
+    merged_into_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_tags(obj: Customer) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_emails(obj: Customer) -> list[str]:
+        return [p.value for p in obj.contact_points.all() if p.kind == "email"]
+
+    @staticmethod
+    def resolve_phones(obj: Customer) -> list[str]:
+        return [p.value for p in obj.contact_points.all() if p.kind == "phone"]
+
+
+class CustomerIn(Schema):
+    kind: Literal["person", "company"] = "person"
+    category: Literal["external", "internal"] = "external"
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    company_name: str = Field("", max_length=200)
+    company_id: int | None = None
+    job_title: str = Field("", max_length=120)
+    title: str = Field("", max_length=30)
+    formal: bool = True
+    language: str = "el"
+    time_zone: str = "Europe/Athens"
+    preferred_channel: str = "email"
+    birthday: dt.date | None = None
+    vat_number: str = ""
+    external_ref: str | None = None
+    notes: str = ""
+    emails: list[str] = []
+    phones: list[str] = []
+    tags: list[str] = []
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    limit: int
+    offset: int
+    has_more: bool
+    count: int | None = Field(None, description="Total matches; omitted for ranked searches")
+
+
+class MergeIn(Schema):
+    merged_id: int = Field(..., description="The duplicate to fold into this customer")
+
+
+class MergeOut(Schema):
+    survivor_id: int
+    merged_id: int
+    moved: dict[str, int]
+
+
+class ContactPointIn(Schema):
+    kind: Literal["email", "phone"]
+    value: str
+    label: str = ""
+    is_primary: bool = False
+
+
+class AddressIn(Schema):
+    line1: str
+    line2: str = ""
+    city: str = ""
+    postcode: str = ""
+    region: str = ""
+    country: str = "GR"
+    label: str = ""
+    is_primary: bool = False
+
+
+class OrderLineSchema(Schema):
+    sku: str = ""
+    name: str
+    category: str = ""
+    quantity: Decimal = Decimal("1")
+    unit_price: Decimal
+
+
+class OrderIn(Schema):
+    customer_id: int
+    reference: str
+    placed_at: dt.datetime
+    currency: str = "EUR"
+    status: str = "paid"
+    channel: str = ""
+    lines: list[OrderLineSchema]
+
+
+class OrderOut(Schema):
+    id: int
+    customer_id: int
+    reference: str
+    placed_at: dt.datetime
+    currency: str
+    status: str
+    channel: str
+    total: Decimal
+    lines: list[OrderLineSchema]
+
+
+class SubscriptionIn(Schema):
+    customer_id: int
+    product: str
+    started_on: dt.date
+    renews_on: dt.date | None = None
+    status: str = "active"
+    price: Decimal | None = None
+    currency: str = "EUR"
+
+
+class SubscriptionOut(Schema):
+    id: int
+    customer_id: int
+    product: str
+    started_on: dt.date
+    renews_on: dt.date | None
+    status: str
+    price: Decimal | None
+    currency: str
+
+
+class InteractionIn(Schema):
+    channel: str
+    direction: str
+    summary: str
+    body: str = ""
+    occurred_at: dt.datetime | None = None
+
+
+class InteractionOut(Schema):
+    id: int
+    customer_id: int
+    channel: str
+    direction: str
+    summary: str
+    body: str
+    occurred_at: dt.datetime
+    actor_id: int | None
+    source_type: str
+    source_id: str
+
+
+class PageParams(Schema):
+    limit: int = Field(25, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class CustomerFilters(PageParams):
+    q: str = Field("", description="Search: name (Greek, accent-less or Greeklish), email, phone, VAT, order reference")
+    tag: str = ""
+    category: Literal["", "external", "internal"] = ""
+    kind: Literal["", "person", "company"] = ""
+
+
+def _customer_input(payload: CustomerIn) -> CustomerInput:
+    return CustomerInput(**payload.dict())
+
+
+# ---------------------------------------------------------------- customers
+
+@router.get("/customers", response=CustomerPage, summary="List or search customers")
+def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, object]:
+    _require(request, "customers.view_customer")
+    if filters.q.strip():
+        page = queries.customer_search(filters.q, limit=filters.limit, offset=filters.offset)
+        items = [c for c in page.customers
+                 if (not filters.category or c.category == filters.category) and (not filters.kind or c.kind == filters.kind)
+                 and (not filters.tag or any(t.name == filters.tag for t in c.tags.all()))]
+        return {"items": items, "limit": filters.limit, "offset": filters.offset, "has_more": page.has_more, "count": None}
+    qs = queries.customer_list()
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    count = qs.count()
+    items = list(qs[filters.offset: filters.offset + filters.limit])
+    return {"items": items, "limit": filters.limit, "offset": filters.offset,
+            "has_more": filters.offset + len(items) < count, "count": count}
+
+
+@router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
+def customers_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+    _require(request, "customers.add_customer")
+    customer = services.customer_create(data=_customer_input(payload), by=request.user)
+    return 201, queries.customer_list().get(pk=customer.pk)
+
+
+@router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
+def customers_get(request: HttpRequest, customer_id: int) -> Customer:
+    queries.customer_for(request.user, customer_id)
+    return Customer.objects.prefetch_related("contact_points", "tags").get(pk=customer_id)
+
+
+@router.put("/customers/{customer_id}", response=CustomerOut, summary="Replace a customer's profile")
+def customers_update(request: HttpRequest, customer_id: int, payload: CustomerIn) -> Customer:
+    customer = queries.customer_for(request.user, customer_id, write=True)
+    services.customer_update(customer=customer, data=_customer_input(payload), by=request.user)
+    return queries.customer_list().get(pk=customer_id)
+
+
+@router.get("/customers/{customer_id}/duplicates", response=list[CustomerOut], summary="Likely duplicates")
+def customers_duplicates(request: HttpRequest, customer_id: int) -> list[Customer]:
+    return queries.duplicates_of(queries.customer_for(request.user, customer_id))
+
+
+@router.post("/customers/{customer_id}/merge", response=MergeOut, summary="Merge a duplicate into this customer")
+def customers_merge(request: HttpRequest, customer_id: int, payload: MergeIn) -> dict[str, object]:
+    _require(request, "customers.merge_customer")
+    survivor = queries.customer_for(request.user, customer_id, write=True)
+    merged = queries.customer_for(request.user, payload.merged_id, write=True)
+    record = services.customer_merge(survivor=survivor, merged=merged, by=request.user)
+    return {"survivor_id": survivor.pk, "merged_id": merged.pk, "moved": record.moved}
+
+
+# ---------------------------------------------------------------- contact points and addresses
+
+@router.get("/customers/{customer_id}/contact-points", response=list[ContactPointOut], tags=["contact points"])
+def contact_points_list(request: HttpRequest, customer_id: int) -> list[ContactPoint]:
+    return list(queries.customer_for(request.user, customer_id).contact_points.all())
+
+
+@router.post("/customers/{customer_id}/contact-points", response={201: ContactPointOut}, tags=["contact points"])
+def contact_points_add(request: HttpRequest, customer_id: int, payload: ContactPointIn) -> tuple[int, ContactPoint]:
+    customer = queries.customer_for(request.user, customer_id, write=True)
+    try:
+        value = email_normalise(payload.value) if payload.kind == "email" else phone_normalise(payload.value)
+    except ValueError as exc:
+        raise ValidationError({"value": [str(exc)]}) from exc
+    point = services.contact_point_add(customer=customer, kind=payload.kind, value=value, label=payload.label,
+                                       is_primary=payload.is_primary, by=request.user)
+    return 201, point
+
+
+@router.delete("/contact-points/{point_id}", response={204: None}, tags=["contact points"])
+def contact_points_remove(request: HttpRequest, point_id: int) -> tuple[int, None]:
+    point = get_object_or_404(ContactPoint, pk=point_id)
+    queries.customer_for(request.user, point.customer_id, write=True)
+    services.contact_point_remove(point=point, by=request.user)
+    return 204, None
+
+
+@router.get("/customers/{customer_id}/addresses", response=list[AddressOut], tags=["contact points"])
+def addresses_list(request: HttpRequest, customer_id: int) -> list[Address]:
+    return list(queries.customer_for(request.user, customer_id).addresses.all())
+
+
+@router.post("/customers/{customer_id}/addresses", response={201: AddressOut}, tags=["contact points"])
+def addresses_add(request: HttpRequest, customer_id: int, payload: AddressIn) -> tuple[int, Address]:
+    customer = queries.customer_for(request.user, customer_id, write=True)
+    return 201, services.address_add(customer=customer, **payload.dict())
+
+
+# ---------------------------------------------------------------- orders
+
+@router.get("/orders", response=list[OrderOut], tags=["orders"], summary="Orders, newest first")
+def orders_list(request: HttpRequest, page: Query[PageParams], customer_id: int | None = None) -> list[Order]:
+    _require(request, "customers.view_order")
+    qs = Order.objects.prefetch_related("lines")
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    return list(qs[page.offset: page.offset + page.limit])
+
+
+@router.post("/orders", response={201: OrderOut}, tags=["orders"])
+def orders_create(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
+    _require(request, "customers.add_order")
+    customer = queries.customer_for(request.user, payload.customer_id, write=True)
+    data = OrderInput(reference=payload.reference, placed_at=payload.placed_at, currency=payload.currency,
+                      status=payload.status, channel=payload.channel,
+                      lines=[OrderLineInput(**line.dict()) for line in payload.lines])
+    order = services.order_create(customer=customer, data=data, by=request.user)
+    return 201, Order.objects.prefetch_related("lines").get(pk=order.pk)
+
+
+@router.get("/orders/{order_id}", response=OrderOut, tags=["orders"])
+def orders_get(request: HttpRequest, order_id: int) -> Order:
+    _require(request, "customers.view_order")
+    return get_object_or_404(Order.objects.prefetch_related("lines"), pk=order_id)
+
+
+# ---------------------------------------------------------------- subscriptions
+
+@router.get("/subscriptions", response=list[SubscriptionOut], tags=["subscriptions"])
+def subscriptions_list(request: HttpRequest, page: Query[PageParams], customer_id: int | None = None,
+                       renews_before: dt.date | None = None) -> list[Subscription]:
+    _require(request, "customers.view_subscription")
+    qs = Subscription.objects.all()
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    if renews_before is not None:
+        qs = qs.filter(renews_on__lt=renews_before)
+    return list(qs[page.offset: page.offset + page.limit])
+
+
+@router.post("/subscriptions", response={201: SubscriptionOut}, tags=["subscriptions"])
+def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, Subscription]:
+    _require(request, "customers.add_subscription")
+    customer = queries.customer_for(request.user, payload.customer_id, write=True)
+    data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
+    return 201, services.subscription_create(customer=customer, data=data, by=request.user)
+
+
+# ---------------------------------------------------------------- interactions
+
+@router.get("/customers/{customer_id}/interactions", response=list[InteractionOut], tags=["interactions"],
+            summary="The customer's timeline, newest first")
+def interactions_list(request: HttpRequest, customer_id: int, page: Query[PageParams]) -> list[Interaction]:
+    customer = queries.customer_for(request.user, customer_id)
+    return list(Interaction.objects.filter(customer=customer)[page.offset: page.offset + page.limit])
+
+
+@router.post("/customers/{customer_id}/interactions", response={201: InteractionOut}, tags=["interactions"])
+def interactions_add(request: HttpRequest, customer_id: int, payload: InteractionIn) -> tuple[int, Interaction]:
+    _require(request, "customers.add_interaction")
+    customer = queries.customer_for(request.user, customer_id)
+    return 201, services.interaction_record(customer=customer, actor=request.user, **payload.dict())

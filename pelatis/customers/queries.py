@@ -1,0 +1,140 @@
+"""Reads: permission-checked fetches, search, the 360 view, duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription
+from .search import EXACT, KEY_EXACT, query_groups, search_sql
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def customer_for(user: User, customer_id: int, *, write: bool = False) -> Customer:
+    """The customer with this id if ``user`` may see it (and change it, with write=True); else 404/403."""
+    if not user.has_perm("customers.view_customer"):
+        raise PermissionDenied
+    if write and not user.has_perm("customers.change_customer"):
+        raise PermissionDenied
+    customer = Customer.objects.select_related("company", "merged_into").filter(pk=customer_id).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def customer_list() -> QuerySet[Customer]:
+    """Live (not merged) customers with what a list row shows."""
+    return (
+        Customer.objects.filter(merged_into__isnull=True)
+        .select_related("company")
+        .prefetch_related(
+            Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id")),
+            "tags",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    customers: list[Customer]
+    scores: dict[int, int]
+    has_more: bool
+
+
+def customer_search(q: str, *, limit: int = 25, offset: int = 0) -> SearchPage:
+    """Customers matching ``q`` by name (Greek, accent-less or Greeklish), email, phone, VAT or order reference, best first."""
+    groups = query_groups(q)
+    if not groups:
+        return SearchPage([], {}, False)
+    sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit + 1, offset])
+        rows = cursor.fetchall()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    scores = {cid: score for cid, score in rows}
+    by_id = customer_list().in_bulk(list(scores))
+    return SearchPage([by_id[cid] for cid in scores if cid in by_id], scores, has_more)
+
+
+def customer_search_ids(q: str, *, limit: int = 25) -> list[int]:
+    """Only the ranked ids: the search without loading rows (used by benchmarks and duplicate checks)."""
+    groups = query_groups(q)
+    if not groups:
+        return []
+    sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, 0])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def duplicates_of(customer: Customer, *, limit: int = 10) -> list[Customer]:
+    """Likely duplicates: same email or phone, or the same name up to accents, case and Greeklish spelling."""
+    ids: list[int] = []
+    points = list(customer.contact_points.values_list("kind", "value"))
+    if points:
+        cond = Q()
+        for kind, value in points:
+            cond |= Q(kind=kind, value=value)
+        ids += list(
+            ContactPoint.objects.filter(cond).exclude(customer=customer)
+            .filter(customer__merged_into__isnull=True).values_list("customer_id", flat=True).distinct()[:limit]
+        )
+    if customer.kind == Customer.Kind.PERSON and customer.first_name and customer.last_name:
+        groups = query_groups(f"{customer.first_name} {customer.last_name}")
+        # Names only, and only exact or phonetic-exact: a shared prefix is not a duplicate.
+        groups = [[p for p in g if not p.prefix and p.term[:2] in ("w:", "k:") and p.score in (EXACT, KEY_EXACT)] for g in groups]
+        if groups and all(groups):
+            sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, limit + 1, 0])
+                ids += [row[0] for row in cursor.fetchall() if row[0] != customer.pk]
+    ids = list(dict.fromkeys(ids))[:limit]
+    found = customer_list().in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass(frozen=True)
+class Customer360:
+    customer: Customer
+    emails: list[ContactPoint]
+    phones: list[ContactPoint]
+    orders: list[Order]
+    order_count: int
+    revenue: object
+    subscriptions: list[Subscription]
+    timeline: list[Interaction]
+    timeline_has_more: bool
+    contacts: list[Customer]
+    duplicates: list[Customer]
+    merges: list[MergeRecord]
+
+
+def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offset: int = 0) -> Customer360:
+    """Everything the customer page shows, in a fixed number of queries."""
+    points = list(customer.contact_points.all())
+    orders = list(Order.objects.filter(customer=customer).prefetch_related("lines")[:10])
+    totals = Order.objects.filter(customer=customer).exclude(status__in=["cancelled", "refunded"]).aggregate(
+        n=Count("id"), revenue=Sum("total"))
+    timeline_qs = Interaction.objects.filter(customer=customer).select_related("actor")
+    timeline = list(timeline_qs[timeline_offset: timeline_offset + timeline_limit + 1])
+    return Customer360(
+        customer=customer,
+        emails=[p for p in points if p.kind == ContactPoint.Kind.EMAIL],
+        phones=[p for p in points if p.kind == ContactPoint.Kind.PHONE],
+        orders=orders,
+        order_count=totals["n"] or 0,
+        revenue=totals["revenue"] or 0,
+        subscriptions=list(customer.subscriptions.all()),
+        timeline=timeline[:timeline_limit],
+        timeline_has_more=len(timeline) > timeline_limit,
+        contacts=list(customer.contacts.filter(merged_into__isnull=True)) if customer.kind == Customer.Kind.COMPANY else [],
+        duplicates=duplicates_of(customer),
+        merges=list(MergeRecord.objects.filter(survivor=customer).select_related("merged", "merged_by")),
+    )

@@ -1,0 +1,224 @@
+"""Pelatis settings, read from the environment with safe embedded defaults.
+
+Every knob is a ``PELATIS_*`` variable; see ``.env.example``. A malformed value
+raises ImproperlyConfigured instead of being guessed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A string, or the contents of the file named by ``NAME_FILE`` (for secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name}: {exc}") from exc
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# "embedded" is the zero-set-up default (SQLite next to the code, DEBUG on,
+# a generated secret); "production" demands a real secret and hosts and
+# turns on every security header so that `check --deploy` is clean.
+MODE = env_str("PELATIS_MODE", "embedded")
+if MODE not in {"embedded", "production"}:
+    raise ImproperlyConfigured(f"PELATIS_MODE must be embedded or production, not {MODE!r}")
+PRODUCTION = MODE == "production"
+
+DATA_DIR = Path(env_str("PELATIS_DATA_DIR", str(PROJECT_DIR / "var")))
+
+SECRET_KEY = env_str("PELATIS_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PELATIS_SECRET_KEY is required in production mode")
+    SECRET_KEY = "embedded-insecure-" + "pelatis-development-key-change-me-0123456789abcdef"
+
+DEBUG = env_bool("PELATIS_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("PELATIS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("PELATIS_ALLOWED_HOSTS is required in production mode")
+CSRF_TRUSTED_ORIGINS = env_list("PELATIS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "pelatis.accounts",
+    "pelatis.customers",
+    "pelatis.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pelatis.urls"
+WSGI_APPLICATION = "pelatis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("PELATIS_DATABASE_URL")
+if DATABASE_URL:
+    try:
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60))}
+    except Exception as exc:  # dj-database-url raises several types for a bad URL
+        raise ImproperlyConfigured(f"PELATIS_DATABASE_URL is not a valid database URL: {exc}") from exc
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "pelatis.sqlite3"),
+            # WAL lets readers go on while one writer writes; IMMEDIATE
+            # transactions take the write lock up front, so two writers queue
+            # instead of failing half-way with "database is locked".
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "customers:list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = env_str("PELATIS_LANGUAGE", "el")
+LANGUAGES = [("el", _("Greek")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("PELATIS_TIME_ZONE", "Europe/Athens")
+USE_I18N = True
+USE_TZ = True
+
+# Customer-facing defaults: the region phone numbers without a country code
+# belong to, and the currency of orders that do not name one.
+PELATIS_DEFAULT_REGION = env_str("PELATIS_DEFAULT_REGION", "GR")
+PELATIS_DEFAULT_CURRENCY = env_str("PELATIS_DEFAULT_CURRENCY", "EUR")
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [("vendor", PROJECT_DIR / "node_modules")] if (PROJECT_DIR / "node_modules").exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+PELATIS_IMPORT_MAX_BYTES = env_int("PELATIS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("PELATIS_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("PELATIS_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+EMAIL_BACKEND = env_str("PELATIS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("PELATIS_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("PELATIS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PELATIS_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("PELATIS_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PELATIS_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("PELATIS_EMAIL_FROM", "Pelatis <pelatis@localhost>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("PELATIS_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Throttling of public and token endpoints (requests per minute per client).
+PELATIS_API_RATE_PER_MINUTE = env_int("PELATIS_API_RATE_PER_MINUTE", 600)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# In the embedded set-up whitenoise serves static files straight from the
+# app folders and node_modules, so `make run` needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,0 +1,10 @@
+"""Test overrides: fast password hashing, mail kept in memory unless a test points it at SMTP."""
+
+from __future__ import annotations
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PELATIS_API_RATE_PER_MINUTE = 10_000
+LANGUAGE_CODE = "en"
