@@ -130,6 +130,7 @@ if DATABASE_URL:
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise ImproperlyConfigured(f"PELATIS_DATABASE_URL is not a valid database URL: {exc}") from exc
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not the folder
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -9,7 +9,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from . import queries, services
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
@@ -259,10 +259,10 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 
 
 @router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
-def customers_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+def customers_create(request: HttpRequest, payload: CustomerIn) -> Status:
     _require(request, "customers.add_customer")
     customer = services.customer_create(data=_customer_input(payload), by=request.user)
-    return 201, queries.customer_list().get(pk=customer.pk)
+    return Status(201, queries.customer_list().get(pk=customer.pk))
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
@@ -300,7 +300,7 @@ def contact_points_list(request: HttpRequest, customer_id: int) -> list[ContactP
 
 
 @router.post("/customers/{customer_id}/contact-points", response={201: ContactPointOut}, tags=["contact points"])
-def contact_points_add(request: HttpRequest, customer_id: int, payload: ContactPointIn) -> tuple[int, ContactPoint]:
+def contact_points_add(request: HttpRequest, customer_id: int, payload: ContactPointIn) -> Status:
     customer = queries.customer_for(request.user, customer_id, write=True)
     try:
         value = email_normalise(payload.value) if payload.kind == "email" else phone_normalise(payload.value)
@@ -308,15 +308,15 @@ def contact_points_add(request: HttpRequest, customer_id: int, payload: ContactP
         raise ValidationError({"value": [str(exc)]}) from exc
     point = services.contact_point_add(customer=customer, kind=payload.kind, value=value, label=payload.label,
                                        is_primary=payload.is_primary, by=request.user)
-    return 201, point
+    return Status(201, point)
 
 
 @router.delete("/contact-points/{point_id}", response={204: None}, tags=["contact points"])
-def contact_points_remove(request: HttpRequest, point_id: int) -> tuple[int, None]:
+def contact_points_remove(request: HttpRequest, point_id: int) -> Status:
     point = get_object_or_404(ContactPoint, pk=point_id)
     queries.customer_for(request.user, point.customer_id, write=True)
     services.contact_point_remove(point=point, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/customers/{customer_id}/addresses", response=list[AddressOut], tags=["contact points"])
@@ -325,9 +325,9 @@ def addresses_list(request: HttpRequest, customer_id: int) -> list[Address]:
 
 
 @router.post("/customers/{customer_id}/addresses", response={201: AddressOut}, tags=["contact points"])
-def addresses_add(request: HttpRequest, customer_id: int, payload: AddressIn) -> tuple[int, Address]:
+def addresses_add(request: HttpRequest, customer_id: int, payload: AddressIn) -> Status:
     customer = queries.customer_for(request.user, customer_id, write=True)
-    return 201, services.address_add(customer=customer, **payload.dict())
+    return Status(201, services.address_add(customer=customer, **payload.dict()))
 
 
 # ---------------------------------------------------------------- orders
@@ -342,14 +342,14 @@ def orders_list(request: HttpRequest, page: Query[PageParams], customer_id: int 
 
 
 @router.post("/orders", response={201: OrderOut}, tags=["orders"])
-def orders_create(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
+def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
     _require(request, "customers.add_order")
     customer = queries.customer_for(request.user, payload.customer_id, write=True)
     data = OrderInput(reference=payload.reference, placed_at=payload.placed_at, currency=payload.currency,
                       status=payload.status, channel=payload.channel,
                       lines=[OrderLineInput(**line.dict()) for line in payload.lines])
     order = services.order_create(customer=customer, data=data, by=request.user)
-    return 201, Order.objects.prefetch_related("lines").get(pk=order.pk)
+    return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
 
 @router.get("/orders/{order_id}", response=OrderOut, tags=["orders"])
@@ -373,11 +373,11 @@ def subscriptions_list(request: HttpRequest, page: Query[PageParams], customer_i
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut}, tags=["subscriptions"])
-def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, Subscription]:
+def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Status:
     _require(request, "customers.add_subscription")
     customer = queries.customer_for(request.user, payload.customer_id, write=True)
     data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
-    return 201, services.subscription_create(customer=customer, data=data, by=request.user)
+    return Status(201, services.subscription_create(customer=customer, data=data, by=request.user))
 
 
 # ---------------------------------------------------------------- interactions
@@ -390,7 +390,7 @@ def interactions_list(request: HttpRequest, customer_id: int, page: Query[PagePa
 
 
 @router.post("/customers/{customer_id}/interactions", response={201: InteractionOut}, tags=["interactions"])
-def interactions_add(request: HttpRequest, customer_id: int, payload: InteractionIn) -> tuple[int, Interaction]:
+def interactions_add(request: HttpRequest, customer_id: int, payload: InteractionIn) -> Status:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
-    return 201, services.interaction_record(customer=customer, actor=request.user, **payload.dict())
+    return Status(201, services.interaction_record(customer=customer, actor=request.user, **payload.dict()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -10,7 +11,9 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription
+from pelatis import lang
+
+from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription, Tag
 from .search import EXACT, KEY_EXACT, query_groups, search_sql
 
 User = AbstractBaseUser | AnonymousUser
@@ -138,3 +141,66 @@ def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offse
         duplicates=duplicates_of(customer),
         merges=list(MergeRecord.objects.filter(survivor=customer).select_related("merged", "merged_by")),
     )
+
+
+# ---------------------------------------------------------------- staff UI reads (list filters)
+
+CUSTOMER_SEGMENTS = ("person", "company", "internal")
+
+
+def customer_list_filtered(*, tag_id: int | None = None, segment: str = "") -> QuerySet[Customer]:
+    """``customer_list()`` narrowed to one tag and one segment (person, company or internal)."""
+    qs = customer_list()
+    if tag_id is not None:
+        qs = qs.filter(tags__id=tag_id)
+    if segment in ("person", "company"):
+        qs = qs.filter(kind=segment)
+    elif segment == "internal":
+        qs = qs.filter(category=Customer.Category.INTERNAL)
+    return qs
+
+
+def customer_search_filtered(q: str, *, tag_id: int | None = None, segment: str = "", limit: int = 25,
+                             offset: int = 0, pool: int = 1000) -> SearchPage:
+    """The search ranked as ``customer_search``, keeping only customers in the tag and segment.
+
+    Filters apply to the best ``pool`` matches, so a very broad query with a
+    narrow filter may miss customers ranked below them.
+    """
+    if tag_id is None and not segment:
+        return customer_search(q, limit=limit, offset=offset)
+    ranked = customer_search_ids(q, limit=pool)
+    keep = set(customer_list_filtered(tag_id=tag_id, segment=segment).filter(pk__in=ranked).values_list("pk", flat=True))
+    ids = [cid for cid in ranked if cid in keep]
+    window = ids[offset: offset + limit]
+    by_id = customer_list().in_bulk(window)
+    return SearchPage([by_id[cid] for cid in window if cid in by_id], {}, len(ids) > offset + limit)
+
+
+def tags_for_filter() -> QuerySet[Tag]:
+    """Tags that at least one live customer carries, for the list's filter."""
+    return Tag.objects.filter(customers__merged_into__isnull=True).distinct().order_by("name")
+
+
+def companies_for_choice() -> QuerySet[Customer]:
+    """Live companies a person can belong to."""
+    return Customer.objects.filter(kind=Customer.Kind.COMPANY, merged_into__isnull=True).order_by("sort_name", "id")
+
+
+def customer_timeline(customer: Customer, *, limit: int = 50, offset: int = 0) -> tuple[list[Interaction], bool]:
+    """One page of the timeline, newest first, and whether older entries follow."""
+    rows = list(Interaction.objects.filter(customer=customer).select_related("actor")[offset: offset + limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def customer_next_name_day(customer: Customer, *, today: dt.date) -> dt.date | None:
+    """The customer's next name day on or after ``today`` (this year's, else next year's), if the calendar knows the name."""
+    if customer.kind != Customer.Kind.PERSON or not customer.first_name:
+        return None
+    for year in (today.year, today.year + 1):
+        day = lang.name_day(customer.first_name, year)
+        if day is None:
+            return None
+        if day >= today:
+            return day
+    return None

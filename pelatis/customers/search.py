@@ -122,7 +122,10 @@ def _probes_for_token(token: str) -> list[Probe]:
 def query_groups(q: str) -> list[list[Probe]]:
     """The query's whitespace-separated tokens, each a list of probes; every group must match."""
     groups = []
-    for token in q.split()[:MAX_GROUPS]:
+    text = q.strip()
+    # "697 123 4567" or "+30 (210) 123-4567" is one phone number, not four words.
+    tokens = [re.sub(r"[\s().\-/]", "", text)] if _PHONEISH.match(text) and " " in text else text.split()
+    for token in tokens[:MAX_GROUPS]:
         probes = _probes_for_token(token)
         if probes:
             groups.append(probes)

@@ -1,0 +1,131 @@
+"""Search over 1M customers through the service layer, against the raw index
+probe and a naive LIKE scan on the same SQLite file in the same run."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from faker import Faker
+
+from pelatis.customers.normalise import phone_normalise
+from pelatis.customers.queries import customer_search_ids
+from pelatis.customers.search import customer_terms
+from pelatis.customers.services import display_name_of, name_key_of, sort_name_of
+
+from .common import Report, percentiles, scale
+
+QUERIES = {
+    "Greek": ["Παπαδόπουλος", "Γεωργίου Μαρία", "Κωνσταντίνου", "Νικολάου Ελένη"],
+    "accent-less": ["παπαδοπουλος", "γεωργιου μαρια", "κωνσταντινου", "νικολαου ελενη"],
+    "Greeklish": ["papadopoulos", "georgiou maria", "konstantinou", "nikolaou eleni"],
+    "phone": [],  # filled from generated data
+    "prefix": ["Παπαδ", "Κωνστ", "Νικολ", "Γεωρ"],
+}
+
+
+def _pools(rng: random.Random) -> tuple[list[str], list[str], list[str], list[str]]:
+    el, others = Faker("el_GR"), [Faker(loc) for loc in ("de_DE", "it_IT", "en_GB", "fr_FR")]
+    el.seed_instance(7)
+    for i, f in enumerate(others):
+        f.seed_instance(8 + i)
+    greek_first = list({el.first_name() for _ in range(3000)}) + ["Μαρία", "Ελένη", "Γιώργος"]
+    greek_last = list({el.last_name() for _ in range(5000)}) + ["Παπαδόπουλος", "Γεωργίου", "Κωνσταντίνου", "Νικολάου"]
+    latin_first = list({f.first_name() for f in others for _ in range(800)})
+    latin_last = list({f.last_name() for f in others for _ in range(1500)})
+    return greek_first, greek_last, latin_first, latin_last
+
+
+def build(n: int) -> list[str]:
+    """Fill the real tables with n customers, their emails, phones and search terms; returns some phones."""
+    rng = random.Random(2026)
+    gf, gl, lf, ll = _pools(rng)
+    now = "2026-01-01 00:00:00"
+    customers, points, terms, phones = [], [], [], []
+    for cid in range(1, n + 1):
+        greek = rng.random() < 0.7
+        first, last = (rng.choice(gf), rng.choice(gl)) if greek else (rng.choice(lf), rng.choice(ll))
+        email = f"user{cid}@example.{'gr' if greek else 'com'}"
+        phone = phone_normalise(f"69{rng.randrange(10**8):08d}") if greek else f"+4915{rng.randrange(10**9):09d}"
+        if cid % 997 == 0:
+            phones.append(phone)
+        parts = {"kind": "person", "first_name": first, "last_name": last, "company_name": ""}
+        customers.append((cid, "person", "external", first, last, "", display_name_of(**parts), "", "", 1,
+                          "el" if greek else "en", "Europe/Athens", "email", "", "", "", sort_name_of(**parts),
+                          name_key_of(first, last), now, now))
+        points.append((cid, "email", email, "", 1, now))
+        points.append((cid, "phone", phone, "", 1, now))
+        for t in customer_terms(names=[first, last], emails=[email], phones=[phone]):
+            terms.append((cid, t))
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DROP INDEX IF EXISTS search_term_lookup")
+        cur.execute("DROP INDEX IF EXISTS search_term_customer")
+        cur.executemany(
+            "INSERT INTO customers_customer (id, kind, category, first_name, last_name, company_name, display_name, job_title,"
+            " title, formal, language, time_zone, preferred_channel, vat_number, notes, name_day_name, sort_name, name_key,"
+            " created_at, updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", customers)
+        cur.executemany("INSERT INTO customers_contactpoint (customer_id, kind, value, label, is_primary, created_at)"
+                        " VALUES (%s,%s,%s,%s,%s,%s)", points)
+        cur.executemany("INSERT INTO customers_searchterm (customer_id, term) VALUES (%s,%s)", terms)
+        cur.execute("CREATE INDEX search_term_lookup ON customers_searchterm (term, customer_id)")
+        cur.execute("CREATE INDEX search_term_customer ON customers_searchterm (customer_id)")
+        cur.execute("ANALYZE")
+    return phones
+
+
+def run(report: Report, work: Path) -> None:
+    call_command("migrate", verbosity=0)
+    n = scale(1_000_000)
+    started = time.perf_counter()
+    phones = build(n)
+    build_s = time.perf_counter() - started
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM customers_searchterm")
+        n_terms = cur.fetchone()[0]
+    report.add("search", "index build (setup)", f"{n:,} customers, {n_terms:,} terms in {build_s:.0f} s")
+    QUERIES["phone"] = [p[3:10] for p in phones[:4]]  # national digits, as typed, partial
+
+    rounds = 5
+    all_service: list[float] = []
+    for label, queries in QUERIES.items():
+        samples = []
+        hits = 0
+        for _ in range(rounds):
+            for q in queries:
+                t = time.perf_counter()
+                ids = customer_search_ids(q, limit=25)
+                samples.append(time.perf_counter() - t)
+                hits += bool(ids)
+        all_service += samples
+        p50, p95 = percentiles(samples)
+        report.add("search", f"{label} query p50/p95", f"{p50 * 1000:.1f} / {p95 * 1000:.1f} ms",
+                   target="p95 ≤ 30 ms", reference=f"{hits}/{len(samples)} found")
+
+    # References in the same run: the bare index probe (one range scan, no
+    # ranking, no joins) and a naive LIKE scan over the names and emails.
+    raw, like = [], []
+    with connection.cursor() as cur:
+        for _ in range(rounds):
+            for q in ["w:παπαδοπουλοσ", "w:κωνσταντινου", "k:papadopulos", "w:νικολαου"]:
+                t = time.perf_counter()
+                cur.execute("SELECT customer_id FROM customers_searchterm WHERE term >= %s AND term < %s LIMIT 25",
+                            [q, q[:-1] + chr(ord(q[-1]) + 1)])
+                cur.fetchall()
+                raw.append(time.perf_counter() - t)
+        for q in ["Παπαδόπουλος", "Κωνσταντίνου"]:
+            t = time.perf_counter()
+            cur.execute("SELECT c.id FROM customers_customer c WHERE c.display_name LIKE %s OR c.id IN "
+                        "(SELECT customer_id FROM customers_contactpoint WHERE value LIKE %s) ORDER BY c.display_name LIMIT 25",
+                        [f"%{q}%", f"%{q}%"])
+            cur.fetchall()
+            like.append(time.perf_counter() - t)
+    s50, s95 = percentiles(all_service)
+    r50, _ = percentiles(raw)
+    l50, _ = percentiles(like)
+    report.add("search", "all queries p50/p95 (service)", f"{s50 * 1000:.1f} / {s95 * 1000:.1f} ms",
+               reference=f"raw index probe p50 {r50 * 1000:.2f} ms", ratio=f"{s50 / r50:.1f}× raw probe")
+    report.add("search", "vs naive LIKE '%…%' scan", f"LIKE p50 {l50 * 1000:.0f} ms",
+               reference="same file, same run", ratio=f"{l50 / s50:.0f}× faster than LIKE", target="≥ 50×")
