@@ -18,7 +18,7 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    names = argv or sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(Path(__file__).parent))
+    names = argv or sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([str(Path(__file__).parent)])
                                 if m.name.startswith("bench_"))
     report = Report()
     for name in names:

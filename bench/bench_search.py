@@ -27,6 +27,10 @@ QUERIES = {
 }
 
 
+# People the queries look for, so every query has answers at any scale.
+FIXED = [("Γιώργος", "Παπαδόπουλος"), ("Μαρία", "Γεωργίου"), ("Ελένη", "Νικολάου"), ("Κώστας", "Κωνσταντίνου")]
+
+
 def _pools(rng: random.Random) -> tuple[list[str], list[str], list[str], list[str]]:
     el, others = Faker("el_GR"), [Faker(loc) for loc in ("de_DE", "it_IT", "en_GB", "fr_FR")]
     el.seed_instance(7)
@@ -46,8 +50,11 @@ def build(n: int) -> list[str]:
     now = "2026-01-01 00:00:00"
     customers, points, terms, phones = [], [], [], []
     for cid in range(1, n + 1):
-        greek = rng.random() < 0.7
-        first, last = (rng.choice(gf), rng.choice(gl)) if greek else (rng.choice(lf), rng.choice(ll))
+        greek = cid <= len(FIXED) or rng.random() < 0.7
+        if cid <= len(FIXED):
+            first, last = FIXED[cid - 1]
+        else:
+            first, last = (rng.choice(gf), rng.choice(gl)) if greek else (rng.choice(lf), rng.choice(ll))
         email = f"user{cid}@example.{'gr' if greek else 'com'}"
         phone = phone_normalise(f"69{rng.randrange(10**8):08d}") if greek else f"+4915{rng.randrange(10**9):09d}"
         if cid % 997 == 0:

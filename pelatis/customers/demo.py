@@ -32,14 +32,14 @@ CATALOGUE = [
     ("DIN-TAV", "Δείπνο στην ταβέρνα (άτομο)", "Εστίαση", Decimal("28.00")),
 ]
 SHOWCASE = [
-    dict(first_name="Γιώργος", last_name="Παπαδόπουλος", title="κ.", emails=["g.papadopoulos@example.gr"],
-         phones=["+30 697 123 4567"], vat_number="094259216", tags=["VIP", "Τακτικός"], birthday=dt.date(1978, 3, 14),
-         notes="Προτιμά δωμάτιο στον τελευταίο όροφο. Αλλεργία στους ξηρούς καρπούς."),
-    dict(first_name="Ελένη", last_name="Κωνσταντίνου", title="κα", emails=["eleni.k@example.gr"], phones=["2101234567"],
-         tags=["Τακτικός"]),
-    dict(first_name="Χρήστος", last_name="Οικονόμου", title="κ.", emails=["xoikonomou@example.com"], phones=["6944000111"]),
-    dict(first_name="Jürgen", last_name="Müller", title="Herr", language="de", time_zone="Europe/Berlin",
-         emails=["j.mueller@example.de"], phones=["+49 151 23456789"], tags=["Tourist"]),
+    {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "title": "κ.", "emails": ["g.papadopoulos@example.gr"],
+         "phones": ["+30 697 123 4567"], "vat_number": "094259216", "tags": ["VIP", "Τακτικός"], "birthday": dt.date(1978, 3, 14),
+         "notes": "Προτιμά δωμάτιο στον τελευταίο όροφο. Αλλεργία στους ξηρούς καρπούς."},
+    {"first_name": "Ελένη", "last_name": "Κωνσταντίνου", "title": "κα", "emails": ["eleni.k@example.gr"], "phones": ["2101234567"],
+         "tags": ["Τακτικός"]},
+    {"first_name": "Χρήστος", "last_name": "Οικονόμου", "title": "κ.", "emails": ["xoikonomou@example.com"], "phones": ["6944000111"]},
+    {"first_name": "Jürgen", "last_name": "Müller", "title": "Herr", "language": "de", "time_zone": "Europe/Berlin",
+         "emails": ["j.mueller@example.de"], "phones": ["+49 151 23456789"], "tags": ["Tourist"]},
 ]
 
 

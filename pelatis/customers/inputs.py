@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Customer, Order, Subscription
@@ -86,7 +87,7 @@ class CustomerInput:
             errors.add("time_zone", _("“%(value)s” is not a time zone such as Europe/Athens.") % {"value": self.time_zone})
         if out.preferred_channel not in Customer.Channel.values:
             errors.add("preferred_channel", _("Unknown channel “%(value)s”.") % {"value": self.preferred_channel})
-        if out.birthday and out.birthday > dt.date.today():
+        if out.birthday and out.birthday > timezone.localdate():
             errors.add("birthday", _("The birthday is in the future."))
         try:
             out.vat_number = vat_normalise(self.vat_number or "")

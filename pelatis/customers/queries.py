@@ -14,7 +14,7 @@ from django.http import Http404
 from pelatis import lang
 
 from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription, Tag
-from .search import EXACT, KEY_EXACT, query_groups, search_sql
+from .search import DRIVER_CAP, EXACT, KEY_EXACT, Probe, group_count_sql, query_groups, ranked_sql
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -50,31 +50,57 @@ class SearchPage:
     has_more: bool
 
 
+def _ranked(groups: list[list[Probe]], *, limit: int, offset: int) -> list[tuple[int, int]]:
+    """(customer id, score) best first for query groups; at most two statements."""
+    table, customer_table = SearchTerm._meta.db_table, Customer._meta.db_table
+    with connection.cursor() as cursor:
+        driver = 0
+        if len(groups) > 1:
+            counts, params = [], []
+            for probes in groups:
+                sql, p = group_count_sql(probes, table, DRIVER_CAP)
+                counts.append(sql)
+                params += p
+            cursor.execute(f"SELECT {', '.join(counts)}", params)
+            sizes = cursor.fetchone()
+            driver = min(range(len(groups)), key=lambda i: sizes[i])
+            if sizes[driver] == 0:
+                return []
+        if len(groups) > 1:
+            sql, params = ranked_sql(groups, driver, table, customer_table)
+            cursor.execute(sql, [*params, limit, offset])
+            return [(int(cid), int(score)) for cid, score in cursor.fetchall()]
+        # One word: rank tier by tier. When the exact matches alone fill the
+        # page, weaker (prefix, phonetic) matches cannot reach it, so they are
+        # never gathered.
+        probes = groups[0]
+        tiers = sorted({p.score for p in probes}, reverse=True)
+        rows: list[tuple[int, int]] = []
+        for i, tier in enumerate(tiers):
+            sql, params = ranked_sql([[p for p in probes if p.score >= tier]], 0, table, customer_table)
+            cursor.execute(sql, [*params, limit + offset, 0])
+            rows = [(int(cid), int(score)) for cid, score in cursor.fetchall()]
+            if len(rows) >= limit + offset or i == len(tiers) - 1:
+                break
+        return rows[offset:]
+
+
 def customer_search(q: str, *, limit: int = 25, offset: int = 0) -> SearchPage:
     """Customers matching ``q`` by name (Greek, accent-less or Greeklish), email, phone, VAT or order reference, best first."""
     groups = query_groups(q)
     if not groups:
         return SearchPage([], {}, False)
-    sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit + 1, offset])
-        rows = cursor.fetchall()
+    rows = _ranked(groups, limit=limit + 1, offset=offset)
     has_more = len(rows) > limit
-    rows = rows[:limit]
-    scores = {cid: score for cid, score in rows}
+    scores = dict(rows[:limit])
     by_id = customer_list().in_bulk(list(scores))
     return SearchPage([by_id[cid] for cid in scores if cid in by_id], scores, has_more)
 
 
 def customer_search_ids(q: str, *, limit: int = 25) -> list[int]:
-    """Only the ranked ids: the search without loading rows (used by benchmarks and duplicate checks)."""
+    """Only the ranked ids: the search without loading rows (used by benchmarks and bulk actions)."""
     groups = query_groups(q)
-    if not groups:
-        return []
-    sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, 0])
-        return [row[0] for row in cursor.fetchall()]
+    return [cid for cid, _score in _ranked(groups, limit=limit, offset=0)] if groups else []
 
 
 def duplicates_of(customer: Customer, *, limit: int = 10) -> list[Customer]:
@@ -94,10 +120,7 @@ def duplicates_of(customer: Customer, *, limit: int = 10) -> list[Customer]:
         # Names only, and only exact or phonetic-exact: a shared prefix is not a duplicate.
         groups = [[p for p in g if not p.prefix and p.term[:2] in ("w:", "k:") and p.score in (EXACT, KEY_EXACT)] for g in groups]
         if groups and all(groups):
-            sql, params = search_sql(groups, SearchTerm._meta.db_table, Customer._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, limit + 1, 0])
-                ids += [row[0] for row in cursor.fetchall() if row[0] != customer.pk]
+            ids += [cid for cid, _score in _ranked(groups, limit=limit + 1, offset=0) if cid != customer.pk]
     ids = list(dict.fromkeys(ids))[:limit]
     found = customer_list().in_bulk(ids)
     return [found[i] for i in ids if i in found]

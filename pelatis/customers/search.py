@@ -92,30 +92,33 @@ def _probes_for_token(token: str) -> list[Probe]:
 
     folded = lang.fold(token)
     if len(folded) >= 2:
-        add(f"e:{folded}", "@" in folded, EXACT if "@" in folded else PREFIX)
+        if "@" in folded:
+            add(f"e:{folded}", False, EXACT)
+        add(f"e:{folded}", True, PREFIX)
         add(f"o:{folded}", False, EXACT)
         add(f"o:{folded}", True, PREFIX)
-    if "@" not in folded:
-        digits = "".join(ch for ch in token if ch.isdigit())
-        if len(digits) >= 3 and _PHONEISH.match(token.strip()):
-            if token.strip().startswith("00"):
-                digits = digits[2:]
-            add(f"p:{digits}", True, PREFIX)
-            add(f"v:{digits}", len(digits) < 9, EXACT if len(digits) == 9 else PREFIX)
-        vat = re.fullmatch(r"(?:el|gr)?(\d{9})", folded.replace(" ", ""))
-        if vat:
-            add(f"v:{vat.group(1)}", False, EXACT)
-        words = lang.words(token)
-        if words:
-            word = max(words, key=len)
-            add(f"w:{word}", False, EXACT)
-            if len(word) >= 2:
-                add(f"w:{word}", True, PREFIX)
-                for key in lang.query_keys(word):
-                    if key:
-                        add(f"k:{key}", False, KEY_EXACT)
-                        if len(key) >= 3:
-                            add(f"k:{key}", True, KEY_PREFIX)
+    if "@" in folded:
+        return [Probe(term, prefix, score) for (term, prefix), score in probes.items()]
+    digits = "".join(ch for ch in token if ch.isdigit())
+    if len(digits) >= 3 and _PHONEISH.match(token.strip()):
+        if token.strip().startswith("00"):
+            digits = digits[2:]
+        add(f"p:{digits}", True, PREFIX)
+        add(f"v:{digits}", len(digits) < 9, EXACT if len(digits) == 9 else PREFIX)
+    vat = re.fullmatch(r"(?:el|gr)?(\d{9})", folded.replace(" ", ""))
+    if vat:
+        add(f"v:{vat.group(1)}", False, EXACT)
+    words = lang.words(token)
+    if words:
+        word = max(words, key=len)
+        add(f"w:{word}", False, EXACT)
+        if len(word) >= 2 and not word.isdigit():
+            add(f"w:{word}", True, PREFIX)
+            for key in lang.query_keys(word):
+                if key:
+                    add(f"k:{key}", False, KEY_EXACT)
+                    if len(key) >= 3:
+                        add(f"k:{key}", True, KEY_PREFIX)
     return [Probe(term, prefix, score) for (term, prefix), score in probes.items()]
 
 
@@ -132,41 +135,84 @@ def query_groups(q: str) -> list[list[Probe]]:
     return groups
 
 
-def search_sql(groups: list[list[Probe]], table: str, customer_table: str) -> tuple[str, list[object]]:
-    """One SQL statement ranking customers for the groups; parameters follow the statement.
+# How many index entries one probe may contribute. A lone prefix such as
+# "Κωνστ" matches tens of thousands of people in a large book; the first
+# entries in term order are the alphabetically first matching words, which is
+# what the top of a ranked list shows anyway.
+SINGLE_GROUP_CAP = 2000
+DRIVER_CAP = 20000
 
-    Each group scores each customer by its best probe; a customer must match
-    every group. LIMIT and OFFSET parameters are appended by the caller.
+
+def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[object]]:
+    where, params = ("term >= %s AND term < %s", [probe.term, probe.upper]) if probe.prefix else ("term = %s", [probe.term])
+    sql = f"SELECT customer_id, {probe.score} AS s FROM {table} WHERE {where}"
+    if cap is not None:
+        sql = f"SELECT customer_id, s FROM ({sql} ORDER BY term, customer_id LIMIT {int(cap)}) capped"
+    return sql, params
+
+
+def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[object]]:
+    """(customer_id, s): each customer matching any probe, with its best score.
+
+    One SELECT per probe, each an index equality or range scan: a single
+    SELECT with OR-ed ranges tempts planners into a full index scan.
     """
-    parts: list[str] = []
-    params: list[object] = []
-    for probes in groups:
-        whens: list[str] = []
-        wheres: list[str] = []
-        case_params: list[object] = []
-        where_params: list[object] = []
-        for probe in sorted(probes, key=lambda p: -p.score):
-            if probe.prefix:
-                whens.append("WHEN term >= %s AND term < %s THEN " + str(probe.score))
-                case_params += [probe.term, probe.upper]
-                wheres.append("(term >= %s AND term < %s)")
-                where_params += [probe.term, probe.upper]
-            else:
-                whens.append("WHEN term = %s THEN " + str(probe.score))
-                case_params.append(probe.term)
-                wheres.append("term = %s")
-                where_params.append(probe.term)
-        parts.append(
-            f"SELECT customer_id, MAX(CASE {' '.join(whens)} ELSE 0 END) AS s "
-            f"FROM {table} WHERE {' OR '.join(wheres)} GROUP BY customer_id"
-        )
-        params += case_params + where_params
-    union = " UNION ALL ".join(parts)
-    sql = (
-        f"SELECT m.customer_id, SUM(m.s) AS score FROM ({union}) m "
-        f"JOIN {customer_table} c ON c.id = m.customer_id AND c.merged_into_id IS NULL "
-        f"GROUP BY m.customer_id, c.sort_name HAVING COUNT(*) = %s "
-        f"ORDER BY score DESC, c.sort_name, m.customer_id LIMIT %s OFFSET %s"
-    )
-    params.append(len(groups))
+    parts, params = [], []
+    for probe in probes:
+        sql, p = _probe_select(probe, table, cap)
+        parts.append(sql)
+        params += p
+    return f"SELECT customer_id, MAX(s) AS s FROM ({' UNION ALL '.join(parts)}) u GROUP BY customer_id", params
+
+
+def group_count_sql(probes: list[Probe], table: str, cap: int) -> tuple[str, list[object]]:
+    """The number of index entries the group's probes touch, counted up to ``cap``."""
+    parts, params = [], []
+    for probe in probes:
+        sql, p = _probe_select(probe, table, None)
+        parts.append(sql)
+        params += p
+    return f"(SELECT COUNT(*) FROM ({' UNION ALL '.join(parts)} LIMIT {int(cap)}) n)", params
+
+
+def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, list[object]]:
+    """A scalar subquery scoring the customer ``outer``.customer_id against the group (NULL or 0: no match)."""
+    whens, params = [], []
+    for probe in sorted(probes, key=lambda p: -p.score):
+        if probe.prefix:
+            whens.append(f"WHEN t.term >= %s AND t.term < %s THEN {probe.score}")
+            params += [probe.term, probe.upper]
+        else:
+            whens.append(f"WHEN t.term = %s THEN {probe.score}")
+            params.append(probe.term)
+    sql = f"(SELECT MAX(CASE {' '.join(whens)} ELSE 0 END) FROM {table} t WHERE t.customer_id = {outer}.customer_id)"
+    return sql, params
+
+
+def ranked_sql(groups: list[list[Probe]], driver: int, table: str, customer_table: str) -> tuple[str, list[object]]:
+    """One statement ranking customers that match every group; LIMIT and OFFSET parameters go last.
+
+    The ``driver`` group (the most selective) supplies the candidates from the
+    index; every other group is checked per candidate through the customer's
+    own handful of terms, so a common word like "Μαρία" never has to be
+    gathered in full.
+    """
+    order = "ORDER BY score DESC, c.sort_name, d.customer_id LIMIT %s OFFSET %s"
+    join = f"JOIN {customer_table} c ON c.id = d.customer_id AND c.merged_into_id IS NULL"
+    if len(groups) == 1:
+        cand, params = group_candidates_sql(groups[0], table, SINGLE_GROUP_CAP)
+        return f"SELECT d.customer_id, d.s AS score FROM ({cand}) d {join} {order}", params
+    checks, params = [], []
+    for i, probes in enumerate(groups):
+        if i != driver:
+            sql, p = group_check_sql(probes, table, "d0")
+            checks.append(sql)
+            params += p
+    cand, p = group_candidates_sql(groups[driver], table, DRIVER_CAP)
+    params += p
+    cols = ", ".join(f"{sql} AS s{i}" for i, sql in enumerate(checks))
+    total = " + ".join(["d.s"] + [f"d.s{i}" for i in range(len(checks))])
+    matched = " AND ".join(f"d.s{i} > 0" for i in range(len(checks)))
+    sql = (f"SELECT d.customer_id, {total} AS score FROM (SELECT d0.customer_id, d0.s, {cols} FROM ({cand}) d0) d "
+           f"{join} WHERE {matched} {order}")
     return sql, params

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pelatis import lang
@@ -41,6 +41,16 @@ User = AbstractBaseUser
 # with (survivor, merged) inside the merge transaction and records what it
 # returns. Customers cannot import those apps, so they come to it.
 MERGE_PARTICIPANTS: list[Callable[[Customer, Customer], dict[str, int]]] = []
+
+
+def timeline_text(message: str, **params: object) -> str:
+    """A timeline summary in the business's language, whoever's request writes it.
+
+    Validation errors follow the user's language; the timeline is a shared
+    record and reads the same for every colleague.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(message) % params if params else translation.gettext(message)
 
 
 # ---------------------------------------------------------------- derived fields
@@ -155,7 +165,7 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
     )
     customer.tags.set(_tags_named(clean.tags))
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=_("Customer created"), actor=by, source_type="customers.customer", source_id=str(customer.pk))
+                       summary=timeline_text("Customer created"), actor=by, source_type="customers.customer", source_id=str(customer.pk))
     search_reindex(customer_ids=[customer.pk])
     return customer
 
@@ -181,7 +191,7 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
     locked.tags.set(_tags_named(clean.tags))
     if changed:
         interaction_record(customer=locked, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                           summary=_("Profile updated: %(fields)s") % {"fields": ", ".join(changed)}, actor=by,
+                           summary=timeline_text("Profile updated: %(fields)s", fields=_field_labels(changed)), actor=by,
                            source_type="customers.customer", source_id=str(locked.pk))
     search_reindex(customer_ids=[locked.pk, *locked.contacts.values_list("pk", flat=True)])
     return locked
@@ -262,8 +272,8 @@ def order_create(*, customer: Customer, data: OrderInput, by: User | None = None
         for line in clean.lines
     ])
     interaction_record(customer=customer, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-                       summary=_("Order %(ref)s: %(total)s %(currency)s") % {"ref": order.reference, "total": order.total,
-                                                                              "currency": order.currency},
+                       summary=timeline_text("Order %(ref)s: %(total)s %(currency)s", ref=order.reference,
+                                                             total=_money(order.total), currency=order.currency),
                        occurred_at=order.placed_at, actor=by, source_type="customers.order", source_id=str(order.pk))
     SearchTerm.objects.create(customer=customer, term=f"o:{lang.fold(order.reference)}"[:120])
     return order
@@ -277,7 +287,7 @@ def subscription_create(*, customer: Customer, data: SubscriptionInput, by: User
                                       renews_on=clean.renews_on, status=clean.status, price=clean.price,
                                       currency=clean.currency)
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=_("Subscription started: %(product)s") % {"product": sub.product}, actor=by,
+                       summary=timeline_text("Subscription started: %(product)s", product=sub.product), actor=by,
                        source_type="customers.subscription", source_id=str(sub.pk))
     return sub
 
@@ -291,8 +301,8 @@ def subscription_set_status(*, subscription: Subscription, status: str, by: User
     subscription.status = status
     interaction_record(customer=subscription.customer, channel=Interaction.Channel.SYSTEM,
                        direction=Interaction.Direction.INTERNAL,
-                       summary=_("Subscription %(product)s: %(status)s") % {"product": subscription.product,
-                                                                            "status": subscription.get_status_display()},
+                       summary=timeline_text("Subscription %(product)s: %(status)s", product=subscription.product,
+                                                             status=_status_label(status)),
                        actor=by, source_type="customers.subscription", source_id=str(subscription.pk))
     return subscription
 
@@ -381,9 +391,26 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
     record = MergeRecord.objects.create(survivor=survivor, merged=merged, snapshot=snapshot, moved=moved,
                                         merged_by=by if by is not None and by.is_authenticated else None)
     interaction_record(customer=survivor, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=_("Merged %(name)s (#%(id)s) into this customer") % {"name": merged.display_name, "id": merged.pk},
+                       summary=timeline_text("Merged %(name)s (#%(id)s) into this customer", name=merged.display_name, id=merged.pk),
                        actor=by, source_type="customers.mergerecord", source_id=str(record.pk))
     return record
+
+
+def _field_labels(names: list[str]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return ", ".join(str(Customer._meta.get_field(n).verbose_name) for n in names)
+
+
+def _money(amount: Decimal) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        from django.utils.formats import number_format
+
+        return number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+def _status_label(status: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Subscription.Status(status).label)
 
 
 def _jsonable(value: Any) -> Any:

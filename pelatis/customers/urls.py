@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list_view, name="list"),
+    path("new/", views.customer_create_view, name="create"),
+    path("import/", views.customer_import_view, name="import"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.customer_export_view, name="export"),
+    path("<int:pk>/", views.customer_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit_view, name="edit"),
+    path("<int:pk>/timeline/", views.customer_timeline_view, name="timeline"),
+    path("<int:pk>/notes/", views.customer_note_view, name="note_add"),
+    path("<int:pk>/merge/<int:other_pk>/", views.customer_merge_view, name="merge"),
 ]

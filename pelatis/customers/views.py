@@ -1,9 +1,259 @@
+"""Staff UI of customers: list and search, the 360 page, create/edit, notes,
+merge, import and export. Each view parses, fetches through the access
+helper, calls one service and renders."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+import tempfile
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import queries, services
+from .forms import COMMON_LANGUAGES, CustomerForm, ImportForm, NoteForm, time_zone_names
+from .models import Customer
+
+PAGE_SIZE = 25
+TIMELINE_PAGE = 20
 
 
+def _htmx(request: HttpRequest) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- list and search
+
+@require_GET
 @login_required
+@permission_required("customers.view_customer", raise_exception=True)
 def customer_list_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("customers")
+    q = request.GET.get("q", "").strip()[:200]
+    tag_id = _int(request.GET.get("tag"))
+    segment = request.GET.get("type", "")
+    segment = segment if segment in queries.CUSTOMER_SEGMENTS else ""
+    page_no = max(1, _int(request.GET.get("page")) or 1)
+    ctx: dict[str, Any] = {"q": q, "tag_id": tag_id, "segment": segment, "filtered": bool(tag_id or segment)}
+    if q:
+        found = queries.customer_search_filtered(q, tag_id=tag_id, segment=segment, limit=PAGE_SIZE,
+                                                 offset=(page_no - 1) * PAGE_SIZE)
+        ctx.update(customers=found.customers, page_no=page_no, has_next=found.has_more)
+    else:
+        paginator = Paginator(queries.customer_list_filtered(tag_id=tag_id, segment=segment), PAGE_SIZE)
+        page = paginator.get_page(page_no)
+        ctx.update(customers=page.object_list, page=page,
+                   page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)))
+    if _htmx(request):
+        response = render(request, "customers/_results.html", ctx)
+    else:
+        ctx["tags"] = queries.tags_for_filter()
+        response = render(request, "customers/list.html", ctx)
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# ---------------------------------------------------------------- the 360 page
+
+def _render_detail(request: HttpRequest, customer: Customer, *, note_form: NoteForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    view = queries.customer_360(customer, timeline_limit=TIMELINE_PAGE)
+    return render(request, "customers/detail.html", {
+        "c": customer, "view": view, "note_form": note_form or NoteForm(),
+        "tags": list(customer.tags.all()), "addresses": list(customer.addresses.all()),
+        "name_day": queries.customer_next_name_day(customer, today=timezone.localdate()),
+        "next_offset": TIMELINE_PAGE, "currency": settings.PELATIS_DEFAULT_CURRENCY,
+    }, status=status)
+
+
+@require_GET
+@login_required
+def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for(request.user, pk)
+    return _render_detail(request, customer)
+
+
+@require_GET
+@login_required
+def customer_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next page of the timeline, for "load more"."""
+    customer = queries.customer_for(request.user, pk)
+    offset = max(0, _int(request.GET.get("offset")) or 0)
+    items, has_more = queries.customer_timeline(customer, limit=TIMELINE_PAGE, offset=offset)
+    return render(request, "customers/_timeline_items.html", {
+        "c": customer, "items": items, "has_more": has_more, "next_offset": offset + TIMELINE_PAGE,
+    })
+
+
+@require_POST
+@login_required
+def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for(request.user, pk, write=True)
+    form = NoteForm(request.POST)
+    form.is_valid()  # only strips; the service decides what a valid note is
+    try:
+        services.note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request.user)
+    except ValidationError as exc:
+        form.add_error("body", exc.message_dict.get("body") or exc.messages)
+        if not _htmx(request):
+            return _render_detail(request, customer, note_form=form, status=422)
+        return _timeline_panel(request, customer, form, status=422)
+    if not _htmx(request):
+        messages.success(request, _("Note added."))
+        return redirect(reverse("customers:detail", args=[customer.pk]) + "#timeline")
+    return _timeline_panel(request, customer, NoteForm(), status=200)
+
+
+def _timeline_panel(request: HttpRequest, customer: Customer, form: NoteForm, *, status: int) -> HttpResponse:
+    items, has_more = queries.customer_timeline(customer, limit=TIMELINE_PAGE)
+    return render(request, "customers/_timeline_panel.html", {
+        "c": customer, "items": items, "has_more": has_more, "next_offset": TIMELINE_PAGE, "note_form": form,
+    }, status=status)
+
+
+# ---------------------------------------------------------------- create and edit
+
+def _form_context(form: CustomerForm, **extra: Any) -> dict[str, Any]:
+    return {"form": form, "language_codes": COMMON_LANGUAGES, "time_zones": time_zone_names(), **extra}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "customers/form.html", _form_context(CustomerForm()))
+    form = CustomerForm(request.POST)
+    if form.is_valid():
+        try:
+            customer = services.customer_create(data=form.to_input(), by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.display_name})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", _form_context(form), status=422)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for(request.user, pk, write=True)
+    if customer.is_merged:
+        messages.warning(request, _("This customer was merged into another and cannot be edited."))
+        return redirect("customers:detail", pk=customer.pk)
+    if request.method != "POST":
+        form = CustomerForm(initial=CustomerForm.initial_for(customer), exclude_pk=customer.pk)
+        return render(request, "customers/form.html", _form_context(form, c=customer))
+    form = CustomerForm(request.POST, exclude_pk=customer.pk)
+    if form.is_valid():
+        try:
+            services.customer_update(customer=customer, data=form.to_input(), by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", _form_context(form, c=customer), status=422)
+
+
+# ---------------------------------------------------------------- merge
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Fold customer ``other_pk`` into ``pk`` after a confirmation page."""
+    if not request.user.has_perm("customers.merge_customer"):
+        raise PermissionDenied
+    survivor = queries.customer_for(request.user, pk, write=True)
+    merged = queries.customer_for(request.user, other_pk, write=True)
+    if survivor.pk == merged.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.customer_merge(survivor=survivor, merged=merged, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("“%(merged)s” (#%(id)s) was merged into this customer.")
+                             % {"merged": merged.display_name, "id": merged.pk})
+        return redirect("customers:detail", pk=survivor.pk)
+    pair = queries.customer_list().in_bulk([survivor.pk, merged.pk])
+    if len(pair) < 2:  # one of them is already merged
+        messages.error(request, _("One of these customers was already merged."))
+        return redirect("customers:detail", pk=survivor.pk)
+    return render(request, "customers/merge_confirm.html", {"survivor": pair[survivor.pk], "merged": pair[merged.pk]})
+
+
+# ---------------------------------------------------------------- import and export
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("customers.import_customer", raise_exception=True)
+def customer_import_view(request: HttpRequest) -> HttpResponse:
+    from . import importing  # written alongside; imported here so the rest of the UI never depends on it
+
+    if request.method != "POST":
+        return render(request, "customers/import.html", {"form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.import_file(source=upload.file, file_name=upload.name, kind=form.cleaned_data["kind"],
+                                           skip_invalid=form.cleaned_data["skip_invalid"], by=request.user)
+        except (ValidationError, ValueError) as exc:
+            form.add_error("file", exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            fresh = ImportForm(initial={"kind": form.cleaned_data["kind"],
+                                        "skip_invalid": form.cleaned_data["skip_invalid"]})
+            return render(request, "customers/import.html", {"form": fresh, "result": result,
+                                                             "file_name": upload.name})
+    return render(request, "customers/import.html", {"form": form}, status=422)
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@require_GET
+@login_required
+@permission_required("customers.export_customer", raise_exception=True)
+def customer_export_view(request: HttpRequest, fmt: str) -> FileResponse:
+    """All live customers, or those matching ``?q=``, as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    from . import exporting  # written alongside; see customer_import_view
+
+    q = request.GET.get("q", "").strip()[:200]
+    ids = queries.customer_search_ids(q, limit=100_000) if q else None
+    # Spooled: small exports stay in memory, big ones go to disk, and the
+    # response streams the file instead of holding one big string.
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 - FileResponse closes it
+    exporting.export_customers(dest=buffer, fmt=fmt, bom=True, customer_ids=ids)  # type: ignore[arg-type]
+    buffer.seek(0)
+    response = FileResponse(buffer, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = _attachment(f"{_('customers')}-{timezone.localdate():%Y-%m-%d}.{fmt}",
+                                                   f"pelatis-customers-{timezone.localdate():%Y-%m-%d}.{fmt}")
+    return response
+
+
+def _attachment(name: str, ascii_name: str) -> str:
+    """A download name that survives every browser: an ASCII fallback plus the UTF-8 (Greek) name per RFC 6266."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

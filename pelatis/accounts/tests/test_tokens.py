@@ -24,13 +24,15 @@ def test_cli_prints_the_token_alone_on_its_last_line(agent: Any) -> None:
     out = io.StringIO()
     call_command("token", "create", "agent", stdout=out, stderr=io.StringIO())
     last = out.getvalue().strip().splitlines()[-1]
-    assert last.startswith("pel_") and " " not in last
+    assert last.startswith("pel_")
+    assert " " not in last
     assert token_authenticate(last).user == agent
 
 
 def test_roles_exist_with_their_permissions(db: None) -> None:
     perms = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert {"admin", "manager", "agent", "read-only"} <= set(perms)
-    assert "merge_customer" in perms["manager"] and "merge_customer" not in perms["agent"]
+    assert "merge_customer" in perms["manager"]
+    assert "merge_customer" not in perms["agent"]
     assert perms["read-only"] == {p for p in perms["read-only"] if p.startswith("view_")}
     assert "change_customer" in perms["agent"]
