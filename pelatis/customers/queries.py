@@ -14,7 +14,7 @@ from django.http import Http404
 from pelatis import lang
 
 from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription, Tag
-from .search import DRIVER_CAP, EXACT, KEY_EXACT, Probe, group_count_sql, query_groups, ranked_sql
+from .search import DRIVER_CAP, EXACT, KEY_EXACT, PREFIX, Probe, group_count_sql, query_groups, ranked_sql
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -74,10 +74,14 @@ def _ranked(groups: list[list[Probe]], *, limit: int, offset: int) -> list[tuple
         # page, weaker (prefix, phonetic) matches cannot reach it, so they are
         # never gathered.
         probes = groups[0]
-        tiers = sorted({p.score for p in probes}, reverse=True)
+        tiers: list[list[Probe]] = []
+        for threshold in (EXACT, KEY_EXACT, PREFIX, 0):  # the weak tiers are gathered together
+            tier = [p for p in probes if p.score >= threshold]
+            if tier and (not tiers or len(tier) > len(tiers[-1])):
+                tiers.append(tier)
         rows: list[tuple[int, int]] = []
         for i, tier in enumerate(tiers):
-            sql, params = ranked_sql([[p for p in probes if p.score >= tier]], 0, table, customer_table)
+            sql, params = ranked_sql([tier], 0, table, customer_table)
             cursor.execute(sql, [*params, limit + offset, 0])
             rows = [(int(cid), int(score)) for cid, score in cursor.fetchall()]
             if len(rows) >= limit + offset or i == len(tiers) - 1:

@@ -24,8 +24,11 @@ from pelatis import lang
 
 from .normalise import phone_search_digits
 
-# Ranking tiers: exact > prefix > phonetic (Greeklish, spelling variants).
-EXACT, PREFIX, KEY_EXACT, KEY_PREFIX = 100, 70, 50, 30
+# Ranking tiers. A whole word matched through its phonetic key ("papadopoulos"
+# for Παπαδόπουλος) is the same word in another script or spelling, so it
+# ranks above a mere prefix; a phonetic prefix ranks last. An email that
+# merely starts with a name-like word is weak evidence.
+EXACT, KEY_EXACT, PREFIX, KEY_PREFIX, WEAK = 100, 80, 70, 30, 20
 MAX_GROUPS = 6
 MAX_TERM = 120
 _PHONEISH = re.compile(r"^[+\d][\d\s().\-/]*$")
@@ -94,7 +97,7 @@ def _probes_for_token(token: str) -> list[Probe]:
     if len(folded) >= 2:
         if "@" in folded:
             add(f"e:{folded}", False, EXACT)
-        add(f"e:{folded}", True, PREFIX)
+        add(f"e:{folded}", True, PREFIX if "@" in folded else WEAK)
         add(f"o:{folded}", False, EXACT)
         add(f"o:{folded}", True, PREFIX)
     if "@" in folded:

@@ -100,3 +100,10 @@ def test_search_query_count_does_not_grow_with_results(make_customer: Any, djang
         for c in page.customers:
             list(c.contact_points.all())
             list(c.tags.all())
+
+
+def test_greeklish_name_outranks_an_email_that_merely_starts_with_it(make_customer: Any) -> None:
+    make_customer(first_name="Βαλέριος", last_name="Ζιάρα", emails=["papadopoulos.v@example.gr"])
+    make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος")
+    assert names("papadopoulos") == ["Γιώργος Παπαδόπουλος", "Βαλέριος Ζιάρα"]
+    assert names("papadopoulos.v@")[0] == "Βαλέριος Ζιάρα"
