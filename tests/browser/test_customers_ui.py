@@ -16,8 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_search_greeklish_then_open_the_360_page(live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any,
-                                                 papadopoulos: Customer, make_customer: Any, make_order: Any) -> None:
+                                                 papadopoulos: Customer, make_customer: Any, make_order: Any,
+                                                 settings: Any) -> None:
     from playwright.sync_api import expect
+
+    settings.LANGUAGE_CODE = "el"  # the business's language: the UI speaks it until a user switches
 
     # given: a small customer book with orders and a timeline
     make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"])
