@@ -24,6 +24,7 @@ QUERIES = {
     "Greeklish": ["papadopoulos", "georgiou maria", "konstantinou", "nikolaou eleni"],
     "phone": [],  # filled from generated data
     "prefix": ["Παπαδ", "Κωνστ", "Νικολ", "Γεωρ"],
+    "typo (fuzzy)": ["Παπαδόπολος", "papadoupolos", "Κωνσταντινοου", "Νικολάοy Ελένη"],
 }
 
 

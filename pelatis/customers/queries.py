@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from rapidfuzz import fuzz, process
 
 from pelatis import lang
 
 from .models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription, Tag
-from .search import DRIVER_CAP, EXACT, KEY_EXACT, PREFIX, Probe, group_count_sql, query_groups, ranked_sql
+from .search import (
+    DRIVER_CAP,
+    EXACT,
+    FUZZY,
+    FUZZY_MIN,
+    FUZZY_SCAN,
+    KEY_EXACT,
+    PREFIX,
+    Probe,
+    group_count_sql,
+    query_groups,
+    ranked_sql,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -50,43 +64,76 @@ class SearchPage:
     has_more: bool
 
 
+def _fuzzy_probes(cursor: Any, probes: list[Probe], table: str) -> list[Probe]:
+    """Typo tolerance for a word that matched nothing: the indexed phonetic keys
+    sharing its first letters and within a small edit distance, as exact probes."""
+    found: dict[str, int] = {}
+    for probe in probes:
+        key = probe.term[2:]
+        if probe.prefix or not probe.term.startswith("k:") or len(key) < 4:
+            continue
+        head = Probe(f"k:{key[:3]}", True, 0)
+        cursor.execute(
+            f"SELECT DISTINCT term FROM (SELECT term FROM {table} WHERE term >= %s AND term < %s "
+            f"ORDER BY term LIMIT {FUZZY_SCAN}) t", [head.term, head.upper])
+        terms = [row[0][2:] for row in cursor.fetchall()]
+        for term, similarity, _i in process.extract(key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=5):
+            found[f"k:{term}"] = max(found.get(f"k:{term}", 0), int(similarity))
+    # Closer spellings rank higher, all below every exact, prefix or phonetic match.
+    return [Probe(term, False, FUZZY + (similarity - FUZZY_MIN) // 5) for term, similarity in found.items()]
+
+
 def _ranked(groups: list[list[Probe]], *, limit: int, offset: int) -> list[tuple[int, int]]:
-    """(customer id, score) best first for query groups; at most two statements."""
+    """(customer id, score) best first for query groups, in a handful of statements."""
     table, customer_table = SearchTerm._meta.db_table, Customer._meta.db_table
     with connection.cursor() as cursor:
-        driver = 0
-        if len(groups) > 1:
-            counts, params = [], []
-            for probes in groups:
-                sql, p = group_count_sql(probes, table, DRIVER_CAP)
-                counts.append(sql)
-                params += p
-            cursor.execute(f"SELECT {', '.join(counts)}", params)
-            sizes = cursor.fetchone()
-            driver = min(range(len(groups)), key=lambda i: sizes[i])
-            if sizes[driver] == 0:
-                return []
-        if len(groups) > 1:
-            sql, params = ranked_sql(groups, driver, table, customer_table)
-            cursor.execute(sql, [*params, limit, offset])
-            return [(int(cid), int(score)) for cid, score in cursor.fetchall()]
-        # One word: rank tier by tier. When the exact matches alone fill the
-        # page, weaker (prefix, phonetic) matches cannot reach it, so they are
-        # never gathered.
-        probes = groups[0]
-        tiers: list[list[Probe]] = []
-        for threshold in (EXACT, KEY_EXACT, PREFIX, 0):  # the weak tiers are gathered together
-            tier = [p for p in probes if p.score >= threshold]
-            if tier and (not tiers or len(tier) > len(tiers[-1])):
-                tiers.append(tier)
-        rows: list[tuple[int, int]] = []
-        for i, tier in enumerate(tiers):
-            sql, params = ranked_sql([tier], 0, table, customer_table)
-            cursor.execute(sql, [*params, limit + offset, 0])
-            rows = [(int(cid), int(score)) for cid, score in cursor.fetchall()]
-            if len(rows) >= limit + offset or i == len(tiers) - 1:
-                break
-        return rows[offset:]
+        if len(groups) == 1:
+            rows = _ranked_one(cursor, groups[0], limit=limit, offset=offset)
+            if rows or offset:
+                return rows
+            fuzzy = _fuzzy_probes(cursor, groups[0], table)
+            return _ranked_one(cursor, fuzzy, limit=limit, offset=offset) if fuzzy else []
+        sizes = _group_sizes(cursor, groups, table)
+        for i, size in enumerate(sizes):
+            if size == 0:
+                groups[i] = _fuzzy_probes(cursor, groups[i], table)
+                if not groups[i]:
+                    return []
+                sizes[i] = DRIVER_CAP  # fuzzy probes are few: checking them per candidate is cheap
+        driver = min(range(len(groups)), key=lambda i: sizes[i])
+        sql, params = ranked_sql(groups, driver, table, customer_table)
+        cursor.execute(sql, [*params, limit, offset])
+        return [(int(cid), int(score)) for cid, score in cursor.fetchall()]
+
+
+def _group_sizes(cursor: Any, groups: list[list[Probe]], table: str) -> list[int]:
+    """How many index entries each group touches (capped): the smallest drives the query."""
+    counts, params = [], []
+    for probes in groups:
+        sql, p = group_count_sql(probes, table, DRIVER_CAP)
+        counts.append(sql)
+        params += p
+    cursor.execute(f"SELECT {', '.join(counts)}", params)
+    return [int(n) for n in cursor.fetchone()]
+
+
+def _ranked_one(cursor: Any, probes: list[Probe], *, limit: int, offset: int) -> list[tuple[int, int]]:
+    """One word, ranked tier by tier: when the exact matches alone fill the page,
+    weaker (prefix, phonetic) matches cannot reach it, so they are never gathered."""
+    table, customer_table = SearchTerm._meta.db_table, Customer._meta.db_table
+    tiers: list[list[Probe]] = []
+    for threshold in (EXACT, KEY_EXACT, PREFIX, 0):  # the weak tiers are gathered together
+        tier = [p for p in probes if p.score >= threshold]
+        if tier and (not tiers or len(tier) > len(tiers[-1])):
+            tiers.append(tier)
+    rows: list[tuple[int, int]] = []
+    for i, tier in enumerate(tiers):
+        sql, params = ranked_sql([tier], 0, table, customer_table)
+        cursor.execute(sql, [*params, limit + offset, 0])
+        rows = [(int(cid), int(score)) for cid, score in cursor.fetchall()]
+        if len(rows) >= limit + offset or i == len(tiers) - 1:
+            break
+    return rows[offset:]
 
 
 def customer_search(q: str, *, limit: int = 25, offset: int = 0) -> SearchPage:

@@ -29,6 +29,10 @@ from .normalise import phone_search_digits
 # ranks above a mere prefix; a phonetic prefix ranks last. An email that
 # merely starts with a name-like word is weak evidence.
 EXACT, KEY_EXACT, PREFIX, KEY_PREFIX, WEAK = 100, 80, 70, 30, 20
+# Typo tolerance, tried only for a word that matches nothing: indexed keys
+# with a similarity (rapidfuzz ratio, 0-100) of at least FUZZY_MIN, among the
+# first FUZZY_SCAN entries sharing the word's first three key letters.
+FUZZY, FUZZY_MIN, FUZZY_SCAN = 10, 80, 20000
 MAX_GROUPS = 6
 MAX_TERM = 120
 _PHONEISH = re.compile(r"^[+\d][\d\s().\-/]*$")

@@ -107,3 +107,18 @@ def test_greeklish_name_outranks_an_email_that_merely_starts_with_it(make_custom
     make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος")
     assert names("papadopoulos") == ["Γιώργος Παπαδόπουλος", "Βαλέριος Ζιάρα"]
     assert names("papadopoulos.v@")[0] == "Βαλέριος Ζιάρα"
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("Παπαδόπολος", "Γιώργος Παπαδόπουλος"),       # a letter missing
+    ("papadoupolos", "Γιώργος Παπαδόπουλος"),      # letters swapped, in Greeklish
+    ("Κωνσταντινοου", "Ελένη Κωνσταντίνου"),       # a letter doubled
+    ("Ελένη Κωνσταντινόθ", "Ελένη Κωνσταντίνου"),  # a typo in one of two words
+])
+def test_typos_are_forgiven_when_nothing_matches_exactly(book: dict[str, Customer], q: str, expected: str) -> None:
+    assert names(q)[0] == expected
+
+
+def test_fuzzy_matching_does_not_invent_results(book: dict[str, Customer]) -> None:
+    assert names("Ζαχαρόπουλος") == []
+    assert names("Μαρία Ζαχαρόπουλος") == []
