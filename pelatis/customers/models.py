@@ -289,6 +289,9 @@ class MergeRecord(models.Model):
     class Meta:
         ordering = ["-merged_at"]
 
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
 
 class SearchTerm(models.Model):
     """One normalised search key of a customer, e.g. ``w:παπαδοπουλοσ``,
@@ -302,6 +305,9 @@ class SearchTerm(models.Model):
             models.Index(fields=["term", "customer"], name="search_term_lookup"),
             models.Index(fields=["customer"], name="search_term_customer"),
         ]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class ImportJob(models.Model):
@@ -326,3 +332,6 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name}"
