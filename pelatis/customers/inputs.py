@@ -22,6 +22,13 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+# Choice values, computed once: the enum's .values is rebuilt on every access
+# and cleaned() runs for every row of an import.
+_KINDS = frozenset(Customer.Kind.values)
+_CATEGORIES = frozenset(Customer.Category.values)
+_CHANNELS = frozenset(Customer.Channel.values)
+
+
 def _language_ok(code: str) -> bool:
     return code in LANG_INFO or (len(code) == 2 and code.isalpha() and code.islower())
 
@@ -68,9 +75,9 @@ class CustomerInput:
         out = CustomerInput(**{**self.__dict__, "emails": [], "phones": [], "tags": []})
         for name in ("first_name", "last_name", "company_name", "job_title", "title", "notes"):
             setattr(out, name, " ".join(str(getattr(self, name) or "").split()) if name != "notes" else (self.notes or "").strip())
-        if out.kind not in Customer.Kind.values:
+        if out.kind not in _KINDS:
             errors.add("kind", _("Choose person or company."))
-        if out.category not in Customer.Category.values:
+        if out.category not in _CATEGORIES:
             errors.add("category", _("Choose external or internal."))
         if out.kind == Customer.Kind.COMPANY and not out.company_name:
             errors.add("company_name", _("A company needs a name."))
@@ -85,7 +92,7 @@ class CustomerInput:
         out.time_zone = (self.time_zone or "Europe/Athens").strip()
         if out.time_zone not in _time_zones():
             errors.add("time_zone", _("“%(value)s” is not a time zone such as Europe/Athens.") % {"value": self.time_zone})
-        if out.preferred_channel not in Customer.Channel.values:
+        if out.preferred_channel not in _CHANNELS:
             errors.add("preferred_channel", _("Unknown channel “%(value)s”.") % {"value": self.preferred_channel})
         if out.birthday and out.birthday > timezone.localdate():
             errors.add("birthday", _("The birthday is in the future."))

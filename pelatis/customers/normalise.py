@@ -6,6 +6,8 @@ fit for the person who typed the value.
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,15 +48,37 @@ def phone_display(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@functools.cache
+def _trunk_prefix(country_code: int) -> str:
+    region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region) if region != "ZZ" else None
+    return (metadata.national_prefix or "") if metadata is not None else ""
+
+
+def _split_e164(digits: str) -> tuple[int, str] | None:
+    # Country calling codes are prefix-free, one to three digits long.
+    for width in (1, 2, 3):
+        code = int(digits[:width])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, digits[width:]
+    return None
+
+
 def phone_search_digits(e164: str) -> list[str]:
-    """The digit strings a phone is found by: international and national forms."""
+    """The digit strings a stored (E.164) phone is found by: international and national forms.
+
+    Works from the stored string and the numbering metadata, without parsing
+    the number again: imports call it for every phone of every row.
+    """
     digits = e164.lstrip("+")
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
+    split = _split_e164(digits)
+    if split is None:
         return [digits]
-    national = "".join(ch for ch in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if ch.isdigit())
-    forms = [digits, national, str(number.national_number)]
+    code, national = split
+    forms = [digits, national]
+    trunk = _trunk_prefix(code)
+    if trunk and not national.startswith(trunk):
+        forms.append(trunk + national)
     return list(dict.fromkeys(f for f in forms if f))
 
 
