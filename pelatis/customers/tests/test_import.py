@@ -243,7 +243,7 @@ def test_row_numbers_count_blank_lines_and_quoted_line_breaks(db: None) -> None:
 
 
 def test_stored_errors_are_capped(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pelatis.customers.importing.MAX_STORED_ERRORS", 3)
+    monkeypatch.setattr("pelatis.customers.importing.common.MAX_STORED_ERRORS", 3)
     rows = [["last_name", "email"]] + [[f"Κ{i}", f"bad{i}"] for i in range(5)]
     result = run(csv_bytes(rows))
     stored = ImportJob.objects.get(pk=result.job_id).errors
@@ -555,7 +555,7 @@ def test_a_failure_while_writing_rolls_everything_back(db: None, monkeypatch: py
     def boom(data: CustomerInput) -> set[str]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("pelatis.customers.importing._terms_of", boom)
+    monkeypatch.setattr("pelatis.customers.importing.customers_write._terms_of", boom)
     rows = [["last_name"]] + [[f"Πελάτης {i}"] for i in range(1200)]
     with pytest.raises(RuntimeError, match="disk full"):
         run(csv_bytes(rows))

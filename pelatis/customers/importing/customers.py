@@ -1,0 +1,333 @@
+"""The customer import: validate each row, then match rows to new or existing customers.
+
+A row is validated with ``CustomerInput.cleaned()``; rows find existing
+customers by external reference, then email, then phone, and rows of one file
+for the same customer are laid over each other (see the package docstring for
+the rules). What the rows come to is written by ``customers_write``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..inputs import CustomerInput
+from ..models import ContactPoint, Customer, ImportJob
+from .columns import (
+    _SPLIT,
+    _SPLIT_PHONES,
+    CUSTOMER_COLUMNS,
+    _word,
+    map_headers,
+    parse_date,
+    text_of,
+)
+from .common import (
+    IN_CHUNK,
+    PROGRESS_EVERY,
+    Cell,
+    ImportFileError,
+    ImportResult,
+    RowError,
+    User,
+    _chunks,
+    _Progress,
+    _timed,
+)
+from .customers_write import _SCALARS, _Address, _CustomerWrites, _Slot
+from .read import Table
+
+
+@dataclass
+class _Row:
+    row: int
+    data: CustomerInput  # cleaned
+    given: frozenset[str]  # CustomerInput fields the file gave a value for
+    address: _Address | None
+
+
+# CustomerInput field → import column that gives it (for naming columns in errors)
+_FIELD_COLUMN = {"company_name": "company", "vat_number": "vat", "emails": "email", "phones": "phone"}
+_TEXT_COLUMNS = ("category", "title", "first_name", "last_name", "job_title", "time_zone", "preferred_channel",
+                 "notes", "external_ref")
+
+
+class _CustomerImport(_CustomerWrites):
+    def __init__(self, *, table: Table, file_name: str, actor: User | None, job: ImportJob, result: ImportResult,
+                 progress: _Progress) -> None:
+        self.table, self.file_name, self.actor, self.job, self.result, self.progress = (
+            table, file_name, actor, job, result, progress)
+        self.cols = map_headers(table.headers, CUSTOMER_COLUMNS)
+        result.warnings = self.cols.warnings
+        if not any(self.cols.has(c) for c in ("first_name", "last_name", "full_name", "company")):
+            raise ImportFileError(_("No name column found: the file needs a column such as first_name, last_name, "
+                                    "company, Όνομα, Επώνυμο or Εταιρεία."))
+        self.address_warned = False
+        positions = self.cols.positions
+        self.single = [(name, pos[0]) for name, pos in positions.items() if name not in ("email", "phone")]
+        self.email_pos, self.phone_pos = positions.get("email", []), positions.get("phone", [])
+        self.has_address = any(name in positions for name in ("address", "city", "postcode", "country"))
+
+    # ---- validation
+
+    def run(self, *, skip_invalid: bool) -> None:
+        rows: list[_Row] = []
+        errors = self.result.errors
+        with _timed(self.result, "validate"):
+            for i, (row_no, cells) in enumerate(self.table.rows):
+                row = self._parse(row_no, cells, errors)
+                if row is not None:
+                    rows.append(row)
+                if i % PROGRESS_EVERY == 0:
+                    self.progress.at(0, i)
+        with transaction.atomic():
+            with _timed(self.result, "match"):
+                slots = self._match(rows, errors)
+            if errors and not skip_invalid:
+                transaction.set_rollback(True)
+                return
+            self._write(slots)
+            self.result.written = True
+
+    def _values(self, cells: list[Cell]) -> dict[str, Cell]:
+        """The row's non-empty single-column values by column name."""
+        out: dict[str, Cell] = {}
+        size = len(cells)
+        for name, i in self.single:
+            if i < size:
+                value = cells[i]
+                if isinstance(value, str):
+                    value = value.strip()
+                    if value:
+                        out[name] = value
+                else:
+                    out[name] = value
+        return out
+
+    def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> _Row | None:
+        values = self._values(cells)
+        fields: dict[str, Any] = {name: text_of(values[name]) for name in _TEXT_COLUMNS if name in values}
+        bad: list[RowError] = []
+
+        def fail(column: str, message: str) -> None:
+            bad.append(RowError(row_no, self.cols.header(column), message))
+
+        if "full_name" in values and "first_name" not in fields and "last_name" not in fields:
+            first, _sep, last = text_of(values["full_name"]).partition(" ")
+            fields["first_name"], fields["last_name"] = (first, last) if last else ("", first)
+        if "company" in values:
+            fields["company_name"] = text_of(values["company"])
+        if "kind" in values:
+            kind = text_of(values["kind"])
+            fields["kind"] = _word("kind", kind) or kind
+        elif "company_name" in fields and not (fields.get("first_name") or fields.get("last_name")):
+            fields["kind"] = Customer.Kind.COMPANY
+        if "category" in fields:
+            fields["category"] = _word("category", fields["category"]) or fields["category"]
+        if "preferred_channel" in fields:
+            fields["preferred_channel"] = fields["preferred_channel"].lower()
+        if "language" in values:
+            language = text_of(values["language"])
+            fields["language"] = _word("language", language) or language
+        if "formal" in values:
+            word = _word("formal", text_of(values["formal"]))
+            if word is None:
+                fail("formal", _("“%(value)s” is not yes or no.") % {"value": text_of(values["formal"])})
+            else:
+                fields["formal"] = word == "yes"
+        if "birthday" in values:
+            try:
+                fields["birthday"] = parse_date(values["birthday"])
+            except ValueError:
+                fail("birthday", _("“%(value)s” is not a date: use DD/MM/YYYY or YYYY-MM-DD.")
+                     % {"value": text_of(values["birthday"])})
+        if "vat" in values:
+            fields["vat_number"] = text_of(values["vat"])
+        given = set(fields)
+        emails = self._many(cells, self.email_pos, _SPLIT)
+        phones = self._many(cells, self.phone_pos, _SPLIT_PHONES)
+        tags = [t for t in _SPLIT.split(text_of(values["tags"])) if t] if "tags" in values else []
+        address, region = self._address(values, fail) if self.has_address else (None, None)
+        data = CustomerInput(**fields, emails=[v for _h, v in emails], phones=[v for _h, v in phones], tags=tags)
+        try:
+            clean = data.cleaned(region=region)
+        except ValidationError as exc:
+            bad += self._field_errors(row_no, exc, emails, phones)
+        else:
+            # A size cleaned() leaves unchecked (PostgreSQL would refuse the whole import).
+            for email in clean.emails:
+                if len(email) > 254:
+                    fail("email", _("At most %(n)d characters.") % {"n": 254})
+        if bad:
+            errors.extend(bad)
+            return None
+        if clean.emails:
+            given.add("emails")
+        if clean.phones:
+            given.add("phones")
+        if clean.tags:
+            given.add("tags")
+        return _Row(row_no, clean, frozenset(given), address)
+
+    def _many(self, cells: list[Cell], positions: list[int], splitter: re.Pattern[str]) -> list[tuple[str, str]]:
+        out = []
+        for pos in positions:
+            if pos < len(cells) and cells[pos]:
+                out += [(self.table.headers[pos], v) for v in splitter.split(text_of(cells[pos])) if v]
+        return out
+
+    def _address(self, values: dict[str, Cell], fail: Callable[[str, str], None]) -> tuple[_Address | None, str | None]:
+        line1, city, postcode, country_text = (text_of(values.get(n, "")) for n in ("address", "city", "postcode",
+                                                                                     "country"))
+        country = settings.PELATIS_DEFAULT_REGION
+        if country_text:
+            found = _word("country", country_text)
+            if found is None and len(country_text) == 2 and country_text.isalpha():
+                found = country_text.upper()
+            if found is None:
+                fail("country", _("Use a two-letter country code such as GR."))
+            else:
+                country = found
+        region = country if country_text else None
+        if not line1:
+            if (city or postcode) and not self.address_warned:
+                self.address_warned = True
+                self.result.warnings.append(RowError(1, self.cols.header("city" if city else "postcode"), _(
+                    "Rows with a city or postcode but no street keep no address (an address needs a street).")))
+            return None, region
+        return _Address(line1[:200], city[:100], postcode[:20], country), region
+
+    def _field_errors(self, row_no: int, exc: ValidationError, emails: list[tuple[str, str]],
+                      phones: list[tuple[str, str]]) -> list[RowError]:
+        out = []
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                column = _FIELD_COLUMN.get(name, name)
+                header = self.cols.header(column)
+                if name in ("emails", "phones"):
+                    pairs = emails if name == "emails" else phones
+                    header = next((h for h, v in pairs if f"“{v.strip()}”" in message), header)
+                elif name == "last_name" and not self.cols.has("last_name"):
+                    header = self.cols.header(next((c for c in ("first_name", "full_name", "company")
+                                                    if self.cols.has(c)), "last_name"))
+                elif name == "company_name" and not self.cols.has("company"):
+                    header = self.cols.header("kind")
+                out.append(RowError(row_no, header, message))
+        return out
+
+    # ---- matching
+
+    def _match(self, rows: list[_Row], errors: list[RowError]) -> list[_Slot]:
+        by_ref, by_email, by_phone, refs_of = self._existing(rows)
+        slots: list[_Slot] = []
+        file_ref: dict[str, _Slot] = {}
+        file_email: dict[str, _Slot] = {}
+        file_phone: dict[str, _Slot] = {}
+        db_slots: dict[int, _Slot] = {}
+
+        def slot_ref(slot: _Slot) -> str | None:
+            if slot.customer_id is not None and "external_ref" not in slot.given:
+                return refs_of.get(slot.customer_id)
+            return slot.data.external_ref
+
+        for row in rows:
+            data, ref = row.data, row.data.external_ref
+            slot: _Slot | None = file_ref.get(ref) if ref else None
+            cid: int | None = by_ref.get(ref) if ref and slot is None else None
+            if slot is None and cid is None:
+                # A stored owner of the email or phone comes before an earlier row that gave it.
+                for value, file_map, db_map in [(e, file_email, by_email) for e in data.emails] + [
+                        (p, file_phone, by_phone) for p in data.phones]:
+                    found = db_map.get(value)
+                    if found is not None and not (ref and refs_of.get(found) not in (None, ref)):
+                        cid = found
+                        break
+                    candidate = file_map.get(value)
+                    if candidate is not None and not (ref and slot_ref(candidate) not in (None, ref)):
+                        slot = candidate
+                        break
+            if slot is None and cid is not None:
+                slot = db_slots.get(cid)
+            if slot is None:
+                # The row's cleaned input is ours alone: the slot takes it over.
+                slot = _Slot(data=data, given=set(row.given), rows=[row.row],
+                             addresses=[row.address] if row.address else [], customer_id=cid)
+                slots.append(slot)
+                if cid is not None:
+                    db_slots[cid] = slot
+            else:
+                self._overlay(slot, row)
+            if slot.data.external_ref and (slot.customer_id is None or "external_ref" in slot.given):
+                file_ref.setdefault(slot.data.external_ref, slot)
+            for e in data.emails:
+                file_email.setdefault(e, slot)
+            for p in data.phones:
+                file_phone.setdefault(p, slot)
+        # What a customer becomes from several rows, or from a row laid over its
+        # stored profile, is checked again as a whole; errors go to its last row.
+        self.loaded: dict[int, Customer] = {}
+        for chunk in _chunks([s.customer_id for s in slots if s.customer_id is not None], IN_CHUNK):
+            self.loaded.update(Customer.objects.in_bulk(chunk))
+        for slot in slots:
+            if slot.customer_id is not None:
+                stored = self.loaded[slot.customer_id]
+                merged = CustomerInput(**{f: getattr(slot.data if f in slot.given else stored, f) for f in _SCALARS})
+            elif len(slot.rows) > 1:
+                merged = replace(slot.data, emails=[], phones=[], tags=[])
+            else:
+                continue
+            try:
+                merged.cleaned()
+            except ValidationError as exc:
+                errors += self._field_errors(slot.rows[-1], exc, [], [])
+                errors += [RowError(r, "", _("Skipped: row %(row)d for the same customer is invalid.")
+                                    % {"row": slot.rows[-1]}) for r in slot.rows[:-1]]
+                slot.rows = []
+        slots = [s for s in slots if s.rows]
+        rows_in = sum(len(s.rows) for s in slots)
+        self.result.created = sum(1 for s in slots if s.customer_id is None)
+        self.result.updated = rows_in - self.result.created
+        return slots
+
+    @staticmethod
+    def _overlay(slot: _Slot, row: _Row) -> None:
+        for name in row.given & set(_SCALARS):
+            setattr(slot.data, name, getattr(row.data, name))
+        for name in ("emails", "phones", "tags"):
+            have = getattr(slot.data, name)
+            have += [v for v in getattr(row.data, name) if v not in have]
+        slot.given |= row.given
+        slot.rows.append(row.row)
+        if row.address:
+            slot.addresses.append(row.address)
+
+    def _existing(self, rows: list[_Row]) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
+        """Existing customers by external reference, email and phone (lowest id wins), and their references."""
+        live = Customer.objects.filter(merged_into__isnull=True)
+        refs = sorted({r.data.external_ref for r in rows if r.data.external_ref})
+        by_ref: dict[str, int] = {}
+        if not live.exists():
+            return {}, {}, {}, {}
+        for chunk in _chunks(refs, IN_CHUNK):
+            by_ref.update(live.filter(external_ref__in=chunk).values_list("external_ref", "id"))
+        by_point: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
+        if ContactPoint.objects.exists():
+            for kind, values in (("email", {e for r in rows for e in r.data.emails}),
+                                 ("phone", {p for r in rows for p in r.data.phones})):
+                found = by_point[kind]
+                for chunk in _chunks(sorted(values), IN_CHUNK):
+                    points = ContactPoint.objects.filter(kind=kind, value__in=chunk, customer__merged_into__isnull=True)
+                    for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
+                        found[value] = cid
+        ids = sorted(set(by_point["email"].values()) | set(by_point["phone"].values()))
+        refs_of: dict[int, str | None] = {cid: ref for ref, cid in by_ref.items()}
+        for chunk in _chunks(ids, IN_CHUNK):
+            refs_of.update(Customer.objects.filter(pk__in=chunk).values_list("id", "external_ref"))
+        return by_ref, by_point["email"], by_point["phone"], refs_of

@@ -1,0 +1,325 @@
+"""The order import: rows are order lines, grouped into orders by their reference.
+
+Each row is validated with ``OrderInput.cleaned()`` and finds its customer by
+reference, email or phone; the lines of one reference must share customer and
+currency, or the whole order is skipped. New orders are bulk-inserted with
+their lines, timeline entries and search terms (as ``order_create`` writes
+them); an order whose reference exists is replaced, lines too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pelatis import lang
+
+from ..inputs import OrderInput, OrderLineInput
+from ..models import ContactPoint, Customer, ImportJob, Interaction, Order, OrderLine, SearchTerm
+from ..normalise import email_normalise, phone_normalise
+from ..services import search_reindex
+from .columns import ORDER_COLUMNS, _word, header_key, map_headers, parse_datetime, parse_decimal, text_of
+from .common import (
+    CHUNK,
+    IN_CHUNK,
+    PROGRESS_EVERY,
+    Cell,
+    ImportFileError,
+    ImportResult,
+    RowError,
+    User,
+    _chunks,
+    _Progress,
+)
+from .read import Table
+
+
+@dataclass
+class _Line:
+    row: int
+    reference: str
+    customer_id: int
+    placed_at: dt.datetime
+    currency: str
+    status: str
+    channel: str
+    line: OrderLineInput
+    customer_column: str
+
+
+class _OrderImport:
+    REQUIRED = ("reference", "placed_at", "product", "unit_price")
+
+    def __init__(self, *, table: Table, file_name: str, actor: User | None, job: ImportJob, result: ImportResult,
+                 progress: _Progress) -> None:
+        self.table, self.file_name, self.actor, self.job, self.result, self.progress = (
+            table, file_name, actor, job, result, progress)
+        self.cols = map_headers(table.headers, ORDER_COLUMNS)
+        result.warnings = self.cols.warnings
+        for name in self.REQUIRED:
+            if not self.cols.has(name):
+                raise ImportFileError(_("The column “%(column)s” is missing.") % {"column": name}, column=name)
+        if not any(self.cols.has(c) for c in ("customer_ref", "email", "phone")):
+            raise ImportFileError(_("No customer column found: give customer_ref, email or phone."), column="customer_ref")
+        self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def _cell(self, cells: list[Cell], name: str) -> Cell:
+        pos = self.cols.positions.get(name)
+        if not pos or pos[0] >= len(cells):
+            return ""
+        value = cells[pos[0]]
+        return value.strip() if isinstance(value, str) else value
+
+    def run(self, *, skip_invalid: bool) -> None:
+        errors = self.result.errors
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        for i, (row_no, cells) in enumerate(self.table.rows):
+            row = self._parse(row_no, cells, errors)
+            if row is not None:
+                parsed.append((row_no, row))
+            if i % PROGRESS_EVERY == 0:
+                self.progress.at(0, i)
+        with transaction.atomic():
+            lines = self._resolve(parsed, errors)
+            orders = self._group(lines, errors)
+            if errors and not skip_invalid:
+                transaction.set_rollback(True)
+                return
+            self._write(orders)
+            self.result.written = True
+
+    def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> dict[str, Any] | None:
+        bad: list[RowError] = []
+        header = self.cols.header
+
+        def fail(column: str, message: str) -> None:
+            bad.append(RowError(row_no, header(column), message))
+
+        out: dict[str, Any] = {"reference": text_of(self._cell(cells, "reference"))}
+        placed = self._cell(cells, "placed_at")
+        if placed == "":
+            fail("placed_at", _("The order date is missing."))
+        else:
+            try:
+                out["placed_at"] = parse_datetime(placed, self.tz)
+            except (ValueError, OverflowError):
+                fail("placed_at", _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
+                     % {"value": text_of(placed)})
+        numbers = {}
+        for name, default in (("quantity", Decimal("1")), ("unit_price", None)):
+            raw = self._cell(cells, name)
+            if raw == "":
+                if default is None:
+                    fail(name, _("The price is missing."))
+                numbers[name] = default
+                continue
+            try:
+                numbers[name] = parse_decimal(raw)
+            except ValueError:
+                fail(name, _("“%(value)s” is not a number.") % {"value": text_of(raw)})
+                continue
+            if abs(numbers[name]) >= 10**9:  # the columns hold 12 digits with 2 or 3 decimals
+                fail(name, _("“%(value)s” is too large.") % {"value": text_of(raw)})
+        status = text_of(self._cell(cells, "status"))
+        currency = text_of(self._cell(cells, "currency")) or settings.PELATIS_DEFAULT_CURRENCY
+        currency = "EUR" if currency == "€" or header_key(currency) in ("ευρω", "euro") else currency
+        price, quantity = numbers.get("unit_price"), numbers.get("quantity")
+        line = OrderLineInput(name=text_of(self._cell(cells, "product")),
+                              unit_price=Decimal("0") if price is None else price,
+                              quantity=Decimal("1") if quantity is None else quantity, sku=text_of(self._cell(cells, "sku")),
+                              category=text_of(self._cell(cells, "category")))
+        data = OrderInput(reference=out["reference"], placed_at=out.get("placed_at") or timezone.now(), lines=[line],
+                          currency=currency, status=(_word("status", status) or status.lower()) if status else
+                          Order.Status.PAID, channel=text_of(self._cell(cells, "channel")))
+        try:
+            clean = data.cleaned()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    if name == "lines":
+                        if not line.name:
+                            column = "product"
+                        elif numbers.get("quantity") is not None and Decimal(str(line.quantity)) <= 0:
+                            column = "quantity"
+                        else:
+                            column = "unit_price"
+                        message = re.sub(r"^[^:]*\d[^:]*:\s*", "", message)  # "Line 1: " means nothing in a file
+                        message = message[:1].upper() + message[1:]
+                    else:
+                        column = "placed_at" if name == "placed_at" else name
+                    fail(column, message)
+            clean = None
+        keys = {}
+        for name in ("customer_ref", "email", "phone"):
+            value = text_of(self._cell(cells, name))
+            if not value:
+                continue
+            try:
+                keys[name] = (email_normalise(value) if name == "email" else
+                              phone_normalise(value) if name == "phone" else value)
+            except ValueError as exc:
+                fail(name, str(exc))
+        if not keys and not bad:
+            fail(next(c for c in ("customer_ref", "email", "phone") if self.cols.has(c)),
+                 _("The customer is missing: give the customer's reference, email or phone."))
+        if bad:
+            errors.extend(bad)
+            return None
+        assert clean is not None
+        return {"order": clean, "keys": keys}
+
+    def _resolve(self, parsed: list[tuple[int, dict[str, Any]]], errors: list[RowError]) -> list[_Line]:
+        """Find each row's customer by reference, then email, then phone."""
+        wanted: dict[str, set[str]] = {"customer_ref": set(), "email": set(), "phone": set()}
+        for _row, p in parsed:
+            for name, value in p["keys"].items():
+                wanted[name].add(value)
+        live = Customer.objects.filter(merged_into__isnull=True)
+        found: dict[str, dict[str, int]] = {name: {} for name in wanted}
+        for chunk in _chunks(sorted(wanted["customer_ref"]), IN_CHUNK):
+            found["customer_ref"].update(live.filter(external_ref__in=chunk).values_list("external_ref", "id"))
+        for name in ("email", "phone"):
+            for chunk in _chunks(sorted(wanted[name]), IN_CHUNK):
+                points = ContactPoint.objects.filter(kind=name, value__in=chunk, customer__merged_into__isnull=True)
+                for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
+                    found[name][value] = cid
+        lines = []
+        for row_no, p in parsed:
+            keys: dict[str, str] = p["keys"]
+            match = next(((name, found[name][v]) for name, v in keys.items() if v in found[name]), None)
+            if match is None:
+                name, value = next(iter(keys.items()))
+                messages = {"customer_ref": _("No customer with the reference “%(value)s”."),
+                            "email": _("No customer with the email “%(value)s”."),
+                            "phone": _("No customer with the phone “%(value)s”.")}
+                errors.append(RowError(row_no, self.cols.header(name), messages[name] % {"value": value}))
+                continue
+            order: OrderInput = p["order"]
+            lines.append(_Line(row_no, order.reference, match[1], order.placed_at, order.currency, order.status,
+                               order.channel, order.lines[0], self.cols.header(match[0])))
+        return lines
+
+    def _group(self, lines: list[_Line], errors: list[RowError]) -> list[list[_Line]]:
+        """The lines of each reference, the first line's customer and currency holding for all."""
+        groups: dict[str, list[_Line]] = {}
+        for line in lines:
+            groups.setdefault(line.reference, []).append(line)
+        bad_refs = {e.row for e in errors}
+        ref_of_row = {}
+        for row_no, cells in self.table.rows:
+            ref = text_of(self._cell(cells, "reference"))
+            if ref:
+                ref_of_row[row_no] = ref
+        broken = {ref_of_row[r] for r in bad_refs if r in ref_of_row}
+        orders = []
+        for ref, group in groups.items():
+            first = group[0]
+            ok = ref not in broken
+            for line in group[1:]:
+                if line.customer_id != first.customer_id:
+                    errors.append(RowError(line.row, line.customer_column, _(
+                        "Order %(ref)s already belongs to another customer (row %(row)d).") % {"ref": ref, "row": first.row}))
+                    ok = False
+                elif line.currency != first.currency:
+                    errors.append(RowError(line.row, self.cols.header("currency"), _(
+                        "Order %(ref)s is in %(currency)s (row %(row)d).") % {"ref": ref, "currency": first.currency,
+                                                                             "row": first.row}))
+                    ok = False
+            if ok:
+                orders.append(group)
+            else:
+                failed = {e.row for e in errors}
+                for line in group:
+                    if line.row not in failed:
+                        errors.append(RowError(line.row, self.cols.header("reference"), _(
+                            "Skipped: another line of order %(ref)s is invalid.") % {"ref": ref}))
+        return orders
+
+    def _write(self, orders: list[list[_Line]]) -> None:
+        refs = [g[0].reference for g in orders]
+        existing: dict[str, Order] = {}
+        for chunk in _chunks(refs, IN_CHUNK):
+            existing.update((o.reference, o) for o in Order.objects.filter(reference__in=chunk))
+        new = [g for g in orders if g[0].reference not in existing]
+        old = [g for g in orders if g[0].reference in existing]
+        done = 0
+        for chunk in _chunks(new, CHUNK):
+            self._create(chunk)
+            done += sum(len(g) for g in chunk)
+            self.progress.at(1, done)
+        if old:
+            self._update(old, existing)
+        self.result.created, self.result.updated = len(new), len(old)
+
+    @staticmethod
+    def _total(group: list[_Line]) -> Decimal:
+        total = sum((Decimal(str(ln.line.quantity)) * Decimal(str(ln.line.unit_price)) for ln in group), Decimal("0"))
+        return total.quantize(Decimal("0.01"))
+
+    @staticmethod
+    def _lines(order_id: int, group: list[_Line]) -> list[OrderLine]:
+        return [OrderLine(order_id=order_id, name=ln.line.name, sku=ln.line.sku, category=ln.line.category,
+                          quantity=Decimal(str(ln.line.quantity)), unit_price=Decimal(str(ln.line.unit_price)))
+                for ln in group]
+
+    def _event(self, order: Order) -> Interaction:
+        # The same entry order_create() writes.
+        return Interaction(
+            customer_id=order.customer_id, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
+            summary=(_("Order %(ref)s: %(total)s %(currency)s") % {"ref": order.reference, "total": order.total,
+                                                                     "currency": order.currency})[:300],
+            occurred_at=order.placed_at, actor=self.actor, source_type="customers.order", source_id=str(order.pk))
+
+    def _create(self, groups: Sequence[list[_Line]]) -> None:
+        orders = [Order(customer_id=g[0].customer_id, reference=g[0].reference, placed_at=g[0].placed_at,
+                        currency=g[0].currency, status=g[0].status, channel=g[0].channel, total=self._total(g))
+                  for g in groups]
+        Order.objects.bulk_create(orders, batch_size=500)
+        if any(o.pk is None for o in orders):  # a backend that cannot return ids from bulk inserts
+            ids = dict(Order.objects.filter(reference__in=[o.reference for o in orders]).values_list("reference", "id"))
+            for o in orders:
+                o.pk = ids[o.reference]
+        OrderLine.objects.bulk_create([ln for o, g in zip(orders, groups, strict=True) for ln in self._lines(o.pk, g)],
+                                      batch_size=500)
+        Interaction.objects.bulk_create([self._event(o) for o in orders], batch_size=500)
+        SearchTerm.objects.bulk_create([SearchTerm(customer_id=o.customer_id, term=f"o:{lang.fold(o.reference)}"[:120])
+                                        for o in orders], batch_size=500)
+
+    def _update(self, groups: list[list[_Line]], existing: dict[str, Order]) -> None:
+        moved: set[int] = set()
+        orders = []
+        for g in groups:
+            order = existing[g[0].reference]
+            if order.customer_id != g[0].customer_id:
+                moved |= {order.customer_id, g[0].customer_id}
+            order.customer_id, order.placed_at, order.currency = g[0].customer_id, g[0].placed_at, g[0].currency
+            order.status, order.channel, order.total = g[0].status, g[0].channel, self._total(g)
+            orders.append(order)
+        Order.objects.bulk_update(orders, ["customer", "placed_at", "currency", "status", "channel", "total"],
+                                  batch_size=500)
+        ids = [o.pk for o in orders]
+        for chunk in _chunks(ids, IN_CHUNK):
+            OrderLine.objects.filter(order_id__in=chunk).delete()
+        OrderLine.objects.bulk_create([ln for o, g in zip(orders, groups, strict=True) for ln in self._lines(o.pk, g)],
+                                      batch_size=500)
+        by_id = {str(o.pk): o for o in orders}
+        events = []
+        for chunk in _chunks(list(by_id), IN_CHUNK):
+            for event in Interaction.objects.filter(source_type="customers.order", source_id__in=chunk):
+                fresh = self._event(by_id[event.source_id])
+                event.customer_id, event.summary, event.occurred_at = fresh.customer_id, fresh.summary, fresh.occurred_at
+                events.append(event)
+        Interaction.objects.bulk_update(events, ["customer", "summary", "occurred_at"], batch_size=500)
+        for chunk in _chunks(sorted(moved), IN_CHUNK):
+            search_reindex(customer_ids=chunk)
