@@ -3,4 +3,4 @@ a read-only user, an outsider with no role), a token client for the API."""
 
 from __future__ import annotations
 
-pytest_plugins = ["pelatis.customers.tests.fixtures", "tests.fixtures"]
+pytest_plugins = ["pelatis.customers.tests.fixtures", "pelatis.helpdesk.tests.fixtures", "tests.fixtures"]

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 
 from pelatis.accounts.services import token_authenticate
 from pelatis.customers.api import router as customers_router
+from pelatis.helpdesk.api import router as helpdesk_router
 
 
 class TokenAuth(HttpBearer):
@@ -81,3 +82,4 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 api.add_router("/", customers_router)
+api.add_router("/", helpdesk_router)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "pelatis.accounts",
     "pelatis.customers",
+    "pelatis.helpdesk",
     "pelatis.web",
 ]
 

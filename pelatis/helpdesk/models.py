@@ -1,0 +1,272 @@
+"""Tickets, their messages and history, teams, SLA policies and calendars."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pelatis.customers.models import Customer, Order, Tag
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="helpdesk_teams")
+    email = models.EmailField(_("team address"), blank=True, help_text=_("Mail to this address lands with this team."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentProfile(models.Model):
+    """What routing needs to know of an agent: languages spoken, skills, load."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    available = models.BooleanField(_("taking new tickets"), default=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Calendar(models.Model):
+    """Business hours for SLA clocks; see helpdesk.calendar for the engine."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=50, default="Europe/Athens")
+    # {"0": [["09:00", "17:00"]], ...}: weekday (0 = Monday) → open spans
+    weekly = models.JSONField(_("weekly hours"), default=dict)
+    # [{"name": "High season", "start": [5, 1], "end": [10, 31], "hours": {"0": [["08:00", "22:00"]]}}]
+    seasons = models.JSONField(_("seasons"), default=list, blank=True)
+    # [{"start": "2026-12-27", "end": "2026-12-31", "name": "Closed", "hours": []}]
+    closures = models.JSONField(_("closures"), default=list, blank=True)
+    holiday_country = models.CharField(_("public holidays of"), max_length=2, default="GR", blank=True)
+    holiday_subdiv = models.CharField(max_length=10, blank=True)
+    open_on_holidays = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """Targets in business minutes; the first active policy whose conditions match applies."""
+
+    name = models.CharField(_("name"), max_length=80)
+    rank = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(default=True)
+    priority = models.CharField(_("priority"), max_length=10, blank=True)
+    ticket_type = models.CharField(_("type"), max_length=20, blank=True)
+    customer_tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    country = models.CharField(_("customer country"), max_length=2, blank=True)
+    calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="policies")
+    first_response_minutes = models.PositiveIntegerField(_("first response (business minutes)"))
+    next_response_minutes = models.PositiveIntegerField(_("next response (business minutes)"), null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "id"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    class Type(models.TextChoices):
+        QUESTION = "question", _("Question")
+        COMPLAINT = "complaint", _("Complaint")
+        RETURN = "return", _("Return")
+        CLAIM = "claim", _("Claim")
+        COMPLIMENT = "compliment", _("Compliment")
+        INTERNAL = "internal", _("Internal request")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending customer")
+        ON_HOLD = "on_hold", _("On hold")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Stage(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        INVESTIGATING = "investigating", _("Investigating")
+        PROPOSED = "proposed", _("Resolution proposed")
+        RESOLVED = "resolved", _("Resolved")
+        CONFIRMED = "confirmed", _("Follow-up confirmed")
+
+    subject = models.CharField(_("subject"), max_length=250)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.QUESTION)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    stage = models.CharField(_("complaint stage"), max_length=14, choices=Stage.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, default="email")
+    language = models.CharField(_("language"), max_length=10, default="el")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_tickets")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    orders = models.ManyToManyField(Order, blank=True, related_name="tickets")
+
+    sla_policy = models.ForeignKey(SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    first_response_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_response_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    awaiting_reply_since = models.DateTimeField(null=True, blank=True)
+    sla_breached = models.BooleanField(default=False, db_index=True)
+
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveIntegerField(default=0)
+    agent_replies = models.PositiveIntegerField(default=0)
+    follow_up_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["status", "assignee", "-created_at"], name="ticket_inbox_mine"),
+            models.Index(fields=["status", "team", "-created_at"], name="ticket_inbox_team"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+
+    @property
+    def first_contact_resolution(self) -> bool:
+        """Resolved with a single answer from us and never reopened."""
+        return self.resolved_at is not None and self.reopened_count == 0 and self.agent_replies <= 1
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("From the customer")
+        OUTBOUND = "out", _("To the customer")
+        NOTE = "note", _("Internal note")
+
+    class Delivery(models.TextChoices):
+        NONE = "", _("Not sent by email")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_email = models.CharField(max_length=254, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    visible_text = models.TextField(blank=True)
+    message_id = models.CharField(max_length=250, null=True, blank=True, unique=True)
+    in_reply_to = models.CharField(max_length=250, blank=True, db_index=True)
+    references = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    is_auto = models.BooleanField(default=False)
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
+    delivery_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} #{self.ticket_id}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
+    rejected = models.CharField(max_length=200, blank=True, help_text=_("Why the file was not kept"))
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """The ticket's history: status and stage changes, assignment, SLA pauses, merges."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20)
+    old = models.CharField(max_length=60, blank=True)
+    new = models.CharField(max_length=60, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "kind", "at"], name="ticket_event_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.old} → {self.new}"
+
+
+class SlaPause(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CannedReply(models.Model):
+    """An agreed reply with placeholders such as {title_name}, {order}, {agent}."""
+
+    name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(_("language"), max_length=10, default="el")
+    body = models.TextField(_("text"))
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="canned_replies")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "language"]
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="canned_reply_unique_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

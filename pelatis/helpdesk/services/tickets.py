@@ -1,0 +1,282 @@
+"""Ticket life: open, inbound and outbound messages, notes, status, stages, assignment, merge.
+
+Every public service is one transaction, writes the ticket's history and the
+customer's timeline, and keeps the SLA clocks in step (services.sla).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pelatis.customers.models import Customer, Interaction
+from pelatis.customers.services import interaction_record, timeline_text
+
+from ..models import Message, SlaPause, Ticket, TicketEvent
+from . import sla
+
+User = AbstractBaseUser
+
+# The clock stops while we wait on the customer or on a third party.
+PAUSING = {Ticket.Status.PENDING, Ticket.Status.ON_HOLD}
+CLOSED = {Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+STAGE_ORDER = [s.value for s in Ticket.Stage]
+
+# Called after commit with the id of each outbound message that must go out
+# by email; channels registers its sender here (helpdesk cannot import channels).
+OUTBOUND_SENDERS: list[Callable[[int], None]] = []
+
+
+@dataclass
+class InboundMail:
+    """What an inbound message carries, channel-independent."""
+
+    body_text: str
+    subject: str = ""
+    body_html: str = ""
+    visible_text: str = ""
+    from_email: str = ""
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    message_id: str | None = None
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    language: str = ""
+    is_auto: bool = False
+    received_at: dt.datetime | None = None
+
+
+def _event(ticket: Ticket, kind: str, *, old: str = "", new: str = "", note: str = "", by: User | None = None,
+           at: dt.datetime | None = None) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, old=old, new=new, note=note[:300],
+                                      by=by if by is not None and by.is_authenticated else None, at=at or timezone.now())
+
+
+def _timeline(ticket: Ticket, *, channel: str, direction: str, summary: str, at: dt.datetime,
+              by: User | None = None, body: str = "") -> None:
+    interaction_record(customer=ticket.customer, channel=channel if channel in Interaction.Channel.values else "email",
+                       direction=direction, summary=summary, body=body[:2000], occurred_at=at, actor=by,
+                       source_type="helpdesk.ticket", source_id=str(ticket.pk))
+
+
+@transaction.atomic
+def ticket_open(*, customer: Customer, subject: str, mail: InboundMail, channel: str = "email",
+                type: str = Ticket.Type.QUESTION, priority: str = Ticket.Priority.NORMAL, language: str = "",
+                by: User | None = None) -> tuple[Ticket, Message]:
+    """A new request from a customer: the ticket, its first message, the SLA clock and the timeline entry."""
+    subject = " ".join((subject or "").split())[:250] or _("(no subject)")
+    if type not in Ticket.Type.values:
+        raise ValidationError({"type": [_("Unknown ticket type “%(value)s”.") % {"value": type}]})
+    if priority not in Ticket.Priority.values:
+        raise ValidationError({"priority": [_("Unknown priority “%(value)s”.") % {"value": priority}]})
+    if not (mail.body_text or mail.body_html).strip():
+        raise ValidationError({"body": [_("The message is empty.")]})
+    at = mail.received_at or timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject, customer=customer, type=type, priority=priority, channel=channel,
+        language=language or mail.language or customer.language or "el", created_at=at,
+        stage=Ticket.Stage.RECEIVED if type == Ticket.Type.COMPLAINT else "",
+        awaiting_reply_since=at,
+    )
+    message = _message_in(ticket, mail, at)
+    _event(ticket, "opened", new=ticket.status, note=channel, by=by, at=at)
+    if ticket.stage:
+        _event(ticket, "stage", new=ticket.stage, by=by, at=at)
+    sla.sla_start(ticket=ticket)
+    _timeline(ticket, channel=channel, direction="in", summary=timeline_text("Ticket #%(id)s: %(subject)s",
+              id=ticket.pk, subject=subject), at=at, by=by, body=mail.visible_text or mail.body_text)
+    return ticket, message
+
+
+def _message_in(ticket: Ticket, mail: InboundMail, at: dt.datetime) -> Message:
+    return Message.objects.create(
+        ticket=ticket, direction=Message.Direction.INBOUND, from_email=mail.from_email, to=mail.to, cc=mail.cc,
+        subject=mail.subject[:250], body_text=mail.body_text, body_html=mail.body_html,
+        visible_text=mail.visible_text or mail.body_text, message_id=mail.message_id, in_reply_to=mail.in_reply_to,
+        references=mail.references, language=mail.language, is_auto=mail.is_auto, created_at=at,
+    )
+
+
+@transaction.atomic
+def message_receive(*, ticket: Ticket, mail: InboundMail, by: User | None = None) -> Message:
+    """A customer's follow-up on a ticket: reopens a resolved one, resumes a paused clock."""
+    locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    at = mail.received_at or timezone.now()
+    message = _message_in(locked, mail, at)
+    if mail.is_auto:
+        return message  # an out-of-office does not reopen or restart anything
+    if locked.status in CLOSED:
+        locked.reopened_count += 1
+        _set_status(locked, Ticket.Status.OPEN, by=by, at=at, note=_("reopened by the customer's reply"))
+    elif locked.status in PAUSING:
+        _set_status(locked, Ticket.Status.OPEN, by=by, at=at)
+    if locked.awaiting_reply_since is None:
+        locked.awaiting_reply_since = at
+        sla.sla_next_response(ticket=locked, since=at)
+    locked.save()
+    _timeline(locked, channel=locked.channel, direction="in", at=at, by=by, body=message.visible_text,
+              summary=timeline_text("Reply on ticket #%(id)s", id=locked.pk))
+    return message
+
+
+@transaction.atomic
+def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "", status: str | None = None,
+               send_email: bool = True) -> Message:
+    """An agent's answer to the customer; goes out by email after commit when the ticket came by email."""
+    text = (body_text or "").strip()
+    if not text:
+        raise ValidationError({"body": [_("The reply is empty.")]})
+    locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    if locked.merged_into_id:
+        raise ValidationError({"ticket": [_("This ticket was merged into #%(id)s.") % {"id": locked.merged_into_id}]})
+    now = timezone.now()
+    email = send_email and locked.channel in ("email", "web")
+    message = Message.objects.create(
+        ticket=locked, direction=Message.Direction.OUTBOUND, author=by, body_text=text, body_html=body_html,
+        visible_text=text, subject=locked.subject, created_at=now,
+        delivery=Message.Delivery.QUEUED if email else Message.Delivery.NONE,
+    )
+    locked.agent_replies += 1
+    if locked.first_responded_at is None:
+        locked.first_responded_at = now
+    locked.awaiting_reply_since = None
+    sla.sla_answered(ticket=locked, at=now)
+    if locked.type == Ticket.Type.COMPLAINT and locked.stage == Ticket.Stage.RECEIVED:
+        _set_stage(locked, Ticket.Stage.ACKNOWLEDGED, by=by, at=now)
+    new_status = status or (Ticket.Status.PENDING if locked.status in (Ticket.Status.NEW, Ticket.Status.OPEN) else locked.status)
+    if new_status != locked.status:
+        _set_status(locked, new_status, by=by, at=now)
+    elif locked.status == Ticket.Status.NEW:
+        _set_status(locked, Ticket.Status.OPEN, by=by, at=now)
+    locked.save()
+    _timeline(locked, channel=locked.channel, direction="out", at=now, by=by, body=text,
+              summary=timeline_text("Answer on ticket #%(id)s", id=locked.pk))
+    if email:
+        transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
+    return message
+
+
+@transaction.atomic
+def note_add(*, ticket: Ticket, body_text: str, by: User) -> Message:
+    """An internal note: never sent, never stops a clock."""
+    text = (body_text or "").strip()
+    if not text:
+        raise ValidationError({"body": [_("The note is empty.")]})
+    return Message.objects.create(ticket=ticket, direction=Message.Direction.NOTE, author=by, body_text=text,
+                                  visible_text=text)
+
+
+def _set_status(ticket: Ticket, status: str, *, by: User | None, at: dt.datetime, note: str = "") -> None:
+    """Change status on a locked ticket (caller saves): pauses, resolution and follow-up bookkeeping."""
+    old = ticket.status
+    if old == status:
+        return
+    was_paused, paused = old in PAUSING, status in PAUSING
+    if was_paused and not paused:
+        SlaPause.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=at)
+    if paused and not was_paused:
+        SlaPause.objects.create(ticket=ticket, started_at=at, reason=status)
+    if status == Ticket.Status.RESOLVED:
+        ticket.resolved_at = at
+        ticket.follow_up_due = at + sla.FOLLOW_UP_AFTER
+        if ticket.type == Ticket.Type.COMPLAINT and ticket.stage not in ("", Ticket.Stage.RESOLVED, Ticket.Stage.CONFIRMED):
+            _set_stage(ticket, Ticket.Stage.RESOLVED, by=by, at=at)
+    elif status == Ticket.Status.CLOSED:
+        ticket.closed_at = at
+        ticket.resolved_at = ticket.resolved_at or at
+    elif old in CLOSED:
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.follow_up_due = None
+    ticket.status = status
+    _event(ticket, "status", old=old, new=status, note=note, by=by, at=at)
+    sla.sla_refresh(ticket=ticket, now=at)
+
+
+@transaction.atomic
+def ticket_set_status(*, ticket: Ticket, status: str, by: User | None = None) -> Ticket:
+    """Move a ticket to a status (pending and on-hold stop the SLA clock)."""
+    if status not in Ticket.Status.values:
+        raise ValidationError({"status": [_("Unknown status “%(value)s”.") % {"value": status}]})
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.merged_into_id:
+        raise ValidationError({"status": [_("This ticket was merged into #%(id)s.") % {"id": locked.merged_into_id}]})
+    if status == Ticket.Status.NEW and locked.status != Ticket.Status.NEW:
+        raise ValidationError({"status": [_("A ticket cannot go back to new.")]})
+    _set_status(locked, status, by=by, at=timezone.now())
+    locked.save()
+    return locked
+
+
+def _set_stage(ticket: Ticket, stage: str, *, by: User | None, at: dt.datetime) -> None:
+    old = ticket.stage
+    ticket.stage = stage
+    _event(ticket, "stage", old=old, new=stage, by=by, at=at)
+
+
+@transaction.atomic
+def ticket_set_stage(*, ticket: Ticket, stage: str, by: User | None = None, note: str = "") -> Ticket:
+    """Move a complaint along received → acknowledged → investigating → proposed → resolved → confirmed."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.type != Ticket.Type.COMPLAINT:
+        raise ValidationError({"stage": [_("Only complaints have resolution stages.")]})
+    if stage not in STAGE_ORDER:
+        raise ValidationError({"stage": [_("Unknown stage “%(value)s”.") % {"value": stage}]})
+    if locked.stage and STAGE_ORDER.index(stage) < STAGE_ORDER.index(locked.stage):
+        raise ValidationError({"stage": [_("A complaint moves forward: it is already “%(stage)s”.") % {
+            "stage": locked.get_stage_display()}]})
+    now = timezone.now()
+    _set_stage(locked, stage, by=by, at=now)
+    if note:
+        TicketEvent.objects.filter(ticket=locked, kind="stage").order_by("-id").update(note=note[:300])
+    if stage == Ticket.Stage.RESOLVED and locked.status not in CLOSED:
+        _set_status(locked, Ticket.Status.RESOLVED, by=by, at=now)
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, agent: User | None, team_id: int | None = None, by: User | None = None) -> Ticket:
+    """Give the ticket to an agent (None: unassign) and optionally a team."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    old = str(locked.assignee_id or "")
+    locked.assignee = agent  # type: ignore[assignment]
+    if team_id is not None:
+        locked.team_id = team_id
+    locked.save(update_fields=["assignee", "team", "updated_at"])
+    _event(locked, "assigned", old=old, new=str(agent.pk if agent else ""), by=by)
+    return locked
+
+
+@transaction.atomic
+def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None) -> Ticket:
+    """Fold ``merged`` into ``survivor``: messages and history move; the merged ticket points at the survivor."""
+    if survivor.pk == merged.pk:
+        raise ValidationError({"merged": [_("A ticket cannot be merged into itself.")]})
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=sorted([survivor.pk, merged.pk]))}
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    if survivor.merged_into_id or merged.merged_into_id:
+        raise ValidationError({"merged": [_("One of these tickets was already merged.")]})
+    now = timezone.now()
+    Message.objects.filter(ticket=merged).update(ticket=survivor)
+    TicketEvent.objects.filter(ticket=merged).update(ticket=survivor)
+    survivor.tags.add(*merged.tags.all())
+    survivor.orders.add(*merged.orders.all())
+    merged.merged_into = survivor
+    _set_status(merged, Ticket.Status.CLOSED, by=by, at=now, note=_("merged into #%(id)s") % {"id": survivor.pk})
+    merged.save()
+    _event(survivor, "merged", old=str(merged.pk), new=str(survivor.pk), by=by, at=now)
+    survivor.save()
+    return survivor
+
+
+def tickets_move_to_customer(survivor: Customer, merged: Customer) -> dict[str, int]:
+    """Customer-merge participant: the merged customer's tickets now belong to the survivor."""
+    return {"tickets": Ticket.objects.filter(customer=merged).update(customer=survivor)}
