@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pelatis.accounts",
     "pelatis.customers",
     "pelatis.helpdesk",
+    "pelatis.channels",
     "pelatis.web",
 ]
 

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "pelatis.channels"
+    label = "channels"
+    verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        from pelatis.helpdesk.services.tickets import OUTBOUND_SENDERS
+
+        from .outbound import reply_email_send
+
+        if reply_email_send not in OUTBOUND_SENDERS:
+            OUTBOUND_SENDERS.append(reply_email_send)

@@ -1,0 +1,42 @@
+"""Channel plumbing: mailboxes polled over IMAP, and mail that could not be taken in."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox Pelatis polls; its password comes from the environment, never the database."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    host = models.CharField(max_length=200)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=200)
+    password_env = models.CharField(_("password variable"), max_length=80,
+                                    help_text=_("Name of the environment variable holding the password"))
+    folder = models.CharField(max_length=100, default="INBOX")
+    team = models.ForeignKey("helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    active = models.BooleanField(default=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuarantinedMail(models.Model):
+    """Mail that could not be turned into a ticket: kept with the reason, never dropped."""
+
+    raw = models.BinaryField()
+    reason = models.CharField(max_length=300)
+    received_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.reason

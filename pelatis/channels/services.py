@@ -1,0 +1,180 @@
+"""Inbound email → customers and tickets: dedupe, thread, attach, quarantine.
+
+Threading, most certain first: the Message-ID already stored (a duplicate);
+In-Reply-To / References naming a stored message; a stored message that
+replies to this one (the reply came first); the ticket token [#id] in the
+subject when the sender is that ticket's customer; the same sender and
+subject on a ticket active in the last days. Anything else is a new ticket:
+unrelated mail is never merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pelatis.customers.inputs import CustomerInput
+from pelatis.customers.models import ContactPoint, Customer
+from pelatis.customers.services import customer_create
+from pelatis.helpdesk.models import Attachment, Message, Ticket
+from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+
+from .models import QuarantinedMail
+from .parse import ParsedMessage, ParseError, parse_message
+
+log = logging.getLogger(__name__)
+
+SUBJECT_WINDOW = dt.timedelta(days=7)
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Kept out of the attachment store whatever the sender calls them.
+BLOCKED_TYPES = {"application/x-msdownload", "application/x-dosexec", "application/x-sh", "application/java-archive"}
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|rif|tr|απ|σχετ|προωθ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_TOKEN = re.compile(r"\[(?:[^\]#]*\s)?#\d+\]\s*")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: str  # "ticket", "reply", "duplicate", "ignored", "quarantined"
+    ticket_id: int | None = None
+    message_id: int | None = None
+    reason: str = ""
+
+
+def subject_key(subject: str) -> str:
+    """The subject without Re:/Fwd:/ΑΠ: prefixes and ticket tokens, case-folded, for the subject window."""
+    return " ".join(_TOKEN.sub("", _REPLY_PREFIX.sub("", subject or "")).split()).casefold()
+
+
+def mail_ingest(raw: bytes, *, team_id: int | None = None) -> IngestResult:
+    """Take in one RFC 822 message. Never raises for bad mail: it is quarantined with the reason."""
+    try:
+        parsed = parse_message(raw, max_attachment_bytes=MAX_ATTACHMENT_BYTES)
+    except ParseError as exc:
+        return _quarantine(raw, f"unreadable: {exc}")
+    try:
+        result = _ingest(parsed, team_id=team_id)
+    except IntegrityError:
+        # Two deliveries of the same message racing: the other one stored it.
+        if parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists():
+            return IngestResult("duplicate", reason="delivered twice")
+        raise
+    except ValidationError as exc:
+        return _quarantine(raw, f"rejected: {'; '.join(exc.messages)[:250]}")
+    if result.outcome == "ignored":
+        # Auto-replies and bounces that answer nothing we sent must not open
+        # tickets (or be answered, starting a loop); they are kept for a look.
+        QuarantinedMail.objects.create(raw=raw, reason=f"ignored: {result.reason} from {parsed.from_email or 'unknown'}"[:300])
+    return result
+
+
+def _quarantine(raw: bytes, reason: str) -> IngestResult:
+    QuarantinedMail.objects.create(raw=raw, reason=reason[:300])
+    log.warning("mail quarantined: %s", reason)
+    return IngestResult("quarantined", reason=reason)
+
+
+def _thread(parsed: ParsedMessage, customer: Customer | None) -> Ticket | None:
+    refs = [r for r in [*parsed.in_reply_to, *reversed(parsed.references)] if r]
+    if refs:
+        hit = Message.objects.filter(message_id__in=refs).select_related("ticket").first()
+        if hit is not None:
+            return _survivor(hit.ticket)
+    if parsed.message_id:
+        child = Message.objects.filter(in_reply_to=parsed.message_id).select_related("ticket").first()
+        if child is not None:
+            return _survivor(child.ticket)
+    if customer is None:
+        return None
+    if parsed.ticket_ref:
+        ticket = Ticket.objects.filter(pk=parsed.ticket_ref, customer=customer).first()
+        if ticket is not None:
+            return _survivor(ticket)
+    key = subject_key(parsed.subject)
+    if key:
+        since = timezone.now() - SUBJECT_WINDOW
+        for ticket in Ticket.objects.filter(customer=customer, updated_at__gte=since, merged_into__isnull=True)[:20]:
+            if subject_key(ticket.subject) == key:
+                return ticket
+    return None
+
+
+def _survivor(ticket: Ticket) -> Ticket:
+    seen = set()
+    while ticket.merged_into_id and ticket.pk not in seen:
+        seen.add(ticket.pk)
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def _customer_for(parsed: ParsedMessage) -> Customer | None:
+    if not parsed.from_email:
+        return None
+    point = (ContactPoint.objects.filter(kind="email", value=parsed.from_email, customer__merged_into__isnull=True)
+             .select_related("customer").order_by("customer_id").first())
+    return point.customer if point else None
+
+
+def _new_customer(parsed: ParsedMessage) -> Customer:
+    name = " ".join(parsed.from_name.replace('"', " ").split())
+    if not name or "@" in name:
+        name = parsed.from_email.split("@")[0]
+    first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
+    language = parsed.language if parsed.language not in ("", "und") else "el"
+    return customer_create(data=CustomerInput(first_name=first[:100], last_name=last[:100], emails=[parsed.from_email],
+                                              language=language))
+
+
+@transaction.atomic
+def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
+    if parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists():
+        return IngestResult("duplicate", reason="already stored")
+    customer = _customer_for(parsed)
+    ticket = _thread(parsed, customer)
+    mail = InboundMail(
+        body_text=parsed.text, subject=parsed.subject, body_html=parsed.html, visible_text=parsed.visible_text,
+        from_email=parsed.from_email, to=parsed.to, cc=parsed.cc, message_id=parsed.message_id or None,
+        in_reply_to=parsed.in_reply_to[0] if parsed.in_reply_to else "", references=parsed.references,
+        language=parsed.language if parsed.language != "und" else "", is_auto=parsed.is_auto,
+    )
+    if ticket is not None:
+        message = message_receive(ticket=ticket, mail=mail)
+        _attachments(message, parsed)
+        return IngestResult("reply", ticket_id=ticket.pk, message_id=message.pk)
+    if parsed.is_auto:
+        return IngestResult("ignored", reason=parsed.auto_reason or "automatic mail")
+    if not parsed.from_email:
+        raise ValidationError("no sender address")
+    if customer is None:
+        customer = _new_customer(parsed)
+    if not (mail.body_text.strip() or mail.body_html.strip()):
+        mail.body_text = mail.visible_text = "(" + (parsed.subject or "no text") + ")"
+    ticket, message = ticket_open(customer=customer, subject=parsed.subject, mail=mail, channel="email",
+                                  language=mail.language or customer.language)
+    if team_id is not None:
+        Ticket.objects.filter(pk=ticket.pk).update(team_id=team_id)
+    _attachments(message, parsed)
+    from .outbound import acknowledgement_queue
+
+    acknowledgement_queue(ticket_id=ticket.pk)
+    return IngestResult("ticket", ticket_id=ticket.pk, message_id=message.pk)
+
+
+def _attachments(message: Message, parsed: ParsedMessage) -> None:
+    for item in parsed.attachments:
+        rejected = ""
+        if item.size > MAX_ATTACHMENT_BYTES or (item.size and not item.data):
+            rejected = f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
+        elif item.content_type in BLOCKED_TYPES:
+            rejected = f"blocked file type {item.content_type}"
+        att = Attachment(message=message, filename=item.filename[:255] or "attachment", content_type=item.content_type[:100],
+                         size=item.size, rejected=rejected)
+        if not rejected:
+            att.file.save(att.filename, ContentFile(item.data), save=False)
+        att.save()
