@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("pelatis.customers.urls")),
+    path("tickets/", include("pelatis.helpdesk.urls")),
+    path("support/", include("pelatis.channels.urls")),
     path("", include("pelatis.web.urls")),
 ]

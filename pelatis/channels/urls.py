@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import web
+
+app_name = "support"
+urlpatterns = [
+    path("", web.support_form_view, name="form"),
+]
