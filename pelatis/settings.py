@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "pelatis.accounts",
     "pelatis.customers",
     "pelatis.helpdesk",
@@ -225,3 +227,15 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # app folders and node_modules, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work: the Django Tasks API; the database backend needs no broker
+# and `pelatis worker` runs it. PELATIS_TASKS_BACKEND=django_tasks_rq.RQBackend
+# (with Redis) for larger installs.
+TASKS = {"default": {"BACKEND": env_str("PELATIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+PELATIS_WORKER_INTERVALS = {  # seconds between runs of each periodic job
+    "mail_poll": env_int("PELATIS_MAIL_POLL_SECONDS", 60),
+    "sla_scan": 60,
+    "outbound_retry": 120,
+    "acknowledgements": 120,
+    "follow_ups": 300,
+}

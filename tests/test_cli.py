@@ -29,4 +29,5 @@ def test_fresh_install_migrates_creates_a_superuser_and_issues_a_token(tmp_path:
     assert token.returncode == 0, token.stderr
     assert token.stdout.strip().splitlines()[-1].startswith("pel_")
     missing = _pelatis(tmp_path, "token", "create", "nobody")
-    assert missing.returncode != 0 and "nobody" in missing.stderr
+    assert missing.returncode != 0
+    assert "nobody" in missing.stderr

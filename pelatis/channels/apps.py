@@ -12,7 +12,8 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         from pelatis.helpdesk.services.tickets import OUTBOUND_SENDERS
 
-        from .outbound import reply_email_send
+        from .tasks import reply_email_enqueue
 
-        if reply_email_send not in OUTBOUND_SENDERS:
-            OUTBOUND_SENDERS.append(reply_email_send)
+        # Replies go out through the task queue, after the reply's transaction commits.
+        if reply_email_enqueue not in OUTBOUND_SENDERS:
+            OUTBOUND_SENDERS.append(reply_email_enqueue)

@@ -92,7 +92,9 @@ def reply_email_send(message_id: int) -> None:
 
 def acknowledgement_queue(*, ticket_id: int) -> None:
     """After the new ticket commits, tell the customer we have it and when to expect an answer."""
-    transaction.on_commit(lambda: acknowledgement_send(ticket_id))
+    from .tasks import acknowledgement_send_task
+
+    transaction.on_commit(lambda: acknowledgement_send_task.enqueue(ticket_id=ticket_id))
 
 
 def acknowledgement_send(ticket_id: int) -> None:
@@ -121,6 +123,27 @@ def acknowledgement_send(ticket_id: int) -> None:
                                body_text=f"[auto] {subject} {when}".strip(), is_auto=True,
                                delivery=Message.Delivery.SENT, sent_at=timezone.now())
         Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
+
+
+def follow_up_send(ticket_id: int) -> None:
+    """After resolution, ask once whether the answer solved it, in the customer's language."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("customer").filter(
+            pk=ticket_id, status=Ticket.Status.RESOLVED, follow_up_sent_at__isnull=True).first()
+        if ticket is None or not _recipient(ticket):
+            return
+        with translation.override(_language(ticket)):
+            subject = translation.gettext("Did this solve it?")
+        mid = make_msgid(domain=_domain())
+        try:
+            _send(ticket, subject=subject, template="follow_up", message_id=mid, context={"auto": "auto-generated"})
+        except OSError as exc:
+            log.warning("follow-up for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
+            return
+        Message.objects.create(ticket=ticket, direction=Message.Direction.OUTBOUND, subject=subject, message_id=mid,
+                               body_text=f"[auto] {subject}", is_auto=True, delivery=Message.Delivery.SENT,
+                               sent_at=timezone.now())
+        Ticket.objects.filter(pk=ticket.pk).update(follow_up_sent_at=timezone.now())
 
 
 def _zone(name: str):  # type: ignore[no-untyped-def]

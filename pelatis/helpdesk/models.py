@@ -270,3 +270,32 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class RoutingRule(models.Model):
+    """Where new tickets go: the first active rule (by rank) whose conditions match picks team and agent."""
+
+    class Strategy(models.TextChoices):
+        NONE = "none", _("Team only")
+        ROUND_ROBIN = "round_robin", _("Round robin")
+        LEAST_LOADED = "least_loaded", _("Least loaded")
+
+    name = models.CharField(_("name"), max_length=80)
+    rank = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(default=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    ticket_type = models.CharField(_("type"), max_length=12, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, blank=True)
+    skill = models.CharField(_("skill"), max_length=40, blank=True, help_text=_("Only agents with this skill"))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
+    strategy = models.CharField(_("assignment"), max_length=14, choices=Strategy.choices, default=Strategy.LEAST_LOADED)
+    last_assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["rank", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,7 +20,7 @@ from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import interaction_record, timeline_text
 
 from ..models import Message, SlaPause, Ticket, TicketEvent
-from . import sla
+from . import routing, sla
 
 User = AbstractBaseUser
 
@@ -90,6 +90,7 @@ def ticket_open(*, customer: Customer, subject: str, mail: InboundMail, channel:
     if ticket.stage:
         _event(ticket, "stage", new=ticket.stage, by=by, at=at)
     sla.sla_start(ticket=ticket)
+    routing.ticket_route(ticket=ticket)
     _timeline(ticket, channel=channel, direction="in", summary=timeline_text("Ticket #%(id)s: %(subject)s",
               id=ticket.pk, subject=subject), at=at, by=by, body=mail.visible_text or mail.body_text)
     return ticket, message

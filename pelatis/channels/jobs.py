@@ -1,0 +1,63 @@
+"""Periodic jobs the worker runs: each finds what is due and enqueues or does it; each is idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.services.sla import sla_scan
+
+from .imap import mailboxes_poll
+from .tasks import acknowledgement_send_task, follow_up_send_task, reply_email_send_task
+
+RETRY_AFTER = dt.timedelta(minutes=2)
+ACK_WINDOW = dt.timedelta(days=1)
+
+
+def job_mail_poll() -> str:
+    return "; ".join(mailboxes_poll()) or "no mailboxes"
+
+
+def job_sla_scan() -> str:
+    return f"{sla_scan()} newly breached"
+
+
+def job_outbound_retry() -> str:
+    """Replies still queued (a crash between commit and send) or failed (SMTP down) go again."""
+    stale = timezone.now() - RETRY_AFTER
+    ids = list(Message.objects.filter(direction=Message.Direction.OUTBOUND, created_at__lt=stale,
+                                      delivery__in=[Message.Delivery.QUEUED, Message.Delivery.FAILED])
+               .values_list("pk", flat=True)[:200])
+    Message.objects.filter(pk__in=ids, delivery=Message.Delivery.FAILED).update(delivery=Message.Delivery.QUEUED)
+    for pk in ids:
+        reply_email_send_task.enqueue(message_id=pk)
+    return f"{len(ids)} replies retried"
+
+
+def job_acknowledgements() -> str:
+    now = timezone.now()
+    ids = list(Ticket.objects.filter(acknowledged_at__isnull=True, channel__in=["email", "web"],
+                                     created_at__lt=now - RETRY_AFTER, created_at__gt=now - ACK_WINDOW)
+               .values_list("pk", flat=True)[:200])
+    for pk in ids:
+        acknowledgement_send_task.enqueue(ticket_id=pk)
+    return f"{len(ids)} acknowledgements"
+
+
+def job_follow_ups() -> str:
+    ids = list(Ticket.objects.filter(status=Ticket.Status.RESOLVED, follow_up_due__lte=timezone.now(),
+                                     follow_up_sent_at__isnull=True).values_list("pk", flat=True)[:200])
+    for pk in ids:
+        follow_up_send_task.enqueue(ticket_id=pk)
+    return f"{len(ids)} follow-ups"
+
+
+JOBS = {
+    "mail_poll": job_mail_poll,
+    "sla_scan": job_sla_scan,
+    "outbound_retry": job_outbound_retry,
+    "acknowledgements": job_acknowledgements,
+    "follow_ups": job_follow_ups,
+}
