@@ -163,7 +163,8 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
         [ContactPoint(customer=customer, kind="email", value=v, is_primary=i == 0) for i, v in enumerate(clean.emails)]
         + [ContactPoint(customer=customer, kind="phone", value=v, is_primary=i == 0) for i, v in enumerate(clean.phones)]
     )
-    customer.tags.set(_tags_named(clean.tags))
+    if clean.tags:
+        customer.tags.set(_tags_named(clean.tags))
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
                        summary=timeline_text("Customer created"), actor=by, source_type="customers.customer", source_id=str(customer.pk))
     search_reindex(customer_ids=[customer.pk])

@@ -8,6 +8,8 @@ re-policied ticket keeps the business time it has already used.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from datetime import time
 
 from django.db.models import Q
@@ -29,7 +31,17 @@ def _week(raw: dict[str, list[list[str]]]) -> dict[int, tuple[Span, ...]]:
 
 
 def calendar_engine(model: Calendar) -> BusinessCalendar:
-    """The calendar engine for a stored calendar."""
+    """The calendar engine for a stored calendar (built once per distinct content: holidays are cached inside)."""
+    key = json.dumps([model.time_zone, model.weekly, model.seasons, model.closures, model.holiday_country,
+                      model.holiday_subdiv, model.open_on_holidays], sort_keys=True)
+    return _engine(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _engine(key: str) -> BusinessCalendar:
+    tz, weekly, seasons, closures, country, subdiv, open_on_holidays = json.loads(key)
+    model = Calendar(time_zone=tz, weekly=weekly, seasons=seasons, closures=closures, holiday_country=country,
+                     holiday_subdiv=subdiv, open_on_holidays=open_on_holidays)
     return BusinessCalendar(
         tz=model.time_zone,
         weekly=_week(model.weekly),
@@ -61,11 +73,11 @@ def _pauses(ticket: Ticket) -> list[tuple[dt.datetime, dt.datetime | None]]:
     return list(SlaPause.objects.filter(ticket=ticket).values_list("started_at", "ended_at"))
 
 
-def _due(ticket: Ticket, policy: SlaPolicy, start: dt.datetime, minutes: int | None,
-         now: dt.datetime) -> dt.datetime | None:
+def _due(policy: SlaPolicy, start: dt.datetime, minutes: int | None, now: dt.datetime,
+         pauses: list[tuple[dt.datetime, dt.datetime | None]]) -> dt.datetime | None:
     if minutes is None:
         return None
-    return due_with_pauses(calendar_engine(policy.calendar), start, minutes, _pauses(ticket), now)
+    return due_with_pauses(calendar_engine(policy.calendar), start, minutes, pauses, now)
 
 
 def sla_start(*, ticket: Ticket) -> None:
@@ -88,12 +100,13 @@ def sla_refresh(*, ticket: Ticket, now: dt.datetime) -> None:
     if policy is None:
         ticket.first_response_due = ticket.next_response_due = ticket.resolution_due = None
         return
+    pauses = _pauses(ticket) if ticket.pk else []
     if ticket.first_responded_at is None:
-        ticket.first_response_due = _due(ticket, policy, ticket.created_at, policy.first_response_minutes, now)
+        ticket.first_response_due = _due(policy, ticket.created_at, policy.first_response_minutes, now, pauses)
     if ticket.awaiting_reply_since is not None and ticket.first_responded_at is not None:
-        ticket.next_response_due = _due(ticket, policy, ticket.awaiting_reply_since, policy.next_response_minutes, now)
+        ticket.next_response_due = _due(policy, ticket.awaiting_reply_since, policy.next_response_minutes, now, pauses)
     if ticket.resolved_at is None:
-        ticket.resolution_due = _due(ticket, policy, ticket.created_at, policy.resolution_minutes, now)
+        ticket.resolution_due = _due(policy, ticket.created_at, policy.resolution_minutes, now, pauses)
     else:
         ticket.resolution_due = None
 
@@ -109,7 +122,7 @@ def sla_next_response(*, ticket: Ticket, since: dt.datetime) -> None:
     """The customer wrote again: the next-response clock starts (caller saves)."""
     policy = ticket.sla_policy
     if policy is not None and ticket.first_responded_at is not None:
-        ticket.next_response_due = _due(ticket, policy, since, policy.next_response_minutes, since)
+        ticket.next_response_due = _due(policy, since, policy.next_response_minutes, since, _pauses(ticket))
 
 
 def sla_scan(*, now: dt.datetime | None = None) -> int:
