@@ -115,17 +115,24 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
 
 # ---------------------------------------------------------------- customers
 
-def _tags_named(names: list[str]) -> list[Tag]:
-    if not names:
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these names, created as needed; "Τακτικός" and "ΤΑΚΤΙΚΟΣ" are one tag.
+
+    Matched on folded names in Python: SQL case-insensitive matching folds
+    ASCII only on SQLite, and the tag table is small.
+    """
+    wanted = list(dict.fromkeys(n.strip()[:60] for n in names if n and n.strip()))
+    if not wanted:
         return []
-    existing = {t.name.casefold(): t for t in Tag.objects.filter(name__in=names)}
-    tags = []
-    for name in names:
-        tag = existing.get(name.casefold()) or Tag.objects.filter(name__iexact=name).first()
+    existing = {lang.fold(t.name): t for t in Tag.objects.all()}
+    tags: list[Tag] = []
+    for name in wanted:
+        key = lang.fold(name)
+        tag = existing.get(key)
         if tag is None:
-            tag = Tag.objects.create(name=name)
-        existing[name.casefold()] = tag
-        tags.append(tag)
+            tag = existing[key] = Tag.objects.create(name=name)
+        if tag not in tags:
+            tags.append(tag)
     return tags
 
 
@@ -164,7 +171,7 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
         + [ContactPoint(customer=customer, kind="phone", value=v, is_primary=i == 0) for i, v in enumerate(clean.phones)]
     )
     if clean.tags:
-        customer.tags.set(_tags_named(clean.tags))
+        customer.tags.set(tags_named(clean.tags))
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
                        summary=timeline_text("Customer created"), actor=by, source_type="customers.customer", source_id=str(customer.pk))
     search_reindex(customer_ids=[customer.pk])
@@ -189,7 +196,7 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
     locked.save()
     _contact_points_replace(locked, "email", clean.emails)
     _contact_points_replace(locked, "phone", clean.phones)
-    locked.tags.set(_tags_named(clean.tags))
+    locked.tags.set(tags_named(clean.tags))
     if changed:
         interaction_record(customer=locked, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
                            summary=timeline_text("Profile updated: %(fields)s", fields=_field_labels(changed)), actor=by,

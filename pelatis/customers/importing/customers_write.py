@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis import lang
+from pelatis.lang import fold
 
 from ..inputs import CustomerInput
 from ..models import Address, ContactPoint, Customer, ImportJob, Interaction, SearchTerm
 from ..search import customer_terms, name_terms
-from ..services import _apply_derived, _tags_named, search_reindex
+from ..services import _apply_derived, search_reindex, tags_named
 from .common import (
     CHUNK,
     IN_CHUNK,
@@ -122,7 +123,8 @@ class _CustomerWrites:
     @staticmethod
     def _tag_ids(slots: list[_Slot]) -> dict[str, int]:
         names = list(dict.fromkeys(t for s in slots for t in s.data.tags))
-        return {name.casefold(): tag.pk for name, tag in zip(names, _tags_named(names), strict=True)}
+        by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
+        return {name.casefold(): by_fold[fold(name)] for name in names}
 
     def _create(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int]) -> None:
         stamp = _db_datetime(now)
@@ -161,7 +163,7 @@ class _CustomerWrites:
                 points += [(cid, "phone", v, "", i == 0, stamp) for i, v in enumerate(d.phones)]
                 terms += [(cid, t) for t in slot_terms]
                 if d.tags:
-                    links += [(cid, tag_ids[t.casefold()]) for t in d.tags]
+                    links += list(dict.fromkeys((cid, tag_ids[t.casefold()]) for t in d.tags))
                 events.append((cid, "system", "internal", summary, "", stamp, actor_id, "customers.importjob", source))
                 if slot.addresses:
                     addresses += [Address(customer_id=cid, line1=a.line1, city=a.city, postcode=a.postcode,

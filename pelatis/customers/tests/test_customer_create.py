@@ -84,3 +84,12 @@ def test_update_with_a_bad_field_changes_nothing(papadopoulos: Customer) -> None
     papadopoulos.refresh_from_db()
     assert papadopoulos.first_name == "Γιώργος"
     assert ContactPoint.objects.filter(customer=papadopoulos, kind="email").exists()
+
+
+def test_tags_differing_only_in_case_or_accents_are_one_tag(db: None) -> None:
+    from pelatis.customers.models import Tag
+
+    a = customer_create(data=CustomerInput(last_name="Α", tags=["Τακτικός"]))
+    b = customer_create(data=CustomerInput(last_name="Β", tags=["ΤΑΚΤΙΚΟΣ", "τακτικος"]))
+    assert Tag.objects.count() == 1
+    assert list(a.tags.all()) == list(b.tags.all())

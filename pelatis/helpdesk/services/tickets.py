@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Customer, Interaction
-from pelatis.customers.services import interaction_record, timeline_text
+from pelatis.customers.services import interaction_record, tags_named, timeline_text
 
 from ..models import Message, SlaPause, Ticket, TicketEvent
 from . import routing, sla
@@ -281,3 +281,50 @@ def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None) ->
 def tickets_move_to_customer(survivor: Customer, merged: Customer) -> dict[str, int]:
     """Customer-merge participant: the merged customer's tickets now belong to the survivor."""
     return {"tickets": Ticket.objects.filter(customer=merged).update(customer=survivor)}
+
+
+@transaction.atomic
+def message_split(*, message: Message, by: User | None = None) -> Ticket:
+    """Move one inbound message (a second question in the same mail thread) into a new ticket of its own."""
+    if message.direction != Message.Direction.INBOUND:
+        raise ValidationError({"message": [_("Only a customer's message can start a new ticket.")]})
+    source = Ticket.objects.select_for_update().select_related("customer").get(pk=message.ticket_id)
+    if source.messages.count() < 2:
+        raise ValidationError({"message": [_("This is the ticket's only message.")]})
+    now = timezone.now()
+    ticket = Ticket.objects.create(subject=(message.subject or source.subject)[:250], customer=source.customer,
+                                   type=source.type, priority=source.priority, channel=source.channel,
+                                   language=message.language or source.language, created_at=now,
+                                   awaiting_reply_since=now, team=source.team)
+    Message.objects.filter(pk=message.pk).update(ticket=ticket)
+    _event(ticket, "split", old=str(source.pk), new=str(ticket.pk), by=by, at=now)
+    _event(source, "split", old=str(source.pk), new=str(ticket.pk), by=by, at=now)
+    sla.sla_start(ticket=ticket)
+    _timeline(ticket, channel=ticket.channel, direction="in", at=now, by=by, body=message.visible_text,
+              summary=timeline_text("Ticket #%(id)s: %(subject)s", id=ticket.pk, subject=ticket.subject))
+    return ticket
+
+
+@transaction.atomic
+def ticket_link_orders(*, ticket: Ticket, order_ids: list[int], by: User | None = None) -> Ticket:
+    """Link the customer's orders to the ticket (an order of another customer is refused)."""
+    from pelatis.customers.models import Order
+
+    orders = list(Order.objects.filter(pk__in=order_ids))
+    foreign = [o.reference for o in orders if o.customer_id != ticket.customer_id]
+    missing = set(order_ids) - {o.pk for o in orders}
+    if foreign or missing:
+        raise ValidationError({"order_ids": [_("Not orders of this customer: %(refs)s") % {
+            "refs": ", ".join(foreign + [str(m) for m in sorted(missing)])}]})
+    ticket.orders.add(*orders)
+    _event(ticket, "orders", new=", ".join(o.reference for o in orders)[:60], by=by)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_tags(*, ticket: Ticket, names: list[str], by: User | None = None) -> Ticket:
+    """Replace the ticket's tags (created as needed, shared with customer tags)."""
+    tags = tags_named(names)
+    ticket.tags.set(tags)
+    _event(ticket, "tags", new=", ".join(t.name for t in tags)[:60], by=by)
+    return ticket

@@ -164,3 +164,34 @@ def test_customer_merge_carries_tickets(papadopoulos: Customer, make_customer: A
     ticket.refresh_from_db()
     assert ticket.customer == papadopoulos
     assert record.moved["tickets"] == 1
+
+
+def test_split_a_second_question_into_its_own_ticket(papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
+    from pelatis.helpdesk.services.tickets import message_split
+
+    ticket = open_ticket(papadopoulos)
+    second = message_receive(ticket=ticket, mail=InboundMail(body_text="Και κάτι άλλο: χάσατε το τιμολόγιό μου.",
+                                                             subject="Τιμολόγιο"))
+    new = message_split(message=second, by=agent)
+    assert new.customer == papadopoulos
+    assert new.subject == "Τιμολόγιο"
+    assert list(new.messages.all()) == [second]
+    assert ticket.messages.count() == 1
+    assert new.first_response_due is not None
+    with pytest.raises(ValidationError):
+        message_split(message=ticket.messages.get(), by=agent)  # the only message stays
+
+
+def test_link_orders_of_the_customer_only(papadopoulos: Customer, make_customer: Any, make_order: Any,
+                                          open_ticket: Any) -> None:
+    from pelatis.helpdesk.services.tickets import ticket_link_orders, ticket_set_tags
+
+    mine, theirs = make_order(papadopoulos, "ORD-1"), make_order(make_customer(last_name="Άλλος"), "ORD-2")
+    ticket = open_ticket(papadopoulos, type=Ticket.Type.RETURN)
+    ticket_link_orders(ticket=ticket, order_ids=[mine.pk])
+    with pytest.raises(ValidationError) as exc:
+        ticket_link_orders(ticket=ticket, order_ids=[theirs.pk])
+    assert "ORD-2" in str(exc.value)
+    assert list(ticket.orders.all()) == [mine]
+    ticket_set_tags(ticket=ticket, names=["Επιστροφή", "VIP", "επιστροφή"])
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["VIP", "Επιστροφή"]
