@@ -176,3 +176,34 @@ def tickets_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Tic
     survivor = queries.ticket_for(request.user, ticket_id, write=True)
     merged = queries.ticket_for(request.user, payload.merged_id, write=True)
     return services.ticket_merge(survivor=survivor, merged=merged, by=request.user)
+
+
+class OrdersIn(Schema):
+    order_ids: list[int]
+
+
+class TagsIn(Schema):
+    tags: list[str]
+
+
+@router.post("/tickets/{ticket_id}/orders", response=TicketOut, summary="Link the customer's orders")
+def tickets_orders(request: HttpRequest, ticket_id: int, payload: OrdersIn) -> Ticket:
+    ticket = queries.ticket_for(request.user, ticket_id, write=True)
+    return services.ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=request.user)
+
+
+@router.put("/tickets/{ticket_id}/tags", response=TicketOut, summary="Replace the ticket's tags")
+def tickets_tags(request: HttpRequest, ticket_id: int, payload: TagsIn) -> Ticket:
+    ticket = queries.ticket_for(request.user, ticket_id, write=True)
+    return services.ticket_set_tags(ticket=ticket, names=payload.tags, by=request.user)
+
+
+@router.post("/messages/{message_id}/split", response={201: TicketOut}, summary="Move a message into a new ticket")
+def messages_split(request: HttpRequest, message_id: int) -> Status:
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        from django.http import Http404
+
+        raise Http404
+    queries.ticket_for(request.user, message.ticket_id, write=True)
+    return Status(201, services.message_split(message=message, by=request.user))

@@ -43,3 +43,19 @@ def test_errors_name_the_field_and_roles_are_enforced(papadopoulos: Customer, op
     assert api_as(reader).post(f"/api/v1/tickets/{ticket.pk}/messages", {"body": "x"}).status_code == 403
     assert api_as(outsider).get("/api/v1/tickets").status_code == 403
     assert api_as(None).get("/api/v1/tickets").status_code == 401
+
+
+def test_split_link_and_tag_over_the_api(papadopoulos: Customer, open_ticket: Any, make_order: Any, agent: Any,
+                                         api_as: Any) -> None:
+    from pelatis.helpdesk.services.tickets import InboundMail, message_receive
+
+    ticket = open_ticket(papadopoulos)
+    second = message_receive(ticket=ticket, mail=InboundMail(body_text="Άλλο θέμα", subject="Τιμολόγιο"))
+    order = make_order(papadopoulos, "ORD-9")
+    api = api_as(agent)
+    split = api.post(f"/api/v1/messages/{second.pk}/split")
+    assert split.status_code == 201
+    assert split.json()["subject"] == "Τιμολόγιο"
+    assert api.post(f"/api/v1/tickets/{ticket.pk}/orders", {"order_ids": [order.pk]}).status_code == 200
+    assert api.post(f"/api/v1/tickets/{ticket.pk}/orders", {"order_ids": [999999]}).status_code == 422
+    assert api.put(f"/api/v1/tickets/{ticket.pk}/tags", {"tags": ["Τιμολόγηση"]}).status_code == 200
