@@ -207,3 +207,29 @@ def messages_split(request: HttpRequest, message_id: int) -> Status:
         raise Http404
     queries.ticket_for(request.user, message.ticket_id, write=True)
     return Status(201, services.message_split(message=message, by=request.user))
+
+
+class ToneIn(Schema):
+    text: str = Field(..., max_length=20000)
+    language: str | None = Field(None, description="el or en; detected when omitted")
+    formal: bool = True
+
+
+class ToneHintOut(Schema):
+    rule_id: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    matched: str
+    message: str
+    suggestion: str
+
+
+@router.post("/tone/check", response=list[ToneHintOut], tags=["tone"], summary="Tone hints for a reply")
+def tone_check_endpoint(request: HttpRequest, payload: ToneIn) -> list[object]:
+    from .services.tone import tone_check
+
+    if not request.user.has_perm("helpdesk.view_ticket"):
+        raise PermissionDenied
+    return list(tone_check(payload.text, language=payload.language, formal=payload.formal))

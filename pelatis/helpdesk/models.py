@@ -299,3 +299,26 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ToneRule(models.Model):
+    """A manager's own tone rule, or an override of a shipped one (same rule id), or a shipped one switched off."""
+
+    rule_id = models.SlugField(_("rule id"), max_length=60, unique=True)
+    language = models.CharField(_("language"), max_length=3, default="el", help_text=_("el, en or * for all"))
+    category = models.CharField(_("category"), max_length=12, default="blaming")
+    pattern = models.CharField(_("pattern"), max_length=500, help_text=_("Words or phrases; * for inflected endings"))
+    message = models.CharField(_("why"), max_length=300)
+    suggestion = models.CharField(_("agreed wording"), max_length=300)
+    severity = models.CharField(_("severity"), max_length=4, default="warn", choices=[("warn", _("Warning")), ("hint", _("Hint"))])
+    formal_only = models.BooleanField(_("only for formal address"), default=False)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Untick to switch a shipped rule off"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rule_id"]
+        verbose_name = _("tone rule")
+        verbose_name_plural = _("tone rules")
+
+    def __str__(self) -> str:
+        return self.rule_id

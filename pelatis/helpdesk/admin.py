@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import AgentProfile, Calendar, CannedReply, RoutingRule, SlaPolicy, Team, Ticket, ToneRule
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "email"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "languages", "skills", "available"]
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "holiday_country"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "rank", "priority", "ticket_type", "first_response_minutes", "resolution_minutes", "active"]
+    list_editable = ["rank", "active"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "rank", "language", "ticket_type", "channel", "skill", "team", "strategy", "active"]
+    list_editable = ["rank", "active"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "team", "active"]
+    list_filter = ["language", "active"]
+
+
+@admin.register(ToneRule)
+class ToneRuleAdmin(admin.ModelAdmin):
+    list_display = ["rule_id", "language", "category", "pattern", "severity", "active"]
+    list_filter = ["language", "category", "active"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "subject", "customer", "status", "priority", "assignee", "created_at"]
+    list_filter = ["status", "priority", "type"]
+    raw_id_fields = ["customer", "merged_into", "assignee"]
+    search_fields = ["subject"]
