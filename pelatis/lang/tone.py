@@ -883,12 +883,16 @@ def _dedupe(compiled: CompiledRules, text: str, found: list[tuple[int, int, int]
     )
     kept: list[tuple[int, int, int]] = []
     spans: set[tuple[int, int]] = set()
+    by_category: dict[str, tuple[list[int], list[int]]] = {}  # kept starts and ends, sorted, disjoint
     for index, start, end in ranked:
         if (start, end) in spans:
             continue
-        category = rules[index].category
-        if any(rules[k].category == category and start < e and s < end for k, s, e in kept):
+        starts, ends = by_category.setdefault(rules[index].category, ([], []))
+        j = bisect_right(starts, start)
+        if (j and ends[j - 1] > start) or (j < len(starts) and starts[j] < end):
             continue
+        starts.insert(j, start)
+        ends.insert(j, end)
         kept.append((index, start, end))
         spans.add((start, end))
     kept.sort(key=lambda f: (f[1], f[2], f[0]))
