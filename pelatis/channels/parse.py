@@ -32,6 +32,12 @@ from pelatis import lang
 
 __all__ = ["Attachment", "ParseError", "ParsedMessage", "parse_message", "ticket_token"]
 
+MAX_QUOTE_DEPTH = 8  # '> ' prefixes written for nested blockquotes; hostile HTML nests thousands deep
+MAX_MIME_HEADER = 16 * 1024  # characters of a Content-Type/-Disposition header the structured parser reads
+MAX_UNCLOSED_TAGS = 1000  # more elements left open than this and the HTML is flattened before sanitising
+MAX_HEADER = 32 * 1024  # characters of a Subject or address header read; beyond that it is not a person's mail
+LANGUAGE_SAMPLE = 600  # characters of visible text given to language detection: plenty, and its cost grows with length
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -94,6 +100,9 @@ class _CachingPolicy(EmailPolicy):
     def header_fetch_parse(self, name: str, value: Any) -> Any:
         if hasattr(value, "name"):
             return value
+        if len(value) > 2000:  # keep the cache small whatever arrives
+            # A MIME header this long is garbage; the structured-header parser would take seconds over it.
+            return email_policy.default.header_fetch_parse(name, value[:MAX_MIME_HEADER])
         return _parsed_header(name, value)
 
 
@@ -314,7 +323,7 @@ def _decode_words(text: str, notes: list[str], what: str) -> str:
     if "=?" not in text:
         return text
     out: list[str] = []
-    pending = b""
+    pending: list[bytes] = []
     charset: str | None = None
     pos = 0
     for match in _ENCODED_WORD.finditer(text):
@@ -324,15 +333,15 @@ def _decode_words(text: str, notes: list[str], what: str) -> str:
             continue
         if charset is None or gap.strip() or match[1].lower() != charset:
             if charset is not None:
-                out.append(_note(_decode(pending, charset, what), notes))
-                pending = b""
+                out.append(_note(_decode(b"".join(pending), charset, what), notes))
+                pending = []
             if charset is None or gap.strip():
                 out.append(gap)
             charset = match[1].lower()
-        pending += data
+        pending.append(data)
         pos = match.end()
     if charset is not None:
-        out.append(_note(_decode(pending, charset, what), notes))
+        out.append(_note(_decode(b"".join(pending), charset, what), notes))
     out.append(text[pos:])
     return "".join(out)
 
@@ -359,7 +368,7 @@ def _raw_8bit(value: str, notes: list[str], what: str) -> str:
 
 
 def _text_header(value: str | None, notes: list[str], what: str) -> str:
-    return _clean(_FOLD.sub(" ", _header_str(value or "", notes, what)).strip())
+    return _clean(_FOLD.sub(" ", _header_str((value or "")[:MAX_HEADER], notes, what)).strip())
 
 
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+)\s*>")
@@ -376,18 +385,24 @@ def _ids(values: list[str]) -> list[str]:
     return [_clean(i) for i in dict.fromkeys(found)]
 
 
+_BARE_ADDRESS = re.compile(r"\s*<?([^\s<>,;:\"()\[\]\\@]+@[^\s<>,;:\"()\[\]\\]+)>?\s*\Z")
 _ONE_ADDRESS = re.compile(r"<([^<>\s]*@[^<>\s]*)>")
+_ONE_NAMED = re.compile(r'(?:\s*"[^"]*"\s*|[^"<>@]*)<[^<>]*>\s*\Z')  # a display name, then the one <address>
 
 
 def _address_list(values: list[str], notes: list[str]) -> list[tuple[str, str]]:
     """(display name, lower-case address) pairs; names RFC 2047 decoded."""
     pairs: list[tuple[str, str]] = []
     for value in values:
+        value = value[:MAX_HEADER]
         if not value.isascii() and _SURROGATE.search(value):
             value = _raw_8bit(value, notes, "address header")
         value = _FOLD.sub(" ", value)
-        brackets = _ONE_ADDRESS.findall(value)
-        if len(brackets) == 1 and value.count("<") == 1:  # 'Papadopoulos, Giorgos <g@x.gr>' is one address
+        bare = _BARE_ADDRESS.match(value)
+        brackets = [] if bare else _ONE_ADDRESS.findall(value)
+        if bare:
+            found = [("", bare[1])]
+        elif len(brackets) == 1 and _ONE_NAMED.match(value):  # 'Papadopoulos, Giorgos <g@x.gr>' is one address
             name = value[: value.index("<")].strip().strip('"').replace('\\"', '"')
             found = [(name, brackets[0])]
         else:
@@ -440,16 +455,16 @@ def _clean(text: str) -> str:
     return text
 
 
-def _part_text(part: Message, notes: list[str]) -> str:
+def _part_text(part: Message, subtype: str, notes: list[str]) -> str:
     data = _safe(lambda: part.get_payload(decode=True), None)
     if not isinstance(data, bytes):
         payload = _safe(part.get_payload, "")
         data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
     declared = _safe(lambda: part.get_content_charset(), None)
-    if not declared and part.get_content_subtype() == "html":
+    if not declared and subtype == "html":
         meta = _META_CHARSET.search(data, 0, 4096)
         declared = meta[1].decode("ascii") if meta else None
-    text = _note(_decode(data, declared, f"{part.get_content_subtype()} body"), notes)
+    text = _note(_decode(data, declared, f"{subtype} body"), notes)
     return _clean(_NEWLINES.sub("\n", text))
 
 
@@ -475,6 +490,20 @@ _CLEANER = nh3.Cleaner(
 )
 
 _EMPTY_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")  # remote images lose their src: drop the empty tag
+_OPENING_TAG = re.compile(r"<(?!(?:br|img|meta|hr|input|col|wbr|link|area|base|p|li|td|th|tr|option|dt|dd)\b)[a-zA-Z]",
+                          re.IGNORECASE)  # fmt: skip
+_CLOSING_TAG = re.compile(r"</[a-zA-Z]")
+_NOT_P_OR_BR = re.compile(r"<(?!/?(?:p|br)\b)[^<>]*>", re.IGNORECASE)
+
+
+def _sanitise(html: str) -> str:
+    """nh3-cleaned HTML. The HTML5 tree builder slows quadratically with nesting depth, so markup with
+    thousands of unclosed elements (no mail client writes that) is flattened to paragraphs first."""
+    if len(_OPENING_TAG.findall(html)) - len(_CLOSING_TAG.findall(html)) > MAX_UNCLOSED_TAGS:
+        html = _NOT_P_OR_BR.sub(" ", html)
+    return _EMPTY_IMG.sub("", _clean(_CLEANER.clean(html)))
+
+
 _HTML_WS = re.compile(r"[ \t\r\n\f]+")
 _PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>|<hr\b[^>]*>", re.IGNORECASE)
@@ -486,7 +515,7 @@ _BQ_OPEN = re.compile(r"<blockquote\b[^>]*>", re.IGNORECASE)
 _BQ_CLOSE = re.compile(r"</blockquote\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[ \t\xa0\u200b\u2007\u202f]+")
-_LINE_EDGES = re.compile(r" *\n *")
+_LINE_EDGES = re.compile(r"(?<! ) *\n *")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -513,7 +542,7 @@ def _html_text(clean_html: str) -> str:
                 depth = max(0, depth - 1)
                 pieces.append("\n")
             elif depth and piece.strip():
-                prefix = "> " * depth
+                prefix = "> " * min(depth, MAX_QUOTE_DEPTH)
                 pieces.append("\n".join(prefix + line for line in piece.strip("\n").split("\n")))
             else:
                 pieces.append(piece)
@@ -530,7 +559,7 @@ _ATTRIBUTION = rf"[ \t]*(?:{_LEADS})\s[^\n]{{1,300}}?(?:\n[^\n]{{1,200}}?)?\s(?:
 _ATTRIBUTION_WHOLE = re.compile(rf"{_ATTRIBUTION}\Z")
 _ATTRIBUTION_TAIL = re.compile(rf"\s(?:{_VERBS})\s?:[ \t]*\Z")  # "Maria <m@x.gr> wrote:", the second half of a wrapped one
 _ATTRIBUTION_LINE = re.compile(rf"(?m)^{_ATTRIBUTION}$")
-_BEFORE_QUOTE = re.compile(r"(?m)^((?:[^\n]*\n)?[^\n]*)\n(?:[ \t]*\n)*(?=[ \t]*>)")
+_BEFORE_QUOTE = re.compile(r"(?m)^((?:[ \t]*[^\s>][^\n]*\n)?[ \t]*[^\s>][^\n]*)\n(?:[ \t]*\n)*(?=[ \t]*>)")
 _QUOTE_LINES = re.compile(r"(?m)^[ \t]*>[^\n]*(?:\n|\Z)")
 _ORIGINAL_MESSAGE = re.compile(
     r"(?mi)^[ \t]*-{2,}[ \t]*(?:Original Message|Αρχικό μήνυμα|Ursprüngliche Nachricht|Message d'origine|"
@@ -548,8 +577,8 @@ _SIGNATURE = re.compile(
     r"|Sent from Yahoo Mail[^\n]{0,40}|Στάλθηκε από [^\n]{1,60}|Αποστολή από [^\n]{1,60}|Von meinem [^\n]{1,60}gesendet"
     r"|Envoyé de mon [^\n]{1,60}|Inviato da [^\n]{1,60}|Enviado desde mi [^\n]{1,60})[ \t]*$"
 )
-_TRAILING_RULE = re.compile(r"(?:\n[ \t]*[_=*-]{5,}[ \t]*)+\s*\Z")
-_LINE_END_SPACE = re.compile(r"[ \t]+\n")
+_RULE = re.compile(r"[_=*-]{5,}")
+_LINE_END_SPACE = re.compile(r"(?<![ \t])[ \t]+\n")  # the lookbehind keeps long runs of blanks linear
 
 
 def _drop_attribution(match: re.Match[str]) -> str:
@@ -584,7 +613,12 @@ def _visible(text: str) -> str:
         visible = _QUOTE_LINES.sub("", _BEFORE_QUOTE.sub(_drop_attribution, visible))
     visible = visible[: _first_cut(_ATTRIBUTION_LINE, visible)]  # top-posted reply over an unquoted original
     visible = visible[: _first_cut(_SIGNATURE, visible)]
-    visible = _TRAILING_RULE.sub("", visible.rstrip())
+    visible = visible.rstrip()
+    for _ in range(5):  # separator lines left at the end ("_____" above an Outlook header)
+        head, _newline, last = visible.rpartition("\n")
+        if not _RULE.fullmatch(last.strip()):
+            break
+        visible = head.rstrip()
     visible = _BLANK_RUNS.sub("\n\n", _LINE_END_SPACE.sub("\n", visible)).strip()
     return visible or text.strip()
 
@@ -601,6 +635,7 @@ _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b
           (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"),
           (b"MZ", "application/x-msdownload"))  # fmt: skip
 _CHECKED_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", *_ZIP_TYPES.values()})
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\Z")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
@@ -671,10 +706,10 @@ def _attachment(part: Message, ctype: str, disposition: str | None, number: int,
                 notes: list[str]) -> Attachment:  # fmt: skip
     headers = _raw_headers(part)
     filename = _filename(part, headers, notes)
-    if part.get_content_maintype() == "message":
+    maintype, _, subtype = ctype.partition("/")
+    if maintype == "message":
         data = _serialised(part)
         content_type = ctype
-        subtype = part.get_content_subtype()
         filename = filename or (f"message-{number}.eml" if subtype in ("rfc822", "global") else f"{subtype}-{number}.txt")
     else:
         data = _safe(lambda: part.get_payload(decode=True), None)
@@ -708,7 +743,7 @@ def _auto(headers: dict[str, list[str]], report_types: set[str], subject: str) -
     bounce = "delivery-status" in report_types or bool(headers.get("x-failed-recipients"))
     submitted = first("auto-submitted").split(";")[0].strip()
     if submitted and submitted != "no":
-        reasons.append(f"Auto-Submitted: {submitted}")
+        reasons.append(f"Auto-Submitted: {submitted[:40]}")
     precedence = first("precedence")
     if precedence in ("bulk", "junk", "list", "auto_reply"):
         reasons.append(f"Precedence: {precedence}" + (" with List-Id" if headers.get("list-id") else ""))
@@ -729,7 +764,7 @@ def _auto(headers: dict[str, list[str]], report_types: set[str], subject: str) -
         reasons.append("auto-reply subject")
     if bounce and not reasons:
         reasons.append("X-Failed-Recipients header")
-    return bool(reasons), "; ".join(reasons), bounce
+    return bool(reasons), _clean("; ".join(reasons)), bounce
 
 
 # --- The whole message ----------------------------------------------------------------------------
@@ -758,26 +793,27 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 20 * 1024 * 1024) -
     report_types = _safe(lambda: _report_types(msg), set())
     for part in _safe(lambda: list(_leaves(msg)), [msg]):
         try:
-            ctype = _safe(part.get_content_type, "application/octet-stream")
+            ctype = _safe(part.get_content_type, "")
+            ctype = ctype if _MIME_TYPE.match(ctype) else "application/octet-stream"
             disposition = _safe(part.get_content_disposition, None)
             if ctype.startswith("multipart/"):  # a multipart whose boundary never came: read it as text
                 ctype = "text/plain"
             is_body = ctype in ("text/plain", "text/html") and disposition != "attachment"
             if is_body and not _safe(part.get_filename, None):
-                (htmls if ctype == "text/html" else plain).append(_part_text(part, notes))
+                (htmls if ctype == "text/html" else plain).append(_part_text(part, ctype[5:], notes))
             else:
                 attachments.append(_attachment(part, ctype, disposition, len(attachments) + 1,
                                                max_attachment_bytes, notes))  # fmt: skip
         except Exception as exc:  # one unreadable part must not cost the rest of the message
             notes.append(f"a {type(exc).__name__} left one part unread")
-    html = _EMPTY_IMG.sub("", _clean(_CLEANER.clean("\n".join(htmls)))) if any(h.strip() for h in htmls) else ""
+    html = _sanitise("\n".join(htmls)) if any(h.strip() for h in htmls) else ""
     text = "\n\n".join(p.strip("\n") for p in plain if p.strip()) or (_html_text(html) if html else "")
     visible = _visible(text) if text else ""
     is_auto, auto_reason, is_bounce = _auto(headers, report_types, subject)
     ref = _TICKET_REF.search(subject)
     recipients = {name: [addr for _, addr in _address_list(headers.get(name, []), notes)] for name in ("to", "cc")}
     reply_to = _address_list(headers.get("reply-to", [])[:1], notes)
-    sample = visible[:2000] or subject
+    sample = visible[:LANGUAGE_SAMPLE].rsplit(None, 1)[0] if len(visible) > LANGUAGE_SAMPLE else visible or subject
     return ParsedMessage(
         message_id=message_ids[0] if message_ids else _synthetic_id(raw, headers),
         in_reply_to=_ids(headers.get("in-reply-to", [])),

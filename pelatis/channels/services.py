@@ -20,12 +20,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pelatis.customers.inputs import CustomerInput
-from pelatis.customers.models import ContactPoint, Customer
-from pelatis.customers.services import customer_create
+from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Attachment, Message, Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
 
+from .customers import customer_by_email, customer_create_from_contact
 from .models import QuarantinedMail
 from .parse import ParsedMessage, ParseError, parse_message
 
@@ -113,29 +112,11 @@ def _survivor(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _customer_for(parsed: ParsedMessage) -> Customer | None:
-    if not parsed.from_email:
-        return None
-    point = (ContactPoint.objects.filter(kind="email", value=parsed.from_email, customer__merged_into__isnull=True)
-             .select_related("customer").order_by("customer_id").first())
-    return point.customer if point else None
-
-
-def _new_customer(parsed: ParsedMessage) -> Customer:
-    name = " ".join(parsed.from_name.replace('"', " ").split())
-    if not name or "@" in name:
-        name = parsed.from_email.split("@")[0]
-    first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
-    language = parsed.language if parsed.language not in ("", "und") else "el"
-    return customer_create(data=CustomerInput(first_name=first[:100], last_name=last[:100], emails=[parsed.from_email],
-                                              language=language))
-
-
 @transaction.atomic
 def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     if parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists():
         return IngestResult("duplicate", reason="already stored")
-    customer = _customer_for(parsed)
+    customer = customer_by_email(parsed.from_email) if parsed.from_email else None
     ticket = _thread(parsed, customer)
     mail = InboundMail(
         body_text=parsed.text, subject=parsed.subject, body_html=parsed.html, visible_text=parsed.visible_text,
@@ -152,7 +133,8 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     if not parsed.from_email:
         raise ValidationError("no sender address")
     if customer is None:
-        customer = _new_customer(parsed)
+        language = parsed.language if parsed.language not in ("", "und") else "el"
+        customer = customer_create_from_contact(email=parsed.from_email, name=parsed.from_name, language=language)
     if not (mail.body_text.strip() or mail.body_html.strip()):
         mail.body_text = mail.visible_text = "(" + (parsed.subject or "no text") + ")"
     ticket, message = ticket_open(customer=customer, subject=parsed.subject, mail=mail, channel="email",

@@ -7,4 +7,5 @@ from . import web
 app_name = "support"
 urlpatterns = [
     path("", web.support_form_view, name="form"),
+    path("t/<str:token>/", web.ticket_portal_view, name="ticket"),
 ]

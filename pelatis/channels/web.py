@@ -1,7 +1,378 @@
+"""The public side of the help desk: the support form and the signed per-ticket portal.
+
+Nobody logs in. The form is open to anyone, behind CSRF, a honeypot field and
+a per-client rate limit. Everything else needs a signed link that names one
+ticket and its customer (``portal_link``), valid for 90 days from when it was
+made. Only what the customer and we wrote to each other is shown: never
+internal notes, never the customer's profile.
+"""
+
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import ipaddress
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from pelatis.customers.models import ContactPoint, Customer
+from pelatis.customers.services import interaction_record, timeline_text
+from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+
+from . import outbound
+from .customers import customer_by_email, customer_create_from_contact
+from .forms import HONEYPOT, ReplyForm, SupportForm
+
+PORTAL_SALT = "pelatis.portal"
+PORTAL_MAX_AGE = dt.timedelta(days=90)
+# Posts (new requests and portal replies together) per client and window;
+# settings.PELATIS_SUPPORT_RATE_LIMIT / _WINDOW (seconds) override them.
+RATE_LIMIT = 5
+RATE_WINDOW = 10 * 60
+# Service error keys that are named differently on the form.
+FORM_FIELD_OF_ERROR = {"first_name": "name", "last_name": "name", "emails": "email", "phones": "phone",
+                       "body": "message"}
 
 
+# ---------------------------------------------------------------- signed links
+
+class PortalLinkError(Exception):
+    """A portal token that is not ours, was altered, has expired or names a ticket that is gone."""
+
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def portal_token(ticket: Ticket) -> str:
+    """The signed, timestamped token of a ticket's portal page: the ticket and its customer."""
+    return signing.dumps({"t": ticket.pk, "c": ticket.customer_id}, salt=PORTAL_SALT)
+
+
+def portal_link(ticket: Ticket) -> str:
+    """The path (no scheme or host) of the ticket's portal page, e.g. '/support/t/<token>/'; valid 90 days."""
+    return reverse("support:ticket", kwargs={"token": portal_token(ticket)})
+
+
+def portal_ticket(token: str) -> Ticket:
+    """The ticket a portal token stands for (the survivor, if it was merged); raises PortalLinkError."""
+    try:
+        data = signing.loads(token, salt=PORTAL_SALT, max_age=PORTAL_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise PortalLinkError(expired=True) from exc
+    except signing.BadSignature as exc:
+        raise PortalLinkError from exc
+    try:
+        ticket_id, customer_id = int(data["t"]), int(data["c"])
+    except (TypeError, KeyError, ValueError) as exc:
+        raise PortalLinkError from exc
+    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
+    seen: set[int] = set()
+    while ticket is not None and ticket.merged_into_id and ticket.pk not in seen:
+        seen.add(ticket.pk)
+        ticket = Ticket.objects.select_related("customer").filter(pk=ticket.merged_into_id).first()
+    if ticket is None or not _same_customer(customer_id, ticket.customer_id):
+        # The ticket moved to someone else (or into someone else's ticket): the old link shows nothing.
+        raise PortalLinkError
+    return ticket
+
+
+def _same_customer(signed_id: int, current_id: int) -> bool:
+    """The customer of the link, or the customer they were merged into, owns the ticket now."""
+    seen: set[int] = set()
+    cid: int | None = signed_id
+    while cid is not None and cid not in seen:
+        if cid == current_id:
+            return True
+        seen.add(cid)
+        cid = Customer.objects.filter(pk=cid).values_list("merged_into_id", flat=True).first()
+    return False
+
+
+# ---------------------------------------------------------------- rate limit
+
+def _client_key(request: HttpRequest) -> str:
+    """Whom a public post is counted against, hashed so the cache holds no addresses.
+
+    REMOTE_ADDR is the peer that opened the connection. Behind a reverse proxy
+    that is the proxy, for everyone; the client is then in a header such as
+    X-Forwarded-For. But any client can send that header itself, and only the
+    deployment knows which hop its own proxy appended, so trusting it here
+    would let a bot pick a fresh bucket per post. We use REMOTE_ADDR; a proxy
+    deployment must make the server set REMOTE_ADDR to the real client (from
+    the header its own proxy writes) before Django sees the request.
+    """
+    raw = request.META.get("REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        key = raw or "unknown"
+    else:
+        # One IPv6 host usually holds a whole /64: count the network, not the address.
+        key = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:32]
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Count this post against its client; True when the client is over the limit for the window."""
+    limit = getattr(settings, "PELATIS_SUPPORT_RATE_LIMIT", RATE_LIMIT)
+    window = getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW)
+    key = f"pelatis:support:posts:{_client_key(request)}"
+    if cache.add(key, 1, timeout=window):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ran out between add and incr
+        cache.set(key, 1, timeout=window)
+        return False
+    return count > limit
+
+
+def _too_many() -> str:
+    minutes = max(1, getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW) // 60)
+    return translation.ngettext(
+        "We received several messages from your connection in a short time. Please try again in %(n)d minute.",
+        "We received several messages from your connection in a short time. Please try again in %(n)d minutes.",
+        minutes) % {"n": minutes}
+
+
+# ---------------------------------------------------------------- services of the public channel
+
+@transaction.atomic
+def support_request_open(*, name: str, email: str, subject: str, message: str, type: str, language: str,
+                         phone: str = "", time_zone: str = "", consent_text: str = "") -> Ticket:
+    """A request from the public form: the customer (found by email or created), the ticket, the acknowledgement.
+
+    An existing customer's profile is not changed by what a stranger can type
+    into a public form; a new phone number is put on their timeline instead.
+    """
+    customer = customer_by_email(email)
+    new_phone = ""
+    if customer is None:
+        customer = customer_create_from_contact(email=email, name=name, language=language, phone=phone,
+                                                time_zone=time_zone)
+    elif phone and not ContactPoint.objects.filter(customer=customer, kind="phone", value=phone).exists():
+        new_phone = phone
+    mail = InboundMail(body_text=message, visible_text=message, subject=subject, from_email=email, language=language)
+    ticket, _first = ticket_open(customer=customer, subject=subject, mail=mail, channel="web", type=type,
+                                 language=language)
+    body = [consent_text] if consent_text else []
+    if new_phone:
+        body.append(timeline_text(gettext_noop("Phone number given on the form: %(phone)s"), phone=new_phone))
+    interaction_record(customer=customer, channel="web", direction="internal", body="\n".join(body),
+                       summary=timeline_text(gettext_noop("Consent given on the support form to store request #%(id)s"),
+                                             id=ticket.pk),
+                       source_type="helpdesk.ticket", source_id=str(ticket.pk))
+    outbound.acknowledgement_queue(ticket_id=ticket.pk)
+    return ticket
+
+
+def support_reply_receive(*, ticket: Ticket, message: str, language: str) -> Message:
+    """The customer's reply on the portal: a message on the ticket (reopening it if it was resolved)."""
+    return message_receive(ticket=ticket, mail=InboundMail(body_text=message, visible_text=message,
+                                                           subject=ticket.subject, language=language))
+
+
+# ---------------------------------------------------------------- views
+
+def _page_language() -> str:
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _form_page(request: HttpRequest, form: SupportForm, *, status: int = 200, alert: str = "") -> HttpResponse:
+    return render(request, "channels/public/form.html", {"form": form, "alert": alert}, status=status)
+
+
+def _kept(request: HttpRequest, *names: str) -> dict[str, str]:
+    """What was typed, to show again in a fresh (unvalidated) form."""
+    return {n: request.POST.get(n, "") for n in names}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def support_form_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("support")
+    if request.method == "GET":
+        return _form_page(request, SupportForm())
+    if _rate_limited(request):
+        form = SupportForm(initial=_kept(request, "name", "email", "phone", "type", "subject", "message"))
+        response = _form_page(request, form, status=429, alert=_too_many())
+        response["Retry-After"] = str(getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW))
+        return response
+    if request.POST.get(HONEYPOT):
+        return render(request, "channels/public/thanks.html")  # what a person would see; nothing is kept
+    form = SupportForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=422)
+    data = form.cleaned_data
+    try:
+        ticket = support_request_open(
+            name=data["name"], email=data["email"], phone=data["phone"], subject=data["subject"],
+            message=data["message"], type=data["type"], language=_page_language(), time_zone=data["time_zone"],
+            consent_text=str(form.fields["consent"].label),
+        )
+    except ValidationError as exc:
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for key, errors in by_field.items():
+            field = FORM_FIELD_OF_ERROR.get(key, key)
+            form.add_error(field if field in form.fields else None, errors)
+        return _form_page(request, form, status=422)
+    messages.success(request, _("Thank you, we received your request. Keep the link of this page to follow it; "
+                                "we will also write to you by email."))
+    return redirect(portal_link(ticket))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        ticket = portal_ticket(token)
+    except PortalLinkError as exc:
+        return render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and ticket.language in dict(settings.LANGUAGES):
+        # A link from an email opens in the language the customer wrote in, until they switch.
+        translation.activate(ticket.language)
+        request.LANGUAGE_CODE = ticket.language
+    form = ReplyForm()
+    status, alert = 200, ""
+    if request.method == "POST":
+        if _rate_limited(request):
+            form = ReplyForm(initial=_kept(request, "message"))
+            status, alert = 429, _too_many()
+        elif request.POST.get(HONEYPOT):
+            return redirect(request.path)
+        else:
+            form = ReplyForm(request.POST)
+            if form.is_valid():
+                message = support_reply_receive(ticket=ticket, message=form.cleaned_data["message"],
+                                                language=_page_language())
+                messages.success(request, _("Thank you, your message was added to your request."))
+                return redirect(f"{portal_link(ticket)}#m{message.pk}")
+            status = 422
+    response = render(request, "channels/public/ticket.html", _portal_context(ticket, form, alert), status=status)
+    if status == 429:
+        response["Retry-After"] = str(getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW))
+    if status >= 400:
+        # Django logs every 4xx with its path, and this path is a working key to
+        # a customer's conversation: keep it out of the logs.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+# ---------------------------------------------------------------- what the portal shows
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of the conversation as the customer sees it."""
+
+    id: int
+    kind: str  # "in" (the customer), "out" (us), "ack" (the automatic acknowledgement)
+    text: str
+    at: dt.datetime
+    by: str
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _when(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """'Τρίτη 5 Μαΐου, 13:00' in the active language, in the customer's clock."""
+    return formats.date_format(timezone.localtime(value, timezone=zone), "l j E, H:i")
+
+
+def _masked(email: str) -> str:
+    """g.papadopoulos@example.gr → g•••@example.gr: enough to recognise, not to harvest."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if at and local else ""
+
+
+def _status(ticket: Ticket) -> tuple[str, str]:
+    """The ticket's status in a customer's words, and the badge colour."""
+    if ticket.status == Ticket.Status.NEW:
+        return _("Received"), "blue"
+    if ticket.status == Ticket.Status.OPEN:
+        return _("We are working on it"), "blue"
+    if ticket.status == Ticket.Status.PENDING:
+        return _("Waiting for your reply"), "amber"
+    if ticket.status == Ticket.Status.ON_HOLD:
+        return _("Waiting for a third party"), "amber"
+    if ticket.status == Ticket.Status.RESOLVED:
+        return _("Resolved"), "green"
+    return _("Closed"), "grey"
+
+
+def _expectation(ticket: Ticket, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
+    """What happens next, in one sentence, and its tone (info, waiting, done)."""
+    if not ticket.is_open:
+        return _("This request is resolved. If you still need help, write to us below and we will open it "
+                 "again."), "done"
+    if ticket.status == Ticket.Status.PENDING:
+        return _("We answered and are waiting for your reply."), "waiting"
+    if ticket.status == Ticket.Status.ON_HOLD:
+        return _("We are waiting for an answer from a third party and will write to you as soon as we have "
+                 "it."), "waiting"
+    due = ticket.next_response_due if ticket.first_responded_at else ticket.first_response_due
+    if due is not None and ticket.awaiting_reply_since is not None:
+        if ticket.first_responded_at:
+            return _("We will answer your latest message by %(when)s at the latest.") % {
+                "when": _when(due, zone)}, "info"
+        return _("You will hear from us by %(when)s at the latest.") % {"when": _when(due, zone)}, "info"
+    return _("We will answer you as soon as possible."), "info"
+
+
+def _conversation(ticket: Ticket) -> list[Entry]:
+    team = _("Customer support")
+    entries = []
+    rows = (ticket.messages.filter(direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND])
+            .select_related("author").only("id", "direction", "visible_text", "body_text", "is_auto", "created_at", "author",
+                                           "author__first_name"))
+    for m in rows:  # Message.Meta orders by created_at, id: oldest first, the newest last
+        if m.direction == Message.Direction.INBOUND:
+            entries.append(Entry(m.pk, "in", m.visible_text or m.body_text, m.created_at, _("You")))
+        elif m.is_auto:
+            entries.append(Entry(m.pk, "ack", "", m.created_at, team))
+        else:
+            name = m.author.first_name if m.author is not None else ""
+            entries.append(Entry(m.pk, "out", m.visible_text or m.body_text, m.created_at,
+                                 f"{name} · {team}" if name else team))
+    return entries
+
+
+def _portal_context(ticket: Ticket, form: ReplyForm, alert: str) -> dict[str, Any]:
+    zone = _zone(ticket.customer.time_zone)
+    entries = _conversation(ticket)
+    first_email = (ticket.messages.filter(direction=Message.Direction.INBOUND).exclude(from_email="")
+                   .values_list("from_email", flat=True).first())
+    if not first_email:
+        first_email = (ContactPoint.objects.filter(customer=ticket.customer, kind="email")
+                       .values_list("value", flat=True).first()) or ""
+    status_label, status_tone = _status(ticket)
+    expectation, expectation_tone = _expectation(ticket, zone)
+    return {
+        "ticket": ticket, "form": form, "alert": alert, "entries": entries, "zone": zone,
+        "zone_name": "" if zone.key == settings.TIME_ZONE else zone.key,
+        "status_label": status_label, "status_tone": status_tone,
+        "expectation": expectation, "expectation_tone": expectation_tone,
+        "email_masked": _masked(first_email), "opened": _when(ticket.created_at, zone),
+    }
