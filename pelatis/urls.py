@@ -12,5 +12,6 @@ urlpatterns = [
     path("customers/", include("pelatis.customers.urls")),
     path("tickets/", include("pelatis.helpdesk.urls")),
     path("support/", include("pelatis.channels.urls")),
+    path("calls/", include("pelatis.channels.staff_urls")),
     path("", include("pelatis.web.urls")),
 ]

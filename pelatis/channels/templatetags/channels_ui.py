@@ -1,0 +1,19 @@
+"""Template helpers for channel forms shown on other apps' pages (the call log on the customer page)."""
+
+from __future__ import annotations
+
+from django import template
+
+from pelatis.helpdesk.models import Ticket
+
+register = template.Library()
+
+
+@register.simple_tag
+def ticket_types() -> list[tuple[str, str]]:
+    return list(Ticket.Type.choices)
+
+
+@register.simple_tag
+def ticket_priorities() -> list[tuple[str, str]]:
+    return list(Ticket.Priority.choices)
