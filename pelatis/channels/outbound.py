@@ -71,7 +71,7 @@ def _send(ticket: Ticket, *, subject: str, template: str, context: dict[str, obj
 def reply_email_send(message_id: int) -> None:
     """Send a queued agent reply once: a second call (a retry) finds it sent and does nothing."""
     with transaction.atomic():
-        message = (Message.objects.select_for_update().select_related("ticket__customer", "author")
+        message = (Message.objects.select_for_update(of=("self",)).select_related("ticket__customer", "author")
                    .filter(pk=message_id, delivery=Message.Delivery.QUEUED).first())
         if message is None:
             return
