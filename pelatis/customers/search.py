@@ -164,22 +164,24 @@ def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tu
     One SELECT per probe, each an index equality or range scan: a single
     SELECT with OR-ed ranges tempts planners into a full index scan.
     """
-    parts, params = [], []
-    for probe in probes:
-        sql, p = _probe_select(probe, table, cap)
-        parts.append(sql)
-        params += p
-    return f"SELECT customer_id, MAX(s) AS s FROM ({' UNION ALL '.join(parts)}) u GROUP BY customer_id", params
+    union, params = _union(probes, table, cap)
+    return f"SELECT customer_id, MAX(s) AS s FROM ({union}) u GROUP BY customer_id", params
 
 
 def group_count_sql(probes: list[Probe], table: str, cap: int) -> tuple[str, list[object]]:
     """The number of index entries the group's probes touch, counted up to ``cap``."""
-    parts, params = [], []
+    union, params = _union(probes, table, None)
+    return f"(SELECT COUNT(*) FROM ({union} LIMIT {int(cap)}) n)", params
+
+
+def _union(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    params: list[object] = []
     for probe in probes:
-        sql, p = _probe_select(probe, table, None)
+        sql, p = _probe_select(probe, table, cap)
         parts.append(sql)
         params += p
-    return f"(SELECT COUNT(*) FROM ({' UNION ALL '.join(parts)} LIMIT {int(cap)}) n)", params
+    return " UNION ALL ".join(parts), params
 
 
 def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, list[object]]:
