@@ -80,9 +80,9 @@ def reply_email_send(message_id: int) -> None:
         Message.objects.filter(pk=message.pk).update(message_id=mid)
         subject = ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
         try:
-            _send(ticket, subject=subject, template="reply", message_id=mid,
-                  context={"body": message.body_text, "agent": message.author.get_full_name() or message.author.get_username()
-                           if message.author else ""})
+            # The agent's text is the whole letter (greeting and signature come
+            # from the canned reply or the agent), so nothing is added around it.
+            _send(ticket, subject=subject, template="reply", message_id=mid, context={"body": message.body_text})
         except OSError as exc:  # SMTP down or refused: kept as failed, retried by the worker
             log.warning("reply %s not sent: %s", message.pk, exc.__class__.__name__)
             Message.objects.filter(pk=message.pk).update(delivery=Message.Delivery.FAILED, delivery_error=str(exc)[:300])

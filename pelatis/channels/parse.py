@@ -36,7 +36,7 @@ MAX_QUOTE_DEPTH = 8  # '> ' prefixes written for nested blockquotes; hostile HTM
 MAX_MIME_HEADER = 16 * 1024  # characters of a Content-Type/-Disposition header the structured parser reads
 MAX_UNCLOSED_TAGS = 1000  # more elements left open than this and the HTML is flattened before sanitising
 MAX_HEADER = 32 * 1024  # characters of a Subject or address header read; beyond that it is not a person's mail
-LANGUAGE_SAMPLE = 600  # characters of visible text given to language detection: plenty, and its cost grows with length
+LANGUAGE_SAMPLE = 300  # characters of visible text given to language detection: plenty, and its cost grows with length
 
 
 @dataclass(frozen=True)
@@ -784,7 +784,7 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 20 * 1024 * 1024) -
     subject = _text_header(first("subject"), notes, "subject")
     senders = _address_list(headers.get("from", [])[:1], notes)
     from_name, from_email = senders[0] if senders else ("", "")
-    if not from_name and not senders:
+    if not senders:  # 'From: MAILER-DAEMON', no address at all: keep what it says as the name
         from_name = _text_header(first("from"), notes, "From")[:200]
     message_ids = _ids(headers.get("message-id", [])[:1])
     plain: list[str] = []

@@ -84,7 +84,7 @@ class StageIn(Schema):
 
 class AssignIn(Schema):
     assignee_id: int | None
-    team_id: int | None = None
+    team_id: int | None = Field(None, description="Omit to keep the team; null for no team")
 
 
 class MergeIn(Schema):
@@ -168,7 +168,18 @@ def tickets_assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> T
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"assignee_id": ["No active user with this id."]})
-    return services.ticket_assign(ticket=ticket, agent=agent, team_id=payload.team_id, by=request.user)
+    team_id = payload.team_id if "team_id" in payload.model_fields_set else services.KEEP
+    return services.ticket_assign(ticket=ticket, agent=agent, team_id=team_id, by=request.user)
+
+
+class PriorityIn(Schema):
+    priority: str
+
+
+@router.post("/tickets/{ticket_id}/priority", response=TicketOut, summary="Change priority (re-applies the SLA policy)")
+def tickets_priority(request: HttpRequest, ticket_id: int, payload: PriorityIn) -> Ticket:
+    ticket = queries.ticket_for(request.user, ticket_id, write=True)
+    return services.ticket_set_priority(ticket=ticket, priority=payload.priority, by=request.user)
 
 
 @router.post("/tickets/{ticket_id}/merge", response=TicketOut, summary="Merge another ticket into this one")

@@ -1,9 +1,492 @@
+"""Staff UI of the help desk: the inbox, the ticket page and its actions.
+
+Each view parses, fetches through ``queries.ticket_for`` (which checks the
+permission), calls one service and renders. A service's ValidationError comes
+back as 422 with the message next to the field; htmx swaps the form's card.
+"""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pelatis.customers.models import Interaction
+from pelatis.customers.queries import customer_360
+from pelatis.lang.tone import ToneHint
+
+from . import queries
+from .forms import AssignForm, BulkForm, MergeForm, NoteForm, ReplyForm, StageForm, StatusForm
+from .models import Attachment, CannedReply, Message, Ticket, TicketEvent
+from .services import replies, tone
+from .services import tickets as services
+
+PAGE_SIZE = 25
+MAX_TONE_CHARS = 20_000
+VIEW_ORDER = ("mine", "team", "unassigned", "breaching", "pending", "all")  # the inbox tabs, as shown
+DEFAULT_VIEW = "all"
 
 
+def _htmx(request: HttpRequest) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _lf(text: str) -> str:
+    """Browsers submit textarea line breaks as CRLF; the textarea itself (and JS offsets) use LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- inbox
+
+def _view_labels() -> list[tuple[str, str]]:
+    labels = {"mine": _("Mine"), "team": _("My teams"), "unassigned": _("Unassigned"),
+              "breaching": _("Breaching soon"), "pending": _("Pending customer"), "all": _("All")}
+    return [(key, labels[key]) for key in VIEW_ORDER]
+
+
+@require_GET
 @login_required
+@permission_required("helpdesk.view_ticket", raise_exception=True)
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("inbox")
+    view = request.GET.get("view", DEFAULT_VIEW)
+    view = view if view in queries.VIEWS else DEFAULT_VIEW
+    status = request.GET.get("status", "")
+    status = status if status in Ticket.Status.values else ""
+    page_no = max(1, _int(request.GET.get("page")) or 1)
+    # One COUNT per tab and one for the page: a fixed number of queries however many rows.
+    counts = {key: queries.inbox(request.user, view=key, status=status).count() for key in VIEW_ORDER}
+    paginator = Paginator(queries.inbox(request.user, view=view, status=status), PAGE_SIZE)
+    page = paginator.get_page(page_no)
+    ctx: dict[str, Any] = {
+        "view": view, "status": status, "page": page, "tickets": list(page.object_list),
+        "tabs": [(key, label, counts[key]) for key, label in _view_labels()],
+        "statuses": Ticket.Status.choices, "can_write": request.user.has_perm("helpdesk.change_ticket"),
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+    }
+    response = render(request, "helpdesk/_inbox.html" if _htmx(request) else "helpdesk/inbox.html", ctx)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers with a fragment or a page
+    return response
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@login_required
+def bulk_view(request: HttpRequest) -> HttpResponse:
+    """Assign to me or set a status on the selected rows: each ticket through the service."""
+    if not request.user.has_perm("helpdesk.change_ticket"):
+        raise PermissionDenied
+    back = _back(request, reverse("helpdesk:inbox"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    # Every ticket is fetched (and permission-checked) before any is changed.
+    tickets, missing = [], []
+    for ticket_id in dict.fromkeys(form.cleaned_data["ids"]):
+        try:
+            tickets.append(queries.ticket_for(request.user, ticket_id, write=True))
+        except Http404:
+            missing.append(f"#{ticket_id}")
+    done, failed = 0, []
+    for ticket in tickets:
+        try:
+            if form.cleaned_data["action"] == "assign_me":
+                if ticket.assignee_id != request.user.pk:
+                    services.ticket_assign(ticket=ticket, agent=request.user, by=request.user)
+            else:
+                services.ticket_set_status(ticket=ticket, status=form.cleaned_data["status"], by=request.user)
+            done += 1
+        except ValidationError as exc:
+            failed.append(f"#{ticket.pk}: {' '.join(exc.messages)}")
+    if done:
+        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", done) % {"n": done})
+    if failed:
+        messages.error(request, _("Not changed: %(list)s") % {"list": "; ".join(failed)})
+    if missing:
+        messages.warning(request, _("Not found: %(list)s") % {"list": ", ".join(missing)})
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- the ticket page
+
+@dataclass(frozen=True)
+class HistoryItem:
+    kind: str
+    icon: str
+    text: str
+    note: str
+    by: Any
+    at: Any
+
+
+@dataclass(frozen=True)
+class StageStep:
+    value: str
+    label: str
+    state: str  # "done", "current", "todo"
+    at: Any = None
+
+
+def _history(events: list[TicketEvent]) -> list[HistoryItem]:
+    """The ticket's events as sentences, newest first; assignments name people (one query)."""
+    ids = {int(v) for e in events if e.kind == "assigned" for v in (e.old, e.new) if v.isdigit()}
+    users = get_user_model().objects.in_bulk(list(ids)) if ids else {}
+    status = dict(Ticket.Status.choices)
+    stage = dict(Ticket.Stage.choices)
+    channel = dict(Interaction.Channel.choices)
+
+    def name(raw: str) -> str:
+        user = users.get(int(raw)) if raw.isdigit() else None
+        return (user.get_full_name() or user.get_username()) if user else raw
+
+    items = []
+    for e in events:
+        icon = "system"
+        if e.kind == "opened":
+            text, icon = _("Ticket opened (%(channel)s)") % {"channel": channel.get(e.note, e.note)}, "inbox"
+        elif e.kind == "status":
+            text = _("Status: %(old)s → %(new)s") % {"old": status.get(e.old, e.old or "—"), "new": status.get(e.new, e.new)}
+            icon = "check" if e.new in ("resolved", "closed") else ("pause" if e.new in ("pending", "on_hold") else "repeat")
+        elif e.kind == "stage":
+            text, icon = _("Complaint stage: %(stage)s") % {"stage": stage.get(e.new, e.new)}, "flag"
+        elif e.kind == "assigned":
+            text = _("Assigned to %(name)s") % {"name": name(e.new)} if e.new else _("Unassigned")
+            icon = "user"
+        elif e.kind == "merged":
+            text, icon = _("Ticket #%(id)s was merged into this one") % {"id": e.old}, "merge"
+        else:
+            text = f"{e.kind}: {e.old} → {e.new}" if (e.old or e.new) else e.kind
+        note = "" if e.kind == "opened" else e.note
+        items.append(HistoryItem(e.kind, icon, text, note, e.by, e.at))
+    items.reverse()
+    return items
+
+
+def _stages(ticket: Ticket, events: list[TicketEvent]) -> list[StageStep]:
+    """The complaint's way from received to confirmed, with when each stage was reached."""
+    if ticket.type != Ticket.Type.COMPLAINT:
+        return []
+    reached = {e.new: e.at for e in events if e.kind == "stage"}
+    order = services.STAGE_ORDER
+    current = order.index(ticket.stage) if ticket.stage in order else -1
+    return [StageStep(value, label, "done" if i < current else "current" if i == current else "todo", reached.get(value))
+            for i, (value, label) in enumerate(Ticket.Stage.choices)]
+
+
+def _stage_form(ticket: Ticket, data: Any = None) -> StageForm | None:
+    order = services.STAGE_ORDER
+    if ticket.type != Ticket.Type.COMPLAINT or ticket.stage == order[-1]:
+        return None
+    current = order.index(ticket.stage) if ticket.stage in order else -1
+    form = StageForm(data, initial={"stage": order[current + 1]})
+    form.fields["stage"].choices = [(v, label) for v, label in Ticket.Stage.choices  # type: ignore[attr-defined]
+                                    if order.index(v) > current]
+    return form
+
+
+def _canned_choices(ticket: Ticket) -> list[tuple[str, list[CannedReply]]]:
+    """Active canned replies this ticket's team may use, grouped by language (the ticket's first)."""
+    replies_qs = CannedReply.objects.filter(active=True).filter(Q(team__isnull=True) | Q(team_id=ticket.team_id))
+    groups: dict[str, list[CannedReply]] = {}
+    for reply in replies_qs:
+        groups.setdefault(reply.language, []).append(reply)
+    lang = (ticket.language or "el")[:2]
+    return sorted(groups.items(), key=lambda kv: (kv[0] != lang, kv[0]))
+
+
+def _recipient(page: queries.TicketPage, c360: Any) -> str:
+    for message in reversed(page.messages):
+        if message.direction == Message.Direction.INBOUND and message.from_email:
+            return message.from_email
+    return c360.emails[0].value if c360 is not None and c360.emails else ""
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> dict[str, Any]:
+    page = queries.ticket_page(ticket)
+    can_write = request.user.has_perm("helpdesk.change_ticket") and not ticket.merged_into_id
+    c360 = customer_360(ticket.customer, timeline_limit=5) if request.user.has_perm("customers.view_customer") else None
+    body = overrides.pop("body", None)
+    ctx: dict[str, Any] = {
+        "t": ticket, "page": page, "c360": c360, "can_write": can_write,
+        "history": _history(page.events), "stages": _stages(ticket, page.events),
+        "other_tickets": list(Ticket.objects.filter(customer_id=ticket.customer_id, merged_into__isnull=True)
+                              .exclude(pk=ticket.pk).order_by("-created_at")[:5]),
+        "recipient": _recipient(page, c360),
+        "emails_out": ticket.channel in ("email", "web"),
+        "tab": "reply", "currency": settings.PELATIS_DEFAULT_CURRENCY,
+    }
+    if can_write:
+        ctx.update(
+            reply_form=ReplyForm(), note_form=NoteForm(), canned=_canned_choices(ticket),
+            status_form=StatusForm(initial={"status": ticket.status}),
+            assign_form=AssignForm(initial={"assignee": ticket.assignee_id, "team": ticket.team_id}),
+            stage_form=_stage_form(ticket), merge_form=MergeForm(),
+        )
+        if ticket.status != Ticket.Status.NEW:
+            ctx["status_form"].fields["status"].choices = [
+                c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW]
+    ctx.update(overrides)
+    if can_write and body is None:
+        reply_form = ctx["reply_form"]
+        body = reply_form.data.get("body", "") if reply_form.is_bound else ""
+    ctx["body"] = _lf(body or "")
+    return ctx
+
+
+@require_GET
+@login_required
+def ticket_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk)
+    return render(request, "helpdesk/ticket.html", _ticket_context(request, ticket))
+
+
+def _done(request: HttpRequest, ticket: Ticket, message: str, anchor: str = "") -> HttpResponse:
+    """After a successful action: back to the ticket page (a full load, so header, history and SLA agree)."""
+    messages.success(request, message)
+    url = reverse("helpdesk:ticket", args=[ticket.pk])
+    if _htmx(request):
+        response = HttpResponse(status=200)
+        # A URL differing from the current one only by its #fragment would just scroll, not reload:
+        # the query makes it a new page load that then scrolls to the new message.
+        response["HX-Redirect"] = f"{url}?at={anchor}#{anchor}" if anchor else url
+        return response
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _invalid(request: HttpRequest, ticket: Ticket, partial: str, **forms: Any) -> HttpResponse:
+    """422: the form's card again (htmx) or the whole page (no JS), with the messages next to the fields."""
+    ctx = _ticket_context(request, ticket, **forms)
+    return render(request, partial if _htmx(request) else "helpdesk/ticket.html", ctx, status=422)
+
+
+@require_POST
+@login_required
+def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.reply_send(ticket=ticket, body_text=_lf(form.cleaned_data["body"]), by=request.user,
+                                          status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            sent = _("Reply sent.") if message.delivery else _("Reply recorded.")
+            return _done(request, ticket, sent, anchor=f"m{message.pk}")
+    return _invalid(request, ticket, "helpdesk/_composer.html", reply_form=form, tab="reply")
+
+
+@require_POST
+@login_required
+def note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.note_add(ticket=ticket, body_text=_lf(form.cleaned_data["body"]), by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, ticket, _("Note added."), anchor=f"m{note.pk}")
+    return _invalid(request, ticket, "helpdesk/_composer.html", note_form=form, tab="note")
+
+
+@require_POST
+@login_required
+def status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_set_status(ticket=ticket, status=form.cleaned_data["status"], by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, ticket, _("Status changed."))
+    return _invalid(request, ticket, "helpdesk/_properties.html", status_form=form)
+
+
+@require_POST
+@login_required
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        team = form.cleaned_data["team"]
+        try:
+            services.ticket_assign(ticket=ticket, agent=form.cleaned_data["assignee"],
+                                   team_id=team.pk if team is not None else None, by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, ticket, _("Assignment saved."))
+    return _invalid(request, ticket, "helpdesk/_properties.html", assign_form=form)
+
+
+@require_POST
+@login_required
+def stage_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = _stage_form(ticket, request.POST) or StageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_set_stage(ticket=ticket, stage=form.cleaned_data["stage"], note=form.cleaned_data["note"],
+                                      by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, ticket, _("Complaint stage updated."))
+    return _invalid(request, ticket, "helpdesk/_stages.html", stage_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this ticket into another (``into``): a confirmation page first, then the merge."""
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = MergeForm(request.POST if request.method == "POST" else (request.GET or None))
+    target = None
+    if form.is_bound and form.is_valid():
+        target = Ticket.objects.select_related("customer").filter(pk=form.cleaned_data["into"]).first()
+        if target is None:
+            form.add_error("into", _("There is no ticket #%(id)s.") % {"id": form.cleaned_data["into"]})
+        elif target.pk == ticket.pk:
+            form.add_error("into", _("A ticket cannot be merged into itself."))
+        elif target.merged_into_id:
+            form.add_error("into", _("Ticket #%(id)s was itself merged into #%(into)s.") % {
+                "id": target.pk, "into": target.merged_into_id})
+    if form.is_bound and not form.errors and target is not None and request.method == "POST":
+        survivor = queries.ticket_for(request.user, target.pk, write=True)
+        try:
+            services.ticket_merge(survivor=survivor, merged=ticket, by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, survivor, _("Ticket #%(id)s was merged into this one.") % {"id": ticket.pk})
+    status = 422 if form.errors else 200
+    return render(request, "helpdesk/merge_confirm.html", {
+        "t": ticket, "form": form, "target": None if form.errors else target,
+    }, status=status)
+
+
+# ---------------------------------------------------------------- composer helpers (htmx)
+
+@dataclass(frozen=True)
+class HintView:
+    """A tone hint as the page shows it: offsets in UTF-16 units (what the textarea counts) and replacements."""
+
+    hint: ToneHint
+    start: int
+    end: int
+    replacements: list[str] = field(default_factory=list)
+
+    @property
+    def alternatives(self) -> list[str]:
+        return [a.strip() for a in self.hint.suggestion.split(" / ") if a.strip()]
+
+
+_NO_REPLACE = {"structure", "shouting"}  # advice about the whole text, not wording to swap in
+_INNER_ELLIPSIS = re.compile(r"(…|\.\.\.).")
+
+
+def _replacements(hint: ToneHint) -> list[str]:
+    """Suggestions that can stand in for the matched words; advice and templates with gaps are left as text."""
+    if hint.category in _NO_REPLACE:
+        return []
+    out = []
+    for alt in hint.suggestion.split(" / "):
+        alt = alt.strip().rstrip("…").removesuffix("...").rstrip()
+        if not alt or _INNER_ELLIPSIS.search(alt) or any(ch in alt for ch in "()«»“”+") or ":" in alt[:-1]:
+            continue
+        if hint.matched[:1].isupper() and alt[:1].islower():
+            alt = alt[0].upper() + alt[1:]
+        out.append(alt)
+    return out[:6]
+
+
+def _utf16(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def tone_hints(text: str, ticket: Ticket) -> list[HintView]:
+    """Tone hints for a reply to this ticket's customer (formal or not), ready for the template."""
+    if not text.strip():
+        return []
+    hints = tone.tone_check(text[:MAX_TONE_CHARS], formal=ticket.customer.formal)  # with the house rules
+    return [HintView(h, _utf16(text, h.start), _utf16(text, h.end), _replacements(h)) for h in hints]
+
+
+@require_POST
+@login_required
+def tone_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live tone check of the reply box: the hints partial."""
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    text = _lf(request.POST.get("body", ""))
+    return render(request, "helpdesk/_tone_hints.html", {"hints": tone_hints(text, ticket), "checked": bool(text.strip())})
+
+
+@require_POST
+@login_required
+def canned_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Insert a canned reply, rendered for this ticket, into the reply box (after what is already typed)."""
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    body = _lf(request.POST.get("body", ""))
+    reply = CannedReply.objects.filter(pk=_int(request.POST.get("canned")), active=True).first()
+    if reply is not None:
+        text = replies.canned_render(reply=reply, ticket=ticket, agent=request.user)
+        body = f"{body.rstrip()}\n\n{text}" if body.strip() else text
+    return render(request, "helpdesk/_reply_editor.html", {
+        "t": ticket, "body": body, "canned": _canned_choices(ticket), "reply_form": ReplyForm(),
+        "hints": tone_hints(body, ticket), "checked": bool(body.strip()), "focus": True,
+    })
+
+
+# ---------------------------------------------------------------- attachments
+
+@require_GET
+@login_required
+def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
+    """Download an attachment of a ticket the user may see; never shown inline."""
+    att = Attachment.objects.select_related("message").filter(pk=pk).first()
+    if att is None:
+        raise Http404
+    queries.ticket_for(request.user, att.message.ticket_id)
+    if att.rejected or not att.file:
+        raise Http404
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.filename,
+                            content_type=att.content_type or "application/octet-stream")
+    # Whatever the sender claimed the file is, it must not run as a page of ours.
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

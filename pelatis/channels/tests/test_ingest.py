@@ -80,14 +80,21 @@ def test_agent_reply_is_threaded_and_the_customer_answer_reopens(smtp_server: An
     Customer.objects.filter(pk=ticket.customer_id).update(title="κ.", formal=True)
     original = ticket.messages.get(direction="in").message_id
     # when: the agent answers and resolves
-    reply_send(ticket=ticket, body_text="Ναι, υπάρχει διαθεσιμότητα. Σας κρατάμε το δωμάτιο.", by=agent, status="resolved")
+    from pelatis.helpdesk.models import CannedReply
+    from pelatis.helpdesk.services.replies import canned_render
+
+    ticket.refresh_from_db()
+    canned = canned_render(reply=CannedReply.objects.get(name="Διαθεσιμότητα", language="el"), ticket=ticket, agent=agent)
+    reply_send(ticket=ticket, body_text=canned + "\nΣας κρατάμε το δωμάτιο.", by=agent, status="resolved")
     # then: the email carries the threading headers and Greek text
     sent = smtp_server.messages[-1]
     assert sent["In-Reply-To"] == original
     assert original in sent["References"]
     subject = str(sent["Subject"]).strip()
     assert subject == f"Re: Κράτηση για τον Αύγουστο [#{ticket.pk}]"
-    assert "Αγαπητέ κύριε Παπαδόπουλε," in sent.get_body(("plain",)).get_content()
+    plain = sent.get_body(("plain",)).get_content()
+    assert plain.startswith("Αγαπητέ κύριε Παπαδόπουλε,")
+    assert plain.count("Αγαπητέ") == 1  # the canned reply's greeting, not a second one around it
     assert "Σας κρατάμε το δωμάτιο" in sent.get_body(("html",)).get_content()
     stored = Message.objects.get(ticket=ticket, direction="out", is_auto=False)
     assert stored.delivery == "sent"

@@ -216,10 +216,10 @@ def ticket_set_status(*, ticket: Ticket, status: str, by: User | None = None) ->
     return locked
 
 
-def _set_stage(ticket: Ticket, stage: str, *, by: User | None, at: dt.datetime) -> None:
+def _set_stage(ticket: Ticket, stage: str, *, by: User | None, at: dt.datetime, note: str = "") -> None:
     old = ticket.stage
     ticket.stage = stage
-    _event(ticket, "stage", old=old, new=stage, by=by, at=at)
+    _event(ticket, "stage", old=old, new=stage, by=by, at=at, note=note)
 
 
 @transaction.atomic
@@ -234,25 +234,42 @@ def ticket_set_stage(*, ticket: Ticket, stage: str, by: User | None = None, note
         raise ValidationError({"stage": [_("A complaint moves forward: it is already “%(stage)s”.") % {
             "stage": locked.get_stage_display()}]})
     now = timezone.now()
-    _set_stage(locked, stage, by=by, at=now)
-    if note:
-        TicketEvent.objects.filter(ticket=locked, kind="stage").order_by("-id").update(note=note[:300])
+    _set_stage(locked, stage, by=by, at=now, note=note)
     if stage == Ticket.Stage.RESOLVED and locked.status not in CLOSED:
         _set_status(locked, Ticket.Status.RESOLVED, by=by, at=now)
     locked.save()
     return locked
 
 
+KEEP = object()  # ticket_assign(team_id=KEEP): leave the team as it is
+
+
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, agent: User | None, team_id: int | None = None, by: User | None = None) -> Ticket:
-    """Give the ticket to an agent (None: unassign) and optionally a team."""
+def ticket_assign(*, ticket: Ticket, agent: User | None, team_id: int | None | object = KEEP,
+                  by: User | None = None) -> Ticket:
+    """Give the ticket to an agent (None: unassign) and, unless team_id is KEEP, to a team (None: no team)."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     old = str(locked.assignee_id or "")
     locked.assignee = agent  # type: ignore[assignment]
-    if team_id is not None:
-        locked.team_id = team_id
+    if team_id is not KEEP:
+        locked.team_id = team_id  # type: ignore[assignment]
     locked.save(update_fields=["assignee", "team", "updated_at"])
     _event(locked, "assigned", old=old, new=str(agent.pk if agent else ""), by=by)
+    return locked
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, priority: str, by: User | None = None) -> Ticket:
+    """Change the priority; the SLA policy is chosen again and keeps the business time already used."""
+    if priority not in Ticket.Priority.values:
+        raise ValidationError({"priority": [_("Unknown priority “%(value)s”.") % {"value": priority}]})
+    locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    if locked.priority == priority:
+        return locked
+    old, locked.priority = locked.priority, priority
+    locked.save(update_fields=["priority", "updated_at"])
+    _event(locked, "priority", old=old, new=priority, by=by)
+    sla.sla_set_policy(ticket=locked, policy=sla.policy_for(locked))
     return locked
 
 

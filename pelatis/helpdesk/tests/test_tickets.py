@@ -195,3 +195,17 @@ def test_link_orders_of_the_customer_only(papadopoulos: Customer, make_customer:
     assert list(ticket.orders.all()) == [mine]
     ticket_set_tags(ticket=ticket, names=["Επιστροφή", "VIP", "επιστροφή"])
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["VIP", "Επιστροφή"]
+
+
+def test_priority_change_reapplies_the_policy_and_stage_notes_stay_on_their_line(papadopoulos: Customer,
+                                                                                  open_ticket: Any, agent: Any) -> None:
+    from pelatis.helpdesk.services.tickets import ticket_set_priority
+
+    ticket = open_ticket(papadopoulos, type=Ticket.Type.COMPLAINT)
+    normal_due = ticket.first_response_due
+    ticket = ticket_set_priority(ticket=ticket, priority="urgent", by=agent)
+    assert ticket.sla_policy.priority == "urgent"
+    assert ticket.first_response_due < normal_due
+    ticket_set_stage(ticket=ticket, stage=Ticket.Stage.INVESTIGATING, by=agent, note="Ελέγχουμε με την κουζίνα")
+    notes = list(TicketEvent.objects.filter(ticket=ticket, kind="stage").values_list("new", "note"))
+    assert notes == [("received", ""), ("investigating", "Ελέγχουμε με την κουζίνα")]
