@@ -156,6 +156,7 @@ class Ticket(models.Model):
             models.Index(fields=["status", "assignee", "-created_at"], name="ticket_inbox_mine"),
             models.Index(fields=["status", "team", "-created_at"], name="ticket_inbox_team"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_recent"),
         ]
 
     def __str__(self) -> str:
