@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -16,19 +15,8 @@ from pelatis.helpdesk.models import Ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def shipped_sla_policies(transactional_db: None) -> None:
-    """The SLA policies a new install ships with. They come from a data migration, and the flush
-    after an earlier transactional test empties their tables; the promised answer time needs them."""
-    from django.apps import apps
-
-    migration = importlib.import_module("pelatis.helpdesk.migrations.0002_default_calendar_and_policies")
-    migration.create(apps, None)  # get_or_create: a no-op when they are there
-
-
 def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(live_server: Any, page_for: Any, artifacts: Path,
-                                                                    smtp_server: Any, settings: Any,
-                                                                    shipped_sla_policies: None) -> None:
+                                                                    smtp_server: Any, settings: Any) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"  # the business's language: the public pages speak it by default
