@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from pelatis import lang
 
@@ -174,7 +174,7 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
     if clean.tags:
         customer.tags.set(tags_named(clean.tags))
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(N_("Customer created")), actor=by, source_type="customers.customer", source_id=str(customer.pk))
+                       summary=timeline_text(gettext_noop("Customer created")), actor=by, source_type="customers.customer", source_id=str(customer.pk))
     search_reindex(customer_ids=[customer.pk])
     return customer
 
@@ -200,7 +200,7 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
     locked.tags.set(tags_named(clean.tags))
     if changed:
         interaction_record(customer=locked, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                           summary=timeline_text(N_("Profile updated: %(fields)s"), fields=_field_labels(changed)), actor=by,
+                           summary=timeline_text(gettext_noop("Profile updated: %(fields)s"), fields=_field_labels(changed)), actor=by,
                            source_type="customers.customer", source_id=str(locked.pk))
     search_reindex(customer_ids=[locked.pk, *locked.contacts.values_list("pk", flat=True)])
     return locked
@@ -281,7 +281,7 @@ def order_create(*, customer: Customer, data: OrderInput, by: User | None = None
         for line in clean.lines
     ])
     interaction_record(customer=customer, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-                       summary=timeline_text(N_("Order %(ref)s: %(total)s %(currency)s"), ref=order.reference,
+                       summary=timeline_text(gettext_noop("Order %(ref)s: %(total)s %(currency)s"), ref=order.reference,
                                                              total=_money(order.total), currency=order.currency),
                        occurred_at=order.placed_at, actor=by, source_type="customers.order", source_id=str(order.pk))
     SearchTerm.objects.create(customer=customer, term=f"o:{lang.fold(order.reference)}"[:120])
@@ -296,7 +296,7 @@ def subscription_create(*, customer: Customer, data: SubscriptionInput, by: User
                                       renews_on=clean.renews_on, status=clean.status, price=clean.price,
                                       currency=clean.currency)
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(N_("Subscription started: %(product)s"), product=sub.product), actor=by,
+                       summary=timeline_text(gettext_noop("Subscription started: %(product)s"), product=sub.product), actor=by,
                        source_type="customers.subscription", source_id=str(sub.pk))
     return sub
 
@@ -310,7 +310,7 @@ def subscription_set_status(*, subscription: Subscription, status: str, by: User
     subscription.status = status
     interaction_record(customer=subscription.customer, channel=Interaction.Channel.SYSTEM,
                        direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(N_("Subscription %(product)s: %(status)s"), product=subscription.product,
+                       summary=timeline_text(gettext_noop("Subscription %(product)s: %(status)s"), product=subscription.product,
                                                              status=_status_label(status)),
                        actor=by, source_type="customers.subscription", source_id=str(subscription.pk))
     return subscription
@@ -400,7 +400,7 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
     record = MergeRecord.objects.create(survivor=survivor, merged=merged, snapshot=snapshot, moved=moved,
                                         merged_by=by if by is not None and by.is_authenticated else None)
     interaction_record(customer=survivor, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(N_("Merged %(name)s (#%(id)s) into this customer"), name=merged.display_name, id=merged.pk),
+                       summary=timeline_text(gettext_noop("Merged %(name)s (#%(id)s) into this customer"), name=merged.display_name, id=merged.pk),
                        actor=by, source_type="customers.mergerecord", source_id=str(record.pk))
     return record
 

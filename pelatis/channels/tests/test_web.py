@@ -206,7 +206,7 @@ def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
     assert html.count('data-kind="in"') == 2
     assert html.count('data-kind="out"') == 1
     assert f'data-status="{Ticket.Status.OPEN}"' in html
-    assert "We are working on it" in html
+    assert "Το εξετάζουμε" in html  # the ticket is Greek, so is its page
     assert response["X-Frame-Options"] == "DENY"
     assert "no-store" in response["Cache-Control"]
     assert '<meta name="robots" content="noindex, nofollow">' in html
@@ -276,7 +276,7 @@ def test_a_reply_on_the_portal_reopens_a_resolved_ticket(client: Client, papadop
     reply_send(ticket=ticket, body_text="Σας επιστρέψαμε τα χρήματα.", by=agent, send_email=False)
     ticket_set_status(ticket=ticket, status=Ticket.Status.RESOLVED, by=agent)
     page = client.get(portal_link(ticket)).content.decode()
-    assert "Writing again opens your request again." in page
+    assert "Αν μας γράψετε ξανά, το αίτημά σας ανοίγει ξανά." in page
 
     response = client.post(portal_link(ticket), {"message": "Δεν τα έχω λάβει ακόμα.", "website": ""})
 

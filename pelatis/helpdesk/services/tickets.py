@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import interaction_record, tags_named, timeline_text
@@ -92,7 +92,7 @@ def ticket_open(*, customer: Customer, subject: str, mail: InboundMail, channel:
         _event(ticket, "stage", new=ticket.stage, by=by, at=at)
     sla.sla_start(ticket=ticket)
     routing.ticket_route(ticket=ticket)
-    _timeline(ticket, channel=channel, direction="in", summary=timeline_text(N_("Ticket #%(id)s: %(subject)s"),
+    _timeline(ticket, channel=channel, direction="in", summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"),
               id=ticket.pk, subject=subject), at=at, by=by, body=mail.visible_text or mail.body_text)
     return ticket, message
 
@@ -124,7 +124,7 @@ def message_receive(*, ticket: Ticket, mail: InboundMail, by: User | None = None
         sla.sla_next_response(ticket=locked, since=at)
     locked.save()
     _timeline(locked, channel=locked.channel, direction="in", at=at, by=by, body=message.visible_text,
-              summary=timeline_text(N_("Reply on ticket #%(id)s"), id=locked.pk))
+              summary=timeline_text(gettext_noop("Reply on ticket #%(id)s"), id=locked.pk))
     return message
 
 
@@ -159,7 +159,7 @@ def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "",
         _set_status(locked, Ticket.Status.OPEN, by=by, at=now)
     locked.save()
     _timeline(locked, channel=locked.channel, direction="out", at=now, by=by, body=text,
-              summary=timeline_text(N_("Answer on ticket #%(id)s"), id=locked.pk))
+              summary=timeline_text(gettext_noop("Answer on ticket #%(id)s"), id=locked.pk))
     if email:
         transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
     return message
@@ -319,7 +319,7 @@ def message_split(*, message: Message, by: User | None = None) -> Ticket:
     _event(source, "split", old=str(source.pk), new=str(ticket.pk), by=by, at=now)
     sla.sla_start(ticket=ticket)
     _timeline(ticket, channel=ticket.channel, direction="in", at=now, by=by, body=message.visible_text,
-              summary=timeline_text(N_("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=ticket.subject))
+              summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=ticket.subject))
     return ticket
 
 
