@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,7 +16,6 @@ def _pelatis(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProc
                           env={**base, "PELATIS_DATA_DIR": str(data_dir), **env}, timeout=300, check=False)
 
 
-@pytest.mark.skipif(bool(os.environ.get("PELATIS_DATABASE_URL")), reason="exercises the embedded SQLite set-up")
 def test_fresh_install_migrates_creates_a_superuser_and_issues_a_token(tmp_path: Path) -> None:
     assert _pelatis(tmp_path, "migrate", "--noinput").returncode == 0
     assert (tmp_path / "pelatis.sqlite3").exists()
