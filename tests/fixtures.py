@@ -202,3 +202,13 @@ def dovecot() -> Any:
     subprocess.run(["doveadm", "-c", str(conf), "stop"], check=False, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=30)
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def client_as(client: Client) -> Any:
+    """The test client logged in as a user."""
+    def login(user: Any) -> Client:
+        client.force_login(user)
+        return client
+
+    return login

@@ -21,24 +21,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pelatis.web.http import int_or_none, is_htmx
+
 from . import queries, services
 from .forms import COMMON_LANGUAGES, CustomerForm, ImportForm, NoteForm, time_zone_names
 from .models import Customer
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 20
-
-
-def _htmx(request: HttpRequest) -> bool:
-    """An htmx swap (not a history restore, which needs the whole page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- list and search
@@ -48,10 +38,10 @@ def _int(raw: str | None) -> int | None:
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    tag_id = _int(request.GET.get("tag"))
+    tag_id = int_or_none(request.GET.get("tag"))
     segment = request.GET.get("type", "")
     segment = segment if segment in queries.CUSTOMER_SEGMENTS else ""
-    page_no = max(1, _int(request.GET.get("page")) or 1)
+    page_no = max(1, int_or_none(request.GET.get("page")) or 1)
     ctx: dict[str, Any] = {"q": q, "tag_id": tag_id, "segment": segment, "filtered": bool(tag_id or segment)}
     if q:
         found = queries.customer_search_filtered(q, tag_id=tag_id, segment=segment, limit=PAGE_SIZE,
@@ -62,7 +52,7 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(page_no)
         ctx.update(customers=page.object_list, page=page,
                    page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)))
-    if _htmx(request):
+    if is_htmx(request):
         response = render(request, "customers/_results.html", ctx)
     else:
         ctx["tags"] = queries.tags_for_filter()
@@ -97,7 +87,7 @@ def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The next page of the timeline, for "load more"."""
     customer = queries.customer_for(request.user, pk)
-    offset = max(0, _int(request.GET.get("offset")) or 0)
+    offset = max(0, int_or_none(request.GET.get("offset")) or 0)
     items, has_more = queries.customer_timeline(customer, limit=TIMELINE_PAGE, offset=offset)
     return render(request, "customers/_timeline_items.html", {
         "c": customer, "items": items, "has_more": has_more, "next_offset": offset + TIMELINE_PAGE,
@@ -114,10 +104,10 @@ def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request.user)
     except ValidationError as exc:
         form.add_error("body", exc.message_dict.get("body") or exc.messages)
-        if not _htmx(request):
+        if not is_htmx(request):
             return _render_detail(request, customer, note_form=form, status=422)
         return _timeline_panel(request, customer, form, status=422)
-    if not _htmx(request):
+    if not is_htmx(request):
         messages.success(request, _("Note added."))
         return redirect(reverse("customers:detail", args=[customer.pk]) + "#timeline")
     return _timeline_panel(request, customer, NoteForm(), status=200)

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pelatis.customers.models import Interaction
 from pelatis.customers.queries import customer_360
 from pelatis.lang.tone import ToneHint
+from pelatis.web.http import int_or_none, is_htmx
 
 from . import queries
 from .forms import AssignForm, BulkForm, MergeForm, NoteForm, ReplyForm, StageForm, StatusForm
@@ -41,18 +42,6 @@ PAGE_SIZE = 25
 MAX_TONE_CHARS = 20_000
 VIEW_ORDER = ("mine", "team", "unassigned", "breaching", "pending", "all")  # the inbox tabs, as shown
 DEFAULT_VIEW = "all"
-
-
-def _htmx(request: HttpRequest) -> bool:
-    """An htmx swap (not a history restore, which needs the whole page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _lf(text: str) -> str:
@@ -76,7 +65,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     view = view if view in queries.VIEWS else DEFAULT_VIEW
     status = request.GET.get("status", "")
     status = status if status in Ticket.Status.values else ""
-    page_no = max(1, _int(request.GET.get("page")) or 1)
+    page_no = max(1, int_or_none(request.GET.get("page")) or 1)
     # The tab counts in one query (two with teams); the page's count is one of them.
     counts = queries.inbox_counts(request.user, status=status)
     paginator = Paginator(queries.inbox(request.user, view=view, status=status), PAGE_SIZE)
@@ -88,7 +77,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         "statuses": Ticket.Status.choices, "can_write": request.user.has_perm("helpdesk.change_ticket"),
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
     }
-    response = render(request, "helpdesk/_inbox.html" if _htmx(request) else "helpdesk/inbox.html", ctx)
+    response = render(request, "helpdesk/_inbox.html" if is_htmx(request) else "helpdesk/inbox.html", ctx)
     patch_vary_headers(response, ["HX-Request"])  # the same URL answers with a fragment or a page
     return response
 
@@ -276,7 +265,7 @@ def _done(request: HttpRequest, ticket: Ticket, message: str, anchor: str = "") 
     """After a successful action: back to the ticket page (a full load, so header, history and SLA agree)."""
     messages.success(request, message)
     url = reverse("helpdesk:ticket", args=[ticket.pk])
-    if _htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=200)
         # A URL differing from the current one only by its #fragment would just scroll, not reload:
         # the query makes it a new page load that then scrolls to the new message.
@@ -288,7 +277,7 @@ def _done(request: HttpRequest, ticket: Ticket, message: str, anchor: str = "") 
 def _invalid(request: HttpRequest, ticket: Ticket, partial: str, **forms: Any) -> HttpResponse:
     """422: the form's card again (htmx) or the whole page (no JS), with the messages next to the fields."""
     ctx = _ticket_context(request, ticket, **forms)
-    return render(request, partial if _htmx(request) else "helpdesk/ticket.html", ctx, status=422)
+    return render(request, partial if is_htmx(request) else "helpdesk/ticket.html", ctx, status=422)
 
 
 @require_POST
@@ -463,7 +452,7 @@ def canned_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Insert a canned reply, rendered for this ticket, into the reply box (after what is already typed)."""
     ticket = queries.ticket_for(request.user, pk, write=True)
     body = _lf(request.POST.get("body", ""))
-    reply = CannedReply.objects.filter(pk=_int(request.POST.get("canned")), active=True).first()
+    reply = CannedReply.objects.filter(pk=int_or_none(request.POST.get("canned")), active=True).first()
     if reply is not None:
         text = replies.canned_render(reply=reply, ticket=ticket, agent=request.user)
         body = f"{body.rstrip()}\n\n{text}" if body.strip() else text

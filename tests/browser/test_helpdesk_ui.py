@@ -5,7 +5,6 @@ reopens the ticket."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from pelatis.helpdesk.services.tickets import (
     ticket_open,
     ticket_set_status,
 )
+from tests.browser.helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,7 +133,7 @@ def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
     expect(page.locator(".msg-out").last).to_contain_text("Emailed")
 
     # then: the reply arrived over SMTP, threaded and in Greek
-    sent = _wait_for(lambda: smtp_server.messages[acknowledgements:])[0]
+    sent = wait_for(lambda: smtp_server.messages[acknowledgements:])[0]
     assert sent["To"] == "g.papadopoulos@example.gr"
     assert sent["In-Reply-To"] == original_id
     text = sent.get_body(("plain",)).get_content()
@@ -165,14 +165,6 @@ def containing(text: str) -> Any:
     return re.compile(re.escape(text))
 
 
-def _wait_for(get: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = get()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the SMTP server")
 
 
 def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_in: Any, agent: Any, manager: Any,

@@ -5,7 +5,6 @@ answers by email → the same ticket reopens."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -14,18 +13,11 @@ from django.core.cache import cache
 from pelatis.channels.services import mail_ingest
 from pelatis.channels.tests.test_ingest import mail
 from pelatis.helpdesk.models import CannedReply, Ticket
+from tests.browser.helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _wait_for(get: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = get()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_web_form_to_answer_to_reopen(live_server: Any, page_for: Any, log_in: Any, agent: Any, smtp_server: Any,
@@ -73,7 +65,7 @@ def test_web_form_to_answer_to_reopen(live_server: Any, page_for: Any, log_in: A
     expect(page.locator("[data-ticket-status]")).to_have_attribute("data-ticket-status", "resolved")
 
     # the reply arrives at the SMTP server, in Greek, with the ticket token
-    sent = _wait_for(lambda: [m for m in smtp_server.messages if "τα αρχεία μας δείχνουν" in
+    sent = wait_for(lambda: [m for m in smtp_server.messages if "τα αρχεία μας δείχνουν" in
                               m.get_body(("plain",)).get_content()])[0]
     assert sent["To"] == "n.dimitriou@example.gr"
     assert f"[#{ticket.pk}]" in str(sent["Subject"])

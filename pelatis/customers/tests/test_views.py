@@ -12,16 +12,6 @@ from django.urls import reverse
 
 from pelatis.customers.models import Customer, Interaction, MergeRecord
 
-
-@pytest.fixture
-def client_as(client: Client) -> Any:
-    def login(user: Any) -> Client:
-        client.force_login(user)
-        return client
-
-    return login
-
-
 HTMX = {"HX-Request": "true"}
 
 

@@ -29,13 +29,6 @@ from pelatis.helpdesk.templatetags.helpdesk_ui import sla_state_of
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def client_as(client: Client) -> Any:
-    def login(user: Any) -> Client:
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def url(name: str, *args: Any) -> str:
