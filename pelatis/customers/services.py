@@ -175,7 +175,13 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
         customer.tags.set(tags_named(clean.tags))
     interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
                        summary=timeline_text(gettext_noop("Customer created")), actor=by, source_type="customers.customer", source_id=str(customer.pk))
-    search_reindex(customer_ids=[customer.pk])
+    # A new customer's terms come straight from what was just written: no re-read, nothing to delete.
+    names = [customer.first_name, customer.last_name, customer.company_name]
+    if customer.company is not None:
+        names.append(customer.company.company_name)
+    terms = customer_terms(names=names, emails=clean.emails, phones=clean.phones, vat_number=customer.vat_number,
+                           external_ref=customer.external_ref)
+    SearchTerm.objects.bulk_create([SearchTerm(customer=customer, term=t) for t in terms])
     return customer
 
 

@@ -93,3 +93,16 @@ def test_tags_differing_only_in_case_or_accents_are_one_tag(db: None) -> None:
     b = customer_create(data=CustomerInput(last_name="Β", tags=["ΤΑΚΤΙΚΟΣ", "τακτικος"]))
     assert Tag.objects.count() == 1
     assert list(a.tags.all()) == list(b.tags.all())
+
+
+def test_terms_written_at_create_equal_a_full_reindex(db: None) -> None:
+    from pelatis.customers.services import search_reindex
+
+    company = customer_create(data=CustomerInput(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ"))
+    c = customer_create(data=CustomerInput(first_name="Jürgen", last_name="Müller", company_id=company.pk,
+                                           emails=["j@example.de"], phones=["+49 151 23456789"], vat_number="094259216",
+                                           external_ref="EXT-9"))
+    at_create = set(SearchTerm.objects.filter(customer=c).values_list("term", flat=True))
+    search_reindex(customer_ids=[c.pk])
+    assert set(SearchTerm.objects.filter(customer=c).values_list("term", flat=True)) == at_create
+    assert {"w:muller", "e:j@example.de", "v:094259216", "o:ext-9", "w:ξενοδοχεια"} <= at_create

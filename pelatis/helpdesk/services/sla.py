@@ -83,7 +83,7 @@ def _due(policy: SlaPolicy, start: dt.datetime, minutes: int | None, now: dt.dat
 def sla_start(*, ticket: Ticket) -> None:
     """Pick the policy and set the first-response and resolution due times (saves the ticket)."""
     ticket.sla_policy = policy_for(ticket)
-    sla_refresh(ticket=ticket, now=ticket.created_at)
+    sla_refresh(ticket=ticket, now=ticket.created_at, pauses=[])  # a new ticket has never paused
     ticket.save(update_fields=["sla_policy", "first_response_due", "next_response_due", "resolution_due", "updated_at"])
 
 
@@ -94,13 +94,15 @@ def sla_set_policy(*, ticket: Ticket, policy: SlaPolicy | None, now: dt.datetime
     ticket.save(update_fields=["sla_policy", "first_response_due", "next_response_due", "resolution_due", "updated_at"])
 
 
-def sla_refresh(*, ticket: Ticket, now: dt.datetime) -> None:
+def sla_refresh(*, ticket: Ticket, now: dt.datetime,
+                pauses: list[tuple[dt.datetime, dt.datetime | None]] | None = None) -> None:
     """Recompute due times from the start and the pauses (caller saves). None while the clock is stopped."""
     policy = ticket.sla_policy
     if policy is None:
         ticket.first_response_due = ticket.next_response_due = ticket.resolution_due = None
         return
-    pauses = _pauses(ticket) if ticket.pk else []
+    if pauses is None:
+        pauses = _pauses(ticket)
     if ticket.first_responded_at is None:
         ticket.first_response_due = _due(policy, ticket.created_at, policy.first_response_minutes, now, pauses)
     if ticket.awaiting_reply_since is not None and ticket.first_responded_at is not None:
