@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from pelatis.accounts.services import user_set_role
 from pelatis.customers.demo import demo_exists, demo_load
+from pelatis.helpdesk.demo import demo_tickets
 
 DEMO_USERS = [("admin", "admin", True), ("manager", "manager", False), ("agent", "agent", False)]
 DEMO_PASSWORD = "pelatis-demo"
@@ -32,8 +33,9 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             summary = demo_load(customers=customers)
+            tickets = demo_tickets(count=max(5, customers // 50))
             self.stdout.write(
                 f"Loaded {summary.customers} customers, {summary.orders} orders, {summary.subscriptions} subscriptions, "
-                f"{summary.interactions} timeline entries in {time.monotonic() - started:.1f} s."
+                f"{tickets} tickets, {summary.interactions} timeline entries in {time.monotonic() - started:.1f} s."
             )
         self.stdout.write(self.style.SUCCESS(f"Log in as admin / {DEMO_PASSWORD} (also manager, agent)."))
