@@ -45,8 +45,10 @@ def demo_tickets(*, count: int = 40, seed: int = 2026) -> int:
                      .exclude(contact_points__isnull=True).order_by("pk")[:400])
     now = timezone.now()
     for i in range(min(count, len(customers))):
-        kind, language, subject, body = rng.choice(REQUESTS)
         customer = customers[rng.randrange(len(customers))] if i else customers[0]
+        # A request in the customer's own language (Greek, or else English or German).
+        fitting = [r for r in REQUESTS if r[1] == customer.language] or [r for r in REQUESTS if r[1] == "en"]
+        kind, language, subject, body = rng.choice(fitting)
         when = now - dt.timedelta(hours=rng.randint(1, 120), minutes=rng.randint(0, 59))
         ticket, _m = ticket_open(customer=customer, subject=subject, type=kind, language=language,
                                  channel=rng.choice(["email", "email", "web", "phone"]),
