@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "pelatis.customers",
     "pelatis.helpdesk",
     "pelatis.channels",
+    "pelatis.feedback",
     "pelatis.web",
 ]
 
@@ -232,7 +233,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # and `pelatis worker` runs it. PELATIS_TASKS_BACKEND=django_tasks_rq.RQBackend
 # (with Redis) for larger installs.
 TASKS = {"default": {"BACKEND": env_str("PELATIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-PELATIS_WORKER_INTERVALS = {  # seconds between runs of each periodic job
+# Where customers reach this install: links in emails (ratings) are built on it.
+PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PELATIS_WORKER_INTERVALS = {
+    "csat_surveys": 300,  # seconds between runs of each periodic job
     "mail_poll": env_int("PELATIS_MAIL_POLL_SECONDS", 60),
     "sla_scan": 60,
     "outbound_retry": 120,

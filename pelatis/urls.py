@@ -13,5 +13,6 @@ urlpatterns = [
     path("tickets/", include("pelatis.helpdesk.urls")),
     path("support/", include("pelatis.channels.urls")),
     path("calls/", include("pelatis.channels.staff_urls")),
+    path("feedback/", include("pelatis.feedback.urls")),
     path("", include("pelatis.web.urls")),
 ]

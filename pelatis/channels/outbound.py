@@ -58,14 +58,26 @@ def _send(ticket: Ticket, *, subject: str, template: str, context: dict[str, obj
                                    first_name=customer.first_name, last_name=customer.last_name),
             **context,
         }
-        text = render_to_string(f"channels/email/{template}.txt", ctx)
-        html = render_to_string(f"channels/email/{template}.html", ctx)
+        base = template if "/" in template else f"channels/email/{template}"
+        text = render_to_string(f"{base}.txt", ctx)
+        html = render_to_string(f"{base}.html", ctx)
     email = EmailMultiAlternatives(subject=f"{subject} {ticket_token(ticket.pk)}", body=text,
                                    from_email=settings.DEFAULT_FROM_EMAIL, to=[_recipient(ticket)],
                                    headers={"Message-ID": message_id, "Auto-Submitted": context.get("auto", "no"),
                                             **_thread_headers(ticket)})
     email.attach_alternative(html, "text/html")
     email.send()
+
+
+def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: dict[str, object]) -> str:
+    """Send an email about a ticket (threaded, in the customer's language); returns its Message-ID.
+
+    Other apps (feedback surveys) use this; ``template`` names channels/email/<template>.txt/.html
+    or another app's templates with a path prefix.
+    """
+    mid = make_msgid(domain=_domain())
+    _send(ticket, subject=subject, template=template, context=context, message_id=mid)
+    return mid
 
 
 def reply_email_send(message_id: int) -> None:

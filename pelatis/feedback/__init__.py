@@ -1,0 +1,1 @@
+"""Feedback: CSAT after resolution (signed one-click links), later NPS, reviews and sentiment."""

@@ -1,0 +1,56 @@
+"""The worker's CSAT job: ask once, a little after resolution, in the customer's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from pelatis.channels.outbound import ticket_email_send
+from pelatis.helpdesk.models import Ticket
+
+from .models import CsatSurvey
+from .services import csat_survey_for, csat_token
+
+log = logging.getLogger(__name__)
+ASK_AFTER = dt.timedelta(hours=1)  # let "resolved" settle: a quick reopen sends nothing
+SCALE = {"el": ["Πολύ δυσαρεστημένος", "Δυσαρεστημένος", "Ουδέτερος", "Ικανοποιημένος", "Πολύ ικανοποιημένος"],
+         "en": ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]}
+
+
+def csat_send(ticket_id: int, *, base_url: str | None = None) -> bool:
+    """Send the rating email for a resolved ticket once; True when sent."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("customer").filter(
+            pk=ticket_id, status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]).first()
+        if ticket is None or ticket.merged_into_id:
+            return False
+        survey = csat_survey_for(ticket=ticket)
+        if survey.sent_at is not None:
+            return False
+        language = survey.language if survey.language in SCALE else "en"
+        base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
+        links = [(score, SCALE[language][score - 1],
+                  base_url + reverse("feedback:rate", args=[csat_token(survey, score)])) for score in range(1, 6)]
+        with translation.override(language):
+            subject = translation.gettext("How did we do?")
+        try:
+            ticket_email_send(ticket, subject=subject, template="feedback/email/csat", context={"links": links})
+        except OSError as exc:
+            log.warning("CSAT for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
+            return False
+        CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
+        return True
+
+
+def job_csat_surveys() -> str:
+    cutoff = timezone.now() - ASK_AFTER
+    ids = list(Ticket.objects.filter(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED], resolved_at__lte=cutoff,
+                                     merged_into__isnull=True, channel__in=["email", "web"])
+               .exclude(csat__sent_at__isnull=False).values_list("pk", flat=True)[:200])
+    sent = sum(csat_send(pk) for pk in ids)
+    return f"{sent} CSAT surveys"
