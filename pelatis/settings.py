@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "pelatis.helpdesk",
     "pelatis.channels",
     "pelatis.feedback",
+    "pelatis.analytics",
     "pelatis.web",
 ]
 
