@@ -52,7 +52,7 @@ class Command(BaseCommand):
         table.add_row("BG/NBD", ", ".join(f"{k}={v:.4f}" for k, v in asdict(bg_params).items()))
         table.add_row("Gamma-Gamma", ", ".join(f"{k}={v:.4f}" for k, v in asdict(gg_params).items()))
         table.add_row("customers", f"{len(summary):,} ({bg.n_distinct_:,} distinct rows)")
-        table.add_row("12-month CLV", f"median {np.median(clv):.2f}, mean {np.mean(clv):.2f}, top 1% ≥ "
-                      f"{np.quantile(clv, 0.99):.2f}")
+        table.add_row("12-month CLV", f"median {np.nanmedian(clv):.2f}, mean {np.nanmean(clv):.2f}, top 1% ≥ "
+                      f"{np.nanquantile(clv, 0.99):.2f}")
         table.add_row("time", f"{time.perf_counter() - started:.2f} s")
         console.print(table)
