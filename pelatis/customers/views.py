@@ -200,7 +200,7 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
 @login_required
 @permission_required("customers.import_customer", raise_exception=True)
 def customer_import_view(request: HttpRequest) -> HttpResponse:
-    from . import importing  # written alongside; imported here so the rest of the UI never depends on it
+    from . import importing  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
 
     if request.method != "POST":
         return render(request, "customers/import.html", {"form": ImportForm()})
@@ -229,7 +229,7 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
 @permission_required("customers.export_customer", raise_exception=True)
 def customer_export_view(request: HttpRequest, fmt: str) -> FileResponse:
     """All live customers, or those matching ``?q=``, as CSV (UTF-8 with BOM, for Excel) or XLSX."""
-    from . import exporting  # written alongside; see customer_import_view
+    from . import exporting  # loaded on use, like the importer
 
     q = request.GET.get("q", "").strip()[:200]
     ids = queries.customer_search_ids(q, limit=100_000) if q else None
