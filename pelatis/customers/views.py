@@ -200,7 +200,9 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
 @login_required
 @permission_required("customers.import_customer", raise_exception=True)
 def customer_import_view(request: HttpRequest) -> HttpResponse:
-    from . import importing  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
+    from . import (
+        importing,  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
+    )
 
     if request.method != "POST":
         return render(request, "customers/import.html", {"form": ImportForm()})
