@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -15,6 +12,7 @@ from ninja.security import HttpBearer
 from pelatis.accounts.services import token_authenticate
 from pelatis.customers.api import router as customers_router
 from pelatis.helpdesk.api import router as helpdesk_router
+from pelatis.web.ratelimit import over_limit
 
 
 class TokenAuth(HttpBearer):
@@ -24,15 +22,8 @@ class TokenAuth(HttpBearer):
         found = token_authenticate(token)
         if found is None:
             return None
-        window = int(time.time() // 60)
-        key = f"api-rate:{found.pk}:{window}"
-        count = cache.get_or_set(key, 0, timeout=70)
-        if count >= settings.PELATIS_API_RATE_PER_MINUTE:
+        if over_limit(f"api:{found.pk}", limit=settings.PELATIS_API_RATE_PER_MINUTE, window=60):
             raise HttpError(429, "Too many requests: slow down and retry in a minute.")
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=70)
         request.user = found.user
         return found
 

@@ -10,8 +10,6 @@ internal notes, never the customer's profile.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import ipaddress
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +32,7 @@ from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+from pelatis.web.ratelimit import client_key, over_limit
 
 from . import outbound
 from .customers import customer_by_email, customer_create_from_contact
@@ -108,41 +106,11 @@ def _same_customer(signed_id: int, current_id: int) -> bool:
 
 # ---------------------------------------------------------------- rate limit
 
-def _client_key(request: HttpRequest) -> str:
-    """Whom a public post is counted against, hashed so the cache holds no addresses.
-
-    REMOTE_ADDR is the peer that opened the connection. Behind a reverse proxy
-    that is the proxy, for everyone; the client is then in a header such as
-    X-Forwarded-For. But any client can send that header itself, and only the
-    deployment knows which hop its own proxy appended, so trusting it here
-    would let a bot pick a fresh bucket per post. We use REMOTE_ADDR; a proxy
-    deployment must make the server set REMOTE_ADDR to the real client (from
-    the header its own proxy writes) before Django sees the request.
-    """
-    raw = request.META.get("REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        key = raw or "unknown"
-    else:
-        # One IPv6 host usually holds a whole /64: count the network, not the address.
-        key = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:32]
-
-
 def _rate_limited(request: HttpRequest) -> bool:
     """Count this post against its client; True when the client is over the limit for the window."""
-    limit = getattr(settings, "PELATIS_SUPPORT_RATE_LIMIT", RATE_LIMIT)
-    window = getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW)
-    key = f"pelatis:support:posts:{_client_key(request)}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ran out between add and incr
-        cache.set(key, 1, timeout=window)
-        return False
-    return count > limit
+    return over_limit(f"support:{client_key(request)}",
+                      limit=getattr(settings, "PELATIS_SUPPORT_RATE_LIMIT", RATE_LIMIT),
+                      window=getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW))
 
 
 def _too_many() -> str:

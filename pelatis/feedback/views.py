@@ -9,8 +9,14 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from pelatis.web.ratelimit import client_key, over_limit
+
 from .models import CsatSurvey
 from .services import csat_answer, csat_from_token
+
+# Clicks and comments per client: plenty for a customer, a wall for a link-guessing loop.
+RATE_LIMIT = 30
+RATE_WINDOW = 10 * 60
 
 
 @never_cache
@@ -23,6 +29,8 @@ def rate_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "feedback/link_invalid.html", status=404)
     if score not in range(1, 6):
         return render(request, "feedback/link_invalid.html", status=404)
+    if over_limit(f"feedback:{client_key(request)}", limit=RATE_LIMIT, window=RATE_WINDOW):
+        return HttpResponse(status=429, headers={"Retry-After": str(RATE_WINDOW)})
     with translation.override(survey.language):
         if request.method == "POST":
             survey = csat_answer(survey=survey, score=score, comment=request.POST.get("comment", ""))

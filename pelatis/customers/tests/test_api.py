@@ -102,3 +102,15 @@ def test_merge_needs_the_merge_permission(papadopoulos: Customer, make_customer:
     response = api_as(manager).post(f"/api/v1/customers/{papadopoulos.pk}/merge", {"merged_id": dup.pk})
     assert response.status_code == 200
     assert Customer.objects.get(pk=dup.pk).merged_into_id == papadopoulos.pk
+
+
+def test_a_token_over_its_rate_is_told_to_slow_down(agent: Any, api_as: Any, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PELATIS_API_RATE_PER_MINUTE = 3
+    api = api_as(agent)
+    codes = [api.get("/api/v1/customers").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert api_as(agent).get("/api/v1/customers").status_code == 200  # another token has its own count
+    cache.clear()

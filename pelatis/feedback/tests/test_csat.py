@@ -81,3 +81,19 @@ def test_tampered_or_out_of_range_links_change_nothing(smtp_server: Any, agent: 
     assert client.get(f"/feedback/r/{csat_token(survey, 5)}x/").status_code == 404
     assert client.get(f"/feedback/r/{csat_token(survey, 9)}/").status_code == 404
     assert CsatSurvey.objects.get(pk=survey.pk).answered_at is None
+
+
+def test_rating_links_are_rate_limited_per_client(smtp_server: Any, agent: Any) -> None:
+    from django.core.cache import cache
+
+    from pelatis.feedback.views import RATE_LIMIT
+
+    cache.clear()
+    ticket = _resolved_ticket(agent)
+    survey = CsatSurvey.objects.create(ticket=ticket, customer=ticket.customer)
+    client = Client()
+    url = f"/feedback/r/{csat_token(survey, 4)}/"
+    codes = [client.get(url).status_code for _ in range(RATE_LIMIT + 1)]
+    assert codes[:RATE_LIMIT] == [200] * RATE_LIMIT
+    assert codes[-1] == 429
+    cache.clear()
