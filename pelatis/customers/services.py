@@ -71,11 +71,13 @@ def sort_name_of(*, kind: str, first_name: str, last_name: str, company_name: st
 
 def name_key_of(first_name: str, last_name: str) -> str:
     """A script- and spelling-blind key of a person's name, for grouping duplicates."""
-    keys = sorted(min(lang.name_keys(w)) for w in lang.words(f"{first_name} {last_name}") if lang.name_keys(w))
+    word_keys = (lang.name_keys(w) for w in lang.words(f"{first_name} {last_name}"))
+    keys = sorted(min(k) for k in word_keys if k)
     return "|".join(keys)[:120]
 
 
-def _apply_derived(customer: Customer) -> None:
+def derived_fields_fill(customer: Customer) -> None:
+    """Fill display_name, sort_name, name_key and name_day_name from the name parts (services and the importer)."""
     parts = {"kind": customer.kind, "first_name": customer.first_name, "last_name": customer.last_name,
              "company_name": customer.company_name}
     customer.display_name = display_name_of(**parts)[:250]
@@ -162,7 +164,7 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
     _check_external_ref(clean.external_ref)
     customer = Customer(**{f: getattr(clean, f) for f in _SCALAR_FIELDS})
     customer.company = _company_for(clean.company_id)
-    _apply_derived(customer)
+    derived_fields_fill(customer)
     try:
         customer.save()
     except IntegrityError as exc:  # a concurrent create took the same external_ref
@@ -199,7 +201,7 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
     if clean.company_id == locked.pk:
         raise ValidationError({"company_id": [_("A customer cannot be its own company.")]})
     locked.company = _company_for(clean.company_id)
-    _apply_derived(locked)
+    derived_fields_fill(locked)
     locked.save()
     _contact_points_replace(locked, "email", clean.emails)
     _contact_points_replace(locked, "phone", clean.phones)
@@ -399,7 +401,7 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
     merged.save(update_fields=["external_ref", "merged_into", "updated_at"])
     if not survivor.external_ref and ref:
         survivor.external_ref = ref
-    _apply_derived(survivor)
+    derived_fields_fill(survivor)
     survivor.save()
     SearchTerm.objects.filter(customer=merged).delete()
     search_reindex(customer_ids=[survivor.pk])

@@ -1,7 +1,7 @@
 """Writing the customers of an import: the slots matched in customers.py become rows.
 
 New customers go in with executemany, their derived name fields and search
-terms from the services' own helpers (``_apply_derived``, ``customer_terms``),
+terms from the services' own helpers (``derived_fields_fill``, ``customer_terms``),
 with SQLite's non-unique indexes rebuilt once after a big first load. Existing
 customers are written only when the file really changes them, and then get
 one timeline entry and a search re-index, as ``customer_update`` would.
@@ -26,7 +26,7 @@ from pelatis.lang import fold
 from ..inputs import CustomerInput
 from ..models import Address, ContactPoint, Customer, ImportJob, Interaction, SearchTerm
 from ..search import customer_terms, name_terms
-from ..services import _apply_derived, search_reindex, tags_named
+from ..services import derived_fields_fill, search_reindex, tags_named
 from .common import (
     CHUNK,
     IN_CHUNK,
@@ -82,7 +82,7 @@ def _terms_of(data: CustomerInput) -> set[str]:
 
 
 class _Derived:
-    """The four name fields services._apply_derived reads and the four it fills."""
+    """The four name fields services.derived_fields_fill reads and the four it fills."""
 
     display_name = sort_name = name_key = name_day_name = ""
 
@@ -133,7 +133,7 @@ class _CustomerWrites:
             for slot in slots:
                 d = slot.data
                 derived = _Derived(d)
-                _apply_derived(cast(Customer, derived))  # the service's own helper, on a stand-in
+                derived_fields_fill(cast(Customer, derived))  # the service's own helper, on a stand-in
                 rows.append((d.kind, d.category, d.first_name, d.last_name, d.company_name, derived.display_name[:250],
                              d.job_title, d.title, d.formal, d.language, d.time_zone, d.preferred_channel,
                              _db_date(d.birthday), derived.name_day_name, d.vat_number, d.external_ref, d.notes,
@@ -201,7 +201,7 @@ class _CustomerWrites:
             if changed:
                 for f in changed:
                     setattr(customer, f, getattr(slot.data, f))
-                _apply_derived(customer)
+                derived_fields_fill(customer)
                 customer.updated_at = now
                 changed_rows.append(customer)
             for kind, values in (("email", slot.data.emails), ("phone", slot.data.phones)):
