@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from pelatis.accounts.services import token_authenticate
+from pelatis.analytics.api import router as analytics_router
 from pelatis.customers.api import router as customers_router
+from pelatis.feedback.api import router as feedback_router
 from pelatis.helpdesk.api import router as helpdesk_router
 from pelatis.web.ratelimit import over_limit
 
@@ -31,7 +33,7 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Pelatis API",
     version="1",
-    description="Customers, orders, subscriptions and the interaction timeline. "
+    description="Customers, orders, subscriptions, the interaction timeline, tickets and the dashboard's metrics. "
     "Authenticate with `Authorization: Bearer <token>` (create one with `pelatis token create USER`).",
     auth=TokenAuth(),
     urls_namespace="api",
@@ -74,3 +76,5 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 api.add_router("/", customers_router)
 api.add_router("/", helpdesk_router)
+api.add_router("/", analytics_router)
+api.add_router("/feedback", feedback_router)

@@ -236,6 +236,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TASKS = {"default": {"BACKEND": env_str("PELATIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Where customers reach this install: links in emails (ratings) are built on it.
 PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reviews and mentions posted by connectors to /feedback/hooks/reviews/ are signed with this secret
+# (HMAC-SHA256 of the body in X-Pelatis-Signature); without it the webhook is closed (503).
+PELATIS_REVIEW_WEBHOOK_SECRET = env_str("PELATIS_REVIEW_WEBHOOK_SECRET", "")
 PELATIS_WORKER_INTERVALS = {
     "csat_surveys": 300,  # seconds between runs of each periodic job
     "mail_poll": env_int("PELATIS_MAIL_POLL_SECONDS", 60),
@@ -243,4 +246,7 @@ PELATIS_WORKER_INTERVALS = {
     "outbound_retry": 120,
     "acknowledgements": 120,
     "follow_ups": 300,
+    "nps_surveys": 3600,
+    "metrics_refresh": env_int("PELATIS_METRICS_REFRESH_SECONDS", 600),
+    "customer_values": 3600,  # checks hourly, rescoring once a day
 }

@@ -14,5 +14,6 @@ urlpatterns = [
     path("support/", include("pelatis.channels.urls")),
     path("calls/", include("pelatis.channels.staff_urls")),
     path("feedback/", include("pelatis.feedback.urls")),
+    path("dashboard/", include("pelatis.analytics.urls")),
     path("", include("pelatis.web.urls")),
 ]

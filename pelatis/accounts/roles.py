@@ -15,6 +15,8 @@ _VIEW = tuple(
     f"customers.view_{m}"
     for m in ["customer", "contactpoint", "address", "order", "orderline", "subscription", "interaction", "tag"]
 )
+_VIEW += ("analytics.view_customervalue",)
+_DASHBOARD = ("analytics.view_metricsnapshot",)
 _EDIT = tuple(
     f"customers.{verb}_{m}"
     for m in ["customer", "contactpoint", "address", "order", "orderline", "subscription", "interaction"]
@@ -39,8 +41,8 @@ _MANAGE = (
     "customers.delete_tag",
 )
 
-READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW)
+READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD)
 AGENT = Role("agent", _VIEW + _EDIT + _HELPDESK_VIEW + _HELPDESK_WORK)
-MANAGER = Role("manager", _VIEW + _EDIT + _MANAGE + _HELPDESK_VIEW + _HELPDESK_WORK + _HELPDESK_MANAGE)
+MANAGER = Role("manager", _VIEW + _EDIT + _MANAGE + _HELPDESK_VIEW + _HELPDESK_WORK + _HELPDESK_MANAGE + _DASHBOARD)
 ADMIN = Role("admin", MANAGER.permissions + ("accounts.add_apitoken", "accounts.view_apitoken", "accounts.delete_apitoken"))
 ROLES = (ADMIN, MANAGER, AGENT, READ_ONLY)

@@ -5,18 +5,59 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from django.db import connection
+from django.utils import timezone
 
 from pelatis.customers.models import Order
 
+CHUNK = 100_000
+
+# Order time as whole seconds since 1970 and the total as a float, computed by the database so that
+# no datetime or Decimal object is built per row.
+_EPOCH = {"sqlite": "CAST(strftime('%%s', {col}) AS INTEGER)", "postgresql": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)"}
+_FLOAT = {"sqlite": "CAST({col} AS REAL)", "postgresql": "CAST({col} AS DOUBLE PRECISION)"}
+
 
 def order_arrays(*, until: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(customer ids, order times as datetime64[s], totals) of every paid/placed/fulfilled order up to ``until``."""
-    rows = (Order.objects.filter(placed_at__lte=until).exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
-            .values_list("customer_id", "placed_at", "total"))
+    """(customer ids, order times as datetime64[s] on the business's wall clock, totals) of every sold order up to ``until``."""
+    qs = (Order.objects.filter(placed_at__lte=until).exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+          .order_by().values_list("customer_id", "placed_at", "total"))
+    vendor = connection.vendor
+    if vendor not in _EPOCH:
+        return _order_arrays_orm(qs)
+    sql, params = qs.query.sql_with_params()
+    qn = connection.ops.quote_name
+    table = qn(Order._meta.db_table)
+    placed, total = f"{table}.{qn('placed_at')}", f"{table}.{qn('total')}"
+    head, _sep, tail = sql.partition(" FROM ")
+    select = (f"SELECT {table}.{qn('customer_id')}, {_EPOCH[vendor].format(col=placed)}, "
+              f"{_FLOAT[vendor].format(col=total)}")
+    parts: list[np.ndarray] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} FROM {tail}", params)
+        while rows := cursor.fetchmany(CHUNK):
+            parts.append(np.asarray(rows, dtype=np.float64).reshape(-1, 3))
+    data = np.concatenate(parts) if parts else np.zeros((0, 3))
+    return (data[:, 0].astype(np.int64), _local(data[:, 1].astype(np.int64)).astype("datetime64[s]"), data[:, 2].copy())
+
+
+def _local(utc_seconds: np.ndarray) -> np.ndarray:
+    """UTC epoch seconds shifted to the business time zone's wall clock, so days are the business's
+    days (the offset is looked up once per distinct UTC hour)."""
+    if utc_seconds.size == 0:
+        return utc_seconds
+    tz = timezone.get_current_timezone()
+    hours, inverse = np.unique(utc_seconds // 3600, return_inverse=True)
+    offsets = np.array([dt.datetime.fromtimestamp(int(h) * 3600, tz).utcoffset().total_seconds()  # type: ignore[union-attr]
+                        for h in hours], dtype=np.int64)
+    return utc_seconds + offsets[inverse.reshape(-1)]
+
+
+def _order_arrays_orm(qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
     ids, times, totals = [], [], []
-    for cid, placed, total in rows.iterator(chunk_size=20000):
+    for cid, placed, total in qs.iterator(chunk_size=20000):
         ids.append(cid)
-        times.append(placed.replace(tzinfo=None))
+        times.append(timezone.localtime(placed).replace(tzinfo=None))
         totals.append(float(total))
     return (np.asarray(ids, dtype=np.int64), np.asarray(times, dtype="datetime64[s]"),
             np.asarray(totals, dtype=np.float64))

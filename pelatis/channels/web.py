@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,6 +328,11 @@ def _conversation(ticket: Ticket) -> list[Entry]:
     return entries
 
 
+#: Cards other apps add to the customer's request page (the rating prompt, say): each is called with
+#: the ticket and returns rendered HTML, or "" to show nothing.
+PORTAL_PANELS: list[Callable[[Ticket], str]] = []
+
+
 def _portal_context(ticket: Ticket, form: ReplyForm, alert: str) -> dict[str, Any]:
     zone = _zone(ticket.customer.time_zone)
     entries = _conversation(ticket)
@@ -343,4 +349,5 @@ def _portal_context(ticket: Ticket, form: ReplyForm, alert: str) -> dict[str, An
         "status_label": status_label, "status_tone": status_tone,
         "expectation": expectation, "expectation_tone": expectation_tone,
         "email_masked": _masked(first_email), "opened": _when(ticket.created_at, zone),
+        "panels": [html for panel in PORTAL_PANELS if (html := panel(ticket))],
     }

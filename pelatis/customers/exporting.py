@@ -59,7 +59,7 @@ def _rows(customer_ids: list[int] | None) -> Iterator[list[str]]:
                 yield customer_row(found[pk])
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -90,7 +90,7 @@ def _write_csv(dest: BinaryIO, bom: bool, rows: Iterator[list[str]]) -> int:
     count = 0
     for row in rows:
         # Phones are E.164 (+30...): digits only, so they are kept as they are.
-        writer.writerow([v if i == phone else _csv_safe(v) for i, v in enumerate(row)])
+        writer.writerow([v if i == phone else csv_safe(v) for i, v in enumerate(row)])
         count += 1
         if count % CHUNK == 0:
             dest.write(buffer.getvalue().encode("utf-8"))

@@ -5,6 +5,7 @@ helper, calls one service and renders."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -64,6 +65,11 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- the 360 page
 
+#: Cards other apps add to the 360 page (customers imports none of them): each is called with the
+#: request and the customer and returns rendered HTML, or "" to show nothing.
+PANELS: list[Callable[[HttpRequest, Customer], str]] = []
+
+
 def _render_detail(request: HttpRequest, customer: Customer, *, note_form: NoteForm | None = None,
                    status: int = 200) -> HttpResponse:
     view = queries.customer_360(customer, timeline_limit=TIMELINE_PAGE)
@@ -72,6 +78,7 @@ def _render_detail(request: HttpRequest, customer: Customer, *, note_form: NoteF
         "tags": list(customer.tags.all()), "addresses": list(customer.addresses.all()),
         "name_day": queries.customer_next_name_day(customer, today=timezone.localdate()),
         "next_offset": TIMELINE_PAGE, "currency": settings.PELATIS_DEFAULT_CURRENCY,
+        "panels": [html for panel in PANELS if (html := panel(request, customer))],
     }, status=status)
 
 

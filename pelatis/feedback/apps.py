@@ -1,3 +1,6 @@
+"""Feedback: CSAT after resolution and NPS on a schedule (signed one-click links), reviews and mentions,
+sentiment of feedback text, and follow-up of unhappy customers."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -11,7 +14,22 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from pelatis.channels.jobs import JOBS
+        from pelatis.channels.web import PORTAL_PANELS
+        from pelatis.customers.services import MERGE_PARTICIPANTS
+        from pelatis.customers.views import PANELS
 
-        from .jobs import job_csat_surveys
+        from .jobs import job_csat_surveys, job_nps_surveys
+        from .panels import sentiment_panel
+        from .portal import csat_portal_panel
+        from .services.merge import feedback_move_to_customer
 
         JOBS.setdefault("csat_surveys", job_csat_surveys)
+        JOBS.setdefault("nps_surveys", job_nps_surveys)
+        # A customer merge carries the merged customer's surveys, reviews and opt-outs along.
+        if feedback_move_to_customer not in MERGE_PARTICIPANTS:
+            MERGE_PARTICIPANTS.append(feedback_move_to_customer)
+        # The customer page shows what they told us; the request page asks for a rating once resolved.
+        if sentiment_panel not in PANELS:
+            PANELS.append(sentiment_panel)
+        if csat_portal_panel not in PORTAL_PANELS:
+            PORTAL_PANELS.append(csat_portal_panel)

@@ -139,6 +139,10 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveIntegerField(default=0)
+    # Business minutes (the SLA calendar, pauses excluded), kept when the moment happens so
+    # reports aggregate them in SQL: creation → first answer, and creation → resolution.
+    first_response_minutes = models.FloatField(null=True, blank=True)
+    resolution_minutes = models.FloatField(null=True, blank=True)
     agent_replies = models.PositiveIntegerField(default=0)
     follow_up_due = models.DateTimeField(null=True, blank=True, db_index=True)
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,7 @@ from pelatis.lang.detect import detect_language
 from pelatis.lang.fold import fold, is_greek
 from pelatis.lang.greeklish import greek_key, latin_keys
 
-__all__ = ["LABELS", "Sentiment", "sentiment"]
+__all__ = ["LABELS", "Evaluation", "Sentiment", "evaluation", "sentiment"]
 
 LABELS = ("positive", "neutral", "negative")
 THRESHOLD = 0.2  # |score| at or above which a text is positive / negative
@@ -344,3 +344,59 @@ def sentiment(text: str, *, language: str | None = None) -> Sentiment:
     label = "positive" if score >= THRESHOLD else "negative" if score <= -THRESHOLD else "neutral"
     ordered = sorted(cues, key=lambda c: -abs(c[0]))
     return Sentiment(label, round(score, 4), lang, tuple(c for _, c in ordered))
+
+
+# --- evaluation -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How the scorer does on the labelled set (data/sentiment_eval.tsv) for one language."""
+
+    language: str
+    n: int  # labelled texts in that language
+    accuracy: float
+    f1: dict[str, float]  # per class, over LABELS
+    majority_label: str  # the most frequent label: what a constant guess would say
+    baseline_accuracy: float  # the accuracy of that constant guess
+
+    @property
+    def beats_baseline(self) -> bool:
+        return self.n > 0 and self.accuracy > self.baseline_accuracy
+
+
+@lru_cache(maxsize=16)
+def evaluation(language: str) -> Evaluation:
+    """Accuracy, per-class F1 and the majority-class baseline of sentiment() on the labelled set for ``language``.
+
+    Texts are scored as feedback is (language detected), so the numbers say what a stored label is worth.
+    """
+    code = (language or "").lower()[:2]
+    gold: list[str] = []
+    texts: list[str] = []
+    for line in (_DATA / "sentiment_eval.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("language\t"):
+            continue
+        row_language, label, _split, text = line.split("\t", 3)
+        if row_language == code:
+            gold.append(label)
+            texts.append(text)
+    if not gold:
+        return Evaluation(code, 0, 0.0, dict.fromkeys(LABELS, 0.0), "", 0.0)
+    pred = [sentiment(t).label for t in texts]
+    pairs = list(zip(gold, pred, strict=True))
+    f1 = {}
+    for c in LABELS:
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        wrong = sum(1 for g, p in pairs if (g == c) != (p == c))  # false positives and false negatives
+        f1[c] = 2 * tp / (2 * tp + wrong) if tp else 0.0
+    counts = {c: gold.count(c) for c in dict.fromkeys(gold)}
+    majority = max(counts, key=lambda c: counts[c])
+    return Evaluation(
+        language=code,
+        n=len(gold),
+        accuracy=sum(1 for g, p in pairs if g == p) / len(gold),
+        f1=f1,
+        majority_label=majority,
+        baseline_accuracy=counts[majority] / len(gold),
+    )

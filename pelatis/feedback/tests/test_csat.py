@@ -34,7 +34,9 @@ def _links(message: Any) -> list[str]:
     return re.findall(r"http://testserver(/feedback/r/[^/\s]+/)", message.get_body(("plain",)).get_content())
 
 
-def test_rating_email_is_sent_once_in_greek_and_a_click_records_it(smtp_server: Any, agent: Any, settings: Any) -> None:
+def test_rating_email_is_sent_once_in_greek_and_a_click_records_it(
+    smtp_server: Any, agent: Any, settings: Any
+) -> None:
     settings.PELATIS_BASE_URL = "http://testserver"
     ticket = _resolved_ticket(agent)
     before = len(smtp_server.messages)

@@ -15,7 +15,15 @@ from datetime import time
 from django.db.models import Q
 from django.utils import timezone
 
-from ..calendar import BusinessCalendar, Closure, Season, Span, due_with_pauses
+from ..calendar import (
+    BusinessCalendar,
+    Closure,
+    Season,
+    Span,
+    always_open,
+    due_with_pauses,
+    elapsed_with_pauses,
+)
 from ..models import Calendar, SlaPause, SlaPolicy, Ticket
 
 FOLLOW_UP_AFTER = dt.timedelta(days=3)
@@ -78,6 +86,15 @@ def _due(policy: SlaPolicy, start: dt.datetime, minutes: int | None, now: dt.dat
     if minutes is None:
         return None
     return due_with_pauses(calendar_engine(policy.calendar), start, minutes, pauses, now)
+
+
+def business_minutes(ticket: Ticket, end: dt.datetime) -> float:
+    """Business minutes from the ticket's creation to ``end`` on its SLA calendar (the default one without a
+    policy), less the time it waited on the customer."""
+    policy = ticket.sla_policy
+    calendar = policy.calendar if policy is not None else Calendar.objects.order_by("pk").first()
+    engine = calendar_engine(calendar) if calendar is not None else always_open()
+    return round(elapsed_with_pauses(engine, ticket.created_at, end, _pauses(ticket)), 2)
 
 
 def sla_start(*, ticket: Ticket) -> None:

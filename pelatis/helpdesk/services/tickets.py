@@ -148,6 +148,7 @@ def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "",
     locked.agent_replies += 1
     if locked.first_responded_at is None:
         locked.first_responded_at = now
+        locked.first_response_minutes = sla.business_minutes(locked, now)
     locked.awaiting_reply_since = None
     sla.sla_answered(ticket=locked, at=now)
     if locked.type == Ticket.Type.COMPLAINT and locked.stage == Ticket.Stage.RECEIVED:
@@ -187,14 +188,18 @@ def _set_status(ticket: Ticket, status: str, *, by: User | None, at: dt.datetime
         SlaPause.objects.create(ticket=ticket, started_at=at, reason=status)
     if status == Ticket.Status.RESOLVED:
         ticket.resolved_at = at
+        ticket.resolution_minutes = sla.business_minutes(ticket, at)
         ticket.follow_up_due = at + sla.FOLLOW_UP_AFTER
         if ticket.type == Ticket.Type.COMPLAINT and ticket.stage not in ("", Ticket.Stage.RESOLVED, Ticket.Stage.CONFIRMED):
             _set_stage(ticket, Ticket.Stage.RESOLVED, by=by, at=at)
     elif status == Ticket.Status.CLOSED:
         ticket.closed_at = at
-        ticket.resolved_at = ticket.resolved_at or at
+        if ticket.resolved_at is None:
+            ticket.resolved_at = at
+            ticket.resolution_minutes = sla.business_minutes(ticket, at)
     elif old in CLOSED:
         ticket.resolved_at = None
+        ticket.resolution_minutes = None
         ticket.closed_at = None
         ticket.follow_up_due = None
     ticket.status = status

@@ -49,6 +49,7 @@ _ICONS: dict[str, str] = {
     "arrow-left": '<path d="M19 12H5M11 6l-6 6 6 6"/>',
     "language": '<path d="M4 5h9M8.5 3v2M6 5c0 4 3 7 6 8M11 5c0 4-3 7-7 9"/><path d="m13 21 4-10 4 10M14.5 17h5"/>',
     "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c1-4.5 4.5-7 8-7s7 2.5 8 7"/>',
+    "chart": '<path d="M4 20V4M4 20h16"/><path d="M8 16v-5M12 16V8M16 16v-3M20 16V6"/>',
     "repeat": '<path d="M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3"/><path d="M18 3v4h-4M6 21v-4h4"/>',
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")

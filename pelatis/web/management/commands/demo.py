@@ -7,7 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
 from pelatis.accounts.services import user_set_role
+from pelatis.analytics.metrics import Filters
+from pelatis.analytics.services import customer_values_refresh, dashboard_refresh
 from pelatis.customers.demo import demo_exists, demo_load
+from pelatis.customers.models import Customer
+from pelatis.feedback.demo import feedback_demo
 from pelatis.helpdesk.demo import demo_tickets
 
 DEMO_USERS = [("admin", "admin", True), ("manager", "manager", False), ("agent", "agent", False)]
@@ -34,8 +38,13 @@ class Command(BaseCommand):
             started = time.monotonic()
             summary = demo_load(customers=customers)
             tickets = demo_tickets(count=max(5, customers // 50))
+            feedback = feedback_demo(list(Customer.objects.filter(merged_into__isnull=True).order_by("pk")[:60]))
+            scored = customer_values_refresh()
+            dashboard_refresh(Filters.default())
             self.stdout.write(
                 f"Loaded {summary.customers} customers, {summary.orders} orders, {summary.subscriptions} subscriptions, "
-                f"{tickets} tickets, {summary.interactions} timeline entries in {time.monotonic() - started:.1f} s."
+                f"{tickets} tickets, {sum(feedback.values())} survey answers and reviews, "
+                f"{summary.interactions} timeline entries, {scored.customers} customers scored"
+                f"{' with CLV' if scored.fit else ''} in {time.monotonic() - started:.1f} s."
             )
         self.stdout.write(self.style.SUCCESS(f"Log in as admin / {DEMO_PASSWORD} (also manager, agent)."))

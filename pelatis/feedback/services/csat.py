@@ -13,7 +13,8 @@ from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
-from .models import CsatSurvey
+from ..models import CsatSurvey
+from ..sentiment import text_sentiment
 
 SALT = "pelatis.csat"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a rating link works for 30 days
@@ -35,8 +36,12 @@ def csat_from_token(token: str) -> tuple[CsatSurvey, int]:
 def csat_survey_for(*, ticket: Ticket) -> CsatSurvey:
     """The ticket's survey, created once (idempotent: the worker may ask twice)."""
     survey, _created = CsatSurvey.objects.get_or_create(
-        ticket=ticket, defaults={"customer_id": ticket.customer_id,
-                                 "language": (ticket.customer.language or ticket.language or "el")[:2]})
+        ticket=ticket,
+        defaults={
+            "customer_id": ticket.customer_id,
+            "language": (ticket.customer.language or ticket.language or "el")[:2],
+        },
+    )
     return survey
 
 
@@ -50,18 +55,33 @@ def csat_answer(*, survey: CsatSurvey, score: int, comment: str | None = None) -
     locked.score = score
     if comment is not None:
         locked.comment = comment.strip()[:4000]
+        locked.sentiment_label, locked.sentiment_score, _lang = text_sentiment(locked.comment)
     locked.answered_at = timezone.now()
     if score in UNHAPPY and locked.follow_up_ticket_id is None:
         follow_up, _m = ticket_open(
-            customer=locked.customer, type=Ticket.Type.COMPLAINT, priority=Ticket.Priority.HIGH, channel="web",
-            subject=timeline_text(gettext_noop("Unhappy with request #%(id)s (rating %(score)s/5)"),
-                                  id=locked.ticket_id, score=score),
-            mail=InboundMail(body_text=locked.comment or timeline_text(gettext_noop("No comment given."))))
+            customer=locked.customer,
+            type=Ticket.Type.COMPLAINT,
+            priority=Ticket.Priority.HIGH,
+            channel="web",
+            subject=timeline_text(
+                gettext_noop("Unhappy with request #%(id)s (rating %(score)s/5)"),
+                id=locked.ticket_id,
+                score=score,
+            ),
+            mail=InboundMail(body_text=locked.comment or timeline_text(gettext_noop("No comment given."))),
+        )
         locked.follow_up_ticket = follow_up
     locked.save()
     if first or comment is not None:
-        interaction_record(customer=locked.customer, channel="web", direction="in", source_type="feedback.csatsurvey",
-                           source_id=str(locked.pk),
-                           summary=timeline_text(gettext_noop("Rated request #%(id)s: %(score)s/5"),
-                                                 id=locked.ticket_id, score=score), body=locked.comment)
+        interaction_record(
+            customer=locked.customer,
+            channel="web",
+            direction="in",
+            source_type="feedback.csatsurvey",
+            source_id=str(locked.pk),
+            summary=timeline_text(
+                gettext_noop("Rated request #%(id)s: %(score)s/5"), id=locked.ticket_id, score=score
+            ),
+            body=locked.comment,
+        )
     return locked

@@ -1,0 +1,444 @@
+"""The numbers a manager steers by, each one SQL aggregate (definitions in docs/metrics.md).
+
+Every function takes :class:`Filters` (a period and optional team, channel, segment...) and returns
+plain JSON-ready values, so a whole dashboard can be cached as one document. Nothing here loops over
+customers or tickets in Python: the loops are over months, weeks or the five RFM scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from pelatis.customers.models import Order
+from pelatis.feedback.models import CsatSurvey, NpsResponse
+from pelatis.helpdesk.models import Ticket
+
+from .models import CustomerValue, Segment
+
+SOLD = ~Q(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+ACTIVE_WINDOW_DAYS = 365  # a customer "is a customer" on a day if they bought in the year before it
+CLV_BUCKETS = (0, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+TOP_CUSTOMERS = 10
+DIMENSIONS = ("team", "agent", "channel", "type", "month")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period (both days included) and optional narrowing. Team, agent, channel and type narrow the
+    help-desk and survey numbers; segment narrows everything that belongs to a customer."""
+
+    start: dt.date
+    end: dt.date
+    team: int | None = None
+    agent: int | None = None
+    channel: str = ""
+    type: str = ""
+    segment: str = ""
+
+    @classmethod
+    def default(cls, today: dt.date | None = None) -> Filters:
+        """The last twelve whole months up to today."""
+        today = today or timezone.localdate()
+        return cls(start=(today.replace(day=1) - dt.timedelta(days=335)).replace(day=1), end=today)
+
+    @classmethod
+    def parse(cls, data: Mapping[str, str], today: dt.date | None = None) -> Filters:
+        """Filters from query parameters; ValueError names the parameter that is wrong."""
+        base = cls.default(today)
+        values: dict[str, object] = {}
+        for name in ("start", "end"):
+            raw = (data.get(name) or "").strip()
+            try:
+                values[name] = dt.date.fromisoformat(raw) if raw else getattr(base, name)
+            except ValueError:
+                raise ValueError(f"{name}: {raw!r} is not a date such as 2026-06-30") from None
+        for name in ("team", "agent"):
+            raw = (data.get(name) or "").strip()
+            if raw and not raw.isdigit():
+                raise ValueError(f"{name}: {raw!r} is not an id")
+            values[name] = int(raw) if raw else None
+        for name in ("channel", "type", "segment"):
+            values[name] = (data.get(name) or "").strip()[:20]
+        if values["segment"] and values["segment"] not in Segment.values:
+            raise ValueError(f"segment: {values['segment']!r} is not one of {', '.join(Segment.values)}")
+        if values["end"] < values["start"]:  # type: ignore[operator]
+            raise ValueError("end: the period ends before it starts")
+        return cls(**values)  # type: ignore[arg-type]
+
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps(self.as_params(), sort_keys=True).encode()).hexdigest()
+
+    def as_params(self) -> dict[str, object]:
+        return {f.name: (v.isoformat() if isinstance(v, dt.date) else v)
+                for f in fields(self) if (v := getattr(self, f.name)) not in (None, "")}
+
+
+def _span(f: Filters) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in the business time zone."""
+    start = timezone.make_aware(dt.datetime.combine(f.start, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min))
+
+
+def _pct(part: float | None, whole: float | None) -> float | None:
+    return round(100.0 * (part or 0) / whole, 1) if whole else None
+
+
+def _ratio(part: float | None, whole: float | None, digits: int = 2) -> float | None:
+    return round((part or 0) / whole, digits) if whole else None
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    """An average rounded for display; None (no rows, nothing scored) stays None."""
+    return round(float(value), digits) if value is not None else None
+
+
+def _month(value: object) -> str:
+    """'YYYY-MM' of a truncated month, whatever type the database handed back."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m") if timezone.is_aware(value) else value.strftime("%Y-%m")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
+    return str(value)[:7]
+
+
+def months_of(f: Filters) -> list[str]:
+    """Every 'YYYY-MM' the period touches, in order."""
+    out, day = [], f.start.replace(day=1)
+    while day <= f.end:
+        out.append(day.strftime("%Y-%m"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+# --- narrowing -----------------------------------------------------------------------------------
+
+
+def _customer_q(f: Filters, path: str = "customer") -> Q:
+    return Q(**{f"{path}__value__segment": f.segment}) if f.segment else Q()
+
+
+def _ticket_q(f: Filters, path: str = "") -> Q:
+    p = f"{path}__" if path else ""
+    q = Q(**{f"{p}merged_into__isnull": True}) & _customer_q(f, f"{p}customer")
+    if f.team:
+        q &= Q(**{f"{p}team_id": f.team})
+    if f.agent:
+        q &= Q(**{f"{p}assignee_id": f.agent})
+    if f.channel:
+        q &= Q(**{f"{p}channel": f.channel})
+    if f.type:
+        q &= Q(**{f"{p}type": f.type})
+    return q
+
+
+def tickets(f: Filters) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(_ticket_q(f))
+
+
+def orders(f: Filters) -> QuerySet[Order]:
+    return Order.objects.filter(SOLD, _customer_q(f))
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+
+def csat(f: Filters) -> dict[str, object]:
+    """CSAT % = ratings 4–5 / all ratings answered in the period; response rate = answered / sent."""
+    lo, hi = _span(f)
+    surveys = CsatSurvey.objects.filter(_ticket_q(f, "ticket"))
+    row = surveys.aggregate(
+        answered=Count("pk", filter=Q(answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)),
+        happy=Count("pk", filter=Q(answered_at__gte=lo, answered_at__lt=hi, score__gte=4)),
+        sent=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi)),
+        sent_answered=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi, score__isnull=False)),
+    )
+    return {"answered": row["answered"], "satisfied": row["happy"], "csat_pct": _pct(row["happy"], row["answered"]),
+            "sent": row["sent"], "response_rate_pct": _pct(row["sent_answered"], row["sent"])}
+
+
+def nps(f: Filters) -> dict[str, object]:
+    """NPS = % promoters (9–10) − % detractors (0–6) among answers in the period."""
+    lo, hi = _span(f)
+    responses = NpsResponse.objects.filter(_customer_q(f))
+    row = responses.aggregate(
+        answered=Count("pk", filter=Q(answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)),
+        promoters=Count("pk", filter=Q(answered_at__gte=lo, answered_at__lt=hi, score__gte=9)),
+        detractors=Count("pk", filter=Q(answered_at__gte=lo, answered_at__lt=hi, score__lte=6)),
+        sent=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi)),
+        sent_answered=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi, score__isnull=False)),
+    )
+    answered = row["answered"]
+    score = round(100.0 * (row["promoters"] - row["detractors"]) / answered, 1) if answered else None
+    return {"answered": answered, "promoters": row["promoters"], "detractors": row["detractors"],
+            "passives": answered - row["promoters"] - row["detractors"], "nps": score, "sent": row["sent"],
+            "response_rate_pct": _pct(row["sent_answered"], row["sent"])}
+
+
+def feedback_trend(f: Filters) -> list[dict[str, object]]:
+    """CSAT % and NPS per month of the period (two grouped queries)."""
+    lo, hi = _span(f)
+    by_month: dict[str, dict[str, object]] = {m: {"month": m, "csat_pct": None, "csat_answered": 0, "nps": None,
+                                                   "nps_answered": 0} for m in months_of(f)}
+    csat_rows = (CsatSurvey.objects.filter(_ticket_q(f, "ticket"), answered_at__gte=lo, answered_at__lt=hi,
+                                           score__isnull=False)
+                 .annotate(m=TruncMonth("answered_at")).values("m")
+                 .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4))))
+    for row in csat_rows:
+        if (entry := by_month.get(_month(row["m"]))) is not None:
+            entry.update(csat_pct=_pct(row["happy"], row["n"]), csat_answered=row["n"])
+    nps_rows = (NpsResponse.objects.filter(_customer_q(f), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)
+                .annotate(m=TruncMonth("answered_at")).values("m")
+                .annotate(n=Count("pk"), pro=Count("pk", filter=Q(score__gte=9)),
+                          de=Count("pk", filter=Q(score__lte=6))))
+    for row in nps_rows:
+        if (entry := by_month.get(_month(row["m"]))) is not None:
+            entry.update(nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"])
+    return list(by_month.values())
+
+
+# --- customers and orders ------------------------------------------------------------------------
+
+
+def commerce(f: Filters) -> dict[str, object]:
+    """Orders, revenue, AOV, purchase frequency and repeat-purchase rate of the period."""
+    lo, hi = _span(f)
+    period = orders(f).filter(placed_at__gte=lo, placed_at__lt=hi)
+    row = period.aggregate(orders=Count("pk"), revenue=Sum("total"), buyers=Count("customer_id", distinct=True))
+    repeaters = (period.values("customer_id").annotate(n=Count("pk")).filter(n__gte=2).count())
+    revenue = float(row["revenue"] or 0)
+    return {"orders": row["orders"], "revenue": round(revenue, 2), "buyers": row["buyers"],
+            "average_order_value": _ratio(revenue, row["orders"]),
+            "purchase_frequency": _ratio(row["orders"], row["buyers"]),
+            "repeat_buyers": repeaters, "repeat_purchase_rate_pct": _pct(repeaters, row["buyers"])}
+
+
+def retention(f: Filters, *, window_days: int = ACTIVE_WINDOW_DAYS) -> dict[str, object]:
+    """Retention = (E − N) / S; churn = 1 − retention.
+
+    S: customers at the start (bought in the ``window_days`` before the period), E: customers at the end
+    (bought in the ``window_days`` up to its end), N: customers whose first order falls in the period.
+    """
+    lo, hi = _span(f)
+    window = dt.timedelta(days=window_days)
+    base = orders(f)
+    row = base.aggregate(
+        S=Count("customer_id", distinct=True, filter=Q(placed_at__gte=lo - window, placed_at__lt=lo)),
+        E=Count("customer_id", distinct=True, filter=Q(placed_at__gte=hi - window, placed_at__lt=hi)),
+    )
+    new = base.values("customer_id").annotate(first=Min("placed_at")).filter(first__gte=lo, first__lt=hi).count()
+    s, e = row["S"], row["E"]
+    rate = (e - new) / s if s else None
+    return {"start_customers": s, "end_customers": e, "new_customers": new,
+            "retention_pct": round(100.0 * rate, 1) if rate is not None else None,
+            "churn_pct": round(100.0 * (1 - rate), 1) if rate is not None else None, "window_days": window_days}
+
+
+def cohorts(f: Filters) -> list[dict[str, object]]:
+    """Customers by month of first order (cohorts starting in the period) and the share of each cohort
+    that bought again 1, 2, … months later. One query over distinct (customer, month) pairs."""
+    lo, hi = _span(f)
+    pairs = (orders(f).filter(placed_at__lt=hi).annotate(m=TruncMonth("placed_at"))
+             .order_by().values("customer_id", "m").distinct())
+    inner, params = pairs.query.sql_with_params()
+    qn = connection.ops.quote_name
+    sql = (f"WITH o AS ({inner}), f AS (SELECT {qn('customer_id')} AS c, MIN(m) AS cohort FROM o "
+           f"GROUP BY {qn('customer_id')}) SELECT f.cohort, o.m, COUNT(*) FROM o JOIN f ON f.c = o.{qn('customer_id')} "
+           f"GROUP BY f.cohort, o.m")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    wanted = months_of(f)
+    first = {m: i for i, m in enumerate(wanted)}
+    table: dict[str, dict[int, int]] = {m: {} for m in wanted}
+    for cohort, month, n in rows:
+        c, m = _month(cohort), _month(month)
+        if c in first:
+            offset = (int(m[:4]) - int(c[:4])) * 12 + int(m[5:7]) - int(c[5:7])
+            table[c][offset] = table[c].get(offset, 0) + int(n)
+    out = []
+    for month in wanted:
+        size = table[month].get(0, 0)
+        later = len(wanted) - first[month]
+        out.append({"cohort": month, "customers": size,
+                    "retained_pct": [_pct(table[month].get(k, 0), size) for k in range(1, later)]})
+    return out
+
+
+def customer_value(f: Filters) -> dict[str, object]:
+    """Historical value (revenue per customer), predicted 12-month CLV, its distribution, the top
+    customers and the RFM grid — from the scores `pelatis clv fit` (or the worker) stored."""
+    values = CustomerValue.objects.filter(_customer_q(f))
+    row = values.aggregate(customers=Count("pk"), historical=Avg("revenue"), predicted=Avg("clv"),
+                           alive=Avg("p_alive"), scored=Count("clv"), last=Max("computed_at"))
+    edges = list(CLV_BUCKETS)
+    bucket_counts = values.filter(clv__isnull=False).aggregate(**{
+        f"b{i}": Count("pk", filter=Q(clv__gte=lo) & (Q(clv__lt=edges[i + 1]) if i + 1 < len(edges) else Q()))
+        for i, lo in enumerate(edges)})
+    distribution = [{"from": lo, "to": edges[i + 1] if i + 1 < len(edges) else None, "customers": bucket_counts[f"b{i}"]}
+                    for i, lo in enumerate(edges)]
+    top = [{"id": r["customer_id"], "name": r["customer__display_name"], "clv": r["clv"], "p_alive": r["p_alive"],
+            "revenue": r["revenue"], "segment": r["segment"]}
+           for r in values.filter(clv__isnull=False).order_by("-clv", "customer_id")
+           .values("customer_id", "customer__display_name", "clv", "p_alive", "revenue", "segment")[:TOP_CUSTOMERS]]
+    grid = [[0] * 5 for _ in range(5)]
+    for r in values.values("recency_score", "frequency_score").annotate(n=Count("pk")):
+        if 1 <= r["recency_score"] <= 5 and 1 <= r["frequency_score"] <= 5:
+            grid[r["recency_score"] - 1][r["frequency_score"] - 1] = r["n"]
+    labels = dict(Segment.choices)
+    counts = dict(values.values_list("segment").annotate(n=Count("pk")).values_list("segment", "n"))
+    segments = [{"segment": code, "label": str(labels[code]), "customers": counts.get(code, 0)}
+                for code in Segment.values]
+    return {"customers": row["customers"], "historical_clv": _round(row["historical"]),
+            "predicted_clv": _round(row["predicted"]), "mean_p_alive": _round(row["alive"], 3),
+            "scored": row["scored"], "computed_at": row["last"].isoformat() if row["last"] else None,
+            "distribution": distribution, "top": top, "rfm_grid": grid, "segments": segments}
+
+
+# --- service -------------------------------------------------------------------------------------
+
+
+def _service_aggregates(lo: dt.datetime, hi: dt.datetime) -> dict[str, object]:
+    created = Q(created_at__gte=lo, created_at__lt=hi)
+    resolved = Q(resolved_at__gte=lo, resolved_at__lt=hi)
+    decided = created & Q(sla_policy__isnull=False) & (Q(sla_breached=True) | Q(resolved_at__isnull=False))
+    return {
+        "created": Count("pk", filter=created),
+        "resolved": Count("pk", filter=resolved),
+        "first_response_minutes": Avg("first_response_minutes", filter=Q(first_responded_at__gte=lo,
+                                                                          first_responded_at__lt=hi)),
+        "resolution_minutes": Avg("resolution_minutes", filter=resolved),
+        "answered_resolved": Count("pk", filter=resolved & Q(agent_replies__gte=1)),
+        "one_touch": Count("pk", filter=resolved & Q(agent_replies=1, reopened_count=0)),
+        "sla_decided": Count("pk", filter=decided),
+        "sla_met": Count("pk", filter=decided & Q(sla_breached=False)),
+        "ever_resolved": Count("pk", filter=created & (Q(resolved_at__isnull=False) | Q(reopened_count__gt=0))),
+        "reopened": Count("pk", filter=created & Q(reopened_count__gt=0)),
+    }
+
+
+def _service_row(row: Mapping[str, object]) -> dict[str, object]:
+    def minutes(v: object) -> float | None:
+        return round(float(v), 1) if v is not None else None  # type: ignore[arg-type]
+
+    return {"created": row["created"], "resolved": row["resolved"],
+            "first_response_minutes": minutes(row["first_response_minutes"]),
+            "resolution_minutes": minutes(row["resolution_minutes"]),
+            "fcr_pct": _pct(row["one_touch"], row["answered_resolved"]),  # type: ignore[arg-type]
+            "sla_compliance_pct": _pct(row["sla_met"], row["sla_decided"]),  # type: ignore[arg-type]
+            "reopen_rate_pct": _pct(row["reopened"], row["ever_resolved"])}  # type: ignore[arg-type]
+
+
+def service(f: Filters) -> dict[str, object]:
+    """First response and resolution in business minutes, FCR, SLA compliance, reopen rate, backlog now."""
+    lo, hi = _span(f)
+    qs = tickets(f)
+    out = _service_row(qs.aggregate(**_service_aggregates(lo, hi)))
+    out["backlog"] = qs.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]).count()
+    return out
+
+
+def service_by(f: Filters, dimension: str) -> list[dict[str, object]]:
+    """The service numbers per team, agent, channel, type or month (one grouped query)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"by: {dimension!r} is not one of {', '.join(DIMENSIONS)}")
+    lo, hi = _span(f)
+    qs = tickets(f).filter(Q(created_at__gte=lo, created_at__lt=hi) | Q(resolved_at__gte=lo, resolved_at__lt=hi)
+                           | Q(first_responded_at__gte=lo, first_responded_at__lt=hi))
+    if dimension == "month":
+        return _service_by_month(f, qs)
+    field = {"team": "team__name", "agent": "assignee__username", "channel": "channel", "type": "type"}[dimension]
+    grouped = qs.annotate(g=F(field)).values("g")
+    rows = []
+    for row in grouped.annotate(**_service_aggregates(lo, hi)).order_by("g"):
+        rows.append({"group": row["g"] or "—", **_service_row(row)})
+    return rows
+
+
+def _service_by_month(f: Filters, qs: QuerySet[Ticket]) -> list[dict[str, object]]:
+    """One row per month of the period, each counting what happened in that month (one query)."""
+    lo, hi = _span(f)
+    bounds = []
+    for month in months_of(f):
+        day = dt.date.fromisoformat(f"{month}-01")
+        first = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        after = timezone.make_aware(dt.datetime.combine((day + dt.timedelta(days=32)).replace(day=1), dt.time.min))
+        bounds.append((month, max(lo, first), min(hi, after)))
+    aggregates = {f"m{i}_{name}": agg for i, (_m, a, b) in enumerate(bounds)
+                  for name, agg in _service_aggregates(a, b).items()}
+    row = qs.aggregate(**aggregates)
+    return [{"group": month, **_service_row({k[len(f"m{i}_"):]: v for k, v in row.items() if k.startswith(f"m{i}_")})}
+            for i, (month, _a, _b) in enumerate(bounds)]
+
+
+def backlog_trend(f: Filters, *, points: int = 12) -> list[dict[str, object]]:
+    """Open tickets at the end of evenly spaced days across the period (one query, one count per point)."""
+    days = max(1, (f.end - f.start).days)
+    step = max(1, days // max(1, points - 1))
+    marks, day = [], f.start
+    while day < f.end and len(marks) < points - 1:
+        marks.append(day)
+        day += dt.timedelta(days=step)
+    marks.append(f.end)
+    aggregates = {}
+    for i, mark in enumerate(marks):
+        at = timezone.make_aware(dt.datetime.combine(mark + dt.timedelta(days=1), dt.time.min))
+        aggregates[f"p{i}"] = Count("pk", filter=Q(created_at__lt=at) & (Q(resolved_at__isnull=True)
+                                                                        | Q(resolved_at__gte=at)))
+    row = tickets(f).aggregate(**aggregates)
+    return [{"day": mark.isoformat(), "open": row[f"p{i}"]} for i, mark in enumerate(marks)]
+
+
+# --- the whole dashboard -------------------------------------------------------------------------
+
+
+def dashboard(f: Filters) -> dict[str, object]:
+    """Every number and series of the dashboard, JSON-ready."""
+    return {
+        "filters": f.as_params(),
+        "csat": csat(f), "nps": nps(f), "feedback_trend": feedback_trend(f),
+        "commerce": commerce(f), "retention": retention(f), "cohorts": cohorts(f),
+        "value": customer_value(f),
+        "service": service(f), "service_by_team": service_by(f, "team"), "service_by_channel": service_by(f, "channel"),
+        "service_by_month": service_by(f, "month"), "backlog_trend": backlog_trend(f),
+    }
+
+
+def summary_rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) lines of the headline numbers, for `pelatis metrics` and the dashboard."""
+    def num(v: float | None, digits: int = 0) -> str:  # in the active language: 1.234,50 in Greek
+        return "—" if v is None else number_format(round(v, digits), decimal_pos=digits, force_grouping=True)
+
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{num(v, 1)} %"
+
+    c, n, o, r = data["csat"], data["nps"], data["commerce"], data["retention"]
+    v, s = data["value"], data["service"]
+    return [
+        (_("CSAT"), pct(c["csat_pct"])), (_("CSAT response rate"), pct(c["response_rate_pct"])),
+        (_("NPS"), num(n["nps"], 1)), (_("NPS response rate"), pct(n["response_rate_pct"])),
+        (_("Orders"), num(o["orders"])), (_("Revenue"), num(o["revenue"], 2)),
+        (_("Average order value"), num(o["average_order_value"], 2)),
+        (_("Purchase frequency"), num(o["purchase_frequency"], 2)),
+        (_("Repeat-purchase rate"), pct(o["repeat_purchase_rate_pct"])),
+        (_("Retention"), pct(r["retention_pct"])), (_("Churn"), pct(r["churn_pct"])),
+        (_("Historical value per customer"), num(v["historical_clv"], 2)),
+        (_("Predicted 12-month value per customer"), num(v["predicted_clv"], 2)),
+        (_("First response (business minutes)"), num(s["first_response_minutes"])),
+        (_("Resolution (business minutes)"), num(s["resolution_minutes"])),
+        (_("First-contact resolution"), pct(s["fcr_pct"])), (_("SLA compliance"), pct(s["sla_compliance_pct"])),
+        (_("Reopen rate"), pct(s["reopen_rate_pct"])), (_("Backlog"), num(s["backlog"])),
+    ]
+
+

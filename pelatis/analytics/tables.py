@@ -1,0 +1,70 @@
+"""Each dashboard chart as a table: the same numbers the chart draws, for the CSV download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def _trend(d: Mapping[str, Any]) -> Table:
+    return ([_("month"), _("CSAT %"), _("CSAT answers"), _("NPS"), _("NPS answers")],
+            [[r["month"], r["csat_pct"], r["csat_answered"], r["nps"], r["nps_answered"]] for r in d["feedback_trend"]])
+
+
+def _cohorts(d: Mapping[str, Any]) -> Table:
+    width = max((len(r["retained_pct"]) for r in d["cohorts"]), default=0)
+    head = [_("first order in"), _("customers")] + [_("month %(n)s %%") % {"n": k} for k in range(1, width + 1)]
+    return head, [[r["cohort"], r["customers"], *r["retained_pct"]] for r in d["cohorts"]]
+
+
+def _distribution(d: Mapping[str, Any]) -> Table:
+    return ([_("from"), _("to"), _("customers")],
+            [[r["from"], r["to"] if r["to"] is not None else "", r["customers"]] for r in d["value"]["distribution"]])
+
+
+def _top(d: Mapping[str, Any]) -> Table:
+    return ([_("customer id"), _("name"), _("predicted 12-month value"), _("P(alive)"), _("historical value"),
+             _("segment")],
+            [[r["id"], r["name"], r["clv"], r["p_alive"], r["revenue"], r["segment"]] for r in d["value"]["top"]])
+
+
+def _grid(d: Mapping[str, Any]) -> Table:
+    return ([_("recency score")] + [_("F=%(n)s") % {"n": f} for f in range(1, 6)],
+            [[r, *d["value"]["rfm_grid"][r - 1]] for r in range(5, 0, -1)])
+
+
+def _segments(d: Mapping[str, Any]) -> Table:
+    return [_("segment"), _("name"), _("customers")], [[r["segment"], r["label"], r["customers"]]
+                                                      for r in d["value"]["segments"]]
+
+
+def _service(key: str) -> Callable[[Mapping[str, Any]], Table]:
+    def table(d: Mapping[str, Any]) -> Table:
+        head = [_("group"), _("created"), _("resolved"), _("first response (business minutes)"),
+                _("resolution (business minutes)"), _("FCR %"), _("SLA compliance %"), _("reopen rate %")]
+        return head, [[r["group"], r["created"], r["resolved"], r["first_response_minutes"], r["resolution_minutes"],
+                       r["fcr_pct"], r["sla_compliance_pct"], r["reopen_rate_pct"]] for r in d[key]]
+    return table
+
+
+def _backlog(d: Mapping[str, Any]) -> Table:
+    return [_("day"), _("open tickets")], [[r["day"], r["open"]] for r in d["backlog_trend"]]
+
+
+CHARTS: dict[str, tuple[Any, Callable[[Mapping[str, Any]], Table]]] = {
+    "feedback": (gettext_lazy("CSAT and NPS by month"), _trend),
+    "cohorts": (gettext_lazy("Retention by first-order month"), _cohorts),
+    "clv": (gettext_lazy("Predicted 12-month value"), _distribution),
+    "top": (gettext_lazy("Most valuable customers"), _top),
+    "rfm": (gettext_lazy("RFM grid"), _grid),
+    "segments": (gettext_lazy("Segments"), _segments),
+    "sla-month": (gettext_lazy("Service by month"), _service("service_by_month")),
+    "sla-team": (gettext_lazy("Service by team"), _service("service_by_team")),
+    "sla-channel": (gettext_lazy("Service by channel"), _service("service_by_channel")),
+    "backlog": (gettext_lazy("Backlog"), _backlog),
+}

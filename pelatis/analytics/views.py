@@ -1,0 +1,80 @@
+"""The dashboard: cached numbers, Chart.js charts, and each chart's data as CSV."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pelatis.customers.exporting import csv_safe
+from pelatis.helpdesk.models import Team, Ticket
+
+from .metrics import Filters, summary_rows
+from .models import Segment
+from .services import dashboard_for
+from .tables import CHARTS
+
+
+def _filters(request: HttpRequest) -> tuple[Filters, str]:
+    try:
+        return Filters.parse(request.GET), ""
+    except ValueError as exc:
+        return Filters.default(), str(exc)
+
+
+@require_GET
+@login_required
+@permission_required("analytics.view_metricsnapshot", raise_exception=True)
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters(request)
+    snapshot = dashboard_for(filters)
+    data = snapshot.data
+    query = request.GET.urlencode()
+    return render(request, "analytics/dashboard.html", {
+        "filters": filters, "error": error, "snapshot": snapshot, "data": data, "summary": summary_rows(data),
+        "teams": Team.objects.order_by("name"), "channels": Ticket.objects.order_by().values_list("channel", flat=True)
+        .distinct(), "segments": Segment.choices,
+        "charts": [(name, str(title)) for name, (title, _table) in CHARTS.items()], "query": query,
+        "grid_rows": [(r, data["value"]["rfm_grid"][r - 1]) for r in range(5, 0, -1)],
+        "just_now": (timezone.now() - snapshot.computed_at).total_seconds() < 60,
+    }, status=400 if error else 200)
+
+
+@require_POST
+@login_required
+@permission_required("analytics.view_metricsnapshot", raise_exception=True)
+def refresh_view(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters(request)
+    if not error:
+        dashboard_for(filters, refresh=True)
+        messages.success(request, _("The numbers were recomputed."))
+    query = request.GET.urlencode()
+    return redirect(f"{request.path.removesuffix('refresh/')}{'?' + query if query else ''}")
+
+
+@require_GET
+@login_required
+@permission_required("analytics.view_metricsnapshot", raise_exception=True)
+def chart_csv_view(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in CHARTS:
+        raise Http404(chart)
+    filters, error = _filters(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    head, rows = CHARTS[chart][1](dashboard_for(filters).data)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(head)
+    writer.writerows([[csv_safe(v) if isinstance(v, str) else ("" if v is None else v) for v in row] for row in rows])
+    response = HttpResponse(codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"pelatis-{chart}-{filters.start}-{filters.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

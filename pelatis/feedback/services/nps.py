@@ -1,0 +1,312 @@
+"""NPS: who is due, the survey email with 0–10 one-click links, answers, and follow-up of detractors.
+
+A customer is asked at most once per interval across all campaigns: each
+response remembers until when its customer rests (``ask_again_after``), and
+a campaign asks only customers past both that date and its own interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from pelatis.customers.models import ContactPoint, Customer, Order, Tag
+from pelatis.customers.services import interaction_record, timeline_text
+from pelatis.helpdesk.models import Ticket
+from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
+from pelatis.lang.address import salutation
+
+from ..models import NpsCampaign, NpsResponse, NpsRun
+from ..sentiment import text_sentiment
+from .consent import feedback_opted_out, opted_out_ids, optout_token
+
+User = AbstractBaseUser
+log = logging.getLogger(__name__)
+SALT = "pelatis.nps"
+LINK_MAX_AGE = 60 * 60 * 24 * 30  # a score link works for 30 days
+DETRACTOR_MAX = 6  # 0–6 detractors, 7–8 passives, 9–10 promoters
+BATCH = 200  # surveys per worker run, across campaigns
+
+# The survey's own words in the customer's language (formal and informal Greek differ).
+TEXTS = {
+    "el": {
+        "subject": "Θα μας προτείνατε; Μια ερώτηση, ένα κλικ",
+        "question": "Πόσο πιθανό είναι να μας προτείνετε σε έναν φίλο ή συνάδελφο;",
+        "question_informal": "Πόσο πιθανό είναι να μας προτείνεις σε έναν φίλο ή συνάδελφο;",
+        "low": "0 = καθόλου πιθανό",
+        "high": "10 = εξαιρετικά πιθανό",
+        "click": "Ένα κλικ στον αριθμό αρκεί· μετά μπορείτε, αν θέλετε, να μας πείτε και γιατί.",
+        "thanks": "Σας ευχαριστούμε!",
+        "stop": "Να μη μου ζητάτε πια τη γνώμη μου",
+    },
+    "en": {
+        "subject": "Would you recommend us? One question, one click",
+        "question": "How likely are you to recommend us to a friend or colleague?",
+        "question_informal": "How likely are you to recommend us to a friend or colleague?",
+        "low": "0 = not at all likely",
+        "high": "10 = extremely likely",
+        "click": "One click on a number is enough; afterwards you can tell us why, if you like.",
+        "thanks": "Thank you!",
+        "stop": "Stop asking me for feedback",
+    },
+}
+
+
+def survey_language(customer: Customer) -> str:
+    """The language a customer is surveyed in: theirs when we have the wording, else English."""
+    code = (customer.language or settings.LANGUAGE_CODE or "en")[:2].lower()
+    return code if code in TEXTS else "en"
+
+
+def nps_question(language: str, *, formal: bool = True) -> str:
+    """ "How likely are you to recommend us …?" in ``language`` (and form of address)."""
+    texts = TEXTS.get(language, TEXTS["en"])
+    return texts["question"] if formal else texts["question_informal"]
+
+
+def nps_token(response: NpsResponse, score: int) -> str:
+    """The signed token of one score link (response and score inside; nothing guessable)."""
+    return signing.dumps({"n": response.pk, "v": score}, salt=SALT)
+
+
+def nps_from_token(token: str) -> tuple[NpsResponse, int]:
+    """The response and score a link stands for; raises signing.BadSignature (incl. expiry) or DoesNotExist."""
+    data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
+    return NpsResponse.objects.select_related("customer").get(pk=int(data["n"])), int(data["v"])
+
+
+@transaction.atomic
+def nps_campaign_create(
+    *,
+    name: str,
+    segment: str = NpsCampaign.Segment.ALL,
+    tag: Tag | None = None,
+    order_days: int | None = None,
+    interval_days: int = 90,
+    active: bool = True,
+) -> NpsCampaign:
+    """A new NPS campaign; raises ValidationError naming the field that does not fit the segment."""
+    errors: dict[str, list[str]] = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = [_("Give the campaign a name.")]
+    if segment not in NpsCampaign.Segment.values:
+        errors["segment"] = [_("Unknown segment “%(value)s”.") % {"value": segment}]
+    if segment == NpsCampaign.Segment.TAG and tag is None:
+        errors["tag"] = [_("Choose the tag of the customers to ask.")]
+    if segment == NpsCampaign.Segment.RECENT_ORDER and not (order_days and order_days >= 1):
+        errors["order_days"] = [_("Give the number of days (1 or more).")]
+    if interval_days < 1:
+        errors["interval_days"] = [_("The interval is at least one day.")]
+    if errors:
+        raise ValidationError(errors)
+    return NpsCampaign.objects.create(
+        name=name[:120],
+        segment=segment,
+        tag=tag if segment == NpsCampaign.Segment.TAG else None,
+        order_days=order_days if segment == NpsCampaign.Segment.RECENT_ORDER else None,
+        interval_days=interval_days,
+        active=active,
+    )
+
+
+def _resting(campaign: NpsCampaign, now: dt.datetime) -> Q:
+    """Responses that keep a customer from being asked now by this campaign."""
+    return Q(sent_at__gt=now - dt.timedelta(days=campaign.interval_days)) | Q(ask_again_after__gt=now)
+
+
+def nps_due_customer_ids(
+    campaign: NpsCampaign, *, now: dt.datetime | None = None, limit: int = BATCH
+) -> list[int]:
+    """Customers this campaign would ask now: in its segment, with an email, not opted out, not asked lately."""
+    now = now or timezone.now()
+    qs = Customer.objects.filter(
+        Exists(ContactPoint.objects.filter(customer=OuterRef("pk"), kind=ContactPoint.Kind.EMAIL)),
+        ~Exists(NpsResponse.objects.filter(_resting(campaign, now), customer=OuterRef("pk"))),
+        merged_into__isnull=True,
+        category=Customer.Category.EXTERNAL,
+    ).exclude(pk__in=opted_out_ids())
+    if campaign.segment == NpsCampaign.Segment.TAG:
+        qs = qs.filter(tags=campaign.tag_id)
+    elif campaign.segment == NpsCampaign.Segment.RECENT_ORDER:
+        since = now - dt.timedelta(days=campaign.order_days or 0)
+        qs = qs.filter(Exists(Order.objects.filter(customer=OuterRef("pk"), placed_at__gte=since)))
+    return list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def _email_of(customer: Customer) -> str:
+    point = (
+        ContactPoint.objects.filter(customer=customer, kind=ContactPoint.Kind.EMAIL)
+        .order_by("-is_primary", "id")
+        .first()
+    )
+    return point.value if point else ""
+
+
+def _survey_email(
+    response: NpsResponse, customer: Customer, address: str, base_url: str
+) -> EmailMultiAlternatives:
+    language = response.language
+    texts = TEXTS[language]
+    links = [
+        (score, base_url + reverse("feedback:nps", args=[nps_token(response, score)])) for score in range(11)
+    ]
+    stop_url = base_url + reverse("feedback:optout", args=[optout_token(customer)])
+    with translation.override(language):
+        ctx = {
+            "greeting": salutation(
+                language=language,
+                formal=customer.formal,
+                title=customer.title,
+                first_name=customer.first_name,
+                last_name=customer.last_name,
+            ),
+            "question": nps_question(language, formal=customer.formal),
+            "texts": texts,
+            "links": links,
+            "stop_url": stop_url,
+        }
+        text = render_to_string("feedback/email/nps.txt", ctx)
+        html = render_to_string("feedback/email/nps.html", ctx)
+    email = EmailMultiAlternatives(
+        subject=texts["subject"],
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        # RFC 8058: mail clients may offer their own one-click "unsubscribe" that posts to the same link.
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def nps_send(
+    *, campaign: NpsCampaign, customer_id: int, now: dt.datetime | None = None, base_url: str | None = None
+) -> NpsResponse | None:
+    """Ask one customer, once: None when they are not due (asked lately, opted out, no email, merged).
+
+    The customer row is locked while the due-check, the record and the email happen, so two workers
+    never both send. Raises OSError when the mail server refuses; nothing is recorded then, so the
+    next run tries again.
+    """
+    now = now or timezone.now()
+    base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
+    with transaction.atomic():
+        customer = (
+            Customer.objects.select_for_update().filter(pk=customer_id, merged_into__isnull=True).first()
+        )
+        if (
+            customer is None
+            or customer.category != Customer.Category.EXTERNAL
+            or feedback_opted_out(customer)
+        ):
+            return None
+        if NpsResponse.objects.filter(_resting(campaign, now), customer=customer).exists():
+            return None
+        address = _email_of(customer)
+        if not address:
+            return None
+        response = NpsResponse.objects.create(
+            campaign=campaign,
+            customer=customer,
+            language=survey_language(customer),
+            sent_at=now,
+            ask_again_after=now + dt.timedelta(days=campaign.interval_days),
+        )
+        interaction_record(
+            customer=customer,
+            channel="email",
+            direction="out",
+            summary=timeline_text(gettext_noop("NPS survey sent (%(campaign)s)"), campaign=campaign.name),
+            source_type="feedback.npsresponse",
+            source_id=str(response.pk),
+        )
+        # Last, so a refused message rolls the record back with it.
+        _survey_email(response, customer, address, base_url).send()
+    return response
+
+
+def nps_campaign_run(
+    *, campaign: NpsCampaign, limit: int = BATCH, now: dt.datetime | None = None, base_url: str | None = None
+) -> NpsRun:
+    """Send the campaign's due surveys, at most ``limit``; a run that did anything is kept with its counts."""
+    now = now or timezone.now()
+    run = NpsRun(campaign=campaign, ran_at=now)
+    for customer_id in nps_due_customer_ids(campaign, now=now, limit=limit):
+        try:
+            sent = nps_send(campaign=campaign, customer_id=customer_id, now=now, base_url=base_url)
+        except OSError as exc:  # the mail server is down: stop here, the next run starts again
+            log.warning("NPS survey to customer %s not sent: %s", customer_id, exc.__class__.__name__)
+            run.failed += 1
+            break
+        run.sent += sent is not None
+    if run.sent or run.failed:
+        run.save()
+    return run
+
+
+@transaction.atomic
+def nps_answer(*, response: NpsResponse, score: int, comment: str | None = None) -> NpsResponse:
+    """Record (or change) the 0–10 score and the "why?"; a detractor (0–6) opens one follow-up ticket."""
+    if score not in range(11):
+        raise ValidationError({"score": [_("Choose a score from 0 to 10.")]})
+    locked = NpsResponse.objects.select_for_update().select_related("customer").get(pk=response.pk)
+    first = locked.answered_at is None
+    changed = locked.score != score
+    locked.score = score
+    locked.answered_at = timezone.now()
+    new_comment = None
+    if comment is not None:
+        text = comment.strip()[:4000]
+        new_comment = text if text and text != locked.comment else None
+        locked.comment = text
+        locked.sentiment_label, locked.sentiment_score, _lang = text_sentiment(text)
+    if score <= DETRACTOR_MAX and locked.follow_up_ticket_id is None:
+        follow_up, _m = ticket_open(
+            customer=locked.customer,
+            type=Ticket.Type.COMPLAINT,
+            priority=Ticket.Priority.NORMAL,
+            channel="web",
+            language=locked.language,
+            subject=timeline_text(gettext_noop("Would not recommend us (NPS %(score)s/10)"), score=score),
+            mail=InboundMail(body_text=locked.comment or timeline_text(gettext_noop("No comment given."))),
+        )
+        locked.follow_up_ticket = follow_up
+    elif new_comment and locked.follow_up_ticket_id is not None:
+        # The "why?" usually comes after the click that opened the ticket: the team sees it there too.
+        note_add(
+            ticket=locked.follow_up_ticket,
+            by=None,  # type: ignore[arg-type]  # the customer, not a user
+            body_text=timeline_text(
+                gettext_noop("The customer's comment in the NPS survey: %(comment)s"), comment=new_comment
+            ),
+        )
+    locked.save()
+    if first or changed or new_comment:
+        interaction_record(
+            customer=locked.customer,
+            channel="web",
+            direction="in",
+            summary=timeline_text(gettext_noop("NPS answer: %(score)s/10"), score=score),
+            body=locked.comment,
+            source_type="feedback.npsresponse",
+            source_id=str(locked.pk),
+        )
+    return locked
