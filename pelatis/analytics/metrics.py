@@ -22,7 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Order
-from pelatis.feedback.models import CsatSurvey, NpsResponse
+from pelatis.feedback.models import CsatSurvey, NpsResponse, Review
 from pelatis.helpdesk.models import Ticket
 
 from .models import CustomerValue, Segment
@@ -184,6 +184,18 @@ def nps(f: Filters) -> dict[str, object]:
     return {"answered": answered, "promoters": row["promoters"], "detractors": row["detractors"],
             "passives": answered - row["promoters"] - row["detractors"], "nps": score, "sent": row["sent"],
             "response_rate_pct": _pct(row["sent_answered"], row["sent"])}
+
+
+def reviews(f: Filters) -> dict[str, object]:
+    """Reviews and mentions published in the period: count, average rating (rated ones), negative share
+    (rated 1–2, or unrated with negative sentiment) and the share we answered."""
+    lo, hi = _span(f)
+    negative = Q(rating__lte=2) | Q(rating__isnull=True, sentiment_label="negative")
+    row = Review.objects.filter(_customer_q(f), published_at__gte=lo, published_at__lt=hi).aggregate(
+        n=Count("pk"), mean_rating=Avg("rating"), negative=Count("pk", filter=negative),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    return {"reviews": row["n"], "average_rating": _round(row["mean_rating"], 2),
+            "negative_pct": _pct(row["negative"], row["n"]), "answered_pct": _pct(row["answered"], row["n"])}
 
 
 def feedback_trend(f: Filters) -> list[dict[str, object]]:
@@ -407,7 +419,7 @@ def dashboard(f: Filters) -> dict[str, object]:
     """Every number and series of the dashboard, JSON-ready."""
     return {
         "filters": f.as_params(),
-        "csat": csat(f), "nps": nps(f), "feedback_trend": feedback_trend(f),
+        "csat": csat(f), "nps": nps(f), "reviews": reviews(f), "feedback_trend": feedback_trend(f),
         "commerce": commerce(f), "retention": retention(f), "cohorts": cohorts(f),
         "value": customer_value(f),
         "service": service(f), "service_by_team": service_by(f, "team"), "service_by_channel": service_by(f, "channel"),
@@ -423,11 +435,13 @@ def summary_rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{num(v, 1)} %"
 
-    c, n, o, r = data["csat"], data["nps"], data["commerce"], data["retention"]
+    c, n, o, r, w = data["csat"], data["nps"], data["commerce"], data["retention"], data["reviews"]
     v, s = data["value"], data["service"]
     return [
         (_("CSAT"), pct(c["csat_pct"])), (_("CSAT response rate"), pct(c["response_rate_pct"])),
         (_("NPS"), num(n["nps"], 1)), (_("NPS response rate"), pct(n["response_rate_pct"])),
+        (_("Reviews"), num(w["reviews"])), (_("Average review rating"), num(w["average_rating"], 2)),
+        (_("Negative reviews"), pct(w["negative_pct"])), (_("Reviews answered"), pct(w["answered_pct"])),
         (_("Orders"), num(o["orders"])), (_("Revenue"), num(o["revenue"], 2)),
         (_("Average order value"), num(o["average_order_value"], 2)),
         (_("Purchase frequency"), num(o["purchase_frequency"], 2)),
