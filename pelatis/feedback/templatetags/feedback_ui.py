@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pelatis.feedback.sentiment import sentiment_shown as _shown
 
@@ -18,7 +18,8 @@ def sentiment_shown(language: str | None) -> bool:
 
 @register.filter
 def sentiment_text(label: str) -> str:
-    return {"positive": _("Positive"), "neutral": _("Neutral"), "negative": _("Negative")}.get(label, "")
+    return {"positive": pgettext("sentiment", "Positive"), "neutral": pgettext("sentiment", "Neutral"),
+            "negative": pgettext("sentiment", "Negative")}.get(label, "")
 
 
 @register.filter
