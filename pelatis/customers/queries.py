@@ -222,9 +222,10 @@ def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offse
 CUSTOMER_SEGMENTS = ("person", "company", "internal")
 
 
-def customer_list_filtered(*, tag_id: int | None = None, segment: str = "") -> QuerySet[Customer]:
-    """``customer_list()`` narrowed to one tag and one segment (person, company or internal)."""
-    qs = customer_list()
+def customer_list_filtered(*, tag_id: int | None = None, segment: str = "", extra: Q | None = None) -> QuerySet[Customer]:
+    """``customer_list()`` narrowed to one tag, one segment (person, company or internal) and the
+    conditions other apps' list filters add (``extra``)."""
+    qs = customer_list() if extra is None else customer_list().filter(extra)
     if tag_id is not None:
         qs = qs.filter(tags__id=tag_id)
     if segment in ("person", "company"):
@@ -234,17 +235,18 @@ def customer_list_filtered(*, tag_id: int | None = None, segment: str = "") -> Q
     return qs
 
 
-def customer_search_filtered(q: str, *, tag_id: int | None = None, segment: str = "", limit: int = 25,
-                             offset: int = 0, pool: int = 1000) -> SearchPage:
+def customer_search_filtered(q: str, *, tag_id: int | None = None, segment: str = "", extra: Q | None = None,
+                             limit: int = 25, offset: int = 0, pool: int = 1000) -> SearchPage:
     """The search ranked as ``customer_search``, keeping only customers in the tag and segment.
 
     Filters apply to the best ``pool`` matches, so a very broad query with a
     narrow filter may miss customers ranked below them.
     """
-    if tag_id is None and not segment:
+    if tag_id is None and not segment and extra is None:
         return customer_search(q, limit=limit, offset=offset)
     ranked = customer_search_ids(q, limit=pool)
-    keep = set(customer_list_filtered(tag_id=tag_id, segment=segment).filter(pk__in=ranked).values_list("pk", flat=True))
+    keep = set(customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra).filter(pk__in=ranked)
+               .values_list("pk", flat=True))
     ids = [cid for cid in ranked if cid in keep]
     window = ids[offset: offset + limit]
     by_id = customer_list().in_bulk(window)

@@ -4,8 +4,11 @@ helper, calls one service and renders."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +38,20 @@ TIMELINE_PAGE = 20
 
 # ---------------------------------------------------------------- list and search
 
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter another app adds to the customer list (the RFM segment, say), without customers importing it."""
+
+    param: str
+    label: Any
+    choices: Callable[[], list[tuple[str, str]]]
+    condition: Callable[[str], Q]
+
+
+#: The extra filters of the customer list, registered by other apps in their ready().
+LIST_FILTERS: list[ListFilter] = []
+
+
 @require_GET
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
@@ -43,13 +61,18 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
     segment = request.GET.get("type", "")
     segment = segment if segment in queries.CUSTOMER_SEGMENTS else ""
     page_no = max(1, int_or_none(request.GET.get("page")) or 1)
-    ctx: dict[str, Any] = {"q": q, "tag_id": tag_id, "segment": segment, "filtered": bool(tag_id or segment)}
+    extras = [(f, request.GET.get(f.param, ""), f.choices()) for f in LIST_FILTERS]
+    chosen = [(f, value) for f, value, choices in extras if value and value in dict(choices)]
+    extra = functools.reduce(operator.and_, (f.condition(value) for f, value in chosen)) if chosen else None
+    ctx: dict[str, Any] = {"q": q, "tag_id": tag_id, "segment": segment, "filtered": bool(tag_id or segment or chosen),
+                           "extra_filters": [(f, value if (f, value) in chosen else "", choices)
+                                             for f, value, choices in extras]}
     if q:
-        found = queries.customer_search_filtered(q, tag_id=tag_id, segment=segment, limit=PAGE_SIZE,
+        found = queries.customer_search_filtered(q, tag_id=tag_id, segment=segment, extra=extra, limit=PAGE_SIZE,
                                                  offset=(page_no - 1) * PAGE_SIZE)
         ctx.update(customers=found.customers, page_no=page_no, has_next=found.has_more)
     else:
-        paginator = Paginator(queries.customer_list_filtered(tag_id=tag_id, segment=segment), PAGE_SIZE)
+        paginator = Paginator(queries.customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra), PAGE_SIZE)
         page = paginator.get_page(page_no)
         ctx.update(customers=page.object_list, page=page,
                    page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)))

@@ -177,3 +177,22 @@ def test_customer_page_shows_value_segment_and_prediction(client_as: Any, agent:
     nobody = make_customer(first_name="Άννα", last_name="Χωρίς", emails=["anna@example.gr"])
     page = client_as(agent).get(reverse("customers:detail", args=[nobody.pk])).content.decode()
     assert "data-customer-value" not in page  # never bought: nothing to score
+
+
+def test_customer_list_filters_by_rfm_segment(client_as: Any, agent: Any, make_customer: Any,
+                                              make_order: Any) -> None:
+    buying_book(make_customer, make_order, 30, first_name="Σοφία")
+    customer_values_refresh(fit=False)
+    segment = CustomerValue.objects.values_list("segment", flat=True).order_by("segment").first()
+    def link(pk: int) -> str:
+        return f'href="{reverse("customers:detail", args=[pk])}"'
+
+    members = set(CustomerValue.objects.filter(segment=segment).values_list("customer_id", flat=True))
+    others = set(CustomerValue.objects.exclude(segment=segment).values_list("customer_id", flat=True))
+    page = client_as(agent).get(reverse("customers:list"), {"rfm": segment}).content.decode()
+    assert 'name="rfm"' in page
+    assert all(link(pk) in page for pk in members)
+    assert not any(link(pk) in page for pk in others)
+    searched = client_as(agent).get(reverse("customers:list"), {"rfm": segment, "q": "Σοφία"}).content.decode()
+    assert any(link(pk) in searched for pk in members)
+    assert not any(link(pk) in searched for pk in others)
