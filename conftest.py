@@ -3,15 +3,16 @@ a read-only user, an outsider with no role), a token client for the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
 pytest_plugins = ["pelatis.customers.tests.fixtures", "pelatis.helpdesk.tests.fixtures", "tests.fixtures"]
 
 
-import pytest  # noqa: E402
-from django.utils import translation  # noqa: E402
-
-
 @pytest.fixture(autouse=True)
-def _language_reset() -> object:
+def _language_reset() -> Iterator[None]:
     """A view that activates the customer's language (the portal does) leaves it active in the test's
     thread; each test starts from the default language, as each request starts from the middleware."""
     yield
