@@ -35,6 +35,7 @@ from pelatis.web.ratelimit import client_key, over_limit
 
 from . import queries
 from .forms import ReviewAnswerForm, ReviewFilterForm
+from .jobs import SCALE
 from .models import CsatSurvey, FeedbackOptOut, NpsResponse, Review
 from .services import csat_answer, csat_from_token
 from .services.consent import feedback_opt_out, optout_from_token
@@ -67,7 +68,8 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rate_view(request: HttpRequest, token: str) -> HttpResponse:
-    """GET records the clicked rating (a second click changes it); POST adds the comment."""
+    """The clicked rating is recorded by a POST the page sends at once (a mail scanner that fetches every
+    link records nothing); a second click changes it; a POST with a comment adds the comment."""
     try:
         survey, score = csat_from_token(token)
     except (signing.BadSignature, CsatSurvey.DoesNotExist, KeyError, ValueError):
@@ -77,19 +79,31 @@ def rate_view(request: HttpRequest, token: str) -> HttpResponse:
     if (limited := _limited(request)) is not None:
         return limited
     with translation.override(survey.language):
+        if request.method == "GET" and survey.score != score:
+            labels = SCALE.get(survey.language, SCALE["en"])
+            return _confirm(request, f"{score}/5 · {labels[score - 1]}")
+        comment = request.POST.get("comment") if request.method == "POST" else None
         if request.method == "POST":
-            survey = csat_answer(survey=survey, score=score, comment=request.POST.get("comment", ""))
-            return render(request, "feedback/rated.html", {"survey": survey, "commented": True})
-        survey = csat_answer(survey=survey, score=score)
-        response = render(request, "feedback/rated.html", {"survey": survey, "token": token})
+            survey = csat_answer(survey=survey, score=score, comment=comment)
+        response = render(request, "feedback/rated.html",
+                          {"survey": survey, "token": token, "commented": comment is not None})
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def _confirm(request: HttpRequest, choice: str) -> HttpResponse:
+    """The page behind a one-click link: it posts the choice back at once (browsers run the script, link
+    scanners in mail filters do not), with a button for browsers without JavaScript."""
+    response = render(request, "feedback/confirm.html", {"choice": choice})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def nps_view(request: HttpRequest, token: str) -> HttpResponse:
-    """GET records the clicked 0–10 score (another click changes it); POST adds the "why?"."""
+    """As :func:`rate_view`: the page posts the clicked 0–10 score back (another click changes it); a POST
+    with a comment adds the "why?"."""
     try:
         response, score = nps_from_token(token)
     except (signing.BadSignature, NpsResponse.DoesNotExist, KeyError, ValueError):
@@ -100,8 +114,11 @@ def nps_view(request: HttpRequest, token: str) -> HttpResponse:
         return limited
     language = response.language if response.language in TEXTS else "en"
     with translation.override(language):
-        comment = request.POST.get("comment", "") if request.method == "POST" else None
-        response = nps_answer(response=response, score=score, comment=comment)
+        if request.method == "GET" and response.score != score:
+            return _confirm(request, f"{score}/10")
+        comment = request.POST.get("comment") if request.method == "POST" else None
+        if request.method == "POST":
+            response = nps_answer(response=response, score=score, comment=comment)
         page = render(
             request,
             "feedback/nps.html",

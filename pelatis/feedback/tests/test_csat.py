@@ -49,11 +49,17 @@ def test_rating_email_is_sent_once_in_greek_and_a_click_records_it(
     assert f"[#{ticket.pk}]" in str(surveys[0]["Subject"])
     links = _links(surveys[0])
     assert len(links) == 5
-    # the customer clicks "4", then changes their mind to "5" and adds a comment
+    # the customer clicks "4": the page posts it back; then they change their mind to "5" and add a comment
     client = Client()
-    assert client.get(links[3]).status_code == 200
-    page = client.get(links[4])
+    page = client.get(links[3])
+    assert page.status_code == 200
+    assert "data-confirm" in page.content.decode()
+    assert CsatSurvey.objects.get(ticket=ticket).answered_at is None  # a link scanner's fetch records nothing
+    assert client.post(links[3]).status_code == 200
+    assert CsatSurvey.objects.get(ticket=ticket).score == 4
+    page = client.post(links[4])
     assert 'data-rated="5"' in page.content.decode()
+    assert 'data-rated="5"' in client.get(links[4]).content.decode()  # a reload shows the answer
     client.post(links[4], {"comment": "Πολύ γρήγορη εξυπηρέτηση!"})
     survey = CsatSurvey.objects.get(ticket=ticket)
     assert (survey.score, survey.comment) == (5, "Πολύ γρήγορη εξυπηρέτηση!")
@@ -65,8 +71,8 @@ def test_unhappy_rating_opens_one_follow_up_ticket(smtp_server: Any, agent: Any)
     ticket = _resolved_ticket(agent)
     survey = CsatSurvey.objects.create(ticket=ticket, customer=ticket.customer)
     client = Client()
-    client.get(f"/feedback/r/{csat_token(survey, 1)}/")
-    client.get(f"/feedback/r/{csat_token(survey, 2)}/")
+    client.post(f"/feedback/r/{csat_token(survey, 1)}/")
+    client.post(f"/feedback/r/{csat_token(survey, 2)}/")
     survey.refresh_from_db()
     assert survey.score == 2
     follow_up = survey.follow_up_ticket
@@ -95,7 +101,7 @@ def test_rating_links_are_rate_limited_per_client(smtp_server: Any, agent: Any) 
     survey = CsatSurvey.objects.create(ticket=ticket, customer=ticket.customer)
     client = Client()
     url = f"/feedback/r/{csat_token(survey, 4)}/"
-    codes = [client.get(url).status_code for _ in range(RATE_LIMIT + 1)]
+    codes = [client.post(url).status_code for _ in range(RATE_LIMIT + 1)]
     assert codes[:RATE_LIMIT] == [200] * RATE_LIMIT
     assert codes[-1] == 429
     cache.clear()

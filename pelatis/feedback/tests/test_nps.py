@@ -138,10 +138,12 @@ def test_click_records_the_score_a_second_click_changes_it_and_why_is_kept(papad
     job_nps_surveys()
     links = _nps_links(mail.outbox[0])
     client = Client()
-    page = client.get(links[8])
+    assert "data-confirm" in client.get(links[8]).content.decode()
+    assert NpsResponse.objects.get().answered_at is None  # a link scanner's fetch records nothing
+    page = client.post(links[8])
     assert page.status_code == 200
     assert 'data-nps="8"' in page.content.decode()
-    client.get(links[10])
+    client.post(links[10])
     client.post(links[10], {"comment": "Πολύ καθαρό δωμάτιο και ευγενικό προσωπικό!"})
     response = NpsResponse.objects.get()
     assert (response.score, response.comment) == (10, "Πολύ καθαρό δωμάτιο και ευγενικό προσωπικό!")
@@ -158,8 +160,8 @@ def test_detractor_opens_one_follow_up_ticket_and_the_why_lands_on_it(papadopoul
     job_nps_surveys()
     links = _nps_links(mail.outbox[0])
     client = Client()
-    client.get(links[3])
-    client.get(links[2])
+    client.post(links[3])
+    client.post(links[2])
     client.post(links[2], {"comment": "Απαράδεκτη καθυστέρηση, κανείς δεν απαντούσε."})
     response = NpsResponse.objects.get()
     assert response.score == 2
