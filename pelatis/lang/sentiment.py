@@ -33,6 +33,7 @@ from pelatis.lang.greeklish import greek_key, latin_keys
 __all__ = ["LABELS", "Evaluation", "Sentiment", "evaluation", "sentiment"]
 
 LABELS = ("positive", "neutral", "negative")
+_CLAUSE_NEGATORS = frozenset({"δεν", "δε", "μην", "μη", "not", "don't", "didn't", "doesn't", "no", "never"})
 THRESHOLD = 0.2  # |score| at or above which a text is positive / negative
 NEGATION_SCOPE = 3  # words a negator reaches forward
 INTENSIFIER_SCOPE = 2
@@ -307,6 +308,9 @@ def sentiment(text: str, *, language: str | None = None) -> Sentiment:
         negator = ""
         if tokens[start].kind == "word":
             boost = 0.0
+            # A phrase that carries its own negation ("δεν απαντά") is not flipped again by a word before
+            # it: "κανείς δεν απαντά" is Greek negative concord (nobody answers), not a double negative.
+            negated_phrase = tokens[start].folded in _CLAUSE_NEGATORS and end - start > 1
             j, seen = start - 1, 0
             while j >= 0 and seen < NEGATION_SCOPE and clause[j] == clause[start]:
                 m = by_start.get(j)
@@ -317,7 +321,7 @@ def sentiment(text: str, *, language: str | None = None) -> Sentiment:
                     continue
                 _, mend, e = m
                 if mend <= start:
-                    if e.kind == "neg" and not negator:
+                    if e.kind == "neg" and not negator and not negated_phrase:
                         negator = tokens[j].text
                     elif e.kind == "int" and seen < INTENSIFIER_SCOPE:
                         boost += e.boost * (1.0 if seen == 0 else 0.9)

@@ -117,3 +117,9 @@ def test_eval_set_is_balanced_and_big_enough() -> None:
         labels = [r[1] for r in rows if r[0] == lang]
         assert min(labels.count(c) for c in ("positive", "neutral", "negative")) >= 0.3 * len(labels)
     assert {r[2] for r in rows} == {"dev", "test"}
+
+
+@pytest.mark.parametrize("text", ["Μας χρέωσαν δύο φορές την προκαταβολή και κανείς δεν απαντά!",
+                                  "Κανείς δεν ήταν ευγενικός.", "Τίποτα δεν λειτουργούσε σωστά."])
+def test_greek_negative_concord_is_not_a_double_negative(text: str) -> None:
+    assert sentiment(text).label == "negative"

@@ -8,6 +8,25 @@
     var search = document.querySelector("[data-search]");
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   });
+  // A tone suggestion replaces the words it is about in the textarea its box checks (data-tone-for).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-tone-apply]");
+    var box = button && button.closest("[data-tone-for]");
+    var area = box && document.getElementById(box.dataset.toneFor);
+    if (!area) return;
+    var d = button.dataset, start = Number(d.start), end = Number(d.end), value = area.value;
+    if (value.slice(start, end) !== d.matched) {  // typed on since the check: find the words again
+      start = value.indexOf(d.matched);
+      if (start < 0) return;
+      end = start + d.matched.length;
+    }
+    area.focus();
+    area.setRangeText(d.replacement, start, end, "end");
+    var hint = button.closest(".tone-hint");
+    if (hint) hint.classList.add("applied");
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    area.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));  // re-check the new wording
+  });
   // The user menu is a <details>: close it when the click lands elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
