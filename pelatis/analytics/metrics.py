@@ -423,6 +423,7 @@ def dashboard(f: Filters) -> dict[str, object]:
         "commerce": commerce(f), "retention": retention(f), "cohorts": cohorts(f),
         "value": customer_value(f),
         "service": service(f), "service_by_team": service_by(f, "team"), "service_by_channel": service_by(f, "channel"),
+        "service_by_agent": service_by(f, "agent"), "service_by_type": service_by(f, "type"),
         "service_by_month": service_by(f, "month"), "backlog_trend": backlog_trend(f),
     }
 

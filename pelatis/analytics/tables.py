@@ -11,6 +11,25 @@ from django.utils.translation import gettext_lazy
 Table = tuple[list[str], list[list[Any]]]
 
 
+def localised(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The kept dashboard with its labels in the active language (the worker may have computed it in
+    another): segment names and request types. The numbers are untouched."""
+    from pelatis.helpdesk.models import Ticket
+
+    from .models import Segment
+
+    segments = dict(Segment.choices)
+    types = dict(Ticket.Type.choices)
+    out = dict(data)
+    value = dict(out["value"])
+    value["segments"] = [{**r, "label": str(segments.get(r["segment"], r["label"]))} for r in value["segments"]]
+    value["top"] = [{**r, "segment_label": str(segments.get(r["segment"], r["segment"]))} for r in value["top"]]
+    out["value"] = value
+    if "service_by_type" in out:
+        out["service_by_type"] = [{**r, "group": str(types.get(r["group"], r["group"]))} for r in out["service_by_type"]]
+    return out
+
+
 def _trend(d: Mapping[str, Any]) -> Table:
     return ([_("month"), _("CSAT %"), _("CSAT answers"), _("NPS"), _("NPS answers")],
             [[r["month"], r["csat_pct"], r["csat_answered"], r["nps"], r["nps_answered"]] for r in d["feedback_trend"]])
@@ -30,7 +49,8 @@ def _distribution(d: Mapping[str, Any]) -> Table:
 def _top(d: Mapping[str, Any]) -> Table:
     return ([_("customer id"), _("name"), _("predicted 12-month value"), _("P(alive)"), _("historical value"),
              _("segment")],
-            [[r["id"], r["name"], r["clv"], r["p_alive"], r["revenue"], r["segment"]] for r in d["value"]["top"]])
+            [[r["id"], r["name"], r["clv"], r["p_alive"], r["revenue"], r.get("segment_label", r["segment"])]
+             for r in d["value"]["top"]])
 
 
 def _grid(d: Mapping[str, Any]) -> Table:
@@ -66,5 +86,7 @@ CHARTS: dict[str, tuple[Any, Callable[[Mapping[str, Any]], Table]]] = {
     "sla-month": (gettext_lazy("Service by month"), _service("service_by_month")),
     "sla-team": (gettext_lazy("Service by team"), _service("service_by_team")),
     "sla-channel": (gettext_lazy("Service by channel"), _service("service_by_channel")),
+    "sla-agent": (gettext_lazy("Service by agent"), _service("service_by_agent")),
+    "sla-type": (gettext_lazy("Service by request type"), _service("service_by_type")),
     "backlog": (gettext_lazy("Backlog"), _backlog),
 }

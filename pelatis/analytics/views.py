@@ -20,7 +20,7 @@ from pelatis.helpdesk.models import Team, Ticket
 from .metrics import Filters, summary_rows
 from .models import Segment
 from .services import dashboard_for
-from .tables import CHARTS
+from .tables import CHARTS, localised
 
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
@@ -36,7 +36,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     filters, error = _filters(request)
     snapshot = dashboard_for(filters)
-    data = snapshot.data
+    data = localised(snapshot.data)
     query = request.GET.urlencode()
     return render(request, "analytics/dashboard.html", {
         "filters": filters, "error": error, "snapshot": snapshot, "data": data, "summary": summary_rows(data),
@@ -69,7 +69,7 @@ def chart_csv_view(request: HttpRequest, chart: str) -> HttpResponse:
     filters, error = _filters(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    head, rows = CHARTS[chart][1](dashboard_for(filters).data)
+    head, rows = CHARTS[chart][1](localised(dashboard_for(filters).data))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(head)

@@ -196,3 +196,19 @@ def test_customer_list_filters_by_rfm_segment(client_as: Any, agent: Any, make_c
     searched = client_as(agent).get(reverse("customers:list"), {"rfm": segment, "q": "Σοφία"}).content.decode()
     assert any(link(pk) in searched for pk in members)
     assert not any(link(pk) in searched for pk in others)
+
+
+def test_kept_numbers_speak_the_readers_language(client_as: Any, manager: Any, make_customer: Any,
+                                                 make_order: Any) -> None:
+    from django.utils import translation
+
+    from pelatis.analytics.metrics import Filters
+    from pelatis.analytics.services import dashboard_refresh
+
+    buying_book(make_customer, make_order, 10)
+    customer_values_refresh(fit=False)
+    with translation.override("el"):  # the worker keeps the dashboard in the business's language
+        dashboard_refresh(Filters.default())
+    body = client_as(manager).get(reverse("analytics:csv", args=["segments"])).content.decode("utf-8-sig")
+    assert "Champions" in body
+    assert "Πρωταθλητές" not in body
