@@ -15,8 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -198,42 +197,51 @@ def reviews(f: Filters) -> dict[str, object]:
             "negative_pct": _pct(row["negative"], row["n"]), "answered_pct": _pct(row["answered"], row["n"])}
 
 
+def _month_index(field: str, f: Filters) -> Case:
+    """The index of the period's month a timestamp falls in, as comparisons with the month boundaries
+    (no date function per row); for rows already inside the period."""
+    starts = month_starts(f)
+    return Case(*(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
+                default=Value(len(starts) - 1))
+
+
 def feedback_trend(f: Filters) -> list[dict[str, object]]:
     """CSAT % and NPS per month of the period (two grouped queries)."""
     lo, hi = _span(f)
-    by_month: dict[str, dict[str, object]] = {m: {"month": m, "csat_pct": None, "csat_answered": 0, "nps": None,
-                                                   "nps_answered": 0} for m in months_of(f)}
+    months = months_of(f)
+    by_month: list[dict[str, object]] = [{"month": m, "csat_pct": None, "csat_answered": 0, "nps": None,
+                                          "nps_answered": 0} for m in months]
     csat_rows = (CsatSurvey.objects.filter(_ticket_q(f, "ticket"), answered_at__gte=lo, answered_at__lt=hi,
                                            score__isnull=False)
-                 .annotate(m=TruncMonth("answered_at")).values("m")
-                 .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4))))
-    for row in csat_rows:
-        if (entry := by_month.get(_month(row["m"]))) is not None:
-            entry.update(csat_pct=_pct(row["happy"], row["n"]), csat_answered=row["n"])
+                 .annotate(m=_month_index("answered_at", f)).values("m")
+                 .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4))).order_by())
+    # (a one-month period groups by a constant, which the ORM leaves out: an empty period gives n = 0)
+    for row in (r for r in csat_rows if r["n"]):
+        by_month[row["m"]].update(csat_pct=_pct(row["happy"], row["n"]), csat_answered=row["n"])
     nps_rows = (NpsResponse.objects.filter(_customer_q(f), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)
-                .annotate(m=TruncMonth("answered_at")).values("m")
+                .annotate(m=_month_index("answered_at", f)).values("m")
                 .annotate(n=Count("pk"), pro=Count("pk", filter=Q(score__gte=9)),
-                          de=Count("pk", filter=Q(score__lte=6))))
-    for row in nps_rows:
-        if (entry := by_month.get(_month(row["m"]))) is not None:
-            entry.update(nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"])
-    return list(by_month.values())
+                          de=Count("pk", filter=Q(score__lte=6))).order_by())
+    for row in (r for r in nps_rows if r["n"]):
+        by_month[row["m"]].update(nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"])
+    return by_month
 
 
 # --- customers and orders ------------------------------------------------------------------------
 
 
 def commerce(f: Filters) -> dict[str, object]:
-    """Orders, revenue, AOV, purchase frequency and repeat-purchase rate of the period."""
+    """Orders, revenue, AOV, purchase frequency and repeat-purchase rate of the period (one grouped pass)."""
     lo, hi = _span(f)
-    period = orders(f).filter(placed_at__gte=lo, placed_at__lt=hi)
-    row = period.aggregate(orders=Count("pk"), revenue=Sum("total"), buyers=Count("customer_id", distinct=True))
-    repeaters = (period.values("customer_id").annotate(n=Count("pk")).filter(n__gte=2).count())
+    per_buyer = (orders(f).filter(placed_at__gte=lo, placed_at__lt=hi).order_by().values("customer_id")
+                 .annotate(n=Count("pk"), spent=Sum("total")))
+    row = per_buyer.aggregate(orders=Sum("n"), revenue=Sum("spent"), buyers=Count("customer_id"),
+                              repeaters=Count("customer_id", filter=Q(n__gte=2)))
+    count, buyers, repeaters = int(row["orders"] or 0), int(row["buyers"] or 0), int(row["repeaters"] or 0)
     revenue = float(row["revenue"] or 0)
-    return {"orders": row["orders"], "revenue": round(revenue, 2), "buyers": row["buyers"],
-            "average_order_value": _ratio(revenue, row["orders"]),
-            "purchase_frequency": _ratio(row["orders"], row["buyers"]),
-            "repeat_buyers": repeaters, "repeat_purchase_rate_pct": _pct(repeaters, row["buyers"])}
+    return {"orders": count, "revenue": round(revenue, 2), "buyers": buyers,
+            "average_order_value": _ratio(revenue, count), "purchase_frequency": _ratio(count, buyers),
+            "repeat_buyers": repeaters, "repeat_purchase_rate_pct": _pct(repeaters, buyers)}
 
 
 def retention(f: Filters, *, window_days: int = ACTIVE_WINDOW_DAYS) -> dict[str, object]:
@@ -244,47 +252,63 @@ def retention(f: Filters, *, window_days: int = ACTIVE_WINDOW_DAYS) -> dict[str,
     """
     lo, hi = _span(f)
     window = dt.timedelta(days=window_days)
-    base = orders(f)
-    row = base.aggregate(
-        S=Count("customer_id", distinct=True, filter=Q(placed_at__gte=lo - window, placed_at__lt=lo)),
-        E=Count("customer_id", distinct=True, filter=Q(placed_at__gte=hi - window, placed_at__lt=hi)),
-    )
-    new = base.values("customer_id").annotate(first=Min("placed_at")).filter(first__gte=lo, first__lt=hi).count()
-    s, e = row["S"], row["E"]
+    # One pass over each customer's orders: bought before the period? near its end? first order when?
+    per_customer = (orders(f).filter(placed_at__lt=hi).order_by().values("customer_id").annotate(
+        s=Max(Case(When(placed_at__gte=lo - window, placed_at__lt=lo, then=Value(1)), default=Value(0))),
+        e=Max(Case(When(placed_at__gte=hi - window, then=Value(1)), default=Value(0))),
+        first=Min("placed_at")))
+    row = per_customer.aggregate(S=Sum("s"), E=Sum("e"), N=Count("customer_id", filter=Q(first__gte=lo)))
+    s, e, new = int(row["S"] or 0), int(row["E"] or 0), int(row["N"] or 0)
     rate = (e - new) / s if s else None
     return {"start_customers": s, "end_customers": e, "new_customers": new,
             "retention_pct": round(100.0 * rate, 1) if rate is not None else None,
             "churn_pct": round(100.0 * (1 - rate), 1) if rate is not None else None, "window_days": window_days}
 
 
+def month_starts(f: Filters) -> list[dt.datetime]:
+    """The first moment of every month the period touches, in the business time zone."""
+    return [timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(f"{m}-01"), dt.time.min))
+            for m in months_of(f)]
+
+
+def _month_case(column: str, starts: list[dt.datetime]) -> tuple[str, list[object]]:
+    """SQL giving the index of the period's month a timestamp falls in (rows are already inside the
+    period): plain comparisons with the month boundaries, so no date function runs per row."""
+    adapt = connection.ops.adapt_datetimefield_value
+    whens = " ".join(f"WHEN {column} < %s THEN {i}" for i in range(len(starts) - 1))
+    sql = f"CASE {whens} ELSE {len(starts) - 1} END" if whens else "0"
+    return sql, [adapt(start) for start in starts[1:]]
+
+
 def cohorts(f: Filters) -> list[dict[str, object]]:
     """Customers by month of first order (cohorts starting in the period) and the share of each cohort
-    that bought again 1, 2, … months later. One query over distinct (customer, month) pairs."""
-    lo, hi = _span(f)
-    pairs = (orders(f).filter(placed_at__lt=hi).annotate(m=TruncMonth("placed_at"))
-             .order_by().values("customer_id", "m").distinct())
-    inner, params = pairs.query.sql_with_params()
+    that bought again 1, 2, … months later: one query over the cohorts' orders."""
+    _lo, hi = _span(f)
+    starts = month_starts(f)
+    first = (orders(f).filter(placed_at__lt=hi).order_by().values("customer_id")
+             .annotate(first_at=Min("placed_at")).filter(first_at__gte=starts[0]))
+    first_sql, first_params = first.query.sql_with_params()
     qn = connection.ops.quote_name
-    sql = (f"WITH o AS ({inner}), f AS (SELECT {qn('customer_id')} AS c, MIN(m) AS cohort FROM o "
-           f"GROUP BY {qn('customer_id')}) SELECT f.cohort, o.m, COUNT(*) FROM o JOIN f ON f.c = o.{qn('customer_id')} "
-           f"GROUP BY f.cohort, o.m")
+    cohort_sql, cohort_params = _month_case(f"c.{qn('first_at')}", starts)
+    month_sql, month_params = _month_case(f"o.{qn('placed_at')}", starts)
+    not_sold = [Order.Status.CANCELLED.value, Order.Status.REFUNDED.value]
+    sql = (f"WITH c AS ({first_sql}) SELECT {cohort_sql}, {month_sql}, COUNT(DISTINCT o.{qn('customer_id')}) "
+           f"FROM c JOIN {qn(Order._meta.db_table)} o ON o.{qn('customer_id')} = c.{qn('customer_id')} "
+           f"WHERE o.{qn('status')} NOT IN (%s, %s) AND o.{qn('placed_at')} >= c.{qn('first_at')} "
+           f"AND o.{qn('placed_at')} < %s GROUP BY 1, 2")
+    params = [*first_params, *cohort_params, *month_params, *not_sold, connection.ops.adapt_datetimefield_value(hi)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     wanted = months_of(f)
-    first = {m: i for i, m in enumerate(wanted)}
-    table: dict[str, dict[int, int]] = {m: {} for m in wanted}
+    table: list[dict[int, int]] = [{} for _ in wanted]
     for cohort, month, n in rows:
-        c, m = _month(cohort), _month(month)
-        if c in first:
-            offset = (int(m[:4]) - int(c[:4])) * 12 + int(m[5:7]) - int(c[5:7])
-            table[c][offset] = table[c].get(offset, 0) + int(n)
+        table[int(cohort)][int(month) - int(cohort)] = int(n)
     out = []
-    for month in wanted:
-        size = table[month].get(0, 0)
-        later = len(wanted) - first[month]
+    for i, month in enumerate(wanted):
+        size = table[i].get(0, 0)
         out.append({"cohort": month, "customers": size,
-                    "retained_pct": [_pct(table[month].get(k, 0), size) for k in range(1, later)]})
+                    "retained_pct": [_pct(table[i].get(k, 0), size) for k in range(1, len(wanted) - i)]})
     return out
 
 

@@ -167,7 +167,12 @@ class Order(models.Model):
         ordering = ["-placed_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_recent")]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_recent"),
+            # Reports read a period's orders, and each customer's first and last sale, from these alone.
+            models.Index(fields=["customer", "placed_at", "status"], name="order_customer_sold"),
+            models.Index(fields=["placed_at", "status", "customer", "total"], name="order_period"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
