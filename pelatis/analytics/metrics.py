@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -345,16 +345,25 @@ def customer_value(f: Filters) -> dict[str, object]:
 # --- service -------------------------------------------------------------------------------------
 
 
-def _service_aggregates(lo: dt.datetime, hi: dt.datetime) -> dict[str, object]:
+_DIMENSION_FIELDS = {"team": "team__name", "agent": "assignee__username", "channel": "channel", "type": "type"}
+_COUNTS = ("created", "resolved", "frt_sum", "frt_n", "res_sum", "res_n", "answered_resolved", "one_touch",
+           "sla_decided", "sla_met", "ever_resolved", "reopened")
+
+
+def _service_sums(lo: dt.datetime, hi: dt.datetime) -> dict[str, object]:
+    """Additive pieces of the service numbers for [lo, hi): counts, and sums with counts for averages,
+    so months add up to the period and groups add up to the whole."""
     created = Q(created_at__gte=lo, created_at__lt=hi)
     resolved = Q(resolved_at__gte=lo, resolved_at__lt=hi)
+    answered = Q(first_responded_at__gte=lo, first_responded_at__lt=hi)
     decided = created & Q(sla_policy__isnull=False) & (Q(sla_breached=True) | Q(resolved_at__isnull=False))
     return {
         "created": Count("pk", filter=created),
         "resolved": Count("pk", filter=resolved),
-        "first_response_minutes": Avg("first_response_minutes", filter=Q(first_responded_at__gte=lo,
-                                                                          first_responded_at__lt=hi)),
-        "resolution_minutes": Avg("resolution_minutes", filter=resolved),
+        "frt_sum": Sum("first_response_minutes", filter=answered),
+        "frt_n": Count("first_response_minutes", filter=answered),
+        "res_sum": Sum("resolution_minutes", filter=resolved),
+        "res_n": Count("resolution_minutes", filter=resolved),
         "answered_resolved": Count("pk", filter=resolved & Q(agent_replies__gte=1)),
         "one_touch": Count("pk", filter=resolved & Q(agent_replies=1, reopened_count=0)),
         "sla_decided": Count("pk", filter=decided),
@@ -364,24 +373,76 @@ def _service_aggregates(lo: dt.datetime, hi: dt.datetime) -> dict[str, object]:
     }
 
 
-def _service_row(row: Mapping[str, object]) -> dict[str, object]:
-    def minutes(v: object) -> float | None:
-        return round(float(v), 1) if v is not None else None  # type: ignore[arg-type]
+def _service_row(acc: Mapping[str, float]) -> dict[str, object]:
+    def mean(total: float, n: float) -> float | None:
+        return round(total / n, 1) if n else None
 
-    return {"created": row["created"], "resolved": row["resolved"],
-            "first_response_minutes": minutes(row["first_response_minutes"]),
-            "resolution_minutes": minutes(row["resolution_minutes"]),
-            "fcr_pct": _pct(row["one_touch"], row["answered_resolved"]),  # type: ignore[arg-type]
-            "sla_compliance_pct": _pct(row["sla_met"], row["sla_decided"]),  # type: ignore[arg-type]
-            "reopen_rate_pct": _pct(row["reopened"], row["ever_resolved"])}  # type: ignore[arg-type]
+    return {"created": int(acc["created"]), "resolved": int(acc["resolved"]),
+            "first_response_minutes": mean(acc["frt_sum"], acc["frt_n"]),
+            "resolution_minutes": mean(acc["res_sum"], acc["res_n"]),
+            "fcr_pct": _pct(acc["one_touch"], acc["answered_resolved"]),
+            "sla_compliance_pct": _pct(acc["sla_met"], acc["sla_decided"]),
+            "reopen_rate_pct": _pct(acc["reopened"], acc["ever_resolved"])}
 
 
-def service(f: Filters) -> dict[str, object]:
-    """First response and resolution in business minutes, FCR, SLA compliance, reopen rate, backlog now."""
+def _month_bounds(f: Filters) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """(month, from, until) of each month of the period, clipped to the period."""
     lo, hi = _span(f)
-    qs = tickets(f)
-    out = _service_row(qs.aggregate(**_service_aggregates(lo, hi)))
-    out["backlog"] = qs.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]).count()
+    bounds = []
+    for month, first in zip(months_of(f), month_starts(f), strict=True):
+        after = timezone.make_aware(dt.datetime.combine((first.date() + dt.timedelta(days=32)).replace(day=1),
+                                                        dt.time.min))
+        bounds.append((month, max(lo, first), min(hi, after)))
+    return bounds
+
+
+def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "channel", "type")) -> dict[str, object]:
+    """The service numbers for the whole period, per month, and per team, agent, channel and type, from
+    ONE grouped scan of the period's tickets: the query groups by the dimensions and sums each month's
+    pieces; the (few) groups are then added up here."""
+    lo, hi = _span(f)
+    bounds = _month_bounds(f)
+    period = (Q(created_at__gte=lo, created_at__lt=hi) | Q(resolved_at__gte=lo, resolved_at__lt=hi)
+              | Q(first_responded_at__gte=lo, first_responded_at__lt=hi))
+    aggregates = {f"m{i}_{name}": agg for i, (_m, a, b) in enumerate(bounds) for name, agg in _service_sums(a, b).items()}
+    fields = [_DIMENSION_FIELDS[d] for d in dimensions]
+    rows = tickets(f).filter(period).values(*fields).annotate(**aggregates).order_by() if fields else \
+        [tickets(f).filter(period).aggregate(**aggregates)]
+
+    def zero() -> dict[str, float]:
+        return dict.fromkeys(_COUNTS, 0.0)
+
+    total, by_month = zero(), [zero() for _ in bounds]
+    by: dict[str, dict[object, dict[str, float]]] = {d: {} for d in dimensions}
+    for row in rows:
+        group = zero()
+        for i in range(len(bounds)):
+            for name in _COUNTS:
+                value = float(row[f"m{i}_{name}"] or 0)
+                group[name] += value
+                by_month[i][name] += value
+        for name in _COUNTS:
+            total[name] += group[name]
+        for d, field in zip(dimensions, fields, strict=True):
+            acc = by[d].setdefault(row[field], zero())
+            for name in _COUNTS:
+                acc[name] += group[name]
+
+    def ordered(groups: dict[object, dict[str, float]]) -> list[dict[str, object]]:
+        keys = sorted(groups, key=lambda k: (k is None or k == "", str(k)))
+        return [{"group": key or "—", **_service_row(groups[key])} for key in keys if any(groups[key].values())]
+
+    return {"total": _service_row(total),
+            "by_month": [{"group": month, **_service_row(acc)} for (month, _a, _b), acc in zip(bounds, by_month,
+                                                                                               strict=True)],
+            **{f"by_{d}": ordered(by[d]) for d in dimensions}}
+
+
+def service(f: Filters, rollup: Mapping[str, object] | None = None) -> dict[str, object]:
+    """First response and resolution in business minutes, FCR, SLA compliance, reopen rate, backlog now."""
+    rollup = rollup if rollup is not None else service_rollup(f, ())
+    out = dict(rollup["total"])  # type: ignore[call-overload]
+    out["backlog"] = tickets(f).exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]).count()
     return out
 
 
@@ -389,33 +450,8 @@ def service_by(f: Filters, dimension: str) -> list[dict[str, object]]:
     """The service numbers per team, agent, channel, type or month (one grouped query)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"by: {dimension!r} is not one of {', '.join(DIMENSIONS)}")
-    lo, hi = _span(f)
-    qs = tickets(f).filter(Q(created_at__gte=lo, created_at__lt=hi) | Q(resolved_at__gte=lo, resolved_at__lt=hi)
-                           | Q(first_responded_at__gte=lo, first_responded_at__lt=hi))
-    if dimension == "month":
-        return _service_by_month(f, qs)
-    field = {"team": "team__name", "agent": "assignee__username", "channel": "channel", "type": "type"}[dimension]
-    grouped = qs.annotate(g=F(field)).values("g")
-    rows = []
-    for row in grouped.annotate(**_service_aggregates(lo, hi)).order_by("g"):
-        rows.append({"group": row["g"] or "—", **_service_row(row)})
-    return rows
-
-
-def _service_by_month(f: Filters, qs: QuerySet[Ticket]) -> list[dict[str, object]]:
-    """One row per month of the period, each counting what happened in that month (one query)."""
-    lo, hi = _span(f)
-    bounds = []
-    for month in months_of(f):
-        day = dt.date.fromisoformat(f"{month}-01")
-        first = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        after = timezone.make_aware(dt.datetime.combine((day + dt.timedelta(days=32)).replace(day=1), dt.time.min))
-        bounds.append((month, max(lo, first), min(hi, after)))
-    aggregates = {f"m{i}_{name}": agg for i, (_m, a, b) in enumerate(bounds)
-                  for name, agg in _service_aggregates(a, b).items()}
-    row = qs.aggregate(**aggregates)
-    return [{"group": month, **_service_row({k[len(f"m{i}_"):]: v for k, v in row.items() if k.startswith(f"m{i}_")})}
-            for i, (month, _a, _b) in enumerate(bounds)]
+    rollup = service_rollup(f, () if dimension == "month" else (dimension,))
+    return rollup[f"by_{dimension}"]  # type: ignore[return-value]
 
 
 def backlog_trend(f: Filters, *, points: int = 12) -> list[dict[str, object]]:
@@ -441,14 +477,15 @@ def backlog_trend(f: Filters, *, points: int = 12) -> list[dict[str, object]]:
 
 def dashboard(f: Filters) -> dict[str, object]:
     """Every number and series of the dashboard, JSON-ready."""
+    rollup = service_rollup(f)
     return {
         "filters": f.as_params(),
         "csat": csat(f), "nps": nps(f), "reviews": reviews(f), "feedback_trend": feedback_trend(f),
         "commerce": commerce(f), "retention": retention(f), "cohorts": cohorts(f),
         "value": customer_value(f),
-        "service": service(f), "service_by_team": service_by(f, "team"), "service_by_channel": service_by(f, "channel"),
-        "service_by_agent": service_by(f, "agent"), "service_by_type": service_by(f, "type"),
-        "service_by_month": service_by(f, "month"), "backlog_trend": backlog_trend(f),
+        "service": service(f, rollup), "service_by_team": rollup["by_team"],
+        "service_by_channel": rollup["by_channel"], "service_by_agent": rollup["by_agent"],
+        "service_by_type": rollup["by_type"], "service_by_month": rollup["by_month"], "backlog_trend": backlog_trend(f),
     }
 
 
