@@ -480,6 +480,19 @@ def _dicts(con: Any, sql: str, params: Mapping[str, object]) -> list[dict[str, o
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+def _service_row(row: dict[str, object]) -> dict[str, object]:
+    """The service numbers from DuckDB's averages and counts, shaped and rounded as metrics shapes them."""
+    def minutes(v: object) -> float | None:
+        return round(float(v), 1) if v is not None else None  # type: ignore[arg-type]
+
+    return {"created": row["created"], "resolved": row["resolved"],
+            "first_response_minutes": minutes(row["first_response_minutes"]),
+            "resolution_minutes": minutes(row["resolution_minutes"]),
+            "fcr_pct": metrics._pct(row["one_touch"], row["answered_resolved"]),  # type: ignore[arg-type]
+            "sla_compliance_pct": metrics._pct(row["sla_met"], row["sla_decided"]),  # type: ignore[arg-type]
+            "reopen_rate_pct": metrics._pct(row["reopened"], row["ever_resolved"])}  # type: ignore[arg-type]
+
+
 class Duck:
     """The dashboard's numbers from DuckDB tables; the same shapes as pelatis.analytics.metrics."""
 
@@ -611,8 +624,8 @@ class Duck:
                 grid[rs - 1][fs - 1] = n
         labels = dict(Segment.choices)
         counts = dict(self.con.execute("SELECT segment, count(*) FROM cv GROUP BY 1").fetchall())
-        return {"customers": r["customers"], "historical_clv": metrics._ratio(r["historical"], 1),
-                "predicted_clv": metrics._ratio(r["predicted"], 1), "mean_p_alive": metrics._ratio(r["alive"], 1, 3),
+        return {"customers": r["customers"], "historical_clv": metrics._round(r["historical"]),
+                "predicted_clv": metrics._round(r["predicted"]), "mean_p_alive": metrics._round(r["alive"], 3),
                 "scored": r["scored"], "computed_at": r["last"].isoformat() if r["last"] else None,
                 "distribution": distribution, "top": top, "rfm_grid": grid,
                 "segments": [{"segment": c, "label": str(labels[c]), "customers": counts.get(c, 0)} for c in Segment.values]}
@@ -621,7 +634,7 @@ class Duck:
         (r,) = _dicts(self.con, f"""
             SELECT {_service_sql()}, count(*) FILTER (WHERE status NOT IN ('resolved', 'closed')) AS backlog
             FROM tickets WHERE merged_into_id IS NULL""", self.p)
-        out = metrics._service_row(r)
+        out = _service_row(r)
         out["backlog"] = r["backlog"]
         return out
 
@@ -639,7 +652,7 @@ class Duck:
                 params[f"a{i}"], params[f"b{i}"] = _utc(max(lo, first)), _utc(min(hi, after))
                 parts.append(_service_sql(f"$a{i}", f"$b{i}", "t.").replace(" AS ", f" AS m{i}_"))
             (r,) = _dicts(self.con, f"SELECT {', '.join(parts)} FROM tickets t WHERE {where}", params)
-            return [{"group": month, **metrics._service_row({k[len(f"m{i}_"):]: v for k, v in r.items()
+            return [{"group": month, **_service_row({k[len(f"m{i}_"):]: v for k, v in r.items()
                                                               if k.startswith(f"m{i}_")})}
                     for i, month in enumerate(months)]
         group = {"team": "tm.name", "channel": "t.channel", "agent": "u.username", "type": "t.type"}[dimension]
@@ -647,8 +660,9 @@ class Duck:
             SELECT {group} AS g, {_service_sql(prefix='t.')}
             FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id
             WHERE {where}
-            GROUP BY 1 ORDER BY 1 NULLS FIRST""", self.p)
-        return [{"group": r["g"] or "—", **metrics._service_row(r)} for r in rows]
+            GROUP BY 1""", self.p)
+        rows.sort(key=lambda r: (r["g"] is None or r["g"] == "", str(r["g"])))  # as metrics orders them: "—" last
+        return [{"group": r["g"] or "—", **_service_row(r)} for r in rows]
 
     def backlog_trend(self, points: int = 12) -> list[dict[str, object]]:
         f = self.f

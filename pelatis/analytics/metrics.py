@@ -350,27 +350,33 @@ _COUNTS = ("created", "resolved", "frt_sum", "frt_n", "res_sum", "res_n", "answe
            "sla_decided", "sla_met", "ever_resolved", "reopened")
 
 
-def _service_sums(lo: dt.datetime, hi: dt.datetime) -> dict[str, object]:
-    """Additive pieces of the service numbers for [lo, hi): counts, and sums with counts for averages,
-    so months add up to the period and groups add up to the whole."""
-    created = Q(created_at__gte=lo, created_at__lt=hi)
-    resolved = Q(resolved_at__gte=lo, resolved_at__lt=hi)
-    answered = Q(first_responded_at__gte=lo, first_responded_at__lt=hi)
-    decided = created & Q(sla_policy__isnull=False) & (Q(sla_breached=True) | Q(resolved_at__isnull=False))
-    return {
-        "created": Count("pk", filter=created),
-        "resolved": Count("pk", filter=resolved),
-        "frt_sum": Sum("first_response_minutes", filter=answered),
-        "frt_n": Count("first_response_minutes", filter=answered),
-        "res_sum": Sum("resolution_minutes", filter=resolved),
-        "res_n": Count("resolution_minutes", filter=resolved),
-        "answered_resolved": Count("pk", filter=resolved & Q(agent_replies__gte=1)),
-        "one_touch": Count("pk", filter=resolved & Q(agent_replies=1, reopened_count=0)),
-        "sla_decided": Count("pk", filter=decided),
-        "sla_met": Count("pk", filter=decided & Q(sla_breached=False)),
-        "ever_resolved": Count("pk", filter=created & (Q(resolved_at__isnull=False) | Q(reopened_count__gt=0))),
-        "reopened": Count("pk", filter=created & Q(reopened_count__gt=0)),
-    }
+def _event_month(field: str, f: Filters) -> Case:
+    """The index of the period's month ``field`` falls in, or -1 when it is empty or outside the period."""
+    lo, hi = _span(f)
+    starts = month_starts(f)
+    outside = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": lo}) | Q(**{f"{field}__gte": hi})
+    return Case(When(outside, then=Value(-1)),
+                *(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
+                default=Value(len(starts) - 1))
+
+
+# What each piece counts, and which event's month it belongs to (c: created, r: resolved, a: first answer).
+_DECIDED = Q(sla_policy__isnull=False) & (Q(sla_breached=True) | Q(resolved_at__isnull=False))
+_PIECES: dict[str, tuple[str, object]] = {
+    "created": ("c", Count("pk")),
+    "resolved": ("r", Count("pk")),
+    "frt_sum": ("a", Sum("first_response_minutes")),
+    "frt_n": ("a", Count("first_response_minutes")),
+    "res_sum": ("r", Sum("resolution_minutes")),
+    "res_n": ("r", Count("resolution_minutes")),
+    "answered_resolved": ("r", Count("pk", filter=Q(agent_replies__gte=1))),
+    "one_touch": ("r", Count("pk", filter=Q(agent_replies=1, reopened_count=0))),
+    "sla_decided": ("c", Count("pk", filter=_DECIDED)),
+    "sla_met": ("c", Count("pk", filter=_DECIDED & Q(sla_breached=False))),
+    "ever_resolved": ("c", Count("pk", filter=Q(resolved_at__isnull=False) | Q(reopened_count__gt=0))),
+    "reopened": ("c", Count("pk", filter=Q(reopened_count__gt=0))),
+}
+_COUNTS = tuple(_PIECES)
 
 
 def _service_row(acc: Mapping[str, float]) -> dict[str, object]:
@@ -385,42 +391,35 @@ def _service_row(acc: Mapping[str, float]) -> dict[str, object]:
             "reopen_rate_pct": _pct(acc["reopened"], acc["ever_resolved"])}
 
 
-def _month_bounds(f: Filters) -> list[tuple[str, dt.datetime, dt.datetime]]:
-    """(month, from, until) of each month of the period, clipped to the period."""
-    lo, hi = _span(f)
-    bounds = []
-    for month, first in zip(months_of(f), month_starts(f), strict=True):
-        after = timezone.make_aware(dt.datetime.combine((first.date() + dt.timedelta(days=32)).replace(day=1),
-                                                        dt.time.min))
-        bounds.append((month, max(lo, first), min(hi, after)))
-    return bounds
-
-
 def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "channel", "type")) -> dict[str, object]:
     """The service numbers for the whole period, per month, and per team, agent, channel and type, from
-    ONE grouped scan of the period's tickets: the query groups by the dimensions and sums each month's
-    pieces; the (few) groups are then added up here."""
+    ONE grouped scan of the period's tickets. The query groups by the dimensions and by the months in
+    which each ticket was created, first answered and resolved (plain comparisons, no date function);
+    each piece is then added to its event's month, and groups are added up here (a few thousand rows,
+    never one per ticket)."""
     lo, hi = _span(f)
-    bounds = _month_bounds(f)
+    months = months_of(f)
     period = (Q(created_at__gte=lo, created_at__lt=hi) | Q(resolved_at__gte=lo, resolved_at__lt=hi)
               | Q(first_responded_at__gte=lo, first_responded_at__lt=hi))
-    aggregates = {f"m{i}_{name}": agg for i, (_m, a, b) in enumerate(bounds) for name, agg in _service_sums(a, b).items()}
     fields = [_DIMENSION_FIELDS[d] for d in dimensions]
-    rows = tickets(f).filter(period).values(*fields).annotate(**aggregates).order_by() if fields else \
-        [tickets(f).filter(period).aggregate(**aggregates)]
+    rows = (tickets(f).filter(period)
+            .annotate(c=_event_month("created_at", f), r=_event_month("resolved_at", f),
+                      a=_event_month("first_responded_at", f))
+            .values(*fields, "c", "r", "a").annotate(**{name: agg for name, (_e, agg) in _PIECES.items()}).order_by())
 
     def zero() -> dict[str, float]:
         return dict.fromkeys(_COUNTS, 0.0)
 
-    total, by_month = zero(), [zero() for _ in bounds]
+    total, by_month = zero(), [zero() for _ in months]
     by: dict[str, dict[object, dict[str, float]]] = {d: {} for d in dimensions}
     for row in rows:
         group = zero()
-        for i in range(len(bounds)):
-            for name in _COUNTS:
-                value = float(row[f"m{i}_{name}"] or 0)
-                group[name] += value
-                by_month[i][name] += value
+        for name, (event, _agg) in _PIECES.items():
+            month = row[event]
+            if month >= 0:
+                value = float(row[name] or 0)
+                group[name] = value
+                by_month[month][name] += value
         for name in _COUNTS:
             total[name] += group[name]
         for d, field in zip(dimensions, fields, strict=True):
@@ -433,8 +432,7 @@ def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "
         return [{"group": key or "—", **_service_row(groups[key])} for key in keys if any(groups[key].values())]
 
     return {"total": _service_row(total),
-            "by_month": [{"group": month, **_service_row(acc)} for (month, _a, _b), acc in zip(bounds, by_month,
-                                                                                               strict=True)],
+            "by_month": [{"group": month, **_service_row(acc)} for month, acc in zip(months, by_month, strict=True)],
             **{f"by_{d}": ordered(by[d]) for d in dimensions}}
 
 
