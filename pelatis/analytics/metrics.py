@@ -314,31 +314,45 @@ def cohorts(f: Filters) -> list[dict[str, object]]:
 
 def customer_value(f: Filters) -> dict[str, object]:
     """Historical value (revenue per customer), predicted 12-month CLV, its distribution, the top
-    customers and the RFM grid — from the scores `pelatis clv fit` (or the worker) stored."""
+    customers and the RFM grid — from the scores `pelatis clv fit` (or the worker) stored. One grouped
+    pass by (R, F, segment) gives the grid, the segments, the averages and the distribution; one more
+    query the top customers."""
     values = CustomerValue.objects.filter(_customer_q(f))
-    row = values.aggregate(customers=Count("pk"), historical=Avg("revenue"), predicted=Avg("clv"),
-                           alive=Avg("p_alive"), scored=Count("clv"), last=Max("computed_at"))
     edges = list(CLV_BUCKETS)
-    bucket_counts = values.filter(clv__isnull=False).aggregate(**{
-        f"b{i}": Count("pk", filter=Q(clv__gte=lo) & (Q(clv__lt=edges[i + 1]) if i + 1 < len(edges) else Q()))
-        for i, lo in enumerate(edges)})
-    distribution = [{"from": lo, "to": edges[i + 1] if i + 1 < len(edges) else None, "customers": bucket_counts[f"b{i}"]}
+    buckets = {f"b{i}": Count("pk", filter=Q(clv__gte=lo) & (Q(clv__lt=edges[i + 1]) if i + 1 < len(edges) else Q()))
+               for i, lo in enumerate(edges)}
+    groups = (values.values("recency_score", "frequency_score", "segment")
+              .annotate(n=Count("pk"), revenue_sum=Sum("revenue"), clv_sum=Sum("clv"), clv_n=Count("clv"),
+                        alive_sum=Sum("p_alive"), alive_n=Count("p_alive"), last=Max("computed_at"), **buckets)
+              .order_by())
+    grid = [[0] * 5 for _ in range(5)]
+    counts: dict[str, int] = {}
+    sums = dict.fromkeys(("n", "revenue_sum", "clv_sum", "clv_n", "alive_sum", "alive_n", *buckets), 0.0)
+    last = None
+    for r in groups:
+        if 1 <= r["recency_score"] <= 5 and 1 <= r["frequency_score"] <= 5:
+            grid[r["recency_score"] - 1][r["frequency_score"] - 1] += r["n"]
+        counts[r["segment"]] = counts.get(r["segment"], 0) + r["n"]
+        for key in sums:
+            sums[key] += float(r[key] or 0)
+        last = r["last"] if last is None or (r["last"] is not None and r["last"] > last) else last
+    distribution = [{"from": lo, "to": edges[i + 1] if i + 1 < len(edges) else None, "customers": int(sums[f"b{i}"])}
                     for i, lo in enumerate(edges)]
     top = [{"id": r["customer_id"], "name": r["customer__display_name"], "clv": r["clv"], "p_alive": r["p_alive"],
             "revenue": r["revenue"], "segment": r["segment"]}
            for r in values.filter(clv__isnull=False).order_by("-clv", "customer_id")
            .values("customer_id", "customer__display_name", "clv", "p_alive", "revenue", "segment")[:TOP_CUSTOMERS]]
-    grid = [[0] * 5 for _ in range(5)]
-    for r in values.values("recency_score", "frequency_score").annotate(n=Count("pk")):
-        if 1 <= r["recency_score"] <= 5 and 1 <= r["frequency_score"] <= 5:
-            grid[r["recency_score"] - 1][r["frequency_score"] - 1] = r["n"]
     labels = dict(Segment.choices)
-    counts = dict(values.values_list("segment").annotate(n=Count("pk")).values_list("segment", "n"))
     segments = [{"segment": code, "label": str(labels[code]), "customers": counts.get(code, 0)}
                 for code in Segment.values]
-    return {"customers": row["customers"], "historical_clv": _round(row["historical"]),
-            "predicted_clv": _round(row["predicted"]), "mean_p_alive": _round(row["alive"], 3),
-            "scored": row["scored"], "computed_at": row["last"].isoformat() if row["last"] else None,
+
+    def mean(total: float, n: float, digits: int = 2) -> float | None:
+        return round(total / n, digits) if n else None
+
+    return {"customers": int(sums["n"]), "historical_clv": mean(sums["revenue_sum"], sums["n"]),
+            "predicted_clv": mean(sums["clv_sum"], sums["clv_n"]),
+            "mean_p_alive": mean(sums["alive_sum"], sums["alive_n"], 3),
+            "scored": int(sums["clv_n"]), "computed_at": last.isoformat() if last else None,
             "distribution": distribution, "top": top, "rfm_grid": grid, "segments": segments}
 
 
@@ -466,7 +480,9 @@ def backlog_trend(f: Filters, *, points: int = 12) -> list[dict[str, object]]:
         at = timezone.make_aware(dt.datetime.combine(mark + dt.timedelta(days=1), dt.time.min))
         aggregates[f"p{i}"] = Count("pk", filter=Q(created_at__lt=at) & (Q(resolved_at__isnull=True)
                                                                         | Q(resolved_at__gte=at)))
-    row = tickets(f).aggregate(**aggregates)
+    first = timezone.make_aware(dt.datetime.combine(marks[0] + dt.timedelta(days=1), dt.time.min))
+    # tickets resolved before the first point are open at none of them: leave them out of the scan
+    row = tickets(f).filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=first)).aggregate(**aggregates)
     return [{"day": mark.isoformat(), "open": row[f"p{i}"]} for i, mark in enumerate(marks)]
 
 
