@@ -231,7 +231,8 @@ def _fit_log_params(
     *,
     maxiter: int,
 ) -> FloatArray:
-    """Minimise a (value, gradient) objective over log-parameters: L-BFGS-B, then a BFGS polish."""
+    """Minimise a (value, gradient) objective over log-parameters: L-BFGS-B, then a BFGS polish unless
+    L-BFGS-B already stopped on a flat gradient (the polish then only costs evaluations)."""
     first = minimize(
         neg_ll_and_grad,
         x0,
@@ -239,6 +240,8 @@ def _fit_log_params(
         method="L-BFGS-B",
         options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20},
     )
+    if first.success and np.all(np.isfinite(first.x)) and np.max(np.abs(first.jac)) < 1e-8:
+        return np.asarray(first.x, dtype=np.float64)
     polish = minimize(
         neg_ll_and_grad, first.x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": maxiter}
     )
