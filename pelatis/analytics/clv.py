@@ -565,28 +565,37 @@ class GammaGammaModel:
         xm = x * m
         self.n_distinct_ = int(x.size)  # likelihood rows evaluated
 
+        buffer = np.empty_like(xm)
+
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
             p, q, v = np.exp(theta)
             pxv = p * xv
-            xmv = xm + v
-            s_l = np.bincount(ix, weights=np.log(xmv), minlength=xv.size)  # sum log(xm + v) per x
-            s_inv = np.bincount(ix, weights=1.0 / xmv, minlength=xv.size)
+            # The per-row terms enter only as sum((p x + q) log(xm + v)) and sum((p x + q) / (xm + v)):
+            # two dot products and two sums over the rows, no grouping.
+            np.add(xm, v, out=buffer)
+            inv = 1.0 / buffer
+            np.log(buffer, out=buffer)
+            x_l, s_l = float(x @ buffer), float(buffer.sum())  # sum x log(xm + v), sum log(xm + v)
+            x_inv, s_inv = float(x @ inv), float(inv.sum())
             psi = digamma(pxv + q)
             ll = (
                 c_x @ (gammaln(pxv + q) - gammaln(pxv) - gammaln(q) + q * np.log(v) + pxv * log_xv)
                 + p * (xv @ slog_m_x)
                 - slog_m
-                - (pxv + q) @ s_l
+                - (p * x_l + q * s_l)
             )
-            d_p = xv @ (c_x * (psi - digamma(pxv) + log_xv) + slog_m_x - s_l)
-            d_q = c_x @ (psi - digamma(q) + np.log(v)) - s_l.sum()
-            d_v = total * q / v - (pxv + q) @ s_inv
+            d_p = xv @ (c_x * (psi - digamma(pxv) + log_xv) + slog_m_x) - x_l
+            d_q = c_x @ (psi - digamma(q) + np.log(v)) - s_l
+            d_v = total * q / v - (p * x_inv + q * s_inv)
             value = -float(ll) / total
             if not np.isfinite(value):
                 return 1e300, np.zeros_like(theta)
             return value, -np.array([d_p * p, d_q * q, d_v * v]) / total
 
-        start = np.log(initial.as_array()) if initial is not None else np.zeros(3)
+        # Start where the population mean spend p v / (q - 1) is already right (p = 2, q = 3): the
+        # optimiser then only shapes the spread, in about half the evaluations of a start at (1, 1, 1).
+        guess = np.log([2.0, 3.0, float(np.mean(m))]) if np.mean(m) > 0 else np.zeros(3)
+        start = np.log(initial.as_array()) if initial is not None else guess
         theta = _fit_log_params(objective, start, maxiter=maxiter)
         p, q, v = (float(val) for val in np.exp(theta))
         self.params = GammaGammaParams(p=p, q=q, v=v)
