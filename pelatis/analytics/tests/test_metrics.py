@@ -7,26 +7,20 @@ and a survey's ``sent_at`` is set directly, because sending it is the outside wo
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from pelatis.analytics import metrics
 from pelatis.analytics.metrics import Filters
 from pelatis.analytics.models import CustomerValue
 from pelatis.analytics.services import customer_values_refresh
-from pelatis.customers.inputs import CustomerInput, OrderInput, OrderLineInput
+from pelatis.analytics.tests.helpers import JANUARY, at, clock, customer, order
 from pelatis.customers.models import Customer, Order
-from pelatis.customers.services import customer_create, order_create
 from pelatis.feedback.models import CsatSurvey
 from pelatis.feedback.services import csat_answer, csat_survey_for, nps_answer, nps_campaign_create, nps_send
 from pelatis.helpdesk.models import Team, Ticket
@@ -40,51 +34,10 @@ from pelatis.helpdesk.services.tickets import (
     ticket_set_status,
 )
 
-JANUARY = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
 ATHENS = ZoneInfo("Europe/Athens")
-_seq = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _athens(settings: Any) -> None:
-    """The worked examples are counted in the production time zone, whatever the environment says."""
-    settings.TIME_ZONE = "Europe/Athens"
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
-    """A moment in the business time zone, the one the period's days are counted in."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
-
-
-@contextmanager
-def clock(when: dt.datetime) -> Iterator[None]:
-    """Services stamp their writes with ``timezone.now()``: pin it."""
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-
-
-def customer(first_name: str = "Μαρία") -> Customer:
-    n = next(_seq)
-    return customer_create(
-        data=CustomerInput(
-            first_name=first_name, last_name=f"Πελάτισσα {n}", emails=[f"pelatis{n}@example.gr"]
-        )
-    )
-
-
-def order(who: Customer, when: dt.datetime, total: str = "10.00", status: str = Order.Status.PAID) -> Order:
-    return order_create(
-        customer=who,
-        data=OrderInput(
-            reference=f"ORD-{next(_seq)}",
-            placed_at=when,
-            status=status,
-            lines=[OrderLineInput(name="Προϊόν", unit_price=total)],
-        ),
-    )
 
 
 def ticket(who: Customer, when: dt.datetime, **kwargs: Any) -> Ticket:

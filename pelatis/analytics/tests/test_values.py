@@ -4,62 +4,18 @@ dashboard cache (dashboard_for / dashboard_refresh)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 from pelatis.analytics import metrics
 from pelatis.analytics.metrics import Filters
 from pelatis.analytics.models import ClvFit, CustomerValue, MetricSnapshot
 from pelatis.analytics.services import MIN_REPEAT_BUYERS, customer_values_refresh, dashboard_for
-from pelatis.customers.inputs import CustomerInput, OrderInput, OrderLineInput
-from pelatis.customers.models import Customer, Order
-from pelatis.customers.services import customer_create, order_create
-
-JANUARY = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
-_seq = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _athens(settings: Any) -> None:
-    """The worked examples are counted in the production time zone, whatever the environment says."""
-    settings.TIME_ZONE = "Europe/Athens"
-
-
-def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
-    """A moment in the business time zone."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
-
-
-@contextmanager
-def clock(when: dt.datetime) -> Iterator[None]:
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-
-
-def customer() -> Customer:
-    n = next(_seq)
-    return customer_create(data=CustomerInput(first_name="Νίκος", last_name=f"Αγοραστής {n}"))
-
-
-def order(who: Customer, when: dt.datetime, total: str = "10.00", status: str = Order.Status.PAID) -> Order:
-    return order_create(
-        customer=who,
-        data=OrderInput(
-            reference=f"V-{next(_seq)}",
-            placed_at=when,
-            status=status,
-            lines=[OrderLineInput(name="Είδος", unit_price=total)],
-        ),
-    )
-
+from pelatis.analytics.tests.helpers import JANUARY, at, clock, customer, order
+from pelatis.customers.models import Order
 
 # --- customer_values_refresh ---------------------------------------------------------------------
 
