@@ -16,4 +16,9 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_view, name="review"),
     path("reviews/<int:pk>/answer/", views.review_answer_view, name="review_answer"),
     path("reviews/<int:pk>/tone/", views.review_tone_view, name="review_tone"),
+    path("nps/", views.campaigns_view, name="campaigns"),
+    path("nps/new/", views.campaign_form_view, name="campaign_new"),
+    path("nps/<int:pk>/", views.campaign_view, name="campaign"),
+    path("nps/<int:pk>/edit/", views.campaign_form_view, name="campaign_edit"),
+    path("nps/<int:pk>/run/", views.campaign_run_view, name="campaign_run"),
 ]

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             started = time.monotonic()
             summary = demo_load(customers=customers)
             tickets = demo_tickets(count=max(5, customers // 50))
-            feedback = feedback_demo(list(Customer.objects.filter(merged_into__isnull=True).order_by("pk")[:60]))
+            feedback = feedback_demo(list(Customer.objects.filter(merged_into__isnull=True, category="external")
+                                          .order_by("pk")[:60]))
             scored = customer_values_refresh()
             dashboard_refresh(Filters.default())
             self.stdout.write(
