@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Order
 from pelatis.feedback.models import CsatSurvey, NpsResponse, Review
-from pelatis.helpdesk.models import Ticket
+from pelatis.helpdesk.models import Team, Ticket
 
 from .models import CustomerValue, Segment
 
@@ -359,7 +360,8 @@ def customer_value(f: Filters) -> dict[str, object]:
 # --- service -------------------------------------------------------------------------------------
 
 
-_DIMENSION_FIELDS = {"team": "team__name", "agent": "assignee__username", "channel": "channel", "type": "type"}
+# Grouped by the ticket's own columns (no join per ticket); team and agent ids get their names afterwards.
+_DIMENSION_FIELDS = {"team": "team_id", "agent": "assignee_id", "channel": "channel", "type": "type"}
 _COUNTS = ("created", "resolved", "frt_sum", "frt_n", "res_sum", "res_n", "answered_resolved", "one_touch",
            "sla_decided", "sla_met", "ever_resolved", "reopened")
 
@@ -440,6 +442,15 @@ def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "
             acc = by[d].setdefault(row[field], zero())
             for name in _COUNTS:
                 acc[name] += group[name]
+    for d, model, attribute in (("team", Team, "name"), ("agent", get_user_model(), "username")):
+        if d in by and (ids := [k for k in by[d] if k is not None]):
+            names = dict(model.objects.filter(pk__in=ids).values_list("pk", attribute))
+            renamed: dict[object, dict[str, float]] = {}
+            for key, acc in by[d].items():
+                target = renamed.setdefault(names.get(key) if key is not None else None, zero())
+                for name in _COUNTS:
+                    target[name] += acc[name]
+            by[d] = renamed
 
     def ordered(groups: dict[object, dict[str, float]]) -> list[dict[str, object]]:
         keys = sorted(groups, key=lambda k: (k is None or k == "", str(k)))
