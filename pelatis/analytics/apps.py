@@ -12,14 +12,18 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from pelatis.channels.jobs import JOBS
+        from pelatis.customers.services import MERGE_PARTICIPANTS
         from pelatis.customers.views import LIST_FILTERS, PANELS, ListFilter
 
         from .jobs import job_customer_values, job_metrics_refresh
         from .panels import value_panel
+        from .services import values_forget_merged
 
         JOBS.setdefault("metrics_refresh", job_metrics_refresh)
         JOBS.setdefault("customer_values", job_customer_values)
         # The customer page shows the value card; the customer list filters by RFM segment.
+        if values_forget_merged not in MERGE_PARTICIPANTS:
+            MERGE_PARTICIPANTS.append(values_forget_merged)
         if value_panel not in PANELS:
             PANELS.append(value_panel)
         if not any(f.param == "rfm" for f in LIST_FILTERS):

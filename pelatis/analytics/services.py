@@ -12,6 +12,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from pelatis.customers.models import Customer
+
 from . import rfm
 from .clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value, rfm_summary
 from .metrics import Filters, dashboard
@@ -144,3 +146,9 @@ def dashboard_for(filters: Filters, *, max_age: dt.timedelta = FRESH_FOR, refres
 def snapshots_prune(*, older_than: dt.timedelta = dt.timedelta(days=7)) -> int:
     """Forget dashboards nobody asked for in a week (each filter combination leaves one row)."""
     return MetricSnapshot.objects.filter(computed_at__lt=timezone.now() - older_than).delete()[0]
+
+
+def values_forget_merged(survivor: Customer, merged: Customer) -> dict[str, int]:
+    """Customer-merge participant: the merged customer's scores go (its orders now count for the survivor,
+    whose scores are relative to everyone's and are redone at the next daily rescoring)."""
+    return {"customer scores": CustomerValue.objects.filter(customer=merged).delete()[0]}

@@ -212,3 +212,17 @@ def test_kept_numbers_speak_the_readers_language(client_as: Any, manager: Any, m
     body = client_as(manager).get(reverse("analytics:csv", args=["segments"])).content.decode("utf-8-sig")
     assert "Champions" in body
     assert "Πρωταθλητές" not in body
+
+
+def test_a_merge_drops_the_merged_customers_scores(make_customer: Any, make_order: Any) -> None:
+    from pelatis.customers.services import customer_merge
+
+    customers = buying_book(make_customer, make_order, 6)
+    customer_values_refresh(fit=False)
+    survivor, merged = customers[1], customers[2]
+    record = customer_merge(survivor=survivor, merged=merged)
+    assert not CustomerValue.objects.filter(customer=merged).exists()
+    assert CustomerValue.objects.filter(customer=survivor).exists()
+    assert record.pk is not None
+    run = customer_values_refresh(fit=False)  # the next rescoring counts the moved orders for the survivor
+    assert run.customers == 5
