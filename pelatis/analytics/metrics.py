@@ -104,15 +104,6 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return round(float(value), digits) if value is not None else None
 
 
-def _month(value: object) -> str:
-    """'YYYY-MM' of a truncated month, whatever type the database handed back."""
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m") if timezone.is_aware(value) else value.strftime("%Y-%m")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m")
-    return str(value)[:7]
-
-
 def months_of(f: Filters) -> list[str]:
     """Every 'YYYY-MM' the period touches, in order."""
     out, day = [], f.start.replace(day=1)
@@ -198,14 +189,6 @@ def reviews(f: Filters) -> dict[str, object]:
             "negative_pct": _pct(row["negative"], row["n"]), "answered_pct": _pct(row["answered"], row["n"])}
 
 
-def _month_index(field: str, f: Filters) -> Case:
-    """The index of the period's month a timestamp falls in, as comparisons with the month boundaries
-    (no date function per row); for rows already inside the period."""
-    starts = month_starts(f)
-    return Case(*(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
-                default=Value(len(starts) - 1))
-
-
 def feedback_trend(f: Filters) -> list[dict[str, object]]:
     """CSAT % and NPS per month of the period (two grouped queries)."""
     lo, hi = _span(f)
@@ -214,16 +197,15 @@ def feedback_trend(f: Filters) -> list[dict[str, object]]:
                                           "nps_answered": 0} for m in months]
     csat_rows = (CsatSurvey.objects.filter(_ticket_q(f, "ticket"), answered_at__gte=lo, answered_at__lt=hi,
                                            score__isnull=False)
-                 .annotate(m=_month_index("answered_at", f)).values("m")
+                 .annotate(m=_event_month("answered_at", f)).values("m")
                  .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4))).order_by())
-    # (a one-month period groups by a constant, which the ORM leaves out: an empty period gives n = 0)
-    for row in (r for r in csat_rows if r["n"]):
+    for row in csat_rows:
         by_month[row["m"]].update(csat_pct=_pct(row["happy"], row["n"]), csat_answered=row["n"])
     nps_rows = (NpsResponse.objects.filter(_customer_q(f), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)
-                .annotate(m=_month_index("answered_at", f)).values("m")
+                .annotate(m=_event_month("answered_at", f)).values("m")
                 .annotate(n=Count("pk"), pro=Count("pk", filter=Q(score__gte=9)),
                           de=Count("pk", filter=Q(score__lte=6))).order_by())
-    for row in (r for r in nps_rows if r["n"]):
+    for row in nps_rows:
         by_month[row["m"]].update(nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"])
     return by_month
 
@@ -279,6 +261,16 @@ def _month_case(column: str, starts: list[dt.datetime]) -> tuple[str, list[objec
     whens = " ".join(f"WHEN {column} < %s THEN {i}" for i in range(len(starts) - 1))
     sql = f"CASE {whens} ELSE {len(starts) - 1} END" if whens else "0"
     return sql, [adapt(start) for start in starts[1:]]
+
+
+def _event_month(field: str, f: Filters) -> Case:
+    """The index of the period's month ``field`` falls in, or -1 when it is empty or outside the period."""
+    lo, hi = _span(f)
+    starts = month_starts(f)
+    outside = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": lo}) | Q(**{f"{field}__gte": hi})
+    return Case(When(outside, then=Value(-1)),
+                *(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
+                default=Value(len(starts) - 1))
 
 
 def cohorts(f: Filters) -> list[dict[str, object]]:
@@ -364,16 +356,6 @@ def customer_value(f: Filters) -> dict[str, object]:
 _DIMENSION_FIELDS = {"team": "team_id", "agent": "assignee_id", "channel": "channel", "type": "type"}
 _COUNTS = ("created", "resolved", "frt_sum", "frt_n", "res_sum", "res_n", "answered_resolved", "one_touch",
            "sla_decided", "sla_met", "ever_resolved", "reopened")
-
-
-def _event_month(field: str, f: Filters) -> Case:
-    """The index of the period's month ``field`` falls in, or -1 when it is empty or outside the period."""
-    lo, hi = _span(f)
-    starts = month_starts(f)
-    outside = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": lo}) | Q(**{f"{field}__gte": hi})
-    return Case(When(outside, then=Value(-1)),
-                *(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
-                default=Value(len(starts) - 1))
 
 
 # What each piece counts, and which event's month it belongs to (c: created, r: resolved, a: first answer).

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pelatis.web.forms import ServiceErrorsMixin
+
 from .inputs import CustomerInput
 from .models import Customer
 from .normalise import phone_display
@@ -32,7 +34,7 @@ def _lines(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, widget=forms.RadioSelect,
                              initial=Customer.Kind.PERSON)
     category = forms.ChoiceField(label=_("Customer type"), choices=Customer.Category.choices,
@@ -104,15 +106,6 @@ class CustomerForm(forms.Form):
             emails=_lines(d["emails"]), phones=[p.strip() for p in (d["phones"] or "").splitlines() if p.strip()],
             tags=[t.strip() for t in (d["tags"] or "").split(",") if t.strip()],
         )
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put the service's per-field messages next to the matching fields; the rest above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = self.FIELD_OF_ERROR.get(name, name)
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class NoteForm(forms.Form):

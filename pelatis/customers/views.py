@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pelatis.web.http import int_or_none, is_htmx
+from pelatis.web.http import int_or_none, is_htmx, page_of
 
 from . import queries, services
 from .forms import COMMON_LANGUAGES, CustomerForm, ImportForm, NoteForm, time_zone_names
@@ -72,10 +71,9 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
                                                  offset=(page_no - 1) * PAGE_SIZE)
         ctx.update(customers=found.customers, page_no=page_no, has_next=found.has_more)
     else:
-        paginator = Paginator(queries.customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra), PAGE_SIZE)
-        page = paginator.get_page(page_no)
-        ctx.update(customers=page.object_list, page=page,
-                   page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)))
+        page, page_range = page_of(request, queries.customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra),
+                                   PAGE_SIZE)
+        ctx.update(customers=page.object_list, page=page, page_range=page_range)
     if is_htmx(request):
         response = render(request, "customers/_results.html", ctx)
     else:

@@ -3,25 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pelatis.customers.models import Tag
+from pelatis.web.forms import ServiceErrorsMixin
 
 from .models import NpsCampaign
 from .services.reviews import MAX_ANSWER
 
 
-class ReviewAnswerForm(forms.Form):
+class ReviewAnswerForm(ServiceErrorsMixin, forms.Form):
     answer = forms.CharField(
         label=_("Our answer"), max_length=MAX_ANSWER, strip=True, widget=forms.Textarea(attrs={"rows": 8})
     )
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """A service's ValidationError shown next to the field it names."""
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class ReviewFilterForm(forms.Form):
@@ -30,8 +24,8 @@ class ReviewFilterForm(forms.Form):
     negative = forms.BooleanField(required=False)
 
 
-class NpsCampaignForm(forms.Form):
-    """An NPS campaign as staff set it up: the same rules as ``nps_campaign_create``, each error on its field."""
+class NpsCampaignForm(ServiceErrorsMixin, forms.Form):
+    """An NPS campaign as staff set it up; the services check it (each error lands on its field)."""
 
     name = forms.CharField(label=_("Name"), max_length=120, strip=True)
     segment = forms.ChoiceField(
@@ -51,28 +45,6 @@ class NpsCampaignForm(forms.Form):
         help_text=_("Across all campaigns: a customer asked by any campaign rests this long."),
     )
     active = forms.BooleanField(label=_("Active: the worker sends it on schedule"), required=False, initial=True)
-
-    def clean_interval_days(self) -> int:
-        days: int = self.cleaned_data["interval_days"]
-        if days < 1:
-            raise ValidationError(_("The interval is at least one day."))
-        return days
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        segment = data.get("segment")
-        if segment == NpsCampaign.Segment.TAG and data.get("tag") is None and "tag" not in self.errors:
-            self.add_error("tag", _("Choose the tag of the customers to ask."))
-        days = data.get("order_days")
-        if segment == NpsCampaign.Segment.RECENT_ORDER and not (days and days >= 1) and "order_days" not in self.errors:
-            self.add_error("order_days", _("Give the number of days (1 or more)."))
-        return data
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """A service's ValidationError shown next to the field it names."""
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
     @classmethod
     def initial_for(cls, campaign: NpsCampaign) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 
 from pelatis.customers.models import Customer
 
-from .models import CsatSurvey, NpsResponse, Review
+from .models import CsatSurvey, NpsCampaign, NpsResponse, NpsRun, Review
+from .services.nps import DETRACTOR_MAX
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -20,6 +21,9 @@ User = AbstractBaseUser | AnonymousUser
 # customers on tickets may answer reviews (agents and up; read-only users only read).
 VIEW_PERMISSION = "helpdesk.view_ticket"
 ANSWER_PERMISSION = "helpdesk.add_message"
+# Setting up and sending surveys is a manager's call, like the tags that segment them (accounts/roles.py):
+# agents and read-only users see the campaigns and their answers only.
+MANAGE_CAMPAIGNS_PERMISSION = "customers.change_tag"
 HISTORY_LIMIT = 100
 KINDS = ("csat", "nps", "review")
 
@@ -149,3 +153,58 @@ def feedback_items(*, kind: str = "", since: dt.datetime | None = None) -> Query
     chosen = [parts[k]() for k in (KINDS if not kind else (kind,))]
     combined = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
     return combined.order_by("-f_at", "f_kind", "-f_id")
+
+
+# ---------------------------------------------------------------- NPS campaigns
+
+
+class NpsScore(NamedTuple):
+    asked: int
+    answers: int
+    promoters: int
+    detractors: int
+
+    @property
+    def nps(self) -> int | None:
+        """Promoters minus detractors, in % of the answers (-100…100); None before the first answer."""
+        if not self.answers:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answers)
+
+
+NO_SCORE = NpsScore(0, 0, 0, 0)
+
+
+def can_manage_campaigns(user: User) -> bool:
+    return bool(user.has_perm(MANAGE_CAMPAIGNS_PERMISSION))
+
+
+def campaign_for(user: User, campaign_id: int, *, write: bool = False) -> NpsCampaign:
+    """The campaign if ``user`` may see it (and manage it, with write=True); else 403/404."""
+    if not user.has_perm(VIEW_PERMISSION) or (write and not can_manage_campaigns(user)):
+        raise PermissionDenied
+    return get_object_or_404(NpsCampaign.objects.select_related("tag"), pk=campaign_id)
+
+
+def campaign_list() -> QuerySet[NpsCampaign]:
+    """Campaigns by name, each with its last run's time and counts."""
+    last = NpsRun.objects.filter(campaign=OuterRef("pk")).order_by("-ran_at", "-id")
+    return (NpsCampaign.objects.select_related("tag")
+            .annotate(last_run_at=Subquery(last.values("ran_at")[:1]), last_run_sent=Subquery(last.values("sent")[:1]),
+                      last_run_failed=Subquery(last.values("failed")[:1]))
+            .order_by("name", "id"))
+
+
+def campaign_scores(campaign_ids: list[int]) -> dict[int, NpsScore]:
+    """Surveys sent, answers, promoters and detractors of these campaigns, in one aggregate query."""
+    rows = (NpsResponse.objects.filter(campaign_id__in=campaign_ids).order_by().values("campaign_id")
+            .annotate(asked=Count("id"), answers=Count("id", filter=Q(score__isnull=False)),
+                      promoters=Count("id", filter=Q(score__gte=9)),
+                      detractors=Count("id", filter=Q(score__lte=DETRACTOR_MAX))))
+    return {r["campaign_id"]: NpsScore(r["asked"], r["answers"], r["promoters"], r["detractors"]) for r in rows}
+
+
+def campaign_answers(campaign: NpsCampaign) -> QuerySet[NpsResponse]:
+    """The campaign's answers, newest first."""
+    return (NpsResponse.objects.filter(campaign=campaign, answered_at__isnull=False)
+            .select_related("customer", "follow_up_ticket").order_by("-answered_at", "-id"))

@@ -11,18 +11,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,23 +28,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pelatis.customers.models import Customer
-from pelatis.helpdesk.services.tone import tone_check
-from pelatis.helpdesk.views import HintView, _replacements  # the ticket composer's hint shape and template
-from pelatis.web.http import int_or_none, is_htmx
+from pelatis.helpdesk.tonehints import HintView, hint_views
+from pelatis.web.http import int_or_none, is_htmx, page_of
 from pelatis.web.ratelimit import client_key, over_limit
 
 from . import queries
 from .forms import NpsCampaignForm, ReviewAnswerForm, ReviewFilterForm
 from .jobs import SCALE
-from .models import CsatSurvey, FeedbackOptOut, NpsCampaign, NpsResponse, NpsRun, Review
+from .models import CsatSurvey, FeedbackOptOut, NpsResponse, Review
 from .services import csat_answer, csat_from_token
 from .services.consent import feedback_opt_out, optout_from_token
 from .services.nps import (
-    DETRACTOR_MAX,
     TEXTS,
     nps_answer,
     nps_campaign_create,
     nps_campaign_run,
+    nps_campaign_update,
     nps_from_token,
     nps_question,
     nps_token,
@@ -62,10 +58,6 @@ HOOK_RATE_LIMIT = 120
 HOOK_MAX_BYTES = 256 * 1024
 PAGE_SIZE = 25
 RUNS_SHOWN = 20
-# Setting up and sending surveys is a manager's call, like the tags that segment them (accounts/roles.py):
-# agents and read-only users see the campaigns and their answers only.
-MANAGE_PERMISSION = "customers.change_tag"
-MAX_TONE_CHARS = 20_000
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
@@ -242,40 +234,27 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReviewFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(
-        queries.review_list(
-            platform=filters.get("platform", ""),
-            unanswered=filters.get("unanswered", False),
-            negative=filters.get("negative", False),
-        ),
-        PAGE_SIZE,
-    )
-    current = page.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
+    page, page_range = page_of(request, queries.review_list(platform=filters.get("platform", ""),
+                                                            unanswered=filters.get("unanswered", False),
+                                                            negative=filters.get("negative", False)), PAGE_SIZE)
     return render(
         request,
         "feedback/reviews.html",
         {
-            "page": current,
-            "reviews": list(current.object_list),
+            "page": page,
+            "reviews": list(page.object_list),
             "platforms": queries.review_platforms(),
             "filters": filters,
-            "page_range": list(page.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
+            "page_range": page_range,
         },
     )
 
 
 def _hints(text: str, review: Review) -> list[HintView]:
     """Tone hints for a public answer, in the review's language and the customer's form of address."""
-    if not text.strip():
-        return []
     formal = review.customer.formal if review.customer is not None else True
     language = review.language[:2] if review.language[:2] in ("el", "en") else None
-    hints = tone_check(text[:MAX_TONE_CHARS], language=language, formal=formal)
-
-    def utf16(index: int) -> int:  # the textarea counts UTF-16 units
-        return len(text[:index].encode("utf-16-le")) // 2
-
-    return [HintView(h, utf16(h.start), utf16(h.end), _replacements(h)) for h in hints]
+    return hint_views(text, language=language, formal=formal)
 
 
 def _review_page(
@@ -338,129 +317,31 @@ def review_tone_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- staff: NPS campaigns
 
 
-class NpsScore(NamedTuple):
-    asked: int
-    answers: int
-    promoters: int
-    detractors: int
-
-    @property
-    def nps(self) -> int | None:
-        """Promoters minus detractors, in % of the answers (-100…100); None before the first answer."""
-        if not self.answers:
-            return None
-        return round(100 * (self.promoters - self.detractors) / self.answers)
-
-
-def _can_manage(user: Any) -> bool:
-    return bool(user.has_perm(MANAGE_PERMISSION))
-
-
-def _campaign_for(user: Any, campaign_id: int, *, write: bool = False) -> NpsCampaign:
-    """The campaign if ``user`` may see it (and manage it, with write=True); else 403/404."""
-    if not user.has_perm(queries.VIEW_PERMISSION) or (write and not _can_manage(user)):
-        raise PermissionDenied
-    return get_object_or_404(NpsCampaign.objects.select_related("tag"), pk=campaign_id)
-
-
-def _campaigns() -> QuerySet[NpsCampaign]:
-    """Campaigns by name, each with its last run's time and counts."""
-    last = NpsRun.objects.filter(campaign=OuterRef("pk")).order_by("-ran_at", "-id")
-    return (
-        NpsCampaign.objects.select_related("tag")
-        .annotate(
-            last_run_at=Subquery(last.values("ran_at")[:1]),
-            last_run_sent=Subquery(last.values("sent")[:1]),
-            last_run_failed=Subquery(last.values("failed")[:1]),
-        )
-        .order_by("name", "id")
-    )
-
-
-def _scores(campaign_ids: list[int]) -> dict[int, NpsScore]:
-    """Surveys sent, answers, promoters and detractors of these campaigns, in one aggregate query."""
-    rows = (
-        NpsResponse.objects.filter(campaign_id__in=campaign_ids)
-        .order_by()
-        .values("campaign_id")
-        .annotate(
-            asked=Count("id"),
-            answers=Count("id", filter=Q(score__isnull=False)),
-            promoters=Count("id", filter=Q(score__gte=9)),
-            detractors=Count("id", filter=Q(score__lte=DETRACTOR_MAX)),
-        )
-    )
-    return {
-        r["campaign_id"]: NpsScore(r["asked"], r["answers"], r["promoters"], r["detractors"]) for r in rows
-    }
-
-
 @require_GET
 @login_required
 def campaigns_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(queries.VIEW_PERMISSION):
         raise PermissionDenied
-    page = Paginator(_campaigns(), PAGE_SIZE)
-    current = page.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
-    campaigns = list(current.object_list)
-    scores = _scores([c.pk for c in campaigns])
-    empty = NpsScore(0, 0, 0, 0)
-    return render(
-        request,
-        "feedback/campaigns.html",
-        {
-            "page": current,
-            "rows": [(c, scores.get(c.pk, empty)) for c in campaigns],
-            "can_manage": _can_manage(request.user),
-            "page_range": list(page.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
-        },
-    )
+    page, page_range = page_of(request, queries.campaign_list(), PAGE_SIZE)
+    campaigns = list(page.object_list)
+    scores = queries.campaign_scores([c.pk for c in campaigns])
+    return render(request, "feedback/campaigns.html", {
+        "page": page, "page_range": page_range, "can_manage": queries.can_manage_campaigns(request.user),
+        "rows": [(c, scores.get(c.pk, queries.NO_SCORE)) for c in campaigns],
+    })
 
 
 @require_GET
 @login_required
 def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for(request.user, pk)
-    answers = (
-        NpsResponse.objects.filter(campaign=campaign, answered_at__isnull=False)
-        .select_related("customer", "follow_up_ticket")
-        .order_by("-answered_at", "-id")
-    )
-    page = Paginator(answers, PAGE_SIZE)
-    current = page.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
-    return render(
-        request,
-        "feedback/campaign.html",
-        {
-            "campaign": campaign,
-            "score": _scores([campaign.pk]).get(campaign.pk, NpsScore(0, 0, 0, 0)),
-            "runs": list(campaign.runs.order_by("-ran_at", "-id")[:RUNS_SHOWN]),
-            "page": current,
-            "answers": list(current.object_list),
-            "can_manage": _can_manage(request.user),
-            "page_range": list(page.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
-        },
-    )
-
-
-def _campaign_update(*, campaign: NpsCampaign, data: dict[str, Any]) -> NpsCampaign:
-    """Saves the form's values on the campaign with the model's own checks; ValidationError names the field.
-
-    The form applies nps_campaign_create's rules first; as that service does, a tag or a number of days
-    that the chosen segment does not use is not kept.
-    """
-    with transaction.atomic():
-        locked = NpsCampaign.objects.select_for_update().get(pk=campaign.pk)
-        segment = data["segment"]
-        locked.name = " ".join(data["name"].split())
-        locked.segment = segment
-        locked.tag = data["tag"] if segment == NpsCampaign.Segment.TAG else None
-        locked.order_days = data["order_days"] if segment == NpsCampaign.Segment.RECENT_ORDER else None
-        locked.interval_days = data["interval_days"]
-        locked.active = data["active"]
-        locked.full_clean()
-        locked.save()
-    return locked
+    campaign = queries.campaign_for(request.user, pk)
+    page, page_range = page_of(request, queries.campaign_answers(campaign), PAGE_SIZE)
+    return render(request, "feedback/campaign.html", {
+        "campaign": campaign, "score": queries.campaign_scores([campaign.pk]).get(campaign.pk, queries.NO_SCORE),
+        "runs": list(campaign.runs.order_by("-ran_at", "-id")[:RUNS_SHOWN]),
+        "page": page, "page_range": page_range, "answers": list(page.object_list),
+        "can_manage": queries.can_manage_campaigns(request.user),
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -468,11 +349,11 @@ def _campaign_update(*, campaign: NpsCampaign, data: dict[str, Any]) -> NpsCampa
 def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New campaign (no pk) or a campaign's settings; managers only."""
     if pk is None:
-        if not (request.user.has_perm(queries.VIEW_PERMISSION) and _can_manage(request.user)):
+        if not (request.user.has_perm(queries.VIEW_PERMISSION) and queries.can_manage_campaigns(request.user)):
             raise PermissionDenied
         campaign = None
     else:
-        campaign = _campaign_for(request.user, pk, write=True)
+        campaign = queries.campaign_for(request.user, pk, write=True)
     if request.method == "GET":
         initial = NpsCampaignForm.initial_for(campaign) if campaign is not None else None
         return render(request, "feedback/campaign_form.html", {"form": NpsCampaignForm(initial=initial),
@@ -482,17 +363,10 @@ def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         data = form.cleaned_data
         try:
             if campaign is None:
-                campaign = nps_campaign_create(
-                    name=data["name"],
-                    segment=data["segment"],
-                    tag=data["tag"],
-                    order_days=data["order_days"],
-                    interval_days=data["interval_days"],
-                    active=data["active"],
-                )
+                campaign = nps_campaign_create(**data)
                 messages.success(request, _("NPS campaign “%(name)s” created.") % {"name": campaign.name})
             else:
-                campaign = _campaign_update(campaign=campaign, data=data)
+                campaign = nps_campaign_update(campaign=campaign, **data)
                 messages.success(request, _("NPS campaign “%(name)s” saved.") % {"name": campaign.name})
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -505,7 +379,7 @@ def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
 @login_required
 def campaign_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the campaign's due surveys now, as the worker would; the counts come back as a message."""
-    campaign = _campaign_for(request.user, pk, write=True)
+    campaign = queries.campaign_for(request.user, pk, write=True)
     if not campaign.active:
         messages.error(request, _("This NPS campaign is paused: make it active to run it."))
         return redirect("feedback:campaign", campaign.pk)

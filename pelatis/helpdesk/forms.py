@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from pelatis.web.forms import ServiceErrorsMixin
 
 from .models import Team, Ticket
 
@@ -26,29 +27,6 @@ def agents() -> QuerySet[Any]:
 class AgentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-class ServiceErrorsMixin:
-    """Puts a service's per-field messages next to the matching fields; the rest above the form.
-
-    Each form gets its own id prefix: several of them share one page (and field names such as "status").
-    """
-
-    FIELD_OF_ERROR: dict[str, str] = {}
-    ID_PREFIX = "id"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.ID_PREFIX}_%s")
-        super().__init__(*args, **kwargs)
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = self.FIELD_OF_ERROR.get(name, name)
-            form.add_error(field if field in form.fields else None, errors)
 
 
 class ReplyForm(ServiceErrorsMixin, forms.Form):

@@ -7,8 +7,7 @@ back as 422 with the message next to the field; htmx swaps the form's card.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,17 +27,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pelatis.customers.models import Interaction
 from pelatis.customers.queries import customer_360
-from pelatis.lang.tone import ToneHint
-from pelatis.web.http import int_or_none, is_htmx
+from pelatis.web.http import int_or_none, is_htmx, page_of
 
 from . import queries
 from .forms import AssignForm, BulkForm, MergeForm, NoteForm, ReplyForm, StageForm, StatusForm
 from .models import Attachment, CannedReply, Message, Ticket, TicketEvent
-from .services import replies, tone
+from .services import replies
 from .services import tickets as services
+from .tonehints import HintView, hint_views
 
 PAGE_SIZE = 25
-MAX_TONE_CHARS = 20_000
 VIEW_ORDER = ("mine", "team", "unassigned", "breaching", "pending", "all")  # the inbox tabs, as shown
 DEFAULT_VIEW = "all"
 
@@ -65,17 +62,15 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     view = view if view in queries.VIEWS else DEFAULT_VIEW
     status = request.GET.get("status", "")
     status = status if status in Ticket.Status.values else ""
-    page_no = max(1, int_or_none(request.GET.get("page")) or 1)
     # The tab counts in one query (two with teams); the page's count is one of them.
     counts = queries.inbox_counts(request.user, status=status)
-    paginator = Paginator(queries.inbox(request.user, view=view, status=status), PAGE_SIZE)
-    paginator.count = counts[view]  # type: ignore[misc]  # cached_property: skips a second COUNT
-    page = paginator.get_page(page_no)
+    page, page_range = page_of(request, queries.inbox(request.user, view=view, status=status), PAGE_SIZE,
+                               count=counts[view])
     ctx: dict[str, Any] = {
         "view": view, "status": status, "page": page, "tickets": list(page.object_list),
         "tabs": [(key, label, counts[key]) for key, label in _view_labels()],
         "statuses": Ticket.Status.choices, "can_write": request.user.has_perm("helpdesk.change_ticket"),
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "page_range": page_range,
     }
     response = render(request, "helpdesk/_inbox.html" if is_htmx(request) else "helpdesk/inbox.html", ctx)
     patch_vary_headers(response, ["HX-Request"])  # the same URL answers with a fragment or a page
@@ -392,49 +387,9 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- composer helpers (htmx)
 
-@dataclass(frozen=True)
-class HintView:
-    """A tone hint as the page shows it: offsets in UTF-16 units (what the textarea counts) and replacements."""
-
-    hint: ToneHint
-    start: int
-    end: int
-    replacements: list[str] = field(default_factory=list)
-
-    @property
-    def alternatives(self) -> list[str]:
-        return [a.strip() for a in self.hint.suggestion.split(" / ") if a.strip()]
-
-
-_NO_REPLACE = {"structure", "shouting"}  # advice about the whole text, not wording to swap in
-_INNER_ELLIPSIS = re.compile(r"(…|\.\.\.).")
-
-
-def _replacements(hint: ToneHint) -> list[str]:
-    """Suggestions that can stand in for the matched words; advice and templates with gaps are left as text."""
-    if hint.category in _NO_REPLACE:
-        return []
-    out = []
-    for alt in hint.suggestion.split(" / "):
-        alt = alt.strip().rstrip("…").removesuffix("...").rstrip()
-        if not alt or _INNER_ELLIPSIS.search(alt) or any(ch in alt for ch in "()«»“”+") or ":" in alt[:-1]:
-            continue
-        if hint.matched[:1].isupper() and alt[:1].islower():
-            alt = alt[0].upper() + alt[1:]
-        out.append(alt)
-    return out[:6]
-
-
-def _utf16(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-16-le")) // 2
-
-
 def tone_hints(text: str, ticket: Ticket) -> list[HintView]:
     """Tone hints for a reply to this ticket's customer (formal or not), ready for the template."""
-    if not text.strip():
-        return []
-    hints = tone.tone_check(text[:MAX_TONE_CHARS], formal=ticket.customer.formal)  # with the house rules
-    return [HintView(h, _utf16(text, h.start), _utf16(text, h.end), _replacements(h)) for h in hints]
+    return hint_views(text, formal=ticket.customer.formal)
 
 
 @require_POST

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 
@@ -16,3 +19,13 @@ def int_or_none(raw: str | None) -> int | None:
         return int(raw) if raw else None
     except ValueError:
         return None
+
+
+def page_of(request: HttpRequest, items: Any, per_page: int, *, count: int | None = None) -> tuple[Page, list[Any]]:
+    """The page ``?page=N`` asks for (out of range gives the nearest) and the page numbers around it for the
+    pager, with … where numbers are left out; ``count`` saves the COUNT query when the caller knows it."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # cached_property: skips a second COUNT
+    page = paginator.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
+    return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
