@@ -147,6 +147,10 @@ class Ticket(models.Model):
     follow_up_due = models.DateTimeField(null=True, blank=True, db_index=True)
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When the requester proved the address is theirs: at once for mail from the mailbox itself and for
+    # staff-logged tickets; for a web-form request only after its confirmation link or a later email
+    # from that mailbox. Until then the public request page shows nothing but what the visitor typed.
+    requester_verified_at = models.DateTimeField(null=True, blank=True)
     # Indexed only where set (see Meta): almost every ticket has none, and a full index on it lures
     # SQLite's planner into walking it for "merged_into IS NULL".
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",

@@ -1,0 +1,25 @@
+from django.db import migrations, models
+from django.db.models import F
+
+
+def verify_existing(apps, schema_editor):
+    """Tickets that came by email or were logged by staff were never in doubt; web-form requests stay
+    unverified until their address proves itself."""
+    Ticket = apps.get_model("helpdesk", "Ticket")
+    Ticket.objects.exclude(channel="web").update(requester_verified_at=F("created_at"))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("helpdesk", "0008_alter_ticket_merged_into_ticket_ticket_merged_into"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="ticket",
+            name="requester_verified_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.RunPython(verify_existing, migrations.RunPython.noop),
+    ]
