@@ -216,6 +216,10 @@ class Message(models.Model):
     delivery_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The ticket a message was written on, when a merge moved it to another one: the public request
+    # page of the survivor shows only what belonged to its own customer.
+    origin_ticket = models.ForeignKey("Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      db_index=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,3 +1,4 @@
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import F
 
@@ -20,6 +21,13 @@ class Migration(migrations.Migration):
             model_name="ticket",
             name="requester_verified_at",
             field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="message",
+            name="origin_ticket",
+            field=models.ForeignKey(blank=True, db_index=False, null=True,
+                                    on_delete=django.db.models.deletion.SET_NULL, related_name="+",
+                                    to="helpdesk.ticket"),
         ),
         migrations.RunPython(verify_existing, migrations.RunPython.noop),
     ]
