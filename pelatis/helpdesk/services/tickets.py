@@ -85,6 +85,9 @@ def ticket_open(*, customer: Customer, subject: str, mail: InboundMail, channel:
         language=language or mail.language or customer.language or "el", created_at=at,
         stage=Ticket.Stage.RECEIVED if type == Ticket.Type.COMPLAINT else "",
         awaiting_reply_since=at,
+        # Anyone can type any address into the web form: that requester is unverified until the
+        # address proves itself. Mail from the mailbox and tickets staff log are taken as they come.
+        requester_verified_at=None if channel == "web" else at,
     )
     message = _message_in(ticket, mail, at)
     _event(ticket, "opened", new=ticket.status, note=channel, by=by, at=at)
