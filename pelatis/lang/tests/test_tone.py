@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -605,19 +604,14 @@ def test_other_languages_get_only_the_rules_for_every_language() -> None:
     assert [h.rule_id for h in hints] == ["exclaim"]
 
 
-def test_a_long_reply_is_checked_in_well_under_five_milliseconds() -> None:
+def test_a_long_reply_is_checked_whole() -> None:
+    # How fast this runs is measured by `make bench` (bench/bench_tone.py), never asserted here.
     greek = "\n\n".join(POLITE_GREEK)[:2000]
     english = "\n\n".join(POLITE_ENGLISH)[:2000]
     greeklish = (
         "Kalispera sas, sas eyxaristoume gia to minima sas. To dwmatio tha einai etoimo stis 2. " * 25
-    )[:2000]
+    )[:2000] + " Prepei na plirwsete amesa!!!"
     for text in (greek, english, greeklish):
-        check_tone(text)  # compiles the language's combined regexes once
-        batches = []
-        for _ in range(5):  # the best batch: other processes on a shared machine only add time
-            started = time.perf_counter()
-            for _ in range(10):
-                check_tone(text)
-            batches.append((time.perf_counter() - started) / 10)
-        per_check = min(batches)
-        assert per_check < 0.005, f"{per_check * 1000:.2f} ms"
+        for hint in check_tone(text):
+            assert 0 <= hint.start < hint.end <= len(text)
+    assert check_tone(english + " You owe us 50 euros.", language="en")
