@@ -216,6 +216,9 @@ class Message(models.Model):
     delivery_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Where a customer's message was typed: "web" for the support form and the request page, so the page
+    # of an unverified web request shows back only what was typed there.
+    via = models.CharField(max_length=8, blank=True, default="")
     # The ticket a message was written on, when a merge moved it to another one: the public request
     # page of the survivor shows only what belonged to its own customer.
     origin_ticket = models.ForeignKey("Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

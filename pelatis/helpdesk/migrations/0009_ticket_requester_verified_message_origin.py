@@ -29,5 +29,10 @@ class Migration(migrations.Migration):
                                     on_delete=django.db.models.deletion.SET_NULL, related_name="+",
                                     to="helpdesk.ticket"),
         ),
+        migrations.AddField(
+            model_name="message",
+            name="via",
+            field=models.CharField(blank=True, default="", max_length=8),
+        ),
         migrations.RunPython(verify_existing, migrations.RunPython.noop),
     ]
