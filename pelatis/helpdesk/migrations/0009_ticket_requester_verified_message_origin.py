@@ -8,6 +8,8 @@ def verify_existing(apps, schema_editor):
     unverified until their address proves itself."""
     Ticket = apps.get_model("helpdesk", "Ticket")
     Ticket.objects.exclude(channel="web").update(requester_verified_at=F("created_at"))
+    Message = apps.get_model("helpdesk", "Message")
+    Message.objects.filter(ticket__channel="web", direction="in", message_id__isnull=True).update(via="web")
 
 
 class Migration(migrations.Migration):
