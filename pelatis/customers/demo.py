@@ -31,15 +31,19 @@ CATALOGUE = [
     ("SPA-60", "Μασάζ 60′", "Spa", Decimal("70.00")),
     ("DIN-TAV", "Δείπνο στην ταβέρνα (άτομο)", "Εστίαση", Decimal("28.00")),
 ]
+# Reserved for examples (RFC 2606): no one receives mail there, so a demo book
+# can never reach a real person, whatever SMTP server is set up later.
+DEMO_EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
+DEMO_EMAIL_DOMAIN = DEMO_EMAIL_DOMAINS[0]
 SHOWCASE = [
-    {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "title": "κ.", "emails": ["g.papadopoulos@example.gr"],
+    {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "title": "κ.", "emails": ["g.papadopoulos@example.com"],
          "phones": ["+30 697 123 4567"], "vat_number": "094259216", "tags": ["VIP", "Τακτικός"], "birthday": dt.date(1978, 3, 14),
          "notes": "Προτιμά δωμάτιο στον τελευταίο όροφο. Αλλεργία στους ξηρούς καρπούς."},
-    {"first_name": "Ελένη", "last_name": "Κωνσταντίνου", "title": "κα", "emails": ["eleni.k@example.gr"], "phones": ["2101234567"],
+    {"first_name": "Ελένη", "last_name": "Κωνσταντίνου", "title": "κα", "emails": ["eleni.k@example.org"], "phones": ["2101234567"],
          "tags": ["Τακτικός"]},
     {"first_name": "Χρήστος", "last_name": "Οικονόμου", "title": "κ.", "emails": ["xoikonomou@example.com"], "phones": ["6944000111"]},
     {"first_name": "Jürgen", "last_name": "Müller", "title": "Herr", "language": "de", "time_zone": "Europe/Berlin",
-         "emails": ["j.mueller@example.de"], "phones": ["+49 151 23456789"], "tags": ["Tourist"]},
+         "emails": ["j.mueller@example.net"], "phones": ["+49 151 23456789"], "tags": ["Tourist"]},
 ]
 
 
@@ -64,7 +68,7 @@ def demo_load(*, customers: int = 2000, seed: int = 2026) -> DemoSummary:
         for name in ("Ταξιδιωτικό Γραφείο Αιγαίο ΑΕ", "Ξενοδοχεία Κυκλάδων ΙΚΕ", "Nordic Travel GmbH"):
             companies.append(customer_create(data=CustomerInput(kind="company", company_name=name, tags=["B2B"])))
         customer_create(data=CustomerInput(kind="person", category="internal", first_name="Τμήμα", last_name="Κρατήσεων",
-                                           job_title="Εσωτερικό τμήμα", emails=["reservations@example.gr"]))
+                                           job_title="Εσωτερικό τμήμα", emails=[f"reservations@{DEMO_EMAIL_DOMAIN}"]))
         showcase = [customer_create(data=CustomerInput(**spec)) for spec in SHOWCASE]
         people = list(showcase)
         weights = [w for *_, w in LOCALES]
@@ -75,7 +79,7 @@ def demo_load(*, customers: int = 2000, seed: int = 2026) -> DemoSummary:
             female = rng.random() < 0.5
             first = fake.first_name_female() if female else fake.first_name_male()
             last = fake.last_name_female() if female and loc == "el_GR" else fake.last_name()
-            email = f"{fake.user_name()}{n}@{fake.free_email_domain()}".lower()
+            email = f"{fake.user_name()}{n}@{DEMO_EMAIL_DOMAINS[n % len(DEMO_EMAIL_DOMAINS)]}".lower()
             used_emails.add(email)
             phone = fake.phone_number() if rng.random() < 0.8 else ""
             data = CustomerInput(
