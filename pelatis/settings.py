@@ -6,8 +6,12 @@ raises ImproperlyConfigured instead of being guessed.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,9 +61,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-# "embedded" is the zero-set-up default (SQLite next to the code, DEBUG on,
-# a generated secret); "production" demands a real secret and hosts and
-# turns on every security header so that `check --deploy` is clean.
+def embedded_secret_key(data_dir: Path) -> str:
+    """The key kept in ``data_dir/secret_key``, made (random, mode 0600) on the first run.
+
+    The file is written under a temporary name and linked into place, so two
+    processes starting together never read a half-written key: whichever link
+    lands first wins and both go on with that key.
+    """
+    path = data_dir / "secret_key"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            temporary = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                    out.write(secrets.token_urlsafe(50) + "\n")
+                    out.flush()
+                    os.fsync(out.fileno())
+                with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+                    os.link(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"No PELATIS_SECRET_KEY is set and the generated key in {path} cannot be made or read: {exc}"
+        ) from exc
+    if len(key) < 32:
+        raise ImproperlyConfigured(f"{path} holds no usable secret key: delete it to make a new one")
+    return key
+
+
+# "embedded" is the zero-set-up default (SQLite next to the code, a secret
+# generated into the data folder); "production" demands a real secret and
+# hosts and turns on every security header so that `check --deploy` is clean.
+# DEBUG is off in both unless PELATIS_DEBUG=true.
 MODE = env_str("PELATIS_MODE", "embedded")
 if MODE not in {"embedded", "production"}:
     raise ImproperlyConfigured(f"PELATIS_MODE must be embedded or production, not {MODE!r}")
@@ -71,9 +108,9 @@ SECRET_KEY = env_str("PELATIS_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("PELATIS_SECRET_KEY is required in production mode")
-    SECRET_KEY = "embedded-insecure-" + "pelatis-development-key-change-me-0123456789abcdef"
+    SECRET_KEY = embedded_secret_key(DATA_DIR)
 
-DEBUG = env_bool("PELATIS_DEBUG", not PRODUCTION)
+DEBUG = env_bool("PELATIS_DEBUG", False)
 ALLOWED_HOSTS = env_list("PELATIS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PELATIS_ALLOWED_HOSTS is required in production mode")
@@ -89,6 +126,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "pelatis.accounts",
     "pelatis.customers",
     "pelatis.helpdesk",
@@ -103,11 +141,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pelatis.web.middleware.BusinessLocaleMiddleware",
+    "pelatis.web.middleware.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pelatis.urls"
@@ -129,30 +170,52 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("PELATIS_DATABASE_URL")
-if DATABASE_URL:
+# Every SQLite database, the default one or one named by PELATIS_DATABASE_URL,
+# gets these: WAL lets readers go on while one writer writes; IMMEDIATE
+# transactions take the write lock up front, so two writers queue (for up to
+# `timeout` seconds) instead of failing half-way with "database is locked".
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
+def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:
+    """A DATABASES entry for ``url``; a SQLite one gets SQLITE_OPTIONS (what the URL sets itself wins)."""
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60))}
+        database: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise ImproperlyConfigured(f"PELATIS_DATABASE_URL is not a valid database URL: {exc}") from exc
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        options = dict(SQLITE_OPTIONS)
+        options.update(database.get("OPTIONS") or {})  # type: ignore[call-overload]
+        database["OPTIONS"] = options
+        name = str(database.get("NAME") or "")
+        if name and name != ":memory:" and not name.startswith("file:"):
+            Path(name).parent.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not the folder
+    return database
+
+
+DATABASE_URL = env_str("PELATIS_DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": database_from_url(DATABASE_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60))}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not the folder
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "pelatis.sqlite3"),
-            # WAL lets readers go on while one writer writes; IMMEDIATE
-            # transactions take the write lock up front, so two writers queue
-            # instead of failing half-way with "database is locked".
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -188,8 +251,12 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The largest request body (JSON, a form) the server reads; a bigger one gets
+# 413. A file upload (multipart) may be as big as an import file plus its form.
+PELATIS_MAX_BODY_BYTES = env_int("PELATIS_MAX_BODY_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PELATIS_MAX_BODY_BYTES
 PELATIS_IMPORT_MAX_BYTES = env_int("PELATIS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+PELATIS_MAX_UPLOAD_BYTES = max(PELATIS_MAX_BODY_BYTES, PELATIS_IMPORT_MAX_BYTES + 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -223,7 +290,32 @@ LOGGING = {
 
 # Throttling of public and token endpoints (requests per minute per client).
 PELATIS_API_RATE_PER_MINUTE = env_int("PELATIS_API_RATE_PER_MINUTE", 600)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds rate-limit counters, so every web process must see the same
+# one: the database (its table is made by `migrate`) unless PELATIS_CACHE_URL
+# names a Redis server (redis://, rediss:// or unix://).
+CACHE_URL = env_str("PELATIS_CACHE_URL")
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"PELATIS_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "pelatis"}}
+else:
+    CACHES = {"default": {"BACKEND": "pelatis.web.cache.DatabaseCache", "LOCATION": "pelatis_cache"}}
+
+# Staff and admin log-in: django-axes counts failures in the database (so the
+# count holds across processes) and locks a username at one address after
+# PELATIS_LOGIN_FAILURE_LIMIT failures for PELATIS_LOGIN_COOLOFF_MINUTES;
+# administrators unlock sooner by deleting the attempt in the admin.
+AXES_FAILURE_LIMIT = env_int("PELATIS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PELATIS_LOGIN_COOLOFF_MINUTES", 15))
+# Username and address together: a stranger cannot lock staff out from their
+# own desks by typing their usernames, and each guesser is stopped.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pelatis.accounts.lockout.lockout_response"
+# The peer address, as the public rate limits use it (see pelatis.web.ratelimit).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_VERBOSE = False
 
 # In the embedded set-up whitenoise serves static files straight from the
 # app folders and node_modules, so `make run` needs no collectstatic.

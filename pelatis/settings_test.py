@@ -1,4 +1,7 @@
-"""Test overrides: fast password hashing, mail kept in memory unless a test points it at SMTP."""
+"""Test overrides: fast password hashing, mail kept in memory unless a test points it at SMTP.
+
+Everything else is as shipped: the secret key generated into the data folder,
+the database cache (in the test database), DEBUG off, log-in lock-out on."""
 
 from __future__ import annotations
 

@@ -8,3 +8,10 @@ class WebConfig(AppConfig):
 
     name = "pelatis.web"
     label = "web"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import check_secret_key_is_secret
+
+        checks.register(check_secret_key_is_secret, checks.Tags.security, deploy=True)

@@ -1,11 +1,20 @@
-"""The staff UI speaks the business's language (Greek by default) until a user picks another."""
+"""Request handling around every view: the language of the page, and requests that are too large."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("django.request")
 
 
 class BusinessLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +25,67 @@ class BusinessLocaleMiddleware(LocaleMiddleware):
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         translation.activate(code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class BodyLimitMiddleware:
+    """A request body over the limit gets 413 (not Django's 400, or a 500 from the API) with a short,
+    localised message: JSON under /api/, a small page elsewhere. Unexpected API errors get a JSON 500.
+
+    The body size is judged from Content-Length before anything reads it:
+    ``PELATIS_MAX_BODY_BYTES`` (DATA_UPLOAD_MAX_MEMORY_SIZE) for JSON and forms,
+    ``PELATIS_MAX_UPLOAD_BYTES`` for multipart uploads. A multipart body under
+    that whose form fields are still too big is parsed here, before the CSRF
+    check would parse it and turn the error into a 400.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.PELATIS_MAX_UPLOAD_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return too_large_response(request, limit)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
+                     view_kwargs: Any) -> HttpResponse | None:
+        if request.method == "POST" and not getattr(view_func, "csrf_exempt", False):
+            try:
+                request.POST  # noqa: B018 — parsed now so that a too-big field is answered with 413
+            except RequestDataTooBig:
+                return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RequestDataTooBig):
+            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        if _is_api(request) and not settings.DEBUG and not isinstance(exception, Http404 | PermissionDenied):
+            # The API answers in JSON even when it fails; the traceback goes to the log only.
+            logger.error("Internal Server Error: %s", request.path, exc_info=exception,
+                         extra={"status_code": 500, "request": request})
+            return JsonResponse({"detail": [{"msg": _("Something went wrong on our side. "
+                                                      "It has been logged; please try again later.")}]},
+                                status=500)
+        return None
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
+    """413 with what the limit is, in the request's language."""
+    megabytes = max(1, limit // (1024 * 1024))
+    message = _("The request is too large. The limit is %(mb)s MB.") % {"mb": megabytes}
+    if _is_api(request):
+        response: HttpResponse = JsonResponse({"detail": [{"msg": message}]}, status=413)
+    else:
+        response = render(request, "web/too_large.html", {"message": message}, status=413)
+    # The rest of the body is never read: the connection cannot carry another request.
+    response["Connection"] = "close"
+    return response
