@@ -1,4 +1,8 @@
-"""Periodic jobs the worker runs: each finds what is due and enqueues or does it; each is idempotent."""
+"""Periodic jobs the worker runs: each finds what is due and enqueues or does it; each is idempotent.
+
+Other apps add theirs to JOBS in their ``ready()``; the worker claims each due run in the database
+(:mod:`pelatis.channels.claims`), so however many workers run, a job runs once per due time.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.sla import sla_scan
 
 from .imap import mailboxes_poll
+from .outbound import outbound_due_ids
 from .tasks import acknowledgement_send_task, follow_up_send_task, reply_email_send_task
 
 RETRY_AFTER = dt.timedelta(minutes=2)
@@ -25,12 +30,9 @@ def job_sla_scan() -> str:
 
 
 def job_outbound_retry() -> str:
-    """Replies still queued (a crash between commit and send) or failed (SMTP down) go again."""
-    stale = timezone.now() - RETRY_AFTER
-    ids = list(Message.objects.filter(direction=Message.Direction.OUTBOUND, created_at__lt=stale,
-                                      delivery__in=[Message.Delivery.QUEUED, Message.Delivery.FAILED])
-               .values_list("pk", flat=True)[:200])
-    Message.objects.filter(pk__in=ids, delivery=Message.Delivery.FAILED).update(delivery=Message.Delivery.QUEUED)
+    """Emails whose next try is due (SMTP was down), whose task was lost (a crash between commit and
+    enqueue) or whose sender died mid-send go again, each with the Message-ID it was queued with."""
+    ids = outbound_due_ids(queued_for=RETRY_AFTER)
     for pk in ids:
         reply_email_send_task.enqueue(message_id=pk)
     return f"{len(ids)} replies retried"

@@ -40,3 +40,44 @@ class QuarantinedMail(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class JobRun(models.Model):
+    """One periodic job (or one named piece of background work): when it is due next and who runs it now.
+
+    A worker runs a job only after claiming its row with one conditional UPDATE, so however many workers
+    run, each due time is run once; a claim that outlives its lease (the worker died) can be taken over.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    next_due_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)
+    last_error = models.TextField(blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkerProcess(models.Model):
+    """A running `pelatis worker`: it says it is alive every few seconds, so the work a dead one held
+    (task rows left running, emails left sending) is taken back."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,14 +1,24 @@
-"""Outbound email: agent replies and acknowledgements, threaded so the customer's
-mail client keeps one conversation and their answer finds its ticket again."""
+"""Outbound email: agent replies, acknowledgements and follow-ups, threaded so the customer's mail client
+keeps one conversation and their answer finds its ticket again.
+
+Every email about a ticket is a Message row first (queued, with the Message-ID it keeps for good), then:
+claim (a short transaction: queued → sending), send with no transaction open and a timeout, record
+(a second short transaction: sent, or failed with the time of the next try). No database lock is held
+while a mail server is being talked to, and a crash at any point neither loses the email nor sends it
+under a new Message-ID: a message left "sending" by a dead worker is sent again with the same one, which
+receiving servers and our own ingestion recognise.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
@@ -16,10 +26,38 @@ from pelatis.customers.models import ContactPoint
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.lang.address import salutation
 
+from . import claims
 from .parse import ticket_token
 
 log = logging.getLogger(__name__)
 SUPPORTED = {"el", "en"}
+FIRST_RETRY = dt.timedelta(minutes=2)  # then 4, 8, 16 … minutes
+LAST_RETRY = dt.timedelta(hours=6)  # the longest wait between two tries
+
+
+def email_timeout() -> float:
+    """Seconds a mail server may keep us waiting on one step (settings.EMAIL_TIMEOUT, default 20)."""
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 20)
+
+
+def max_attempts() -> int:
+    """Tries before an email is given up and shown as not delivered (PELATIS_EMAIL_MAX_ATTEMPTS)."""
+    return int(getattr(settings, "PELATIS_EMAIL_MAX_ATTEMPTS", 8))
+
+
+def sending_lease() -> dt.timedelta:
+    """How long a message may stay "sending" before it counts as interrupted (the sender died)."""
+    return dt.timedelta(seconds=max(60.0, 3 * email_timeout()))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed try: 2, 4, 8 … minutes, at most LAST_RETRY."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LAST_RETRY)
+
+
+def mail_connection() -> BaseEmailBackend:
+    """A connection to the configured mail backend with the timeout set (never wait forever)."""
+    return get_connection(timeout=email_timeout())
 
 
 def _language(ticket: Ticket) -> str:
@@ -35,20 +73,21 @@ def _recipient(ticket: Ticket) -> str:
     return point.value if point else ""
 
 
-def _thread_headers(ticket: Ticket) -> dict[str, str]:
-    ids = list(ticket.messages.exclude(message_id__isnull=True).exclude(message_id="")
-               .order_by("created_at", "id").values_list("message_id", "direction"))
+def _thread_headers(ticket: Ticket, *, before: Message | None = None) -> dict[str, str]:
+    """In-Reply-To and References from the ticket's earlier messages (those before ``before``)."""
+    messages = ticket.messages.exclude(message_id__isnull=True).exclude(message_id="")
+    if before is not None:
+        messages = messages.exclude(pk=before.pk).filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk))
+    ids = list(messages.order_by("created_at", "id").values_list("message_id", "direction"))
     if not ids:
         return {}
     last_in = [mid for mid, direction in ids if direction == Message.Direction.INBOUND]
     return {"In-Reply-To": (last_in or [ids[-1][0]])[-1], "References": " ".join(mid for mid, _d in ids[-20:])}
 
 
-def _domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "pelatis.local"
-
-
-def _send(ticket: Ticket, *, subject: str, template: str, context: dict[str, object], message_id: str) -> None:
+def _email(ticket: Ticket, *, subject: str, template: str, context: dict[str, object], message_id: str, to: str,
+           headers: dict[str, str]) -> EmailMultiAlternatives:
     customer = ticket.customer
     language = _language(ticket)
     with translation.override(language):
@@ -62,44 +101,141 @@ def _send(ticket: Ticket, *, subject: str, template: str, context: dict[str, obj
         text = render_to_string(f"{base}.txt", ctx)
         html = render_to_string(f"{base}.html", ctx)
     email = EmailMultiAlternatives(subject=f"{subject} {ticket_token(ticket.pk)}", body=text,
-                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[_recipient(ticket)],
-                                   headers={"Message-ID": message_id, "Auto-Submitted": context.get("auto", "no"),
-                                            **_thread_headers(ticket)})
+                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=mail_connection(),
+                                   headers={"Message-ID": message_id, "Auto-Submitted": str(context.get("auto", "no")),
+                                            **headers})
     email.attach_alternative(html, "text/html")
-    email.send()
+    return email
 
 
 def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: dict[str, object]) -> str:
-    """Send an email about a ticket (threaded, in the customer's language); returns its Message-ID.
+    """Send an email about a ticket now (threaded, in the customer's language); returns its Message-ID.
 
     Other apps (feedback surveys) use this; ``template`` names channels/email/<template>.txt/.html
-    or another app's templates with a path prefix.
+    or another app's templates with a path prefix. Talks to the mail server: call it with no
+    transaction open, after the caller's claim has committed.
     """
-    mid = make_msgid(domain=_domain())
-    _send(ticket, subject=subject, template=template, context=context, message_id=mid)
+    mid = Message.new_message_id()
+    _email(ticket, subject=subject, template=template, context=context, message_id=mid, to=_recipient(ticket),
+           headers=_thread_headers(ticket)).send()
     return mid
+
+
+# --- the outbox: claim, send, record -------------------------------------------------------------------
+
+def _due(now: dt.datetime) -> Q:
+    waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return (Q(delivery=Message.Delivery.QUEUED) & waiting) | Q(delivery=Message.Delivery.FAILED,
+                                                               next_attempt_at__lte=now)
+
+
+def outbound_resolve_interrupted(*, message_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """Messages left "sending" by a sender that died (its worker is gone, or the lease ran out) are queued
+    again with their Message-ID, or given up when they had all their tries. Returns how many."""
+    now = now or timezone.now()
+    stale = Q(claimed_at__lt=now - sending_lease())
+    dead = claims.dead_worker_ids(now=now)
+    if dead:
+        stale |= Q(claimed_by__in=dead)
+    interrupted = Message.objects.filter(stale, delivery=Message.Delivery.SENDING)
+    if message_id is not None:
+        interrupted = interrupted.filter(pk=message_id)
+    note = "Interrupted while sending; to be sent again with the same Message-ID."
+    given_up = interrupted.filter(attempts__gte=max_attempts()).update(
+        delivery=Message.Delivery.FAILED, next_attempt_at=None, claimed_at=None, claimed_by="",
+        delivery_error=note[:300])
+    again = interrupted.update(delivery=Message.Delivery.QUEUED, next_attempt_at=now, claimed_at=None, claimed_by="",
+                               delivery_error=note[:300])
+    return given_up + again
+
+
+def _claim(message_id: int) -> Message | None:
+    """Take one due message for sending (queued → sending, one more attempt), committed before any I/O."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = Message.objects.filter(_due(now), pk=message_id, direction=Message.Direction.OUTBOUND).update(
+            delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1, claimed_at=now,
+            claimed_by=claims.worker_id(), next_attempt_at=None)
+        if not won:
+            return None
+        message = Message.objects.select_related("ticket__customer").get(pk=message_id)
+        fill: dict[str, object] = {}
+        if not message.message_id:  # queued before Message-IDs were given at queue time
+            fill["message_id"] = message.message_id = Message.new_message_id()
+        if not message.to:  # the address is chosen once: a retry goes where the first try went
+            fill["to"] = message.to = [_recipient(message.ticket)]
+        if fill:
+            Message.objects.filter(pk=message.pk).update(**fill)
+    return message
+
+
+def _build(message: Message) -> EmailMultiAlternatives:
+    ticket = message.ticket
+    if message.email_template:
+        subject, template, context = message.subject, message.email_template, dict(message.email_context)
+    else:
+        # An agent's reply: the agent's text is the whole letter (greeting and signature come from the
+        # canned reply or the agent), so nothing is added around it.
+        subject = ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
+        template, context = "reply", {"body": message.body_text}
+    return _email(ticket, subject=subject, template=template, context=context, message_id=message.message_id or "",
+                  to=(message.to or [""])[0], headers=_thread_headers(ticket, before=message))
+
+
+def message_deliver(message_id: int) -> str:
+    """Send one outbound message if it is due: claim, send (no transaction open), record.
+
+    Returns the message's delivery state afterwards; a second call while it is sent or being sent
+    does nothing, so a task that runs twice sends nothing twice.
+    """
+    outbound_resolve_interrupted(message_id=message_id)
+    message = _claim(message_id)
+    if message is None:
+        return Message.objects.filter(pk=message_id).values_list("delivery", flat=True).first() or ""
+    mine = Message.objects.filter(pk=message.pk, delivery=Message.Delivery.SENDING, claimed_at=message.claimed_at)
+    try:
+        if not (message.to and message.to[0]):
+            raise ValueError("no email address for the customer")
+        _build(message).send()
+    except Exception as exc:  # the server is down, slow or refuses; a template broke: tried again later
+        log.warning("email %s not sent (try %s): %s %s", message.pk, message.attempts, exc.__class__.__name__, exc)
+        error = f"{exc.__class__.__name__}: {exc}".strip(": ")[:300]
+        last = message.attempts >= max_attempts()
+        with transaction.atomic():
+            mine.update(delivery=Message.Delivery.FAILED, delivery_error=error, claimed_at=None, claimed_by="",
+                        next_attempt_at=None if last else timezone.now() + retry_delay(message.attempts))
+        return Message.Delivery.FAILED
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).exclude(delivery=Message.Delivery.SENT).update(
+            delivery=Message.Delivery.SENT, sent_at=timezone.now(), delivery_error="", claimed_at=None,
+            claimed_by="", next_attempt_at=None)
+    return Message.Delivery.SENT
 
 
 def reply_email_send(message_id: int) -> None:
     """Send a queued agent reply once: a second call (a retry) finds it sent and does nothing."""
-    with transaction.atomic():
-        message = (Message.objects.select_for_update(of=("self",)).select_related("ticket__customer", "author")
-                   .filter(pk=message_id, delivery=Message.Delivery.QUEUED).first())
-        if message is None:
-            return
-        ticket = message.ticket
-        mid = message.message_id or make_msgid(domain=_domain())
-        Message.objects.filter(pk=message.pk).update(message_id=mid)
-        subject = ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
-        try:
-            # The agent's text is the whole letter (greeting and signature come
-            # from the canned reply or the agent), so nothing is added around it.
-            _send(ticket, subject=subject, template="reply", message_id=mid, context={"body": message.body_text})
-        except OSError as exc:  # SMTP down or refused: kept as failed, retried by the worker
-            log.warning("reply %s not sent: %s", message.pk, exc.__class__.__name__)
-            Message.objects.filter(pk=message.pk).update(delivery=Message.Delivery.FAILED, delivery_error=str(exc)[:300])
-            return
-        Message.objects.filter(pk=message.pk).update(delivery=Message.Delivery.SENT, sent_at=timezone.now())
+    message_deliver(message_id)
+
+
+def outbound_due_ids(*, now: dt.datetime | None = None, queued_for: dt.timedelta = FIRST_RETRY,
+                     limit: int = 200) -> list[int]:
+    """Messages to (re)send now: failed ones whose next try is due, and queued ones whose task was lost
+    (still queued after ``queued_for``); interrupted ones are queued again first."""
+    now = now or timezone.now()
+    outbound_resolve_interrupted(now=now)
+    retry = Q(delivery=Message.Delivery.FAILED, next_attempt_at__lte=now)
+    lost = Q(delivery=Message.Delivery.QUEUED) & (
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - queued_for))
+    return list(Message.objects.filter(retry | lost, direction=Message.Direction.OUTBOUND)
+                .order_by("created_at", "id").values_list("pk", flat=True)[:limit])
+
+
+# --- automatic emails: queued as messages, then delivered ----------------------------------------------
+
+def _queue_auto(ticket: Ticket, *, subject: str, body: str, template: str, context: dict[str, object]) -> Message:
+    return Message.objects.create(ticket=ticket, direction=Message.Direction.OUTBOUND, subject=subject,
+                                  body_text=body, is_auto=True, delivery=Message.Delivery.QUEUED,
+                                  to=[_recipient(ticket)], email_template=template, email_context=context)
 
 
 def acknowledgement_queue(*, ticket_id: int) -> None:
@@ -110,31 +246,23 @@ def acknowledgement_queue(*, ticket_id: int) -> None:
 
 
 def acknowledgement_send(ticket_id: int) -> None:
-    """The automatic acknowledgement, once per ticket."""
+    """The automatic acknowledgement, once per ticket: queued as a message (committed), then sent."""
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().select_related("customer").filter(
             pk=ticket_id, acknowledged_at__isnull=True).first()
         if ticket is None or not _recipient(ticket):
             return
         due = ticket.first_response_due
-        language = _language(ticket)
-        with translation.override(language):
+        with translation.override(_language(ticket)):
             when = ""
             if due is not None:
                 local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
                 when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
             subject = translation.gettext("We received your message")
-        mid = make_msgid(domain=_domain())
-        try:
-            _send(ticket, subject=subject, template="acknowledgement", message_id=mid,
-                  context={"when": when, "auto": "auto-replied"})
-        except OSError as exc:
-            log.warning("acknowledgement for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
-            return
-        Message.objects.create(ticket=ticket, direction=Message.Direction.OUTBOUND, subject=subject, message_id=mid,
-                               body_text=f"[auto] {subject} {when}".strip(), is_auto=True,
-                               delivery=Message.Delivery.SENT, sent_at=timezone.now())
+        message = _queue_auto(ticket, subject=subject, body=f"[auto] {subject} {when}".strip(),
+                              template="acknowledgement", context={"when": when, "auto": "auto-replied"})
         Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
+    message_deliver(message.pk)
 
 
 def follow_up_send(ticket_id: int) -> None:
@@ -146,16 +274,10 @@ def follow_up_send(ticket_id: int) -> None:
             return
         with translation.override(_language(ticket)):
             subject = translation.gettext("Did this solve it?")
-        mid = make_msgid(domain=_domain())
-        try:
-            _send(ticket, subject=subject, template="follow_up", message_id=mid, context={"auto": "auto-generated"})
-        except OSError as exc:
-            log.warning("follow-up for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
-            return
-        Message.objects.create(ticket=ticket, direction=Message.Direction.OUTBOUND, subject=subject, message_id=mid,
-                               body_text=f"[auto] {subject}", is_auto=True, delivery=Message.Delivery.SENT,
-                               sent_at=timezone.now())
+        message = _queue_auto(ticket, subject=subject, body=f"[auto] {subject}", template="follow_up",
+                              context={"auto": "auto-generated"})
         Ticket.objects.filter(pk=ticket.pk).update(follow_up_sent_at=timezone.now())
+    message_deliver(message.pk)
 
 
 def _zone(name: str):  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ from . import outbound
 
 @task()
 def reply_email_send_task(*, message_id: int) -> None:
-    outbound.reply_email_send(message_id)
+    """Deliver one outbound message (a reply, an acknowledgement, a follow-up): claim, send, record."""
+    outbound.message_deliver(message_id)
 
 
 @task()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email.utils import make_msgid
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -194,6 +197,7 @@ class Message(models.Model):
     class Delivery(models.TextChoices):
         NONE = "", _("Not sent by email")
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -212,9 +216,18 @@ class Message(models.Model):
     references = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=10, blank=True)
     is_auto = models.BooleanField(default=False)
+    # Outbound email: queued (with its Message-ID) → sending (claimed by one sender) → sent, or failed.
+    # A failed message with a next attempt is retried with the same Message-ID; without one it was given up.
     delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
     delivery_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    # What an automatic email is rendered from (the reply template and the agent's text when empty).
+    email_template = models.CharField(max_length=120, blank=True)
+    email_context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Where a customer's message was typed: "web" for the support form and the request page, so the page
     # of an unverified web request shows back only what was typed there.
@@ -226,10 +239,24 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread")]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread"),
+                   models.Index(fields=["delivery", "next_attempt_at"], name="message_delivery_due")]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} #{self.ticket_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An outbound email gets its Message-ID once, when it is queued: every retry sends the same one,
+        # so receiving servers (and our own ingestion) recognise a resend after a crash.
+        if self.delivery == self.Delivery.QUEUED and not self.message_id:
+            self.message_id = self.new_message_id()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def new_message_id() -> str:
+        """A fresh RFC 5322 Message-ID on the domain of the sender address."""
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "pelatis.local"
+        return make_msgid(domain=domain)
 
 
 class Attachment(models.Model):

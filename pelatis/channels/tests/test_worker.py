@@ -44,10 +44,12 @@ def test_a_reply_that_failed_to_send_is_retried_and_sent_once(smtp_server: Any, 
     good_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens there: the send fails
     message = reply_send(ticket=ticket, body_text="Η απάντησή μας.", by=agent)
-    assert Message.objects.get(pk=message.pk).delivery == "failed"
-    # the SMTP server is back; the worker retries stale failures
+    failed = Message.objects.get(pk=message.pk)
+    assert failed.delivery == "failed"
+    assert failed.next_attempt_at is not None  # tried again later, not given up
+    # the SMTP server is back; the next try comes due and the worker sends it
     settings.EMAIL_PORT = good_port
-    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
     before = len(smtp_server.messages)
     _worker_once()
     _worker_once()

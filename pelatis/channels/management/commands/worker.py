@@ -1,22 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import time
+import traceback
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from pelatis.channels import claims
 from pelatis.channels.jobs import JOBS
+from pelatis.channels.outbound import outbound_resolve_interrupted
 
 log = logging.getLogger("pelatis.worker")
+JOB_LEASE = dt.timedelta(minutes=30)  # a job run longer than this (or whose worker died) may be taken over
 
 
 class Command(BaseCommand):
     help = ("Run background work: queued tasks (emails) and the periodic jobs (IMAP polling, SLA clocks, "
-            "acknowledgements, follow-ups, retries). --once runs one round and exits (for cron or tests).")
+            "acknowledgements, follow-ups, retries). Each due job run is claimed in the database, so several "
+            "workers never run the same one twice. --once runs one round and exits (for cron or tests).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true")
@@ -26,23 +32,52 @@ class Command(BaseCommand):
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        last: dict[str, float] = {}
-        self.stdout.write(f"Pelatis worker: jobs {', '.join(JOBS)}; tasks on {settings.TASKS['default']['BACKEND']}")
-        while not self.stopping:
-            now = time.monotonic()
-            for name, job in JOBS.items():
-                if once or now - last.get(name, -1e9) >= settings.PELATIS_WORKER_INTERVALS.get(name, 60):
-                    last[name] = now
-                    try:
-                        self.stdout.write(f"{name}: {job()}")
-                    except Exception:  # one failing job must not stop the others or the worker
-                        log.exception("job %s failed", name)
-            if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-                call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
-                             verbosity=0)
-            if once:
-                break
-            time.sleep(interval)
+        wid = claims.worker_register()
+        heartbeat = claims.Heartbeat(wid)
+        heartbeat.start()
+        self.stdout.write(f"Pelatis worker {wid}: jobs {', '.join(JOBS)}; tasks on {settings.TASKS['default']['BACKEND']}")
+        try:
+            self._recover()
+            while not self.stopping:
+                self._jobs(wid)
+                if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+                    self._recover()
+                    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+                                 "--worker-id", wid, verbosity=0)
+                if once:
+                    break
+                time.sleep(interval)
+        finally:
+            heartbeat.stop()
+            claims.worker_unregister(wid)
+
+    def _recover(self) -> None:
+        """Take back what dead workers left: emails left "sending", task rows left "running"."""
+        dead = claims.dead_worker_ids()
+        resent = outbound_resolve_interrupted()
+        if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+            requeued, failed = claims.tasks_recover(dead=dead)
+            if requeued or failed:
+                self.stdout.write(f"recovered: {requeued} tasks queued again, {failed} given up")
+        if resent:
+            self.stdout.write(f"recovered: {resent} interrupted emails")
+        claims.workers_forget_dead()
+
+    def _jobs(self, wid: str) -> None:
+        dead = claims.dead_worker_ids()
+        for name, job in JOBS.items():
+            claim = claims.job_claim(name, lease=JOB_LEASE, by=wid, dead=dead)
+            if claim is None:  # not due yet, or another worker runs it
+                continue
+            every = dt.timedelta(seconds=settings.PELATIS_WORKER_INTERVALS.get(name, 60))
+            result = error = ""
+            try:
+                result = str(job())
+                self.stdout.write(f"{name}: {result}")
+            except Exception:  # one failing job must not stop the others or the worker
+                log.exception("job %s failed", name)
+                error = traceback.format_exc()
+            claims.job_finish(claim, result=result, error=error, next_due_at=claim.started_at + every)
 
     def _stop(self, *args: object) -> None:
         self.stopping = True
