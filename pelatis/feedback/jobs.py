@@ -30,7 +30,12 @@ SCALE = {
 
 
 def csat_send(ticket_id: int, *, base_url: str | None = None) -> bool:
-    """Send the rating email for a resolved ticket once; True when sent."""
+    """Send the rating email for a resolved ticket once; True when sent.
+
+    Claim, send, record: the survey is marked sent in a short transaction under the ticket's lock (a
+    second worker then finds it sent), the email goes out after that commits with no lock held, and a
+    refused or timed-out send gives the claim back so the next run tries again.
+    """
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update()
@@ -43,33 +48,31 @@ def csat_send(ticket_id: int, *, base_url: str | None = None) -> bool:
         survey = csat_survey_for(ticket=ticket)
         if survey.sent_at is not None:
             return False
-        language = survey.language if survey.language in SCALE else "en"
-        base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
-        links = [
-            (
-                score,
-                SCALE[language][score - 1],
-                base_url + reverse("feedback:rate", args=[csat_token(survey, score)]),
-            )
-            for score in range(1, 6)
-        ]
-        with translation.override(language):
-            subject = translation.gettext("How did we do?")
-        try:
-            ticket_email_send(
-                ticket,
-                subject=subject,
-                template="feedback/email/csat",
-                context={
-                    "links": links,
-                    "stop_url": base_url + reverse("feedback:optout", args=[optout_token(ticket.customer)]),
-                },
-            )
-        except OSError as exc:
-            log.warning("CSAT for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
-            return False
-        CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
-        return True
+        claimed_at = timezone.now()
+        CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=claimed_at)
+    language = survey.language if survey.language in SCALE else "en"
+    base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
+    links = [
+        (score, SCALE[language][score - 1], base_url + reverse("feedback:rate", args=[csat_token(survey, score)]))
+        for score in range(1, 6)
+    ]
+    with translation.override(language):
+        subject = translation.gettext("How did we do?")
+    try:
+        ticket_email_send(
+            ticket,
+            subject=subject,
+            template="feedback/email/csat",
+            context={
+                "links": links,
+                "stop_url": base_url + reverse("feedback:optout", args=[optout_token(ticket.customer)]),
+            },
+        )
+    except OSError as exc:
+        log.warning("CSAT for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)
+        CsatSurvey.objects.filter(pk=survey.pk, sent_at=claimed_at).update(sent_at=None)
+        return False
+    return True
 
 
 def job_csat_surveys() -> str:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pelatis.channels.outbound import mail_connection
 from pelatis.customers.models import ContactPoint, Customer, Order, Tag
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
@@ -219,9 +220,11 @@ def nps_send(
 ) -> NpsResponse | None:
     """Ask one customer, once: None when they are not due (asked lately, opted out, no email, merged).
 
-    The customer row is locked while the due-check, the record and the email happen, so two workers
-    never both send. Raises OSError when the mail server refuses; nothing is recorded then, so the
-    next run tries again.
+    Claim, send, record: the response row is created in a short transaction under the customer's lock
+    (so a second worker finds the customer resting and sends nothing), the email goes out after that
+    commits with no lock held, and the timeline entry is written once it has gone. Raises OSError
+    when the mail server refuses or times out; the response is removed again then, so nothing is
+    recorded and the next run tries again.
     """
     now = now or timezone.now()
     base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
@@ -247,6 +250,14 @@ def nps_send(
             sent_at=now,
             ask_again_after=now + dt.timedelta(days=campaign.interval_days),
         )
+    email = _survey_email(response, customer, address, base_url)
+    email.connection = mail_connection()
+    try:
+        email.send()
+    except OSError:
+        NpsResponse.objects.filter(pk=response.pk, answered_at__isnull=True).delete()
+        raise
+    with transaction.atomic():
         interaction_record(
             customer=customer,
             channel="email",
@@ -255,8 +266,6 @@ def nps_send(
             source_type="feedback.npsresponse",
             source_id=str(response.pk),
         )
-        # Last, so a refused message rolls the record back with it.
-        _survey_email(response, customer, address, base_url).send()
     return response
 
 
