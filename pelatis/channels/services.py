@@ -4,8 +4,11 @@ Threading, most certain first: the Message-ID already stored (a duplicate);
 In-Reply-To / References naming a stored message; a stored message that
 replies to this one (the reply came first); the ticket token [#id] in the
 subject when the sender is that ticket's customer; the same sender and
-subject on a ticket active in the last days. Anything else is a new ticket:
-unrelated mail is never merged.
+subject on a ticket of that customer active in the last days, whose
+requester is verified (a web-form request made in someone's name never
+catches their mail by its subject). Anything else is a new ticket:
+unrelated mail is never merged. Mail from the address a web-form request
+named, threaded into that request, proves the address.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from django.utils import timezone
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Attachment, Message, Ticket
+from pelatis.helpdesk.services.requester import (
+    VERIFIED_BY_MAIL,
+    ticket_requester_email,
+    ticket_requester_verify,
+)
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
 
 from .customers import customer_by_email, customer_create_from_contact
@@ -98,7 +106,9 @@ def _thread(parsed: ParsedMessage, customer: Customer | None) -> Ticket | None:
     key = subject_key(parsed.subject)
     if key:
         since = timezone.now() - SUBJECT_WINDOW
-        for ticket in Ticket.objects.filter(customer=customer, updated_at__gte=since, merged_into__isnull=True)[:20]:
+        candidates = Ticket.objects.filter(customer=customer, updated_at__gte=since, merged_into__isnull=True,
+                                           requester_verified_at__isnull=False)
+        for ticket in candidates[:20]:
             if subject_key(ticket.subject) == key:
                 return ticket
     return None
@@ -127,6 +137,9 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     if ticket is not None:
         message = message_receive(ticket=ticket, mail=mail)
         _attachments(message, parsed)
+        if (ticket.requester_verified_at is None and not parsed.is_auto
+                and parsed.from_email.lower() == ticket_requester_email(ticket).lower()):
+            ticket_requester_verify(ticket_id=ticket.pk, how=VERIFIED_BY_MAIL)
         return IngestResult("reply", ticket_id=ticket.pk, message_id=message.pk)
     if parsed.is_auto:
         return IngestResult("ignored", reason=parsed.auto_reason or "automatic mail")

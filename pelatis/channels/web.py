@@ -2,9 +2,18 @@
 
 Nobody logs in. The form is open to anyone, behind CSRF, a honeypot field and
 a per-client rate limit. Everything else needs a signed link that names one
-ticket and its customer (``portal_link``), valid for 90 days from when it was
-made. Only what the customer and we wrote to each other is shown: never
-internal notes, never the customer's profile.
+ticket and its customer, valid for 90 days from when it was made.
+
+Anyone can type any address into the form, so there are two kinds of link:
+
+* the **visitor link** the form leads to shows back only what was typed on
+  the web (never a staff reply, the customer's profile or other tickets),
+  and takes further messages only while the request is unverified;
+* the **mailbox link** goes only by email to the address. Opening it asks
+  the reader to confirm the request (a POST, so mail filters that fetch
+  links confirm nothing); from then on it shows the whole conversation.
+
+Internal notes and the customer's profile are never shown on either.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +42,14 @@ from django.views.decorators.http import require_http_methods
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.services.requester import (
+    VERIFIED_BY_LINK,
+    message_mark_typed_on_web,
+    ticket_requester_email,
+    ticket_requester_verify,
+)
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+from pelatis.web.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
 from pelatis.web.ratelimit import client_key, over_limit
 
 from . import outbound
@@ -60,17 +77,33 @@ class PortalLinkError(Exception):
         self.expired = expired
 
 
-def portal_token(ticket: Ticket) -> str:
-    """The signed, timestamped token of a ticket's portal page: the ticket and its customer."""
-    return signing.dumps({"t": ticket.pk, "c": ticket.customer_id}, salt=PORTAL_SALT)
+@dataclass(frozen=True)
+class PortalAccess:
+    """What a working link opens: the ticket (the survivor, if it was merged), and whether the link came
+    through the requester's mailbox."""
+
+    ticket: Ticket
+    mailbox: bool
 
 
-def portal_link(ticket: Ticket) -> str:
-    """The path (no scheme or host) of the ticket's portal page, e.g. '/support/t/<token>/'; valid 90 days."""
-    return reverse("support:ticket", kwargs={"token": portal_token(ticket)})
+def portal_token(ticket: Ticket, *, mailbox: bool = False) -> str:
+    """The signed, timestamped token of a ticket's portal page: the ticket, its customer, the kind of link."""
+    return signing.dumps({"t": ticket.pk, "c": ticket.customer_id, "k": "m" if mailbox else "v"}, salt=PORTAL_SALT)
 
 
-def portal_ticket(token: str) -> Ticket:
+def portal_link(ticket: Ticket, *, mailbox: bool = False) -> str:
+    """The path (no scheme or host) of the ticket's portal page, e.g. '/support/t/<token>/'; valid 90 days.
+
+    Only a link sent to the requester's address may be a ``mailbox`` link."""
+    return reverse("support:ticket", kwargs={"token": portal_token(ticket, mailbox=mailbox)})
+
+
+def portal_url(ticket: Ticket) -> str:
+    """The whole mailbox link, for emails to the requester."""
+    return f"{settings.PELATIS_BASE_URL}{portal_link(ticket, mailbox=True)}"
+
+
+def portal_open(token: str) -> PortalAccess:
     """The ticket a portal token stands for (the survivor, if it was merged); raises PortalLinkError."""
     try:
         data = signing.loads(token, salt=PORTAL_SALT, max_age=PORTAL_MAX_AGE)
@@ -90,7 +123,13 @@ def portal_ticket(token: str) -> Ticket:
     if ticket is None or not _same_customer(customer_id, ticket.customer_id):
         # The ticket moved to someone else (or into someone else's ticket): the old link shows nothing.
         raise PortalLinkError
-    return ticket
+    # Links made before there were two kinds were all handed to the visitor of the form.
+    return PortalAccess(ticket=ticket, mailbox=data.get("k") == "m")
+
+
+def portal_ticket(token: str) -> Ticket:
+    """The ticket a portal token stands for, whichever kind of link it is; raises PortalLinkError."""
+    return portal_open(token).ticket
 
 
 def _same_customer(signed_id: int, current_id: int) -> bool:
@@ -140,8 +179,9 @@ def support_request_open(*, name: str, email: str, subject: str, message: str, t
     elif phone and not ContactPoint.objects.filter(customer=customer, kind="phone", value=phone).exists():
         new_phone = phone
     mail = InboundMail(body_text=message, visible_text=message, subject=subject, from_email=email, language=language)
-    ticket, _first = ticket_open(customer=customer, subject=subject, mail=mail, channel="web", type=type,
-                                 language=language)
+    ticket, first = ticket_open(customer=customer, subject=subject, mail=mail, channel="web", type=type,
+                                language=language)
+    message_mark_typed_on_web(message_id=first.pk)
     body = [consent_text] if consent_text else []
     if new_phone:
         body.append(timeline_text(gettext_noop("Phone number given on the form: %(phone)s"), phone=new_phone))
@@ -153,10 +193,18 @@ def support_request_open(*, name: str, email: str, subject: str, message: str, t
     return ticket
 
 
+@transaction.atomic
 def support_reply_receive(*, ticket: Ticket, message: str, language: str) -> Message:
     """The customer's reply on the portal: a message on the ticket (reopening it if it was resolved)."""
-    return message_receive(ticket=ticket, mail=InboundMail(body_text=message, visible_text=message,
-                                                           subject=ticket.subject, language=language))
+    received = message_receive(ticket=ticket, mail=InboundMail(body_text=message, visible_text=message,
+                                                               subject=ticket.subject, language=language))
+    message_mark_typed_on_web(message_id=received.pk)
+    return received
+
+
+def support_request_confirm(*, ticket: Ticket) -> bool:
+    """The reader of the mailbox link confirmed the request is theirs; True when this changed anything."""
+    return ticket_requester_verify(ticket_id=ticket.pk, how=VERIFIED_BY_LINK)
 
 
 # ---------------------------------------------------------------- views
@@ -203,25 +251,37 @@ def support_form_view(request: HttpRequest) -> HttpResponse:
             field = FORM_FIELD_OF_ERROR.get(key, key)
             form.add_error(field if field in form.fields else None, errors)
         return _form_page(request, form, status=422)
-    messages.success(request, _("Thank you, we received your request. Keep the link of this page to follow it; "
-                                "we will also write to you by email."))
+    messages.success(request, _("Thank you, we received your request. We sent a link to your email address: "
+                                "open it to confirm the request and follow our answers."))
     return redirect(portal_link(ticket))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
+    if bad_links_blocked(request):
+        return bad_links_refused(request, template="channels/public/too_many_links.html")
     try:
-        ticket = portal_ticket(token)
+        access = portal_open(token)
     except PortalLinkError as exc:
-        return render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404)
+        bad_link_record(request)
+        return _unlogged(render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404))
+    ticket = access.ticket
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and ticket.language in dict(settings.LANGUAGES):
         # A link from an email opens in the language the customer wrote in, until they switch.
         translation.activate(ticket.language)
         request.LANGUAGE_CODE = ticket.language
+    verified = ticket.requester_verified_at is not None
+    if access.mailbox and not verified:
+        return _confirm_page(request, ticket)
+    # The visitor of the form writes on while the address is unproven; once it is proven the request is
+    # followed from the link in our email, and the visitor's link only shows back what was typed.
+    can_write = access.mailbox or not verified
     form = ReplyForm()
     status, alert = 200, ""
     if request.method == "POST":
+        if not can_write:
+            return redirect(request.path)
         if _rate_limited(request):
             form = ReplyForm(initial=_kept(request, "message"))
             status, alert = 429, _too_many()
@@ -233,15 +293,30 @@ def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
                 message = support_reply_receive(ticket=ticket, message=form.cleaned_data["message"],
                                                 language=_page_language())
                 messages.success(request, _("Thank you, your message was added to your request."))
-                return redirect(f"{portal_link(ticket)}#m{message.pk}")
+                return redirect(f"{request.path}#m{message.pk}")
             status = 422
-    response = render(request, "channels/public/ticket.html", _portal_context(ticket, form, alert), status=status)
+    context = _portal_context(ticket, form, alert, whole=access.mailbox, can_write=can_write)
+    response = render(request, "channels/public/ticket.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW))
-    if status >= 400:
-        # Django logs every 4xx with its path, and this path is a working key to
-        # a customer's conversation: keep it out of the logs.
-        response._has_been_logged = True  # type: ignore[attr-defined]
+    return _unlogged(response) if status >= 400 else response
+
+
+def _confirm_page(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """The mailbox link of an unproven request: a POST confirms it (a mail filter fetching the link does not)."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        support_request_confirm(ticket=ticket)
+        messages.success(request, _("Thank you, your request is confirmed. You can follow it here."))
+        return redirect(request.path)
+    first = (ticket.messages.filter(direction=Message.Direction.INBOUND, via="web").order_by("created_at", "id")
+             .values_list("visible_text", flat=True).first()) or ""
+    return render(request, "channels/public/confirm.html", {"ticket": ticket, "text": first})
+
+
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    # Django logs every 4xx with its path, and this path is a working key to
+    # a customer's conversation: keep it out of the logs.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -310,12 +385,17 @@ def _expectation(ticket: Ticket, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
     return _("We will answer you as soon as possible."), "info"
 
 
-def _conversation(ticket: Ticket) -> list[Entry]:
+def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
+    """The messages the page shows: all that passed between the customer and us (``whole``), or only what
+    was typed on the web. Messages a merge brought from another customer's ticket are never shown."""
     team = _("Customer support")
     entries = []
     rows = (ticket.messages.filter(direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND])
-            .select_related("author").only("id", "direction", "visible_text", "body_text", "is_auto", "created_at", "author",
-                                           "author__first_name"))
+            .exclude(Q(origin_ticket__isnull=False) & ~Q(origin_ticket__customer_id=ticket.customer_id))
+            .select_related("author").only("id", "direction", "visible_text", "body_text", "is_auto", "created_at",
+                                           "author", "author__first_name"))
+    if not whole:
+        rows = rows.filter(direction=Message.Direction.INBOUND, via="web")
     for m in rows:  # Message.Meta orders by created_at, id: oldest first, the newest last
         if m.direction == Message.Direction.INBOUND:
             entries.append(Entry(m.pk, "in", m.visible_text or m.body_text, m.created_at, _("You")))
@@ -333,21 +413,21 @@ def _conversation(ticket: Ticket) -> list[Entry]:
 PORTAL_PANELS: list[Callable[[Ticket], str]] = []
 
 
-def _portal_context(ticket: Ticket, form: ReplyForm, alert: str) -> dict[str, Any]:
-    zone = _zone(ticket.customer.time_zone)
-    entries = _conversation(ticket)
-    first_email = (ticket.messages.filter(direction=Message.Direction.INBOUND).exclude(from_email="")
-                   .values_list("from_email", flat=True).first())
-    if not first_email:
-        first_email = (ContactPoint.objects.filter(customer=ticket.customer, kind="email")
-                       .values_list("value", flat=True).first()) or ""
+def _portal_context(ticket: Ticket, form: ReplyForm, alert: str, *, whole: bool, can_write: bool) -> dict[str, Any]:
+    # The visitor's page knows nothing of the customer's profile: it keeps the business's clock.
+    zone = _zone(ticket.customer.time_zone if whole else settings.TIME_ZONE)
     status_label, status_tone = _status(ticket)
     expectation, expectation_tone = _expectation(ticket, zone)
+    email = ticket_requester_email(ticket)
+    if not email and whole:
+        email = (ContactPoint.objects.filter(customer=ticket.customer, kind="email")
+                 .values_list("value", flat=True).first()) or ""
     return {
-        "ticket": ticket, "form": form, "alert": alert, "entries": entries, "zone": zone,
+        "ticket": ticket, "form": form, "alert": alert, "entries": _conversation(ticket, whole=whole), "zone": zone,
         "zone_name": "" if zone.key == settings.TIME_ZONE else zone.key,
         "status_label": status_label, "status_tone": status_tone,
         "expectation": expectation, "expectation_tone": expectation_tone,
-        "email_masked": _masked(first_email), "opened": _when(ticket.created_at, zone),
-        "panels": [html for panel in PORTAL_PANELS if (html := panel(ticket))],
+        "email_masked": _masked(email), "opened": _when(ticket.created_at, zone),
+        "whole": whole, "can_write": can_write, "verified": ticket.requester_verified_at is not None,
+        "panels": [html for panel in PORTAL_PANELS if (html := panel(ticket))] if whole else [],
     }

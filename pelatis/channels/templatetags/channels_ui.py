@@ -17,3 +17,11 @@ def ticket_types() -> list[tuple[str, str]]:
 @register.simple_tag
 def ticket_priorities() -> list[tuple[str, str]]:
     return list(Ticket.Priority.choices)
+
+
+@register.simple_tag
+def request_link(ticket: Ticket) -> str:
+    """The whole link of the ticket's request page, for emails to the requester's own address only."""
+    from pelatis.channels.web import portal_url
+
+    return portal_url(ticket)

@@ -92,14 +92,30 @@ def test_form_opens_a_ticket_for_a_new_customer_and_sends_the_acknowledgement(
     ticket.refresh_from_db()
     assert ticket.acknowledged_at is not None
 
-    # and: the portal page it lands on tells the customer what happens next
+    # and: the page it lands on shows back what was typed, and where the answers go
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
     assert '<html lang="el">' in html
-    assert 'data-kind="ack"' in html
+    assert "data-visitor-view" in html
     assert "Διπλή χρέωση για το πρωινό" in html
+    assert "χρεωθήκαμε δύο φορές" in html
     assert "e•••@example.gr" in html
+
+    # and: the acknowledgement carries the request's own link, which asks to confirm before it shows anything
+    link = re.search(r"http://testserver(/support/t/[^/\s]+/)", text) or re.search(r"https?://[^/\s]+(/support/t/[^/\s]+/)", text)
+    assert link, text
+    confirm = client.get(link.group(1))
+    assert b"data-confirm-request" in confirm.content
+    ticket.refresh_from_db()
+    assert ticket.requester_verified_at is None  # a mail filter fetching the link confirms nothing
+    confirmed = client.post(link.group(1), {"confirm": "yes"})
+    assert confirmed.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.requester_verified_at is not None
+    whole = client.get(link.group(1)).content.decode()
+    assert 'data-kind="ack"' in whole
+    assert "data-visitor-view" not in whole
 
 
 def test_a_known_email_reuses_the_customer_without_touching_the_profile(client: Client, papadopoulos: Customer) -> None:
@@ -190,12 +206,12 @@ def test_the_form_speaks_greek_by_default_and_english_after_the_switch(client: C
 
 def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
         client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
-    ticket = open_ticket(papadopoulos, subject="Κράτηση Αυγούστου", body="Έχετε δίκλινο 10-15 Αυγούστου;", channel="web")
+    ticket = open_ticket(papadopoulos, subject="Κράτηση Αυγούστου", body="Έχετε δίκλινο 10-15 Αυγούστου;")
     note_add(ticket=ticket, body_text="ΕΣΩΤΕΡΙΚΟ: να του κάνουμε έκπτωση 10%", by=agent)
     reply_send(ticket=ticket, body_text="Ναι, έχουμε διαθέσιμο δίκλινο.", by=agent, send_email=False)
     message_receive(ticket=ticket, mail=InboundMail(body_text="Τέλεια, το κλείνω!"))
 
-    response = client.get(portal_link(ticket))
+    response = client.get(portal_link(ticket, mailbox=True))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -215,7 +231,7 @@ def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
 def test_portal_tells_when_to_expect_the_first_answer_in_the_customers_clock(
         client: Client, papadopoulos: Customer, open_ticket: Any, greek: None) -> None:
     Customer.objects.filter(pk=papadopoulos.pk).update(time_zone="America/New_York")
-    ticket = open_ticket(papadopoulos, channel="web", language="el")
+    ticket = open_ticket(papadopoulos, language="el")
     assert ticket.first_response_due is not None
     import zoneinfo
 
@@ -223,7 +239,7 @@ def test_portal_tells_when_to_expect_the_first_answer_in_the_customers_clock(
     with translation.override("el"):
         local = ticket.first_response_due.astimezone(zoneinfo.ZoneInfo("America/New_York"))
         expected = formats.date_format(local, "l j E, H:i")
-    html = client.get(portal_link(ticket)).content.decode()
+    html = client.get(portal_link(ticket, mailbox=True)).content.decode()
     assert expected in html
     assert "America/New_York" in html
 
@@ -231,7 +247,7 @@ def test_portal_tells_when_to_expect_the_first_answer_in_the_customers_clock(
 def test_customer_text_is_shown_as_plain_text_never_as_html(client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
     ticket = open_ticket(papadopoulos, subject="<img src=x onerror=alert(1)>",
                          body="<script>alert('x')</script>\nδεύτερη γραμμή")
-    html = client.get(portal_link(ticket)).content.decode()
+    html = client.get(portal_link(ticket, mailbox=True)).content.decode()
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>δεύτερη γραμμή" in html
@@ -295,7 +311,7 @@ def test_a_reply_on_the_portal_reopens_a_resolved_ticket(client: Client, papadop
 def test_an_empty_portal_reply_is_422_writes_nothing_and_keeps_the_link_out_of_the_log(
         client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
     ticket = open_ticket(papadopoulos)
-    link = portal_link(ticket)
+    link = portal_link(ticket, mailbox=True)
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]
@@ -314,7 +330,7 @@ def test_portal_replies_share_the_rate_limit(client: Client, papadopoulos: Custo
     ticket = open_ticket(papadopoulos)
     for _ in range(5):
         client.post(FORM, {})
-    response = client.post(portal_link(ticket), {"message": "Ένα ακόμα μήνυμα"})
+    response = client.post(portal_link(ticket, mailbox=True), {"message": "Ένα ακόμα μήνυμα"})
     assert response.status_code == 429
     assert "Ένα ακόμα μήνυμα" in response.content.decode()
     assert ticket.messages.count() == 1
@@ -333,7 +349,7 @@ def test_a_merged_ticket_link_shows_the_surviving_ticket(client: Client, papadop
 
     first = open_ticket(papadopoulos, subject="Πρώτο", body="Πρώτο μήνυμα")
     second = open_ticket(papadopoulos, subject="Δεύτερο", body="Δεύτερο μήνυμα")
-    link = portal_link(second)
+    link = portal_link(second, mailbox=True)
     ticket_merge(survivor=first, merged=second)
     html = client.get(link).content.decode()
     assert "Πρώτο μήνυμα" in html
