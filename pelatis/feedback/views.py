@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.tonehints import HintView, hint_views
+from pelatis.web.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
 from pelatis.web.http import int_or_none, is_htmx, page_of
 from pelatis.web.ratelimit import client_key, over_limit
 
@@ -61,7 +62,17 @@ RUNS_SHOWN = 20
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/link_invalid.html", status=404)
+    bad_link_record(request)
+    response = render(request, "feedback/link_invalid.html", status=404)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # the path may hold a real token
+    return response
+
+
+def _blocked(request: HttpRequest) -> HttpResponse | None:
+    """A client that failed too many signed links is refused before its token is looked at."""
+    if bad_links_blocked(request):
+        return bad_links_refused(request, template="channels/public/too_many_links.html")
+    return None
 
 
 def _limited(request: HttpRequest) -> HttpResponse | None:
@@ -78,6 +89,8 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
 def rate_view(request: HttpRequest, token: str) -> HttpResponse:
     """The clicked rating is recorded by a POST the page sends at once (a mail scanner that fetches every
     link records nothing); a second click changes it; a POST with a comment adds the comment."""
+    if (blocked := _blocked(request)) is not None:
+        return blocked
     try:
         survey, score = csat_from_token(token)
     except (signing.BadSignature, CsatSurvey.DoesNotExist, KeyError, ValueError):
@@ -112,6 +125,8 @@ def _confirm(request: HttpRequest, choice: str) -> HttpResponse:
 def nps_view(request: HttpRequest, token: str) -> HttpResponse:
     """As :func:`rate_view`: the page posts the clicked 0–10 score back (another click changes it); a POST
     with a comment adds the "why?"."""
+    if (blocked := _blocked(request)) is not None:
+        return blocked
     try:
         response, score = nps_from_token(token)
     except (signing.BadSignature, NpsResponse.DoesNotExist, KeyError, ValueError):
@@ -146,17 +161,23 @@ def nps_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def optout_view(request: HttpRequest, token: str) -> HttpResponse:
-    """One click records "stop asking me for feedback" (a second click changes nothing)."""
+    """The link shows what it will do; only a POST records "stop asking me for feedback" (the page's button,
+    or a mail client's RFC 8058 one-click unsubscribe), so a mail filter fetching the link changes nothing.
+    A second POST changes nothing."""
+    if (blocked := _blocked(request)) is not None:
+        return blocked
     try:
         customer = optout_from_token(token)
     except (signing.BadSignature, Customer.DoesNotExist, KeyError, ValueError):
         return _invalid_link(request)
     if (limited := _limited(request)) is not None:
         return limited
-    feedback_opt_out(customer=customer, source=FeedbackOptOut.Source.LINK)
+    if request.method == "POST":
+        feedback_opt_out(customer=customer, source=FeedbackOptOut.Source.LINK)
     language = customer.language if customer.language in TEXTS else "en"
     with translation.override(language):
-        page = render(request, "feedback/opted_out.html", {"customer": customer})
+        template = "feedback/opted_out.html" if request.method == "POST" else "feedback/optout_confirm.html"
+        page = render(request, template, {"customer": customer})
     page["X-Robots-Tag"] = "noindex"
     return page
 

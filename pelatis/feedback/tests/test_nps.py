@@ -192,8 +192,13 @@ def test_stop_link_records_an_opt_out_once_and_stops_csat_too(
     job_nps_surveys()
     stop = _stop_link(mail.outbox[0])
     client = Client()
-    assert client.get(stop).status_code == 200
-    assert client.post(stop).status_code == 200  # the mail client's one-click (no CSRF token)
+    page = client.get(stop)
+    assert page.status_code == 200
+    assert b"data-optout-confirm" in page.content
+    assert not FeedbackOptOut.objects.exists()  # a mail filter fetching the link changes nothing
+    assert client.post(stop).status_code == 200  # the button, or the mail client's one-click (no CSRF token)
+    assert client.post(stop).status_code == 200  # a second one changes nothing
+    assert FeedbackOptOut.objects.filter(customer=papadopoulos).count() == 1
     opt_out = FeedbackOptOut.objects.get(customer=papadopoulos)
     assert (opt_out.source, opt_out.withdrawn_at) == ("link", None)
     # no NPS after the interval
