@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from pelatis.channels.claims import job_claim
+
 from .metrics import Filters
 from .models import CustomerValue
-from .services import customer_values_refresh, dashboard_refresh, snapshots_prune
+from .services import (
+    REFRESH_LEASE,
+    customer_values_refresh,
+    dashboard_refresh_claimed,
+    dashboard_refresh_name,
+    snapshots_prune,
+)
 
 
 def job_metrics_refresh() -> str:
-    snapshot = dashboard_refresh(Filters.default())
+    """Recompute the default dashboard, unless a request's recompute of it is running already."""
+    filters = Filters.default()
+    claim = job_claim(dashboard_refresh_name(filters), lease=REFRESH_LEASE, due_only=False)
     pruned = snapshots_prune()
+    if claim is None:
+        return f"dashboard already being recomputed; {pruned} old snapshots dropped"
+    snapshot = dashboard_refresh_claimed(filters, claim=claim)
     return f"dashboard in {snapshot.seconds:.2f} s; {pruned} old snapshots dropped"
 
 

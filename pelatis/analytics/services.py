@@ -12,6 +12,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from pelatis.channels.claims import Claim, job_claim, job_finish, job_running
 from pelatis.customers.models import Customer
 
 from . import rfm
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 10  # fewer than this and the purchase model has nothing to learn from
 BATCH = 5000
 FRESH_FOR = dt.timedelta(minutes=15)  # a kept dashboard younger than this is shown as it is
+REFRESH_LEASE = dt.timedelta(minutes=10)  # a recompute claimed longer ago than this counts as dead
+WAIT_FOR = dt.timedelta(seconds=30)  # how long a request waits for a recompute another one started
+WAIT_STEP = 0.2
 Progress = Callable[[int, int], None]
 
 
@@ -134,13 +138,82 @@ def dashboard_refresh(filters: Filters) -> MetricSnapshot:
     return snapshot
 
 
+def dashboard_refresh_name(filters: Filters) -> str:
+    """The name a recompute of these filters is claimed under (one at a time)."""
+    return f"dashboard:{filters.key()}"
+
+
+def dashboard_kept(filters: Filters) -> MetricSnapshot | None:
+    """The kept dashboard for these filters, however old, or None."""
+    return MetricSnapshot.objects.filter(key=filters.key()).first()
+
+
+def dashboard_refreshing(filters: Filters) -> bool:
+    """Whether a recompute of these filters is running now (in a task or in a request)."""
+    return job_running(dashboard_refresh_name(filters))
+
+
+def dashboard_refresh_claimed(filters: Filters, *, claim: Claim) -> MetricSnapshot:
+    """Compute under ``claim`` (taken with :func:`job_claim`), then let the claim go."""
+    try:
+        snapshot = dashboard_refresh(filters)
+    except Exception as exc:
+        job_finish(claim, error=f"{exc.__class__.__name__}: {exc}")
+        raise
+    job_finish(claim, result=f"computed in {snapshot.seconds:.2f} s")
+    return snapshot
+
+
+def dashboard_refresh_start(filters: Filters) -> bool:
+    """Recompute these filters in a background task, unless a recompute is already running: one at a time
+    per set of filters, whoever asks. True when this call started one."""
+    from .tasks import dashboard_refresh_task
+
+    claim = job_claim(dashboard_refresh_name(filters), lease=REFRESH_LEASE, due_only=False)
+    if claim is None:
+        return False
+    try:
+        dashboard_refresh_task.enqueue(params={k: str(v) for k, v in filters.as_params().items()},
+                                       claimed_by=claim.by)
+    except Exception:
+        job_finish(claim, error="not enqueued")
+        raise
+    return True
+
+
 def dashboard_for(filters: Filters, *, max_age: dt.timedelta = FRESH_FOR, refresh: bool = False) -> MetricSnapshot:
-    """The kept dashboard when younger than ``max_age``, else computed now."""
+    """The kept dashboard when younger than ``max_age``, else computed now: by this call, or by the
+    recompute already running, which this call waits for instead of starting a second one."""
     if not refresh:
         snapshot = MetricSnapshot.objects.filter(key=filters.key(), computed_at__gte=timezone.now() - max_age).first()
         if snapshot is not None:
             return snapshot
+    asked_at = timezone.now()
+    claim = job_claim(dashboard_refresh_name(filters), lease=REFRESH_LEASE, due_only=False)
+    if claim is not None:
+        return dashboard_refresh_claimed(filters, claim=claim)
+    for _ in range(int(WAIT_FOR.total_seconds() / WAIT_STEP)):  # bounded: the other one may have died
+        time.sleep(WAIT_STEP)
+        if not dashboard_refreshing(filters):
+            break
+    snapshot = MetricSnapshot.objects.filter(key=filters.key(), computed_at__gte=asked_at - max_age).first()
+    if snapshot is not None and (not refresh or snapshot.computed_at >= asked_at):
+        return snapshot
     return dashboard_refresh(filters)
+
+
+def dashboard_for_page(filters: Filters) -> tuple[MetricSnapshot, bool]:
+    """What the dashboard page shows, and whether it is being recomputed: fresh kept numbers as they are;
+    old ones while one background task recomputes them; none yet, computed now (once, whoever asks)."""
+    snapshot = MetricSnapshot.objects.filter(key=filters.key()).first()
+    if snapshot is None:
+        return dashboard_for(filters), False
+    stale_before = timezone.now() - FRESH_FOR
+    if snapshot.computed_at >= stale_before:
+        return snapshot, False
+    dashboard_refresh_start(filters)
+    snapshot.refresh_from_db()  # a task that ran at once (no worker queue) has already replaced them
+    return snapshot, snapshot.computed_at < stale_before
 
 
 def snapshots_prune(*, older_than: dt.timedelta = dt.timedelta(days=7)) -> int:

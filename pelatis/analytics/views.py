@@ -20,7 +20,7 @@ from pelatis.helpdesk.models import Team
 
 from .metrics import Filters, summary_rows
 from .models import Segment
-from .services import dashboard_for
+from .services import dashboard_for, dashboard_for_page, dashboard_refresh_start, dashboard_refreshing
 from .tables import CHARTS, localised
 
 # The channels a request can come by (the timeline's, less orders, notes and system entries): a fixed
@@ -40,7 +40,9 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 @permission_required("analytics.view_metricsnapshot", raise_exception=True)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     filters, error = _filters(request)
-    snapshot = dashboard_for(filters)
+    snapshot, refreshing = dashboard_for_page(filters)
+    if refreshing:
+        messages.info(request, _("These numbers are being recomputed; reload the page in a moment for the new ones."))
     data = localised(snapshot.data)
     query = request.GET.urlencode()
     return render(request, "analytics/dashboard.html", {
@@ -58,8 +60,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def refresh_view(request: HttpRequest) -> HttpResponse:
     filters, error = _filters(request)
     if not error:
-        dashboard_for(filters, refresh=True)
-        messages.success(request, _("The numbers were recomputed."))
+        started = dashboard_refresh_start(filters)
+        if dashboard_refreshing(filters):  # in a background task: ours, or the one already running
+            messages.info(request, _("The numbers are being recomputed; reload the page in a moment for the new ones.")
+                          if started else _("The numbers are already being recomputed."))
+        else:
+            messages.success(request, _("The numbers were recomputed."))
     query = request.GET.urlencode()
     return redirect(f"{request.path.removesuffix('refresh/')}{'?' + query if query else ''}")
 
