@@ -316,7 +316,11 @@ class SearchTerm(models.Model):
 
 
 class ImportJob(models.Model):
+    """One import of a file: from the CLI it runs at once; from the web the file is stored and a
+    task runs it, recording its progress here for the page that follows it."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
         REJECTED = "rejected", _("Rejected: nothing written")
@@ -334,6 +338,12 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True)
+    # A web import: the uploaded file (deleted once imported), its options, and how far the task got.
+    source = models.FileField(upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    skip_invalid = models.BooleanField(default=False)
+    language = models.CharField(max_length=16, blank=True)  # of the person who uploaded: the report's language
+    rows_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -43,8 +43,11 @@ job bookkeeping and bulk-write helpers they share. ``import_file`` is here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import BinaryIO, Literal
+import contextlib
+import io
+import tempfile
+from collections.abc import Callable, Iterator, Sized
+from typing import IO, Any, BinaryIO, Literal, cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -81,7 +84,17 @@ from .common import (
 )
 from .customers import _CustomerImport
 from .orders import _OrderImport
-from .read import Table, decode_bytes, read_csv, read_table, read_xlsx, sniff_delimiter
+from .read import (
+    Table,
+    check_zip_expansion,
+    decode_bytes,
+    detect_encoding,
+    open_table,
+    read_csv,
+    read_table,
+    read_xlsx,
+    sniff_delimiter,
+)
 
 __all__ = [
     "CHUNK",
@@ -98,10 +111,14 @@ __all__ = [
     "RowError",
     "Table",
     "User",
+    "check_zip_expansion",
     "decode_bytes",
+    "detect_encoding",
     "header_key",
     "import_file",
+    "import_run",
     "map_headers",
+    "open_table",
     "parse_date",
     "parse_datetime",
     "parse_decimal",
@@ -122,28 +139,31 @@ def import_file(
     by: User | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import a CSV or XLSX file of customers or orders; see the module docstring for the rules."""
+    """Import a CSV or XLSX file of customers or orders now; see the module docstring for the rules."""
     if kind not in ("customers", "orders"):
         raise ValueError(f"unknown import kind {kind!r}")
     actor = by if by is not None and by.is_authenticated else None
-    job = ImportJob.objects.create(kind=kind, file_name=file_name[:255], created_by=actor)
+    job = ImportJob.objects.create(kind=kind, file_name=file_name[:255], created_by=actor, skip_invalid=skip_invalid,
+                                   started_at=timezone.now())
+    return import_run(job=job, source=source, progress=progress)
+
+
+def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable[[int, int], None] | None = None,
+               ) -> ImportResult:
+    """Run the import ``job`` records on the file ``source`` (read in pieces, never whole) and finish the job."""
+    kind, file_name = job.kind, job.file_name
+    actor = job.created_by
     result = ImportResult(kind=kind, total=0, created=0, updated=0, invalid=0, errors=[], written=False, job_id=job.pk)
     try:
-        limit = settings.PELATIS_IMPORT_MAX_BYTES
-        data = source.read(limit + 1)
-        if isinstance(data, str):  # a text-mode file slipped through: take it as UTF-8
-            data = data.encode("utf-8")
-        if len(data) > limit:
-            raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
-        with _gc_paused():
+        with _seekable(source, settings.PELATIS_IMPORT_MAX_BYTES) as data, _gc_paused():
             with _timed(result, "read"):
-                table = read_table(data, file_name)
-            result.total = len(table.rows)
-            if not table.rows:
+                table = open_table(data, file_name)
+            result.total = len(cast(Sized, table.rows))
+            if not result.total:
                 raise ImportFileError(_("The file has a header but no rows."))
             importer = _CustomerImport if kind == "customers" else _OrderImport
             importer(table=table, file_name=file_name, actor=actor, job=job, result=result,
-                     progress=_Progress(progress, result.total)).run(skip_invalid=skip_invalid)
+                     progress=_Progress(progress, result.total)).run(skip_invalid=job.skip_invalid)
     except ImportFileError as exc:
         result.errors = [RowError(1, exc.column, exc.message)]
         result.written = False
@@ -165,3 +185,34 @@ def import_file(
     return result
 
 
+@contextlib.contextmanager
+def _seekable(source: BinaryIO | IO[str], limit: int) -> Iterator[BinaryIO]:
+    """The file as a seekable binary file no larger than ``limit`` bytes: itself when it is one,
+    else a copy on disk (a pipe, or a text-mode file, taken as UTF-8)."""
+    too_large = ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+    if not isinstance(source, io.TextIOBase) and _can_seek(source):
+        binary = cast(BinaryIO, source)
+        binary.seek(0, io.SEEK_END)
+        size = binary.tell()
+        binary.seek(0)
+        if size > limit:
+            raise too_large
+        yield binary
+        return
+    with tempfile.TemporaryFile() as copy:
+        size = 0
+        while piece := source.read(1024 * 1024):
+            data = piece.encode("utf-8") if isinstance(piece, str) else piece
+            size += len(data)
+            if size > limit:
+                raise too_large
+            copy.write(data)
+        copy.seek(0)
+        yield cast(BinaryIO, copy)
+
+
+def _can_seek(source: Any) -> bool:
+    try:
+        return bool(source.seekable())
+    except (AttributeError, ValueError, OSError):
+        return False

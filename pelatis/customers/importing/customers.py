@@ -8,18 +8,24 @@ the rules). What the rows come to is written by ``customers_write``.
 
 from __future__ import annotations
 
+import functools
+import pickle
 import re
-from collections.abc import Callable
+import tempfile
+import time
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..inputs import CustomerInput
-from ..models import ContactPoint, Customer, ImportJob
+from ..models import ContactPoint, Customer, ImportJob, Interaction, SearchTerm
 from .columns import (
     _SPLIT,
     _SPLIT_PHONES,
@@ -30,6 +36,7 @@ from .columns import (
     text_of,
 )
 from .common import (
+    CHUNK,
     IN_CHUNK,
     PROGRESS_EVERY,
     Cell,
@@ -37,12 +44,39 @@ from .common import (
     ImportResult,
     RowError,
     User,
+    _batches,
     _chunks,
+    _indexes_deferred,
     _Progress,
     _timed,
 )
 from .customers_write import _SCALARS, _Address, _CustomerWrites, _Slot
 from .read import Table
+
+# What matching needs of a valid row: its number, the external reference it gives, its emails and phones.
+_Key = tuple[int, str | None, tuple[str, ...], tuple[str, ...]]
+
+
+class _SlotKey:
+    """One customer the file creates or updates, as matching sees it: no row data, only keys."""
+
+    __slots__ = ("customer_id", "index", "last", "ref", "ref_given", "rows")
+
+    def __init__(self, index: int, customer_id: int | None, ref: str | None, rows: list[int]) -> None:
+        self.index, self.customer_id, self.ref, self.rows = index, customer_id, ref, rows
+        self.ref_given = bool(ref)
+        self.last = 0  # position in the spill of its last row
+
+
+@dataclass
+class _Plan:
+    slots: list[_SlotKey]
+    slot_of: array[int]  # the slot of each valid row, in spill order
+
+    @functools.cached_property
+    def new(self) -> int:
+        """How many new customers the plan creates (before the whole-customer checks)."""
+        return sum(1 for s in self.slots if s.customer_id is None)
 
 
 @dataclass
@@ -78,23 +112,32 @@ class _CustomerImport(_CustomerWrites):
     # ---- validation
 
     def run(self, *, skip_invalid: bool) -> None:
-        rows: list[_Row] = []
+        """Validate every row (streamed from the file to a spill file on disk), match the rows to
+        customers on their keys alone, then read the spill back to check and write each customer."""
         errors = self.result.errors
-        with _timed(self.result, "validate"):
-            for i, (row_no, cells) in enumerate(self.table.rows):
-                row = self._parse(row_no, cells, errors)
-                if row is not None:
-                    rows.append(row)
-                if i % PROGRESS_EVERY == 0:
-                    self.progress.at(0, i)
-        with transaction.atomic():
-            with _timed(self.result, "match"):
-                slots = self._match(rows, errors)
-            if errors and not skip_invalid:
-                transaction.set_rollback(True)
-                return
-            self._write(slots)
-            self.result.written = True
+        with tempfile.TemporaryFile() as spill:
+            keys: list[_Key] = []
+            with _timed(self.result, "validate"):
+                for i, (row_no, cells) in enumerate(self.table.rows):
+                    row = self._parse(row_no, cells, errors)
+                    if row is not None:
+                        spill.write(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
+                        data = row.data
+                        keys.append((row.row, data.external_ref if "external_ref" in row.given else None,
+                                     tuple(data.emails), tuple(data.phones)))
+                    if i % PROGRESS_EVERY == 0:
+                        self.progress.at(0, i)
+            with transaction.atomic():
+                with _timed(self.result, "match"):
+                    plan = self._match(keys)
+                del keys
+                write = not (errors and not skip_invalid)
+                created, rows_in = self._write(plan, spill, write=write)
+                if errors and not skip_invalid:
+                    transaction.set_rollback(True)
+                    return
+                self.result.created, self.result.updated = created, rows_in - created
+                self.result.written = True
 
     def _values(self, cells: list[Cell]) -> dict[str, Cell]:
         """The row's non-empty single-column values by column name."""
@@ -222,29 +265,59 @@ class _CustomerImport(_CustomerWrites):
                 out.append(RowError(row_no, header, message))
         return out
 
+    # ---- writing
+
+    def _write(self, plan: _Plan, spill: IO[bytes], *, write: bool) -> tuple[int, int]:
+        """Check every planned customer as a whole and, when ``write``, write it: the new ones first,
+        in chunks (on SQLite with the indexes built once after a big first load), then the existing
+        ones. Returns the customers created and the rows of every customer that passed."""
+        now = timezone.now()
+        self.tag_ids = {}
+        created = rows_in = 0
+        with _indexes_deferred(plan.new if write else 0, Customer, ContactPoint, SearchTerm, Interaction):
+            for chunk in _batches(self._checked(self._assembled(plan, spill, new=True)), CHUNK):
+                if write:
+                    self._create(chunk, now, self._tags_for(chunk))
+                created += len(chunk)
+                rows_in += sum(len(s.rows) for s in chunk)
+                self.progress.at(1, rows_in)
+            started = time.perf_counter()
+        self.result.timings["index rebuild"] = time.perf_counter() - started
+        with _timed(self.result, "update"):
+            for chunk in _batches(self._assembled(plan, spill, new=False), IN_CHUNK):
+                stored = Customer.objects.in_bulk([s.customer_id for s in chunk])
+                good = list(self._checked(iter(chunk), stored))
+                if write and good:
+                    self.loaded = stored
+                    self._update(good, now, self._tags_for(good))
+                rows_in += sum(len(s.rows) for s in good)
+                self.progress.at(1, rows_in)
+        return created, rows_in
+
     # ---- matching
 
-    def _match(self, rows: list[_Row], errors: list[RowError]) -> list[_Slot]:
-        by_ref, by_email, by_phone, refs_of = self._existing(rows)
-        slots: list[_Slot] = []
-        file_ref: dict[str, _Slot] = {}
-        file_email: dict[str, _Slot] = {}
-        file_phone: dict[str, _Slot] = {}
-        db_slots: dict[int, _Slot] = {}
+    def _match(self, keys: list[_Key]) -> _Plan:
+        """Which customer each valid row feeds: by external reference, then email, then phone,
+        stored customers before earlier rows of the file (see the package docstring)."""
+        by_ref, by_email, by_phone, refs_of = self._existing(keys)
+        plan = _Plan(slots=[], slot_of=array("l"))
+        file_ref: dict[str, _SlotKey] = {}
+        file_email: dict[str, _SlotKey] = {}
+        file_phone: dict[str, _SlotKey] = {}
+        db_slots: dict[int, _SlotKey] = {}
 
-        def slot_ref(slot: _Slot) -> str | None:
-            if slot.customer_id is not None and "external_ref" not in slot.given:
+        def slot_ref(slot: _SlotKey) -> str | None:
+            if slot.customer_id is not None and not slot.ref_given:
                 return refs_of.get(slot.customer_id)
-            return slot.data.external_ref
+            return slot.ref
 
-        for row in rows:
-            data, ref = row.data, row.data.external_ref
-            slot: _Slot | None = file_ref.get(ref) if ref else None
+        for index, (row_no, ref, emails, phones) in enumerate(keys):
+            slot: _SlotKey | None = file_ref.get(ref) if ref else None
             cid: int | None = by_ref.get(ref) if ref and slot is None else None
             if slot is None and cid is None:
                 # A stored owner of the email or phone comes before an earlier row that gave it.
-                for value, file_map, db_map in [(e, file_email, by_email) for e in data.emails] + [
-                        (p, file_phone, by_phone) for p in data.phones]:
+                for value, file_map, db_map in [(e, file_email, by_email) for e in emails] + [
+                        (p, file_phone, by_phone) for p in phones]:
                     found = db_map.get(value)
                     if found is not None and not (ref and refs_of.get(found) not in (None, ref)):
                         cid = found
@@ -256,45 +329,70 @@ class _CustomerImport(_CustomerWrites):
             if slot is None and cid is not None:
                 slot = db_slots.get(cid)
             if slot is None:
-                # The row's cleaned input is ours alone: the slot takes it over.
-                slot = _Slot(data=data, given=set(row.given), rows=[row.row],
-                             addresses=[row.address] if row.address else [], customer_id=cid)
-                slots.append(slot)
+                slot = _SlotKey(len(plan.slots), cid, ref, [row_no])
+                plan.slots.append(slot)
                 if cid is not None:
                     db_slots[cid] = slot
             else:
-                self._overlay(slot, row)
-            if slot.data.external_ref and (slot.customer_id is None or "external_ref" in slot.given):
-                file_ref.setdefault(slot.data.external_ref, slot)
-            for e in data.emails:
+                slot.rows.append(row_no)
+                if ref:
+                    slot.ref, slot.ref_given = ref, True
+            slot.last = index
+            plan.slot_of.append(slot.index)
+            if slot.ref and (slot.customer_id is None or slot.ref_given):
+                file_ref.setdefault(slot.ref, slot)
+            for e in emails:
                 file_email.setdefault(e, slot)
-            for p in data.phones:
+            for p in phones:
                 file_phone.setdefault(p, slot)
-        # What a customer becomes from several rows, or from a row laid over its
-        # stored profile, is checked again as a whole; errors go to its last row.
-        self.loaded: dict[int, Customer] = {}
-        for chunk in _chunks([s.customer_id for s in slots if s.customer_id is not None], IN_CHUNK):
-            self.loaded.update(Customer.objects.in_bulk(chunk))
+        return plan
+
+    def _assembled(self, plan: _Plan, spill: IO[bytes], *, new: bool) -> Iterator[_Slot]:
+        """The new (or the existing) customers of the plan as whole slots, read back from the spill:
+        a customer's rows laid over each other, each slot given when its last row is read."""
+        if (plan.new if new else len(plan.slots) - plan.new) == 0:
+            return  # nothing of this kind: no need to read the spill
+        spill.seek(0)
+        open_slots: dict[int, _Slot] = {}
+        for index, slot_index in enumerate(plan.slot_of):
+            row: _Row = pickle.load(spill)
+            key = plan.slots[slot_index]
+            if (key.customer_id is None) != new:
+                continue
+            slot = open_slots.pop(slot_index, None)
+            if slot is None:
+                # The row's cleaned input is ours alone: the slot takes it over.
+                slot = _Slot(data=row.data, given=set(row.given), rows=[row.row],
+                             addresses=[row.address] if row.address else [], customer_id=key.customer_id)
+            else:
+                self._overlay(slot, row)
+            if index == key.last:
+                yield slot
+            else:
+                open_slots[slot_index] = slot
+
+    def _checked(self, slots: Iterator[_Slot], stored: dict[int, Customer] | None = None) -> Iterator[_Slot]:
+        """The slots whose customer, as several rows or a row laid over its stored profile make it,
+        is still valid as a whole; the others become errors on their last row."""
         for slot in slots:
             if slot.customer_id is not None:
-                stored = self.loaded[slot.customer_id]
-                merged = CustomerInput(**{f: getattr(slot.data if f in slot.given else stored, f) for f in _SCALARS})
+                assert stored is not None
+                have = stored[slot.customer_id]
+                merged = CustomerInput(**{f: getattr(slot.data if f in slot.given else have, f) for f in _SCALARS})
             elif len(slot.rows) > 1:
                 merged = replace(slot.data, emails=[], phones=[], tags=[])
             else:
+                yield slot
                 continue
             try:
                 merged.cleaned()
             except ValidationError as exc:
-                errors += self._field_errors(slot.rows[-1], exc, [], [])
-                errors += [RowError(r, "", _("Skipped: row %(row)d for the same customer is invalid.")
-                                    % {"row": slot.rows[-1]}) for r in slot.rows[:-1]]
-                slot.rows = []
-        slots = [s for s in slots if s.rows]
-        rows_in = sum(len(s.rows) for s in slots)
-        self.result.created = sum(1 for s in slots if s.customer_id is None)
-        self.result.updated = rows_in - self.result.created
-        return slots
+                self.result.errors.extend(self._field_errors(slot.rows[-1], exc, [], []))
+                self.result.errors.extend(
+                    RowError(r, "", _("Skipped: row %(row)d for the same customer is invalid.") % {"row": slot.rows[-1]})
+                    for r in slot.rows[:-1])
+            else:
+                yield slot
 
     @staticmethod
     def _overlay(slot: _Slot, row: _Row) -> None:
@@ -308,10 +406,11 @@ class _CustomerImport(_CustomerWrites):
         if row.address:
             slot.addresses.append(row.address)
 
-    def _existing(self, rows: list[_Row]) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
+    @staticmethod
+    def _existing(keys: list[_Key]) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
         """Existing customers by external reference, email and phone (lowest id wins), and their references."""
         live = Customer.objects.filter(merged_into__isnull=True)
-        refs = sorted({r.data.external_ref for r in rows if r.data.external_ref})
+        refs = sorted({ref for _row, ref, _e, _p in keys if ref})
         by_ref: dict[str, int] = {}
         if not live.exists():
             return {}, {}, {}, {}
@@ -319,8 +418,8 @@ class _CustomerImport(_CustomerWrites):
             by_ref.update(live.filter(external_ref__in=chunk).values_list("external_ref", "id"))
         by_point: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
         if ContactPoint.objects.exists():
-            for kind, values in (("email", {e for r in rows for e in r.data.emails}),
-                                 ("phone", {p for r in rows for p in r.data.phones})):
+            for kind, values in (("email", {e for _r, _ref, emails, _p in keys for e in emails}),
+                                 ("phone", {p for _r, _ref, _e, phones in keys for p in phones})):
                 found = by_point[kind]
                 for chunk in _chunks(sorted(values), IN_CHUNK):
                     points = ContactPoint.objects.filter(kind=kind, value__in=chunk, customer__merged_into__isnull=True)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis import lang
@@ -28,14 +26,12 @@ from ..models import Address, ContactPoint, Customer, ImportJob, Interaction, Se
 from ..search import customer_terms, name_terms
 from ..services import derived_fields_fill, search_reindex, tags_named
 from .common import (
-    CHUNK,
     IN_CHUNK,
     ImportResult,
     User,
     _chunks,
     _db_date,
     _db_datetime,
-    _indexes_deferred,
     _insert_many,
     _Progress,
     _timed,
@@ -101,30 +97,15 @@ class _CustomerWrites:
     progress: _Progress
     loaded: dict[int, Customer]  # the stored customers of the matched slots, by id
 
-    def _write(self, slots: list[_Slot]) -> None:
-        now = timezone.now()
-        new = [s for s in slots if s.customer_id is None]
-        old = [s for s in slots if s.customer_id is not None]
-        tag_ids = self._tag_ids(slots)
-        done = 0
-        with _indexes_deferred(len(new), Customer, ContactPoint, SearchTerm, Interaction):
-            for chunk in _chunks(new, CHUNK):
-                self._create(chunk, now, tag_ids)
-                done += sum(len(s.rows) for s in chunk)
-                self.progress.at(1, done)
-            started = time.perf_counter()
-        self.result.timings["index rebuild"] = time.perf_counter() - started
-        with _timed(self.result, "update"):
-            for chunk in _chunks(old, IN_CHUNK):
-                self._update(chunk, now, tag_ids)
-                done += sum(len(s.rows) for s in chunk)
-                self.progress.at(1, done)
+    tag_ids: dict[str, int]  # tag id by casefolded name, filled chunk by chunk
 
-    @staticmethod
-    def _tag_ids(slots: list[_Slot]) -> dict[str, int]:
-        names = list(dict.fromkeys(t for s in slots for t in s.data.tags))
-        by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
-        return {name.casefold(): by_fold[fold(name)] for name in names}
+    def _tags_for(self, slots: Sequence[_Slot]) -> dict[str, int]:
+        """The ids of the chunk's tags (created as needed); only tags of customers really written are made."""
+        names = [t for t in dict.fromkeys(t for s in slots for t in s.data.tags) if t.casefold() not in self.tag_ids]
+        if names:
+            by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
+            self.tag_ids.update({name.casefold(): by_fold[fold(name)] for name in names})
+        return self.tag_ids
 
     def _create(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int]) -> None:
         stamp = _db_datetime(now)

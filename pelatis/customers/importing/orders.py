@@ -45,7 +45,7 @@ from .common import (
 from .read import Table
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     row: int
     reference: str
@@ -56,6 +56,7 @@ class _Line:
     channel: str
     line: OrderLineInput
     customer_column: str
+    keys: tuple[tuple[str, str], ...] = ()  # how the row names its customer, until it is found
 
 
 class _OrderImport:
@@ -83,11 +84,11 @@ class _OrderImport:
 
     def run(self, *, skip_invalid: bool) -> None:
         errors = self.result.errors
-        parsed: list[tuple[int, dict[str, Any]]] = []
+        parsed: list[_Line] = []
         for i, (row_no, cells) in enumerate(self.table.rows):
             row = self._parse(row_no, cells, errors)
             if row is not None:
-                parsed.append((row_no, row))
+                parsed.append(row)
             if i % PROGRESS_EVERY == 0:
                 self.progress.at(0, i)
         with transaction.atomic():
@@ -99,7 +100,7 @@ class _OrderImport:
             self._write(orders)
             self.result.written = True
 
-    def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> dict[str, Any] | None:
+    def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> _Line | None:
         bad: list[RowError] = []
         header = self.cols.header
 
@@ -177,13 +178,15 @@ class _OrderImport:
             errors.extend(bad)
             return None
         assert clean is not None
-        return {"order": clean, "keys": keys}
+        # Kept compact (one line, no customer yet): every valid row of the file waits here for matching.
+        return _Line(row_no, clean.reference, 0, clean.placed_at, clean.currency, clean.status, clean.channel,
+                     clean.lines[0], "", tuple(keys.items()))
 
-    def _resolve(self, parsed: list[tuple[int, dict[str, Any]]], errors: list[RowError]) -> list[_Line]:
+    def _resolve(self, parsed: list[_Line], errors: list[RowError]) -> list[_Line]:
         """Find each row's customer by reference, then email, then phone."""
         wanted: dict[str, set[str]] = {"customer_ref": set(), "email": set(), "phone": set()}
-        for _row, p in parsed:
-            for name, value in p["keys"].items():
+        for p in parsed:
+            for name, value in p.keys:
                 wanted[name].add(value)
         live = Customer.objects.filter(merged_into__isnull=True)
         found: dict[str, dict[str, int]] = {name: {} for name in wanted}
@@ -195,19 +198,19 @@ class _OrderImport:
                 for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
                     found[name][value] = cid
         lines = []
-        for row_no, p in parsed:
-            keys: dict[str, str] = p["keys"]
+        for line in parsed:
+            keys = dict(line.keys)
+            line.keys = ()
             match = next(((name, found[name][v]) for name, v in keys.items() if v in found[name]), None)
             if match is None:
                 name, value = next(iter(keys.items()))
                 messages = {"customer_ref": _("No customer with the reference “%(value)s”."),
                             "email": _("No customer with the email “%(value)s”."),
                             "phone": _("No customer with the phone “%(value)s”.")}
-                errors.append(RowError(row_no, self.cols.header(name), messages[name] % {"value": value}))
+                errors.append(RowError(line.row, self.cols.header(name), messages[name] % {"value": value}))
                 continue
-            order: OrderInput = p["order"]
-            lines.append(_Line(row_no, order.reference, match[1], order.placed_at, order.currency, order.status,
-                               order.channel, order.lines[0], self.cols.header(match[0])))
+            line.customer_id, line.customer_column = match[1], self.cols.header(match[0])
+            lines.append(line)
         return lines
 
     def _group(self, lines: list[_Line], errors: list[RowError]) -> list[list[_Line]]:
@@ -217,10 +220,12 @@ class _OrderImport:
             groups.setdefault(line.reference, []).append(line)
         bad_refs = {e.row for e in errors}
         ref_of_row = {}
-        for row_no, cells in self.table.rows:
-            ref = text_of(self._cell(cells, "reference"))
-            if ref:
-                ref_of_row[row_no] = ref
+        if bad_refs:  # the file is read again for the references of the bad rows only
+            for row_no, cells in self.table.rows:
+                if row_no in bad_refs:
+                    ref = text_of(self._cell(cells, "reference"))
+                    if ref:
+                        ref_of_row[row_no] = ref
         broken = {ref_of_row[r] for r in bad_refs if r in ref_of_row}
         orders = []
         for ref, group in groups.items():

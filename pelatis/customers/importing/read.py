@@ -1,9 +1,15 @@
-"""Reading an uploaded file into a ``Table``: a header and numbered rows of cells.
+"""Reading an import file as a header and a stream of numbered rows of cells.
 
-CSV files are decoded (BOMs, strict UTF-8, then the Greek and Western
-single-byte code pages) and their delimiter sniffed; XLSX files are read from
-their first sheet with openpyxl. Blank rows are left out, but row numbers
-still count them, so errors point at the line a user sees in the file.
+Files are read from disk (or any seekable binary file) a piece at a time,
+never whole: a CSV file's encoding is found by decoding it incrementally
+(BOMs, strict UTF-8, then the Greek and Western single-byte code pages) and
+its delimiter sniffed from the first 64 KB; an XLSX file's first sheet is
+read with openpyxl in read-only mode, after checking that its zip members do
+not unpack to more than ``PELATIS_IMPORT_MAX_EXPANDED_BYTES`` (a small file
+that expands to gigabytes is refused before it is opened). Files of more
+than ``PELATIS_IMPORT_MAX_ROWS`` rows are refused. Blank rows are left out,
+but row numbers still count them, so errors point at the line a user sees
+in the file.
 """
 
 from __future__ import annotations
@@ -12,18 +18,48 @@ import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import IO, Any, BinaryIO, cast
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .common import Cell, ImportFileError
+
+MAX_ROWS = 1_000_000  # default of PELATIS_IMPORT_MAX_ROWS
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # default of PELATIS_IMPORT_MAX_EXPANDED_BYTES
+MAX_COLUMNS = 1000  # columns of a sheet that are read at all
+_PIECE = 1024 * 1024  # bytes read at a time
+_SAMPLE = 4 * 1024 * 1024  # bytes charset detection looks at
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "PELATIS_IMPORT_MAX_ROWS", MAX_ROWS))
+
+
+def max_expanded_bytes() -> int:
+    return int(getattr(settings, "PELATIS_IMPORT_MAX_EXPANDED_BYTES", MAX_EXPANDED_BYTES))
+
+
+class Rows:
+    """The data rows of a file, as (row number, cells), read afresh from the file on each iteration."""
+
+    def __init__(self, open_rows: Callable[[], Iterator[tuple[int, list[Cell]]]], total: int) -> None:
+        self._open, self.total = open_rows, total
+
+    def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
+        return self._open()
+
+    def __len__(self) -> int:
+        return self.total
 
 
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[tuple[int, list[Cell]]]  # (row number, cells), blank rows left out
+    rows: Iterable[tuple[int, list[Cell]]]  # (row number, cells), blank rows left out; a list or a ``Rows`` stream
     encoding: str = ""
     delimiter: str = ""
 
@@ -33,38 +69,72 @@ _SINGLE_BYTE = ["cp1253", "iso8859_7", "cp1252", "latin_1"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a CSV file: BOMs first, then strict UTF-8, then charset-normalizer
-    choosing among the Greek and Western single-byte encodings."""
-    if data.startswith(codecs.BOM_UTF8):
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("The file has more than %(n)s rows, the most one import takes "
+                             "(PELATIS_IMPORT_MAX_ROWS): split it into smaller files.") % {"n": f"{max_rows():,}"})
+
+
+# ---------------------------------------------------------------- encodings
+
+def _pieces(source: IO[bytes], start: int = 0) -> Iterator[bytes]:
+    source.seek(start)
+    while piece := source.read(_PIECE):
+        yield piece
+
+
+def _first_bad_byte(source: IO[bytes], encoding: str, start: int = 0) -> int | None:
+    """The offset of the first byte that does not decode as ``encoding``, or None when the whole file does."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = start
+    for piece in [*_pieces(source, start), b""]:
+        pending = len(decoder.getstate()[0])
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            decoder.decode(piece, final=not piece)
         except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The file says it is UTF-8 but byte %(n)d is not.") % {"n": exc.start + 3}) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The file says it is UTF-16 but cannot be read as such.")) from exc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+            return offset - pending + exc.start
+        offset += len(piece)
+    return None
+
+
+def _count(source: IO[bytes], needle: bytes) -> int:
+    return sum(piece.count(needle) for piece in _pieces(source))
+
+
+def detect_encoding(source: IO[bytes]) -> str:
+    """The encoding of a CSV file: BOMs first, then strict UTF-8, then charset-normalizer
+    choosing among the Greek and Western single-byte encodings. Reads the file a piece at a time."""
+    source.seek(0)
+    head = source.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        bad = _first_bad_byte(source, "utf-8", start=3)
+        if bad is not None:
+            raise ImportFileError(_("The file says it is UTF-8 but byte %(n)d is not.") % {"n": bad})
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if _first_bad_byte(source, "utf-16") is not None:
+            raise ImportFileError(_("The file says it is UTF-16 but cannot be read as such."))
+        return "utf-16"
+    if _first_bad_byte(source, "utf-8") is None:
+        return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=_SINGLE_BYTE).best()
+    source.seek(0)
+    best = from_bytes(source.read(_SAMPLE), cp_isolation=_SINGLE_BYTE).best()
     guess = best.encoding if best is not None else "cp1253"
     if guess in ("cp1253", "iso8859_7"):
         # The two Greek code pages differ in capital Ά (0xA2 vs 0xB6, where the
         # other has ’ or ¶): count the bytes rather than trust a statistical guess.
-        guess = "iso8859_7" if data.count(b"\xb6") > data.count(b"\xa2") else "cp1253"
-    order = [guess] + [e for e in _SINGLE_BYTE if e != guess]
-    for encoding in order:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin_1"), "latin_1"  # pragma: no cover - latin-1 decodes every byte
+        guess = "iso8859_7" if _count(source, b"\xb6") > _count(source, b"\xa2") else "cp1253"
+    for encoding in [guess] + [e for e in _SINGLE_BYTE if e != guess]:
+        if _first_bad_byte(source, encoding) is None:
+            return encoding
+    return "latin_1"  # pragma: no cover - latin-1 decodes every byte
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Text and encoding of a CSV file held in memory (see ``detect_encoding``)."""
+    encoding = detect_encoding(io.BytesIO(data))
+    return data.decode(encoding), encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -89,34 +159,78 @@ def _unescape(cell: str) -> str:
     return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_START else cell
 
 
-def read_csv(data: bytes) -> Table:
-    text, encoding = decode_bytes(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[Cell]]] = []
-    line = 0
-    try:
-        for record in reader:
-            row_no, line = line + 1, reader.line_num
-            if not any(c.strip() for c in record):
-                continue
-            cells = [_unescape(c) if c[:1] == "'" else c for c in record]
-            if headers is None:
-                headers = [c.strip() for c in cells]
-                header_row = row_no
-            else:
-                rows.append((row_no, cast(list[Cell], cells)))
-    except csv.Error as exc:
-        raise ImportFileError(_("Line %(n)d cannot be read as CSV: %(error)s") % {"n": line + 1, "error": exc}) from exc
-    if headers is None:
-        raise ImportFileError(_("The file is empty."))
-    if header_row != 1:
-        rows = [(n - header_row + 1, cells) for n, cells in rows]  # number rows from the header
-    return Table(headers, rows, encoding, delimiter)
+# ---------------------------------------------------------------- CSV
 
+def _csv_records(source: IO[bytes], encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Every non-blank record with the file line it starts on, decoded as the file is read."""
+    source.seek(0)
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    try:
+        reader = csv.reader(text, delimiter=delimiter)
+        line = 0
+        first = True
+        try:
+            for record in reader:
+                row_no, line = line + 1, reader.line_num
+                if first and record and record[0].startswith("\ufeff"):
+                    record[0] = record[0][1:]
+                first = False
+                if not any(c.strip() for c in record):
+                    continue
+                yield row_no, [_unescape(c) if c[:1] == "'" else c for c in record]
+        except csv.Error as exc:
+            raise ImportFileError(_("Line %(n)d cannot be read as CSV: %(error)s")
+                                  % {"n": line + 1, "error": exc}) from exc
+    finally:
+        text.detach()  # the caller owns the file
+
+
+def _numbered(records: Iterator[tuple[int, list[Any]]], header_row: int, limit: int) -> Iterator[tuple[int, list[Cell]]]:
+    """Data rows numbered from the header (row 1), refused past ``limit`` rows."""
+    for n, (row_no, cells) in enumerate(records, start=1):
+        if n > limit:
+            raise _too_many_rows()
+        yield row_no - header_row + 1, cells
+
+
+def open_csv(source: IO[bytes]) -> Table:
+    """The header and a stream of the rows of a CSV file (counted, and the row limit checked, up front)."""
+    encoding = detect_encoding(source)
+    source.seek(0)
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    try:
+        delimiter = sniff_delimiter(text.read(65537).lstrip("\ufeff"))
+    finally:
+        text.detach()
+    records = _csv_records(source, encoding, delimiter)
+    found = next(records, None)
+    if found is None:
+        raise ImportFileError(_("The file is empty."))
+    header_row, header_cells = found
+    headers = [c.strip() for c in header_cells]
+    limit = max_rows()
+    total = 0
+    for _row in records:
+        total += 1
+        if total > limit:
+            raise _too_many_rows()
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        records = _csv_records(source, encoding, delimiter)
+        next(records, None)  # the header
+        return _numbered(cast(Iterator[tuple[int, list[Any]]], records), header_row, limit)
+
+    return Table(headers, Rows(rows, total), encoding, delimiter)
+
+
+def read_csv(data: bytes) -> Table:
+    """A CSV file held in memory, with its rows as a list (for small files such as review imports)."""
+    table = open_csv(io.BytesIO(data))
+    table.rows = list(table.rows)
+    return table
+
+
+# ---------------------------------------------------------------- XLSX
 
 def _xlsx_cell(value: Any) -> Cell:
     if value is None:
@@ -130,43 +244,99 @@ def _xlsx_cell(value: Any) -> Cell:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> Table:
-    import zipfile
+def _not_xlsx() -> ImportFileError:
+    return ImportFileError(_("This is not a readable Excel (.xlsx) file."))
 
+
+def check_zip_expansion(source: IO[bytes]) -> None:
+    """Refuse an XLSX file whose members unpack to more than PELATIS_IMPORT_MAX_EXPANDED_BYTES.
+
+    zipfile never unpacks a member beyond the size its directory declares (it
+    stops there, and the checksum then fails), so the declared sizes bound
+    what reading the file can cost."""
+    try:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _not_xlsx() from exc
+    limit = max_expanded_bytes()
+    if expanded > limit:
+        raise ImportFileError(_(
+            "The Excel file unpacks to %(size)s MB, more than the %(limit)s MB an import may take "
+            "(PELATIS_IMPORT_MAX_EXPANDED_BYTES): save it as CSV or split it."
+        ) % {"size": f"{expanded / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"})
+
+
+def _sheet_rows(source: IO[bytes], min_row: int, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
+    """The non-blank rows of the first sheet from ``min_row`` on, ``max_col`` cells wide, with their row numbers."""
     from openpyxl import load_workbook
 
+    source.seek(0)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
-    try:
+        book = load_workbook(source, read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[Cell]]] = []
-        for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
+        raise _not_xlsx() from exc
+    try:
+        # The sheet's own dimension can be wrong or forged: read the rows that are there.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        for row_no, values in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True),
+                                        start=min_row):
             cells = [_xlsx_cell(v) for v in values]
-            if not any(c.strip() if isinstance(c, str) else True for c in cells):
-                continue
-            if headers is None:
-                headers = [str(c).strip() for c in cells]
-                header_row = row_no
-            else:
-                rows.append((row_no - header_row + 1, cells))
+            if any(c.strip() if isinstance(c, str) else True for c in cells):
+                yield row_no, cells
     finally:
         book.close()
-    if headers is None:
+
+
+def open_xlsx(source: IO[bytes]) -> Table:
+    """The header and a stream of the rows of an XLSX file's first sheet (counted up front)."""
+    check_zip_expansion(source)
+    first = next(_sheet_rows(source, 1, MAX_COLUMNS), None)
+    if first is None:
         raise ImportFileError(_("The first sheet is empty."))
+    header_row, header_cells = first
+    headers = [str(c).strip() for c in header_cells]
     while headers and not headers[-1]:
         headers.pop()
-    return Table(headers, rows, "xlsx", "")
+    width = max(1, len(headers))
+    limit = max_rows()
+    total = 0
+    for _row in _sheet_rows(source, header_row + 1, width):
+        total += 1
+        if total > limit:
+            raise _too_many_rows()
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        return _numbered(_sheet_rows(source, header_row + 1, width), header_row, limit)
+
+    return Table(headers, Rows(rows, total), "xlsx", "")
+
+
+def read_xlsx(data: bytes) -> Table:
+    """An XLSX file held in memory, with its rows as a list."""
+    table = open_xlsx(io.BytesIO(data))
+    table.rows = list(table.rows)
+    return table
+
+
+def open_table(source: BinaryIO, file_name: str) -> Table:
+    """The header and a stream of the rows of a CSV or XLSX file (by extension or by the zip magic).
+
+    ``source`` must be a seekable binary file and stay open while the rows are read."""
+    name = file_name.lower()
+    source.seek(0)
+    head = source.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        raise ImportFileError(_("Old Excel (.xls) files cannot be read: save the sheet as .xlsx or CSV."))
+    if name.endswith((".xlsx", ".xlsm")) or head.startswith(b"PK\x03\x04"):
+        return open_xlsx(source)
+    return open_csv(source)
 
 
 def read_table(data: bytes, file_name: str) -> Table:
-    """The header and rows of a CSV or XLSX file (by extension or by the zip magic)."""
-    name = file_name.lower()
-    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        raise ImportFileError(_("Old Excel (.xls) files cannot be read: save the sheet as .xlsx or CSV."))
-    if name.endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data)
-    return read_csv(data)
-
+    """The header and rows (as a list) of a CSV or XLSX file held in memory."""
+    table = open_table(io.BytesIO(data), file_name)
+    table.rows = list(table.rows)
+    return table
