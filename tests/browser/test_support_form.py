@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -58,13 +59,29 @@ def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(live_server:
     expect(page.locator("[data-expectation]")).to_contain_text(due)
     expect(page.locator("[data-expectation]")).to_contain_text("e•••@example.gr")
     expect(page.locator("#conversation [data-kind=in]")).to_contain_text("χρεώθηκε δύο φορές")
-    expect(page.locator("#conversation [data-kind=ack]")).to_be_visible()
+    expect(page.locator("[data-visitor-view]")).to_be_visible()  # answers only after the address proves itself
+    expect(page.locator("#conversation [data-kind=ack]")).to_have_count(0)
     expect(page.locator("#reply-form textarea")).to_be_visible()
+    page.screenshot(path=str(artifacts / "support-form.png"), full_page=True)
 
-    # and: the acknowledgement went out by email, in Greek
+    # and: the acknowledgement went out by email, in Greek, with the request's own link
     [ack] = smtp_server.messages
     assert ack["To"] == "eleni.k@example.gr"
     assert f"[#{ticket.pk}]" in ack["Subject"]
-    assert "Διπλή χρέωση για το πρωινό" in ack.get_body(("plain",)).get_content()
+    text = ack.get_body(("plain",)).get_content()
+    assert "Διπλή χρέωση για το πρωινό" in text
+    [link] = re.findall(r"https?://[^/\s]+(/support/t/[^/\s]+/)", text)
 
-    page.screenshot(path=str(artifacts / "support-form.png"), full_page=True)
+    # when: the customer opens it from the mailbox and confirms
+    page.goto(f"{live_server.url}{link}")
+    expect(page.locator("[data-confirm-request]")).to_contain_text("χρεώθηκε δύο φορές")
+    page.screenshot(path=str(artifacts / "support-confirm.png"), full_page=True)
+    page.locator("[data-confirm-request] button[type=submit]").click()
+
+    # then: the whole conversation is theirs to follow
+    expect(page.locator("#conversation [data-kind=ack]")).to_be_visible()
+    expect(page.locator("[data-visitor-view]")).to_have_count(0)
+    expect(page.locator("#reply-form textarea")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.requester_verified_at is not None
+    page.screenshot(path=str(artifacts / "support-confirmed.png"), full_page=True)
