@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.customer_list_view, name="list"),
     path("new/", views.customer_create_view, name="create"),
     path("import/", views.customer_import_view, name="import"),
+    path("import/<int:pk>/", views.customer_import_job_view, name="import_job"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.customer_export_view, name="export"),
     path("<int:pk>/", views.customer_detail_view, name="detail"),
     path("<int:pk>/edit/", views.customer_edit_view, name="edit"),

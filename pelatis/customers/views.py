@@ -18,9 +18,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -228,26 +228,35 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
 @login_required
 @permission_required("customers.import_customer", raise_exception=True)
 def customer_import_view(request: HttpRequest) -> HttpResponse:
+    """The upload form; a valid upload is stored and queued, and the browser goes to the job's page."""
     from . import (
         importing,  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
     )
 
+    recent = importing.import_jobs_of(request.user)[:5]
     if request.method != "POST":
-        return render(request, "customers/import.html", {"form": ImportForm()})
+        return render(request, "customers/import.html", {"form": ImportForm(), "recent": recent})
     form = ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = importing.import_file(source=upload.file, file_name=upload.name, kind=form.cleaned_data["kind"],
-                                           skip_invalid=form.cleaned_data["skip_invalid"], by=request.user)
-        except (ValidationError, ValueError) as exc:
-            form.add_error("file", exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            fresh = ImportForm(initial={"kind": form.cleaned_data["kind"],
-                                        "skip_invalid": form.cleaned_data["skip_invalid"]})
-            return render(request, "customers/import.html", {"form": fresh, "result": result,
-                                                             "file_name": upload.name})
-    return render(request, "customers/import.html", {"form": form}, status=422)
+    if not form.is_valid():
+        return render(request, "customers/import.html", {"form": form, "recent": recent}, status=422)
+    job = importing.import_job_create(upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+                                      skip_invalid=form.cleaned_data["skip_invalid"], by=request.user,
+                                      language=translation.get_language() or "")
+    return redirect("customers:import_job", pk=job.pk)
+
+
+@require_GET
+@login_required
+@permission_required("customers.import_customer", raise_exception=True)
+def customer_import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress while the worker runs it (htmx polls the card), then its report."""
+    from . import importing
+
+    job = get_object_or_404(importing.import_jobs_of(request.user), pk=pk)
+    context = {"job": job, "report": importing.ImportJobReport.of(job)}
+    if is_htmx(request):
+        return render(request, "customers/_import_job.html", context)
+    return render(request, "customers/import_job.html", context)
 
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",

@@ -38,22 +38,18 @@ and CustomerInput.cleaned() are half of it, the ~13 rows written per customer
 The package: ``read`` turns the file into a table, ``columns`` maps headers and
 parses cells, ``customers`` (validation and matching) with ``customers_write``
 and ``orders`` do the two imports, and ``common`` holds the results, progress,
-job bookkeeping and bulk-write helpers they share. ``import_file`` is here.
+job bookkeeping and bulk-write helpers they share; ``run`` has ``import_file``
+(an import now, as the CLI runs it) and ``jobs`` the web's queued imports,
+which a background task runs while a page follows their progress.
+
+Memory stays bounded whatever the file's size: the file is read in pieces
+(never decoded or unpacked whole), validated rows spill to a temporary file
+on disk while matching keeps only their keys, and customers are written in
+chunks as the spill is read back.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import tempfile
-from collections.abc import Callable, Iterator, Sized
-from typing import IO, Any, BinaryIO, Literal, cast
-
-from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from ..models import ImportJob
 from .columns import (
     CUSTOMER_COLUMNS,
     ORDER_COLUMNS,
@@ -76,14 +72,8 @@ from .common import (
     ImportResult,
     RowError,
     User,
-    _finish_job,
-    _gc_paused,
-    _invalid_rows,
-    _Progress,
-    _timed,
 )
-from .customers import _CustomerImport
-from .orders import _OrderImport
+from .jobs import ImportJobReport, import_job_create, import_job_run, import_jobs_of
 from .read import (
     Table,
     check_zip_expansion,
@@ -95,6 +85,7 @@ from .read import (
     read_xlsx,
     sniff_delimiter,
 )
+from .run import import_file, import_run
 
 __all__ = [
     "CHUNK",
@@ -107,6 +98,7 @@ __all__ = [
     "Column",
     "ColumnMap",
     "ImportFileError",
+    "ImportJobReport",
     "ImportResult",
     "RowError",
     "Table",
@@ -116,6 +108,9 @@ __all__ = [
     "detect_encoding",
     "header_key",
     "import_file",
+    "import_job_create",
+    "import_job_run",
+    "import_jobs_of",
     "import_run",
     "map_headers",
     "open_table",
@@ -130,89 +125,3 @@ __all__ = [
 ]
 
 
-def import_file(
-    *,
-    source: BinaryIO,
-    file_name: str,
-    kind: Literal["customers", "orders"],
-    skip_invalid: bool = False,
-    by: User | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    """Import a CSV or XLSX file of customers or orders now; see the module docstring for the rules."""
-    if kind not in ("customers", "orders"):
-        raise ValueError(f"unknown import kind {kind!r}")
-    actor = by if by is not None and by.is_authenticated else None
-    job = ImportJob.objects.create(kind=kind, file_name=file_name[:255], created_by=actor, skip_invalid=skip_invalid,
-                                   started_at=timezone.now())
-    return import_run(job=job, source=source, progress=progress)
-
-
-def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable[[int, int], None] | None = None,
-               ) -> ImportResult:
-    """Run the import ``job`` records on the file ``source`` (read in pieces, never whole) and finish the job."""
-    kind, file_name = job.kind, job.file_name
-    actor = job.created_by
-    result = ImportResult(kind=kind, total=0, created=0, updated=0, invalid=0, errors=[], written=False, job_id=job.pk)
-    try:
-        with _seekable(source, settings.PELATIS_IMPORT_MAX_BYTES) as data, _gc_paused():
-            with _timed(result, "read"):
-                table = open_table(data, file_name)
-            result.total = len(cast(Sized, table.rows))
-            if not result.total:
-                raise ImportFileError(_("The file has a header but no rows."))
-            importer = _CustomerImport if kind == "customers" else _OrderImport
-            importer(table=table, file_name=file_name, actor=actor, job=job, result=result,
-                     progress=_Progress(progress, result.total)).run(skip_invalid=job.skip_invalid)
-    except ImportFileError as exc:
-        result.errors = [RowError(1, exc.column, exc.message)]
-        result.written = False
-        result.created = result.updated = 0
-        _finish_job(job, result, ImportJob.Status.REJECTED)
-        return result
-    except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
-        raise
-    result.invalid = _invalid_rows(result.errors)
-    if not result.written:
-        result.created = result.updated = 0
-        status = ImportJob.Status.REJECTED
-    else:
-        status = ImportJob.Status.PARTIAL if result.errors else ImportJob.Status.DONE
-    _finish_job(job, result, status)
-    if progress is not None and result.total:
-        progress(result.total, result.total)
-    return result
-
-
-@contextlib.contextmanager
-def _seekable(source: BinaryIO | IO[str], limit: int) -> Iterator[BinaryIO]:
-    """The file as a seekable binary file no larger than ``limit`` bytes: itself when it is one,
-    else a copy on disk (a pipe, or a text-mode file, taken as UTF-8)."""
-    too_large = ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
-    if not isinstance(source, io.TextIOBase) and _can_seek(source):
-        binary = cast(BinaryIO, source)
-        binary.seek(0, io.SEEK_END)
-        size = binary.tell()
-        binary.seek(0)
-        if size > limit:
-            raise too_large
-        yield binary
-        return
-    with tempfile.TemporaryFile() as copy:
-        size = 0
-        while piece := source.read(1024 * 1024):
-            data = piece.encode("utf-8") if isinstance(piece, str) else piece
-            size += len(data)
-            if size > limit:
-                raise too_large
-            copy.write(data)
-        copy.seek(0)
-        yield cast(BinaryIO, copy)
-
-
-def _can_seek(source: Any) -> bool:
-    try:
-        return bool(source.seekable())
-    except (AttributeError, ValueError, OSError):
-        return False

@@ -91,7 +91,7 @@ def _finish_job(job: ImportJob, result: ImportResult, status: str) -> None:
                        "message": _("… and %(n)d more errors") % {"n": rest}})
     stored += _error_dicts(result.warnings, "warning")
     ImportJob.objects.filter(pk=job.pk).update(
-        status=status, rows_total=result.total, rows_created=result.created, rows_updated=result.updated,
+        status=status, rows_total=result.total, rows_done=result.total, rows_created=result.created, rows_updated=result.updated,
         rows_invalid=result.invalid, errors=stored, finished_at=timezone.now())
 
 
