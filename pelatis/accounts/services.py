@@ -1,4 +1,4 @@
-"""Writes for staff access: tokens and roles."""
+"""Writes for staff access: tokens, roles and log-in lock-outs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import ApiToken
@@ -86,3 +88,13 @@ def user_set_role(*, user: AbstractBaseUser, role: str) -> None:
     roles_sync()
     user.groups.remove(*Group.objects.filter(name__in=names))  # type: ignore[attr-defined]
     user.groups.add(Group.objects.get(name=role))  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def login_unlock(*, attempts: QuerySet[AccessAttempt]) -> int:
+    """Forget these failed log-in attempts, lifting their lock-out at once; returns how many were locked out."""
+    from django.conf import settings
+
+    locked = attempts.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).count()
+    attempts.delete()
+    return locked
