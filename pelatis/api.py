@@ -1,4 +1,8 @@
-"""The REST API under /api/v1/: bearer tokens, one error shape, the app routers."""
+"""The REST API under /api/v1/: bearer tokens, one error shape, the app routers.
+
+Every error answer is ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`` (``pelatis.apischema.Error``)
+and each operation documents the statuses it can answer; who may call what is in docs/api-roles.md.
+"""
 
 from __future__ import annotations
 
@@ -65,6 +69,12 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, [{"msg": "Not found."}])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own errors (an unparsable body: 400; the rate limit: 429) in the shape of every other error.
+    return _error(request, exc.status_code, [{"msg": str(exc)}])
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+
+from pelatis.apischema import IdPath, In, errors
 
 from .metrics import Filters
 from .models import CustomerValue
@@ -40,31 +42,40 @@ class CustomerValueOut(Schema):
     computed_at: dt.datetime
 
 
+class MetricsParams(In):
+    start: str = Field("", max_length=40, description="YYYY-MM-DD; default a year before end")
+    end: str = Field("", max_length=40, description="YYYY-MM-DD; default today")
+    team: str = Field("", max_length=18, pattern=r"^[0-9]*$", description="a team's id")
+    agent: str = Field("", max_length=18, pattern=r"^[0-9]*$", description="a user's id")
+    channel: str = Field("", max_length=40)
+    type: str = Field("", max_length=40)
+    segment: str = Field("", max_length=40)
+    fresh: bool = False
+
+
 def _require(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
 
-@router.get("/metrics", response=MetricsOut)
-def metrics(request: HttpRequest, start: str = "", end: str = "", team: str = "", agent: str = "", channel: str = "",
-            type: str = "", segment: str = "", fresh: bool = False) -> dict[str, Any]:
+@router.get("/metrics", response={200: MetricsOut, **errors()})
+def metrics(request: HttpRequest, query: Query[MetricsParams]) -> dict[str, Any]:
     """Every dashboard number for the period (default: the last twelve months), cached for 15 minutes;
     ``fresh=true`` recomputes."""
     _require(request, "analytics.view_metricsnapshot")
-    params = {"start": start, "end": end, "team": team, "agent": agent, "channel": channel, "type": type,
-              "segment": segment}
+    params = query.dict(exclude={"fresh"})
     try:
         filters = Filters.parse(params)
     except ValueError as exc:
         name = str(exc).split(":", 1)[0]
         raise NinjaValidationError([{"loc": ["query", name], "msg": str(exc), "type": "value_error"}]) from None
-    snapshot = dashboard_for(filters, refresh=fresh)
+    snapshot = dashboard_for(filters, refresh=query.fresh)
     return {"computed_at": snapshot.computed_at, "seconds": snapshot.seconds, "filters": snapshot.params,
             "data": snapshot.data}
 
 
-@router.get("/metrics/customers/{customer_id}", response=CustomerValueOut)
-def customer_value(request: HttpRequest, customer_id: int) -> CustomerValue:
+@router.get("/metrics/customers/{customer_id}", response={200: CustomerValueOut, **errors(404)})
+def customer_value(request: HttpRequest, customer_id: IdPath) -> CustomerValue:
     """A customer's RFM scores and segment, and the predicted 12-month value from the last fit."""
     _require(request, "analytics.view_customervalue")
     value = CustomerValue.objects.filter(customer_id=customer_id).first()

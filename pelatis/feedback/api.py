@@ -6,11 +6,13 @@ Mounted by the project API at ``/feedback`` (bearer tokens, the shared error sha
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+
+from pelatis.apischema import In, Moment, PageParams, errors
 
 from . import queries
 from .services.reviews import review_ingest, review_input_clean
@@ -30,11 +32,9 @@ class FeedbackItemOut(Schema):
     follow_up_ticket_id: int | None
 
 
-class FeedbackParams(Schema):
+class FeedbackParams(PageParams):
     kind: Literal["", "csat", "nps", "review"] = ""
-    since: dt.datetime | None = None
-    limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    since: Moment | None = None
 
 
 class FeedbackPage(Schema):
@@ -44,19 +44,21 @@ class FeedbackPage(Schema):
     has_more: bool
 
 
-class ReviewIn(Schema):
-    platform: str = Field(..., description="e.g. google, tripadvisor, facebook")
-    external_id: str = Field(..., description="the review's id on the platform; a repeat is not stored twice")
-    rating: float | str | None = Field(None, description="on the platform's scale; see rating_max, or “8/10”")
-    rating_max: float | None = Field(None, description="the top of the platform's scale (default 5)")
-    text: str = ""
+class ReviewIn(In):
+    platform: str = Field(..., max_length=40, description="e.g. google, tripadvisor, facebook")
+    external_id: str = Field(..., max_length=200,
+                             description="the review's id on the platform; a repeat is not stored twice")
+    rating: float | Annotated[str, Field(max_length=20)] | None = Field(
+        None, description="on the platform's scale; see rating_max, or “8/10”")
+    rating_max: float | None = Field(None, gt=0, le=1000, description="the top of the platform's scale (default 5)")
+    text: str = Field("", max_length=20_000)
     kind: Literal["review", "mention"] = "review"
-    author: str = ""
-    author_email: str = ""
-    author_phone: str = ""
-    url: str = ""
-    published_at: str | None = Field(None, description="ISO 8601; default now")
-    language: str = ""
+    author: str = Field("", max_length=200)
+    author_email: str = Field("", max_length=254)
+    author_phone: str = Field("", max_length=40)
+    url: str = Field("", max_length=1000)
+    published_at: str | None = Field(None, max_length=40, description="ISO 8601; default now")
+    language: str = Field("", max_length=10)
 
 
 class ReviewOut(Schema):
@@ -71,7 +73,7 @@ class ReviewOut(Schema):
     follow_up_ticket_id: int | None
 
 
-@router.get("/", response=FeedbackPage, summary="CSAT answers, NPS answers and reviews, newest first")
+@router.get("/", response={200: FeedbackPage, **errors()}, summary="CSAT answers, NPS answers and reviews, newest first")
 def feedback_list(request: HttpRequest, params: Query[FeedbackParams]) -> dict[str, Any]:
     if not request.user.has_perm(queries.VIEW_PERMISSION):
         raise PermissionDenied
@@ -91,7 +93,7 @@ def feedback_list(request: HttpRequest, params: Query[FeedbackParams]) -> dict[s
 
 @router.post(
     "/reviews",
-    response={200: ReviewOut, 201: ReviewOut},
+    response={200: ReviewOut, 201: ReviewOut, **errors(400)},
     summary="Store a review or mention (as the signed webhook does)",
 )
 def reviews_create(request: HttpRequest, payload: ReviewIn) -> Status:

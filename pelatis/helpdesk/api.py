@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from pelatis.apischema import Id, IdPath, In, PageParams, errors, one_of
 from pelatis.customers.queries import customer_for
 
 from . import queries
@@ -16,6 +20,9 @@ from .models import Message, Ticket
 from .services import tickets as services
 
 router = Router(tags=["tickets"])
+
+T = TypeVar("T")
+BODY_MAX = services.message_max_chars()
 
 
 class MessageOut(Schema):
@@ -58,44 +65,46 @@ class TicketDetail(TicketOut):
     messages: list[MessageOut]
 
 
-class TicketIn(Schema):
-    customer_id: int
+class TicketIn(In):
+    customer_id: Id
     subject: str = Field(..., max_length=250)
-    body: str
-    type: str = "question"
-    priority: str = "normal"
+    body: str = Field(..., max_length=BODY_MAX)
+    type: one_of(Ticket.Type.values) = "question"  # type: ignore[valid-type]
+    priority: one_of(Ticket.Priority.values) = "normal"  # type: ignore[valid-type]
     channel: Literal["email", "phone", "web", "in_person", "chat", "social"] = "phone"
 
 
-class MessageIn(Schema):
+class MessageIn(In):
     kind: Literal["reply", "note"] = "reply"
-    body: str
-    status: str | None = Field(None, description="Status to set with a reply (default: pending customer)")
+    body: str = Field(..., max_length=BODY_MAX)
+    status: one_of(Ticket.Status.values) | None = Field(  # type: ignore[valid-type]
+        None, description="Status to set with a reply (default: pending customer)")
 
 
-class StatusIn(Schema):
-    status: str
+class StatusIn(In):
+    status: one_of(Ticket.Status.values)  # type: ignore[valid-type]
 
 
-class StageIn(Schema):
-    stage: str
-    note: str = ""
+class StageIn(In):
+    stage: one_of(Ticket.Stage.values)  # type: ignore[valid-type]
+    note: str = Field("", max_length=300)
 
 
-class AssignIn(Schema):
-    assignee_id: int | None
-    team_id: int | None = Field(None, description="Omit to keep the team; null for no team")
+class AssignIn(In):
+    assignee_id: Id | None
+    team_id: Id | None = Field(None, description="Omit to keep the team; null for no team")
 
 
-class MergeIn(Schema):
-    merged_id: int
+class MergeIn(In):
+    merged_id: Id = Field(..., description="The ticket to fold into this one (it is closed, pointing here)")
+    confirm_other_customer: bool = Field(
+        False, description="Required when the two tickets belong to different customers: without it such a merge "
+        "is refused with 422 (field confirm_other_customer)")
 
 
-class InboxParams(Schema):
+class InboxParams(PageParams):
     view: Literal["all", "mine", "team", "unassigned", "breaching", "pending"] = "all"
-    status: str = ""
-    limit: int = Field(25, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    status: one_of(["", *Ticket.Status.values]) = ""  # type: ignore[valid-type]
 
 
 class TicketPage(Schema):
@@ -105,7 +114,7 @@ class TicketPage(Schema):
     has_more: bool
 
 
-@router.get("/tickets", response=TicketPage, summary="An inbox view")
+@router.get("/tickets", response={200: TicketPage, **errors()}, summary="An inbox view")
 def tickets_list(request: HttpRequest, params: Query[InboxParams]) -> dict[str, object]:
     if not request.user.has_perm("helpdesk.view_ticket"):
         raise PermissionDenied
@@ -115,15 +124,24 @@ def tickets_list(request: HttpRequest, params: Query[InboxParams]) -> dict[str, 
             "has_more": len(rows) > params.limit}
 
 
-@router.post("/tickets", response={201: TicketDetail}, summary="Log a request (phone call, visit, chat)")
+@router.post("/tickets", response={201: TicketDetail, **errors(400)}, summary="Log a request (phone call, visit, chat)")
 def tickets_create(request: HttpRequest, payload: TicketIn) -> Status:
     if not request.user.has_perm("helpdesk.add_ticket"):
         raise PermissionDenied
-    customer = customer_for(request.user, payload.customer_id)
+    customer = _referenced(lambda: customer_for(request.user, payload.customer_id), "customer_id",
+                           _("No customer with id %(id)s.") % {"id": payload.customer_id})
     ticket, _message = services.ticket_open(
         customer=customer, subject=payload.subject, channel=payload.channel, type=payload.type,
         priority=payload.priority, mail=services.InboundMail(body_text=payload.body), by=request.user)
     return Status(201, _detail(ticket))
+
+
+def _referenced(fetch: Callable[[], T], field: str, missing: str) -> T:
+    """An object named in a request body: a missing one is a 422 naming the field, checked before any write."""
+    try:
+        return fetch()
+    except Http404:
+        raise ValidationError({field: [missing]}) from None
 
 
 def _detail(ticket: Ticket) -> dict[str, object]:
@@ -131,13 +149,13 @@ def _detail(ticket: Ticket) -> dict[str, object]:
     return {**TicketOut.from_orm(ticket).dict(), "messages": page.messages}
 
 
-@router.get("/tickets/{ticket_id}", response=TicketDetail)
-def tickets_get(request: HttpRequest, ticket_id: int) -> dict[str, object]:
+@router.get("/tickets/{ticket_id}", response={200: TicketDetail, **errors(404)})
+def tickets_get(request: HttpRequest, ticket_id: IdPath) -> dict[str, object]:
     return _detail(queries.ticket_for(request.user, ticket_id))
 
 
-@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut}, summary="Reply to the customer or add a note")
-def tickets_message(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Status:
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **errors(400, 404)}, summary="Reply to the customer or add a note")
+def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn) -> Status:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     if payload.kind == "note":
         message: Message = services.note_add(ticket=ticket, body_text=payload.body, by=request.user)
@@ -146,83 +164,79 @@ def tickets_message(request: HttpRequest, ticket_id: int, payload: MessageIn) ->
     return Status(201, message)
 
 
-@router.post("/tickets/{ticket_id}/status", response=TicketOut)
-def tickets_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ticket:
+@router.post("/tickets/{ticket_id}/status", response={200: TicketOut, **errors(400, 404)})
+def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_status(ticket=ticket, status=payload.status, by=request.user)
 
 
-@router.post("/tickets/{ticket_id}/stage", response=TicketOut, summary="Move a complaint to its next stage")
-def tickets_stage(request: HttpRequest, ticket_id: int, payload: StageIn) -> Ticket:
+@router.post("/tickets/{ticket_id}/stage", response={200: TicketOut, **errors(400, 404)}, summary="Move a complaint to its next stage")
+def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=request.user)
 
 
-@router.post("/tickets/{ticket_id}/assign", response=TicketOut)
-def tickets_assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> Ticket:
-    from django.contrib.auth import get_user_model
-
+@router.post("/tickets/{ticket_id}/assign", response={200: TicketOut, **errors(400, 404)})
+def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     agent = get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first() if payload.assignee_id else None
     if payload.assignee_id and agent is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"assignee_id": ["No active user with this id."]})
+        raise ValidationError({"assignee_id": [_("No active user with id %(id)s.") % {"id": payload.assignee_id}]})
     team_id = payload.team_id if "team_id" in payload.model_fields_set else services.KEEP
     return services.ticket_assign(ticket=ticket, agent=agent, team_id=team_id, by=request.user)
 
 
-class PriorityIn(Schema):
-    priority: str
+class PriorityIn(In):
+    priority: one_of(Ticket.Priority.values)  # type: ignore[valid-type]
 
 
-@router.post("/tickets/{ticket_id}/priority", response=TicketOut, summary="Change priority (re-applies the SLA policy)")
-def tickets_priority(request: HttpRequest, ticket_id: int, payload: PriorityIn) -> Ticket:
+@router.post("/tickets/{ticket_id}/priority", response={200: TicketOut, **errors(400, 404)}, summary="Change priority (re-applies the SLA policy)")
+def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_priority(ticket=ticket, priority=payload.priority, by=request.user)
 
 
-@router.post("/tickets/{ticket_id}/merge", response=TicketOut, summary="Merge another ticket into this one")
-def tickets_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Ticket:
+@router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **errors(400, 404)}, summary="Merge another ticket into this one")
+def tickets_merge(request: HttpRequest, ticket_id: IdPath, payload: MergeIn) -> Ticket:
     survivor = queries.ticket_for(request.user, ticket_id, write=True)
-    merged = queries.ticket_for(request.user, payload.merged_id, write=True)
-    return services.ticket_merge(survivor=survivor, merged=merged, by=request.user)
+    merged = _referenced(lambda: queries.ticket_for(request.user, payload.merged_id, write=True), "merged_id",
+                         _("No ticket with id %(id)s.") % {"id": payload.merged_id})
+    return services.ticket_merge(survivor=survivor, merged=merged, by=request.user,
+                                 confirm_other_customer=payload.confirm_other_customer)
 
 
-class OrdersIn(Schema):
-    order_ids: list[int]
+class OrdersIn(In):
+    order_ids: list[Id] = Field(..., max_length=100)
 
 
-class TagsIn(Schema):
-    tags: list[str]
+class TagsIn(In):
+    tags: list[Annotated[str, Field(max_length=60)]] = Field(..., max_length=50)
 
 
-@router.post("/tickets/{ticket_id}/orders", response=TicketOut, summary="Link the customer's orders")
-def tickets_orders(request: HttpRequest, ticket_id: int, payload: OrdersIn) -> Ticket:
+@router.post("/tickets/{ticket_id}/orders", response={200: TicketOut, **errors(400, 404)}, summary="Link the customer's orders")
+def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=request.user)
 
 
-@router.put("/tickets/{ticket_id}/tags", response=TicketOut, summary="Replace the ticket's tags")
-def tickets_tags(request: HttpRequest, ticket_id: int, payload: TagsIn) -> Ticket:
+@router.put("/tickets/{ticket_id}/tags", response={200: TicketOut, **errors(400, 404)}, summary="Replace the ticket's tags")
+def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_tags(ticket=ticket, names=payload.tags, by=request.user)
 
 
-@router.post("/messages/{message_id}/split", response={201: TicketOut}, summary="Move a message into a new ticket")
-def messages_split(request: HttpRequest, message_id: int) -> Status:
+@router.post("/messages/{message_id}/split", response={201: TicketOut, **errors(404)}, summary="Move a message into a new ticket")
+def messages_split(request: HttpRequest, message_id: IdPath) -> Status:
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
-        from django.http import Http404
-
         raise Http404
     queries.ticket_for(request.user, message.ticket_id, write=True)
     return Status(201, services.message_split(message=message, by=request.user))
 
 
-class ToneIn(Schema):
+class ToneIn(In):
     text: str = Field(..., max_length=20000)
-    language: str | None = Field(None, description="el or en; detected when omitted")
+    language: Literal["el", "en"] | None = Field(None, description="el or en; detected when omitted")
     formal: bool = True
 
 
@@ -237,7 +251,7 @@ class ToneHintOut(Schema):
     suggestion: str
 
 
-@router.post("/tone/check", response=list[ToneHintOut], tags=["tone"], summary="Tone hints for a reply")
+@router.post("/tone/check", response={200: list[ToneHintOut], **errors(400)}, tags=["tone"], summary="Tone hints for a reply")
 def tone_check_endpoint(request: HttpRequest, payload: ToneIn) -> list[object]:
     from .services.tone import tone_check
 
