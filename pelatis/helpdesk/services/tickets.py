@@ -10,17 +10,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import interaction_record, tags_named, timeline_text
 
-from ..models import Message, SlaPause, Ticket, TicketEvent
+from ..models import Message, SlaPause, Team, Ticket, TicketEvent
 from . import routing, sla
 
 User = AbstractBaseUser
@@ -52,6 +54,18 @@ class InboundMail:
     language: str = ""
     is_auto: bool = False
     received_at: dt.datetime | None = None
+
+
+def message_max_chars() -> int:
+    """The longest reply or note an agent may write (``PELATIS_MESSAGE_MAX_CHARS``, default 50,000)."""
+    return int(getattr(settings, "PELATIS_MESSAGE_MAX_CHARS", 50_000))
+
+
+def _check_length(text: str, field: str = "body") -> None:
+    limit = message_max_chars()
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(max)s characters (this text has %(n)s).") % {
+            "max": number_format(limit, force_grouping=True), "n": number_format(len(text), force_grouping=True)}]})
 
 
 def _event(ticket: Ticket, kind: str, *, old: str = "", new: str = "", note: str = "", by: User | None = None,
@@ -138,6 +152,7 @@ def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "",
     text = (body_text or "").strip()
     if not text:
         raise ValidationError({"body": [_("The reply is empty.")]})
+    _check_length(text)
     locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
     if locked.merged_into_id:
         raise ValidationError({"ticket": [_("This ticket was merged into #%(id)s.") % {"id": locked.merged_into_id}]})
@@ -175,6 +190,7 @@ def note_add(*, ticket: Ticket, body_text: str, by: User) -> Message:
     text = (body_text or "").strip()
     if not text:
         raise ValidationError({"body": [_("The note is empty.")]})
+    _check_length(text)
     return Message.objects.create(ticket=ticket, direction=Message.Direction.NOTE, author=by, body_text=text,
                                   visible_text=text)
 
@@ -257,6 +273,8 @@ KEEP = object()  # ticket_assign(team_id=KEEP): leave the team as it is
 def ticket_assign(*, ticket: Ticket, agent: User | None, team_id: int | None | object = KEEP,
                   by: User | None = None) -> Ticket:
     """Give the ticket to an agent (None: unassign) and, unless team_id is KEEP, to a team (None: no team)."""
+    if team_id is not KEEP and team_id is not None and not Team.objects.filter(pk=team_id).exists():
+        raise ValidationError({"team_id": [_("No team with id %(id)s.") % {"id": team_id}]})
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     old = str(locked.assignee_id or "")
     locked.assignee = agent  # type: ignore[assignment]
@@ -282,16 +300,35 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, by: User | None = None
     return locked
 
 
+def merge_customers_differ_message(*, survivor: Ticket, merged: Ticket) -> str:
+    """What a user is told before merging tickets of two different customers (for the screen, never the log)."""
+    return _("Ticket #%(merged)s belongs to %(merged_customer)s and ticket #%(survivor)s to %(survivor_customer)s. "
+             "Merge them only if they are the same request, and confirm it explicitly.") % {
+        "merged": merged.pk, "merged_customer": merged.customer.display_name,
+        "survivor": survivor.pk, "survivor_customer": survivor.customer.display_name}
+
+
 @transaction.atomic
-def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None) -> Ticket:
-    """Fold ``merged`` into ``survivor``: messages and history move; the merged ticket points at the survivor."""
+def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None,
+                 confirm_other_customer: bool = False) -> Ticket:
+    """Fold ``merged`` into ``survivor``: messages and history move; the merged ticket points at the survivor.
+
+    Tickets of different customers merge only with ``confirm_other_customer``: one customer's conversation
+    would otherwise land in front of the other. Moved messages keep the ticket they were written on
+    (``origin_ticket``), so the survivor's public page can leave out what was another customer's.
+    """
     if survivor.pk == merged.pk:
         raise ValidationError({"merged": [_("A ticket cannot be merged into itself.")]})
-    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=sorted([survivor.pk, merged.pk]))}
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().select_related("customer")
+              .filter(pk__in=sorted([survivor.pk, merged.pk]))}
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError({"merged": [_("One of these tickets was already merged.")]})
+    if survivor.customer_id != merged.customer_id and not confirm_other_customer:
+        raise ValidationError({"confirm_other_customer": [
+            merge_customers_differ_message(survivor=survivor, merged=merged)]})
     now = timezone.now()
+    Message.objects.filter(ticket=merged, origin_ticket__isnull=True).update(origin_ticket=merged)
     Message.objects.filter(ticket=merged).update(ticket=survivor)
     TicketEvent.objects.filter(ticket=merged).update(ticket=survivor)
     survivor.tags.add(*merged.tags.all())
@@ -299,7 +336,8 @@ def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None) ->
     merged.merged_into = survivor
     _set_status(merged, Ticket.Status.CLOSED, by=by, at=now, note=_("merged into #%(id)s") % {"id": survivor.pk})
     merged.save()
-    _event(survivor, "merged", old=str(merged.pk), new=str(survivor.pk), by=by, at=now)
+    note = _("different customers, confirmed") if survivor.customer_id != merged.customer_id else ""
+    _event(survivor, "merged", old=str(merged.pk), new=str(survivor.pk), by=by, at=now, note=note)
     survivor.save()
     return survivor
 
