@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PELATIS := $(VENV)/bin/pelatis
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres bench lint messages install clean
+.PHONY: run test test-sqlite test-postgres bench lint messages install clean clean-data
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -44,5 +44,18 @@ bench: install
 messages: install
 	cd pelatis && ../$(PELATIS) makemessages -l el -l en --no-obsolete && ../$(PELATIS) compilemessages
 
+# The installed packages only; the data folder (database, attachments, secret key) stays.
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules
+
+# Deletes the data folder after asking (CONFIRM=yes answers for scripts).
+DATA_DIR ?= $(or $(PELATIS_DATA_DIR),var)
+clean-data:
+	@if [ ! -e "$(DATA_DIR)" ]; then echo "$(DATA_DIR) does not exist: nothing to delete."; exit 0; fi; \
+	answer="$(CONFIRM)"; \
+	if [ "$$answer" != yes ]; then \
+	  printf 'Delete %s (the database, attachments and secret key)? Type yes to delete: ' "$(DATA_DIR)"; \
+	  read answer || answer=; \
+	fi; \
+	if [ "$$answer" = yes ]; then rm -rf "$(DATA_DIR)" && echo "Deleted $(DATA_DIR)."; \
+	else echo "Kept $(DATA_DIR)."; exit 1; fi
