@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Mailbox, QuarantinedMail
+from .models import JobRun, Mailbox, QuarantinedMail, WorkerProcess
 
 
 @admin.register(Mailbox)
@@ -14,3 +14,14 @@ class MailboxAdmin(admin.ModelAdmin):
 class QuarantinedMailAdmin(admin.ModelAdmin):
     list_display = ["received_at", "reason", "resolved_at"]
     readonly_fields = ["raw", "reason", "received_at"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "next_due_at", "claimed_by", "claimed_until", "last_finished_at", "last_result", "runs"]
+    readonly_fields = ["last_started_at", "last_finished_at", "last_result", "last_error", "runs"]
+
+
+@admin.register(WorkerProcess)
+class WorkerProcessAdmin(admin.ModelAdmin):
+    list_display = ["worker_id", "host", "pid", "started_at", "seen_at"]
