@@ -76,9 +76,13 @@ class MergeForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "merge"
     FIELD_OF_ERROR = {"merged": "into"}
 
-    into = forms.IntegerField(label=_("Merge into ticket #"), min_value=1,
+    into = forms.IntegerField(label=_("Merge into ticket #"), min_value=1, max_value=2**63 - 1,
                               error_messages={"invalid": _("Enter a ticket number."),
-                                              "required": _("Enter a ticket number.")})
+                                              "required": _("Enter a ticket number."),
+                                              "max_value": _("Enter a ticket number.")})
+    confirm_other_customer = forms.BooleanField(
+        label=_("I have checked: these tickets are the same request, merge them although the customers differ."),
+        required=False)
 
 
 class BulkForm(forms.Form):

@@ -358,7 +358,11 @@ def stage_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Merge this ticket into another (``into``): a confirmation page first, then the merge."""
+    """Merge this ticket into another (``into``): a confirmation page first, then the merge.
+
+    Tickets of different customers need the explicit confirmation box ticked; without it the merge is
+    refused with the service's message next to the box.
+    """
     ticket = queries.ticket_for(request.user, pk, write=True)
     form = MergeForm(request.POST if request.method == "POST" else (request.GET or None))
     target = None
@@ -374,14 +378,19 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and not form.errors and target is not None and request.method == "POST":
         survivor = queries.ticket_for(request.user, target.pk, write=True)
         try:
-            services.ticket_merge(survivor=survivor, merged=ticket, by=request.user)
+            services.ticket_merge(survivor=survivor, merged=ticket, by=request.user,
+                                  confirm_other_customer=form.cleaned_data["confirm_other_customer"])
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             return _done(request, survivor, _("Ticket #%(id)s was merged into this one.") % {"id": ticket.pk})
     status = 422 if form.errors else 200
+    other_customer = target is not None and target.customer_id != ticket.customer_id
     return render(request, "helpdesk/merge_confirm.html", {
-        "t": ticket, "form": form, "target": None if form.errors else target,
+        "t": ticket, "form": form, "target": None if form.errors.get("into") else target,
+        "other_customer": other_customer,
+        "other_customer_message": services.merge_customers_differ_message(survivor=target, merged=ticket)
+        if other_customer and target is not None else "",
     }, status=status)
 
 

@@ -61,7 +61,8 @@ def message_max_chars() -> int:
     return int(getattr(settings, "PELATIS_MESSAGE_MAX_CHARS", 50_000))
 
 
-def _check_length(text: str, field: str = "body") -> None:
+def message_length_check(text: str, field: str = "body") -> None:
+    """Refuses (ValidationError naming ``field``) a reply, note or staff-logged request over the limit."""
     limit = message_max_chars()
     if len(text) > limit:
         raise ValidationError({field: [_("At most %(max)s characters (this text has %(n)s).") % {
@@ -152,7 +153,7 @@ def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "",
     text = (body_text or "").strip()
     if not text:
         raise ValidationError({"body": [_("The reply is empty.")]})
-    _check_length(text)
+    message_length_check(text)
     locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
     if locked.merged_into_id:
         raise ValidationError({"ticket": [_("This ticket was merged into #%(id)s.") % {"id": locked.merged_into_id}]})
@@ -190,7 +191,7 @@ def note_add(*, ticket: Ticket, body_text: str, by: User) -> Message:
     text = (body_text or "").strip()
     if not text:
         raise ValidationError({"body": [_("The note is empty.")]})
-    _check_length(text)
+    message_length_check(text)
     return Message.objects.create(ticket=ticket, direction=Message.Direction.NOTE, author=by, body_text=text,
                                   visible_text=text)
 
