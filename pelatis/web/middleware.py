@@ -68,9 +68,11 @@ class BodyLimitMiddleware:
             # The API answers in JSON even when it fails; the traceback goes to the log only.
             logger.error("Internal Server Error: %s", request.path, exc_info=exception,
                          extra={"status_code": 500, "request": request})
-            return JsonResponse({"detail": [{"msg": _("Something went wrong on our side. "
-                                                      "It has been logged; please try again later.")}]},
-                                status=500)
+            response = JsonResponse({"detail": [{"msg": _("Something went wrong on our side. "
+                                                                "It has been logged; please try again later.")}]},
+                                    status=500)
+            response._has_been_logged = True  # type: ignore[attr-defined]  # once, with the traceback
+            return response
         return None
 
 
