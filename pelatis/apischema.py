@@ -8,10 +8,11 @@ never a database overflow. Imports no app.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema, field_validator
 
 MAX_ID = 2**63 - 1  # the largest primary key the databases store (a signed 64-bit integer)
 MAX_OFFSET = 10_000_000
@@ -41,6 +42,14 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Moment = Annotated[dt.datetime, AfterValidator(_moment_ok)]
 IdPath = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 Str = Annotated[str, AfterValidator(no_nul)]
+
+
+def amount(digits: int, places: int) -> Any:
+    """A decimal with at most ``digits`` before and ``places`` after the point, as a number or a string."""
+    limit = Decimal("9" * digits + "." + "9" * places)
+    return Annotated[Decimal, Field(ge=-limit, le=limit, decimal_places=places), WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": float(-limit), "maximum": float(limit)},
+        {"type": "string", "pattern": rf"^-?[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"}]})]
 
 
 def one_of(values: list[str]) -> Any:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from pelatis.apischema import Id, IdPath, In, Moment, PageParams, errors, one_of
+from pelatis.apischema import Id, IdPath, In, Moment, PageParams, amount, errors, one_of
 
 from . import queries, services
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
@@ -22,8 +22,8 @@ from .normalise import email_normalise, phone_normalise
 router = Router(tags=["customers"])
 
 # Amounts fit the database's decimal columns (12 digits, 2 or 3 after the point).
-MAX_AMOUNT = Decimal("9999999999.99")
-MAX_QUANTITY = Decimal("999999999.999")
+Money = amount(10, 2)
+Quantity = amount(9, 3)
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
 TagName = Annotated[str, Field(max_length=60)]
 
@@ -161,12 +161,20 @@ class AddressIn(In):
     is_primary: bool = False
 
 
-class OrderLineSchema(In):
+class OrderLineSchema(Schema):
+    sku: str = ""
+    name: str
+    category: str = ""
+    quantity: Decimal = Decimal("1")
+    unit_price: Decimal
+
+
+class OrderLineIn(In):
     sku: str = Field("", max_length=64)
     name: str = Field(..., max_length=200)
     category: str = Field("", max_length=100)
-    quantity: Decimal = Field(Decimal("1"), ge=-MAX_QUANTITY, le=MAX_QUANTITY, decimal_places=3)
-    unit_price: Decimal = Field(..., ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=2)
+    quantity: Quantity = Decimal("1")  # type: ignore[valid-type]
+    unit_price: Money  # type: ignore[valid-type]
 
 
 class OrderIn(In):
@@ -176,7 +184,7 @@ class OrderIn(In):
     currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
     status: one_of(Order.Status.values) = "paid"  # type: ignore[valid-type]
     channel: str = Field("", max_length=30)
-    lines: list[OrderLineSchema] = Field(..., max_length=500)
+    lines: list[OrderLineIn] = Field(..., max_length=500)
 
 
 class OrderOut(Schema):
@@ -197,7 +205,7 @@ class SubscriptionIn(In):
     started_on: dt.date
     renews_on: dt.date | None = None
     status: one_of(Subscription.Status.values) = "active"  # type: ignore[valid-type]
-    price: Decimal | None = Field(None, ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=2)
+    price: Money | None = None  # type: ignore[valid-type]
     currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
 
 
