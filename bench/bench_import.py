@@ -1,13 +1,20 @@
 """Customer import of 100k CSV rows (parse, validate, write, search index) through
 import_file(), against raw sqlite3.executemany inserts in the same run: of the
 same rows into a plain table, and of every row the import wrote into tables
-with the same schema and indexes (the floor of the database work)."""
+with the same schema and indexes (the floor of the database work).
+
+Then memory: a 250k-row CSV and crafted XLSX bombs, each imported in a process
+of its own (bench/import_memory.py), with the growth of its peak resident memory."""
 
 from __future__ import annotations
 
 import csv
+import json
+import os
 import random
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,6 +27,7 @@ from pelatis.customers.models import Customer
 from pelatis.customers.normalise import phone_normalise
 
 from .common import Report, scale
+from .xlsxbomb import shared_strings_bomb, sheet_bomb
 
 COLUMNS = ["external_ref", "first_name", "last_name", "email", "phone", "language", "birthday", "tags"]
 TAGS = ["", "", "", "VIP", "Τακτικός", "Newsletter, Tourist", "Οικογένεια"]
@@ -136,3 +144,35 @@ def run(report: Report, work: Path) -> None:
     report.add("import", f"same, against raw insert of all {written:,} rows it wrote",
                f"{elapsed:.2f} s", reference=f"raw executemany, same tables and indexes: {floor:.2f} s",
                ratio=f"{elapsed / floor:.1f}×", target="(database floor, for reading the figure above)")
+    memory(report, work)
+
+
+def _in_a_process(work: Path, kind: str, path: Path) -> dict[str, object]:
+    env = {**os.environ, "PELATIS_DATA_DIR": str(work / "memory")}
+    env.pop("PELATIS_DATABASE_URL", None)
+    if not (work / "memory").exists():
+        subprocess.run([sys.executable, "-m", "bench.import_memory", "--migrate"], env=env, check=True)
+    done = subprocess.run([sys.executable, "-m", "bench.import_memory", kind, str(path)], env=env, check=True,
+                          capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def memory(report: Report, work: Path) -> None:
+    """Peak memory growth of a process importing a big CSV, and XLSX files that unpack far beyond their size."""
+    n = scale(250_000)
+    path = work / "customers-250k.csv"
+    generate(path, n)
+    got = _in_a_process(work, "customers", path)
+    report.add("import memory", f"{n:,}-row CSV ({path.stat().st_size / 2**20:.0f} MB), peak RSS growth",
+               f"{got['growth_mb']} MB", reference=f"{got['created']:,} created in {got['seconds']} s",
+               target="< 400 MB")
+    for name, make, mb in (("sheet that unpacks to 300 MB", sheet_bomb, 300),
+                           ("one row that unpacks to 30 MB", sheet_bomb, 30),
+                           ("30 MB of shared strings", shared_strings_bomb, 30)):
+        bomb = work / f"bomb-{mb}.xlsx"
+        make(bomb, mb)
+        got = _in_a_process(work, "customers", bomb)
+        outcome = "refused: " + str(got["errors"][0])[:60] if not got["written"] else f"imported {got['total']} rows"
+        report.add("import memory", f"XLSX of {bomb.stat().st_size / 1024:,.0f} KB, {name}",
+                   f"{got['growth_mb']} MB", reference=outcome, target="< 400 MB")
+        bomb.unlink()

@@ -268,10 +268,79 @@ def check_zip_expansion(source: IO[bytes]) -> None:
         ) % {"size": f"{expanded / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"})
 
 
-def _sheet_rows(source: IO[bytes], min_row: int, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
-    """The non-blank rows of the first sheet from ``min_row`` on, ``max_col`` cells wide, with their row numbers."""
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _lean_string_table(xml_source: IO[bytes]) -> list[str]:
+    """openpyxl's ``read_string_table`` with the same result, without keeping an emptied element
+    per string attached to the document (which costs some 15 bytes of memory per byte of XML)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.functions import iterparse
+
+    strings: list[str] = []
+    root = None
+    for event, node in iterparse(xml_source, events=("start", "end")):
+        if root is None:
+            root = node
+        if event == "end" and node.tag == f"{_MAIN_NS}si":
+            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+            root.clear()  # every string before this one is done
+    return strings
+
+
+def _use_lean_string_table() -> None:
+    import openpyxl.reader.excel
+
+    openpyxl.reader.excel.read_string_table = _lean_string_table  # type: ignore[attr-defined]
+
+
+def check_sheet_shape(source: IO[bytes], sheet_path: str) -> None:
+    """Refuse a sheet with a row of more than MAX_COLUMNS cells before openpyxl reads it: openpyxl
+    holds a whole row in memory, and one row can unpack to hundreds of MB."""
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, cell_tag = f"{_MAIN_NS}row", f"{_MAIN_NS}c"
+    source.seek(0)
+    with zipfile.ZipFile(source) as archive, archive.open(sheet_path) as xml:
+        row: Any = None
+        row_no = cells = 0
+        for event, node in iterparse(xml, events=("start", "end")):
+            if event == "start":
+                if node.tag == row_tag:
+                    row, row_no, cells = node, row_no + 1, 0
+                continue
+            if node.tag == cell_tag and row is not None:
+                cells += 1
+                if cells > MAX_COLUMNS:
+                    raise ImportFileError(_("Row %(row)d of the sheet has more than %(n)d cells: "
+                                            "only sheets up to %(n)d columns wide can be imported.")
+                                          % {"row": row_no, "n": MAX_COLUMNS})
+                row.clear()  # the cells read so far are done
+            elif node.tag == row_tag:
+                node.clear()
+                row = None
+            elif row is None:
+                node.clear()
+
+
+def _sheet_rows(sheet: Any, min_row: int, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
+    """The non-blank rows of a read-only sheet from ``min_row`` on, ``max_col`` cells wide, with their row numbers."""
+    for row_no, values in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True),
+                                    start=min_row):
+        cells = [_xlsx_cell(v) for v in values]
+        if any(c.strip() if isinstance(c, str) else True for c in cells):
+            yield row_no, cells
+
+
+def open_xlsx(source: IO[bytes]) -> Table:
+    """The header and a stream of the rows of an XLSX file's first sheet (counted up front).
+
+    The workbook is loaded once (read-only: its shared strings in memory, the sheet streamed)
+    and kept for every pass over the rows."""
     from openpyxl import load_workbook
 
+    check_zip_expansion(source)
+    _use_lean_string_table()
     source.seek(0)
     try:
         book = load_workbook(source, read_only=True, data_only=True)
@@ -279,37 +348,29 @@ def _sheet_rows(source: IO[bytes], min_row: int, max_col: int) -> Iterator[tuple
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
         raise _not_xlsx() from exc
     try:
+        check_sheet_shape(source, str(sheet._worksheet_path))  # type: ignore[union-attr]
         # The sheet's own dimension can be wrong or forged: read the rows that are there.
         sheet.reset_dimensions()  # type: ignore[union-attr]
-        for row_no, values in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True),
-                                        start=min_row):
-            cells = [_xlsx_cell(v) for v in values]
-            if any(c.strip() if isinstance(c, str) else True for c in cells):
-                yield row_no, cells
-    finally:
+        first = next(_sheet_rows(sheet, 1, MAX_COLUMNS), None)
+        if first is None:
+            raise ImportFileError(_("The first sheet is empty."))
+        header_row, header_cells = first
+        headers = [str(c).strip() for c in header_cells]
+        while headers and not headers[-1]:
+            headers.pop()
+        width = max(1, len(headers))
+        limit = max_rows()
+        total = 0
+        for _row in _sheet_rows(sheet, header_row + 1, width):
+            total += 1
+            if total > limit:
+                raise _too_many_rows()
+    except BaseException:
         book.close()
-
-
-def open_xlsx(source: IO[bytes]) -> Table:
-    """The header and a stream of the rows of an XLSX file's first sheet (counted up front)."""
-    check_zip_expansion(source)
-    first = next(_sheet_rows(source, 1, MAX_COLUMNS), None)
-    if first is None:
-        raise ImportFileError(_("The first sheet is empty."))
-    header_row, header_cells = first
-    headers = [str(c).strip() for c in header_cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = max(1, len(headers))
-    limit = max_rows()
-    total = 0
-    for _row in _sheet_rows(source, header_row + 1, width):
-        total += 1
-        if total > limit:
-            raise _too_many_rows()
+        raise
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        return _numbered(_sheet_rows(source, header_row + 1, width), header_row, limit)
+        return _numbered(_sheet_rows(sheet, header_row + 1, width), header_row, limit)
 
     return Table(headers, Rows(rows, total), "xlsx", "")
 
