@@ -302,7 +302,14 @@ def customers_get(request: HttpRequest, customer_id: IdPath) -> Customer:
 @router.put("/customers/{customer_id}", response={200: CustomerOut, **errors(400, 404)}, summary="Replace a customer's profile")
 def customers_update(request: HttpRequest, customer_id: IdPath, payload: CustomerIn) -> Customer:
     customer = queries.customer_for(request.user, customer_id, write=True)
-    services.customer_update(customer=customer, data=_customer_input(payload), by=request.user)
+    data = _customer_input(payload)
+    if not request.user.has_perm("customers.delete_contactpoint"):
+        # The emails and phones are replaced: one left out would be removed, a manager's call.
+        clean = data.cleaned()
+        kept = {("email", v) for v in clean.emails} | {("phone", v) for v in clean.phones}
+        if any((p.kind, p.value) not in kept for p in customer.contact_points.all()):
+            raise PermissionDenied
+    services.customer_update(customer=customer, data=data, by=request.user)
     return queries.customer_list().get(pk=customer_id)
 
 

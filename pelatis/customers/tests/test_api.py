@@ -57,7 +57,7 @@ def test_create_update_and_timeline(agent: Any, api_as: Any) -> None:
     cid = created.json()["id"]
     assert created.json()["name_day_name"] == "Ελένη"
     updated = api.put(f"/api/v1/customers/{cid}", {"first_name": "Ελένη", "last_name": "Κωνσταντίνου-Ρήγα",
-                                                   "language": "en"})
+                                                   "language": "en", "phones": ["2101234567"]})
     assert updated.status_code == 200
     assert updated.json()["language"] == "en"
     note = api.post(f"/api/v1/customers/{cid}/interactions", {"channel": "phone", "direction": "in",
