@@ -118,6 +118,7 @@ def test_a_served_install_has_debug_off_its_own_404_and_still_serves_static_file
         browser = Browser()
         missing = browser.request(server, "GET", "/no-such-page/")
         css = browser.request(server, "GET", "/static/pelatis/app.css")
+        htmx = browser.request(server, "GET", "/static/vendor/htmx.org/dist/htmx.min.js")  # from node_modules
         login = browser.request(server, "GET", "/login/")
     finally:
         server.stop()
@@ -126,4 +127,5 @@ def test_a_served_install_has_debug_off_its_own_404_and_still_serves_static_file
     assert "Η σελίδα δεν υπάρχει" in missing.text  # the product's own, in the business's language
     assert css.status == 200  # whitenoise serves static files with DEBUG off
     assert ".login-page" in css.text
+    assert htmx.status == 200
     assert login.status == 200
