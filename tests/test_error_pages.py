@@ -64,6 +64,19 @@ def test_an_api_operation_that_fails_answers_json_without_traceback(failing_site
     assert SECRET_DETAIL not in response.content.decode()
 
 
+def test_an_unknown_api_path_answers_json_not_an_html_page(db: None) -> None:
+    response = Client().get("/api/v1/no-such-resource")
+    assert response.status_code == 404
+    assert response.json() == {"detail": [{"msg": "Not found."}]}
+
+
+def test_an_unknown_page_is_the_products_404(db: None, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "el"
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Η σελίδα δεν υπάρχει" in response.content.decode()
+
+
 # ---------------------------------------------------------------- 413
 
 

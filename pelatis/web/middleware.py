@@ -29,7 +29,8 @@ class BusinessLocaleMiddleware(LocaleMiddleware):
 
 class BodyLimitMiddleware:
     """A request body over the limit gets 413 (not Django's 400, or a 500 from the API) with a short,
-    localised message: JSON under /api/, a small page elsewhere. Unexpected API errors get a JSON 500.
+    localised message: JSON under /api/, a small page elsewhere. Under /api/, unexpected errors get a
+    JSON 500 and Django's own HTML error pages (404 of an unknown path...) become JSON too.
 
     The body size is judged from Content-Length before anything reads it:
     ``PELATIS_MAX_BODY_BYTES`` (DATA_UPLOAD_MAX_MEMORY_SIZE) for JSON and forms,
@@ -50,7 +51,13 @@ class BodyLimitMiddleware:
         limit = settings.PELATIS_MAX_UPLOAD_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return too_large_response(request, limit)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _is_api(request) and response.status_code in API_ERRORS and \
+                response.get("Content-Type", "").startswith("text/html"):
+            # Django's own error pages (an unknown API path, a refused host): JSON, like every API answer.
+            response = JsonResponse({"detail": [{"msg": API_ERRORS[response.status_code]}]},
+                                    status=response.status_code)
+        return response
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
                      view_kwargs: Any) -> HttpResponse | None:
@@ -74,6 +81,11 @@ class BodyLimitMiddleware:
             response._has_been_logged = True  # type: ignore[attr-defined]  # once, with the traceback
             return response
         return None
+
+
+# The API's error messages (as pelatis.api words them) for errors Django answers before the API does.
+API_ERRORS = {400: "Bad request.", 403: "You do not have permission to do this.", 404: "Not found.",
+              500: "Something went wrong on our side. It has been logged; please try again later."}
 
 
 def _is_api(request: HttpRequest) -> bool:
