@@ -2,7 +2,7 @@
 
 Runs in-process through the WSGI application (no server, no network) as an admin with a bearer token, inside
 the test's database transaction, so whatever the fuzzer writes is rolled back. Deterministic: a fixed seed,
-derandomised Hypothesis, no example database. Bounded: a dozen generated cases per operation and mode, plus
+derandomised Hypothesis, no example database. Bounded: ten generated cases per operation and mode, plus
 schemathesis' coverage cases (boundary values: huge integers, long strings, missing and wrong-typed fields).
 """
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
-from schemathesis.pytest.lazy import get_all_tests
+from schemathesis.pytest.lazy import get_all_tests  # the per-operation test builder of the pinned 4.x
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -54,17 +54,6 @@ CONFIG = SchemathesisConfig.from_dict({
 STATS: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 
 
-class _InProcessApp:
-    """Django's WSGI application for requests made inside a test: the request uses the test's connection
-    and transaction (as Django's test client does, the connection is not closed between requests)."""
-
-    def __init__(self) -> None:
-        self.handler = WSGIHandler()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        return self.handler(environ, start_response)
-
-
 @pytest.fixture
 def api_schema(db: None, settings: Any) -> Iterator[Any]:
     settings.PELATIS_API_RATE_PER_MINUTE = 1_000_000
@@ -72,10 +61,11 @@ def api_schema(db: None, settings: Any) -> Iterator[Any]:
     # Thousands of 4xx answers are the point here; only server errors are worth a log line.
     request_log = logging.getLogger("django.request")
     level, request_log.level = request_log.level, logging.ERROR
+    # Requests use the test's connection and transaction, as with Django's test client: not closed in between.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _InProcessApp(), config=CONFIG)
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler(), config=CONFIG)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
