@@ -316,16 +316,23 @@ class SearchTerm(models.Model):
 
 
 class ImportJob(models.Model):
-    """One import of a file: from the CLI it runs at once; from the web the file is stored and a
-    task runs it, recording its progress here for the page that follows it."""
+    """One import of a file. From the web the file is stored, a task previews it (nothing written),
+    the user confirms, and a task imports it; the CLI imports at once (or previews with --dry-run).
+    What the import changed is kept in ``ImportChange`` rows, so it can be undone for a while."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
+        PREVIEW = "preview", _("Ready to confirm: nothing written yet")
         DONE = "done", _("Imported")
         REJECTED = "rejected", _("Rejected: nothing written")
         PARTIAL = "partial", _("Imported valid rows only")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    class Mode(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        APPLY = "apply", _("Import")
 
     kind = models.CharField(max_length=20)
     file_name = models.CharField(max_length=255)
@@ -333,6 +340,7 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
     rows_invalid = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -344,9 +352,75 @@ class ImportJob(models.Model):
     language = models.CharField(max_length=16, blank=True)  # of the person who uploaded: the report's language
     rows_done = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True)
+    # What the queued task does: preview the file, or import it (after the preview was confirmed).
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.APPLY)
+    # {"overwrite": bool, "mapping": {header: field or ""}}: the choices the preview was made with.
+    options = models.JSONField(default=dict, blank=True)
+    # The preview: counts, the first changes field by field, the columns and how they map.
+    preview = models.JSONField(default=dict, blank=True)
+    platform = models.CharField(max_length=20, blank=True)  # the export layout recognised, e.g. "shopify"
+    applied_at = models.DateTimeField(null=True)  # the stamp the import wrote with; later edits are newer
+    undone_at = models.DateTimeField(null=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name}"
+
+
+class ImportChange(models.Model):
+    """What one import did to one customer or order (or, for new ones, to a batch of them):
+    the values before, the values it wrote and what it added, so the import can be undone."""
+
+    class Action(models.TextChoices):
+        CUSTOMERS_CREATED = "customers_created", _("Customers created")
+        CUSTOMER_UPDATED = "customer_updated", _("Customer updated")
+        ORDERS_CREATED = "orders_created", _("Orders created")
+        ORDER_REPLACED = "order_replaced", _("Order replaced")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_id = models.BigIntegerField(null=True)  # the customer or order updated
+    object_ids = models.JSONField(default=list, blank=True)  # the customers or orders created (a batch)
+    before = models.JSONField(default=dict, blank=True)  # field → value before the import
+    after = models.JSONField(default=dict, blank=True)  # field → value the import wrote
+    added = models.JSONField(default=dict, blank=True)  # {"emails": [...], "phones": [...], "tags": [ids], "addresses": [ids]}
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job", "action"], name="import_change_job")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.action} {self.object_id or len(self.object_ids)}"
+
+
+class ImportedConsent(models.Model):
+    """A marketing consent (or its withdrawal) as an imported file stated it: which channel, yes or no,
+    the system it came from and the date that system gave. Kept as recorded, for the consent records
+    of the privacy and engagement work to start from; nothing sends on the strength of this row alone."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="imported_consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted = models.BooleanField(_("consent given"))
+    source = models.CharField(_("source"), max_length=40)  # "shopify", "mailchimp", … or "file"
+    stated_at = models.DateTimeField(_("date given in the file"), null=True, blank=True)
+    raw = models.CharField(_("as written"), max_length=200, blank=True)
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["customer", "channel", "-recorded_at"]
+        verbose_name = _("imported marketing consent")
+        verbose_name_plural = _("imported marketing consents")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.channel}: {self.granted}"
