@@ -170,6 +170,10 @@ def _history(events: list[TicketEvent]) -> list[HistoryItem]:
             icon = "user"
         elif e.kind == "merged":
             text, icon = _("Ticket #%(id)s was merged into this one") % {"id": e.old}, "merge"
+        elif e.kind == "verified":
+            text = (_("The requester confirmed the address with the link we emailed") if e.new == "link"
+                    else _("The requester wrote from the address of the request"))
+            icon = "check"
         else:
             text = f"{e.kind}: {e.old} → {e.new}" if (e.old or e.new) else e.kind
         note = "" if e.kind == "opened" else e.note

@@ -170,3 +170,16 @@ def test_links_made_before_there_were_two_kinds_open_as_visitor_links(
     html = client.get(f"/support/t/{old}/").content.decode()
     assert "data-visitor-view" in html
     assert "Η απάντησή μας" not in html
+
+
+def test_staff_see_the_request_is_unconfirmed_until_the_address_proves_itself(
+        client: Client, client_as: Any, agent: Any, smtp_server: Any) -> None:
+    ticket, _link = stranger_posts(client, email="kostas@example.com")
+    page = client_as(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "data-unverified" in page
+
+    Client().post(mailbox_link(smtp_server, ticket), {"confirm": "yes"})
+
+    page = client_as(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "data-unverified" not in page
+    assert "The requester confirmed the address with the link we emailed" in page
