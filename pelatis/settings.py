@@ -256,6 +256,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PELATIS_MAX_BODY_BYTES = env_int("PELATIS_MAX_BODY_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PELATIS_MAX_BODY_BYTES
 PELATIS_IMPORT_MAX_BYTES = env_int("PELATIS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# An XLSX is a zip: the unpacked size is capped before it is read, and so are the rows of any file.
+PELATIS_IMPORT_MAX_EXPANDED_BYTES = env_int("PELATIS_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024)
+PELATIS_IMPORT_MAX_ROWS = env_int("PELATIS_IMPORT_MAX_ROWS", 1_000_000)
+# The longest reply or note (characters) an agent can send.
+PELATIS_MESSAGE_MAX_CHARS = env_int("PELATIS_MESSAGE_MAX_CHARS", 50_000)
 PELATIS_MAX_UPLOAD_BYTES = max(PELATIS_MAX_BODY_BYTES, PELATIS_IMPORT_MAX_BYTES + 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
@@ -278,6 +283,10 @@ EMAIL_HOST_USER = env_str("PELATIS_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("PELATIS_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PELATIS_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("PELATIS_EMAIL_FROM", "Pelatis <pelatis@localhost>")
+# Seconds an SMTP conversation may stall before the send fails (and is retried with the same Message-ID).
+EMAIL_TIMEOUT = env_int("PELATIS_EMAIL_TIMEOUT", 20)
+# Tries before an email is given up and shown as not delivered (2, 4, 8… minutes apart).
+PELATIS_EMAIL_MAX_ATTEMPTS = env_int("PELATIS_EMAIL_MAX_ATTEMPTS", 8)
 
 LOGGING = {
     "version": 1,

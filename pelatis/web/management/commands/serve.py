@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -23,8 +22,8 @@ class Command(BaseCommand):
             raise CommandError(f"{addrport!r} is not ADDR:PORT")
         from gunicorn.app.wsgiapp import WSGIApplication
 
-        login = "admin / pelatis-demo" if not settings.PRODUCTION else "your staff account"
-        self.stdout.write(self.style.SUCCESS(f"Pelatis is serving on http://{host}:{port}/  (log in as {login})"))
+        # The demo prints its logins when it creates them; a live install's accounts are its own.
+        self.stdout.write(self.style.SUCCESS(f"Pelatis is serving on http://{host}:{port}/"))
         self.stdout.flush()
         argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
                 "--access-logfile", "-", "--timeout", "120", "pelatis.wsgi:application"]
