@@ -201,6 +201,16 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
     if clean.company_id == locked.pk:
         raise ValidationError({"company_id": [_("A customer cannot be its own company.")]})
     locked.company = _company_for(clean.company_id)
+    if by is not None and not by.has_perm("customers.delete_contactpoint"):
+        # Agents add and correct emails and phones; removing one is a manager's call, in the UI and the API.
+        kept = {"email": set(clean.emails), "phone": set(clean.phones)}
+        dropped: dict[str, list[str]] = {}
+        for point in ContactPoint.objects.filter(customer=locked, kind__in=["email", "phone"]):
+            if point.value not in kept[point.kind]:
+                dropped.setdefault("emails" if point.kind == "email" else "phones", []).append(point.value)
+        if dropped:
+            raise ValidationError({field: [_("Only a manager can remove %(values)s.") % {"values": ", ".join(values)}]
+                                   for field, values in dropped.items()})
     derived_fields_fill(locked)
     locked.save()
     _contact_points_replace(locked, "email", clean.emails)
