@@ -17,3 +17,12 @@ class ChannelsConfig(AppConfig):
         # Replies go out through the task queue, after the reply's transaction commits.
         if reply_email_enqueue not in OUTBOUND_SENDERS:
             OUTBOUND_SENDERS.append(reply_email_enqueue)
+        # The customer's page starts tickets (a call, a visit, an email we write) and shows their tickets.
+        from pelatis.customers.views import PANELS, TICKET_STARTERS
+
+        from .customer_page import ticket_start, tickets_panel
+
+        if ticket_start not in TICKET_STARTERS:
+            TICKET_STARTERS.append(ticket_start)
+        if tickets_panel not in PANELS:
+            PANELS.insert(0, tickets_panel)

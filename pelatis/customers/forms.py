@@ -3,24 +3,43 @@ their ValidationError is mapped back onto these fields."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
+import icu
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from pelatis.web.forms import ServiceErrorsMixin
 
-from .inputs import CustomerInput
-from .models import Customer
+from .inputs import CustomerInput, OrderInput, OrderLineInput
+from .models import Address, Customer
 from .normalise import phone_display
 from .queries import companies_for_choice
 
-# Languages offered first in the form; any ISO code is accepted.
+# Languages offered in the form, each shown by its own name (Deutsch, Français…); a stored code that is
+# not here is offered too, so editing never changes it silently.
 COMMON_LANGUAGES = ("el", "en", "de", "fr", "it", "es", "nl", "ru", "bg", "ro", "tr", "sq", "pl", "sv", "he", "zh", "ja")
+# The countries customers of a Greek business come from most, offered first in the address's country list.
+COMMON_COUNTRIES = ("GR", "CY", "DE", "GB", "IT", "FR", "NL", "AT", "BG", "RO", "US")
+# Time-zone regions in the order the list shows them; each is a group of the select.
+ZONE_REGIONS = {
+    "Europe": _("Europe"), "America": _("America"), "Asia": _("Asia"), "Africa": _("Africa"),
+    "Australia": _("Australia"), "Pacific": _("Pacific"), "Atlantic": _("Atlantic"), "Indian": _("Indian Ocean"),
+    "Antarctica": _("Antarctica"), "Arctic": _("Arctic"),
+}
+
+
+def _ui_language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 @functools.cache
@@ -28,10 +47,72 @@ def time_zone_names() -> list[str]:
     return sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
 
+@functools.lru_cache(maxsize=8)
+def language_choices(ui: str) -> list[tuple[str, str]]:
+    """(code, name) for the form's languages: each in its own language, and in the reader's when that differs."""
+    reader = icu.Locale(ui)
+    choices = []
+    for code in COMMON_LANGUAGES:
+        own = icu.Locale(code).getDisplayLanguage(icu.Locale(code))
+        own = own[:1].upper() + own[1:]
+        theirs = icu.Locale(code).getDisplayLanguage(reader)
+        label = own if theirs.casefold() == own.casefold() else f"{own} ({theirs})"
+        choices.append((code, label))
+    return choices
+
+
+def language_label(code: str, ui: str) -> str:
+    """A language code's name for the reader (an unknown code stays as it is)."""
+    return dict(language_choices(ui)).get(code) or icu.Locale(code).getDisplayLanguage(icu.Locale(ui)) or code
+
+
+@functools.lru_cache(maxsize=8)
+def time_zone_choices(ui: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Time zones grouped by region, each named by its city in the reader's language with its offset now
+    ("Αθήνα (GMT+02:00)"), cities in alphabetical order."""
+    names = icu.TimeZoneNames.createInstance(icu.Locale(ui))
+    collator = icu.Collator.createInstance(icu.Locale(ui))
+    groups: dict[str, list[tuple[str, str]]] = {region: [] for region in ZONE_REGIONS}
+    now = timezone.now()
+    for zone in time_zone_names():
+        region = zone.split("/")[0]
+        if region not in groups:
+            continue
+        city = names.getExemplarLocationName(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+        offset = now.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%z")
+        groups[region].append((zone, f"{city} (GMT{offset[:3]}:{offset[3:]})"))
+    return [(str(ZONE_REGIONS[region]), sorted(zones, key=lambda z: collator.getSortKey(z[1])))
+            for region, zones in groups.items() if zones]
+
+
+@functools.lru_cache(maxsize=8)
+def country_choices(ui: str) -> list[tuple[str, str]]:
+    """Countries by name in the reader's language: the common ones first, then every other in alphabetical order."""
+    reader = icu.Locale(ui)
+    collator = icu.Collator.createInstance(reader)
+    named = {code: icu.Locale("", code).getDisplayCountry(reader) for code in icu.Locale.getISOCountries()}
+    rest = sorted((c for c in named if c not in COMMON_COUNTRIES), key=lambda c: collator.getSortKey(named[c]))
+    return [(c, named[c]) for c in COMMON_COUNTRIES] + [(c, named[c]) for c in rest]
+
+
+_STREET_NUMBER = re.compile(r"^(?P<street>.*?\D)\s+(?P<number>\d+[\w/-]*)$")
+
+
+def street_and_number(line1: str) -> tuple[str, str]:
+    """"Ερμού 25" → ("Ερμού", "25"): the first address line split back into the form's two fields."""
+    match = _STREET_NUMBER.match(line1 or "")
+    return (match.group("street"), match.group("number")) if match else (line1 or "", "")
+
+
 def _lines(text: str) -> list[str]:
     """One value per line (commas and semicolons also separate), blanks dropped."""
     parts = (text or "").replace(";", "\n").replace(",", "\n").splitlines()
     return [p.strip() for p in parts if p.strip()]
+
+
+def split_values(text: str) -> list[str]:
+    """The emails typed into the form's box, as the form reads them."""
+    return _lines(text)
 
 
 class CustomerForm(ServiceErrorsMixin, forms.Form):
@@ -52,11 +133,9 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
                              help_text=_("One per line; the first is the primary."))
     phones = forms.CharField(label=_("Phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("One per line; numbers without +country code are Greek."))
-    language = forms.CharField(label=_("Language"), max_length=10, initial="el", required=False,
-                               widget=forms.TextInput(attrs={"list": "language-codes", "autocomplete": "off"}),
-                               help_text=_("Code such as el, en, de: the language we write to the customer in."))
-    time_zone = forms.CharField(label=_("Time zone"), max_length=50, initial="Europe/Athens", required=False,
-                                widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}))
+    language = forms.ChoiceField(label=_("Language"), initial="el", required=False,
+                                 help_text=_("The language we write to the customer in."))
+    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Europe/Athens", required=False)
     preferred_channel = forms.ChoiceField(label=_("Preferred channel"), choices=Customer.Channel.choices,
                                           initial=Customer.Channel.EMAIL)
     birthday = forms.DateField(label=_("Birthday"), required=False,
@@ -66,16 +145,42 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
                                    help_text=_("The customer's id in another system (shop, PMS, ERP)."))
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. VIP, Newsletter"))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    street = forms.CharField(label=_("Street"), required=False, max_length=190)
+    street_number = forms.CharField(label=_("Number"), required=False, max_length=10)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=20)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    region = forms.CharField(label=_("Region"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), initial="GR", required=False)
 
     # Service error keys that are named differently on the form.
-    FIELD_OF_ERROR = {"company_id": "company"}
+    FIELD_OF_ERROR = {"company_id": "company", "number": "street_number"}
 
     def __init__(self, *args: Any, exclude_pk: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.exclude_pk = exclude_pk
         companies = companies_for_choice()
         if exclude_pk is not None:
             companies = companies.exclude(pk=exclude_pk)
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
+        ui = _ui_language()
+        # A stored value the lists do not hold (an imported code) stays selectable, so saving keeps it.
+        current = {name: str(self.data.get(name) or self.initial.get(name) or "") for name in ("language", "time_zone",
+                                                                                              "country")}
+        languages = language_choices(ui)
+        if current["language"] and current["language"] not in dict(languages):
+            languages = [*languages, (current["language"], language_label(current["language"], ui))]
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+        zones = time_zone_choices(ui)
+        if current["time_zone"] and current["time_zone"] not in {z for _g, group in zones for z, _l in group}:
+            zones = [*zones, (str(_("Other")), [(current["time_zone"], current["time_zone"])])]
+        self.fields["time_zone"].choices = zones  # type: ignore[attr-defined]
+        self.fields["country"].choices = country_choices(ui)  # type: ignore[attr-defined]
+        # While an email or phone is typed, the page asks whether another customer already has it.
+        check = reverse("customers:contact_check") + (f"?exclude={exclude_pk}" if exclude_pk is not None else "")
+        for name in ("emails", "phones"):
+            self.fields[name].widget.attrs.update({
+                "hx-get": check, "hx-trigger": "input changed delay:400ms, load", "hx-target": f"#{name}-owners",
+                "hx-swap": "innerHTML", "hx-sync": "this:replace"})
 
     @classmethod
     def initial_for(cls, customer: Customer) -> dict[str, Any]:
@@ -91,7 +196,22 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
             "preferred_channel": customer.preferred_channel, "birthday": customer.birthday,
             "vat_number": customer.vat_number, "external_ref": customer.external_ref or "",
             "tags": ", ".join(t.name for t in customer.tags.all()), "notes": customer.notes,
+            **cls.address_initial(customer.addresses.filter(is_primary=True).first()),
         }
+
+    @staticmethod
+    def address_initial(address: Address | None) -> dict[str, str]:
+        if address is None:
+            return {"country": "GR"}
+        street, number = street_and_number(address.line1)
+        return {"street": street, "street_number": number, "postcode": address.postcode, "city": address.city,
+                "region": address.region, "country": address.country}
+
+    def address(self) -> dict[str, str]:
+        """The primary address's parts for the service (call after ``is_valid()``)."""
+        d = self.cleaned_data
+        return {"street": d["street"], "number": d["street_number"], "postcode": d["postcode"], "city": d["city"],
+                "region": d["region"], "country": d["country"] or "GR"}
 
     def to_input(self) -> CustomerInput:
         """The service input from the cleaned data (call after ``is_valid()``)."""
@@ -106,6 +226,80 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
             emails=_lines(d["emails"]), phones=[p.strip() for p in (d["phones"] or "").splitlines() if p.strip()],
             tags=[t.strip() for t in (d["tags"] or "").split(",") if t.strip()],
         )
+
+
+class TicketStartForm(forms.Form):
+    """A new ticket from the customer's page: what they asked on the phone or in person, or an email we send."""
+
+    CHANNELS = (("phone", _("Phone call")), ("in_person", _("In person")), ("email", _("Email to the customer")))
+
+    channel = forms.ChoiceField(label=_("How"), choices=CHANNELS, initial="phone")
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    type = forms.CharField(label=_("Type"), max_length=20, initial="question")
+    priority = forms.CharField(label=_("Priority"), max_length=10, initial="normal", required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OrderLogForm(forms.Form):
+    """An order taken by phone or at the counter: its lines, or only its total."""
+
+    LINE_ROWS = 3
+    CURRENCIES = ("EUR", "USD", "GBP", "CHF", "BGN", "RON", "SEK", "NOK", "DKK", "PLN", "CZK", "TRY")
+
+    reference = forms.CharField(label=_("Order reference"), max_length=64)
+    placed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    currency = forms.ChoiceField(label=_("Currency"))
+    total = forms.DecimalField(label=_("Total"), required=False, min_value=Decimal("0"), max_digits=12,
+                               decimal_places=2, localize=True,
+                               help_text=_("Only the total, when you do not list the products."))
+    description = forms.CharField(label=_("What was bought"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = settings.PELATIS_DEFAULT_CURRENCY
+        self.fields["currency"].choices = [(c, c) for c in dict.fromkeys((default, *self.CURRENCIES))]  # type: ignore[attr-defined]
+        self.fields["currency"].initial = default
+        self.fields["placed_on"].initial = timezone.localdate()
+        for i in range(1, self.LINE_ROWS + 1):
+            self.fields[f"line{i}_name"] = forms.CharField(label=_("Product"), required=False, max_length=200)
+            self.fields[f"line{i}_quantity"] = forms.DecimalField(
+                label=_("Quantity"), required=False, min_value=Decimal("0.001"), max_digits=12, decimal_places=3,
+                localize=True)
+            self.fields[f"line{i}_price"] = forms.DecimalField(
+                label=_("Unit price"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2,
+                localize=True)
+
+    def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(self[f"line{i}_name"], self[f"line{i}_quantity"], self[f"line{i}_price"])
+                for i in range(1, self.LINE_ROWS + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        lines = []
+        for i in range(1, self.LINE_ROWS + 1):
+            name, qty, price = d.get(f"line{i}_name"), d.get(f"line{i}_quantity"), d.get(f"line{i}_price")
+            if not name and qty is None and price is None:
+                continue
+            if not name:
+                self.add_error(f"line{i}_name", _("Name the product."))
+            if price is None:
+                self.add_error(f"line{i}_price", _("Give the price."))
+            lines.append(OrderLineInput(name=name or "", quantity=qty or Decimal("1"), unit_price=price or 0))
+        if not lines:
+            if d.get("total") is None:
+                self.add_error("total", _("List the products, or give the order's total."))
+            else:
+                lines = [OrderLineInput(name=d.get("description") or str(_("Order")), unit_price=d["total"])]
+        d["lines"] = lines
+        return d
+
+    def to_input(self) -> OrderInput:
+        """The service input (call after ``is_valid()``): the order placed on the chosen day, now if today."""
+        d = self.cleaned_data
+        now = timezone.localtime()
+        day: dt.date = d["placed_on"]
+        placed = now if day == now.date() else timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+        return OrderInput(reference=d["reference"], placed_at=placed, lines=d["lines"], currency=d["currency"])
 
 
 class NoteForm(forms.Form):

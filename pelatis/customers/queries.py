@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from rapidfuzz import fuzz, process
 
@@ -191,6 +192,7 @@ class Customer360:
     contacts: list[Customer]
     duplicates: list[Customer]
     merges: list[MergeRecord]
+    customer_since: dt.datetime | None = None
 
 
 def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offset: int = 0) -> Customer360:
@@ -214,7 +216,48 @@ def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offse
         contacts=list(customer.contacts.filter(merged_into__isnull=True)) if customer.kind == Customer.Kind.COMPANY else [],
         duplicates=duplicates_of(customer),
         merges=list(MergeRecord.objects.filter(survivor=customer).select_related("merged", "merged_by")),
+        customer_since=customer_since_of(customer.pk),
     )
+
+
+def with_customer_since(qs: QuerySet[Customer]) -> QuerySet[Customer]:
+    """``qs`` annotated with ``customer_since``: the earliest of the customer's creation, first order
+    and first timeline entry, computed in the database (an imported book's history starts before its import)."""
+    first_order = Order.objects.filter(customer=OuterRef("pk")).order_by("placed_at").values("placed_at")[:1]
+    first_seen = Interaction.objects.filter(customer=OuterRef("pk")).order_by("occurred_at").values("occurred_at")[:1]
+    # Each side falls back to the creation time: LEAST of a NULL is NULL on SQLite.
+    return qs.annotate(customer_since=Least(
+        F("created_at"), Coalesce(Subquery(first_order), F("created_at")),
+        Coalesce(Subquery(first_seen), F("created_at"))))
+
+
+def customer_since_of(customer_id: int) -> dt.datetime | None:
+    """When this customer's history with us starts (see ``with_customer_since``)."""
+    return with_customer_since(Customer.objects.filter(pk=customer_id)).values_list("customer_since", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ContactOwner:
+    """Another customer who already has an email or phone being typed into the form."""
+
+    kind: str
+    value: str
+    customer: Customer
+
+
+def contact_owners(*, emails: list[str], phones: list[str], exclude_pk: int | None = None,
+                   limit: int = 10) -> list[ContactOwner]:
+    """Live customers (not ``exclude_pk``) holding any of these stored-form emails or phones, in one query."""
+    cond = Q()
+    if emails:
+        cond |= Q(kind=ContactPoint.Kind.EMAIL, value__in=emails)
+    if phones:
+        cond |= Q(kind=ContactPoint.Kind.PHONE, value__in=phones)
+    if not cond:
+        return []
+    points = (ContactPoint.objects.filter(cond, customer__merged_into__isnull=True).exclude(customer_id=exclude_pk)
+              .select_related("customer").order_by("kind", "value", "customer_id")[:limit])
+    return [ContactOwner(kind=p.kind, value=p.value, customer=p.customer) for p in points]
 
 
 # ---------------------------------------------------------------- staff UI reads (list filters)

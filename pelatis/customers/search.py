@@ -21,14 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pelatis import lang
+from pelatis.lang.name_variants import name_variants
 
 from .normalise import phone_search_digits
 
 # Ranking tiers. A whole word matched through its phonetic key ("papadopoulos"
 # for Παπαδόπουλος) is the same word in another script or spelling, so it
 # ranks above a mere prefix; a phonetic prefix ranks last. An email that
-# merely starts with a name-like word is weak evidence.
-EXACT, KEY_EXACT, PREFIX, KEY_PREFIX, WEAK = 100, 80, 70, 30, 20
+# merely starts with a name-like word is weak evidence. Another form of the
+# same first name (Γεώργιος for "Γιώργος", from the name-day table's groups)
+# is probably the same person, but ranks after every exact, prefix and
+# Greeklish match of what was typed.
+EXACT, KEY_EXACT, PREFIX, KEY_PREFIX, VARIANT, WEAK = 100, 80, 70, 30, 25, 20
 # Typo tolerance, tried only for a word that matches nothing: indexed keys
 # with a similarity (rapidfuzz ratio, 0-100) of at least FUZZY_MIN, among the
 # first FUZZY_SCAN entries sharing the word's first three key letters.
@@ -126,6 +130,14 @@ def _probes_for_token(token: str) -> list[Probe]:
                     add(f"k:{key}", False, KEY_EXACT)
                     if len(key) >= 3:
                         add(f"k:{key}", True, KEY_PREFIX)
+            for variant in name_variants(word):
+                # The form as indexed (w:) and its phonetic key (k:), so that «Κώστας» also
+                # finds Κωνσταντίνος written "Konstantinos"; equality probes only.
+                for form in lang.words(variant)[:1]:
+                    add(f"w:{form}", False, VARIANT)
+                    for key in lang.name_keys(form):
+                        if key:
+                            add(f"k:{key}", False, VARIANT)
     return [Probe(term, prefix, score) for (term, prefix), score in probes.items()]
 
 

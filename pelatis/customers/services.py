@@ -281,6 +281,53 @@ def address_add(*, customer: Customer, line1: str, city: str = "", postcode: str
                                   is_primary=is_primary or not customer.addresses.exists())
 
 
+@transaction.atomic
+def address_primary_set(*, customer: Customer, street: str = "", number: str = "", postcode: str = "", city: str = "",
+                        region: str = "", country: str = "GR") -> Address | None:
+    """Replace the customer's primary postal address with these parts (street and number make the first line);
+    all parts blank removes it. Raises ValidationError naming the part."""
+    parts = {"street": street, "number": number, "postcode": postcode, "city": city, "region": region}
+    parts = {k: " ".join((v or "").split()) for k, v in parts.items()}
+    current = customer.addresses.filter(is_primary=True).first()
+    if not any(parts.values()):
+        if current is not None:
+            current.delete()
+        return None
+    errors: dict[str, list[str]] = {}
+    if not parts["street"]:
+        errors["street"] = [_("The street is required.")]
+    country = (country or "GR").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        errors["country"] = [_("Use a two-letter country code such as GR.")]
+    for name, limit in (("street", 190), ("number", 10), ("postcode", 20), ("city", 100), ("region", 100)):
+        if len(parts[name]) > limit:
+            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
+    if errors:
+        raise ValidationError(errors)
+    line1 = f"{parts['street']} {parts['number']}".strip()
+    if current is None:
+        customer.addresses.update(is_primary=False)
+        current = Address(customer=customer, is_primary=True)
+    current.line1, current.postcode, current.city = line1, parts["postcode"], parts["city"]
+    current.region, current.country = parts["region"], country
+    current.save()
+    return current
+
+
+@transaction.atomic
+def customer_save(*, customer: Customer | None, data: CustomerInput, address: dict[str, str] | None = None,
+                  by: User | None = None, region: str | None = None) -> Customer:
+    """Create (``customer`` None) or update a customer and, when given, its primary address, in one transaction:
+    the staff form's save. ``address`` holds street, number, postcode, city, region and country."""
+    if customer is None:
+        saved = customer_create(data=data, by=by, region=region)
+    else:
+        saved = customer_update(customer=customer, data=data, by=by, region=region)
+    if address is not None:
+        address_primary_set(customer=saved, **address)
+    return saved
+
+
 # ---------------------------------------------------------------- orders and subscriptions
 
 @transaction.atomic

@@ -8,6 +8,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list_view, name="list"),
     path("new/", views.customer_create_view, name="create"),
+    path("contact-check/", views.customer_contact_check_view, name="contact_check"),
     path("import/", views.customer_import_view, name="import"),
     path("import/<int:pk>/", views.customer_import_job_view, name="import_job"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.customer_export_view, name="export"),
@@ -16,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/timeline/", views.customer_timeline_view, name="timeline"),
     path("<int:pk>/notes/", views.customer_note_view, name="note_add"),
     path("<int:pk>/merge/<int:other_pk>/", views.customer_merge_view, name="merge"),
+    path("<int:pk>/tickets/new/", views.customer_ticket_new_view, name="ticket_new"),
+    path("<int:pk>/orders/new/", views.customer_order_new_view, name="order_new"),
+    path("<int:pk>/orders/<int:order_pk>/", views.customer_order_view, name="order"),
 ]

@@ -33,3 +33,36 @@ class FeedbackConfig(AppConfig):
             PANELS.append(sentiment_panel)
         if csat_portal_panel not in PORTAL_PANELS:
             PORTAL_PANELS.append(csat_portal_panel)
+        # Timeline entries link to what they stand for: a rating to its ticket, an NPS answer to its
+        # campaign, a review to its page.
+        from pelatis.customers.views import TIMELINE_LINKS
+
+        TIMELINE_LINKS.setdefault("feedback.csatsurvey", _csat_links)
+        TIMELINE_LINKS.setdefault("feedback.npsresponse", _nps_links)
+        TIMELINE_LINKS.setdefault("feedback.review", _review_links)
+
+
+def _csat_links(ids: list[str]) -> dict[str, str]:
+    from django.urls import reverse
+
+    from .models import CsatSurvey
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {str(pk): reverse("helpdesk:ticket", args=[ticket_id])
+            for pk, ticket_id in CsatSurvey.objects.filter(pk__in=pks).values_list("pk", "ticket_id")}
+
+
+def _nps_links(ids: list[str]) -> dict[str, str]:
+    from django.urls import reverse
+
+    from .models import NpsResponse
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {str(pk): reverse("feedback:campaign", args=[campaign_id])
+            for pk, campaign_id in NpsResponse.objects.filter(pk__in=pks).values_list("pk", "campaign_id")}
+
+
+def _review_links(ids: list[str]) -> dict[str, str]:
+    from django.urls import reverse
+
+    return {i: reverse("feedback:review", args=[int(i)]) for i in ids if i.isdigit()}

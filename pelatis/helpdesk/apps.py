@@ -21,3 +21,13 @@ class HelpdeskConfig(AppConfig):
         # A customer merge carries the merged customer's tickets along.
         if tickets_move_to_customer not in MERGE_PARTICIPANTS:
             MERGE_PARTICIPANTS.append(tickets_move_to_customer)
+        # Timeline entries of a ticket link to the ticket's page.
+        from pelatis.customers.views import TIMELINE_LINKS
+
+        TIMELINE_LINKS.setdefault("helpdesk.ticket", _ticket_links)
+
+
+def _ticket_links(ids: list[str]) -> dict[str, str]:
+    from django.urls import reverse
+
+    return {i: reverse("helpdesk:ticket", args=[int(i)]) for i in ids if i.isdigit()}
