@@ -21,7 +21,9 @@ accents, casefolded, σ for ς; offsets stay mapped to the original text):
     raw:<regex>         a Python regex on the original text (accent- and case-sensitive)
     missing-start:<p>   hint when plain pattern p is absent from the start of a longer reply
     missing-end:<p>     ... or from its end (greeting / closing checks)
-    @caps               built-in ALL-CAPS detector
+    @caps               built-in ALL-CAPS detector (short acronyms such as ΑΦΜ, IBAN, SMS do not count)
+    @curt               built-in: a whole reply of a few words with no greeting, thanks or closing
+                        («Όχι.», "No."); a Greek rule fires on Greek and Greeklish, others on the rest
 
 Words match whole words: a pattern word never matches inside a longer word unless * allows it.
 Plain patterns are the ones managers should write; re: and raw: are for the few rules that need
@@ -45,16 +47,18 @@ from pathlib import Path
 
 from pelatis.lang.detect import detect_language
 from pelatis.lang.fold import fold, is_greek
-from pelatis.lang.greeklish import _latin_keys_ranked, greek_key, is_greeklish, query_keys
+from pelatis.lang.greeklish import _greek_word_keys, _latin_keys_ranked, greek_key, is_greeklish, query_keys
 
 __all__ = [
     "CATEGORIES",
     "CompiledRules",
+    "ToneFit",
     "ToneHint",
     "ToneRule",
     "check_tone",
     "compile_rules",
     "default_rules",
+    "rule_for",
     "validate_pattern",
 ]
 
@@ -65,9 +69,24 @@ MAX_GAP_WORDS = 3  # what "..." may skip
 STRUCTURE_MIN_WORDS = 25  # shorter replies (chat lines, a reply being started) get no greeting/closing hints
 OPENING_CHARS = 160  # where a greeting must appear ...
 CLOSING_CHARS = 260  # ... and a closing
+ACRONYM_MAX = 4  # ALL-CAPS words this short are taken for acronyms (ΑΦΜ, IBAN, SMS, ΚΤΕΟ)
+CURT_MAX_WORDS = 4  # a whole reply this short that says no, with no greeting or closing, reads as curt
+CURT_PLAIN_WORDS = 3  # ... and one this short whatever it says («Ναι.», «Εντάξει, έγινε.»)
 DETECT_CHARS = 600  # language ID reads this much: plenty, and it keeps live checks fast
 
 _DATA = Path(__file__).resolve().parent / "data" / "tone_rules.json"
+
+
+@dataclass(frozen=True)
+class ToneFit:
+    """How a suggestion is fitted to its context (pelatis.lang.tone_apply): regexes on folded text."""
+
+    text: str
+    before: str = ""
+    match: str = ""
+    after: str = ""
+    mode: str = ""  # 'words' when empty
+    alt: int = 0  # which alternative of the suggestion (split on " / ") this fit serves
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,9 @@ class ToneRule:
     suggestion: str  # the agreed wording
     severity: str  # 'warn' | 'hint'
     formal_only: bool = False  # only when the customer is addressed formally (πληθυντικός ευγενείας)
+    fit: str = ""  # how the suggestion goes into the text (tone_apply.FITS); empty: from its punctuation
+    fits: tuple[ToneFit, ...] = ()  # context-specific wordings, tried in order
+    unless_after: str = ""  # a regex on the folded rest of the sentence and the next one that silences the hint
 
 
 @dataclass(frozen=True)
@@ -197,7 +219,7 @@ _GAP_TOKENS = ("...", "…")
 _GAP_RE = rf"(?:[^\s.,!?;·]+\s+){{0,{MAX_GAP_WORDS}}}?"
 _KEY_GAP_RE = rf"(?:[a-z0-9]+ ){{0,{MAX_GAP_WORDS}}}?"
 _PREFIXES = ("re:", "raw:", "missing-start:", "missing-end:")
-_BUILTINS = ("@caps",)
+_BUILTINS = ("@caps", "@curt")
 
 
 class _PatternError(ValueError):
@@ -474,7 +496,7 @@ def _compile_pattern(pattern: str) -> _Pattern:
     if not pattern:
         raise _PatternError("empty pattern")
     if pattern in _BUILTINS:
-        return _Pattern("builtin", (), None, False, ())
+        return _Pattern("builtin", ((pattern, False),), None, False, ())
     if pattern.startswith("@"):
         raise _PatternError(f"unknown built-in {pattern!r} (known: {', '.join(_BUILTINS)})")
     kind, body = "fold", pattern
@@ -606,6 +628,7 @@ class CompiledRules:
 
     def __init__(self, rules: tuple[ToneRule, ...], patterns: tuple[_Pattern, ...]) -> None:
         self.rules = rules
+        self.by_id = {rule.id: rule for rule in rules}
         self._patterns = patterns
         self._profiles: dict[tuple[frozenset[str], bool], _Profile] = {}
         self._lock = threading.Lock()
@@ -692,7 +715,18 @@ def compile_rules(rules: Iterable[ToneRule]) -> CompiledRules:
 @lru_cache(maxsize=1)
 def _default_rule_tuple() -> tuple[ToneRule, ...]:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
-    return tuple(ToneRule(**item) for item in data["rules"])
+    return tuple(_rule_from_json(item) for item in data["rules"])
+
+
+def _rule_from_json(item: dict[str, object]) -> ToneRule:
+    fits = tuple(ToneFit(**fit) for fit in item.pop("fits", None) or ())  # type: ignore[arg-type, attr-defined]
+    return ToneRule(**item, fits=fits)  # type: ignore[arg-type]
+
+
+def rule_for(rule_id: str, rules: CompiledRules | None = None) -> ToneRule | None:
+    """The rule with this id in a compiled set (the shipped rules when None)."""
+    compiled = rules if rules is not None else _default_compiled()
+    return compiled.by_id.get(rule_id)
 
 
 def default_rules() -> list[ToneRule]:
@@ -709,10 +743,13 @@ def _default_compiled() -> CompiledRules:
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0386\u0388-\u038f\u0391-\u03a1\u03a3-\u03ab"
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u03ac-\u03ce"
-_CAPS_RUN_RE = re.compile(rf"(?<![^\W\d_])[{_UPPER}]{{2,}}(?:[ \t,'’-]+[{_UPPER}]{{2,}})*(?![^\W\d_])")
+_CAPS_RUN_RE = re.compile(
+    rf"(?<![^\W\d_])[{_UPPER}]{{2,}}(?:[ \t,'’-]+(?:[0-9€%/]+[ \t,'’-]+)*[{_UPPER}]{{2,}})*(?![^\W\d_])"
+)
 _CAPS_WORD_RE = re.compile(rf"[{_UPPER}]+")
 _LOWER_RE = re.compile(f"[{_LOWER}]")
 _WORD_RE = re.compile(r"[^\W_]+")
+_GREEK_LETTER_RE = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 _SOFT_BETWEEN = " \t\r\n\u00a0'’-"  # between two words of one phrase
 
 
@@ -729,9 +766,14 @@ def _caps_spans(text: str) -> Iterator[tuple[int, int]]:
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         exclaimed = text[m.end() : m.end() + 2].lstrip().startswith("!")
         letters = sum(len(w) for w in _CAPS_WORD_RE.findall(m.group()))
+        caps_words = _CAPS_WORD_RE.findall(m.group())
+        if all(len(w) <= ACRONYM_MAX for w in caps_words) and n_words < 4:
+            continue  # «ΑΦΜ, IBAN», "SMS OK": acronyms side by side
+        ended = re.match(r"[ \t]*[.!?;…]", text[m.end() :]) is not None
+        alone = line.strip() == text.strip()
         if (
             n_words >= 6
-            or (n_words >= 3 and letters >= 10 and _LOWER_RE.search(line))
+            or (n_words >= 3 and letters >= 10 and (_LOWER_RE.search(line) or ended or alone))
             or (n_words >= 2 and exclaimed)
             or (letters >= 4 and exclaimed and _LOWER_RE.search(line))
         ):
@@ -755,6 +797,8 @@ def _token_key(token: str) -> str:
     """Phonetic key of one word: greek_key() for Greek, the most likely Greeklish reading for Latin."""
     if is_greek(token):
         key = greek_key(token)
+    elif not token.isascii() and _GREEK_LETTER_RE.search(token):
+        return "0"  # «ξticket»: a word in two scripts reads as nothing
     else:
         readings = _latin_keys_ranked(token)
         key = readings[0] if readings else ""
@@ -831,6 +875,9 @@ def check_tone(
         return []
     compiled = rules if rules is not None else _default_compiled()
     languages = _languages(text, language)
+    greeklish = not is_greek(text) and _reads_as_greeklish(text[:DETECT_CHARS])
+    if greeklish and language is None and "el" not in languages:  # «Xrwstate 50 evrw»: too short for detection
+        languages = languages | {"el"}
     profile = compiled._profile(languages, formal)
     found: list[tuple[int, int, int]] = []  # (rule index, original start, original end)
 
@@ -839,10 +886,16 @@ def check_tone(
         found.append((index, *folded.span(start, end)))
     found.extend(profile.raw.matches(text))
     for index in profile.builtins:
-        found.extend((index, start, end) for start, end in _caps_spans(text))
+        builtin = compiled._patterns[index].alternatives[0][0]
+        if builtin == "@caps":
+            found.extend((index, start, end) for start, end in _caps_spans(text))
+        elif builtin == "@curt" and _is_curt(text, compiled.rules[index].language, greeklish):
+            stripped = text.strip()
+            start = text.index(stripped)
+            found.append((index, start, start + len(stripped)))
 
     keyed = None
-    if "el" in languages and profile.keys.word is not None and not is_greek(text) and is_greeklish(text):
+    if "el" in languages and profile.keys.word is not None and greeklish:
         keyed = _KeyText.of(text)
         for index, start, end in profile.keys.matches(keyed.text):
             span = keyed.span(start, end)
@@ -852,7 +905,77 @@ def check_tone(
     if profile.structure and len(_WORD_RE.findall(text)) >= STRUCTURE_MIN_WORDS:
         found.extend(_missing_parts(compiled, profile.structure, text, keyed))
 
+    found = [f for f in found if not _answered(compiled.rules[f[0]], text, f[2])]
     return _dedupe(compiled, text, found)
+
+
+_NEXT_SENTENCES_RE = re.compile(r"[^.!?;\n]*(?:[.!?;\n]+[^.!?;\n]*)?")
+
+
+def _answered(rule: ToneRule, text: str, end: int) -> bool:
+    """True when the rule's unless_after wording follows in the same or the next sentence
+    («Δεν γίνεται, μπορούμε όμως να…»: a refusal that offers something else)."""
+    if not rule.unless_after:
+        return False
+    m = _NEXT_SENTENCES_RE.match(text, end)
+    rest = text[end : m.end()] if m else text[end:]
+    pattern = rule.unless_after.replace("ς", "σ")  # folded text has σ for ς
+    return re.search(pattern, _fold_mapped(rest).text) is not None
+
+
+_POLITE_WORDS_RE = re.compile(
+    r"(?<!\w)(?:καλημερα|καλησπερα|καλησπερα|γεια|χαιρετ\w*|αγαπητ\w*|αξιοτιμ\w*|κυρι\w+|κ\.|ευχαριστ\w*|"
+    r"παρακαλ\w*|συγγνωμη|λυπουμαστε|λυπαμαι|εκτιμηση|kalimera|kalispera|geia|efharist\w*|eyxarist\w*|euxarist\w*|"
+    r"parakal\w*|dear|hello|hi|good (?:morning|afternoon|evening|day)|thank\w*|please|sorry|apologi\w*|regards|"
+    r"welcome|cheers|best|sincerely)(?!\w)"
+)
+
+
+_NEGATION_RE = re.compile(
+    r"(?<!\w)(?:οχι|δεν|δε|μην|ουτε|ποτε|αδυνατο\w*|αποκλειεται|no|not|nope|never|can't|cannot|cant|won't|don't|"
+    r"impossible|ohi|oxi|den|min|pote)(?!\w)"
+)
+
+
+def _is_curt(text: str, language: str, greeklish: bool) -> bool:
+    """A whole reply of CURT_MAX_WORDS words or fewer, one line, with no greeting, thanks or closing."""
+    stripped = text.strip()
+    n_words = len(_WORD_RE.findall(stripped))
+    if not 0 < n_words <= CURT_MAX_WORDS or "\n" in stripped:
+        return False
+    folded = fold(stripped)
+    if _POLITE_WORDS_RE.search(folded) or (n_words > CURT_PLAIN_WORDS and not _NEGATION_RE.search(folded)):
+        return False
+    greek = is_greek(stripped) or greeklish
+    return greek if language == "el" else not greek
+
+
+@lru_cache(maxsize=1)
+def _rule_word_keys() -> frozenset[str]:
+    """Phonetic keys of the plain Greek words of the shipped rules: tone vocabulary counts as Greek."""
+    keys = set()
+    for rule in _default_rule_tuple():
+        if rule.language != "el" or rule.pattern.startswith(_PREFIXES):
+            continue
+        for word in re.findall(r"[^\W\d_]{3,}", rule.pattern):
+            if is_greek(word):
+                keys.add(greek_key(word))
+    return frozenset(keys)
+
+
+def _reads_as_greeklish(text: str) -> bool:
+    """is_greeklish(), or Latin-script text most of whose longer words are Greek words of the tone rules."""
+    if is_greeklish(text):
+        return True
+    folded = fold(text)
+    if is_greek(folded):
+        return False
+    tokens = [t for t in re.findall(r"[a-z0-9]*[a-z][a-z0-9]*", folded) if len(t) >= 4]
+    if not tokens:
+        return False
+    known, common = _rule_word_keys(), _greek_word_keys()
+    hits = sum(1 for t in tokens if any(k in known or k in common for k in _latin_keys_ranked(t)))
+    return hits >= 0.6 * len(tokens)
 
 
 def _missing_parts(

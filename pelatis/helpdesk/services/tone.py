@@ -30,6 +30,11 @@ def _compiled() -> tone.CompiledRules:
     return _cache["rules"]  # type: ignore[return-value]
 
 
+def tone_rules() -> tone.CompiledRules:
+    """The rules in force: shipped plus the house rules."""
+    return _compiled()
+
+
 def tone_check(text: str, *, language: str | None = None, formal: bool = True) -> list[tone.ToneHint]:
     """Hints for a reply or a public answer, with the house rules."""
     return tone.check_tone(text, language=language, formal=formal, rules=_compiled())
