@@ -974,8 +974,11 @@ def _reads_as_greeklish(text: str) -> bool:
     if not tokens:
         return False
     known, common = _rule_word_keys(), _greek_word_keys()
-    hits = sum(1 for t in tokens if any(k in known or k in common for k in _latin_keys_ranked(t)))
-    return hits >= 0.6 * len(tokens)
+    readings = [_latin_keys_ranked(t) for t in tokens]
+    if not any(k in known for t, keys in zip(tokens, readings, strict=True) if len(t) >= 5 for k in keys):
+        return False  # no tone word («xrwstate», «ftaite», «plirwsate») at all
+    hits = sum(1 for keys in readings if any(k in known or k in common for k in keys))
+    return hits >= len(tokens) / 3
 
 
 def _missing_parts(

@@ -14,7 +14,8 @@ How a rule's suggestion fits (the rule's ``fit``; when empty, from the suggestio
     lead      an opening phrase ending in ':' or ',' («Για να το συνοψίσουμε:», "To recap,"):
               it takes the place of the words and of a following comma, ότι/πως/that; inside a
               sentence, a ':' lead-in is dropped with its commas and a ',' one is set off by commas
-    clause    a clause ending in ':' replaces the clause holding the words (up to , · : . ! ? ;)
+    clause    a clause ending in ':' replaces the clause holding the words (up to , · : . ! ? ;);
+              a rule must ask for it (a ':' suggestion is a lead-in by default)
     sentence  a whole sentence replaces the sentence holding the words (a greeting before it stays)
     advice    never put in the text: the agent has to finish the wording («… μπορούμε όμως να…»)
 
@@ -27,10 +28,13 @@ regexes all match serves the suggestion's alternative number ``alt`` (0 = the fi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pelatis.lang.fold import is_greek
+from pelatis.lang.greeklish import to_latin
 from pelatis.lang.tone import CompiledRules, ToneFit, ToneHint, ToneRule, _fold_mapped, check_tone, rule_for
 
 __all__ = ["FITS", "Edit", "apply_edit", "apply_suggestion", "edits_for", "fit_of", "fix_all", "plan"]
@@ -74,9 +78,7 @@ def fit_of(rule: ToneRule | None, alternative: str) -> str:
     last = alternative.rstrip()[-1:]
     if last in ".!?;":
         return "sentence"
-    if last == ":":
-        return "clause"
-    if last == ",":
+    if last in ":,":
         return "lead"
     return "words"
 
@@ -105,7 +107,10 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     greeting = _GREETING_RE.match(_fold_mapped(text[s:start]).text)
     if greeting and greeting.start() == 0:  # «Καλησπέρα σας, φταίτε εσείς…»: the greeting stays
         s += len(text[s:start]) - len(text[s:start].lstrip()) + _orig_len(text[s:start], greeting.end())
-    m = re.compile(r"[^.!?;\n…]*[.!?;…]*").match(text, end)
+    if text[end - 1 : end] in tuple(".!?;…"):  # «Καταλάβατε;» already holds its mark
+        m = re.compile(r"[.!?;…]*").match(text, end)
+    else:
+        m = re.compile(r"[^.!?;\n…]*[.!?;…]*").match(text, end)
     e = m.end() if m else end
     return s, e
 
@@ -344,6 +349,26 @@ def _seams(text: str, s: int, e: int, new: str) -> Edit:
 def plan(text: str, hint: ToneHint, alternative: int = 0, *, rule: ToneRule | None = None) -> Edit | None:
     """The edit that puts alternative number ``alternative`` of the hint's suggestion into the text,
     or None when that alternative is advice rather than wording (or does not fit here)."""
+    if rule is not None and rule.language == "el" and _is_latin(hint.matched) and not is_greek(text):
+        # Greeklish: the fits read Greek context, so only whole clauses and sentences are rewritten,
+        # in Latin letters (ELOT 743) like the rest of the reply
+        wording = (
+            hint.suggestion.split(" / ")[alternative].strip()
+            if alternative < len(hint.suggestion.split(" / "))
+            else ""
+        )
+        if fit_of(rule, wording) not in ("sentence", "clause", "lead"):
+            return None
+        edit = _plan(text, hint, alternative, dataclasses.replace(rule, fits=()))
+        return None if edit is None else Edit(edit.start, edit.end, to_latin(edit.text))
+    return _plan(text, hint, alternative, rule)
+
+
+def _is_latin(words: str) -> bool:
+    return bool(_LETTER_RE.search(words)) and not re.search("[\u0370-\u03ff\u1f00-\u1fff]", words)
+
+
+def _plan(text: str, hint: ToneHint, alternative: int, rule: ToneRule | None) -> Edit | None:
     alternatives = [a.strip() for a in hint.suggestion.split(" / ")]
     if not 0 <= alternative < len(alternatives):
         return None

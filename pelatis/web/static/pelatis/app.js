@@ -9,19 +9,36 @@
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   });
   // A tone suggestion replaces the words it is about in the textarea its box checks (data-tone-for).
+  // The server sends the exact span (data-start/end, UTF-16 like the textarea) and the text to put there,
+  // already fitted to the sentence, so this is a plain splice: the same text as tone_apply.apply_suggestion.
+  // Typed on since the check? The words are looked for again, nearest to where they were.
+  function toneSplice(value, start, end, matched, replacement) {
+    if (value.slice(start, end) !== matched) {
+      var best = -1, at = value.indexOf(matched);
+      while (at >= 0) {
+        if (best < 0 || Math.abs(at - start) < Math.abs(best - start)) best = at;
+        at = value.indexOf(matched, at + 1);
+      }
+      if (best < 0) return null;
+      start = best;
+      end = best + matched.length;
+    }
+    return { start: start, end: end, text: value.slice(0, start) + replacement + value.slice(end) };
+  }
+  window.Pelatis = window.Pelatis || {};
+  window.Pelatis.toneSplice = toneSplice;
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-tone-apply]");
     var box = button && button.closest("[data-tone-for]");
     var area = box && document.getElementById(box.dataset.toneFor);
     if (!area) return;
-    var d = button.dataset, start = Number(d.start), end = Number(d.end), value = area.value;
-    if (value.slice(start, end) !== d.matched) {  // typed on since the check: find the words again
-      start = value.indexOf(d.matched);
-      if (start < 0) return;
-      end = start + d.matched.length;
-    }
+    var d = button.dataset;
+    var edit = toneSplice(area.value, Number(d.start), Number(d.end), d.matched, d.replacement);
+    if (!edit) return;
     area.focus();
-    area.setRangeText(d.replacement, start, end, "end");
+    area.setRangeText(d.replacement, edit.start, edit.end, "end");
+    // The other suggestions were worked out for the old text: they wait for the re-check.
+    box.querySelectorAll("[data-tone-apply]").forEach(function (other) { other.disabled = true; });
     var hint = button.closest(".tone-hint");
     if (hint) hint.classList.add("applied");
     area.dispatchEvent(new Event("input", { bubbles: true }));
