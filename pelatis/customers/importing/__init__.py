@@ -10,23 +10,39 @@ instead of duplicating.
 
 Decisions worth knowing:
 
-* Updates fill and replace: a non-empty cell replaces the stored value, an
-  empty cell or a missing column leaves it alone; emails, phones, tags and
-  addresses are added, never removed.
+* Every import can be previewed first (``ImportOptions.preview``, the CLI's
+  ``--dry-run``, the web's only first step): new / updated / unchanged /
+  rejected counts and, for updates, each field before → after; nothing is
+  written until the import runs for real.
+* Updates fill blanks and add: an empty stored field takes the file's value;
+  a filled one is kept unless the import overwrites (``overwrite``), and a
+  Greek-script name is never replaced by a Latin-script spelling of the same
+  name (``lang.scripts``), even then; emails, phones, tags, addresses and
+  marketing consents are added, never removed.
+* What an import wrote is recorded (``ImportChange``: values before and
+  after, what was added), so it can be undone within 30 days (``undo``), as
+  long as those records were not changed since.
+* Exports of Shopify, WooCommerce, Odoo, HubSpot and Mailchimp are
+  recognised by their headers (``platforms``); their marketing consent is
+  kept as ``ImportedConsent`` (channel, yes/no, the platform, its date). A
+  new customer whose row gives no language or time zone gets them from the
+  country or the phone's prefix (``infer``).
 * Two rows of one file for the same customer key: the later row updates the
   earlier one (and counts as updated).
 * An email or phone match is refused when both sides have different
   external references: they are different people sharing a contact.
 * Orders: the rows of one reference are its lines; the first row gives the
-  customer, date, currency and status. An order whose reference exists is
-  replaced (lines too) and counted as updated. If one line is bad, the whole
+  customer, date, currency and status. An order whose reference exists and
+  differs is replaced (lines too) only when the import overwrites; else it is
+  kept (and shown as such in the preview). If one line is bad, the whole
   order is skipped.
-* ``created``/``updated`` count rows for customers (so created + updated +
-  invalid = total) and orders for orders. A matched customer the file does
-  not change is counted as updated but not written, so re-importing a file
-  adds nothing, not even timeline entries.
+* ``created``/``updated``/``unchanged`` count customers (orders for orders);
+  ``invalid`` counts rows. A matched customer the file does not change is
+  unchanged and not written, so re-importing a file adds nothing, not even
+  timeline entries.
 * Every new customer gets one "Imported from FILE" timeline entry; a changed
-  one gets "Updated from import of FILE: fields".
+  one gets "Updated from import of FILE: Email, Phone" (field names in words,
+  in the business's language, like every timeline entry).
 
 Speed: rows are validated in Python, new customers go in with executemany
 (their derived fields and search terms from the services' own helpers), and
@@ -69,11 +85,21 @@ from .common import (
     PROGRESS_EVERY,
     Cell,
     ImportFileError,
+    ImportOptions,
     ImportResult,
     RowError,
     User,
 )
-from .jobs import ImportJobReport, import_job_create, import_job_run, import_jobs_of
+from .jobs import (
+    ImportJobReport,
+    import_job_confirm,
+    import_job_create,
+    import_job_preview_again,
+    import_job_run,
+    import_jobs_of,
+)
+from .labels import FIELD_LABELS, field_label
+from .platforms import PLATFORMS, Platform, platform_detect
 from .read import (
     Table,
     check_zip_expansion,
@@ -86,37 +112,49 @@ from .read import (
     sniff_delimiter,
 )
 from .run import import_file, import_run
+from .undo import import_undo, import_undo_available, import_undo_deadline
 
 __all__ = [
     "CHUNK",
     "CUSTOMER_COLUMNS",
+    "FIELD_LABELS",
     "IN_CHUNK",
     "MAX_STORED_ERRORS",
     "ORDER_COLUMNS",
+    "PLATFORMS",
     "PROGRESS_EVERY",
     "Cell",
     "Column",
     "ColumnMap",
     "ImportFileError",
     "ImportJobReport",
+    "ImportOptions",
     "ImportResult",
+    "Platform",
     "RowError",
     "Table",
     "User",
     "check_zip_expansion",
     "decode_bytes",
     "detect_encoding",
+    "field_label",
     "header_key",
     "import_file",
+    "import_job_confirm",
     "import_job_create",
+    "import_job_preview_again",
     "import_job_run",
     "import_jobs_of",
     "import_run",
+    "import_undo",
+    "import_undo_available",
+    "import_undo_deadline",
     "map_headers",
     "open_table",
     "parse_date",
     "parse_datetime",
     "parse_decimal",
+    "platform_detect",
     "read_csv",
     "read_table",
     "read_xlsx",

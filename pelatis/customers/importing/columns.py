@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -54,10 +54,22 @@ CUSTOMER_COLUMNS = (
     Column("birthday", ("date of birth", "birth date", "dob", "ημερομηνία γέννησης", "γενέθλια")),
     Column("tags", ("labels", "ετικέτες", "ετικέτα")),
     Column("notes", ("note", "comments", "remarks", "σημειώσεις", "σχόλια", "παρατηρήσεις")),
-    Column("address", ("street", "address line", "street address", "διεύθυνση", "οδός")),
+    Column("address", ("street", "address line", "address line 1", "address 1", "address1", "street address",
+                       "διεύθυνση", "οδός", "οδός και αριθμός")),
+    Column("address2", ("address line 2", "address 2", "street 2", "street2", "διεύθυνση 2", "συμπλήρωμα διεύθυνσης")),
     Column("city", ("town", "πόλη")),
+    Column("region", ("state", "province", "county", "state/region", "νομός", "περιφέρεια", "περιοχή")),
     Column("postcode", ("postal code", "post code", "zip", "zip code", "τκ", "ταχυδρομικός κώδικας")),
-    Column("country", ("χώρα",)),
+    Column("country", ("country code", "country/region", "χώρα")),
+    Column("email_consent", ("email consent", "email marketing consent", "accepts email marketing", "marketing consent",
+                             "newsletter", "συναίνεση email", "συγκατάθεση email", "αποδοχή email marketing",
+                             "ενημερωτικό δελτίο")),
+    Column("sms_consent", ("sms consent", "sms marketing consent", "accepts sms marketing", "συναίνεση sms",
+                           "συγκατάθεση sms")),
+    Column("consent_date", ("consent date", "consent given at", "opt-in date", "optin date",
+                            "ημερομηνία συναίνεσης", "ημερομηνία συγκατάθεσης"), multi=True),
+    Column("unsubscribed", ("unsubscribed from email", "email opt out", "opted out", "διαγραφή από email")),
+    Column("unsubscribed_at", ("unsubscribed at", "unsubscribe date", "ημερομηνία διαγραφής")),
 )
 
 ORDER_COLUMNS = (
@@ -73,6 +85,7 @@ ORDER_COLUMNS = (
     Column("category", ("product category", "κατηγορία")),
     Column("quantity", ("qty", "ποσότητα", "τεμάχια")),
     Column("unit_price", ("unit price", "price", "τιμή", "τιμή μονάδας")),
+    Column("line_total", ("line total", "item total", "σύνολο γραμμής", "αξία")),
     Column("currency", ("νόμισμα",)),
     Column("status", ("order status", "κατάσταση")),
     Column("channel", ("sales channel", "κανάλι", "κανάλι πώλησης")),
@@ -98,6 +111,8 @@ class ColumnMap:
     headers: list[str]
     positions: dict[str, list[int]]  # column name → indexes in the file, in file order
     warnings: list[RowError]
+    unknown: list[int] = field(default_factory=list)  # indexes of the columns no field takes, to map by hand
+    ignored: list[int] = field(default_factory=list)  # indexes the user or the platform chose to leave out
 
     def has(self, name: str) -> bool:
         return name in self.positions
@@ -106,28 +121,51 @@ class ColumnMap:
         pos = self.positions.get(name)
         return self.headers[pos[0]] if pos else name
 
+    def field_of(self, index: int) -> str:
+        """The field column ``index`` feeds, or "" when none."""
+        return next((name for name, pos in self.positions.items() if index in pos), "")
 
-def map_headers(headers: list[str], columns: tuple[Column, ...]) -> ColumnMap:
-    """Which file column feeds which field; unknown or repeated columns become warnings."""
+
+def map_headers(headers: list[str], columns: tuple[Column, ...], *, overrides: dict[str, str] | None = None,
+                ) -> ColumnMap:
+    """Which file column feeds which field; unknown or repeated columns become warnings.
+
+    ``overrides`` maps header keys (``header_key``) to a field name, or to "" to leave the column
+    out: a platform's own layout and the user's choices in the preview, which win over the aliases.
+    """
     index = _alias_index(columns)
+    known = {col.name: col for col in columns}
+    overrides = overrides or {}
     positions: dict[str, list[int]] = {}
     warnings: list[RowError] = []
+    unknown: list[int] = []
+    ignored: list[int] = []
     for i, header in enumerate(headers):
         if not header:
             continue
         key = header_key(header)
-        col = index.get(key)
-        if col is None and key.rstrip("0123456789") != key:  # "Τηλέφωνο 2", "email2"
-            col = index.get(key.rstrip("0123456789"))
-            col = col if col is not None and col.multi else None
+        col: Column | None
+        if key in overrides:
+            target = overrides[key]
+            if not target or target not in known:
+                ignored.append(i)
+                continue
+            col = known[target]
+        else:
+            col = index.get(key)
+            if col is None and key.rstrip("0123456789") != key:  # "Τηλέφωνο 2", "email2"
+                col = index.get(key.rstrip("0123456789"))
+                col = col if col is not None and col.multi else None
         if col is None:
+            unknown.append(i)
             warnings.append(RowError(1, header, _("Unknown column, ignored.")))
         elif col.name in positions and not col.multi:
+            ignored.append(i)
             warnings.append(RowError(1, header, _("Repeats the column “%(other)s”; ignored.")
                                      % {"other": headers[positions[col.name][0]]}))
         else:
             positions.setdefault(col.name, []).append(i)
-    return ColumnMap(headers, positions, warnings)
+    return ColumnMap(headers, positions, warnings, unknown, ignored)
 
 
 # ---------------------------------------------------------------- values
@@ -216,17 +254,76 @@ _COUNTRY_WORDS = {"GR": ("el", "greece", "hellas", "ελλάδα", "ελλάς")
                   "DE": ("germany", "deutschland", "γερμανία"), "IT": ("italy", "italia", "ιταλία"),
                   "FR": ("france", "γαλλία"), "GB": ("uk", "united kingdom", "great britain", "ηνωμένο βασίλειο"),
                   "US": ("usa", "united states", "ηπα")}
-_STATUS_WORDS = {"placed": ("new", "καταχωρημένη", "νέα"), "paid": ("πληρωμένη", "εξοφλημένη"),
-                 "fulfilled": ("completed", "delivered", "shipped", "ολοκληρωμένη", "παραδομένη", "απεσταλμένη"),
-                 "cancelled": ("canceled", "ακυρωμένη"), "refunded": ("επιστροφή χρημάτων", "επιστράφηκε")}
+_STATUS_WORDS = {"placed": ("new", "καταχωρημένη", "νέα", "pending", "pending payment", "authorized", "on-hold",
+                            "on hold", "draft", "quotation", "quotation sent", "sent", "wc-pending", "wc-on-hold"),
+                 "paid": ("πληρωμένη", "εξοφλημένη", "partially_paid", "partially paid", "partially_refunded",
+                          "partially refunded", "processing", "wc-processing", "sale", "sales order"),
+                 "fulfilled": ("completed", "delivered", "shipped", "ολοκληρωμένη", "παραδομένη", "απεσταλμένη", "done",
+                               "locked", "wc-completed"),
+                 "cancelled": ("canceled", "ακυρωμένη", "voided", "cancel", "failed", "wc-cancelled", "wc-failed"),
+                 "refunded": ("επιστροφή χρημάτων", "επιστράφηκε", "wc-refunded")}
+# Marketing consent as exports write it; "none" is a statement that is neither yes nor no
+# (HubSpot's other legal bases, Mailchimp's pending), which records nothing.
+_CONSENT_WORDS = {"yes": ("1", "y", "true", "x", "ναι", "ν", "subscribed", "opted in", "opt in", "opt-in", "granted",
+                          "freely given consent from contact", "consent", "συναίνεση"),
+                  "no": ("0", "n", "false", "όχι", "ο", "unsubscribed", "opted out", "opt out", "opt-out",
+                         "not subscribed", "never subscribed", "withdrawn", "denied", "cleaned", "άρνηση"),
+                  "none": ("pending", "not applicable", "legitimate interest prospect/lead",
+                           "legitimate interest existing customer", "legitimate interest other",
+                           "performance of a contract", "transactional", "unknown", "-")}
+
+
+def _country_words() -> dict[str, tuple[str, ...]]:
+    """Country names in English, Greek and the big European languages, from phonenumbers' data."""
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    out: dict[str, tuple[str, ...]] = {}
+    for region, names in LOCALE_DATA.items():
+        found = []
+        for language in ("aa", "el", "de", "fr", "it", "es"):
+            name = names.get(language, "")
+            while name.startswith("*"):  # a reference to another language's name
+                name = names.get(name[1:], "")
+            if name:
+                found.append(name)
+        out[region] = (*_COUNTRY_WORDS.get(region, ()), *found)
+    return out
 
 
 @functools.cache
 def _word_maps() -> dict[str, dict[str, str]]:
     return {"kind": _words_index(_KIND_WORDS), "category": _words_index(_CATEGORY_WORDS),
             "formal": _words_index(_FORMAL_WORDS), "language": _words_index(_LANGUAGE_WORDS),
-            "country": _words_index(_COUNTRY_WORDS), "status": _words_index(_STATUS_WORDS)}
+            "country": {**_words_index(_country_words()), **_words_index(_COUNTRY_WORDS)},
+            "status": _words_index(_STATUS_WORDS), "consent": _words_index(_CONSENT_WORDS)}
 
 
 def _word(kind: str, text: str) -> str | None:
     return _word_maps()[kind].get(header_key(text))
+
+
+_LOCALE_CODE = re.compile(r"([a-zA-Z]{2,3})(?:[_-][A-Za-z]{2,4})?")
+
+
+def language_code(text: str) -> str:
+    """A language code from a word ("Ελληνικά", "English"), a locale ("el_GR", "en-GB") or a
+    label such as Odoo's "English (US)" or "Greek / Ελληνικά"; the text itself when none fits."""
+    found = _word("language", text)
+    if found:
+        return found
+    m = _LOCALE_CODE.fullmatch(text.strip())
+    if m:
+        return m[1].lower()
+    for part in re.split(r"\s*[/(]\s*", text):
+        found = _word("language", part.strip(" )"))
+        if found:
+            return found
+    return text
+
+
+def country_code(text: str) -> str | None:
+    """A two-letter country code from a code or a name in English, Greek and other languages."""
+    found = _word("country", text)
+    if found is None and len(text) == 2 and text.isalpha():
+        found = text.upper()
+    return found

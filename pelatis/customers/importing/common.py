@@ -40,7 +40,31 @@ class RowError:
 
 
 @dataclass
+class ImportOptions:
+    """The choices an import runs with: preview only, overwrite filled fields, the user's column mapping."""
+
+    preview: bool = False  # check and count everything, write nothing
+    overwrite: bool = False  # replace non-empty stored values (never a Greek name by its Latin spelling)
+    mapping: dict[str, str] = field(default_factory=dict)  # header as written → field, or "" to leave it out
+
+    @classmethod
+    def of(cls, job: ImportJob, *, preview: bool) -> ImportOptions:
+        options = job.options or {}
+        mapping = options.get("mapping") or {}
+        return cls(preview=preview, overwrite=bool(options.get("overwrite")),
+                   mapping={str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {})
+
+
+MAX_PREVIEW_CHANGES = 200  # customers or orders whose changes the preview lists field by field
+MAX_SAMPLES = 3  # values shown for each column the import does not know
+
+
+@dataclass
 class ImportResult:
+    """What an import did (or, as a preview, would do). Counts are of customers (orders for an
+    order import): created, updated (really changed), unchanged (matched, nothing to change);
+    ``invalid`` counts rejected rows."""
+
     kind: str
     total: int
     created: int
@@ -51,6 +75,14 @@ class ImportResult:
     job_id: int | None
     warnings: list[RowError] = field(default_factory=list)  # e.g. unknown columns, once each
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
+    unchanged: int = 0
+    preview: bool = False  # counted only: nothing was written
+    platform: str = ""  # the export layout recognised ("shopify", …) or ""
+    # Field by field, the first MAX_PREVIEW_CHANGES customers or orders the import changes (or would):
+    # {"id", "name", "rows", "fields": [{"field", "before", "after", "kept"}], "added": [{"field", "value"}]}
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    # Every column of the file: {"index", "header", "field" ("" when none), "samples": [values]}
+    columns: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ImportFileError(Exception):
@@ -60,6 +92,13 @@ class ImportFileError(Exception):
         super().__init__(message)
         self.message = message
         self.column = column
+
+
+def columns_of(cols: Any, samples: dict[int, list[str]]) -> list[dict[str, Any]]:
+    """Every column of the file (a ``ColumnMap``) with the field it feeds ("" when none) and, for the
+    unknown ones, a few of their values: what the preview's mapping step shows."""
+    return [{"index": i, "header": h, "field": cols.field_of(i), "ignored": i in cols.ignored,
+             "samples": samples.get(i, [])} for i, h in enumerate(cols.headers) if h]
 
 
 # ---------------------------------------------------------------- progress and bookkeeping
@@ -84,15 +123,22 @@ def _error_dicts(items: Sequence[RowError], level: str) -> list[dict[str, Any]]:
 
 
 def _finish_job(job: ImportJob, result: ImportResult, status: str) -> None:
+    """Record the outcome on the job (a dry run from the CLI has no job row: nothing is written)."""
+    if job.pk is None:
+        return
     stored = _error_dicts(result.errors[:MAX_STORED_ERRORS], "error")
     if len(result.errors) > MAX_STORED_ERRORS:
         rest = len(result.errors) - MAX_STORED_ERRORS
         stored.append({"row": 0, "column": "", "level": "error", "more": rest,
                        "message": _("… and %(n)d more errors") % {"n": rest}})
     stored += _error_dicts(result.warnings, "warning")
+    preview = {"changes": result.changes, "columns": result.columns,
+               "counts": {"new": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                          "rejected": result.invalid}}
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, rows_total=result.total, rows_done=result.total, rows_created=result.created, rows_updated=result.updated,
-        rows_invalid=result.invalid, errors=stored, finished_at=timezone.now())
+        rows_unchanged=result.unchanged, rows_invalid=result.invalid, errors=stored, finished_at=timezone.now(),
+        platform=result.platform, preview=preview)
 
 
 @contextlib.contextmanager

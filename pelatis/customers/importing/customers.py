@@ -8,11 +8,13 @@ the rules). What the rows come to is written by ``customers_write``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import pickle
 import re
 import tempfile
 import time
+import zoneinfo
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -31,16 +33,22 @@ from .columns import (
     _SPLIT_PHONES,
     CUSTOMER_COLUMNS,
     _word,
+    country_code,
+    header_key,
+    language_code,
     map_headers,
     parse_date,
+    parse_datetime,
     text_of,
 )
 from .common import (
     CHUNK,
     IN_CHUNK,
+    MAX_SAMPLES,
     PROGRESS_EVERY,
     Cell,
     ImportFileError,
+    ImportOptions,
     ImportResult,
     RowError,
     User,
@@ -49,8 +57,11 @@ from .common import (
     _indexes_deferred,
     _Progress,
     _timed,
+    columns_of,
 )
-from .customers_write import _SCALARS, _Address, _CustomerWrites, _Slot
+from .customers_write import _SCALARS, _Address, _Consent, _CustomerWrites, _Slot
+from .infer import infer_locale
+from .platforms import Platform
 from .read import Table
 
 # What matching needs of a valid row: its number, the external reference it gives, its emails and phones.
@@ -85,6 +96,7 @@ class _Row:
     data: CustomerInput  # cleaned
     given: frozenset[str]  # CustomerInput fields the file gave a value for
     address: _Address | None
+    consents: tuple[_Consent, ...] = ()
 
 
 # CustomerInput field → import column that gives it (for naming columns in errors)
@@ -95,19 +107,35 @@ _TEXT_COLUMNS = ("category", "title", "first_name", "last_name", "job_title", "t
 
 class _CustomerImport(_CustomerWrites):
     def __init__(self, *, table: Table, file_name: str, actor: User | None, job: ImportJob, result: ImportResult,
-                 progress: _Progress) -> None:
+                 progress: _Progress, options: ImportOptions | None = None, platform: Platform | None = None) -> None:
         self.table, self.file_name, self.actor, self.job, self.result, self.progress = (
             table, file_name, actor, job, result, progress)
-        self.cols = map_headers(table.headers, CUSTOMER_COLUMNS)
+        self.options = options or ImportOptions()
+        self.platform = platform
+        overrides = platform.overrides() if platform else {}
+        overrides.update({header_key(h): f for h, f in self.options.mapping.items()})
+        self.cols = map_headers(table.headers, CUSTOMER_COLUMNS, overrides=overrides)
         result.warnings = self.cols.warnings
+        self.samples: dict[int, list[str]] = {i: [] for i in self.cols.unknown}
+        result.columns = columns_of(self.cols, {})
         if not any(self.cols.has(c) for c in ("first_name", "last_name", "full_name", "company")):
             raise ImportFileError(_("No name column found: the file needs a column such as first_name, last_name, "
                                     "company, Όνομα, Επώνυμο or Εταιρεία."))
         self.address_warned = False
         positions = self.cols.positions
-        self.single = [(name, pos[0]) for name, pos in positions.items() if name not in ("email", "phone")]
+        self.single = [(name, pos[0]) for name, pos in positions.items() if name not in ("email", "phone", "consent_date")]
         self.email_pos, self.phone_pos = positions.get("email", []), positions.get("phone", [])
-        self.has_address = any(name in positions for name in ("address", "city", "postcode", "country"))
+        self.consent_date_pos = positions.get("consent_date", [])
+        self.packed_pos = next((i for i, h in enumerate(table.headers)
+                                if platform and platform.packed_address and h == platform.packed_address), None)
+        self.has_address = self.packed_pos is not None or any(
+            name in positions for name in ("address", "address2", "city", "region", "postcode", "country"))
+        defaults = dict(platform.defaults) if platform else {}
+        if platform is not None and platform.name == "mailchimp" and "cleantime" in {header_key(h) for h in table.headers}:
+            defaults.pop("email_consent", None)  # a cleaned-members export says nothing of consent
+        self.defaults = defaults
+        self.consent_source = platform.name if platform else "file"
+        self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     # ---- validation
 
@@ -119,6 +147,8 @@ class _CustomerImport(_CustomerWrites):
             keys: list[_Key] = []
             with _timed(self.result, "validate"):
                 for i, (row_no, cells) in enumerate(self.table.rows):
+                    if self.samples and i < 50:
+                        self._sample(cells)
                     row = self._parse(row_no, cells, errors)
                     if row is not None:
                         spill.write(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
@@ -131,12 +161,12 @@ class _CustomerImport(_CustomerWrites):
                 with _timed(self.result, "match"):
                     plan = self._match(keys)
                 del keys
-                write = not (errors and not skip_invalid)
-                created, rows_in = self._write(plan, spill, write=write)
-                if errors and not skip_invalid:
+                # A preview counts what the valid rows would do and writes nothing (a rejected file neither).
+                write = not (errors and not skip_invalid) and not self.options.preview
+                self._write(plan, spill, write=write)
+                if not write:
                     transaction.set_rollback(True)
                     return
-                self.result.created, self.result.updated = created, rows_in - created
                 self.result.written = True
 
     def _values(self, cells: list[Cell]) -> dict[str, Cell]:
@@ -154,31 +184,47 @@ class _CustomerImport(_CustomerWrites):
                     out[name] = value
         return out
 
+    def _sample(self, cells: list[Cell]) -> None:
+        """A few values of each unknown column, for the preview's mapping step."""
+        for i, found in self.samples.items():
+            if len(found) < MAX_SAMPLES and i < len(cells):
+                value = text_of(cells[i])[:60]
+                if value and value not in found:
+                    found.append(value)
+
     def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> _Row | None:
         values = self._values(cells)
+        for name, default in self.defaults.items():
+            values.setdefault(name, default)
         fields: dict[str, Any] = {name: text_of(values[name]) for name in _TEXT_COLUMNS if name in values}
         bad: list[RowError] = []
 
         def fail(column: str, message: str) -> None:
             bad.append(RowError(row_no, self.cols.header(column), message))
 
-        if "full_name" in values and "first_name" not in fields and "last_name" not in fields:
-            first, _sep, last = text_of(values["full_name"]).partition(" ")
-            fields["first_name"], fields["last_name"] = (first, last) if last else ("", first)
-        if "company" in values:
-            fields["company_name"] = text_of(values["company"])
         if "kind" in values:
             kind = text_of(values["kind"])
-            fields["kind"] = _word("kind", kind) or kind
-        elif "company_name" in fields and not (fields.get("first_name") or fields.get("last_name")):
+            word = _word("kind", kind)
+            if word is None and (yes_no := _word("formal", kind)):  # Odoo's "Is a Company": True / False
+                word = Customer.Kind.COMPANY if yes_no == "yes" else Customer.Kind.PERSON
+            fields["kind"] = word or kind
+        if "company" in values:
+            fields["company_name"] = text_of(values["company"])
+        if "full_name" in values and "first_name" not in fields and "last_name" not in fields:
+            full = text_of(values["full_name"])
+            if fields.get("kind") == Customer.Kind.COMPANY and not fields.get("company_name"):
+                fields["company_name"] = full  # a company's "Name" (Odoo) is its name
+            else:
+                first, _sep, last = full.partition(" ")
+                fields["first_name"], fields["last_name"] = (first, last) if last else ("", first)
+        if "kind" not in fields and "company_name" in fields and not (fields.get("first_name") or fields.get("last_name")):
             fields["kind"] = Customer.Kind.COMPANY
         if "category" in fields:
             fields["category"] = _word("category", fields["category"]) or fields["category"]
         if "preferred_channel" in fields:
             fields["preferred_channel"] = fields["preferred_channel"].lower()
         if "language" in values:
-            language = text_of(values["language"])
-            fields["language"] = _word("language", language) or language
+            fields["language"] = language_code(text_of(values["language"]))
         if "formal" in values:
             word = _word("formal", text_of(values["formal"]))
             if word is None:
@@ -196,8 +242,10 @@ class _CustomerImport(_CustomerWrites):
         given = set(fields)
         emails = self._many(cells, self.email_pos, _SPLIT)
         phones = self._many(cells, self.phone_pos, _SPLIT_PHONES)
-        tags = [t for t in _SPLIT.split(text_of(values["tags"])) if t] if "tags" in values else []
-        address, region = self._address(values, fail) if self.has_address else (None, None)
+        tags = [t for t in (t.strip().strip('"').strip() for t in _SPLIT.split(text_of(values["tags"]))) if t] \
+            if "tags" in values else []
+        address, region = self._address(values, cells, fail) if self.has_address else (None, None)
+        consents = self._consents(values, cells, fail)
         data = CustomerInput(**fields, emails=[v for _h, v in emails], phones=[v for _h, v in phones], tags=tags)
         try:
             clean = data.cleaned(region=region)
@@ -217,7 +265,56 @@ class _CustomerImport(_CustomerWrites):
             given.add("phones")
         if clean.tags:
             given.add("tags")
-        return _Row(row_no, clean, frozenset(given), address)
+        if "language" not in given or "time_zone" not in given:
+            # Only a new customer takes these: they are not "given", so a stored profile keeps its own.
+            language, zone = infer_locale(country=region, phones=clean.phones)
+            if language and "language" not in given:
+                clean.language = language
+            if zone and "time_zone" not in given:
+                clean.time_zone = zone
+        return _Row(row_no, clean, frozenset(given), address, tuple(consents))
+
+    def _consents(self, values: dict[str, Cell], cells: list[Cell], fail: Callable[[str, str], None]) -> list[_Consent]:
+        """Marketing consent as the row states it (yes, no, or withdrawn on a date), with its date."""
+        out: list[_Consent] = []
+        stated_at = None
+        for pos in self.consent_date_pos:
+            if pos < len(cells) and (cell := cells[pos]) not in ("", None):
+                stated_at = self._moment(cell, "consent_date", fail)
+                if stated_at is not None:
+                    break
+        withdrawn_at = self._moment(values["unsubscribed_at"], "unsubscribed_at", fail) \
+            if "unsubscribed_at" in values else None
+        unsubscribed = self._yes_no(values, "unsubscribed", fail)
+        for channel, column in (("email", "email_consent"), ("sms", "sms_consent")):
+            granted = self._yes_no(values, column, fail)
+            raw = text_of(values[column]) if column in values else ""
+            if channel == "email" and (withdrawn_at is not None or unsubscribed is True):
+                granted, stated_at_channel = False, withdrawn_at
+                raw = text_of(values.get("unsubscribed_at") or values.get("unsubscribed") or "")
+            else:
+                stated_at_channel = stated_at
+            if granted is not None:
+                out.append(_Consent(channel, granted, self.consent_source, stated_at_channel, raw[:200]))
+        return out
+
+    def _yes_no(self, values: dict[str, Cell], column: str, fail: Callable[[str, str], None]) -> bool | None:
+        if column not in values:
+            return None
+        text = text_of(values[column])
+        word = _word("consent", text)
+        if word is None:
+            fail(column, _("“%(value)s” is not yes or no.") % {"value": text})
+            return None
+        return None if word == "none" else word == "yes"
+
+    def _moment(self, cell: Cell, column: str, fail: Callable[[str, str], None]) -> dt.datetime | None:
+        try:
+            return parse_datetime(cell, self.tz)
+        except (ValueError, OverflowError):
+            fail(column, _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
+                 % {"value": text_of(cell)})
+            return None
 
     def _many(self, cells: list[Cell], positions: list[int], splitter: re.Pattern[str]) -> list[tuple[str, str]]:
         out = []
@@ -226,14 +323,21 @@ class _CustomerImport(_CustomerWrites):
                 out += [(self.table.headers[pos], v) for v in splitter.split(text_of(cells[pos])) if v]
         return out
 
-    def _address(self, values: dict[str, Cell], fail: Callable[[str, str], None]) -> tuple[_Address | None, str | None]:
-        line1, city, postcode, country_text = (text_of(values.get(n, "")) for n in ("address", "city", "postcode",
-                                                                                     "country"))
+    def _address(self, values: dict[str, Cell], cells: list[Cell], fail: Callable[[str, str], None],
+                 ) -> tuple[_Address | None, str | None]:
+        line1, line2, city, region_name, postcode, country_text = (
+            text_of(values.get(n, "")) for n in ("address", "address2", "city", "region", "postcode", "country"))
+        if self.packed_pos is not None and self.packed_pos < len(cells) and not line1:
+            # Mailchimp writes the whole address in one cell: street, line 2, city, state, zip, country.
+            parts = [p.strip() for p in text_of(cells[self.packed_pos]).split("  ")]
+            if len(parts) == 6:
+                line1, line2, city, region_name, postcode = parts[0], parts[1], parts[2], parts[3], parts[4]
+                country_text = country_text or parts[5]
+            elif parts and parts[0]:
+                line1 = " ".join(p for p in parts if p)
         country = settings.PELATIS_DEFAULT_REGION
         if country_text:
-            found = _word("country", country_text)
-            if found is None and len(country_text) == 2 and country_text.isalpha():
-                found = country_text.upper()
+            found = country_code(country_text)
             if found is None:
                 fail("country", _("Use a two-letter country code such as GR."))
             else:
@@ -245,7 +349,7 @@ class _CustomerImport(_CustomerWrites):
                 self.result.warnings.append(RowError(1, self.cols.header("city" if city else "postcode"), _(
                     "Rows with a city or postcode but no street keep no address (an address needs a street).")))
             return None, region
-        return _Address(line1[:200], city[:100], postcode[:20], country), region
+        return _Address(line1[:200], city[:100], postcode[:20], country, line2[:200], region_name[:100]), region
 
     def _field_errors(self, row_no: int, exc: ValidationError, emails: list[tuple[str, str]],
                       phones: list[tuple[str, str]]) -> list[RowError]:
@@ -267,13 +371,13 @@ class _CustomerImport(_CustomerWrites):
 
     # ---- writing
 
-    def _write(self, plan: _Plan, spill: IO[bytes], *, write: bool) -> tuple[int, int]:
+    def _write(self, plan: _Plan, spill: IO[bytes], *, write: bool) -> None:
         """Check every planned customer as a whole and, when ``write``, write it: the new ones first,
         in chunks (on SQLite with the indexes built once after a big first load), then the existing
-        ones. Returns the customers created and the rows of every customer that passed."""
+        ones. Counts created, updated and unchanged customers either way."""
         now = timezone.now()
         self.tag_ids = {}
-        created = rows_in = 0
+        created = updated = unchanged = rows_in = 0
         with _indexes_deferred(plan.new if write else 0, Customer, ContactPoint, SearchTerm, Interaction):
             for chunk in _batches(self._checked(self._assembled(plan, spill, new=True)), CHUNK):
                 if write:
@@ -287,12 +391,17 @@ class _CustomerImport(_CustomerWrites):
             for chunk in _batches(self._assembled(plan, spill, new=False), IN_CHUNK):
                 stored = Customer.objects.in_bulk([s.customer_id for s in chunk])
                 good = list(self._checked(iter(chunk), stored))
-                if write and good:
+                if good:
                     self.loaded = stored
-                    self._update(good, now, self._tags_for(good))
+                    changed = self._update(good, now, self._tags_for(good) if write else self._tags_known(good),
+                                           write=write)
+                    updated += changed
+                    unchanged += len(good) - changed
                 rows_in += sum(len(s.rows) for s in good)
                 self.progress.at(1, rows_in)
-        return created, rows_in
+        if write:
+            ImportJob.objects.filter(pk=self.job.pk).update(applied_at=now)
+        self.result.created, self.result.updated, self.result.unchanged = created, updated, unchanged
 
     # ---- matching
 
@@ -363,7 +472,8 @@ class _CustomerImport(_CustomerWrites):
             if slot is None:
                 # The row's cleaned input is ours alone: the slot takes it over.
                 slot = _Slot(data=row.data, given=set(row.given), rows=[row.row],
-                             addresses=[row.address] if row.address else [], customer_id=key.customer_id)
+                             addresses=[row.address] if row.address else [], customer_id=key.customer_id,
+                             consents=list(row.consents))
             else:
                 self._overlay(slot, row)
             if index == key.last:
@@ -378,7 +488,9 @@ class _CustomerImport(_CustomerWrites):
             if slot.customer_id is not None:
                 assert stored is not None
                 have = stored[slot.customer_id]
-                merged = CustomerInput(**{f: getattr(slot.data if f in slot.given else have, f) for f in _SCALARS})
+                self._resolve(slot, have)
+                merged = CustomerInput(**{f: slot.changes[f][1] if f in slot.changes else getattr(have, f)
+                                          for f in _SCALARS})
             elif len(slot.rows) > 1:
                 merged = replace(slot.data, emails=[], phones=[], tags=[])
             else:
@@ -405,6 +517,7 @@ class _CustomerImport(_CustomerWrites):
         slot.rows.append(row.row)
         if row.address:
             slot.addresses.append(row.address)
+        slot.consents += row.consents
 
     @staticmethod
     def _existing(keys: list[_Key]) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:

@@ -12,21 +12,35 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pelatis import lang
 from pelatis.lang import fold
+from pelatis.lang.scripts import same_name_other_script
 
 from ..inputs import CustomerInput
-from ..models import Address, ContactPoint, Customer, ImportJob, Interaction, SearchTerm
+from ..models import (
+    Address,
+    ContactPoint,
+    Customer,
+    ImportChange,
+    ImportedConsent,
+    ImportJob,
+    Interaction,
+    SearchTerm,
+    Tag,
+)
 from ..search import customer_terms, name_terms
-from ..services import derived_fields_fill, search_reindex, tags_named
+from ..services import derived_fields_fill, search_reindex, tags_named, timeline_text
 from .common import (
     IN_CHUNK,
+    MAX_PREVIEW_CHANGES,
+    ImportOptions,
     ImportResult,
     User,
     _chunks,
@@ -37,6 +51,7 @@ from .common import (
     _timed,
     _update_many,
 )
+from .labels import field_label, field_labels_for_timeline, jsonable
 
 
 @dataclass
@@ -45,6 +60,17 @@ class _Address:
     city: str
     postcode: str
     country: str
+    line2: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class _Consent:
+    channel: str  # "email" or "sms"
+    granted: bool
+    source: str  # the platform ("shopify", …) or "file"
+    stated_at: dt.datetime | None
+    raw: str
 
 
 @dataclass
@@ -56,6 +82,11 @@ class _Slot:
     rows: list[int]
     addresses: list[_Address]
     customer_id: int | None = None  # an existing customer
+    consents: list[_Consent] = field(default_factory=list)
+    # For an existing customer, after the update policy: field → (stored, new) to write, and
+    # field → (stored, in the file, why kept) for values the file has but the policy keeps.
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    kept: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
 
 
 _SCALARS = ("kind", "category", "first_name", "last_name", "company_name", "job_title", "title", "formal",
@@ -87,6 +118,13 @@ class _Derived:
             data.kind, data.first_name, data.last_name, data.company_name)
 
 
+_NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
 class _CustomerWrites:
     """The writing half of ``customers._CustomerImport``, which sets these attributes."""
 
@@ -95,9 +133,27 @@ class _CustomerWrites:
     job: ImportJob
     result: ImportResult
     progress: _Progress
+    options: ImportOptions
     loaded: dict[int, Customer]  # the stored customers of the matched slots, by id
 
     tag_ids: dict[str, int]  # tag id by casefolded name, filled chunk by chunk
+
+    def _resolve(self, slot: _Slot, have: Customer) -> None:
+        """The update policy, field by field: a blank stored field is filled; a filled one is replaced
+        only when the import overwrites; a Greek-script name is never replaced by its Latin spelling."""
+        slot.changes, slot.kept = {}, {}
+        for f in _SCALARS:
+            if f not in slot.given:
+                continue
+            new, old = getattr(slot.data, f), getattr(have, f)
+            if new == old or _blank(new):
+                continue
+            if f in _NAME_FIELDS and old and same_name_other_script(old, new):
+                slot.kept[f] = (old, new, "script")
+            elif _blank(old) or self.options.overwrite:
+                slot.changes[f] = (old, new)
+            else:
+                slot.kept[f] = (old, new, "filled")
 
     def _tags_for(self, slots: Sequence[_Slot]) -> dict[str, int]:
         """The ids of the chunk's tags (created as needed); only tags of customers really written are made."""
@@ -105,6 +161,16 @@ class _CustomerWrites:
         if names:
             by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
             self.tag_ids.update({name.casefold(): by_fold[fold(name)] for name in names})
+        return self.tag_ids
+
+    def _tags_known(self, slots: Sequence[_Slot]) -> dict[str, int]:
+        """For a preview: the ids of the tags that exist, and a made-up (negative) id for each new one."""
+        names = [t for t in dict.fromkeys(t for s in slots for t in s.data.tags) if t.casefold() not in self.tag_ids]
+        if names:
+            wanted = {fold(n) for n in names}
+            found = {fold(name): pk for pk, name in Tag.objects.values_list("pk", "name") if fold(name) in wanted}
+            for name in names:
+                self.tag_ids[name.casefold()] = found.get(fold(name), -1 - len(self.tag_ids))
         return self.tag_ids
 
     def _create(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int]) -> None:
@@ -134,8 +200,8 @@ class _CustomerWrites:
         if len(ids) != len(slots):
             raise RuntimeError(f"inserted {len(slots)} customers but found {len(ids)}")
         with _timed(self.result, "derive"):
-            points, terms, links, events, addresses = [], [], [], [], []
-            summary = (_("Imported from %(file)s") % {"file": self.file_name})[:300]
+            points, terms, links, events, addresses, consents = [], [], [], [], [], []
+            summary = timeline_text(gettext_noop("Imported from %(file)s"), file=self.file_name)[:300]
             actor_id = self.actor.pk if self.actor is not None else None
             source = str(self.job.pk)
             for cid, slot, slot_terms in zip(ids, slots, terms_of, strict=True):
@@ -147,8 +213,10 @@ class _CustomerWrites:
                     links += list(dict.fromkeys((cid, tag_ids[t.casefold()]) for t in d.tags))
                 events.append((cid, "system", "internal", summary, "", stamp, actor_id, "customers.importjob", source))
                 if slot.addresses:
-                    addresses += [Address(customer_id=cid, line1=a.line1, city=a.city, postcode=a.postcode,
-                                          country=a.country, is_primary=i == 0) for i, a in enumerate(slot.addresses)]
+                    addresses += [Address(customer_id=cid, line1=a.line1, line2=a.line2, city=a.city, postcode=a.postcode,
+                                          region=a.region, country=a.country, is_primary=i == 0)
+                                  for i, a in enumerate(slot.addresses)]
+                consents += [self._consent(cid, c, now) for c in dict.fromkeys(slot.consents)]
         with _timed(self.result, "insert"):
             _insert_many(ContactPoint, ("customer", "kind", "value", "label", "is_primary", "created_at"), points)
             _insert_many(SearchTerm, ("customer", "term"), terms)
@@ -156,10 +224,17 @@ class _CustomerWrites:
             _insert_many(Interaction, ("customer", "channel", "direction", "summary", "body", "occurred_at", "actor",
                                        "source_type", "source_id"), events)
             Address.objects.bulk_create(addresses, batch_size=500)
+            ImportedConsent.objects.bulk_create(consents, batch_size=500)
+            ImportChange.objects.create(job=self.job, action=ImportChange.Action.CUSTOMERS_CREATED, object_ids=ids)
 
-    def _update(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int]) -> None:
-        """Lay the slots over their stored customers; only customers that really change are written,
-        get a timeline entry and are re-indexed (re-importing an unchanged file writes nothing)."""
+    def _consent(self, customer_id: int, c: _Consent, now: dt.datetime) -> ImportedConsent:
+        return ImportedConsent(customer_id=customer_id, channel=c.channel, granted=c.granted, source=c.source,
+                               stated_at=c.stated_at, raw=c.raw, job=self.job if self.job.pk else None, recorded_at=now)
+
+    def _update(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int], *, write: bool) -> int:
+        """Lay the slots over their stored customers by the update policy (``_resolve``): only customers
+        that really change are written, get a timeline entry, an undo record and a re-index (re-importing
+        an unchanged file writes nothing). Lists the changes for the preview; returns how many change."""
         by_id = {s.customer_id: s for s in slots if s.customer_id is not None}
         ids = list(by_id)
         have_points: dict[int, set[tuple[str, str]]] = {}
@@ -174,53 +249,99 @@ class _CustomerWrites:
         for cid, line1, city, postcode in Address.objects.filter(customer_id__in=ids).values_list(
                 "customer_id", "line1", "city", "postcode"):
             have_addresses.setdefault(cid, set()).add((lang.fold(line1), lang.fold(city), postcode))
+        have_consents = {(cid, channel, granted, stated_at) for cid, channel, granted, stated_at in
+                         ImportedConsent.objects.filter(customer_id__in=ids).values_list(
+                             "customer_id", "channel", "granted", "stated_at")}
         changed_rows: list[Customer] = []
-        points, links, addresses, events = [], [], [], []
+        points, links, addresses, events, records, consents = [], [], [], [], [], []
+        count = 0
         for cid, slot in by_id.items():
             customer = self.loaded[cid]
-            changed = [f for f in _SCALARS if f in slot.given and getattr(customer, f) != getattr(slot.data, f)]
-            if changed:
-                for f in changed:
-                    setattr(customer, f, getattr(slot.data, f))
-                derived_fields_fill(customer)
-                customer.updated_at = now
-                changed_rows.append(customer)
+            name = customer.display_name
+            added: dict[str, list[Any]] = {}
             for kind, values in (("email", slot.data.emails), ("phone", slot.data.phones)):
                 for value in values:
                     if (kind, value) not in have_points.get(cid, set()):
                         points.append(ContactPoint(customer_id=cid, kind=kind, value=value,
                                                    is_primary=(cid, kind) not in primary))
                         primary.add((cid, kind))
-                        changed.append(f"{kind}s")
+                        have_points.setdefault(cid, set()).add((kind, value))
+                        added.setdefault(f"{kind}s", []).append(value)
             for tag in slot.data.tags:
-                if (cid, tag_ids[tag.casefold()]) not in have_tags:
-                    links.append(Customer.tags.through(customer_id=cid, tag_id=tag_ids[tag.casefold()]))
-                    have_tags.add((cid, tag_ids[tag.casefold()]))
-                    changed.append("tags")
+                tag_id = tag_ids[tag.casefold()]
+                if (cid, tag_id) not in have_tags:
+                    links.append(Customer.tags.through(customer_id=cid, tag_id=tag_id))
+                    have_tags.add((cid, tag_id))
+                    added.setdefault("tags", []).append(tag)
             seen = have_addresses.setdefault(cid, set())
+            new_addresses: list[list[str]] = []
             for a in slot.addresses:
                 key = (lang.fold(a.line1), lang.fold(a.city), a.postcode)
                 if key not in seen:
-                    addresses.append(Address(customer_id=cid, line1=a.line1, city=a.city, postcode=a.postcode,
-                                             country=a.country, is_primary=not seen))
+                    addresses.append(Address(customer_id=cid, line1=a.line1, line2=a.line2, city=a.city,
+                                             postcode=a.postcode, region=a.region, country=a.country, is_primary=not seen))
                     seen.add(key)
-                    changed.append("address")
-            if changed:
-                summary = _("Updated from import of %(file)s: %(fields)s") % {
-                    "file": self.file_name, "fields": ", ".join(dict.fromkeys(changed))}
-                events.append(Interaction(customer_id=cid, channel=Interaction.Channel.SYSTEM,
-                                          direction=Interaction.Direction.INTERNAL, summary=summary[:300],
-                                          occurred_at=now, actor=self.actor, source_type="customers.importjob",
-                                          source_id=str(self.job.pk)))
+                    new_addresses.append([a.line1, a.city, a.postcode])
+                    added.setdefault("addresses", []).append(", ".join(p for p in (a.line1, a.postcode, a.city) if p))
+            for c in dict.fromkeys(slot.consents):
+                if (cid, c.channel, c.granted, c.stated_at) not in have_consents:
+                    have_consents.add((cid, c.channel, c.granted, c.stated_at))
+                    consents.append(self._consent(cid, c, now))
+                    added.setdefault("consents", []).append(_consent_text(c))
+            if len(self.result.changes) < MAX_PREVIEW_CHANGES and (slot.changes or slot.kept or added):
+                self.result.changes.append(_change_entry(cid, name, slot, added))
+            if not slot.changes and not added:
+                continue
+            count += 1
+            if not write:
+                continue
+            for f, (_old, new) in slot.changes.items():
+                setattr(customer, f, new)
+            derived_fields_fill(customer)
+            customer.updated_at = now  # also when only contact points were added: later edits are newer
+            changed_rows.append(customer)
+            records.append(ImportChange(
+                job=self.job, action=ImportChange.Action.CUSTOMER_UPDATED, object_id=cid,
+                before={f: jsonable(old) for f, (old, _new) in slot.changes.items()},
+                after={f: jsonable(new) for f, (_old, new) in slot.changes.items()},
+                added={"emails": added.get("emails", []), "phones": added.get("phones", []),
+                       "tags": [tag_ids[t.casefold()] for t in added.get("tags", [])],
+                       "addresses": new_addresses}))
+            summary = timeline_text(gettext_noop("Updated from import of %(file)s: %(fields)s"), file=self.file_name,
+                                    fields=field_labels_for_timeline([*slot.changes, *added]))
+            events.append(Interaction(customer_id=cid, channel=Interaction.Channel.SYSTEM,
+                                      direction=Interaction.Direction.INTERNAL, summary=summary[:300],
+                                      occurred_at=now, actor=self.actor, source_type="customers.importjob",
+                                      source_id=str(self.job.pk)))
+        if not write:
+            return count
         _update_many(Customer, (*_SCALARS, "display_name", "sort_name", "name_key", "name_day_name", "updated_at"),
                      changed_rows)
         ContactPoint.objects.bulk_create(points, batch_size=500)
         Customer.tags.through.objects.bulk_create(links, batch_size=500)
         Address.objects.bulk_create(addresses, batch_size=500)
         Interaction.objects.bulk_create(events, batch_size=500)
+        ImportedConsent.objects.bulk_create(consents, batch_size=500)
+        ImportChange.objects.bulk_create(records, batch_size=500)
         touched = [e.customer_id for e in events]
         if touched:
             # A company's name is in its contacts' search terms too (as customer_update does).
             touched += Customer.objects.filter(company_id__in=touched).values_list("pk", flat=True)
             for chunk in _chunks(list(dict.fromkeys(touched)), IN_CHUNK):
                 search_reindex(customer_ids=chunk)
+        return count
+
+
+def _consent_text(c: _Consent) -> str:
+    stated = f", {c.stated_at:%Y-%m-%d}" if c.stated_at else ""
+    answer = _("yes") if c.granted else _("no")
+    return f"{field_label(c.channel + '_consent')}: {answer} ({c.source}{stated})"
+
+
+def _change_entry(cid: int, name: str, slot: _Slot, added: dict[str, list[Any]]) -> dict[str, Any]:
+    fields = [{"field": f, "before": jsonable(old), "after": jsonable(new), "kept": ""}
+              for f, (old, new) in slot.changes.items()]
+    fields += [{"field": f, "before": jsonable(old), "after": jsonable(new), "kept": why}
+               for f, (old, new, why) in slot.kept.items()]
+    return {"id": cid, "name": name, "rows": slot.rows[:5], "fields": fields,
+            "added": [{"field": f, "value": str(v)} for f, values in added.items() for v in values]}

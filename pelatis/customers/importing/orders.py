@@ -26,22 +26,36 @@ from django.utils.translation import gettext as _
 from pelatis import lang
 
 from ..inputs import OrderInput, OrderLineInput
-from ..models import ContactPoint, Customer, ImportJob, Interaction, Order, OrderLine, SearchTerm
+from ..models import (
+    ContactPoint,
+    Customer,
+    ImportChange,
+    ImportJob,
+    Interaction,
+    Order,
+    OrderLine,
+    SearchTerm,
+)
 from ..normalise import email_normalise, phone_normalise
 from ..services import search_reindex
 from .columns import ORDER_COLUMNS, _word, header_key, map_headers, parse_datetime, parse_decimal, text_of
 from .common import (
     CHUNK,
     IN_CHUNK,
+    MAX_PREVIEW_CHANGES,
+    MAX_SAMPLES,
     PROGRESS_EVERY,
     Cell,
     ImportFileError,
+    ImportOptions,
     ImportResult,
     RowError,
     User,
     _chunks,
     _Progress,
+    columns_of,
 )
+from .platforms import Platform
 from .read import Table
 
 
@@ -59,21 +73,36 @@ class _Line:
     keys: tuple[tuple[str, str], ...] = ()  # how the row names its customer, until it is found
 
 
+# The order's own fields: an export that writes them on an order's first line only is filled down.
+_ORDER_FIELDS = ("reference", "customer_ref", "email", "phone", "placed_at", "currency", "status", "channel")
+_COMPARED = ("customer_id", "placed_at", "currency", "status", "channel", "total")
+
+
 class _OrderImport:
-    REQUIRED = ("reference", "placed_at", "product", "unit_price")
+    REQUIRED = ("reference", "placed_at", "product")
 
     def __init__(self, *, table: Table, file_name: str, actor: User | None, job: ImportJob, result: ImportResult,
-                 progress: _Progress) -> None:
+                 progress: _Progress, options: ImportOptions | None = None, platform: Platform | None = None) -> None:
         self.table, self.file_name, self.actor, self.job, self.result, self.progress = (
             table, file_name, actor, job, result, progress)
-        self.cols = map_headers(table.headers, ORDER_COLUMNS)
+        self.options = options or ImportOptions()
+        overrides = platform.overrides() if platform else {}
+        overrides.update({header_key(h): f for h, f in self.options.mapping.items()})
+        self.cols = map_headers(table.headers, ORDER_COLUMNS, overrides=overrides)
+        self.samples: dict[int, list[str]] = {i: [] for i in self.cols.unknown}
+        self.fill_down = bool(platform and platform.fill_down)
         result.warnings = self.cols.warnings
+        result.columns = columns_of(self.cols, {})
         for name in self.REQUIRED:
             if not self.cols.has(name):
                 raise ImportFileError(_("The column “%(column)s” is missing.") % {"column": name}, column=name)
+        if not self.cols.has("unit_price") and not self.cols.has("line_total"):
+            raise ImportFileError(_("The column “%(column)s” is missing.") % {"column": "unit_price"},
+                                  column="unit_price")
         if not any(self.cols.has(c) for c in ("customer_ref", "email", "phone")):
             raise ImportFileError(_("No customer column found: give customer_ref, email or phone."), column="customer_ref")
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.carried: dict[str, Cell] = {}
 
     def _cell(self, cells: list[Cell], name: str) -> Cell:
         pos = self.cols.positions.get(name)
@@ -82,11 +111,33 @@ class _OrderImport:
         value = cells[pos[0]]
         return value.strip() if isinstance(value, str) else value
 
+    def _filled(self, cells: list[Cell]) -> list[Cell]:
+        """The row with the order's fields taken from the order's first line where this line leaves them
+        empty (Shopify, Odoo): a line without a reference belongs to the order above it."""
+        reference = self._cell(cells, "reference")
+        if reference not in ("", self.carried.get("reference")):
+            self.carried = {}
+        if not self.carried:
+            self.carried = {name: self._cell(cells, name) for name in _ORDER_FIELDS}
+            return cells
+        out = list(cells)
+        out += [""] * (len(self.cols.headers) - len(out))
+        for name in _ORDER_FIELDS:
+            pos = self.cols.positions.get(name)
+            if pos and self._cell(out, name) == "":
+                out[pos[0]] = self.carried.get(name, "")
+        return out
+
     def run(self, *, skip_invalid: bool) -> None:
         errors = self.result.errors
         parsed: list[_Line] = []
         for i, (row_no, cells) in enumerate(self.table.rows):
-            row = self._parse(row_no, cells, errors)
+            if self.samples and i < 50:
+                for pos, found in self.samples.items():
+                    if len(found) < MAX_SAMPLES and pos < len(cells) and (value := text_of(cells[pos])[:60]) \
+                            and value not in found:
+                        found.append(value)
+            row = self._parse(row_no, self._filled(cells) if self.fill_down else cells, errors)
             if row is not None:
                 parsed.append(row)
             if i % PROGRESS_EVERY == 0:
@@ -94,10 +145,11 @@ class _OrderImport:
         with transaction.atomic():
             lines = self._resolve(parsed, errors)
             orders = self._group(lines, errors)
-            if errors and not skip_invalid:
+            write = not (errors and not skip_invalid) and not self.options.preview
+            self._write(orders, write=write)
+            if not write:
                 transaction.set_rollback(True)
                 return
-            self._write(orders)
             self.result.written = True
 
     def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> _Line | None:
@@ -118,7 +170,8 @@ class _OrderImport:
                 fail("placed_at", _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
                      % {"value": text_of(placed)})
         numbers = {}
-        for name, default in (("quantity", Decimal("1")), ("unit_price", None)):
+        price_from_total = self.cols.has("line_total") and self._cell(cells, "unit_price") == ""
+        for name, default in (("quantity", Decimal("1")), ("line_total" if price_from_total else "unit_price", None)):
             raw = self._cell(cells, name)
             if raw == "":
                 if default is None:
@@ -132,6 +185,9 @@ class _OrderImport:
                 continue
             if abs(numbers[name]) >= 10**9:  # the columns hold 12 digits with 2 or 3 decimals
                 fail(name, _("“%(value)s” is too large.") % {"value": text_of(raw)})
+        if price_from_total and numbers.get("line_total") is not None:
+            quantity = numbers.get("quantity") or Decimal("1")
+            numbers["unit_price"] = (numbers["line_total"] / quantity).quantize(Decimal("0.01")) if quantity else None
         status = text_of(self._cell(cells, "status"))
         currency = text_of(self._cell(cells, "currency")) or settings.PELATIS_DEFAULT_CURRENCY
         currency = "EUR" if currency == "€" or header_key(currency) in ("ευρω", "euro") else currency
@@ -251,7 +307,9 @@ class _OrderImport:
                             "Skipped: another line of order %(ref)s is invalid.") % {"ref": ref}))
         return orders
 
-    def _write(self, orders: list[list[_Line]]) -> None:
+    def _write(self, orders: list[list[_Line]], *, write: bool) -> None:
+        """New orders are created; an order whose reference exists and differs is replaced only when the
+        import overwrites (else kept, and listed as such in the preview). Counts either way."""
         refs = [g[0].reference for g in orders]
         existing: dict[str, Order] = {}
         for chunk in _chunks(refs, IN_CHUNK):
@@ -259,13 +317,74 @@ class _OrderImport:
         new = [g for g in orders if g[0].reference not in existing]
         old = [g for g in orders if g[0].reference in existing]
         done = 0
-        for chunk in _chunks(new, CHUNK):
-            self._create(chunk)
-            done += sum(len(g) for g in chunk)
-            self.progress.at(1, done)
-        if old:
-            self._update(old, existing)
-        self.result.created, self.result.updated = len(new), len(old)
+        if write:
+            for chunk in _chunks(new, CHUNK):
+                self._create(chunk)
+                done += sum(len(g) for g in chunk)
+                self.progress.at(1, done)
+        replace: list[list[_Line]] = []
+        snapshots: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        unchanged = 0
+        stored_lines = self._stored_lines([existing[g[0].reference].pk for g in old])
+        names: dict[int, str] = {}
+        for g in old:
+            order = existing[g[0].reference]
+            before = self._snapshot_of(order, stored_lines.get(order.pk, []))
+            after = self._snapshot_of_group(g)
+            differ = [f for f in (*_COMPARED, "lines") if before[f] != after[f]]
+            if not differ:
+                unchanged += 1
+                continue
+            kept = "" if self.options.overwrite else "filled"
+            if len(self.result.changes) < MAX_PREVIEW_CHANGES:
+                if not names:
+                    ids = {o.customer_id for o in existing.values()} | {ln.customer_id for grp in old for ln in grp}
+                    names = dict(Customer.objects.filter(pk__in=list(ids)[:IN_CHUNK * 4]).values_list("pk", "display_name"))
+                self.result.changes.append({
+                    "id": order.pk, "name": order.reference, "rows": [ln.row for ln in g][:5], "added": [],
+                    "fields": [{"field": "customer" if f == "customer_id" else f,
+                                "before": self._shown(f, before[f], names), "after": self._shown(f, after[f], names),
+                                "kept": kept} for f in differ]})
+            if kept:
+                unchanged += 1
+            else:
+                replace.append(g)
+                snapshots[order.pk] = (before, after)
+        if write and replace:
+            self._update(replace, existing)
+            ImportChange.objects.bulk_create([
+                ImportChange(job=self.job, action=ImportChange.Action.ORDER_REPLACED, object_id=pk, before=b, after=a)
+                for pk, (b, a) in snapshots.items()], batch_size=500)
+        self.result.created, self.result.updated, self.result.unchanged = len(new), len(replace), unchanged
+
+    @staticmethod
+    def _stored_lines(order_ids: list[int]) -> dict[int, list[list[str]]]:
+        out: dict[int, list[list[str]]] = {}
+        for chunk in _chunks(order_ids, IN_CHUNK):
+            for oid, name, sku, category, quantity, price in OrderLine.objects.filter(order_id__in=chunk).order_by(
+                    "id").values_list("order_id", "name", "sku", "category", "quantity", "unit_price"):
+                out.setdefault(oid, []).append([name, sku, category, _num(quantity), _num(price)])
+        return out
+
+    @staticmethod
+    def _snapshot_of(order: Order, lines: list[list[str]]) -> dict[str, Any]:
+        return {"customer_id": order.customer_id, "placed_at": order.placed_at.isoformat(), "currency": order.currency,
+                "status": order.status, "channel": order.channel, "total": _num(order.total), "lines": lines}
+
+    def _snapshot_of_group(self, group: list[_Line]) -> dict[str, Any]:
+        first = group[0]
+        return {"customer_id": first.customer_id, "placed_at": first.placed_at.isoformat(), "currency": first.currency,
+                "status": first.status, "channel": first.channel, "total": _num(self._total(group)),
+                "lines": [[ln.line.name, ln.line.sku, ln.line.category, _num(Decimal(str(ln.line.quantity))),
+                           _num(Decimal(str(ln.line.unit_price)))] for ln in group]}
+
+    @staticmethod
+    def _shown(field: str, value: Any, names: dict[int, str]) -> str:
+        if field == "customer_id":
+            return names.get(value, f"#{value}")
+        if field == "lines":
+            return "; ".join(f"{qty} × {name}" for name, _sku, _cat, qty, _price in value)
+        return str(value)
 
     @staticmethod
     def _total(group: list[_Line]) -> Decimal:
@@ -279,12 +398,7 @@ class _OrderImport:
                 for ln in group]
 
     def _event(self, order: Order) -> Interaction:
-        # The same entry order_create() writes.
-        return Interaction(
-            customer_id=order.customer_id, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-            summary=(_("Order %(ref)s: %(total)s %(currency)s") % {"ref": order.reference, "total": order.total,
-                                                                     "currency": order.currency})[:300],
-            occurred_at=order.placed_at, actor=self.actor, source_type="customers.order", source_id=str(order.pk))
+        return order_event(order, actor=self.actor)
 
     def _create(self, groups: Sequence[list[_Line]]) -> None:
         orders = [Order(customer_id=g[0].customer_id, reference=g[0].reference, placed_at=g[0].placed_at,
@@ -298,6 +412,8 @@ class _OrderImport:
         OrderLine.objects.bulk_create([ln for o, g in zip(orders, groups, strict=True) for ln in self._lines(o.pk, g)],
                                       batch_size=500)
         Interaction.objects.bulk_create([self._event(o) for o in orders], batch_size=500)
+        ImportChange.objects.create(job=self.job, action=ImportChange.Action.ORDERS_CREATED,
+                                    object_ids=[o.pk for o in orders])
         SearchTerm.objects.bulk_create([SearchTerm(customer_id=o.customer_id, term=f"o:{lang.fold(o.reference)}"[:120])
                                         for o in orders], batch_size=500)
 
@@ -328,3 +444,18 @@ class _OrderImport:
         Interaction.objects.bulk_update(events, ["customer", "summary", "occurred_at"], batch_size=500)
         for chunk in _chunks(sorted(moved), IN_CHUNK):
             search_reindex(customer_ids=chunk)
+
+
+def _num(value: Decimal) -> str:
+    """A number as text without trailing zeros, so 2 and 2.000 compare equal."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def order_event(order: Order, *, actor: User | None) -> Interaction:
+    """The timeline entry of an order: the same one order_create() writes."""
+    return Interaction(
+        customer_id=order.customer_id, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
+        summary=(_("Order %(ref)s: %(total)s %(currency)s") % {"ref": order.reference, "total": order.total,
+                                                                 "currency": order.currency})[:300],
+        occurred_at=order.placed_at, actor=actor, source_type="customers.order", source_id=str(order.pk))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ..models import ImportJob
 from .common import (
     ImportFileError,
+    ImportOptions,
     ImportResult,
     RowError,
     User,
@@ -24,9 +25,11 @@ from .common import (
     _invalid_rows,
     _Progress,
     _timed,
+    columns_of,
 )
 from .customers import _CustomerImport
 from .orders import _OrderImport
+from .platforms import platform_detect
 from .read import open_table
 
 
@@ -38,44 +41,63 @@ def import_file(
     skip_invalid: bool = False,
     by: User | None = None,
     progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = False,
+    overwrite: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Import a CSV or XLSX file of customers or orders now; see the module docstring for the rules."""
+    """Import a CSV or XLSX file of customers or orders now (as the CLI does); see the package docstring
+    for the rules. ``dry_run`` makes the same preview and writes nothing, not even the job's record."""
     if kind not in ("customers", "orders"):
         raise ValueError(f"unknown import kind {kind!r}")
     actor = by if by is not None and by.is_authenticated else None
-    job = ImportJob.objects.create(kind=kind, file_name=file_name[:255], created_by=actor, skip_invalid=skip_invalid,
-                                   started_at=timezone.now())
+    job = ImportJob(kind=kind, file_name=file_name[:255], created_by=actor, skip_invalid=skip_invalid,
+                    started_at=timezone.now(), mode=ImportJob.Mode.PREVIEW if dry_run else ImportJob.Mode.APPLY,
+                    options={"overwrite": overwrite, "mapping": mapping or {}})
+    if not dry_run:
+        job.save()
     return import_run(job=job, source=source, progress=progress)
 
 
 def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable[[int, int], None] | None = None,
                ) -> ImportResult:
-    """Run the import ``job`` records on the file ``source`` (read in pieces, never whole) and finish the job."""
+    """Run the import ``job`` records on the file ``source`` (read in pieces, never whole) and finish the job:
+    a preview when the job's mode is preview (nothing written), else the import itself."""
     kind, file_name = job.kind, job.file_name
     actor = job.created_by
-    result = ImportResult(kind=kind, total=0, created=0, updated=0, invalid=0, errors=[], written=False, job_id=job.pk)
+    options = ImportOptions.of(job, preview=job.mode == ImportJob.Mode.PREVIEW)
+    result = ImportResult(kind=kind, total=0, created=0, updated=0, invalid=0, errors=[], written=False, job_id=job.pk,
+                          preview=options.preview)
+    importer: _CustomerImport | _OrderImport | None = None
     try:
         with _seekable(source, settings.PELATIS_IMPORT_MAX_BYTES) as data, _gc_paused():
             with _timed(result, "read"):
                 table = open_table(data, file_name)
+            platform = platform_detect(table.headers, kind)
+            result.platform = platform.name if platform else ""
+            result.columns = [{"index": i, "header": h, "field": "", "samples": []} for i, h in enumerate(table.headers)]
             result.total = len(cast(Sized, table.rows))
             if not result.total:
                 raise ImportFileError(_("The file has a header but no rows."))
-            importer = _CustomerImport if kind == "customers" else _OrderImport
-            importer(table=table, file_name=file_name, actor=actor, job=job, result=result,
-                     progress=_Progress(progress, result.total)).run(skip_invalid=job.skip_invalid)
+            kind_class = _CustomerImport if kind == "customers" else _OrderImport
+            importer = kind_class(table=table, file_name=file_name, actor=actor, job=job, result=result,
+                                  progress=_Progress(progress, result.total), options=options, platform=platform)
+            importer.run(skip_invalid=job.skip_invalid)
+            result.columns = columns_of(importer.cols, importer.samples)
     except ImportFileError as exc:
         result.errors = [RowError(1, exc.column, exc.message)]
         result.written = False
-        result.created = result.updated = 0
+        result.created = result.updated = result.unchanged = 0
         _finish_job(job, result, ImportJob.Status.REJECTED)
         return result
     except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
+        if job.pk:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
         raise
     result.invalid = _invalid_rows(result.errors)
-    if not result.written:
-        result.created = result.updated = 0
+    if options.preview:
+        status = ImportJob.Status.PREVIEW
+    elif not result.written:
+        result.created = result.updated = result.unchanged = 0
         status = ImportJob.Status.REJECTED
     else:
         status = ImportJob.Status.PARTIAL if result.errors else ImportJob.Status.DONE
@@ -83,6 +105,7 @@ def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable
     if progress is not None and result.total:
         progress(result.total, result.total)
     return result
+
 
 
 @contextlib.contextmanager

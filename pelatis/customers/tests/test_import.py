@@ -325,18 +325,22 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(db: None) -> N
     first = run(data)
     before = counts()
     second = run(data)
-    assert (first.created, first.updated) == (3, 0)
-    assert (second.created, second.updated, second.written) == (0, 3, True)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    assert (second.created, second.updated, second.unchanged, second.written) == (0, 0, 3, True)
     assert counts() == before  # nothing changed, so nothing is written, not even a timeline entry
-    # when one row changes
+    # when one row changes a filled field: kept by default
     rows = [list(r) for r in GREEK_ROWS]
     rows[1][7] = "Νέα σημείωση"
     third = run(csv_bytes(rows, delimiter=";"))
-    # then only that customer gets written and a timeline entry
-    assert (third.created, third.updated) == (0, 3)
+    assert (third.created, third.updated, third.unchanged) == (0, 0, 3)
+    assert Customer.objects.get(first_name="Άννα").notes == "Προτιμά όροφο με θέα"
+    assert [(f["field"], f["kept"]) for c in third.changes for f in c["fields"]] == [("notes", "filled")]
+    # and replaced when the import overwrites: only that customer gets written and a timeline entry
+    fourth = run(csv_bytes(rows, delimiter=";"), overwrite=True)
+    assert (fourth.created, fourth.updated, fourth.unchanged) == (0, 1, 2)
     assert Customer.objects.get(first_name="Άννα").notes == "Νέα σημείωση"
     entry = Interaction.objects.get(summary__startswith="Updated from import")
-    assert entry.summary == "Updated from import of pelates.csv: notes"
+    assert entry.summary == "Updated from import of pelates.csv: Notes"
     assert counts()[:3] == before[:3]
 
 
@@ -345,7 +349,7 @@ def test_a_reimport_fills_and_replaces_given_fields_only(db: None, papadopoulos:
     rows = [["Επώνυμο", "Όνομα", "Προσφώνηση", "Τηλέφωνο", "Email", "Ετικέτες", "Σημειώσεις"],
             ["Παπαδόπουλος", "", "Dr", "+30 697 123 4567", "giorgos@example.com", "Νέος", ""]]
     # when
-    result = run(csv_bytes(rows))
+    result = run(csv_bytes(rows), overwrite=True)
     # then
     assert (result.created, result.updated) == (0, 1)
     papadopoulos.refresh_from_db()
@@ -368,7 +372,7 @@ def test_matching_prefers_external_ref_then_email_then_phone(db: None, make_cust
             ["", "Β2", "b@example.gr", "6970000003"],
             ["", "Γ2", "", "6970000003"],
             ["R-9", "Δ", "shared@example.gr", ""]]  # R-1's email but another reference: someone else
-    result = run(csv_bytes(rows))
+    result = run(csv_bytes(rows), overwrite=True)
     assert (result.created, result.updated) == (1, 3)
     assert Customer.objects.get(pk=by_ref.pk).last_name == "Α2"
     assert Customer.objects.get(pk=by_email.pk).last_name == "Β2"
@@ -381,7 +385,7 @@ def test_two_rows_for_one_customer_the_later_updates_the_earlier(db: None) -> No
             ["Άννα", "Παπά", "anna@example.gr", "", "πρώτη"],
             ["Άννα", "Παπαδάκη", "ANNA@example.gr", "6971234567", ""]]
     result = run(csv_bytes(rows))
-    assert (result.created, result.updated) == (1, 1)
+    assert (result.created, result.updated) == (1, 0)  # one new customer, from two rows
     anna = Customer.objects.get()
     assert (anna.last_name, anna.notes, anna.display_name) == ("Παπαδάκη", "πρώτη", "Άννα Παπαδάκη")
     assert anna.contact_points.count() == 2
@@ -392,7 +396,7 @@ def test_two_rows_for_one_customer_the_later_updates_the_earlier(db: None) -> No
 def test_renaming_a_company_reindexes_its_people(db: None, make_customer: Any) -> None:
     company = make_customer(kind="company", company_name="Αιγαίο ΑΕ", external_ref="B-1")
     person = make_customer(first_name="Άννα", company_id=company.pk)
-    result = run(csv_bytes([["id", "company"], ["B-1", "Κυκλάδες ΑΕ"]]))
+    result = run(csv_bytes([["id", "company"], ["B-1", "Κυκλάδες ΑΕ"]]), overwrite=True)
     assert (result.created, result.updated) == (0, 1)
     terms = set(SearchTerm.objects.filter(customer=person).values_list("term", flat=True))
     assert "w:κυκλαδεσ" in terms
@@ -459,7 +463,10 @@ def test_orders_reimport_replaces_instead_of_duplicating(db: None, papadopoulos:
             ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σπα", "1", "70"]]
     run(csv_bytes(rows), kind="orders")
     rows[2][5] = "75,5"
-    result = run(csv_bytes(rows), kind="orders")
+    kept = run(csv_bytes(rows), kind="orders")  # an order that exists is kept unless the import overwrites
+    assert (kept.created, kept.updated, kept.unchanged) == (0, 0, 1)
+    assert Order.objects.get().total == Decimal("390.00")
+    result = run(csv_bytes(rows), kind="orders", overwrite=True)
     assert (result.created, result.updated) == (0, 1)
     order = Order.objects.get()
     assert order.total == Decimal("395.50")

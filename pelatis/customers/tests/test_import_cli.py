@@ -31,7 +31,7 @@ def write(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
 
 def test_import_prints_a_summary_and_warnings(db: None, tmp_path: Path) -> None:
     out, _err = call("import", "customers", str(write(tmp_path / "pelates.csv", GOOD, "cp1253")))
-    assert "pelates.csv: 2 rows, 2 customers created, 0 updated, 0 invalid rows." in out
+    assert "pelates.csv: 2 rows, 2 customers created, 0 updated, 0 unchanged, 0 invalid rows." in out
     assert "Χόμπι: Unknown column, ignored." in out
     assert Customer.objects.count() == 2
     assert Customer.objects.get(first_name="Άννα").last_name == "Ζαΐμη"
@@ -101,5 +101,5 @@ def test_export_then_import_through_the_cli(db: None, tmp_path: Path, papadopoul
     path = tmp_path / "all.csv"
     call("export", "customers", str(path))
     out, _err = call("import", "customers", str(path))
-    assert "0 customers created, 1 updated" in out
+    assert "0 customers created, 0 updated, 1 unchanged" in out
     assert Customer.objects.count() == 1
