@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from pelatis.web.forms import ServiceErrorsMixin
@@ -30,12 +30,20 @@ from .queries import companies_for_choice
 COMMON_LANGUAGES = ("el", "en", "de", "fr", "it", "es", "nl", "ru", "bg", "ro", "tr", "sq", "pl", "sv", "he", "zh", "ja")
 # The countries customers of a Greek business come from most, offered first in the address's country list.
 COMMON_COUNTRIES = ("GR", "CY", "DE", "GB", "IT", "FR", "NL", "AT", "BG", "RO", "US")
-# Time-zone regions in the order the list shows them; each is a group of the select.
-ZONE_REGIONS = {
-    "Europe": _("Europe"), "America": _("America"), "Asia": _("Asia"), "Africa": _("Africa"),
-    "Australia": _("Australia"), "Pacific": _("Pacific"), "Atlantic": _("Atlantic"), "Indian": _("Indian Ocean"),
-    "Antarctica": _("Antarctica"), "Arctic": _("Arctic"),
+# Time-zone regions in the order the list shows them, each a group of the select: named by ICU's world
+# regions (UN M.49) in the reader's language, or by our own text where ICU has no name (the oceans).
+ZONE_REGIONS: dict[str, str | Any] = {
+    "Europe": "150", "America": "019", "Asia": "142", "Africa": "002", "Australia": "AU", "Pacific": "009",
+    "Atlantic": _("Atlantic Ocean"), "Indian": _("Indian Ocean"), "Antarctica": "AQ", "Arctic": _("Arctic"),
 }
+
+
+def _region_name(region: str, ui: str) -> str:
+    code = ZONE_REGIONS[region]
+    if isinstance(code, str):
+        name = icu.Locale("", code).getDisplayCountry(icu.Locale(ui))
+        return name if name != code else region
+    return str(code)
 
 
 def _ui_language() -> str:
@@ -81,7 +89,7 @@ def time_zone_choices(ui: str) -> list[tuple[str, list[tuple[str, str]]]]:
         city = names.getExemplarLocationName(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
         offset = now.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%z")
         groups[region].append((zone, f"{city} (GMT{offset[:3]}:{offset[3:]})"))
-    return [(str(ZONE_REGIONS[region]), sorted(zones, key=lambda z: collator.getSortKey(z[1])))
+    return [(_region_name(region, ui), sorted(zones, key=lambda z: collator.getSortKey(z[1])))
             for region, zones in groups.items() if zones]
 
 
@@ -240,6 +248,26 @@ class TicketStartForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people type it: "1.234,50" and "1234,50" in Greek, "1,234.50" and "1234.50" in English."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+        if "," in text and "." in text:
+            decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+            text = text.replace("." if decimal_sep == "," else ",", "").replace(",", ".")
+        elif "," in text:
+            comma_decimal = formats.get_format("DECIMAL_SEPARATOR") == ","
+            text = text.replace(",", ".") if comma_decimal or not _GROUPED.match(text.replace(",", ".")) \
+                else text.replace(",", "")
+        elif _GROUPED.match(text) and formats.get_format("DECIMAL_SEPARATOR") == ",":
+            text = text.replace(".", "")  # "1.234" is a thousand and more to a Greek reader
+        return super().to_python(text)
+
+
 class OrderLogForm(forms.Form):
     """An order taken by phone or at the counter: its lines, or only its total."""
 
@@ -249,8 +277,8 @@ class OrderLogForm(forms.Form):
     reference = forms.CharField(label=_("Order reference"), max_length=64)
     placed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     currency = forms.ChoiceField(label=_("Currency"))
-    total = forms.DecimalField(label=_("Total"), required=False, min_value=Decimal("0"), max_digits=12,
-                               decimal_places=2, localize=True,
+    total = AmountField(label=_("Total"), required=False, min_value=Decimal("0"), max_digits=12,
+                        decimal_places=2,
                                help_text=_("Only the total, when you do not list the products."))
     description = forms.CharField(label=_("What was bought"), required=False, max_length=200)
 
@@ -262,12 +290,10 @@ class OrderLogForm(forms.Form):
         self.fields["placed_on"].initial = timezone.localdate()
         for i in range(1, self.LINE_ROWS + 1):
             self.fields[f"line{i}_name"] = forms.CharField(label=_("Product"), required=False, max_length=200)
-            self.fields[f"line{i}_quantity"] = forms.DecimalField(
-                label=_("Quantity"), required=False, min_value=Decimal("0.001"), max_digits=12, decimal_places=3,
-                localize=True)
-            self.fields[f"line{i}_price"] = forms.DecimalField(
-                label=_("Unit price"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2,
-                localize=True)
+            self.fields[f"line{i}_quantity"] = AmountField(
+                label=_("Quantity"), required=False, min_value=Decimal("0.001"), max_digits=12, decimal_places=3)
+            self.fields[f"line{i}_price"] = AmountField(
+                label=_("Unit price"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2)
 
     def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(self[f"line{i}_name"], self[f"line{i}_quantity"], self[f"line{i}_price"])

@@ -85,7 +85,7 @@ def feedback_demo(customers: Sequence[Customer]) -> dict[str, int]:
                 "language": language,
                 "author": customer.display_name
                 if customer is not None
-                else ("Maria K." if language == "el" else "John D."),
+                else ("Μαρία Κ." if language == "el" else "John D."),
                 "author_email": email or "",
                 "url": f"https://{platform}.example/reviews/demo-{i + 1}",
                 "published_at": (now - dt.timedelta(days=2 * i + 1)).isoformat(),
