@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import views
+from . import import_views, views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list_view, name="list"),
     path("new/", views.customer_create_view, name="create"),
     path("contact-check/", views.customer_contact_check_view, name="contact_check"),
-    path("import/", views.customer_import_view, name="import"),
-    path("import/<int:pk>/", views.customer_import_job_view, name="import_job"),
+    path("import/", import_views.customer_import_view, name="import"),
+    path("import/<int:pk>/", import_views.customer_import_job_view, name="import_job"),
+    path("import/<int:pk>/preview/", import_views.customer_import_preview_view, name="import_preview"),
+    path("import/<int:pk>/confirm/", import_views.customer_import_confirm_view, name="import_confirm"),
+    path("import/<int:pk>/undo/", import_views.customer_import_undo_view, name="import_undo"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.customer_export_view, name="export"),
     path("<int:pk>/", views.customer_detail_view, name="detail"),
     path("<int:pk>/edit/", views.customer_edit_view, name="edit"),
