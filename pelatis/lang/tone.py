@@ -769,6 +769,12 @@ def _caps_spans(text: str) -> Iterator[tuple[int, int]]:
         caps_words = _CAPS_WORD_RE.findall(m.group())
         if all(len(w) <= ACRONYM_MAX for w in caps_words) and n_words < 4:
             continue  # «ΑΦΜ, IBAN», "SMS OK": acronyms side by side
+        folded_words = {fold(w) for w in caps_words}
+        if folded_words & _COMPANY_FORMS:
+            continue  # «ΑΦΟΙ ΠΑΠΑΔΟΠΟΥΛΟΙ ΟΕ»: a registered name
+        if n_words >= 2 and letters >= 8 and folded_words & _SHOUTED_WORDS and _LOWER_RE.search(line):
+            yield m.start(), m.end()  # «ΜΗΝ ΚΑΛΕΙΤΕ μετά τις 10», "ONLY ONCE"
+            continue
         ended = re.match(r"[ \t]*[.!?;…]", text[m.end() :]) is not None
         alone = line.strip() == text.strip()
         if (
@@ -780,6 +786,11 @@ def _caps_spans(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), m.end()
 
 
+_COMPANY_FORMS = frozenset(("αε", "οε", "εε", "επε", "ικε", "αφοι", "ltd", "llc", "inc", "gmbh", "plc"))
+_SHOUTED_WORDS = frozenset(
+    ("μην", "μη", "δεν", "δε", "μονο", "ποτε", "οχι", "πρεπει", "αμεσωσ", "οπωσδηποτε", "not", "never", "only", "must",
+     "don't", "dont", "do", "no", "now", "immediately")
+)
 _SENTENCE_RE = re.compile(r"[^\s.!?;,:\n][^.!?;\n]*[.!?;,:]*")
 
 
@@ -876,7 +887,7 @@ def check_tone(
     compiled = rules if rules is not None else _default_compiled()
     languages = _languages(text, language)
     greeklish = not is_greek(text) and _reads_as_greeklish(text[:DETECT_CHARS])
-    if greeklish and language is None and "el" not in languages:  # «Xrwstate 50 evrw»: too short for detection
+    if greeklish and language is None and languages != frozenset(("en",)):  # «Xrwstate 50 evrw»: too short to tell
         languages = languages | {"el"}
     profile = compiled._profile(languages, formal)
     found: list[tuple[int, int, int]] = []  # (rule index, original start, original end)
