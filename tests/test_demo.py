@@ -93,3 +93,71 @@ def test_demo_is_refused_in_production_mode(db: None) -> None:
         demo("--if-empty")
     assert not get_user_model().objects.exists()
     assert not Customer.objects.exists()
+
+
+def _greek_first_name_gender() -> dict[str, str]:
+    from faker.providers.person.el_GR import Provider
+
+    male, female = set(Provider.first_names_male), set(Provider.first_names_female)
+    return {**dict.fromkeys(male - female, "m"), **dict.fromkeys(female - male, "f")}
+
+
+def test_every_demo_persons_surname_agrees_with_the_first_names_gender(db: None) -> None:
+    from pelatis.lang import fold, is_greek
+
+    demo("--customers", "300")
+    gender_of = _greek_first_name_gender()
+    people = Customer.objects.filter(kind="person", category="external").values_list("first_name", "last_name", "title")
+    checked, wrong = 0, []
+    for first, last, title in people:
+        gender = gender_of.get(first) or {"κ.": "m", "κα": "f"}.get(title)
+        if not is_greek(last) or gender is None:
+            continue
+        checked += 1
+        ending = fold(last)
+        # A man's surname ends in -ς (Παυλίδης) or is the invariant -ου (Νικολάου); a woman's never in -ς (Παυλίδου).
+        if (gender == "m" and not ending.endswith(("σ", "ου"))) or (gender == "f" and ending.endswith("σ")):
+            wrong.append(f"{first} {last}")
+        if gender_of.get(first) and title in ("κ.", "κα"):
+            assert {"κ.": "m", "κα": "f"}[title] == gender_of[first], (first, title)
+    assert checked > 150
+    assert wrong == []
+
+
+def test_demo_tags_are_greek_and_fit_the_customer(db: None) -> None:
+    from pelatis.customers.models import Tag
+    from pelatis.lang import is_greek
+
+    demo("--customers", "200")
+    names = set(Tag.objects.values_list("name", flat=True))
+    assert names
+    assert {n for n in names if not is_greek(n)} <= {"VIP"}  # a word Greek shops write as it is
+    tourists = Customer.objects.filter(tags__name="Τουρίστας")
+    assert tourists.exists()
+    assert not tourists.filter(language="el").exists()  # guests from abroad only
+
+
+def test_demo_addresses_and_phones_belong_to_the_customers_country(db: None) -> None:
+    import phonenumbers
+
+    from pelatis.customers.models import Address
+
+    demo("--customers", "200")
+    addresses = list(Address.objects.select_related("customer").filter(customer__category="external"))
+    assert len(addresses) > 150
+    country_of_language = {"el": "GR", "de": "DE", "it": "IT", "en": "GB", "fr": "FR"}
+    for address in addresses:
+        assert address.line1
+        assert address.city
+        assert address.postcode
+        assert address.country == country_of_language[address.customer.language], address
+        if address.country == "GR":
+            assert len(address.postcode.replace(" ", "")) == 5
+            assert address.postcode.replace(" ", "").isdigit()
+    phones = ContactPoint.objects.filter(kind="phone", customer__addresses__is_primary=True).values_list(
+        "value", "customer__addresses__country")
+    assert phones
+    for value, country in phones:
+        number = phonenumbers.parse(value)
+        assert phonenumbers.is_valid_number(number), value
+        assert phonenumbers.region_code_for_number(number) == country, (value, country)
