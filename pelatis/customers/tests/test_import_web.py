@@ -60,10 +60,23 @@ def test_upload_returns_at_once_with_a_queued_job_and_imports_nothing_in_the_req
     assert "Waiting for the background worker" in page
 
 
-def test_the_task_imports_the_file_records_the_outcome_and_deletes_the_upload(
+def test_the_task_previews_then_the_confirmed_import_writes_and_deletes_the_upload(
         client_as: Any, manager: Any, media: Path) -> None:
     client_as(manager).post(reverse("customers:import"), {"file": upload(GOOD), "kind": "customers"})
     job = ImportJob.objects.get()
+    # the first run is a preview: counted, nothing written, the file kept for the confirmation
+    import_job_run_task.call(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, job.rows_created, job.rows_updated) == ("preview", 2, 2, 0)
+    assert not Customer.objects.exists()
+    assert len(stored_files(media)) == 1
+    page = client_as(manager).get(reverse("customers:import_job", args=[job.pk])).content.decode()
+    assert "Nothing has been written yet." in page
+    assert 'id="import-confirm"' in page
+    # when confirmed
+    client_as(manager).post(reverse("customers:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.mode) == ("queued", "apply")
     import_job_run_task.call(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_done, job.rows_created) == ("done", 2, 2, 2)
@@ -73,15 +86,16 @@ def test_the_task_imports_the_file_records_the_outcome_and_deletes_the_upload(
     # a task delivered twice imports once
     assert import_job_run(job_id=job.pk) is None
     assert Customer.objects.count() == 2
-    # the page, polled by htmx, now stops polling and shows the report
+    # the page, polled by htmx, now stops polling and shows the report and the undo button
     partial = client_as(manager).get(reverse("customers:import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = partial.content.decode()
     assert 'id="import-report" data-written="true"' in html
+    assert 'id="import-undo"' in html
     assert "hx-trigger" not in html
     assert "<html" not in html
 
 
-def test_a_file_with_bad_rows_writes_nothing_and_the_job_page_lists_the_rows(
+def test_a_file_with_bad_rows_previews_the_rejected_rows_and_cannot_be_confirmed(
         client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # as after a real commit: the task runs
         posted = client_as(manager).post(reverse("customers:import"), {"file": upload(BAD), "kind": "customers"})
@@ -91,9 +105,14 @@ def test_a_file_with_bad_rows_writes_nothing_and_the_job_page_lists_the_rows(
     assert 'data-written="false"' in html
     assert 'data-row="3"' in html
     assert 'data-row="4"' in html
-    assert "Nothing was written." in html
+    assert "Nothing has been written yet." in html
+    assert "Confirm and import" not in html
+    job = ImportJob.objects.get()
+    assert (job.status, job.rows_created, job.rows_invalid) == ("preview", 1, 2)
+    # confirming anyway is refused and writes nothing
+    client_as(manager).post(reverse("customers:import_confirm", args=[job.pk]))
+    assert ImportJob.objects.get().status == "preview"
     assert not Customer.objects.exists()
-    assert ImportJob.objects.get().status == "rejected"
 
 
 def test_skip_invalid_writes_the_good_rows(client_as: Any, manager: Any,
@@ -101,6 +120,9 @@ def test_skip_invalid_writes_the_good_rows(client_as: Any, manager: Any,
     with django_capture_on_commit_callbacks(execute=True):
         posted = client_as(manager).post(reverse("customers:import"),
                                          {"file": upload(BAD), "kind": "customers", "skip_invalid": "on"})
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(manager).post(reverse("customers:import_confirm", args=[job.pk]))
     response = client_as(manager).get(posted["Location"])
     assert 'data-written="true"' in response.content.decode()
     assert list(Customer.objects.values_list("first_name", flat=True)) == ["Νίκος"]
