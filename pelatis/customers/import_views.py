@@ -27,7 +27,9 @@ MAX_PREVIEW_CHANGES = 200  # as importing.common: the preview lists the first on
 
 
 def _importing() -> Any:
-    from . import importing  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
+    from . import (
+        importing,  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
+    )
 
     return importing
 

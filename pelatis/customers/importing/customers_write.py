@@ -262,7 +262,7 @@ class _CustomerWrites:
             for kind, values in (("email", slot.data.emails), ("phone", slot.data.phones)):
                 for value in values:
                     if (kind, value) not in have_points.get(cid, set()):
-                        points.append(ContactPoint(customer_id=cid, kind=kind, value=value,
+                        points.append(ContactPoint(customer_id=cid, kind=kind, value=value, created_at=now,
                                                    is_primary=(cid, kind) not in primary))
                         primary.add((cid, kind))
                         have_points.setdefault(cid, set()).add((kind, value))

@@ -350,6 +350,8 @@ class _OrderImport:
             else:
                 replace.append(g)
                 snapshots[order.pk] = (before, after)
+        if write:
+            ImportJob.objects.filter(pk=self.job.pk).update(applied_at=timezone.now())
         if write and replace:
             self._update(replace, existing)
             ImportChange.objects.bulk_create([

@@ -259,7 +259,7 @@ def _order_restore(change: ImportChange) -> set[int]:
     order.customer_id = int(before["customer_id"])
     order.placed_at = dt.datetime.fromisoformat(before["placed_at"])
     order.currency, order.status, order.channel = before["currency"], before["status"], before["channel"]
-    order.total = Decimal(before["total"])
+    order.total = Decimal(before["total"]).quantize(Decimal("0.01"))
     order.save()
     order.lines.all().delete()
     OrderLine.objects.bulk_create([OrderLine(order=order, name=n, sku=s, category=c, quantity=Decimal(q),

@@ -136,21 +136,17 @@ class Command(BaseCommand):
 
     @staticmethod
     def _changes(out: Console, result: ImportResult) -> None:
-        table = Table(title=_("Changes"), show_lines=False)
-        table.add_column(_("Record"))
-        table.add_column(_("Field"))
-        table.add_column(_("Before"))
-        table.add_column(_("After"))
-        table.add_column(_("Note"))
+        """One line per field: "Name (#id): Field: before → after", and why a value is kept."""
+        out.print(_("Changes:") if not result.preview else _("Changes (nothing written yet):"))
         for change in result.changes[:SHOWN_CHANGES]:
             who = f"{change['name']} (#{change['id']})"
             for f in change["fields"]:
                 note = {"filled": _("kept: the field is filled (use --overwrite)"),
                         "script": _("kept: the same name in Greek")}.get(f["kept"], "")
-                table.add_row(who, field_label(f["field"]), _shown(f["before"]), _shown(f["after"]), note)
+                line = f"  {who}: {field_label(f['field'])}: {_shown(f['before'])} → {_shown(f['after'])}"
+                out.print(f"{line}  [{note}]" if note else line, markup=False)
             for a in change["added"]:
-                table.add_row(who, field_label(a["field"]), "", a["value"], _("added"))
-        out.print(table)
+                out.print(f"  {who}: {field_label(a['field'])}: + {a['value']}", markup=False)
         if len(result.changes) > SHOWN_CHANGES:
             out.print(_("… and %(n)d more changed records.") % {"n": len(result.changes) - SHOWN_CHANGES})
 
