@@ -96,7 +96,10 @@ def _is_template(alternative: str) -> bool:
 
 def _at_sentence_start(text: str, pos: int) -> bool:
     before = text[:pos].rstrip(' \t\u00a0«"“(')
-    return not before or before[-1] in _SENTENCE_END
+    if not before or before[-1] in _SENTENCE_END:
+        return True
+    since = before[max(before.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+    return not re.search(r"[^\W_]", since)  # only an emoji or a bullet before: «🙂 Χρωστάτε…»
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
