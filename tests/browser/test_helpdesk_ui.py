@@ -115,12 +115,12 @@ def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
     expect(hint).to_be_visible()
     expect(hint.locator(".tone-match")).to_have_text("χρωστάτε")
     apply = hint.locator("[data-tone-apply]").first
-    expect(apply).to_contain_text("τα αρχεία μας δείχνουν ένα υπόλοιπο")
+    expect(apply).to_contain_text("τα αρχεία μας δείχνουν υπόλοιπο")
     page.screenshot(path=str(artifacts / "ticket.png"), full_page=True)
 
     # clicks the suggestion: the words are replaced in place, and the re-check clears the hint
     apply.click()
-    fixed = "Σύμφωνα με το λογιστήριο, τα αρχεία μας δείχνουν ένα υπόλοιπο 120 ευρώ για την προκαταβολή."
+    fixed = "Σύμφωνα με το λογιστήριο, τα αρχεία μας δείχνουν υπόλοιπο 120 ευρώ για την προκαταβολή."
     expect(body).to_have_value(containing(fixed))
     assert "χρωστάτε" not in body.input_value()
     expect(page.locator(".tone-hint[data-rule='el-owe']")).to_have_count(0)

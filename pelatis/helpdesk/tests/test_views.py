@@ -319,13 +319,13 @@ def test_tone_hint_endpoint_flags_owe_and_suggests(client_as: Any, agent: Any, p
     response = client_as(agent).post(url("tone", ticket.pk), {"body": text}, headers=HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<mark class="tone-match">χρωστάτε</mark>' in html
-    assert "τα αρχεία μας δείχνουν ένα υπόλοιπο" in html
+    assert '<mark class="tone-match">μας χρωστάτε ακόμη</mark>' in html  # the clause the suggestion rewrites
+    assert "Τα αρχεία μας δείχνουν ακόμη υπόλοιπο" in html
     # offsets as the textarea counts them: LF line breaks
     lf = text.replace("\r\n", "\n")
-    start = lf.index("χρωστάτε")
-    assert f'data-start="{start}" data-end="{start + len("χρωστάτε")}"' in html
-    assert 'data-replacement="τα αρχεία μας δείχνουν ένα υπόλοιπο"' in html
+    start = lf.index("μας χρωστάτε")
+    assert f'data-start="{start}" data-end="{start + len("μας χρωστάτε ακόμη")}"' in html
+    assert 'data-replacement="Τα αρχεία μας δείχνουν ακόμη υπόλοιπο"' in html
 
 
 def test_tone_offsets_are_utf16_and_clean_text_says_so(client_as: Any, agent: Any, papadopoulos: Customer,
@@ -334,7 +334,7 @@ def test_tone_offsets_are_utf16_and_clean_text_says_so(client_as: Any, agent: An
     c = client_as(agent)
     html = c.post(url("tone", ticket.pk), {"body": "🙂 Χρωστάτε 10 ευρώ"}).content.decode()
     assert 'data-start="3" data-end="11"' in html  # the emoji is two UTF-16 units
-    assert 'data-replacement="Τα αρχεία μας δείχνουν ένα υπόλοιπο"' in html  # capitalised like the words it replaces
+    assert 'data-replacement="Τα αρχεία μας δείχνουν υπόλοιπο"' in html  # capitalised like the words it replaces
     clean = c.post(url("tone", ticket.pk), {"body": "Σας ευχαριστούμε για το μήνυμά σας."}).content.decode()
     assert "tone-hint" not in clean
     assert "tone-ok" in clean
