@@ -122,7 +122,7 @@ def test_cli_dry_run_prints_the_preview_and_writes_nothing(db: None, papadopoulo
     assert counts() == before
     assert not ImportJob.objects.exists()
     assert "pelates.csv: 1 rows, 0 customers created, 1 updated, 0 unchanged, 0 invalid rows." in text
-    assert "Γιώργος Παπαδόπουλος (#1): Job title / department: — → Manager" in text
+    assert f"Γιώργος Παπαδόπουλος (#{papadopoulos.pk}): Job title / department: — → Manager" in text
     assert "kept: the same name in Greek" in text
     assert "Dry run: nothing was written." in text
     # and the same command without --dry-run writes what it showed
