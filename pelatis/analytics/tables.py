@@ -90,3 +90,58 @@ CHARTS: dict[str, tuple[Any, Callable[[Mapping[str, Any]], Table]]] = {
     "sla-type": (gettext_lazy("Service by request type"), _service("service_by_type")),
     "backlog": (gettext_lazy("Backlog"), _backlog),
 }
+
+
+# ---------------------------------------------------------------- downloads (CSV and XLSX)
+
+def _service_columns(group_kind: str, group_choices: Any = None) -> list[tuple[Any, ...]]:
+    return [("group", group_kind, group_choices), ("created", "int"), ("resolved", "int"),
+            ("first_response_minutes", "decimal", None, 1), ("resolution_minutes", "decimal", None, 1),
+            ("fcr_pct", "decimal", None, 1), ("sla_compliance_pct", "decimal", None, 1),
+            ("reopen_rate_pct", "decimal", None, 1)]
+
+
+def _download_spec(chart: str) -> list[tuple[Any, ...]]:
+    """Each column of a chart's table as (machine key, kind[, labels of its codes[, decimals]]), in the
+    order the table writes them; the headers people read are the table's own."""
+    from pelatis.customers.models import Interaction
+    from pelatis.helpdesk.models import Ticket
+
+    from .models import Segment
+
+    specs: dict[str, list[tuple[Any, ...]]] = {
+        "feedback": [("month", "month"), ("csat_pct", "decimal", None, 1), ("csat_answered", "int"),
+                     ("nps", "decimal", None, 1), ("nps_answered", "int")],
+        "cohorts": [("first_order_month", "month"), ("customers", "int")],
+        "clv": [("from", "money"), ("to", "money"), ("customers", "int")],
+        "top": [("customer_id", "int"), ("name", "text"), ("predicted_12_month_value", "money"),
+                ("p_alive", "decimal", None, 3), ("historical_value", "money"),
+                ("segment", "text", dict(Segment.choices))],
+        "rfm": [("recency_score", "int")] + [(f"frequency_{f}", "int") for f in range(1, 6)],
+        "segments": [("segment", "text", dict(Segment.choices)), ("name", "text"), ("customers", "int")],
+        "sla-month": _service_columns("month"),
+        "sla-team": _service_columns("text"),
+        "sla-channel": _service_columns("text", dict(Interaction.Channel.choices)),
+        "sla-agent": _service_columns("text"),
+        "sla-type": _service_columns("text", dict(Ticket.Type.choices)),
+        "backlog": [("day", "date"), ("open_tickets", "int")],
+    }
+    return specs[chart]
+
+
+def download_table(chart: str, data: Mapping[str, Any], *, machine: bool) -> tuple[list[Any], list[list[Any]]]:
+    """A chart's table for a download: its columns (``pelatis.web.tabular.Column``: machine key, the
+    header people read, the kind of value, the labels of coded values) and its rows, from the kept
+    dashboard as computed (``data``; the people's form reads it through ``localised``)."""
+    from pelatis.web.tabular import Column
+
+    head, rows = CHARTS[chart][1](data if machine else localised(data))
+    spec = _download_spec(chart)
+    if chart == "cohorts":
+        spec = spec + [(f"month_{k}_retained_pct", "decimal", None, 1) for k in range(1, len(head) - 1)]
+    columns = []
+    for i, label in enumerate(head):
+        key, kind, choices, decimals = (*spec[i], None, None)[:4] if i < len(spec) else (f"column_{i + 1}", "text",
+                                                                                        None, None)
+        columns.append(Column(key, label, kind, choices=choices, decimals=decimals))
+    return columns, rows

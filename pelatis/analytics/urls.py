@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("refresh/", views.refresh_view, name="refresh"),
     path("csv/<slug:chart>/", views.chart_csv_view, name="csv"),
+    path("xlsx/<slug:chart>/", views.chart_xlsx_view, name="xlsx"),
 ]

@@ -1,27 +1,24 @@
-"""The dashboard: cached numbers, Chart.js charts, and each chart's data as CSV."""
+"""The dashboard: cached numbers, Chart.js charts, and each chart's table as CSV or XLSX."""
 
 from __future__ import annotations
-
-import codecs
-import csv
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pelatis.customers.exporting import csv_safe
 from pelatis.customers.models import Interaction
 from pelatis.helpdesk.models import Team
+from pelatis.web import tabular
 
 from .metrics import Filters, summary_rows
 from .models import Segment
 from .services import dashboard_for, dashboard_for_page, dashboard_refresh_start, dashboard_refreshing
-from .tables import CHARTS, localised
+from .tables import CHARTS, download_table, localised
 
 # The channels a request can come by (the timeline's, less orders, notes and system entries): a fixed
 # list, so the page does not scan every ticket for the distinct ones.
@@ -73,18 +70,28 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required("analytics.view_metricsnapshot", raise_exception=True)
-def chart_csv_view(request: HttpRequest, chart: str) -> HttpResponse:
+def chart_csv_view(request: HttpRequest, chart: str) -> HttpResponseBase:
+    """A chart's table as CSV: for people in the page's language, or ``?format=machine``."""
+    return _chart_download(request, chart, "csv")
+
+
+@require_GET
+@login_required
+@permission_required("analytics.view_metricsnapshot", raise_exception=True)
+def chart_xlsx_view(request: HttpRequest, chart: str) -> HttpResponseBase:
+    """A chart's table as XLSX (numbers as numbers, months and days as dates)."""
+    return _chart_download(request, chart, "xlsx")
+
+
+def _chart_download(request: HttpRequest, chart: str, fmt: str) -> HttpResponseBase:
     if chart not in CHARTS:
         raise Http404(chart)
     filters, error = _filters(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    head, rows = CHARTS[chart][1](localised(dashboard_for(filters).data))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(head)
-    writer.writerows([[csv_safe(v) if isinstance(v, str) else ("" if v is None else v) for v in row] for row in rows])
-    response = HttpResponse(codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"pelatis-{chart}-{filters.start}-{filters.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    layout = tabular.layout_from_request(request)
+    columns, rows = download_table(chart, dashboard_for(filters).data, machine=layout.machine)
+    title = str(CHARTS[chart][0])
+    return tabular.table_response(fmt, columns, rows, layout, name=f"{title} {filters.start} {filters.end}",
+                                  ascii_name=f"pelatis-{chart}-{filters.start}-{filters.end}", title=title,
+                                  stream=False)  # a dashboard table is small: a few hundred rows at most

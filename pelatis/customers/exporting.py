@@ -1,52 +1,113 @@
-"""Export customers to CSV or XLSX with the importer's English headers, so an
-export re-imports cleanly (same columns, same values, Greek intact)."""
+"""Export customers as CSV or XLSX, for people (the reader's language: Greek headers and labels,
+``;``, dd/mm/yyyy) or for programs (the importer's English keys, ``,``, ISO dates). Either form
+re-imports as it is: the headers are ones the importer knows, coded values map back
+(``locale_values``), and phones are written so that the importer reads the same number."""
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import phonenumbers
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext, pgettext_lazy
 
+from pelatis.web.tabular import MACHINE, Column, Layout, csv_safe, write_csv, write_xlsx
+
+from . import locale_values
 from .models import Customer
 
-COLUMNS = ("external_ref", "kind", "category", "title", "first_name", "last_name", "company", "job_title", "email",
-           "phone", "vat", "language", "time_zone", "preferred_channel", "formal", "birthday", "tags", "notes",
-           "address", "city", "postcode", "country")
+__all__ = ["CHUNK", "COLUMNS", "columns", "csv_safe", "customer_rows", "export_customers"]
+
+
+def _label(text: str) -> Any:
+    return pgettext_lazy("customer export column", text)
+
+
+# The headers people read are ones the importer knows in both languages (checked by the tests).
+_COLUMNS = (
+    Column("external_ref", _label("Customer code"), width=14),
+    Column("kind", _label("Kind"), choices=locale_values.kind_label),
+    Column("category", _label("Customer type"), choices=locale_values.category_label),
+    Column("title", _label("Form of address")),
+    Column("first_name", _label("First name"), width=16),
+    Column("last_name", _label("Last name"), width=18),
+    Column("company", _label("Company"), width=24),
+    Column("job_title", _label("Job title"), width=16),
+    Column("email", _label("Email"), width=28),
+    Column("phone", _label("Phones"), width=20, verbatim=True),  # never a formula: see customer_row
+    Column("vat", _label("VAT number"), width=12),
+    Column("language", _label("Language"), choices=locale_values.language_name),
+    Column("time_zone", _label("Time zone"), width=16),
+    Column("preferred_channel", _label("Preferred channel"), choices=locale_values.channel_label),
+    Column("formal", _label("Formal address"), kind="bool"),
+    Column("birthday", _label("Birthday"), kind="date", width=12),
+    Column("tags", _label("Tags"), width=20),
+    Column("notes", _label("Notes"), width=40),
+    Column("address", _label("Address"), width=24),
+    Column("city", _label("City"), width=14),
+    Column("postcode", _label("Postcode")),
+    Column("country", _label("Country"), choices=locale_values.country_name),
+)
+COLUMNS = tuple(c.key for c in _COLUMNS)  # the machine headers: the importer's own column names
+_PHONE = COLUMNS.index("phone")
 CHUNK = 2000
-# Excel runs a cell that starts with one of these as a formula ("CSV
-# injection"); such cells get a leading ' which the importer takes off again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
-def customer_row(customer: Customer) -> list[str]:
-    """One export row; contact points, tags and addresses must be prefetched."""
+def columns() -> tuple[Column, ...]:
+    return _COLUMNS
+
+
+def _phones_for_people(phones: list[str], region: str) -> str:
+    """Phones as a person dials them: the customer's own country's numbers in national form
+    ("697 123 4567"), others with 00 ("00 49 151 23456789"), so Excel keeps them as text and never
+    runs a leading + as a formula. The importer reads both back as the same E.164 number (national
+    numbers in the row's country, which is the address's country or the business's)."""
+    out = []
+    for value in phones:
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            out.append(value)
+            continue
+        if phonenumbers.region_code_for_number(number) == region:
+            out.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+        else:
+            international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            out.append("00 " + international.removeprefix("+"))
+    return ", ".join(out)
+
+
+def customer_row(customer: Customer, layout: Layout = MACHINE) -> list[Any]:
+    """One export row (values typed: dates, booleans, stored codes); contact points, tags and
+    addresses must be prefetched."""
     points = list(customer.contact_points.all())  # primary first (model ordering)
     emails = [p.value for p in points if p.kind == "email"]
     phones = [p.value for p in points if p.kind == "phone"]
     address = next(iter(customer.addresses.all()), None)
+    if layout.machine:
+        phone_cell = " | ".join(phones)  # E.164 (+30...)
+    else:
+        phone_cell = _phones_for_people(phones, address.country if address and address.country
+                                        else settings.PELATIS_DEFAULT_REGION)
     return [
         customer.external_ref or "", customer.kind, customer.category, customer.title, customer.first_name,
         customer.last_name, customer.company_name, customer.job_title, emails[0] if emails else "",
-        " | ".join(phones), customer.vat_number, customer.language, customer.time_zone, customer.preferred_channel,
-        "yes" if customer.formal else "no", customer.birthday.isoformat() if customer.birthday else "",
+        phone_cell, customer.vat_number, customer.language, customer.time_zone, customer.preferred_channel,
+        customer.formal, customer.birthday,
         ", ".join(sorted(t.name for t in customer.tags.all())), customer.notes,
         address.line1 if address else "", address.city if address else "", address.postcode if address else "",
         address.country if address else "",
     ]
 
 
-def _rows(customer_ids: list[int] | None) -> Iterator[list[str]]:
+def customer_rows(customer_ids: list[int] | None, layout: Layout = MACHINE) -> Iterator[list[Any]]:
     """Export rows, CHUNK customers at a time, each chunk with its contact points, tags and addresses."""
     live = Customer.objects.filter(merged_into__isnull=True).prefetch_related("contact_points", "tags", "addresses")
     if customer_ids is None:
         for customer in live.order_by("pk").iterator(chunk_size=CHUNK):
-            yield customer_row(customer)
+            yield customer_row(customer, layout)
         return
     # Chosen customers (e.g. search results) in the caller's order; the ids go in
     # CHUNK at a time, so even 100k of them stay under the database's parameter limit.
@@ -56,11 +117,7 @@ def _rows(customer_ids: list[int] | None) -> Iterator[list[str]]:
         found = {c.pk: c for c in live.filter(pk__in=chunk)}
         for pk in chunk:
             if pk in found:
-                yield customer_row(found[pk])
-
-
-def csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+                yield customer_row(found[pk], layout)
 
 
 def export_customers(
@@ -69,53 +126,20 @@ def export_customers(
     fmt: Literal["csv", "xlsx"] = "csv",
     bom: bool = True,
     customer_ids: list[int] | None = None,
+    layout: Layout = MACHINE,
 ) -> int:
     """Write customers (all, or these ids) to ``dest`` as CSV (UTF-8, with a BOM so Excel reads Greek) or
-    XLSX; returns the number of rows written."""
+    XLSX, in ``layout`` (for people in a language, or the machine format); returns the number of rows."""
     if fmt == "csv":
-        return _write_csv(dest, bom, _rows(customer_ids))
+        return write_csv(dest, _COLUMNS, customer_rows(customer_ids, layout), layout, bom=bom)
     if fmt == "xlsx":
-        return _write_xlsx(dest, _rows(customer_ids))
+        return write_xlsx(dest, _COLUMNS, customer_rows(customer_ids, layout), layout, title=xlsx_title(layout))
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def _write_csv(dest: BinaryIO, bom: bool, rows: Iterator[list[str]]) -> int:
-    # Encoded chunk by chunk, so ``dest`` only needs write(bytes) (a file, an HttpResponse...).
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    if bom:
-        dest.write(codecs.BOM_UTF8)
-    phone = COLUMNS.index("phone")
-    count = 0
-    for row in rows:
-        # Phones are E.164 (+30...): digits only, so they are kept as they are.
-        writer.writerow([v if i == phone else csv_safe(v) for i, v in enumerate(row)])
-        count += 1
-        if count % CHUNK == 0:
-            dest.write(buffer.getvalue().encode("utf-8"))
-            buffer.seek(0)
-            buffer.truncate()
-    dest.write(buffer.getvalue().encode("utf-8"))
-    return count
-
-
-def _xlsx_value(sheet: Any, value: str) -> Any:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
-    if value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
-    return value
-
-
-def _write_xlsx(dest: BinaryIO, rows: Iterator[list[str]]) -> int:
-    book = Workbook(write_only=True)
-    sheet: Any = book.create_sheet("customers")
-    sheet.append(list(COLUMNS))
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
-        count += 1
-    book.save(dest)
-    return count
+def xlsx_title(layout: Layout) -> str:
+    """The sheet's name: "customers", or the word in the reader's language."""
+    if layout.machine:
+        return "customers"
+    with translation.override(layout.language):
+        return pgettext("sheet name", "Customers")

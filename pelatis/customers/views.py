@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import functools
 import operator
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -411,30 +410,22 @@ def customer_import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/import_job.html", context)
 
 
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 @require_GET
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
-def customer_export_view(request: HttpRequest, fmt: str) -> FileResponse:
-    """All live customers, or those matching ``?q=``, as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+def customer_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """All live customers, or those matching ``?q=``, as CSV (streamed) or XLSX: for people in the page's
+    language (Greek: ``;``, decimal comma, dd/mm/yyyy, Greek headers and labels), or with
+    ``?format=machine`` for programs (``,``, ISO dates, the importer's English keys)."""
+    from pelatis.web import tabular
+
     from . import exporting  # loaded on use, like the importer
 
     q = request.GET.get("q", "").strip()[:200]
     ids = queries.customer_search_ids(q, limit=100_000) if q else None
-    # Spooled: small exports stay in memory, big ones go to disk, and the
-    # response streams the file instead of holding one big string.
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 - FileResponse closes it
-    exporting.export_customers(dest=buffer, fmt=fmt, bom=True, customer_ids=ids)  # type: ignore[arg-type]
-    buffer.seek(0)
-    response = FileResponse(buffer, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = _attachment(f"{_('customers')}-{timezone.localdate():%Y-%m-%d}.{fmt}",
-                                                   f"pelatis-customers-{timezone.localdate():%Y-%m-%d}.{fmt}")
-    return response
-
-
-def _attachment(name: str, ascii_name: str) -> str:
-    """A download name that survives every browser: an ASCII fallback plus the UTF-8 (Greek) name per RFC 6266."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    layout = tabular.layout_from_request(request)
+    today = timezone.localdate()
+    # CSV streams as the rows are read; XLSX is written to a temporary file first (bounded memory).
+    return tabular.table_response(fmt, exporting.columns(), exporting.customer_rows(ids, layout), layout,
+                                  name=f"{_('customers')}-{today:%Y-%m-%d}",
+                                  ascii_name=f"pelatis-customers-{today:%Y-%m-%d}", title=exporting.xlsx_title(layout))
