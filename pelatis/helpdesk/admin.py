@@ -1,8 +1,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AgentProfile, Calendar, CannedReply, RoutingRule, SlaPolicy, Team, Ticket, ToneRule
+from .models import (
+    AgentProfile,
+    Calendar,
+    CannedReply,
+    Message,
+    RoutingRule,
+    SlaPolicy,
+    Team,
+    Ticket,
+    ToneRule,
+)
+
+# The admin speaks the product's name in the user's language.
+admin.site.site_header = _("Pelatis administration")
+admin.site.site_title = _("Pelatis administration")
+admin.site.index_title = _("Settings and records")
 
 
 @admin.register(Team)
@@ -13,7 +29,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "languages", "skills", "available"]
+    list_display = ["user", "title", "languages", "skills", "available"]
+    fields = ["user", "title", "signature", "languages", "skills", "available"]
 
 
 @admin.register(Calendar)
@@ -51,3 +68,18 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ["status", "priority", "type"]
     raw_id_fields = ["customer", "merged_into", "assignee"]
     search_fields = ["subject"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Read-only: messages are written by the help desk services (replies, email ingestion)."""
+
+    list_display = ["id", "ticket", "direction", "author", "delivery", "created_at"]
+    list_filter = ["direction", "delivery"]
+    raw_id_fields = ["ticket", "author", "origin_ticket"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pelatis.web.forms import ServiceErrorsMixin
 
-from .models import Team, Ticket
+from .models import AgentProfile, Team, Ticket
 
 
 def agents() -> QuerySet[Any]:
@@ -104,3 +104,42 @@ class BulkForm(forms.Form):
         if data.get("action") == "status" and not data.get("status"):
             self.add_error("status", _("Choose a status."))
         return data
+
+
+class PriorityForm(ServiceErrorsMixin, forms.Form):
+    ID_PREFIX = "prop"
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+
+
+class LinkOrdersForm(ServiceErrorsMixin, forms.Form):
+    """Tick the customer's orders this ticket is about (the choices are that customer's orders)."""
+
+    ID_PREFIX = "orders"
+    FIELD_OF_ERROR = {"order_ids": "orders"}
+
+    orders = forms.TypedMultipleChoiceField(label=_("Orders"), coerce=int, choices=(), error_messages={
+        "required": _("Tick at least one order."),
+        "invalid_choice": _("Not an order of this customer.")})
+
+    def __init__(self, *args: Any, order_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].choices = order_choices or []  # type: ignore[attr-defined]
+
+
+class SplitForm(ServiceErrorsMixin, forms.Form):
+    ID_PREFIX = "split"
+    message = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class AgentProfileForm(ServiceErrorsMixin, forms.ModelForm):
+    """What an agent edits of themselves: the name and title replies are signed with, or a signature."""
+
+    ID_PREFIX = "profile"
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    field_order = ["first_name", "last_name", "title", "signature"]
+
+    class Meta:
+        model = AgentProfile
+        fields = ["title", "signature"]
+        widgets = {"signature": forms.Textarea(attrs={"rows": 4})}

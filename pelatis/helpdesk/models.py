@@ -34,6 +34,16 @@ class AgentProfile(models.Model):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     available = models.BooleanField(_("taking new tickets"), default=True)
+    # How replies are signed: the full name and this title, or the agent's own signature when set;
+    # never the login name.
+    title = models.CharField(_("job title"), max_length=100, blank=True,
+                             help_text=_("Shown under your name in replies, e.g. “Reservations”."))
+    signature = models.TextField(_("signature"), blank=True, max_length=1000,
+                                 help_text=_("Replaces name and title at the end of your replies when filled in."))
+
+    class Meta:
+        verbose_name = _("agent profile")
+        verbose_name_plural = _("agent profiles")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -173,6 +183,12 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="ticket_recent"),
             models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False),
                          name="ticket_merged_into"),
+            # "Overdue first" and "breaching soon" look tickets up by their running clocks; most tickets
+            # have none running, so these stay small.
+            models.Index(fields=["next_response_due"], condition=models.Q(next_response_due__isnull=False),
+                         name="ticket_next_response_due"),
+            models.Index(fields=["resolution_due"], condition=models.Q(resolution_due__isnull=False),
+                         name="ticket_resolution_due"),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +255,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread"),
                    models.Index(fields=["delivery", "next_attempt_at"], name="message_delivery_due")]
 
@@ -267,6 +285,10 @@ class Attachment(models.Model):
     file = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
     rejected = models.CharField(max_length=200, blank=True, help_text=_("Why the file was not kept"))
 
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
     def __str__(self) -> str:
         return self.filename
 
@@ -284,6 +306,8 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("ticket history entry")
+        verbose_name_plural = _("ticket history entries")
         indexes = [models.Index(fields=["ticket", "kind", "at"], name="ticket_event_kind")]
 
     def __str__(self) -> str:
@@ -298,6 +322,8 @@ class SlaPause(models.Model):
 
     class Meta:
         ordering = ["started_at", "id"]
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
 
     def __str__(self) -> str:
         return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}"
@@ -314,6 +340,8 @@ class CannedReply(models.Model):
 
     class Meta:
         ordering = ["name", "language"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
         constraints = [models.UniqueConstraint(fields=["name", "language"], name="canned_reply_unique_per_language")]
 
     def __str__(self) -> str:
@@ -370,3 +398,19 @@ class ToneRule(models.Model):
 
     def __str__(self) -> str:
         return self.rule_id
+
+
+class TicketSearch(models.Model):
+    """The words a ticket is found by (helpdesk.search builds them): subject, customer name and what the
+    customer wrote, folded, with the Greeklish key of each Greek word. SQLite searches it through an FTS5
+    table that triggers keep in step; PostgreSQL through a GIN full-text index on the same column."""
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    doc = models.TextField()
+
+    class Meta:
+        verbose_name = _("ticket search entry")
+        verbose_name_plural = _("ticket search entries")
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"

@@ -20,18 +20,32 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pelatis.customers.models import Interaction
+from pelatis.customers.models import Customer, Interaction, Order, Tag
 from pelatis.customers.queries import customer_360
 from pelatis.web.http import int_or_none, is_htmx, page_of
 
 from . import queries
-from .forms import AssignForm, BulkForm, MergeForm, NoteForm, ReplyForm, StageForm, StatusForm
-from .models import Attachment, CannedReply, Message, Ticket, TicketEvent
+from .forms import (
+    AgentProfileForm,
+    AssignForm,
+    BulkForm,
+    LinkOrdersForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    SplitForm,
+    StageForm,
+    StatusForm,
+    agents,
+)
+from .models import AgentProfile, Attachment, CannedReply, Message, Team, Ticket, TicketEvent
 from .services import replies
 from .services import tickets as services
 from .tonehints import HintView, hint_views
@@ -54,22 +68,64 @@ def _view_labels() -> list[tuple[str, str]]:
     return [(key, labels[key]) for key in VIEW_ORDER]
 
 
+def _sort_labels(view: str) -> list[tuple[str, str]]:
+    default = _("Due time first") if view == "breaching" else _("Overdue first, then newest")
+    return [("", default), ("due", _("Due time first")), ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")), ("priority", _("Priority"))]
+
+
+TICKET_CHANNELS = ("email", "web", "phone", "chat", "in_person", "social", "sms")
+
+
+def _choice(request: HttpRequest, name: str, allowed: Any) -> str:
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
+def _id(request: HttpRequest, name: str) -> int | None:
+    value = int_or_none(request.GET.get(name))
+    return value if value is not None and 0 < value < 2**63 else None
+
+
+def _filters(request: HttpRequest) -> queries.InboxFilters:
+    """The inbox's GET parameters; unknown values are ignored rather than failing."""
+    return queries.InboxFilters(
+        status=_choice(request, "status", Ticket.Status.values),
+        priority=_choice(request, "priority", Ticket.Priority.values),
+        channel=_choice(request, "channel", TICKET_CHANNELS),
+        type=_choice(request, "type", Ticket.Type.values),
+        team=_id(request, "team"), tag=_id(request, "tag"), assignee=_id(request, "assignee"),
+        customer=_id(request, "customer"))
+
+
 @require_GET
 @login_required
 @permission_required("helpdesk.view_ticket", raise_exception=True)
 def inbox_view(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", DEFAULT_VIEW)
     view = view if view in queries.VIEWS else DEFAULT_VIEW
-    status = request.GET.get("status", "")
-    status = status if status in Ticket.Status.values else ""
-    # The tab counts in one query (two with teams); the page's count is one of them.
-    counts = queries.inbox_counts(request.user, status=status)
-    page, page_range = page_of(request, queries.inbox(request.user, view=view, status=status), PAGE_SIZE,
-                               count=counts[view])
+    filters = _filters(request)
+    sort = _choice(request, "sort", queries.SORTS)
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    found = queries.ticket_search(q) if q else None
+    # The tab counts in two queries (three with teams); the page's count is one of them.
+    counts = queries.inbox_counts(request.user, filters=filters, found=found)
+    rows = queries.inbox_rows(request.user, view=view, filters=filters, sort=sort, found=found, total=counts[view])
+    page, page_range = page_of(request, rows, PAGE_SIZE, count=counts[view])
+    channel_labels = dict(Interaction.Channel.choices)
     ctx: dict[str, Any] = {
-        "view": view, "status": status, "page": page, "tickets": list(page.object_list),
+        "view": view, "status": filters.status, "filters": filters, "sort": sort, "q": q, "found": found,
+        "page": page, "tickets": list(page.object_list),
         "tabs": [(key, label, counts[key]) for key, label in _view_labels()],
-        "statuses": Ticket.Status.choices, "can_write": request.user.has_perm("helpdesk.change_ticket"),
+        "statuses": Ticket.Status.choices, "priorities": Ticket.Priority.choices, "types": Ticket.Type.choices,
+        "channels": [(c, channel_labels.get(c, c)) for c in TICKET_CHANNELS],
+        "teams": list(Team.objects.all()), "tags": list(Tag.objects.filter(tickets__isnull=False).distinct()
+                                                         .order_by("name")[:300]),
+        "assignees": list(agents()), "sorts": _sort_labels(view),
+        "filter_customer": Customer.objects.filter(pk=filters.customer).first() if filters.customer else None,
+        "filtered": any(getattr(filters, f) not in ("", None) for f in (
+            "priority", "channel", "type", "team", "tag", "assignee", "customer")),
+        "can_write": request.user.has_perm("helpdesk.change_ticket"),
         "page_range": page_range,
     }
     response = render(request, "helpdesk/_inbox.html" if is_htmx(request) else "helpdesk/inbox.html", ctx)
@@ -234,11 +290,16 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> d
         "recipient": _recipient(page, c360),
         "emails_out": ticket.channel in ("email", "web"),
         "tab": "reply", "currency": settings.PELATIS_DEFAULT_CURRENCY,
+        "linked_orders": list(ticket.orders.order_by("-placed_at")),
+        # A customer's message can move to a ticket of its own while the ticket keeps another message.
+        "can_split": can_write and len(page.messages) > 1,
     }
     if can_write:
         ctx.update(
             reply_form=ReplyForm(), note_form=NoteForm(), canned=_canned_choices(ticket),
             status_form=StatusForm(initial={"status": ticket.status}),
+            priority_form=PriorityForm(initial={"priority": ticket.priority}),
+            orders_form=_orders_form(ticket, linked=ctx["linked_orders"]),
             assign_form=AssignForm(initial={"assignee": ticket.assignee_id, "team": ticket.team_id}),
             stage_form=_stage_form(ticket), merge_form=MergeForm(),
         )
@@ -251,6 +312,14 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> d
         body = reply_form.data.get("body", "") if reply_form.is_bound else ""
     ctx["body"] = _lf(body or "")
     return ctx
+
+
+def _orders_form(ticket: Ticket, data: Any = None, linked: list[Order] | None = None) -> LinkOrdersForm:
+    """The customer's latest orders not yet linked to this ticket, to tick."""
+    linked_ids = {o.pk for o in (linked if linked is not None else ticket.orders.all())}
+    orders = Order.objects.filter(customer_id=ticket.customer_id).exclude(pk__in=linked_ids).order_by("-placed_at")[:20]
+    choices = [(o.pk, f"{o.reference} · {date_format(o.placed_at, 'j M Y')}") for o in orders]
+    return LinkOrdersForm(data, order_choices=choices)
 
 
 @require_GET
@@ -324,6 +393,69 @@ def status_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, ticket, _("Status changed."))
     return _invalid(request, ticket, "helpdesk/_properties.html", status_form=form)
+
+
+@require_POST
+@login_required
+def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_set_priority(ticket=ticket, priority=form.cleaned_data["priority"], by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _done(request, ticket, _("Priority changed."))
+    return _invalid(request, ticket, "helpdesk/_properties.html", priority_form=form)
+
+
+@require_POST
+@login_required
+def orders_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link some of the customer's orders to the ticket."""
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = _orders_form(ticket, request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_link_orders(ticket=ticket, order_ids=form.cleaned_data["orders"], by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            n = len(form.cleaned_data["orders"])
+            return _done(request, ticket, ngettext("%(n)d order linked.", "%(n)d orders linked.", n) % {"n": n})
+    return _invalid(request, ticket, "helpdesk/_properties.html", orders_form=form)
+
+
+@require_POST
+@login_required
+def split_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one of the customer's messages into a new ticket of its own; the new ticket opens."""
+    ticket = queries.ticket_for(request.user, pk, write=True)
+    form = SplitForm(request.POST)
+    message = None
+    if form.is_valid():
+        message = Message.objects.filter(pk=form.cleaned_data["message"], ticket=ticket).first()
+    if message is None:
+        messages.error(request, _("That message is not on this ticket."))
+        return _done_error(request, ticket)
+    try:
+        new = services.message_split(message=message, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _done_error(request, ticket)
+    return _done(request, new, _("The message now has its own ticket #%(new)s (split from #%(old)s).") % {
+        "new": new.pk, "old": ticket.pk})
+
+
+def _done_error(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """Back to the ticket page, where the error message shows at the top."""
+    url = reverse("helpdesk:ticket", args=[ticket.pk])
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @require_POST
@@ -448,3 +580,28 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------- my profile
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("helpdesk.view_ticket", raise_exception=True)
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """The agent's own name, job title and signature: what replies are signed with."""
+    profile = AgentProfile.objects.filter(user=request.user).first() or AgentProfile(user=request.user)
+    initial = {"first_name": request.user.first_name, "last_name": request.user.last_name}  # type: ignore[union-attr]
+    form = AgentProfileForm(request.POST if request.method == "POST" else None, instance=profile, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            replies.agent_profile_save(user=request.user, first_name=form.cleaned_data["first_name"],
+                                       last_name=form.cleaned_data["last_name"], title=form.cleaned_data["title"],
+                                       signature=form.cleaned_data["signature"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Your profile is saved. Replies are signed as shown."))
+            return redirect("helpdesk:profile")
+    signature = replies.signature_of(request.user)
+    return render(request, "helpdesk/profile.html", {"form": form, "signature": signature},
+                  status=422 if form.errors else 200)

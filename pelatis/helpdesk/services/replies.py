@@ -12,10 +12,38 @@ from django.utils.translation import gettext as _
 from pelatis.customers.models import Order
 from pelatis.lang.address import salutation
 
-from ..models import CannedReply, Ticket
+from ..models import AgentProfile, CannedReply, Ticket
 
 PLACEHOLDERS = ("greeting", "title_name", "first_name", "last_name", "order", "agent", "ticket")
 _FIELD = re.compile(r"\{(\w+)\}")
+
+
+def signature_of(agent: AbstractBaseUser | None) -> str:
+    """How the agent signs replies: their own signature, else full name and job title; never the login name."""
+    if agent is None or not agent.is_authenticated:
+        return ""
+    profile = AgentProfile.objects.filter(user_id=agent.pk).only("title", "signature").first()
+    if profile is not None and profile.signature.strip():
+        return "\n".join(line.rstrip() for line in profile.signature.strip().splitlines())
+    name = " ".join((agent.get_full_name() or "").split())  # type: ignore[attr-defined]
+    if not name:
+        return ""
+    title = " ".join(profile.title.split()) if profile is not None else ""
+    return f"{name}\n{title}" if title else name
+
+
+def signed(text: str, agent: AbstractBaseUser | None) -> str:
+    """The reply with the agent's signature at its end, unless it already ends with it (a canned reply's
+    {agent}); when the agent signed with their name alone, the rest of the signature goes under it."""
+    signature = signature_of(agent)
+    body = text.rstrip()
+    if not signature or body.endswith(signature):
+        return body
+    first, _sep, rest = signature.partition("\n")
+    last_line = body.rsplit("\n", 1)[-1].strip()
+    if rest and last_line == first:
+        return f"{body}\n{rest}"
+    return f"{body}\n\n{signature}"
 
 
 def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str, str]:
@@ -24,9 +52,6 @@ def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str,
     order = (ticket.orders.order_by("-placed_at").first() or
              Order.objects.filter(customer=customer).order_by("-placed_at").first())
     title_name = " ".join(p for p in (customer.title, customer.last_name or customer.display_name) if p)
-    agent_name = ""
-    if agent is not None and agent.is_authenticated:
-        agent_name = agent.get_full_name() or agent.get_username()  # type: ignore[attr-defined]
     return {
         "greeting": salutation(language=ticket.language[:2], formal=customer.formal, title=customer.title,
                                first_name=customer.first_name, last_name=customer.last_name),
@@ -34,7 +59,7 @@ def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str,
         "first_name": customer.first_name,
         "last_name": customer.last_name,
         "order": order.reference if order else "",
-        "agent": agent_name,
+        "agent": signature_of(agent),
         "ticket": f"#{ticket.pk}",
     }
 
@@ -68,3 +93,20 @@ def canned_save(*, name: str, language: str, body: str, team_id: int | None = No
     reply.name, reply.language, reply.body, reply.team_id = name.strip()[:100], language, body, team_id
     reply.save()
     return reply
+
+
+@transaction.atomic
+def agent_profile_save(*, user: AbstractBaseUser, first_name: str, last_name: str, title: str,
+                       signature: str) -> AgentProfile:
+    """The agent's name, job title and signature, as replies are signed with them."""
+    first, last = " ".join(first_name.split())[:150], " ".join(last_name.split())[:150]
+    if not first or not last:
+        raise ValidationError({"first_name" if not first else "last_name": [
+            _("Replies are signed with your full name: enter it.")]})
+    user.first_name, user.last_name = first, last  # type: ignore[attr-defined]
+    user.save(update_fields=["first_name", "last_name"])
+    profile, _created = AgentProfile.objects.get_or_create(user=user)
+    profile.title = " ".join(title.split())[:100]
+    profile.signature = signature.strip()[:1000]
+    profile.save(update_fields=["title", "signature"])
+    return profile

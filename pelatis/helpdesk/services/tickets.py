@@ -23,7 +23,8 @@ from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import interaction_record, tags_named, timeline_text
 
 from ..models import Message, SlaPause, Team, Ticket, TicketEvent
-from . import routing, sla
+from ..search import search_index
+from . import replies, routing, sla
 
 User = AbstractBaseUser
 
@@ -110,6 +111,7 @@ def ticket_open(*, customer: Customer, subject: str, mail: InboundMail, channel:
         _event(ticket, "stage", new=ticket.stage, by=by, at=at)
     sla.sla_start(ticket=ticket)
     routing.ticket_route(ticket=ticket)
+    search_index(ticket_ids=[ticket.pk])
     _timeline(ticket, channel=channel, direction="in", summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"),
               id=ticket.pk, subject=subject), at=at, by=by, body=mail.visible_text or mail.body_text)
     return ticket, message
@@ -130,6 +132,7 @@ def message_receive(*, ticket: Ticket, mail: InboundMail, by: User | None = None
     locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
     at = mail.received_at or timezone.now()
     message = _message_in(locked, mail, at)
+    search_index(ticket_ids=[locked.pk])
     if mail.is_auto:
         return message  # an out-of-office does not reopen or restart anything
     if locked.status in CLOSED:
@@ -148,16 +151,26 @@ def message_receive(*, ticket: Ticket, mail: InboundMail, by: User | None = None
 
 @transaction.atomic
 def reply_send(*, ticket: Ticket, body_text: str, by: User, body_html: str = "", status: str | None = None,
-               send_email: bool = True) -> Message:
-    """An agent's answer to the customer; goes out by email after commit when the ticket came by email."""
+               send_email: bool = True, sign: bool = True) -> Message:
+    """An agent's answer to the customer; goes out by email after commit when the ticket came by email.
+
+    The reply is signed with the agent's name and title, or the agent's own signature (``sign=False``
+    for a text that already carries one). An unassigned ticket becomes the replying agent's.
+    """
     text = (body_text or "").strip()
     if not text:
         raise ValidationError({"body": [_("The reply is empty.")]})
     message_length_check(text)
+    if sign:
+        text = replies.signed(text, by)
+        message_length_check(text)
     locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
     if locked.merged_into_id:
         raise ValidationError({"ticket": [_("This ticket was merged into #%(id)s.") % {"id": locked.merged_into_id}]})
     now = timezone.now()
+    if locked.assignee_id is None and by is not None and by.is_authenticated:
+        locked.assignee = by  # type: ignore[assignment]
+        _event(locked, "assigned", new=str(by.pk), note=_("on replying"), by=by, at=now)
     email = send_email and locked.channel in ("email", "web")
     message = Message.objects.create(
         ticket=locked, direction=Message.Direction.OUTBOUND, author=by, body_text=text, body_html=body_html,
@@ -340,12 +353,16 @@ def ticket_merge(*, survivor: Ticket, merged: Ticket, by: User | None = None,
     note = _("different customers, confirmed") if survivor.customer_id != merged.customer_id else ""
     _event(survivor, "merged", old=str(merged.pk), new=str(survivor.pk), by=by, at=now, note=note)
     survivor.save()
+    search_index(ticket_ids=[survivor.pk, merged.pk])
     return survivor
 
 
 def tickets_move_to_customer(survivor: Customer, merged: Customer) -> dict[str, int]:
     """Customer-merge participant: the merged customer's tickets now belong to the survivor."""
-    return {"tickets": Ticket.objects.filter(customer=merged).update(customer=survivor)}
+    ids = list(Ticket.objects.filter(customer=merged).values_list("pk", flat=True))
+    moved = Ticket.objects.filter(pk__in=ids).update(customer=survivor)
+    search_index(ticket_ids=ids)  # found by the survivor's name from now on
+    return {"tickets": moved}
 
 
 @transaction.atomic
@@ -365,6 +382,7 @@ def message_split(*, message: Message, by: User | None = None) -> Ticket:
     _event(ticket, "split", old=str(source.pk), new=str(ticket.pk), by=by, at=now)
     _event(source, "split", old=str(source.pk), new=str(ticket.pk), by=by, at=now)
     sla.sla_start(ticket=ticket)
+    search_index(ticket_ids=[source.pk, ticket.pk])
     _timeline(ticket, channel=ticket.channel, direction="in", at=now, by=by, body=message.visible_text,
               summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=ticket.subject))
     return ticket
