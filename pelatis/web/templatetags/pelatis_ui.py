@@ -195,3 +195,33 @@ def tag_colour(tag: Any) -> str:
 def email_breakable(address: str) -> SafeString:
     """An email that may wrap after the @ (name@<wbr>domain) instead of mid-word in narrow columns."""
     return format_html("{}@<wbr>{}", *address.split("@", 1)) if "@" in (address or "") else format_html("{}", address)
+
+
+# --- the business's own brand ---------------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def business_brand(context: template.Context) -> Any:
+    """``{% business_brand as brand %}``: the business's name, logo, address and colour (cached; read once
+    per request). Pages, emails and the portal all take them from here."""
+    from pelatis.web.business import business_brand as read_brand
+
+    request = context.get("request")
+    memo = getattr(request, "_pelatis_brand", None) if request is not None else None
+    if memo is None:
+        memo = read_brand()
+        if request is not None:
+            request._pelatis_brand = memo  # noqa: SLF001 - a per-request memo
+    return memo
+
+
+@register.simple_tag
+def business_logo_url(brand: Any, absolute: bool = False) -> str:
+    """The logo's address ("" without one); ``absolute`` for emails, on PELATIS_BASE_URL."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    if not getattr(brand, "has_logo", False):
+        return ""
+    path = reverse("web:business-logo", args=[brand.logo_version])
+    return f"{settings.PELATIS_BASE_URL}{path}" if absolute else path

@@ -1,0 +1,38 @@
+"""What the site itself keeps: the business's own details, which brand its public pages and emails."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessProfile(models.Model):
+    """The business that runs this install (one row, id 1): its name, logo, address and colour,
+    shown on the support form, the customer portal, every email and the staff header."""
+
+    SINGLE_ID = 1
+
+    name = models.CharField(_("business name"), max_length=120,
+                            help_text=_("As customers know you, e.g. «Ξενοδοχείο Αιγαίο»."))
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True,
+                                  help_text=_("The registered company name, e.g. «Αιγαίο Τουριστική Μ.Ι.Κ.Ε.»."))
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("logo format"), max_length=20, blank=True, editable=False)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    primary_colour = models.CharField(_("main colour"), max_length=7, default="#2f5bd3")
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("business profile")
+        verbose_name_plural = _("business profiles")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="business_profile_single_row")]
+
+    def __str__(self) -> str:
+        return self.name
