@@ -165,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pelatis.web.status.system_context",
             ],
         },
     },
@@ -223,7 +224,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:list"
+# After log-in each role lands where its work is (pelatis.web.onboarding.landing_url).
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env_str("PELATIS_LANGUAGE", "el")
@@ -276,7 +278,10 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-EMAIL_BACKEND = env_str("PELATIS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Outgoing mail goes to the mail server PELATIS_EMAIL_HOST names; with none set it is kept in the in-app
+# outbox (/outbox/), where staff read each email as the customer would. PELATIS_EMAIL_BACKEND overrides both.
+EMAIL_BACKEND = env_str("PELATIS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+                        if env_str("PELATIS_EMAIL_HOST") else "pelatis.channels.outbox.OutboxBackend")
 EMAIL_HOST = env_str("PELATIS_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("PELATIS_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("PELATIS_EMAIL_USER")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/", include("pelatis.helpdesk.urls")),
     path("support/", include("pelatis.channels.urls")),
     path("calls/", include("pelatis.channels.staff_urls")),
+    path("outbox/", include("pelatis.channels.outbox_urls")),
     path("feedback/", include("pelatis.feedback.urls")),
     path("dashboard/", include("pelatis.analytics.urls")),
     path("", include("pelatis.web.urls")),

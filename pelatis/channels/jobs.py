@@ -14,7 +14,7 @@ from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.sla import sla_scan
 
 from .imap import mailboxes_poll
-from .outbound import outbound_due_ids
+from .outbound import answered_tickets_q, outbound_due_ids
 from .tasks import acknowledgement_send_task, follow_up_send_task, reply_email_send_task
 
 RETRY_AFTER = dt.timedelta(minutes=2)
@@ -39,13 +39,17 @@ def job_outbound_retry() -> str:
 
 
 def job_acknowledgements() -> str:
+    """Acknowledgements whose task was lost; a ticket staff already answered is marked acknowledged
+    instead (its customer has the answer, not a "we received your message" after it)."""
     now = timezone.now()
-    ids = list(Ticket.objects.filter(acknowledged_at__isnull=True, channel__in=["email", "web"],
-                                     created_at__lt=now - RETRY_AFTER, created_at__gt=now - ACK_WINDOW)
-               .values_list("pk", flat=True)[:200])
+    waiting = Ticket.objects.filter(acknowledged_at__isnull=True, channel__in=["email", "web"],
+                                    created_at__lt=now - RETRY_AFTER, created_at__gt=now - ACK_WINDOW)
+    answered = list(waiting.filter(answered_tickets_q()).values_list("pk", flat=True)[:1000])
+    skipped = Ticket.objects.filter(pk__in=answered, acknowledged_at__isnull=True).update(acknowledged_at=now)
+    ids = list(waiting.exclude(answered_tickets_q()).values_list("pk", flat=True)[:200])
     for pk in ids:
         acknowledgement_send_task.enqueue(ticket_id=pk)
-    return f"{len(ids)} acknowledgements"
+    return f"{len(ids)} acknowledgements, {skipped} already answered"
 
 
 def job_follow_ups() -> str:

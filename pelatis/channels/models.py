@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,3 +82,37 @@ class WorkerProcess(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class OutboxMessage(models.Model):
+    """An email kept in the in-app outbox because no mail server is configured (no PELATIS_EMAIL_HOST).
+
+    It counts as sent: staff read it here as the customer would have received it, with its headers.
+    """
+
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    from_email = models.CharField(max_length=254, blank=True)
+    to = models.JSONField(default=list, blank=True)  # every recipient (To, Cc and Bcc)
+    subject = models.CharField(max_length=300, blank=True)
+    headers = models.JSONField(default=list, blank=True)  # [[name, value], ...] decoded, in order
+    raw = models.BinaryField()  # the RFC 822 message, as it would have gone to the mail server
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
+
+    def __str__(self) -> str:
+        return self.subject or self.message_id
+
+
+class SiteFlag(models.Model):
+    """A one-off fact about this install (e.g. the getting-started checklist was dismissed), with who set it."""
+
+    name = models.CharField(max_length=80, unique=True)
+    set_at = models.DateTimeField(default=timezone.now)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name

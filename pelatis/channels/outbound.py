@@ -238,6 +238,18 @@ def _queue_auto(ticket: Ticket, *, subject: str, body: str, template: str, conte
                                   to=[_recipient(ticket)], email_template=template, email_context=context)
 
 
+def ticket_answered(ticket: Ticket) -> bool:
+    """Has staff already answered the customer (a first response, or a reply that is not automatic)?"""
+    return ticket.first_responded_at is not None or ticket.messages.filter(
+        direction=Message.Direction.OUTBOUND, is_auto=False).exists()
+
+
+def answered_tickets_q() -> Q:
+    """``ticket_answered`` as a filter on tickets."""
+    return Q(first_responded_at__isnull=False) | Q(pk__in=Message.objects.filter(
+        direction=Message.Direction.OUTBOUND, is_auto=False).values("ticket_id"))
+
+
 def acknowledgement_queue(*, ticket_id: int) -> None:
     """After the new ticket commits, tell the customer we have it and when to expect an answer."""
     from .tasks import acknowledgement_send_task
@@ -250,7 +262,14 @@ def acknowledgement_send(ticket_id: int) -> None:
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().select_related("customer").filter(
             pk=ticket_id, acknowledged_at__isnull=True).first()
-        if ticket is None or not _recipient(ticket):
+        if ticket is None:
+            return
+        if ticket_answered(ticket):
+            # A staff reply already went out (or is on its way): "we received your message" after
+            # an answer would only confuse; the ticket counts as acknowledged by that reply.
+            Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
+            return
+        if not _recipient(ticket):
             return
         due = ticket.first_response_due
         with translation.override(_language(ticket)):

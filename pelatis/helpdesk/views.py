@@ -360,7 +360,15 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            sent = _("Reply sent.") if message.delivery else _("Reply recorded.")
+            # Say what really happened: with the worker the email is only queued when this page answers.
+            message.refresh_from_db(fields=["delivery", "delivery_error"])
+            outbox = settings.EMAIL_BACKEND == "pelatis.channels.outbox.OutboxBackend"
+            sent = {Message.Delivery.NONE: _("Reply recorded."),
+                    Message.Delivery.SENT: _("Reply put in the outbox — no mail server configured.") if outbox
+                    else _("Reply sent by email."),
+                    Message.Delivery.FAILED: _("Reply saved, but the email was not sent yet: %(error)s")
+                    % {"error": message.delivery_error}}.get(
+                message.delivery, _("Reply saved and queued: it goes out by email in a moment."))
             return _done(request, ticket, sent, anchor=f"m{message.pk}")
     return _invalid(request, ticket, "helpdesk/_composer.html", reply_form=form, tab="reply")
 
