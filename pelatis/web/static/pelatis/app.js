@@ -44,6 +44,15 @@
     area.dispatchEvent(new Event("input", { bubbles: true }));
     area.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));  // re-check the new wording
   });
+  // ---- Staff navigation on phones: below 768 px the menu button shows and hides the navigation.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-nav-toggle]");
+    if (!toggle) return;
+    var sidebar = toggle.closest(".sidebar");
+    var open = sidebar.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  // ---- end of the navigation section
   // The user menu is a <details>: close it when the click lands elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
