@@ -1,4 +1,4 @@
-# Pelatis: `make run` serves the app with demo data, `make test` runs the
+# Pelatis: `make run` serves the app and runs its worker with demo data, `make test` runs the
 # whole suite (SQLite, then PostgreSQL when its server binaries are there),
 # `make bench` prints the benchmark table.
 
@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(PELATIS) migrate --noinput
 	$(PELATIS) demo --if-empty
-	$(PELATIS) serve $(ADDR)
+	$(PELATIS) serve --with-worker $(ADDR)
 
 test: install lint test-sqlite test-postgres
 
