@@ -144,4 +144,5 @@ def download_table(chart: str, data: Mapping[str, Any], *, machine: bool) -> tup
         key, kind, choices, decimals = (*spec[i], None, None)[:4] if i < len(spec) else (f"column_{i + 1}", "text",
                                                                                         None, None)
         columns.append(Column(key, label, kind, choices=choices, decimals=decimals))
-    return columns, rows
+    # Every row as wide as the header (the retention triangle's later months are blank).
+    return columns, [list(r) + [None] * (len(columns) - len(r)) for r in rows]
