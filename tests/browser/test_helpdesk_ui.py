@@ -182,9 +182,9 @@ def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(len(unassigned))
     expect(page.locator(".hd-tab.active")).to_have_attribute("data-view", "unassigned")
 
-    # the status filter narrows the view
-    page.select_option("#f-status", "pending")
-    expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned&status=pending")
+    # the status filter narrows the view (the answered ticket is the replying agent's, not unassigned)
+    page.select_option("#f-status", "open")
+    expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned&status=open")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(1)
     page.select_option("#f-status", "")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(len(unassigned))
@@ -195,7 +195,8 @@ def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_
     page.locator("[data-select-all]").check()
     expect(page.locator("[data-selected-count]")).to_have_text(f"{len(unassigned)} selected")
     assign.click()
-    expect(page.locator(".alert-success")).to_contain_text(f"{len(unassigned)} tickets updated.")
+    plural = "ticket" if len(unassigned) == 1 else "tickets"
+    expect(page.locator(".alert-success")).to_contain_text(f"{len(unassigned)} {plural} updated.")
     expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(0)
     assert set(Ticket.objects.filter(assignee=agent).values_list("pk", flat=True)) >= unassigned

@@ -101,7 +101,8 @@ def test_admin_edits_an_agents_title_and_signature(client: Client, admin_user_: 
     client.force_login(admin_user_)
     profile = AgentProfile.objects.create(user=agent)
     page = client.get(reverse("admin:helpdesk_agentprofile_change", args=[profile.pk])).content.decode()
-    assert 'name="title"' in page and 'name="signature"' in page
+    assert 'name="title"' in page
+    assert 'name="signature"' in page
 
 
 def test_split_a_message_from_the_ticket_page(client_as: Any, agent: Any, papadopoulos: Customer,
@@ -140,7 +141,8 @@ def test_link_orders_from_the_ticket_page(client_as: Any, agent: Any, papadopoul
     stranger = make_order(make_customer(first_name="Άλλος", last_name="Πελάτης"), "ORD-9999")
     c = client_as(agent)
     page = c.get(url("ticket", ticket.pk)).content.decode()
-    assert "ORD-1001" in page and "ORD-9999" not in page
+    assert "ORD-1001" in page
+    assert "ORD-9999" not in page
     assert c.post(url("orders", ticket.pk), {"orders": [first.pk, second.pk]}).status_code == 302
     assert set(ticket.orders.values_list("reference", flat=True)) == {"ORD-1001", "ORD-1002"}
     assert TicketEvent.objects.filter(ticket=ticket, kind="orders").exists()
@@ -148,7 +150,7 @@ def test_link_orders_from_the_ticket_page(client_as: Any, agent: Any, papadopoul
     assert refused.status_code == 422
     assert "ORD-9999" not in set(ticket.orders.values_list("reference", flat=True))
     page = c.get(url("ticket", ticket.pk)).content.decode()
-    assert 'data-order="%d"' % first.pk in page
+    assert f'data-order="{first.pk}"' in page
 
 
 def test_change_priority_from_the_ticket_page(client_as: Any, agent: Any, reader: Any, papadopoulos: Customer,
