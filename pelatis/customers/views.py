@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pelatis.web.http import int_or_none, is_htmx, page_of
 
 from . import queries, services
-from .forms import CustomerForm, ImportForm, NoteForm, OrderLogForm, TicketStartForm, split_values
+from .forms import CustomerForm, NoteForm, OrderLogForm, TicketStartForm, split_values
 from .models import Customer, Interaction, MergeRecord
 from .normalise import email_normalise, phone_normalise
 
@@ -373,42 +373,8 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
     return render(request, "customers/merge_confirm.html", {"survivor": pair[survivor.pk], "merged": pair[merged.pk]})
 
 
-# ---------------------------------------------------------------- import and export
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("customers.import_customer", raise_exception=True)
-def customer_import_view(request: HttpRequest) -> HttpResponse:
-    """The upload form; a valid upload is stored and queued, and the browser goes to the job's page."""
-    from . import (
-        importing,  # loaded on use: the importer (openpyxl, charset detection) is heavy for other pages
-    )
-
-    recent = importing.import_jobs_of(request.user)[:5]
-    if request.method != "POST":
-        return render(request, "customers/import.html", {"form": ImportForm(), "recent": recent})
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "customers/import.html", {"form": form, "recent": recent}, status=422)
-    job = importing.import_job_create(upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
-                                      skip_invalid=form.cleaned_data["skip_invalid"], by=request.user,
-                                      language=translation.get_language() or "")
-    return redirect("customers:import_job", pk=job.pk)
-
-
-@require_GET
-@login_required
-@permission_required("customers.import_customer", raise_exception=True)
-def customer_import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """An import's progress while the worker runs it (htmx polls the card), then its report."""
-    from . import importing
-
-    job = get_object_or_404(importing.import_jobs_of(request.user), pk=pk)
-    context = {"job": job, "report": importing.ImportJobReport.of(job)}
-    if is_htmx(request):
-        return render(request, "customers/_import_job.html", context)
-    return render(request, "customers/import_job.html", context)
-
+# ---------------------------------------------------------------- export
+# (imports: import_views.py)
 
 @require_GET
 @login_required
