@@ -6,10 +6,13 @@ and each operation documents the statuses it can answer; who may call what is in
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
@@ -34,6 +37,20 @@ class TokenAuth(HttpBearer):
         return found
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from the npm package swagger-ui-dist, served with the static files: the docs work
+    offline and load nothing from a CDN."""
+
+    template = "web/api_docs.html"
+
+    def __init__(self) -> None:
+        super().__init__(settings={"validatorUrl": None, "tryItOutEnabled": False})
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        config = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, self.template, {"api": api, "swagger_settings": config})
+
+
 api = NinjaAPI(
     title="Pelatis API",
     version="1",
@@ -41,6 +58,7 @@ api = NinjaAPI(
     "Authenticate with `Authorization: Bearer <token>` (create one with `pelatis token create USER`).",
     auth=TokenAuth(),
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
 
