@@ -31,7 +31,7 @@ import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any, Literal
 from urllib.parse import quote
 
@@ -189,7 +189,9 @@ def text(value: Any, column: Column, layout: Layout) -> str:
         else:
             places = column.decimals if column.decimals is not None else (2 if kind == "money" else None)
             exact = Decimal(str(number)) if isinstance(number, float) else number
-            written = f"{exact:.{places}f}" if places is not None else format(exact.normalize(), "f")
+            if places is not None:  # rounded as people round (87.25 → 87.3), not to even
+                exact = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            written = format(exact, "f") if places is not None else format(exact.normalize(), "f")
         return written.replace(".", layout.decimal)
     if kind in ("date", "month", "datetime"):
         if kind == "datetime" and isinstance(value, dt.datetime):
