@@ -160,11 +160,15 @@ def test_the_support_form_and_the_portal_carry_the_business_brand(db: None, clie
 
 
 def test_the_portal_of_a_request_carries_the_business_brand(db: None, client: Client) -> None:
-    from pelatis.channels.parse import ticket_token
+    from urllib.parse import urlsplit
+
+    from pelatis.channels.web import portal_url
 
     business_profile_save(fields=AIGAIO)
     ticket = Ticket.objects.get(pk=mail_ingest(raw_mail()).ticket_id)
-    page = client.get(reverse("support:ticket", args=[ticket_token(ticket.pk)])).content.decode()
+    response = client.get(urlsplit(portal_url(ticket)).path)
+    assert response.status_code == 200
+    page = response.content.decode()
     assert 'data-business-name="Ξενοδοχείο Αιγαίο"' in page
     assert "--primary: #1a7f5a" in page
     assert "data-business-footer" in page

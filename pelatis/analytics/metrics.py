@@ -19,12 +19,12 @@ from django.db import connection
 from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Order
 from pelatis.feedback.models import CsatSurvey, NpsResponse, Review
 from pelatis.helpdesk.models import Team, Ticket
 
+from .definitions import metric_definition, metric_label
 from .models import CustomerValue, Segment
 
 SOLD = ~Q(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
@@ -389,6 +389,14 @@ def _service_row(acc: Mapping[str, float]) -> dict[str, object]:
             "reopen_rate_pct": _pct(acc["reopened"], acc["ever_resolved"])}
 
 
+def _names(model: Any, ids: list[Any]) -> dict[Any, str]:
+    """Team names, or agents as staff know them: their full name, their login only when they have none."""
+    if model is Team:
+        return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    rows = model.objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+
+
 def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "channel", "type")) -> dict[str, object]:
     """The service numbers for the whole period, per month, and per team, agent, channel and type, from
     ONE grouped scan of the period's tickets. The query groups by the dimensions and by the months in
@@ -424,9 +432,9 @@ def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "
             acc = by[d].setdefault(row[field], zero())
             for name in _COUNTS:
                 acc[name] += group[name]
-    for d, model, attribute in (("team", Team, "name"), ("agent", get_user_model(), "username")):
+    for d, model in (("team", Team), ("agent", get_user_model())):
         if d in by and (ids := [k for k in by[d] if k is not None]):
-            names = dict(model.objects.filter(pk__in=ids).values_list("pk", attribute))
+            names = _names(model, ids)
             renamed: dict[object, dict[str, float]] = {}
             for key, acc in by[d].items():
                 target = renamed.setdefault(names.get(key) if key is not None else None, zero())
@@ -496,32 +504,57 @@ def dashboard(f: Filters) -> dict[str, object]:
     }
 
 
-def summary_rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) lines of the headline numbers, for `pelatis metrics` and the dashboard."""
+class SummaryRow(tuple):  # type: ignore[type-arg]
+    """A (label, value) pair of the summary that also knows its metric's key and one-line definition."""
+
+    key: str
+    definition: str
+
+    def __new__(cls, key: str, value: str) -> SummaryRow:
+        row = super().__new__(cls, (metric_label(key), value))
+        row.key, row.definition = key, metric_definition(key)
+        return row
+
+    @property
+    def label(self) -> str:
+        return str(self[0])
+
+    @property
+    def value(self) -> str:
+        return str(self[1])
+
+
+def summary_rows(data: Mapping[str, Any]) -> list[SummaryRow]:
+    """(label, value) lines of the headline numbers, for `pelatis metrics` and the dashboard: amounts with
+    the currency, times in business hours, all in the active language ("1.234,50 €", «9 ώρ. 29 λ.»)."""
+    from pelatis.web.templatetags.pelatis_ui import format_duration, format_money
+
     def num(v: float | None, digits: int = 0) -> str:  # in the active language: 1.234,50 in Greek
         return "—" if v is None else number_format(round(v, digits), decimal_pos=digits, force_grouping=True)
 
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{num(v, 1)} %"
 
+    def money(v: float | None) -> str:
+        return "—" if v is None else format_money(v)
+
     c, n, o, r, w = data["csat"], data["nps"], data["commerce"], data["retention"], data["reviews"]
     v, s = data["value"], data["service"]
-    return [
-        (_("CSAT"), pct(c["csat_pct"])), (_("CSAT response rate"), pct(c["response_rate_pct"])),
-        (_("NPS"), num(n["nps"], 1)), (_("NPS response rate"), pct(n["response_rate_pct"])),
-        (_("Reviews"), num(w["reviews"])), (_("Average review rating"), num(w["average_rating"], 2)),
-        (_("Negative reviews"), pct(w["negative_pct"])), (_("Reviews answered"), pct(w["answered_pct"])),
-        (_("Orders"), num(o["orders"])), (_("Revenue"), num(o["revenue"], 2)),
-        (_("Average order value"), num(o["average_order_value"], 2)),
-        (_("Purchase frequency"), num(o["purchase_frequency"], 2)),
-        (_("Repeat-purchase rate"), pct(o["repeat_purchase_rate_pct"])),
-        (_("Retention"), pct(r["retention_pct"])), (_("Churn"), pct(r["churn_pct"])),
-        (_("Historical value per customer"), num(v["historical_clv"], 2)),
-        (_("Predicted 12-month value per customer"), num(v["predicted_clv"], 2)),
-        (_("First response (business minutes)"), num(s["first_response_minutes"])),
-        (_("Resolution (business minutes)"), num(s["resolution_minutes"])),
-        (_("First-contact resolution"), pct(s["fcr_pct"])), (_("SLA compliance"), pct(s["sla_compliance_pct"])),
-        (_("Reopen rate"), pct(s["reopen_rate_pct"])), (_("Backlog"), num(s["backlog"])),
+    rows = [
+        ("csat", pct(c["csat_pct"])), ("csat_rate", pct(c["response_rate_pct"])),
+        ("nps", num(n["nps"], 1)), ("nps_rate", pct(n["response_rate_pct"])),
+        ("reviews", num(w["reviews"])), ("rating", num(w["average_rating"], 2)),
+        ("negative", pct(w["negative_pct"])), ("answered", pct(w["answered_pct"])),
+        ("orders", num(o["orders"])), ("revenue", money(o["revenue"])),
+        ("aov", money(o["average_order_value"])), ("frequency", num(o["purchase_frequency"], 2)),
+        ("repeat", pct(o["repeat_purchase_rate_pct"])),
+        ("retention", pct(r["retention_pct"])), ("churn", pct(r["churn_pct"])),
+        ("historical_clv", money(v["historical_clv"])), ("predicted_clv", money(v["predicted_clv"])),
+        ("first_response", format_duration(s["first_response_minutes"])),
+        ("resolution", format_duration(s["resolution_minutes"])),
+        ("fcr", pct(s["fcr_pct"])), ("sla", pct(s["sla_compliance_pct"])),
+        ("reopen", pct(s["reopen_rate_pct"])), ("backlog", num(s["backlog"])),
     ]
+    return [SummaryRow(key, value) for key, value in rows]
 
 

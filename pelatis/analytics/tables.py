@@ -13,13 +13,17 @@ Table = tuple[list[str], list[list[Any]]]
 
 def localised(data: Mapping[str, Any]) -> dict[str, Any]:
     """The kept dashboard with its labels in the active language (the worker may have computed it in
-    another): segment names and request types. The numbers are untouched."""
+    another): segment names, request types, channels and months («Δεκ 2025»); the numbers are untouched.
+    Months and days keep their key and gain a ``*_label`` for the charts."""
+    from pelatis.customers.models import Interaction
     from pelatis.helpdesk.models import Ticket
+    from pelatis.web.templatetags.pelatis_ui import format_day, format_month
 
     from .models import Segment
 
     segments = dict(Segment.choices)
     types = dict(Ticket.Type.choices)
+    channels = dict(Interaction.Channel.choices)
     out = dict(data)
     value = dict(out["value"])
     value["segments"] = [{**r, "label": str(segments.get(r["segment"], r["label"]))} for r in value["segments"]]
@@ -27,6 +31,14 @@ def localised(data: Mapping[str, Any]) -> dict[str, Any]:
     out["value"] = value
     if "service_by_type" in out:
         out["service_by_type"] = [{**r, "group": str(types.get(r["group"], r["group"]))} for r in out["service_by_type"]]
+    if "service_by_channel" in out:
+        out["service_by_channel"] = [{**r, "group": str(channels.get(r["group"], r["group"]))}
+                                     for r in out["service_by_channel"]]
+    if "service_by_month" in out:
+        out["service_by_month"] = [{**r, "group_label": format_month(r["group"])} for r in out["service_by_month"]]
+    out["feedback_trend"] = [{**r, "month_label": format_month(r["month"])} for r in out.get("feedback_trend", [])]
+    out["cohorts"] = [{**r, "cohort_label": format_month(r["cohort"])} for r in out.get("cohorts", [])]
+    out["backlog_trend"] = [{**r, "day_label": format_day(r["day"])} for r in out.get("backlog_trend", [])]
     return out
 
 
@@ -47,14 +59,14 @@ def _distribution(d: Mapping[str, Any]) -> Table:
 
 
 def _top(d: Mapping[str, Any]) -> Table:
-    return ([_("customer id"), _("name"), _("predicted 12-month value"), _("P(alive)"), _("historical value"),
-             _("segment")],
+    return ([_("customer id"), _("name"), _("predicted 12-month value"), _("probability still active"),
+             _("historical value"), _("segment")],
             [[r["id"], r["name"], r["clv"], r["p_alive"], r["revenue"], r.get("segment_label", r["segment"])]
              for r in d["value"]["top"]])
 
 
 def _grid(d: Mapping[str, Any]) -> Table:
-    return ([_("recency score")] + [_("F=%(n)s") % {"n": f} for f in range(1, 6)],
+    return ([_("recency score")] + [_("frequency score %(n)s") % {"n": f} for f in range(1, 6)],
             [[r, *d["value"]["rfm_grid"][r - 1]] for r in range(5, 0, -1)])
 
 
@@ -66,7 +78,8 @@ def _segments(d: Mapping[str, Any]) -> Table:
 def _service(key: str) -> Callable[[Mapping[str, Any]], Table]:
     def table(d: Mapping[str, Any]) -> Table:
         head = [_("group"), _("created"), _("resolved"), _("first response (business minutes)"),
-                _("resolution (business minutes)"), _("FCR %"), _("SLA compliance %"), _("reopen rate %")]
+                _("resolution (business minutes)"), _("first-contact resolution %"), _("SLA compliance %"),
+                _("reopen rate %")]
         return head, [[r["group"], r["created"], r["resolved"], r["first_response_minutes"], r["resolution_minutes"],
                        r["fcr_pct"], r["sla_compliance_pct"], r["reopen_rate_pct"]] for r in d[key]]
     return table

@@ -72,7 +72,7 @@ class Customer(models.Model):
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
 
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False,
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False,
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -106,13 +106,13 @@ class ContactPoint(models.Model):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_points")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Emails lower-cased, phones in E.164: the form duplicates are found by.
     value = models.CharField(_("value"), max_length=254)
     label = models.CharField(_("label"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("added on"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-is_primary", "id"]
@@ -126,7 +126,7 @@ class ContactPoint(models.Model):
 
 
 class Address(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(_("label"), max_length=30, blank=True)
     line1 = models.CharField(_("street and number"), max_length=200)
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
@@ -153,7 +153,7 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="orders")
     reference = models.CharField(_("order reference"), max_length=64, unique=True)
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
@@ -161,7 +161,7 @@ class Order(models.Model):
     channel = models.CharField(_("sales channel"), max_length=30, blank=True)
     # Sum of the lines, kept by the services so lists and analytics read one column.
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -179,7 +179,7 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(_("SKU"), max_length=64, blank=True)
     name = models.CharField(_("product"), max_length=200)
     category = models.CharField(_("category"), max_length=100, blank=True, db_index=True)
@@ -210,7 +210,7 @@ class Subscription(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="subscriptions")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="subscriptions")
     product = models.CharField(_("product"), max_length=200)
     started_on = models.DateField(_("start"))
     renews_on = models.DateField(_("renews on"), null=True, blank=True, db_index=True)
@@ -253,7 +253,7 @@ class Interaction(models.Model):
         OUTBOUND = "out", _("To the customer")
         INTERNAL = "internal", _("Internal")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions")
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     summary = models.CharField(_("summary"), max_length=300)
@@ -265,8 +265,8 @@ class Interaction(models.Model):
     # The object this entry stands for, as "app.model" and its key, so the
     # timeline can link to a ticket, an order or a survey without each app
     # needing a foreign key here.
-    source_type = models.CharField(max_length=60, blank=True)
-    source_id = models.CharField(max_length=64, blank=True)
+    source_type = models.CharField(_("source type"), max_length=60, blank=True)
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -284,14 +284,16 @@ class Interaction(models.Model):
 class MergeRecord(models.Model):
     """The audit trail of a merge: who folded which customer into which, and what moved."""
 
-    survivor = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_received")
-    merged = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_given")
-    snapshot = models.JSONField(default=dict)
-    moved = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    merged_at = models.DateTimeField(default=timezone.now)
+    survivor = models.ForeignKey(Customer, verbose_name=_("kept customer"), on_delete=models.PROTECT, related_name="merges_received")
+    merged = models.ForeignKey(Customer, verbose_name=_("merged customer"), on_delete=models.PROTECT, related_name="merges_given")
+    snapshot = models.JSONField(_("merged customer as it was"), default=dict)
+    moved = models.JSONField(_("what moved"), default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
         ordering = ["-merged_at"]
 
     def __str__(self) -> str:
@@ -302,10 +304,12 @@ class SearchTerm(models.Model):
     """One normalised search key of a customer, e.g. ``w:παπαδοπουλοσ``,
     ``k:papadopulos``, ``p:306971234567``. Prefix queries are index range scans."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
-    term = models.CharField(max_length=120)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.CharField(_("search key"), max_length=120)
 
     class Meta:
+        verbose_name = _("search key")
+        verbose_name_plural = _("search keys")
         indexes = [
             models.Index(fields=["term", "customer"], name="search_term_lookup"),
             models.Index(fields=["customer"], name="search_term_customer"),
@@ -334,34 +338,34 @@ class ImportJob(models.Model):
         PREVIEW = "preview", _("Preview")
         APPLY = "apply", _("Import")
 
-    kind = models.CharField(max_length=20)
-    file_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_created = models.PositiveIntegerField(default=0)
-    rows_updated = models.PositiveIntegerField(default=0)
-    rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_invalid = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True)
+    kind = models.CharField(_("what is imported"), max_length=20)
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("new"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("rejected"), default=0)
+    errors = models.JSONField(_("errors"), default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True)
     # A web import: the uploaded file (deleted once imported), its options, and how far the task got.
-    source = models.FileField(upload_to="imports/%Y/%m/", max_length=255, blank=True)
-    skip_invalid = models.BooleanField(default=False)
-    language = models.CharField(max_length=16, blank=True)  # of the person who uploaded: the report's language
-    rows_done = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True)
+    source = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    skip_invalid = models.BooleanField(_("skip rejected rows"), default=False)
+    language = models.CharField(_("language of the report"), max_length=16, blank=True)  # of the person who uploaded: the report's language
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True)
     # What the queued task does: preview the file, or import it (after the preview was confirmed).
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.APPLY)
+    mode = models.CharField(_("step"), max_length=10, choices=Mode.choices, default=Mode.APPLY)
     # {"overwrite": bool, "mapping": {header: field or ""}}: the choices the preview was made with.
-    options = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
     # The preview: counts, the first changes field by field, the columns and how they map.
-    preview = models.JSONField(default=dict, blank=True)
-    platform = models.CharField(max_length=20, blank=True)  # the export layout recognised, e.g. "shopify"
-    applied_at = models.DateTimeField(null=True)  # the stamp the import wrote with; later edits are newer
-    undone_at = models.DateTimeField(null=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    platform = models.CharField(_("recognised export"), max_length=20, blank=True)  # the export layout recognised, e.g. "shopify"
+    applied_at = models.DateTimeField(_("imported at"), null=True)  # the stamp the import wrote with; later edits are newer
+    undone_at = models.DateTimeField(_("undone at"), null=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
     class Meta:
@@ -383,15 +387,17 @@ class ImportChange(models.Model):
         ORDERS_CREATED = "orders_created", _("Orders created")
         ORDER_REPLACED = "order_replaced", _("Order replaced")
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    object_id = models.BigIntegerField(null=True)  # the customer or order updated
-    object_ids = models.JSONField(default=list, blank=True)  # the customers or orders created (a batch)
-    before = models.JSONField(default=dict, blank=True)  # field → value before the import
-    after = models.JSONField(default=dict, blank=True)  # field → value the import wrote
-    added = models.JSONField(default=dict, blank=True)  # {"emails": [...], "phones": [...], "tags": [ids], "addresses": [ids]}
+    job = models.ForeignKey(ImportJob, verbose_name=_("import"), on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("change"), max_length=20, choices=Action.choices)
+    object_id = models.BigIntegerField(_("record"), null=True)  # the customer or order updated
+    object_ids = models.JSONField(_("records"), default=list, blank=True)  # the customers or orders created (a batch)
+    before = models.JSONField(_("before"), default=dict, blank=True)  # field → value before the import
+    after = models.JSONField(_("after"), default=dict, blank=True)  # field → value the import wrote
+    added = models.JSONField(_("what was added"), default=dict, blank=True)  # {"emails": [...], "phones": [...], "tags": [ids], "addresses": [ids]}
 
     class Meta:
+        verbose_name = _("import change")
+        verbose_name_plural = _("import changes")
         ordering = ["id"]
         indexes = [models.Index(fields=["job", "action"], name="import_change_job")]
 
@@ -408,13 +414,13 @@ class ImportedConsent(models.Model):
         EMAIL = "email", _("Email")
         SMS = "sms", _("SMS")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="imported_consents")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="imported_consents")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     granted = models.BooleanField(_("consent given"))
     source = models.CharField(_("source"), max_length=40)  # "shopify", "mailchimp", … or "file"
     stated_at = models.DateTimeField(_("date given in the file"), null=True, blank=True)
     raw = models.CharField(_("as written"), max_length=200, blank=True)
-    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    job = models.ForeignKey(ImportJob, verbose_name=_("import"), on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:

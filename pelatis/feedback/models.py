@@ -27,19 +27,21 @@ class CsatSurvey(SentimentFields):
     A second click changes the rating; it never counts twice.
     """
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="csat")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="csat_surveys")
-    language = models.CharField(max_length=10, default="el")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="csat")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="csat_surveys")
+    language = models.CharField(_("language"), max_length=10, default="el")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -60,12 +62,12 @@ class FeedbackOptOut(models.Model):
         STAFF = "staff", _("Recorded by staff")
         API = "api", _("API")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="feedback_opt_outs")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback_opt_outs")
     created_at = models.DateTimeField(_("opted out at"), default=timezone.now)
     source = models.CharField(_("how"), max_length=10, choices=Source.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -96,7 +98,7 @@ class NpsCampaign(models.Model):
     # No customer is asked more often than this, whichever campaign asked last.
     interval_days = models.PositiveIntegerField(_("ask each customer at most every (days)"), default=90)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["name", "id"]
@@ -123,12 +125,14 @@ class NpsCampaign(models.Model):
 class NpsRun(models.Model):
     """One run of a campaign by the worker: how many surveys it sent."""
 
-    campaign = models.ForeignKey(NpsCampaign, on_delete=models.CASCADE, related_name="runs")
-    ran_at = models.DateTimeField(default=timezone.now)
-    sent = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
+    campaign = models.ForeignKey(NpsCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="runs")
+    ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    failed = models.PositiveIntegerField(_("not sent"), default=0)
 
     class Meta:
+        verbose_name = _("NPS campaign run")
+        verbose_name_plural = _("NPS campaign runs")
         ordering = ["-ran_at", "-id"]
 
     def __str__(self) -> str:
@@ -138,17 +142,17 @@ class NpsRun(models.Model):
 class NpsResponse(SentimentFields):
     """One NPS question sent to one customer: a 0–10 score and a "why?"; a second click changes the score."""
 
-    campaign = models.ForeignKey(NpsCampaign, on_delete=models.PROTECT, related_name="responses")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="nps_responses")
-    language = models.CharField(max_length=10, default="el")
-    sent_at = models.DateTimeField(db_index=True)
+    campaign = models.ForeignKey(NpsCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="responses")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="nps_responses")
+    language = models.CharField(_("language"), max_length=10, default="el")
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
     # sent_at plus the sending campaign's interval: no campaign asks this customer again before then.
-    ask_again_after = models.DateTimeField(db_index=True)
+    ask_again_after = models.DateTimeField(_("ask again after"), db_index=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.TextField(_("why?"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -201,13 +205,13 @@ class Review(SentimentFields):
     )
     answer = models.TextField(_("our answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -547,9 +547,10 @@ def test_dashboard_runs_as_many_queries_for_fifty_customers_as_for_five(
 
 def test_summary_rows_show_a_dash_where_there_is_no_data(db: None) -> None:
     rows = dict(metrics.summary_rows(metrics.dashboard(JANUARY)))
-    for label in ("CSAT", "CSAT response rate", "NPS", "NPS response rate", "Average order value",
+    for label in ("Satisfaction (CSAT)", "CSAT response rate", "Net Promoter Score (NPS)", "NPS response rate",
+                  "Average order value",
                   "Purchase frequency", "Repeat-purchase rate", "Retention", "Churn",
-                  "First response (business minutes)", "Resolution (business minutes)", "First-contact resolution",
+                  "First response (business hours)", "Resolution (business hours)", "First-contact resolution",
                   "SLA compliance", "Reopen rate"):  # fmt: skip
         assert rows[label] == "—", label
     assert (rows["Orders"], rows["Backlog"]) == ("0", "0")
@@ -570,8 +571,8 @@ def test_summary_rows_format_numbers(db: None) -> None:
     order(who, at(2026, 1, 3), "1234.50")
     rated(ticket(who, at(2026, 1, 5)), 4, sent=at(2026, 1, 5), answered=at(2026, 1, 6))
     rows = dict(metrics.summary_rows(metrics.dashboard(JANUARY)))
-    assert rows["CSAT"] == "100.0 %"
-    assert rows["Revenue"] == "1,234.50"
+    assert rows["Satisfaction (CSAT)"] == "100.0 %"
+    assert rows["Revenue"] == "€1,234.50"
     assert rows["Orders"] == "1"
 
 
