@@ -90,6 +90,8 @@ def test_one_command_serves_and_runs_the_worker_and_ctrl_c_stops_both(
     restarted = _until(lambda: _pids(log, "worker")[1:], "the worker to be started again", log)[0]
     assert restarted != worker_pid
     _until(lambda: restarted in _live_workers(db), "the new worker's heartbeat", log)
+    # the new worker takes back what the dead one held and drops its record
+    _until(lambda: worker_pid not in _live_workers(db), "the dead worker's record to be dropped", log)
     assert _answers(port)
 
     # when: Ctrl-C (SIGINT to the whole foreground process group)
