@@ -13,6 +13,7 @@ from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import timeline_text
 
 from ..models import Message, Ticket
+from ..search import search_index
 from . import sla
 from .tickets import OUTBOUND_SENDERS, _event, _timeline, message_length_check, ticket_set_status
 
@@ -52,6 +53,7 @@ def ticket_start_outbound(*, customer: Customer, subject: str, body: str, type: 
     )
     _event(ticket, "opened", new=ticket.status, note="email", by=actor, at=now)
     sla.sla_start(ticket=ticket)
+    search_index(ticket_ids=[ticket.pk])
     message = Message.objects.create(
         ticket=ticket, direction=Message.Direction.OUTBOUND, author=actor, to=[to], subject=subject,
         body_text=text, visible_text=text, created_at=now, delivery=Message.Delivery.QUEUED,
