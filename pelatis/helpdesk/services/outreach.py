@@ -60,7 +60,7 @@ def ticket_start_outbound(*, customer: Customer, subject: str, body: str, type: 
         # The agent's text is the whole letter, under the subject as written (a first email is no "Re:").
         email_template="reply", email_context={"body": text},
     )
-    ticket_set_status(ticket=ticket, status=Ticket.Status.PENDING, by=by)
+    ticket = ticket_set_status(ticket=ticket, status=Ticket.Status.PENDING, by=by)
     _timeline(ticket, channel="email", direction="out", at=now, by=actor, body=text,
               summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=subject))
     transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
