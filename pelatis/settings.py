@@ -261,6 +261,9 @@ PELATIS_IMPORT_MAX_BYTES = env_int("PELATIS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # An XLSX is a zip: the unpacked size is capped before it is read, and so are the rows of any file.
 PELATIS_IMPORT_MAX_EXPANDED_BYTES = env_int("PELATIS_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024)
 PELATIS_IMPORT_MAX_ROWS = env_int("PELATIS_IMPORT_MAX_ROWS", 1_000_000)
+# An import can be undone from its page for this many days; an upload never confirmed is deleted after that many.
+PELATIS_IMPORT_UNDO_DAYS = env_int("PELATIS_IMPORT_UNDO_DAYS", 30)
+PELATIS_IMPORT_KEEP_UPLOAD_DAYS = env_int("PELATIS_IMPORT_KEEP_UPLOAD_DAYS", 7)
 # The longest reply or note (characters) an agent can send.
 PELATIS_MESSAGE_MAX_CHARS = env_int("PELATIS_MESSAGE_MAX_CHARS", 50_000)
 PELATIS_MAX_UPLOAD_BYTES = max(PELATIS_MAX_BODY_BYTES, PELATIS_IMPORT_MAX_BYTES + 1024 * 1024)

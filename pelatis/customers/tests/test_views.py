@@ -63,7 +63,7 @@ def test_login_page_renders_and_logs_in(client: Client, agent: Any) -> None:
     assert client.get(reverse("login")).status_code == 200
     response = client.post(reverse("login"), {"username": "agent", "password": "s3cret-pass"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("customers:list")
+    assert response["Location"] == reverse("landing")  # then each role's own first page
 
 
 # ---------------------------------------------------------------- list and search
