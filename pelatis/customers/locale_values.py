@@ -55,13 +55,23 @@ def channel_label(value: str) -> str:
 
 def language_name(code: str, reader: str | None = None) -> str:
     """«Γερμανικά» for ``de`` when the reader reads Greek; an unknown code stays as it is."""
-    name = icu.Locale(code).getDisplayLanguage(icu.Locale(reader or _reader()))
-    return _capital(name) if name and name != code else code
+    return _language_name(code, reader or _reader())
 
 
 def country_name(code: str, reader: str | None = None) -> str:
     """«Ελλάδα» for ``GR`` when the reader reads Greek; an unknown code stays as it is."""
-    name = icu.Locale("", code).getDisplayCountry(icu.Locale(reader or _reader()))
+    return _country_name(code, reader or _reader())
+
+
+@functools.lru_cache(maxsize=4096)  # an export asks for the same few names on every row
+def _language_name(code: str, reader: str) -> str:
+    name = icu.Locale(code).getDisplayLanguage(icu.Locale(reader))
+    return _capital(name) if name and name != code else code
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_name(code: str, reader: str) -> str:
+    name = icu.Locale("", code).getDisplayCountry(icu.Locale(reader))
     return name if name and name != code else code
 
 
