@@ -24,6 +24,10 @@ class Mailbox(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
     def __str__(self) -> str:
         return self.name
 
@@ -38,6 +42,8 @@ class QuarantinedMail(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        verbose_name = _("quarantined email")
+        verbose_name_plural = _("quarantined emails")
 
     def __str__(self) -> str:
         return self.reason
@@ -62,6 +68,8 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
 
     def __str__(self) -> str:
         return self.name
@@ -79,6 +87,8 @@ class WorkerProcess(models.Model):
 
     class Meta:
         ordering = ["-seen_at"]
+        verbose_name = _("worker process")
+        verbose_name_plural = _("worker processes")
 
     def __str__(self) -> str:
         return self.worker_id
@@ -113,6 +123,10 @@ class SiteFlag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     set_at = models.DateTimeField(default=timezone.now)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("site setting")
+        verbose_name_plural = _("site settings")
 
     def __str__(self) -> str:
         return self.name

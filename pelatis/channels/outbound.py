@@ -25,6 +25,7 @@ from django.utils import formats, timezone, translation
 from pelatis.customers.models import ContactPoint
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.lang.address import salutation
+from pelatis.web.business import sender_address
 
 from . import claims
 from .parse import ticket_token
@@ -101,7 +102,7 @@ def _email(ticket: Ticket, *, subject: str, template: str, context: dict[str, ob
         text = render_to_string(f"{base}.txt", ctx)
         html = render_to_string(f"{base}.html", ctx)
     email = EmailMultiAlternatives(subject=f"{subject} {ticket_token(ticket.pk)}", body=text,
-                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=mail_connection(),
+                                   from_email=sender_address(), to=[to], connection=mail_connection(),
                                    headers={"Message-ID": message_id, "Auto-Submitted": str(context.get("auto", "no")),
                                             **headers})
     email.attach_alternative(html, "text/html")

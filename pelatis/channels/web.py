@@ -393,7 +393,7 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
     rows = (ticket.messages.filter(direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND])
             .exclude(Q(origin_ticket__isnull=False) & ~Q(origin_ticket__customer_id=ticket.customer_id))
             .select_related("author").only("id", "direction", "visible_text", "body_text", "is_auto", "created_at",
-                                           "author", "author__first_name"))
+                                           "author", "author__first_name", "author__last_name"))
     if not whole:
         rows = rows.filter(direction=Message.Direction.INBOUND, via="web")
     for m in rows:  # Message.Meta orders by created_at, id: oldest first, the newest last
@@ -402,7 +402,7 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
         elif m.is_auto:
             entries.append(Entry(m.pk, "ack", "", m.created_at, team))
         else:
-            name = m.author.first_name if m.author is not None else ""
+            name = m.author.get_full_name() if m.author is not None else ""
             entries.append(Entry(m.pk, "out", m.visible_text or m.body_text, m.created_at,
                                  f"{name} · {team}" if name else team))
     return entries

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis import lang
+from pelatis.web.templatetags.pelatis_ui import format_money
 
 from .inputs import CustomerInput, OrderInput, SubscriptionInput
 from .models import (
@@ -346,8 +347,8 @@ def order_create(*, customer: Customer, data: OrderInput, by: User | None = None
         for line in clean.lines
     ])
     interaction_record(customer=customer, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-                       summary=timeline_text(gettext_noop("Order %(ref)s: %(total)s %(currency)s"), ref=order.reference,
-                                                             total=_money(order.total), currency=order.currency),
+                       summary=timeline_text(gettext_noop("Order %(ref)s: %(total)s"), ref=order.reference,
+                                             total=_money(order.total, order.currency)),
                        occurred_at=order.placed_at, actor=by, source_type="customers.order", source_id=str(order.pk))
     SearchTerm.objects.create(customer=customer, term=f"o:{lang.fold(order.reference)}"[:120])
     return order
@@ -475,11 +476,9 @@ def _field_labels(names: list[str]) -> str:
         return ", ".join(str(Customer._meta.get_field(n).verbose_name) for n in names)
 
 
-def _money(amount: Decimal) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        from django.utils.formats import number_format
-
-        return number_format(amount, 2, use_l10n=True, force_grouping=True)
+def _money(amount: Decimal, currency: str) -> str:
+    """The amount with its currency as the business's language writes it ("65,50 €")."""
+    return format_money(amount, currency, settings.LANGUAGE_CODE)
 
 
 def _status_label(status: str) -> str:

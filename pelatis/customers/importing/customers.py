@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..inputs import CustomerInput
+from ..locale_values import value_from_label
 from ..models import ContactPoint, Customer, ImportJob, Interaction, SearchTerm
 from .columns import (
     _SPLIT,
@@ -220,11 +221,14 @@ class _CustomerImport(_CustomerWrites):
         if "kind" not in fields and "company_name" in fields and not (fields.get("first_name") or fields.get("last_name")):
             fields["kind"] = Customer.Kind.COMPANY
         if "category" in fields:
-            fields["category"] = _word("category", fields["category"]) or fields["category"]
-        if "preferred_channel" in fields:
-            fields["preferred_channel"] = fields["preferred_channel"].lower()
-        if "language" in values:
-            fields["language"] = language_code(text_of(values["language"]))
+            fields["category"] = (_word("category", fields["category"])
+                                  or value_from_label("category", fields["category"]) or fields["category"])
+        if "preferred_channel" in fields:  # a code, or its label as an export for people writes it («Τηλέφωνο»)
+            fields["preferred_channel"] = (value_from_label("preferred_channel", fields["preferred_channel"])
+                                           or fields["preferred_channel"].lower())
+        if "language" in values:  # a code, a locale, or a language's name in any of our languages («Ολλανδικά»)
+            language = text_of(values["language"])
+            fields["language"] = value_from_label("language", language) or language_code(language)
         if "formal" in values:
             word = _word("formal", text_of(values["formal"]))
             if word is None:
@@ -337,7 +341,7 @@ class _CustomerImport(_CustomerWrites):
                 line1 = " ".join(p for p in parts if p)
         country = settings.PELATIS_DEFAULT_REGION
         if country_text:
-            found = country_code(country_text)
+            found = country_code(country_text) or value_from_label("country", country_text)
             if found is None:
                 fail("country", _("Use a two-letter country code such as GR."))
             else:

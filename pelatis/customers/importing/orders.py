@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis import lang
+from pelatis.web.templatetags.pelatis_ui import format_money
 
 from ..inputs import OrderInput, OrderLineInput
 from ..models import (
@@ -458,6 +459,6 @@ def order_event(order: Order, *, actor: User | None) -> Interaction:
     """The timeline entry of an order: the same one order_create() writes."""
     return Interaction(
         customer_id=order.customer_id, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-        summary=(_("Order %(ref)s: %(total)s %(currency)s") % {"ref": order.reference, "total": order.total,
-                                                                 "currency": order.currency})[:300],
+        summary=(_("Order %(ref)s: %(total)s") % {
+            "ref": order.reference, "total": format_money(order.total, order.currency, settings.LANGUAGE_CODE)})[:300],
         occurred_at=order.placed_at, actor=actor, source_type="customers.order", source_id=str(order.pk))

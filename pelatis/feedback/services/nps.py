@@ -29,6 +29,7 @@ from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
 from pelatis.lang.address import salutation
+from pelatis.web.business import sender_address
 
 from ..models import NpsCampaign, NpsResponse, NpsRun
 from ..sentiment import text_sentiment
@@ -202,7 +203,7 @@ def _survey_email(
     email = EmailMultiAlternatives(
         subject=texts["subject"],
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender_address(),
         to=[address],
         # RFC 8058: mail clients may offer their own one-click "unsubscribe" that posts to the same link.
         headers={

@@ -27,6 +27,7 @@ from pelatis.customers.normalise import email_normalise, phone_normalise
 from pelatis.customers.services import customer_create, interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
+from pelatis.web.templatetags.pelatis_ui import platform_name
 
 from ..models import Review
 from ..sentiment import text_sentiment
@@ -224,14 +225,14 @@ def review_customer_match(*, email: str = "", phone: str = "", name: str = "") -
 
 def _reviewer_as_customer(data: ReviewInput, language: str) -> Customer:
     """Someone we must follow up with but do not know yet: a customer from what the review says."""
-    note = timeline_text(gettext_noop("Wrote a review on %(platform)s."), platform=data.platform)
+    note = timeline_text(gettext_noop("Wrote a review on %(platform)s."), platform=platform_name(data.platform))
     if data.author_email:
         customer = customer_create_from_contact(
             email=data.author_email, name=data.author, phone=data.author_phone, language=language
         )
         return customer
     first, last = name_split(
-        data.author or timeline_text(gettext_noop("Reviewer on %(platform)s"), platform=data.platform)
+        data.author or timeline_text(gettext_noop("Reviewer on %(platform)s"), platform=platform_name(data.platform))
     )
     return customer_create(
         data=CustomerInput(
@@ -248,10 +249,10 @@ def _summary(review: Review) -> str:
     if review.rating is not None:
         return timeline_text(
             gettext_noop("Review on %(platform)s: %(rating)s/5"),
-            platform=review.platform,
+            platform=platform_name(review.platform),
             rating=review.rating,
         )
-    return timeline_text(gettext_noop("Mention on %(platform)s"), platform=review.platform)
+    return timeline_text(gettext_noop("Mention on %(platform)s"), platform=platform_name(review.platform))
 
 
 @transaction.atomic
@@ -298,7 +299,7 @@ def review_ingest(*, data: ReviewInput) -> tuple[Review, bool]:
             priority=Ticket.Priority.HIGH,
             channel="social",
             language=review.language[:2],
-            subject=timeline_text(gettext_noop("Negative review on %(platform)s"), platform=review.platform),
+            subject=timeline_text(gettext_noop("Negative review on %(platform)s"), platform=platform_name(review.platform)),
             mail=InboundMail(
                 body_text="\n\n".join(p for p in (_summary(review), review.text, review.url) if p)
             ),
@@ -340,7 +341,7 @@ def review_answer(*, review: Review, answer: str, by: User) -> Review:
             body=text,
             actor=by,
             summary=timeline_text(
-                gettext_noop("Answered the review on %(platform)s"), platform=locked.platform
+                gettext_noop("Answered the review on %(platform)s"), platform=platform_name(locked.platform)
             ),
             source_type="feedback.review",
             source_id=str(locked.pk),
