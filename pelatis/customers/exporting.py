@@ -21,34 +21,30 @@ from .models import Customer
 __all__ = ["CHUNK", "COLUMNS", "columns", "csv_safe", "customer_rows", "export_customers"]
 
 
-def _label(text: str) -> Any:
-    return pgettext_lazy("customer export column", text)
-
-
 # The headers people read are ones the importer knows in both languages (checked by the tests).
 _COLUMNS = (
-    Column("external_ref", _label("Customer code"), width=14),
-    Column("kind", _label("Kind"), choices=locale_values.kind_label),
-    Column("category", _label("Customer type"), choices=locale_values.category_label),
-    Column("title", _label("Form of address")),
-    Column("first_name", _label("First name"), width=16),
-    Column("last_name", _label("Last name"), width=18),
-    Column("company", _label("Company"), width=24),
-    Column("job_title", _label("Job title"), width=16),
-    Column("email", _label("Email"), width=28),
-    Column("phone", _label("Phones"), width=20, verbatim=True),  # never a formula: see customer_row
-    Column("vat", _label("VAT number"), width=12),
-    Column("language", _label("Language"), choices=locale_values.language_name),
-    Column("time_zone", _label("Time zone"), width=16),
-    Column("preferred_channel", _label("Preferred channel"), choices=locale_values.channel_label),
-    Column("formal", _label("Formal address"), kind="bool"),
-    Column("birthday", _label("Birthday"), kind="date", width=12),
-    Column("tags", _label("Tags"), width=20),
-    Column("notes", _label("Notes"), width=40),
-    Column("address", _label("Address"), width=24),
-    Column("city", _label("City"), width=14),
-    Column("postcode", _label("Postcode")),
-    Column("country", _label("Country"), choices=locale_values.country_name),
+    Column("external_ref", pgettext_lazy("customer export column", "Customer code"), width=14),
+    Column("kind", pgettext_lazy("customer export column", "Kind"), choices=locale_values.kind_label),
+    Column("category", pgettext_lazy("customer export column", "Customer type"), choices=locale_values.category_label),
+    Column("title", pgettext_lazy("customer export column", "Form of address")),
+    Column("first_name", pgettext_lazy("customer export column", "First name"), width=16),
+    Column("last_name", pgettext_lazy("customer export column", "Last name"), width=18),
+    Column("company", pgettext_lazy("customer export column", "Company"), width=24),
+    Column("job_title", pgettext_lazy("customer export column", "Job title"), width=16),
+    Column("email", pgettext_lazy("customer export column", "Email"), width=28),
+    Column("phone", pgettext_lazy("customer export column", "Phones"), width=20, verbatim=True),  # never a formula: see customer_row
+    Column("vat", pgettext_lazy("customer export column", "VAT number"), width=12),
+    Column("language", pgettext_lazy("customer export column", "Language"), choices=locale_values.language_name),
+    Column("time_zone", pgettext_lazy("customer export column", "Time zone"), width=16),
+    Column("preferred_channel", pgettext_lazy("customer export column", "Preferred channel"), choices=locale_values.channel_label),
+    Column("formal", pgettext_lazy("customer export column", "Formal address"), kind="bool"),
+    Column("birthday", pgettext_lazy("customer export column", "Birthday"), kind="date", width=12),
+    Column("tags", pgettext_lazy("customer export column", "Tags"), width=20),
+    Column("notes", pgettext_lazy("customer export column", "Notes"), width=40),
+    Column("address", pgettext_lazy("customer export column", "Address"), width=24),
+    Column("city", pgettext_lazy("customer export column", "City"), width=14),
+    Column("postcode", pgettext_lazy("customer export column", "Postcode")),
+    Column("country", pgettext_lazy("customer export column", "Country"), choices=locale_values.country_name),
 )
 COLUMNS = tuple(c.key for c in _COLUMNS)  # the machine headers: the importer's own column names
 _PHONE = COLUMNS.index("phone")
