@@ -441,7 +441,7 @@ def test_orders_group_lines_by_reference_with_greek_decimals(db: None, papadopou
     assert (second.customer, second.total) == (eleni, Decimal("3703.50"))
     assert second.placed_at == dt.datetime(2026, 4, 13, tzinfo=athens)
     event = Interaction.objects.get(source_type="customers.order", source_id=str(first.pk))
-    assert event.summary == "Order ORD-1: 34.80 EUR"
+    assert event.summary == "Order ORD-1: €34.80"  # money with its currency, as the business writes it
     assert SearchTerm.objects.filter(customer=papadopoulos, term="o:ord-1").exists()
 
 
@@ -471,7 +471,7 @@ def test_orders_reimport_replaces_instead_of_duplicating(db: None, papadopoulos:
     order = Order.objects.get()
     assert order.total == Decimal("395.50")
     assert order.lines.count() == 2
-    assert Interaction.objects.get(source_type="customers.order").summary == "Order B-1: 395.50 EUR"
+    assert Interaction.objects.get(source_type="customers.order").summary == "Order B-1: €395.50"
     assert SearchTerm.objects.filter(customer=papadopoulos, term="o:b-1").count() == 1
 
 

@@ -219,7 +219,7 @@ def test_undo_of_orders_deletes_new_ones_and_restores_replaced_ones(db: None, pa
     b1 = Order.objects.get(reference="B-1")
     assert (b1.total, b1.lines.count(), b1.lines.get().name) == (100, 1, "Προϊόν")
     assert not Order.objects.filter(reference="B-2").exists()
-    assert Interaction.objects.get(source_type="customers.order", source_id=str(b1.pk)).summary == "Order B-1: 100.00 EUR"
+    assert Interaction.objects.get(source_type="customers.order", source_id=str(b1.pk)).summary == "Order B-1: €100.00"
 
 
 def test_the_cli_refuses_a_bad_mapping_argument(db: None, tmp_path: Path) -> None:
