@@ -68,4 +68,4 @@ def test_resolved_ticket_csat_click_moves_the_dashboard(live_server: Any, page_f
         boss.locator("a[href*='/dashboard/csv/feedback/']").click()
     with open(download.value.path(), encoding="utf-8-sig") as downloaded:
         text = downloaded.read()
-    assert f"{timezone.localdate():%Y-%m},100.0,1," in text
+    assert f"{timezone.localdate():%m/%Y};100,0;1;" in text  # the CSV a Greek Excel opens: ';' and decimal comma

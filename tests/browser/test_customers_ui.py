@@ -82,10 +82,10 @@ def test_import_with_two_bad_rows_writes_nothing(live_server: Any, page_for: Any
     expect(page.locator("input[name=skip_invalid]")).not_to_be_checked()
     page.locator("form[enctype] button[type=submit]").click()
 
-    # then: the report names both rows and says nothing was written
+    # then: the preview names both rows and nothing is written
     report = page.locator("#import-report")
     expect(report).to_have_attribute("data-written", "false")
-    expect(report).to_contain_text("Nothing was written")
+    expect(report).to_contain_text("Nothing has been written yet")
     expect(page.locator("#import-errors tbody tr")).to_have_count(2)
     expect(page.locator("#import-errors tr[data-row='3']")).to_contain_text("email")
     expect(page.locator("#import-errors tr[data-row='5']")).to_contain_text("phone")
