@@ -180,3 +180,14 @@ def test_each_step_is_ticked_when_its_data_exists(settings: Any, client_as: Any,
 def test_the_checklist_is_for_admins(client_as: Any, agent: Any, manager: Any) -> None:
     assert client_as(agent).get(reverse("getting_started")).status_code == 403
     assert client_as(manager).post(reverse("getting_started_dismiss")).status_code == 403
+
+
+def test_periodic_jobs_are_named_in_the_readers_language(client_as: Any, admin_user_: Any) -> None:
+    JobRun.objects.create(name="sla_scan", last_finished_at=timezone.now(), last_result="0 newly breached")
+    JobRun.objects.create(name="dashboard:0123abcd", last_finished_at=timezone.now(), last_result="computed")
+    client = client_as(admin_user_)
+    client.cookies["django_language"] = "el"
+    page = client.get(reverse("status")).content.decode()
+    assert "Προθεσμίες SLA" in page
+    assert "Επανυπολογισμός του πίνακα ελέγχου" in page
+    assert ">sla_scan<" not in page and "dashboard:0123abcd<" not in page  # keys stay out of the text

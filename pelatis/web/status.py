@@ -18,6 +18,7 @@ from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from pelatis.channels.models import JobRun, Mailbox, OutboxMessage, WorkerProcess
@@ -114,8 +115,30 @@ def system_status() -> dict[str, object]:
             Message.Delivery.QUEUED, Message.Delivery.SENDING]).count(),
         "mailboxes": list(Mailbox.objects.order_by("name")),
         "failed": list(failed[:FAILED_SHOWN]), "failed_count": failed.count(),
-        "jobs": list(JobRun.objects.order_by("name")),
+        "jobs": [(job, job_label(job.name)) for job in JobRun.objects.order_by("name")],
     }
+
+
+#: What each periodic job does, in the reader's language (the stored name is the job's key).
+JOB_LABELS = {
+    "acknowledgements": gettext_lazy("Acknowledgements of new requests"),
+    "csat_surveys": gettext_lazy("Satisfaction surveys (CSAT)"),
+    "customer_values": gettext_lazy("Customer value and segments"),
+    "follow_ups": gettext_lazy("Follow-ups after resolution"),
+    "mail_poll": gettext_lazy("Fetching mail (IMAP)"),
+    "metrics_refresh": gettext_lazy("Dashboard numbers"),
+    "nps_surveys": gettext_lazy("NPS surveys"),
+    "outbound_retry": gettext_lazy("Retrying emails"),
+    "sla_scan": gettext_lazy("SLA deadlines"),
+}
+
+
+def job_label(name: str) -> str:
+    """"sla_scan" → «Προθεσμίες SLA»; a dashboard recompute by its filters → «Επανυπολογισμός πίνακα ελέγχου»."""
+    if name.startswith("dashboard:"):
+        return str(gettext_lazy("Dashboard recompute"))
+    label = JOB_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ").capitalize()
 
 
 @require_GET

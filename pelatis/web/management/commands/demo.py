@@ -25,7 +25,9 @@ from pelatis.feedback.demo import feedback_demo
 from pelatis.helpdesk.demo import demo_tickets
 from pelatis.helpdesk.models import Ticket
 
-DEMO_USERS = [("admin", "admin", True), ("manager", "manager", False), ("agent", "agent", False)]
+# (login, role, superuser, first name, last name): replies are signed and tickets assigned by name, never by login.
+DEMO_USERS = [("admin", "admin", True, "Ελένη", "Αναστασίου"), ("manager", "manager", False, "Νίκος", "Σταθόπουλος"),
+              ("agent", "agent", False, "Μαρία", "Κωνσταντίνου")]
 DEMO_PASSWORD = "pelatis-demo"
 
 
@@ -65,9 +67,10 @@ class Command(BaseCommand):
             if database_contents():  # someone got there first (two first runs at once)
                 raise CommandError("The database is no longer empty: demo not loaded.")
             User = get_user_model()
-            for username, role, superuser in DEMO_USERS:
+            for username, role, superuser, first_name, last_name in DEMO_USERS:
                 create = User.objects.create_superuser if superuser else User.objects.create_user
-                user = create(username=username, password=DEMO_PASSWORD, email=f"{username}@{DEMO_EMAIL_DOMAIN}")
+                user = create(username=username, password=DEMO_PASSWORD, email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+                              first_name=first_name, last_name=last_name)
                 user_set_role(user=user, role=role)
             summary = demo_load(customers=customers)
             tickets = demo_tickets(count=max(5, customers // 50))
