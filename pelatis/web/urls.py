@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import onboarding, status
+from . import health, onboarding, status
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("getting-started/", onboarding.getting_started_view, name="getting_started"),
     path("getting-started/dismiss/", onboarding.getting_started_dismiss_view, name="getting_started_dismiss"),
     path("status/", status.status_view, name="status"),
+    path("healthz", health.healthz_view, name="healthz"),
+    path("readyz", health.readyz_view, name="readyz"),
     # The business's details (admins), reversed as "web:business".
     path("settings/business/", include(("pelatis.web.business_urls", "web"))),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False), name="home"),
