@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 RESTART_BACKOFF_MAX = 60.0
 HEALTHY_AFTER = 60.0
 STOP_GRACE = 20.0  # seconds each child gets to stop after SIGTERM before it is killed
+GUNICORN_GRACE = 10.0  # seconds gunicorn's workers get to finish their requests: inside STOP_GRACE
 
 
 class Command(BaseCommand):
@@ -37,7 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Pelatis is serving on http://{host}:{port}/"))
         self.stdout.flush()
         argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-                "--access-logfile", "-", "--timeout", "120", "pelatis.wsgi:application"]
+                "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", str(int(GUNICORN_GRACE)),
+                "pelatis.wsgi:application"]
         if with_worker:
             code = Supervisor(self, web=[sys.executable, "-m", "gunicorn", *argv[1:]],
                               worker=[sys.executable, "-m", "pelatis.cli", "worker"]).run()
@@ -62,8 +65,11 @@ class Supervisor:
         self.out.write(f"[pelatis serve] {text}")
         self.out.flush()
 
-    def _start(self, argv: list[str], name: str) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(argv)  # same terminal and process group: Ctrl-C reaches it too
+    def _start(self, argv: list[str], name: str, *, own_group: bool = False) -> subprocess.Popen[bytes]:
+        # The worker shares the terminal's process group, so Ctrl-C reaches it too. The web server gets a
+        # group of its own: it hears one signal only (ours, below), and whatever it leaves behind (a
+        # gunicorn worker stuck in its shutdown) can be killed as a group once it is gone.
+        process = subprocess.Popen(argv, start_new_session=own_group)
         self._say(f"{name} started, pid {process.pid}")
         return process
 
@@ -73,7 +79,7 @@ class Supervisor:
 
     def run(self) -> int:
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-        web = self._start(self.web_argv, "web server")
+        web = self._start(self.web_argv, "web server", own_group=True)
         worker: subprocess.Popen[bytes] | None = self._start(self.worker_argv, "worker")
         worker_started = time.monotonic()
         backoff = 1.0
@@ -100,6 +106,8 @@ class Supervisor:
                 time.sleep(0.2)
         finally:
             self._stop([p for p in (worker, web) if p is not None])
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(web.pid, signal.SIGKILL)  # nothing of the web server outlives it
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if self.signal_received:
