@@ -187,7 +187,9 @@ def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_
     expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned&status=open")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(1)
     page.select_option("#f-status", "")
+    expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(len(unassigned))
+    page.wait_for_load_state("networkidle")  # the filter's request has settled: no swap can undo the selection
 
     # select all, assign to me: one POST, every ticket through the service
     assign = page.locator("[data-needs-selection][value='assign_me']")
