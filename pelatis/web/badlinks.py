@@ -9,11 +9,10 @@ The counter lives in the configured cache, so every server process shares it.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .ratelimit import client_key, over_limit
+from .ratelimit import client_key, counted, over_limit
 
 # Failed link verifications per client and window; settings.PELATIS_BAD_LINK_LIMIT / _WINDOW override them.
 LIMIT = 20
@@ -34,8 +33,7 @@ def _bucket(request: HttpRequest) -> str:
 
 def bad_links_blocked(request: HttpRequest) -> bool:
     """True when this client already failed too many signed links in the window (nothing is counted)."""
-    count = cache.get(f"pelatis:rate:{_bucket(request)}")
-    return isinstance(count, int) and count >= _limit()
+    return counted(_bucket(request)) >= _limit()
 
 
 def bad_link_record(request: HttpRequest) -> None:

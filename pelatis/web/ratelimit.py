@@ -32,9 +32,19 @@ def client_key(request: HttpRequest) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:32]
 
 
+def _key(bucket: str) -> str:
+    return f"pelatis:rate:{bucket}"
+
+
+def counted(bucket: str) -> int:
+    """How many requests ``bucket`` holds in its current window, without counting one more."""
+    value = cache.get(_key(bucket))
+    return value if isinstance(value, int) else 0
+
+
 def over_limit(bucket: str, *, limit: int, window: int) -> bool:
     """Count one request in ``bucket``; True when it is over ``limit`` requests in the current window (seconds)."""
-    key = f"pelatis:rate:{bucket}"
+    key = _key(bucket)
     if cache.add(key, 1, timeout=window):
         return False
     try:
