@@ -18,7 +18,9 @@ from .common import Report, Row
 
 def _all_names() -> list[str]:
     here = str(Path(__file__).parent)
-    return sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([here]) if m.name.startswith("bench_"))
+    return sorted(
+        m.name[len("bench_") :] for m in pkgutil.iter_modules([here]) if m.name.startswith("bench_")
+    )
 
 
 def _run_one(name: str, out: Path) -> None:

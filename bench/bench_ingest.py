@@ -53,10 +53,19 @@ def run(report: Report, work: Path) -> None:
     kept = Attachment.objects.filter(rejected="").count()
     rejected = Attachment.objects.exclude(rejected="").count()
     rate = n / elapsed
-    report.add("ingest", f"{n} generated messages → tickets", f"{rate:,.0f} msg/s ({elapsed:.2f} s)",
-               reference=f"parse only {n / parse_only:,.0f} msg/s; stdlib parser {n / bare:,.0f} msg/s",
-               ratio=f"{elapsed / bare:.1f}× stdlib parse", target="≥ 300 msg/s")
-    report.add("ingest", "outcomes", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) + f"; {stored} stored",
-               reference=f"{len(tickets_of)} threads, {split} split across tickets",
-               target="every reply threaded (0 split)")
+    report.add(
+        "ingest",
+        f"{n} generated messages → tickets",
+        f"{rate:,.0f} msg/s ({elapsed:.2f} s)",
+        reference=f"parse only {n / parse_only:,.0f} msg/s; stdlib parser {n / bare:,.0f} msg/s",
+        ratio=f"{elapsed / bare:.1f}× stdlib parse",
+        target="≥ 300 msg/s",
+    )
+    report.add(
+        "ingest",
+        "outcomes",
+        ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) + f"; {stored} stored",
+        reference=f"{len(tickets_of)} threads, {split} split across tickets",
+        target="every reply threaded (0 split)",
+    )
     report.add("ingest", "attachments", f"{kept} kept, {rejected} visibly rejected")

@@ -11,10 +11,14 @@ from pelatis.lang.tone import check_tone
 
 from .common import Report, scale
 
-GREEK = ("Καλησπέρα σας, σας ευχαριστούμε για το μήνυμά σας. Το δωμάτιο θα είναι έτοιμο στις 2. "
-         "Αν χρειαστείτε κάτι ακόμη, είμαστε στη διάθεσή σας. ") * 20
-ENGLISH = ("Good evening, thank you for your message. The room will be ready at 2 pm. "
-           "If you need anything else, we are glad to help. ") * 20
+GREEK = (
+    "Καλησπέρα σας, σας ευχαριστούμε για το μήνυμά σας. Το δωμάτιο θα είναι έτοιμο στις 2. "
+    "Αν χρειαστείτε κάτι ακόμη, είμαστε στη διάθεσή σας. "
+) * 20
+ENGLISH = (
+    "Good evening, thank you for your message. The room will be ready at 2 pm. "
+    "If you need anything else, we are glad to help. "
+) * 20
 GREEKLISH = "Kalispera sas, sas eyxaristoume gia to minima sas. To dwmatio tha einai etoimo stis 2. " * 25
 TARGET_MS = 5.0  # what the reply box needs to check as the agent types
 REFERENCE = re.compile(r"\b(?:owe|χρωστ\w*|must)\b", re.IGNORECASE)
@@ -37,9 +41,14 @@ def run(report: Report, work: Path | None = None) -> None:
         check_tone(text)  # compiles the language's combined regexes once
         per_check = _best_per_call(check_tone, text, rounds)
         per_regex = _best_per_call(lambda t: list(REFERENCE.finditer(t)), text, rounds)
-        report.add("tone", f"check of a 2,000-character {name} reply", f"{per_check * 1000:.2f} ms",
-                   reference=f"{per_regex * 1000:.3f} ms one regex", ratio=f"{per_check / per_regex:.0f}×",
-                   target=f"< {TARGET_MS:.0f} ms")
+        report.add(
+            "tone",
+            f"check of a 2,000-character {name} reply",
+            f"{per_check * 1000:.2f} ms",
+            reference=f"{per_regex * 1000:.3f} ms one regex",
+            ratio=f"{per_check / per_regex:.0f}×",
+            target=f"< {TARGET_MS:.0f} ms",
+        )
 
 
 if __name__ == "__main__":

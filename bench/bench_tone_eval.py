@@ -36,7 +36,12 @@ def load_eval(path: Path = EVAL) -> list[Row]:
         if not line or line.startswith("#") or line.startswith("language\t"):
             continue
         parts = line.split("\t")
-        if len(parts) != 4 or parts[0] not in ("el", "en") or parts[1] not in ("dev", "test") or not parts[3].strip():
+        if (
+            len(parts) != 4
+            or parts[0] not in ("el", "en")
+            or parts[1] not in ("dev", "test")
+            or not parts[3].strip()
+        ):
             raise ValueError(f"tone_eval.tsv line {number}: expected language, split, categories, text")
         labels = frozenset() if parts[2] == "-" else frozenset(parts[2].split(","))
         if not labels <= set(CATEGORIES):

@@ -27,7 +27,9 @@ class Row:
 class Report:
     rows: list[Row] = field(default_factory=list)
 
-    def add(self, bench: str, measure: str, value: str, *, reference: str = "", ratio: str = "", target: str = "") -> None:
+    def add(
+        self, bench: str, measure: str, value: str, *, reference: str = "", ratio: str = "", target: str = ""
+    ) -> None:
         self.rows.append(Row(bench, measure, value, reference, ratio, target))
         Console(stderr=True).print(f"[dim]{bench}: {measure} = {value} {ratio}[/dim]")
 

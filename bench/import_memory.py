@@ -54,15 +54,21 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     with path.open("rb") as source:
         result = import_file(source=source, file_name=path.name, kind=kind)  # type: ignore[arg-type]
-    print(json.dumps({
-        "rss_before_mb": round(before, 1),
-        # A high-water mark: if the process once stood higher than the import took it,
-        # this overstates the growth, never understates it.
-        "growth_mb": round(max(_peak_mb(), peak_before) - before, 1),
-        "seconds": round(time.perf_counter() - started, 2),
-        "total": result.total, "created": result.created, "written": result.written,
-        "errors": [e.message for e in result.errors[:3]],
-    }))
+    print(
+        json.dumps(
+            {
+                "rss_before_mb": round(before, 1),
+                # A high-water mark: if the process once stood higher than the import took it,
+                # this overstates the growth, never understates it.
+                "growth_mb": round(max(_peak_mb(), peak_before) - before, 1),
+                "seconds": round(time.perf_counter() - started, 2),
+                "total": result.total,
+                "created": result.created,
+                "written": result.written,
+                "errors": [e.message for e in result.errors[:3]],
+            }
+        )
+    )
     return 0
 
 

@@ -41,8 +41,22 @@ _EL = [
     "Είμαστε δύο ενήλικες κι ένα παιδί, περιλαμβάνεται το πρωινό;",
 ]
 _NAMES_EN = ["John Smith", "Emma Brown", "Hans Müller", "Claire Dubois", "Luca Rossi", "Olivia Jones"]
-_NAMES_EL = ["Γιώργος Παπαδόπουλος", "Μαρία Κωνσταντίνου", "Άννα Νικολάου", "Νίκος Γεωργίου", "Ελένη Δημητρίου"]
-_GREEK_CHARSETS = ["utf-8", "utf-8", "windows-1253", "iso-8859-7", "raw-1253", "raw-8859-7", "mislabelled-1253"]
+_NAMES_EL = [
+    "Γιώργος Παπαδόπουλος",
+    "Μαρία Κωνσταντίνου",
+    "Άννα Νικολάου",
+    "Νίκος Γεωργίου",
+    "Ελένη Δημητρίου",
+]
+_GREEK_CHARSETS = [
+    "utf-8",
+    "utf-8",
+    "windows-1253",
+    "iso-8859-7",
+    "raw-1253",
+    "raw-8859-7",
+    "mislabelled-1253",
+]
 # Characters outside ISO-8859-7 that a Windows client still types in Greek text.
 _NOT_IN_8859_7 = str.maketrans({"€": "EUR", "–": "-", "—": "-", "…": "...", "„": '"', "‰": "%"})
 
@@ -151,7 +165,11 @@ def generate(n: int, *, seed: int = 20260414) -> Corpus:
         greek = rng.random() < 0.2
         name = rng.choice(_NAMES_EL if greek else _NAMES_EN)
         sender = f"{name} <customer{thread}@example.{'gr' if greek else 'com'}>"
-        subject = (rng.choice(["Παραγγελία", "Κράτηση", "Τιμολόγιο"]) if greek else rng.choice(["Order", "Booking", "Invoice"]))
+        subject = (
+            rng.choice(["Παραγγελία", "Κράτηση", "Τιμολόγιο"])
+            if greek
+            else rng.choice(["Order", "Booking", "Invoice"])
+        )
         subject = f"{subject} {1000 + thread}"
         size = min(n - len(nodes), rng.choice([1, 1, 1, 2, 2, 3, 4]))
         when = BASE_DATE + timedelta(minutes=17 * thread)

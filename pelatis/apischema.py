@@ -47,9 +47,18 @@ Str = Annotated[str, AfterValidator(no_nul)]
 def amount(digits: int, places: int) -> Any:
     """A decimal with at most ``digits`` before and ``places`` after the point, as a number or a string."""
     limit = Decimal("9" * digits + "." + "9" * places)
-    return Annotated[Decimal, Field(ge=-limit, le=limit, decimal_places=places), WithJsonSchema({"anyOf": [
-        {"type": "number", "minimum": float(-limit), "maximum": float(limit)},
-        {"type": "string", "pattern": rf"^-?[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"}]})]
+    return Annotated[
+        Decimal,
+        Field(ge=-limit, le=limit, decimal_places=places),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": float(-limit), "maximum": float(limit)},
+                    {"type": "string", "pattern": rf"^-?[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"},
+                ]
+            }
+        ),
+    ]
 
 
 def one_of(values: list[str]) -> Any:
@@ -74,7 +83,9 @@ class PageParams(In):
 class ErrorItem(Schema):
     model_config = ConfigDict(extra="allow")
 
-    loc: list[str | int] = Field(default_factory=list, description="where: body/query/path and the field's name")
+    loc: list[str | int] = Field(
+        default_factory=list, description="where: body/query/path and the field's name"
+    )
     msg: str
     type: str = ""
 

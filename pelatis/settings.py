@@ -111,7 +111,9 @@ if not SECRET_KEY:
     SECRET_KEY = embedded_secret_key(DATA_DIR)
 
 DEBUG = env_bool("PELATIS_DEBUG", False)
-ALLOWED_HOSTS = env_list("PELATIS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "PELATIS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PELATIS_ALLOWED_HOSTS is required in production mode")
 CSRF_TRUSTED_ORIGINS = env_list("PELATIS_CSRF_TRUSTED_ORIGINS", [])
@@ -200,7 +202,9 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:
 
 DATABASE_URL = env_str("PELATIS_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": database_from_url(DATABASE_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60))
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not the folder
     DATABASES = {
@@ -242,7 +246,9 @@ PELATIS_DEFAULT_CURRENCY = env_str("PELATIS_DEFAULT_CURRENCY", "EUR")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [("vendor", PROJECT_DIR / "node_modules")] if (PROJECT_DIR / "node_modules").exists() else []
+STATICFILES_DIRS = (
+    [("vendor", PROJECT_DIR / "node_modules")] if (PROJECT_DIR / "node_modules").exists() else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -283,8 +289,12 @@ if PRODUCTION:
 
 # Outgoing mail goes to the mail server PELATIS_EMAIL_HOST names; with none set it is kept in the in-app
 # outbox (/outbox/), where staff read each email as the customer would. PELATIS_EMAIL_BACKEND overrides both.
-EMAIL_BACKEND = env_str("PELATIS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-                        if env_str("PELATIS_EMAIL_HOST") else "pelatis.channels.outbox.OutboxBackend")
+EMAIL_BACKEND = env_str(
+    "PELATIS_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("PELATIS_EMAIL_HOST")
+    else "pelatis.channels.outbox.OutboxBackend",
+)
 EMAIL_HOST = env_str("PELATIS_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("PELATIS_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("PELATIS_EMAIL_USER")
@@ -314,9 +324,16 @@ PELATIS_API_RATE_PER_MINUTE = env_int("PELATIS_API_RATE_PER_MINUTE", 600)
 CACHE_URL = env_str("PELATIS_CACHE_URL")
 if CACHE_URL:
     if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
-        raise ImproperlyConfigured(f"PELATIS_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": "pelatis"}}
+        raise ImproperlyConfigured(
+            f"PELATIS_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pelatis",
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "pelatis.web.cache.DatabaseCache", "LOCATION": "pelatis_cache"}}
 

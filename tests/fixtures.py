@@ -11,7 +11,9 @@ from pelatis.accounts.services import token_create, user_set_role
 
 
 def _user(username: str, role: str | None) -> Any:
-    user = get_user_model().objects.create_user(username=username, password="s3cret-pass", email=f"{username}@example.gr")
+    user = get_user_model().objects.create_user(
+        username=username, password="s3cret-pass", email=f"{username}@example.gr"
+    )
     if role:
         user_set_role(user=user, role=role)
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
@@ -53,7 +55,9 @@ class ApiClient:
         return self.client.get(path, params, headers=self.headers)
 
     def post(self, path: str, data: Any = None) -> Any:
-        return self.client.post(path, json.dumps(data or {}), content_type="application/json", headers=self.headers)
+        return self.client.post(
+            path, json.dumps(data or {}), content_type="application/json", headers=self.headers
+        )
 
     def put(self, path: str, data: Any) -> Any:
         return self.client.put(path, json.dumps(data), content_type="application/json", headers=self.headers)
@@ -80,7 +84,9 @@ class SmtpSink:
         import email
         from email import policy
 
-        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        )
         return "250 OK"
 
 
@@ -199,14 +205,20 @@ def dovecot() -> Any:
     else:
         pytest.fail(f"Dovecot did not start: {(root / 'dovecot.log').read_text(errors='replace')[-500:]}")
     yield Dovecot(root, port, "support", "imap-secret")
-    subprocess.run(["doveadm", "-c", str(conf), "stop"], check=False, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=30)
+    subprocess.run(
+        ["doveadm", "-c", str(conf), "stop"],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=30,
+    )
     shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
 def client_as(client: Client) -> Any:
     """The test client logged in as a user."""
+
     def login(user: Any) -> Client:
         client.force_login(user)
         return client

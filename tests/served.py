@@ -28,13 +28,24 @@ def free_port() -> int:
 def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a fresh embedded install in ``data_dir`` (nothing inherited from the test run)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PELATIS_", "DJANGO_"))}
-    return {**base, "PELATIS_DATA_DIR": str(data_dir),
-            "PELATIS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **extra}
+    return {
+        **base,
+        "PELATIS_DATA_DIR": str(data_dir),
+        "PELATIS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **extra,
+    }
 
 
 def pelatis(*args: str, env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pelatis.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pelatis.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def migrated_data_dir(data_dir: Path, template: Path | None = None) -> Path:
@@ -76,8 +87,12 @@ def serve(data_dir: Path, *, workers: int = 2, **extra_env: str) -> Server:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "pelatis.cli", "serve", f"127.0.0.1:{port}", "--workers", str(workers)],
-            cwd=ROOT, env=clean_env(data_dir, **extra_env), stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            cwd=ROOT,
+            env=clean_env(data_dir, **extra_env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(port, process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

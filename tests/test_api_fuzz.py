@@ -43,13 +43,20 @@ MAX_EXAMPLES = 10
 SEED = 20260801
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": SEED,
-    "suppress-health-check": ["all"],
-    "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none",
-                   "no-shrink": True},
-    "phases": {"stateful": {"enabled": False}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": SEED,
+        "suppress-health-check": ["all"],
+        "generation": {
+            "mode": "all",
+            "max-examples": MAX_EXAMPLES,
+            "deterministic": True,
+            "database": "none",
+            "no-shrink": True,
+        },
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
 
 STATS: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 
@@ -92,14 +99,31 @@ def cast(db: None) -> Cast:
     team = Team.objects.create(name="Υποδοχή")
     ids: dict[str, list[int]] = collections.defaultdict(list)
     for i in range(6):
-        person = customer_create(data=CustomerInput(first_name=f"Πελάτης {i}", last_name="Δοκιμή",
-                                                    emails=[f"fuzz{i}@example.com"], phones=[f"69700000{i:02d}"]))
-        order = order_create(customer=person, data=OrderInput(
-            reference=f"FZ-{i}", placed_at=timezone.now() - dt.timedelta(days=i),
-            lines=[OrderLineInput(name="Δωμάτιο", unit_price="80.00")]))
-        ticket, first = ticket_open(customer=person, subject=f"Ερώτηση {i}", mail=InboundMail(body_text="Καλησπέρα"),
-                                    type="complaint" if i % 2 else "question")
-        second = message_receive(ticket=ticket, mail=InboundMail(body_text="Και κάτι ακόμη", subject="Τιμολόγιο"))
+        person = customer_create(
+            data=CustomerInput(
+                first_name=f"Πελάτης {i}",
+                last_name="Δοκιμή",
+                emails=[f"fuzz{i}@example.com"],
+                phones=[f"69700000{i:02d}"],
+            )
+        )
+        order = order_create(
+            customer=person,
+            data=OrderInput(
+                reference=f"FZ-{i}",
+                placed_at=timezone.now() - dt.timedelta(days=i),
+                lines=[OrderLineInput(name="Δωμάτιο", unit_price="80.00")],
+            ),
+        )
+        ticket, first = ticket_open(
+            customer=person,
+            subject=f"Ερώτηση {i}",
+            mail=InboundMail(body_text="Καλησπέρα"),
+            type="complaint" if i % 2 else "question",
+        )
+        second = message_receive(
+            ticket=ticket, mail=InboundMail(body_text="Και κάτι ακόμη", subject="Τιμολόγιο")
+        )
         if i == 0:
             Ticket.objects.filter(pk=ticket.pk).update(team=team)
         ids["customer"].append(person.pk)
@@ -112,8 +136,13 @@ def cast(db: None) -> Cast:
 
 
 # Which existing objects a path parameter or a body field names.
-PATH_IDS = {"customer_id": "customer", "ticket_id": "ticket", "point_id": "point", "order_id": "order",
-            "message_id": "message"}
+PATH_IDS = {
+    "customer_id": "customer",
+    "ticket_id": "ticket",
+    "point_id": "point",
+    "order_id": "order",
+    "message_id": "message",
+}
 BODY_IDS = {"customer_id": "customer", "team_id": "team", "assignee_id": "user"}
 
 
@@ -136,7 +165,11 @@ def _steer(case: Any, cast: Cast) -> None:
 def _operations() -> list[str]:
     from pelatis.api import api
 
-    return [f"{method.upper()} {path}" for path, item in api.get_openapi_schema()["paths"].items() for method in item]
+    return [
+        f"{method.upper()} {path}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+    ]
 
 
 @pytest.mark.parametrize("label", _operations())
@@ -155,18 +188,27 @@ def test_api_never_answers_500_and_keeps_its_schema(label: str, api_schema: Any,
             failures.append(str(exc)[:3000])
 
     method, path = label.split(" ", 1)
-    [result] = get_all_tests(schema=api_schema.include(method=method, path=path), test_func=check, settings=None,
-                             given_kwargs=None)
+    [result] = get_all_tests(
+        schema=api_schema.include(method=method, path=path), test_func=check, settings=None, given_kwargs=None
+    )
     _operation, run = result.ok()
     run()
     assert STATS[label]["cases"] > 0
-    assert not failures, f"{len(failures)} failing cases of {STATS[label]['cases']}:\n" + "\n".join(failures[:5])
+    assert not failures, f"{len(failures)} failing cases of {STATS[label]['cases']}:\n" + "\n".join(
+        failures[:5]
+    )
 
 
 # ---------------------------------------------------------------- what the fuzzer found before, one by one
 
-LISTS = ["/api/v1/customers", "/api/v1/orders", "/api/v1/subscriptions", "/api/v1/tickets", "/api/v1/feedback/",
-         "/api/v1/customers/{customer}/interactions"]
+LISTS = [
+    "/api/v1/customers",
+    "/api/v1/orders",
+    "/api/v1/subscriptions",
+    "/api/v1/tickets",
+    "/api/v1/feedback/",
+    "/api/v1/customers/{customer}/interactions",
+]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -177,8 +219,16 @@ def test_a_huge_offset_is_a_422_naming_offset(path: str, cast: Cast, api_as: Any
     assert response.json()["detail"][0]["loc"] == ["query", "offset"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/customers/{id}", "/api/v1/orders/{id}", "/api/v1/tickets/{id}",
-                                  "/api/v1/customers/{id}/contact-points", "/api/v1/metrics/customers/{id}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/customers/{id}",
+        "/api/v1/orders/{id}",
+        "/api/v1/tickets/{id}",
+        "/api/v1/customers/{id}/contact-points",
+        "/api/v1/metrics/customers/{id}",
+    ],
+)
 @pytest.mark.parametrize("value", [2**63, 2**64 + 1, 10**30])
 def test_an_id_beyond_64_bits_is_a_422(path: str, value: int, cast: Cast) -> None:
     response = ApiClient(cast.token).get(path.format(id=value))
@@ -187,20 +237,28 @@ def test_an_id_beyond_64_bits_is_a_422(path: str, value: int, cast: Cast) -> Non
 
 
 def test_an_id_beyond_64_bits_in_a_body_is_a_422_naming_it(cast: Cast) -> None:
-    response = ApiClient(cast.token).post("/api/v1/orders", {
-        "customer_id": 2**63, "reference": "X-1", "placed_at": "2026-05-01T10:00:00+03:00",
-        "lines": [{"name": "Δωμάτιο", "unit_price": "10.00"}]})
+    response = ApiClient(cast.token).post(
+        "/api/v1/orders",
+        {
+            "customer_id": 2**63,
+            "reference": "X-1",
+            "placed_at": "2026-05-01T10:00:00+03:00",
+            "lines": [{"name": "Δωμάτιο", "unit_price": "10.00"}],
+        },
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "customer_id"
 
 
 def test_assigning_an_unknown_team_is_a_422_naming_team_id(cast: Cast) -> None:
     ticket_id = cast.ids["ticket"][1]
-    response = ApiClient(cast.token).post(f"/api/v1/tickets/{ticket_id}/assign", {"assignee_id": None,
-                                                                                   "team_id": 999_999})
+    response = ApiClient(cast.token).post(
+        f"/api/v1/tickets/{ticket_id}/assign", {"assignee_id": None, "team_id": 999_999}
+    )
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"loc": ["body", "team_id"], "msg": "No team with id 999999.",
-                                          "type": "value_error"}]
+    assert response.json()["detail"] == [
+        {"loc": ["body", "team_id"], "msg": "No team with id 999999.", "type": "value_error"}
+    ]
     assert Ticket.objects.get(pk=ticket_id).team_id is None  # nothing written
 
 
@@ -208,7 +266,9 @@ def test_assigning_an_unknown_team_is_a_422_naming_team_id(cast: Cast) -> None:
 def test_a_missing_object_named_in_a_body_is_a_422_naming_it(field: str, cast: Cast) -> None:
     client = ApiClient(cast.token)
     if field == "customer_id":
-        response = client.post("/api/v1/tickets", {"customer_id": 999_999, "subject": "Τηλεφώνημα", "body": "Καλή μέρα"})
+        response = client.post(
+            "/api/v1/tickets", {"customer_id": 999_999, "subject": "Τηλεφώνημα", "body": "Καλή μέρα"}
+        )
     else:
         response = client.post(f"/api/v1/customers/{cast.ids['customer'][0]}/merge", {"merged_id": 999_999})
     assert response.status_code == 422
@@ -216,15 +276,18 @@ def test_a_missing_object_named_in_a_body_is_a_422_naming_it(field: str, cast: C
 
 
 def test_nul_characters_are_a_422_on_every_database(cast: Cast) -> None:
-    response = ApiClient(cast.token).post("/api/v1/customers", {"first_name": "Νίκος\u0000", "last_name": "Β"})
+    response = ApiClient(cast.token).post(
+        "/api/v1/customers", {"first_name": "Νίκος\u0000", "last_name": "Β"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "first_name"
 
 
 def test_an_unparsable_body_is_a_400_in_the_error_shape(cast: Cast) -> None:
     client = ApiClient(cast.token)
-    response = client.client.post("/api/v1/customers", "{not json", content_type="application/json",
-                                  headers=client.headers)
+    response = client.client.post(
+        "/api/v1/customers", "{not json", content_type="application/json", headers=client.headers
+    )
     assert response.status_code == 400
     assert response.json()["detail"][0]["msg"].startswith("Cannot parse request body")
 
@@ -282,5 +345,7 @@ def teardown_module() -> None:
         total.update(counts)
     for label, counts in sorted(STATS.items()):
         print(f"  {label}: {dict(counts)}")  # noqa: T201
-    print(f"\nschemathesis: {len(STATS)} operations, {total['cases']} cases, "  # noqa: T201 — the figures asked for
-          f"2xx={total['2xx']} 4xx={total['4xx']} 5xx={total['5xx']}")
+    print(
+        f"\nschemathesis: {len(STATS)} operations, {total['cases']} cases, "  # noqa: T201 — the figures asked for
+        f"2xx={total['2xx']} 4xx={total['4xx']} 5xx={total['5xx']}"
+    )

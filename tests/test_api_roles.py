@@ -51,7 +51,11 @@ def role_table() -> dict[str, dict[str, bool]]:
 def schema_operations() -> set[str]:
     from pelatis.api import api
 
-    return {f"{method.upper()} {path}" for path, item in api.get_openapi_schema()["paths"].items() for method in item}
+    return {
+        f"{method.upper()} {path}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+    }
 
 
 def test_the_table_lists_every_operation_once() -> None:
@@ -69,6 +73,7 @@ def test_no_role_may_call_nothing_and_admin_everything() -> None:
 
 # ---------------------------------------------------------------- the world every cell is called in
 
+
 @dataclass
 class World:
     customer: Customer
@@ -81,46 +86,98 @@ class World:
     team_id: int
 
     def path_ids(self) -> dict[str, int]:
-        return {"customer_id": self.customer.pk, "point_id": self.point.pk, "order_id": self.order_id,
-                "ticket_id": self.ticket_id, "message_id": self.second_message_id}
+        return {
+            "customer_id": self.customer.pk,
+            "point_id": self.point.pk,
+            "order_id": self.order_id,
+            "ticket_id": self.ticket_id,
+            "message_id": self.second_message_id,
+        }
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    customer = customer_create(data=CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος", title="κ.",
-                                                  emails=["g.papadopoulos@example.com"], phones=["697 123 4567"]))
+    customer = customer_create(
+        data=CustomerInput(
+            first_name="Γιώργος",
+            last_name="Παπαδόπουλος",
+            title="κ.",
+            emails=["g.papadopoulos@example.com"],
+            phones=["697 123 4567"],
+        )
+    )
     duplicate = customer_create(data=CustomerInput(first_name="Giorgos", last_name="Papadopoulos"))
-    order = order_create(customer=customer, data=OrderInput(reference="ORD-1", placed_at=timezone.now(),
-                                                            lines=[OrderLineInput(name="Σουίτα", unit_price="90.00")]))
-    ticket, _first = ticket_open(customer=customer, subject="Παράπονο για το δωμάτιο",
-                                 mail=InboundMail(body_text="Δεν είχε ζεστό νερό"), type="complaint")
-    second = message_receive(ticket=ticket, mail=InboundMail(body_text="Και το τιμολόγιο;", subject="Τιμολόγιο"))
-    other, _ = ticket_open(customer=customer, subject="Ξανά για το δωμάτιο", mail=InboundMail(body_text="Ξανά"))
+    order = order_create(
+        customer=customer,
+        data=OrderInput(
+            reference="ORD-1",
+            placed_at=timezone.now(),
+            lines=[OrderLineInput(name="Σουίτα", unit_price="90.00")],
+        ),
+    )
+    ticket, _first = ticket_open(
+        customer=customer,
+        subject="Παράπονο για το δωμάτιο",
+        mail=InboundMail(body_text="Δεν είχε ζεστό νερό"),
+        type="complaint",
+    )
+    second = message_receive(
+        ticket=ticket, mail=InboundMail(body_text="Και το τιμολόγιο;", subject="Τιμολόγιο")
+    )
+    other, _ = ticket_open(
+        customer=customer, subject="Ξανά για το δωμάτιο", mail=InboundMail(body_text="Ξανά")
+    )
     CustomerValue.objects.create(customer=customer, orders=1, revenue=90.0, segment="new")
     team = Team.objects.create(name="Υποδοχή")
-    return World(customer=customer, duplicate=duplicate, point=customer.contact_points.get(kind="email"),
-                 order_id=order.pk, ticket_id=ticket.pk, other_ticket_id=other.pk, second_message_id=second.pk,
-                 team_id=team.pk)
+    return World(
+        customer=customer,
+        duplicate=duplicate,
+        point=customer.contact_points.get(kind="email"),
+        order_id=order.pk,
+        ticket_id=ticket.pk,
+        other_ticket_id=other.pk,
+        second_message_id=second.pk,
+        team_id=team.pk,
+    )
 
 
 # A valid request for each operation: (query parameters or JSON body) built from the world.
 REQUESTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/customers": lambda w: {"first_name": "Ελένη", "last_name": "Κωνσταντίνου"},
     "PUT /api/v1/customers/{customer_id}": lambda w: {
-        "first_name": "Γιώργος", "last_name": "Παπαδόπουλος-Νέος", "title": "κ.",
-        "emails": ["g.papadopoulos@example.com"], "phones": ["697 123 4567"]},
+        "first_name": "Γιώργος",
+        "last_name": "Παπαδόπουλος-Νέος",
+        "title": "κ.",
+        "emails": ["g.papadopoulos@example.com"],
+        "phones": ["697 123 4567"],
+    },
     "POST /api/v1/customers/{customer_id}/merge": lambda w: {"merged_id": w.duplicate.pk},
-    "POST /api/v1/customers/{customer_id}/contact-points": lambda w: {"kind": "email", "value": "g2@example.com"},
+    "POST /api/v1/customers/{customer_id}/contact-points": lambda w: {
+        "kind": "email",
+        "value": "g2@example.com",
+    },
     "POST /api/v1/customers/{customer_id}/addresses": lambda w: {"line1": "Ερμού 10", "city": "Αθήνα"},
-    "POST /api/v1/orders": lambda w: {"customer_id": w.customer.pk, "reference": "ORD-2",
-                                      "placed_at": "2026-05-01T10:00:00+03:00",
-                                      "lines": [{"name": "Πρωινό", "unit_price": "12.50"}]},
-    "POST /api/v1/subscriptions": lambda w: {"customer_id": w.customer.pk, "product": "Συνδρομή SPA",
-                                             "started_on": "2026-01-01"},
-    "POST /api/v1/customers/{customer_id}/interactions": lambda w: {"channel": "phone", "direction": "in",
-                                                                    "summary": "Ρώτησε για τον Αύγουστο"},
-    "POST /api/v1/tickets": lambda w: {"customer_id": w.customer.pk, "subject": "Τηλεφώνημα",
-                                       "body": "Ζητά αλλαγή ημερομηνίας"},
+    "POST /api/v1/orders": lambda w: {
+        "customer_id": w.customer.pk,
+        "reference": "ORD-2",
+        "placed_at": "2026-05-01T10:00:00+03:00",
+        "lines": [{"name": "Πρωινό", "unit_price": "12.50"}],
+    },
+    "POST /api/v1/subscriptions": lambda w: {
+        "customer_id": w.customer.pk,
+        "product": "Συνδρομή SPA",
+        "started_on": "2026-01-01",
+    },
+    "POST /api/v1/customers/{customer_id}/interactions": lambda w: {
+        "channel": "phone",
+        "direction": "in",
+        "summary": "Ρώτησε για τον Αύγουστο",
+    },
+    "POST /api/v1/tickets": lambda w: {
+        "customer_id": w.customer.pk,
+        "subject": "Τηλεφώνημα",
+        "body": "Ζητά αλλαγή ημερομηνίας",
+    },
     "POST /api/v1/tickets/{ticket_id}/messages": lambda w: {"kind": "note", "body": "Έλεγξα την κράτηση"},
     "POST /api/v1/tickets/{ticket_id}/status": lambda w: {"status": "open"},
     "POST /api/v1/tickets/{ticket_id}/stage": lambda w: {"stage": "acknowledged"},
@@ -131,8 +188,12 @@ REQUESTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "PUT /api/v1/tickets/{ticket_id}/tags": lambda w: {"tags": ["Παράπονο"]},
     "POST /api/v1/messages/{message_id}/split": lambda w: {},
     "POST /api/v1/tone/check": lambda w: {"text": "Καλησπέρα σας, σας ευχαριστούμε."},
-    "POST /api/v1/feedback/reviews": lambda w: {"platform": "google", "external_id": "g-1", "rating": 5,
-                                                "text": "Υπέροχη διαμονή"},
+    "POST /api/v1/feedback/reviews": lambda w: {
+        "platform": "google",
+        "external_id": "g-1",
+        "rating": 5,
+        "text": "Υπέροχη διαμονή",
+    },
 }
 
 
@@ -154,22 +215,31 @@ def _user_for(role: str) -> Any:
 def _writes(client: ApiClient, operation: str, world: World) -> tuple[Any, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         response = _call(client, operation, world)
-    written = [q["sql"] for q in queries.captured_queries
-               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-               and "accounts_apitoken" not in q["sql"] and "pelatis_cache" not in q["sql"]]
+    written = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "accounts_apitoken" not in q["sql"]
+        and "pelatis_cache" not in q["sql"]
+    ]
     return response, written
 
 
-CELLS = [(operation, role, allowed) for operation, row in sorted(role_table().items())
-         for role, allowed in row.items()]
+CELLS = [
+    (operation, role, allowed)
+    for operation, row in sorted(role_table().items())
+    for role, allowed in row.items()
+]
 
 
-@pytest.mark.parametrize(("operation", "role", "allowed"), CELLS,
-                         ids=[f"{op} as {role}" for op, role, _ in CELLS])
+@pytest.mark.parametrize(
+    ("operation", "role", "allowed"), CELLS, ids=[f"{op} as {role}" for op, role, _ in CELLS]
+)
 def test_role_table_holds(operation: str, role: str, allowed: bool, world: World) -> None:
     method, _path = operation.split(" ", 1)
     assert method == "GET" or operation in REQUESTS or operation.startswith("DELETE"), (
-        f"add a valid request for {operation} to REQUESTS")
+        f"add a valid request for {operation} to REQUESTS"
+    )
     client = ApiClient(token_create(user=_user_for(role)).secret)
     response, written = _writes(client, operation, world)
     if allowed:
@@ -189,24 +259,35 @@ def test_without_a_token_every_operation_is_401(operation: str, world: World) ->
 
 # ---------------------------------------------------------------- contact points: managers and admins only
 
+
 def test_agent_cannot_remove_a_contact_point_by_leaving_it_out_of_a_profile_update(world: World) -> None:
     agent = ApiClient(token_create(user=_user_for("agent")).secret)
-    response = agent.put(f"/api/v1/customers/{world.customer.pk}", {
-        "first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]})
+    response = agent.put(
+        f"/api/v1/customers/{world.customer.pk}",
+        {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]},
+    )
     assert response.status_code == 403
     assert world.customer.contact_points.filter(kind="email").exists()
     # adding one is fine
-    added = agent.put(f"/api/v1/customers/{world.customer.pk}", {
-        "first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": ["g.papadopoulos@example.com", "g@example.org"],
-        "phones": ["697 123 4567"]})
+    added = agent.put(
+        f"/api/v1/customers/{world.customer.pk}",
+        {
+            "first_name": "Γιώργος",
+            "last_name": "Παπαδόπουλος",
+            "emails": ["g.papadopoulos@example.com", "g@example.org"],
+            "phones": ["697 123 4567"],
+        },
+    )
     assert added.status_code == 200, added.content
     assert sorted(added.json()["emails"]) == ["g.papadopoulos@example.com", "g@example.org"]
 
 
 def test_manager_may_remove_a_contact_point_by_leaving_it_out(world: World) -> None:
     manager = ApiClient(token_create(user=_user_for("manager")).secret)
-    response = manager.put(f"/api/v1/customers/{world.customer.pk}", {
-        "first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]})
+    response = manager.put(
+        f"/api/v1/customers/{world.customer.pk}",
+        {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]},
+    )
     assert response.status_code == 200
     assert not world.customer.contact_points.filter(kind="email").exists()
 

@@ -31,17 +31,33 @@ URL = "/settings/business/"
 
 def png(width: int = 2, height: int = 1) -> bytes:
     """A real, tiny PNG (one red pixel row)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
-AIGAIO = {"name": "Ξενοδοχείο Αιγαίο", "legal_name": "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.",
-          "address": "Λεωφόρος Ποσειδώνος 12\n17561 Παλαιό Φάληρο", "phone": "+30 210 987 6543",
-          "email": "info@aigaio.example.gr", "website": "https://aigaio.example.gr", "primary_colour": "#1A7F5A"}
+AIGAIO = {
+    "name": "Ξενοδοχείο Αιγαίο",
+    "legal_name": "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.",
+    "address": "Λεωφόρος Ποσειδώνος 12\n17561 Παλαιό Φάληρο",
+    "phone": "+30 210 987 6543",
+    "email": "info@aigaio.example.gr",
+    "website": "https://aigaio.example.gr",
+    "primary_colour": "#1A7F5A",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +80,11 @@ def test_an_admin_saves_the_business_details_and_they_are_shown_back(admin_user_
     response = client.post(URL, {**AIGAIO, "logo": SimpleUploadedFile("logo.png", png(), "image/png")})
     assert response.status_code == 302
     profile = BusinessProfile.objects.get()
-    assert (profile.name, profile.primary_colour, profile.logo_type) == ("Ξενοδοχείο Αιγαίο", "#1a7f5a", "image/png")
+    assert (profile.name, profile.primary_colour, profile.logo_type) == (
+        "Ξενοδοχείο Αιγαίο",
+        "#1a7f5a",
+        "image/png",
+    )
     assert bytes(profile.logo) == png()
     page = client.get(URL).content.decode()
     assert 'value="Ξενοδοχείο Αιγαίο"' in page
@@ -95,7 +115,9 @@ def test_the_page_is_named_for_links(db: None) -> None:
 def test_a_bad_colour_is_refused_on_its_field_and_nothing_is_saved(admin_user_: Any, colour: str) -> None:
     response = _client(admin_user_, "en").post(URL, {**AIGAIO, "primary_colour": colour})
     assert response.status_code == 422
-    assert response.context["form"].errors["primary_colour"] == ["Give the colour as a hex code such as #1a7f5a."]
+    assert response.context["form"].errors["primary_colour"] == [
+        "Give the colour as a hex code such as #1a7f5a."
+    ]
     assert 'data-error-for="primary_colour"' in response.content.decode()
     assert not BusinessProfile.objects.exists()
 
@@ -105,15 +127,26 @@ def test_a_short_colour_is_written_out(admin_user_: Any) -> None:
     assert BusinessProfile.objects.get().primary_colour == "#00aa55"
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "The logo must be a PNG or JPEG image."),
-    ("logo.png", b"GIF89a" + b"\x00" * 20, "The logo must be a PNG or JPEG image."),
-    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, "The logo must be a PNG or JPEG image."),  # only the signature
-    ("logo.png", png() + b"\x00" * (600 * 1024), "The logo is 601 KB; the largest allowed is 512 KB."),
-])
-def test_a_bad_logo_is_refused_on_its_field_and_nothing_is_saved(admin_user_: Any, name: str, data: bytes,
-                                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "The logo must be a PNG or JPEG image.",
+        ),
+        ("logo.png", b"GIF89a" + b"\x00" * 20, "The logo must be a PNG or JPEG image."),
+        (
+            "logo.png",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 10,
+            "The logo must be a PNG or JPEG image.",
+        ),  # only the signature
+        ("logo.png", png() + b"\x00" * (600 * 1024), "The logo is 601 KB; the largest allowed is 512 KB."),
+    ],
+)
+def test_a_bad_logo_is_refused_on_its_field_and_nothing_is_saved(
+    admin_user_: Any, name: str, data: bytes, message: str
+) -> None:
     response = _client(admin_user_, "en").post(URL, {**AIGAIO, "logo": SimpleUploadedFile(name, data)})
     assert response.status_code == 422
     assert response.context["form"].errors["logo"] == [message]
@@ -137,8 +170,9 @@ def test_the_logo_is_served_to_anyone_and_can_be_removed(admin_user_: Any) -> No
     assert Client().get(reverse("web:business-logo", args=[brand.logo_version])).status_code == 404
 
 
-def test_the_details_are_read_from_the_cache_and_a_save_refreshes_them(db: None,
-                                                                       django_assert_num_queries: Any) -> None:
+def test_the_details_are_read_from_the_cache_and_a_save_refreshes_them(
+    db: None, django_assert_num_queries: Any
+) -> None:
     business_profile_save(fields=AIGAIO)
     business_brand()  # fills the cache
     with django_assert_num_queries(1):  # the cache read alone (the database cache is one query)
@@ -180,7 +214,8 @@ def test_a_light_colour_gets_dark_button_text(db: None, client: Client) -> None:
 
 
 def test_a_reply_email_is_branded_and_sent_under_the_business_name(
-        db: None, agent: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    db: None, agent: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     # given the business's details and a customer's email
     settings.PELATIS_BASE_URL = "https://support.aigaio.example.gr"
     settings.DEFAULT_FROM_EMAIL = "Pelatis <desk@aigaio.example.gr>"
@@ -193,7 +228,10 @@ def test_a_reply_email_is_branded_and_sent_under_the_business_name(
     # then the email names the business and carries its address, phone and logo
     [sent] = [m for m in mail.outbox if "δίκλινο" in m.body]
     html = sent.alternatives[0][0]
-    assert "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.\nΛεωφόρος Ποσειδώνος 12\n17561 Παλαιό Φάληρο\n+30 210 987 6543" in sent.body
+    assert (
+        "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.\nΛεωφόρος Ποσειδώνος 12\n17561 Παλαιό Φάληρο\n+30 210 987 6543"
+        in sent.body
+    )
     assert "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.</strong><br>Λεωφόρος Ποσειδώνος 12<br>17561 Παλαιό Φάληρο" in html
     logo = reverse("web:business-logo", args=[business_brand().logo_version])
     assert f'src="https://support.aigaio.example.gr{logo}"' in html
@@ -207,14 +245,17 @@ def test_a_business_name_with_a_comma_is_quoted_in_the_from_line(db: None, setti
     settings.DEFAULT_FROM_EMAIL = "desk@aigaio.example.gr"
     business_profile_save(fields={**AIGAIO, "name": 'Αιγαίο, "Suites"'})
     assert sender_address() == '"Αιγαίο, \\"Suites\\"" <desk@aigaio.example.gr>'
-    sent = email.message_from_bytes(EmailMessage(from_email=sender_address(), to=["a@example.gr"]).message()
-                                     .as_bytes(), policy=policy.default)
+    sent = email.message_from_bytes(
+        EmailMessage(from_email=sender_address(), to=["a@example.gr"]).message().as_bytes(),
+        policy=policy.default,
+    )
     [address] = sent["From"].addresses
     assert (address.display_name, address.addr_spec) == ('Αιγαίο, "Suites"', "desk@aigaio.example.gr")
 
 
 def test_an_email_without_business_details_has_no_empty_footer(
-        db: None, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    db: None, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = Ticket.objects.get(pk=mail_ingest(raw_mail()).ticket_id)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

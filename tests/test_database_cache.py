@@ -74,18 +74,41 @@ def shared_database_url(tmp_path: Path) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_increments_from_concurrent_processes_are_all_counted(tmp_path: Path, shared_database_url: str) -> None:
-    env = clean_env(tmp_path, PELATIS_DATABASE_URL=shared_database_url, DJANGO_SETTINGS_MODULE="pelatis.settings")
+def test_increments_from_concurrent_processes_are_all_counted(
+    tmp_path: Path, shared_database_url: str
+) -> None:
+    env = clean_env(
+        tmp_path, PELATIS_DATABASE_URL=shared_database_url, DJANGO_SETTINGS_MODULE="pelatis.settings"
+    )
     setup = pelatis("createcachetable", env=env)
     assert setup.returncode == 0, setup.stderr
-    opened = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.core.cache import "
-                             "cache; cache.clear(); print(cache.add('concurrent', 0, timeout=600))"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)
+    opened = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import "
+            "cache; cache.clear(); print(cache.add('concurrent', 0, timeout=600))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert opened.stdout.strip() == "True"
     processes, rounds = 4, 40
-    counters = [subprocess.Popen([sys.executable, "-c", COUNTER, str(tmp_path), str(rounds), str(n)], cwd=ROOT,
-                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for n in range(processes)]
+    counters = [
+        subprocess.Popen(
+            [sys.executable, "-c", COUNTER, str(tmp_path), str(rounds), str(n)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(processes)
+    ]
     for _ in range(1200):  # until every process has set Django up (at most 120 s)
         if len(list(tmp_path.glob("ready-*"))) == processes or any(c.poll() is not None for c in counters):
             break
@@ -94,9 +117,20 @@ def test_increments_from_concurrent_processes_are_all_counted(tmp_path: Path, sh
     for counter in counters:
         _, err = counter.communicate(timeout=300)
         assert counter.returncode == 0, err[-2000:]
-    total = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.core.cache import "
-                            "cache; print(cache.get('concurrent'))"],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)
+    total = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import "
+            "cache; print(cache.get('concurrent'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     print(f"\n{processes} processes × {rounds} increments of one counter: counted {total.stdout.strip()}")
     assert total.stdout.strip() == str(processes * rounds)  # Django's get-then-set incr loses some
 

@@ -25,7 +25,9 @@ def demo(*args: str) -> str:
 
 def reserved(email: str) -> bool:
     domain = email.rpartition("@")[2].lower()
-    return domain in RESERVED or domain.endswith(tuple(f".{d}" for d in RESERVED)) or domain.endswith(".example")
+    return (
+        domain in RESERVED or domain.endswith(tuple(f".{d}" for d in RESERVED)) or domain.endswith(".example")
+    )
 
 
 def test_demo_loads_a_customer_book_an_inbox_and_prints_the_logins_it_created(db: None) -> None:
@@ -107,7 +109,9 @@ def test_every_demo_persons_surname_agrees_with_the_first_names_gender(db: None)
 
     demo("--customers", "300")
     gender_of = _greek_first_name_gender()
-    people = Customer.objects.filter(kind="person", category="external").values_list("first_name", "last_name", "title")
+    people = Customer.objects.filter(kind="person", category="external").values_list(
+        "first_name", "last_name", "title"
+    )
     checked, wrong = 0, []
     for first, last, title in people:
         gender = gender_of.get(first) or {"κ.": "m", "κα": "f"}.get(title)
@@ -155,7 +159,8 @@ def test_demo_addresses_and_phones_belong_to_the_customers_country(db: None) -> 
             assert len(address.postcode.replace(" ", "")) == 5
             assert address.postcode.replace(" ", "").isdigit()
     phones = ContactPoint.objects.filter(kind="phone", customer__addresses__is_primary=True).values_list(
-        "value", "customer__addresses__country")
+        "value", "customer__addresses__country"
+    )
     assert phones
     for value, country in phones:
         number = phonenumbers.parse(value)

@@ -20,15 +20,29 @@ TWENTY_FIVE_MB = 25 * 1024 * 1024
 
 
 def _debug(tmp_path: Path, **env: str) -> bool:
-    result = subprocess.run([sys.executable, "-c", "from pelatis import settings; print(settings.DEBUG)"], cwd=ROOT,
-                            env=clean_env(tmp_path, **env), capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "from pelatis import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env=clean_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return result.stdout.strip() == "True"
 
 
 def test_debug_is_off_unless_asked_for_in_every_mode(tmp_path: Path) -> None:
     assert _debug(tmp_path) is False  # the embedded set-up, as `make run` starts it
-    assert _debug(tmp_path, PELATIS_MODE="production", PELATIS_SECRET_KEY="k" * 50,
-                  PELATIS_ALLOWED_HOSTS="crm.example.gr") is False
+    assert (
+        _debug(
+            tmp_path,
+            PELATIS_MODE="production",
+            PELATIS_SECRET_KEY="k" * 50,
+            PELATIS_ALLOWED_HOSTS="crm.example.gr",
+        )
+        is False
+    )
     assert _debug(tmp_path, PELATIS_DEBUG="true") is True
 
 
@@ -38,7 +52,9 @@ def failing_site(settings: Any) -> Client:
     return Client(raise_request_exception=False)
 
 
-def test_a_page_that_fails_shows_the_products_500_page_and_no_traceback(failing_site: Client, db: None) -> None:
+def test_a_page_that_fails_shows_the_products_500_page_and_no_traceback(
+    failing_site: Client, db: None
+) -> None:
     response = failing_site.get("/fails/")
     assert response.status_code == 500
     page = response.content.decode()
@@ -83,7 +99,9 @@ def test_an_unknown_page_is_the_products_404(db: None, settings: Any) -> None:
 def test_a_25_mb_json_body_to_the_api_gets_413_json(agent: Any, api_as: Any) -> None:
     api = api_as(agent)
     body = json.dumps({"first_name": "Γιώργος", "last_name": "x" * TWENTY_FIVE_MB})
-    response = api.client.post("/api/v1/customers", body, content_type="application/json", headers=api.headers)
+    response = api.client.post(
+        "/api/v1/customers", body, content_type="application/json", headers=api.headers
+    )
     assert response.status_code == 413
     assert response.json() == {"detail": [{"msg": "The request is too large. The limit is 20 MB."}]}
     assert not Customer.objects.exists()
@@ -108,15 +126,25 @@ def test_a_form_field_over_the_limit_inside_an_upload_gets_413(db: None, setting
 
 def test_the_limit_is_configurable(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "from pelatis import settings as s; "
-                               "print(s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.PELATIS_MAX_UPLOAD_BYTES)"],
-        cwd=ROOT, env=clean_env(tmp_path, PELATIS_MAX_BODY_BYTES="1048576", PELATIS_IMPORT_MAX_BYTES="4194304"),
-        capture_output=True, text=True, timeout=120, check=True)
+        [
+            sys.executable,
+            "-c",
+            "from pelatis import settings as s; "
+            "print(s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.PELATIS_MAX_UPLOAD_BYTES)",
+        ],
+        cwd=ROOT,
+        env=clean_env(tmp_path, PELATIS_MAX_BODY_BYTES="1048576", PELATIS_IMPORT_MAX_BYTES="4194304"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert result.stdout.split() == ["1048576", str(5 * 1024 * 1024)]
 
 
 def test_a_body_under_the_limit_is_served_as_before(agent: Any, api_as: Any) -> None:
     api = api_as(agent)
-    response = api.post("/api/v1/customers", {"first_name": "Γιώργος", "last_name": "Π" * 100,
-                                              "emails": ["g@example.com"]})
+    response = api.post(
+        "/api/v1/customers", {"first_name": "Γιώργος", "last_name": "Π" * 100, "emails": ["g@example.com"]}
+    )
     assert response.status_code == 201, response.content

@@ -47,6 +47,9 @@ def test_compiled_catalogue_is_current(tmp_path: Path) -> None:
             pytest.fail("msgfmt (gettext) is not installed")
         pytest.skip("msgfmt is not installed here")
     out = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", str(out), str(LOCALE / "el" / "LC_MESSAGES" / "django.po")], check=True)
-    assert out.read_bytes() == (LOCALE / "el" / "LC_MESSAGES" / "django.mo").read_bytes(), \
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(out), str(LOCALE / "el" / "LC_MESSAGES" / "django.po")], check=True
+    )
+    assert out.read_bytes() == (LOCALE / "el" / "LC_MESSAGES" / "django.mo").read_bytes(), (
         "django.mo is stale: run `make messages`"
+    )

@@ -19,7 +19,9 @@ ADMIN_LOGIN = "/admin/login/"
 
 
 def _fail(client: Client, path: str, username: str, times: int) -> list[int]:
-    return [client.post(path, {"username": username, "password": "wrong-guess"}).status_code for _ in range(times)]
+    return [
+        client.post(path, {"username": username, "password": "wrong-guess"}).status_code for _ in range(times)
+    ]
 
 
 def _logged_in(client: Client) -> bool:
@@ -89,8 +91,9 @@ def test_an_administrator_unlocks_from_the_admin(agent: Any) -> None:
     assert listing.status_code == 200
     assert "agent" in listing.content.decode()
     attempt = AccessAttempt.objects.get(username="agent")
-    response = admin.post("/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [attempt.pk]},
-                          follow=True)
+    response = admin.post(
+        "/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [attempt.pk]}, follow=True
+    )
     assert "1 log-in unlocked." in response.content.decode()
     assert not AccessAttempt.objects.filter(username="agent").exists()
     assert locked_out.post(LOGIN, {"username": "agent", "password": "s3cret-pass"}).status_code == 302

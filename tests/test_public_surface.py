@@ -41,10 +41,17 @@ def test_every_url_needs_a_login_unless_it_is_on_the_public_list() -> None:
         if PUBLIC.match(url):
             continue
         response = client.get(url)
-        if response.status_code == 302 and response["Location"].startswith("/") and "/login/" not in response["Location"]:
-            response = client.get(response["Location"])  # a redirect to another page: that page must be guarded
-        guarded = (response.status_code in (401, 403, 404, 405)
-                   or (response.status_code == 302 and "/login/" in response["Location"]))
+        if (
+            response.status_code == 302
+            and response["Location"].startswith("/")
+            and "/login/" not in response["Location"]
+        ):
+            response = client.get(
+                response["Location"]
+            )  # a redirect to another page: that page must be guarded
+        guarded = response.status_code in (401, 403, 404, 405) or (
+            response.status_code == 302 and "/login/" in response["Location"]
+        )
         if not guarded:
             open_to_anyone.append((url, response.status_code))
     assert open_to_anyone == []

@@ -23,8 +23,14 @@ KEY_IN_THE_SOURCE = "pelatis-a-key-somebody-pasted-into-the-code-4f1d9c2e7b"
 
 
 def _key_of_a_new_process(data_dir: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", PRINT_KEY], cwd=ROOT, env=clean_env(data_dir),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", PRINT_KEY],
+        cwd=ROOT,
+        env=clean_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_embedded_install_generates_its_key_once_into_the_data_folder_private(tmp_path: Path) -> None:
@@ -51,26 +57,43 @@ def test_the_generated_key_is_not_in_the_source_and_passes_the_deploy_check(tmp_
 
 
 def test_production_refuses_to_start_without_a_key_and_writes_none(tmp_path: Path) -> None:
-    result = pelatis("check", env=clean_env(tmp_path, PELATIS_MODE="production",
-                                            PELATIS_ALLOWED_HOSTS="crm.example.gr"))
+    result = pelatis(
+        "check", env=clean_env(tmp_path, PELATIS_MODE="production", PELATIS_ALLOWED_HOSTS="crm.example.gr")
+    )
     assert result.returncode != 0
     assert "PELATIS_SECRET_KEY is required in production mode" in result.stderr
     assert not (tmp_path / "secret_key").exists()
 
 
 def test_check_deploy_fails_on_a_key_found_in_the_source_tree(tmp_path: Path) -> None:
-    result = pelatis("check", "--deploy", env=clean_env(
-        tmp_path, PELATIS_MODE="production", PELATIS_ALLOWED_HOSTS="crm.example.gr",
-        PELATIS_SECRET_KEY=KEY_IN_THE_SOURCE))
+    result = pelatis(
+        "check",
+        "--deploy",
+        env=clean_env(
+            tmp_path,
+            PELATIS_MODE="production",
+            PELATIS_ALLOWED_HOSTS="crm.example.gr",
+            PELATIS_SECRET_KEY=KEY_IN_THE_SOURCE,
+        ),
+    )
     assert result.returncode != 0
     assert "pelatis.E001" in result.stderr
     assert "test_secret_key.py" in result.stderr  # says where the key was found
 
 
 def test_check_deploy_passes_a_key_that_is_nowhere_in_the_source(tmp_path: Path) -> None:
-    result = pelatis("check", "--deploy", "--fail-level", "WARNING", env=clean_env(
-        tmp_path, PELATIS_MODE="production", PELATIS_ALLOWED_HOSTS="crm.example.gr",
-        PELATIS_SECRET_KEY=secrets.token_urlsafe(50)))
+    result = pelatis(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=clean_env(
+            tmp_path,
+            PELATIS_MODE="production",
+            PELATIS_ALLOWED_HOSTS="crm.example.gr",
+            PELATIS_SECRET_KEY=secrets.token_urlsafe(50),
+        ),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -85,4 +108,6 @@ def test_a_key_an_earlier_version_published_is_refused(monkeypatch: pytest.Monke
 def test_the_deploy_check_is_not_run_without_deploy() -> None:
     with override_settings(SECRET_KEY=KEY_IN_THE_SOURCE):
         assert not [e for e in run_checks(tags=["security"]) if e.id == "pelatis.E001"]
-        assert [e.id for e in run_checks(include_deployment_checks=True) if e.id == "pelatis.E001"] == ["pelatis.E001"]
+        assert [e.id for e in run_checks(include_deployment_checks=True) if e.id == "pelatis.E001"] == [
+            "pelatis.E001"
+        ]

@@ -24,7 +24,9 @@ def test_the_api_docs_page_loads_only_local_assets(tmp_path: Path) -> None:
     assert assets
     assert [url for url in assets if not url.startswith("/")] == []
     assert not re.search(r"https?://", page.text)
-    assert all(response.status == 200 for response in fetched.values()), {u: r.status for u, r in fetched.items()}
+    assert all(response.status == 200 for response in fetched.values()), {
+        u: r.status for u, r in fetched.items()
+    }
     # Swagger UI itself, in the version package.json pins
     pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["swagger-ui-dist"]
     bundle = "/static/vendor/swagger-ui-dist/swagger-ui-bundle.js"

@@ -31,7 +31,12 @@ def _until(get: Callable[[], Any], what: str, log: Path, timeout: float = 60.0) 
 
 
 def _pids(log: Path, name: str) -> list[int]:
-    return [int(pid) for pid in re.findall(rf"\[pelatis serve\] {name} started, pid (\d+)", log.read_text(errors="replace"))]
+    return [
+        int(pid)
+        for pid in re.findall(
+            rf"\[pelatis serve\] {name} started, pid (\d+)", log.read_text(errors="replace")
+        )
+    ]
 
 
 def _live_workers(db: Path) -> list[int]:
@@ -77,9 +82,22 @@ def served(tmp_path: Path, migrated: Path) -> Iterator[tuple[subprocess.Popen[by
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pelatis.cli", "serve", f"127.0.0.1:{port}", "--workers", "1", "--with-worker"],
-            cwd=ROOT, env={**clean_env(data), "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)  # its own process group, as a terminal gives it
+            [
+                sys.executable,
+                "-m",
+                "pelatis.cli",
+                "serve",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--with-worker",
+            ],
+            cwd=ROOT,
+            env={**clean_env(data), "PYTHONUNBUFFERED": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # its own process group, as a terminal gives it
     yield process, port, data / "pelatis.sqlite3", log
     if process.poll() is None:  # the test failed half-way: leave nothing running
         os.killpg(process.pid, signal.SIGKILL)
@@ -87,7 +105,8 @@ def served(tmp_path: Path, migrated: Path) -> Iterator[tuple[subprocess.Popen[by
 
 
 def test_one_command_serves_and_runs_the_worker_and_ctrl_c_stops_both(
-        served: tuple[subprocess.Popen[bytes], int, Path, Path]) -> None:
+    served: tuple[subprocess.Popen[bytes], int, Path, Path],
+) -> None:
     process, port, db, log = served
     # the web server answers and the worker says it is alive
     _until(lambda: _answers(port), "the web server", log)
@@ -116,7 +135,9 @@ def test_one_command_serves_and_runs_the_worker_and_ctrl_c_stops_both(
     assert _live_workers(db) == []  # the worker stopped cleanly and unregistered
 
 
-def test_sigterm_to_the_command_alone_stops_both(served: tuple[subprocess.Popen[bytes], int, Path, Path]) -> None:
+def test_sigterm_to_the_command_alone_stops_both(
+    served: tuple[subprocess.Popen[bytes], int, Path, Path],
+) -> None:
     process, port, db, log = served
     _until(lambda: _answers(port), "the web server", log)
     worker_pid = _until(lambda: _pids(log, "worker"), "the worker to start", log)[0]

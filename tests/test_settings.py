@@ -13,20 +13,38 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _pelatis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PELATIS_", "DJANGO_"))}
-    return subprocess.run([sys.executable, "-m", "pelatis.cli", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pelatis.cli", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_mode_passes_check_deploy(tmp_path: Path) -> None:
-    result = _pelatis("check", "--deploy", "--fail-level", "WARNING", PELATIS_MODE="production",
-                      PELATIS_SECRET_KEY=secrets.token_urlsafe(50), PELATIS_ALLOWED_HOSTS="crm.example.gr",
-                      PELATIS_DATA_DIR=str(tmp_path))
+    result = _pelatis(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PELATIS_MODE="production",
+        PELATIS_SECRET_KEY=secrets.token_urlsafe(50),
+        PELATIS_ALLOWED_HOSTS="crm.example.gr",
+        PELATIS_DATA_DIR=str(tmp_path),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
-    result = _pelatis("check", PELATIS_MODE="production", PELATIS_ALLOWED_HOSTS="crm.example.gr",
-                      PELATIS_DATA_DIR=str(tmp_path))
+    result = _pelatis(
+        "check",
+        PELATIS_MODE="production",
+        PELATIS_ALLOWED_HOSTS="crm.example.gr",
+        PELATIS_DATA_DIR=str(tmp_path),
+    )
     assert result.returncode != 0
     assert "PELATIS_SECRET_KEY" in result.stderr
 
@@ -40,7 +58,14 @@ def test_malformed_values_are_refused_not_guessed(tmp_path: Path) -> None:
 def test_secret_can_come_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "key"
     secret.write_text(secrets.token_urlsafe(50) + "\n")
-    result = _pelatis("check", "--deploy", "--fail-level", "WARNING", PELATIS_MODE="production",
-                      PELATIS_SECRET_KEY_FILE=str(secret), PELATIS_ALLOWED_HOSTS="crm.example.gr",
-                      PELATIS_DATA_DIR=str(tmp_path))
+    result = _pelatis(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PELATIS_MODE="production",
+        PELATIS_SECRET_KEY_FILE=str(secret),
+        PELATIS_ALLOWED_HOSTS="crm.example.gr",
+        PELATIS_DATA_DIR=str(tmp_path),
+    )
     assert result.returncode == 0, result.stdout + result.stderr

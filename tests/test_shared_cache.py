@@ -29,9 +29,17 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _request(n: int) -> dict[str, str]:
-    return {"name": f"Πελάτης {n}", "email": f"visitor{n}@example.com", "phone": "", "type": "question",
-            "subject": f"Ερώτηση {n}", "message": "Έχετε διαθέσιμο δίκλινο για τον Αύγουστο;", "consent": "on",
-            "website": "", "time_zone": "Europe/Athens"}
+    return {
+        "name": f"Πελάτης {n}",
+        "email": f"visitor{n}@example.com",
+        "phone": "",
+        "type": "question",
+        "subject": f"Ερώτηση {n}",
+        "message": "Έχετε διαθέσιμο δίκλινο για τον Αύγουστο;",
+        "consent": "on",
+        "website": "",
+        "time_zone": "Europe/Athens",
+    }
 
 
 def _post_alternating(servers: list[Server], posts: int) -> list[tuple[int, int]]:
@@ -41,7 +49,9 @@ def _post_alternating(servers: list[Server], posts: int) -> list[tuple[int, int]
     for n in range(posts):
         index = n % len(servers)
         token = browser.csrf_token(servers[index], "/support/")
-        response = browser.request(servers[index], "POST", "/support/", {**_request(n), "csrfmiddlewaretoken": token})
+        response = browser.request(
+            servers[index], "POST", "/support/", {**_request(n), "csrfmiddlewaretoken": token}
+        )
         assert response.status < 500, response.text[-2000:]
         results.append((index, response.status))
     return results
@@ -58,9 +68,11 @@ def _two_servers_count_together(data_dir: Path, label: str, **env: str) -> None:
     accepted = sum(1 for s in statuses if s != 429)
     refused = sum(1 for s in statuses if s == 429)
     by_server = " ".join("AB"[i] + f":{s}" for i, s in results)
-    print(f"\n[{label}] two `pelatis serve` processes (2 gunicorn workers each), one client alternating: "
-          f"posts attempted={len(statuses)} accepted={accepted} refused 429={refused} "
-          f"(server:status {by_server})")
+    print(
+        f"\n[{label}] two `pelatis serve` processes (2 gunicorn workers each), one client alternating: "
+        f"posts attempted={len(statuses)} accepted={accepted} refused 429={refused} "
+        f"(server:status {by_server})"
+    )
     assert 429 not in statuses[:LIMIT], statuses
     assert statuses[LIMIT:] == [429, 429], statuses  # the 6th post went to the second server: still counted
 
@@ -72,7 +84,9 @@ def test_support_form_limit_is_counted_across_two_server_processes(migrated: Pat
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A throw-away redis-server on 127.0.0.1; missing it fails under CI=true and skips elsewhere."""
-    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
+    binary = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
+    )
     if binary is None:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is not installed (apt-get install redis-server)")
@@ -80,9 +94,29 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     folder = tmp_path / "redis"
     folder.mkdir()
-    subprocess.run([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--daemonize", "yes", "--pidfile", str(folder / "redis.pid"), "--dir", str(folder),
-                    "--logfile", str(folder / "redis.log")], check=True, timeout=30)
+    subprocess.run(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(folder / "redis.pid"),
+            "--dir",
+            str(folder),
+            "--logfile",
+            str(folder / "redis.log"),
+        ],
+        check=True,
+        timeout=30,
+    )
     try:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -98,21 +132,33 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
             pytest.fail("redis-server did not answer")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, timeout=30,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["redis-cli", "-p", str(port), "shutdown", "nosave"],
+            check=False,
+            timeout=30,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
-def test_support_form_limit_is_counted_across_two_server_processes_with_redis(migrated: Path, tmp_path: Path,
-                                                                               redis_url: str) -> None:
+def test_support_form_limit_is_counted_across_two_server_processes_with_redis(
+    migrated: Path, tmp_path: Path, redis_url: str
+) -> None:
     data_dir = migrated_data_dir(tmp_path / "data", template=migrated)
     _two_servers_count_together(data_dir, "Redis cache", PELATIS_CACHE_URL=redis_url)
-    keys = subprocess.run(["redis-cli", "-u", redis_url, "--scan", "--pattern", "pelatis:*"], capture_output=True,
-                          text=True, timeout=30, check=True).stdout.split()
+    keys = subprocess.run(
+        ["redis-cli", "-u", redis_url, "--scan", "--pattern", "pelatis:*"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout.split()
     assert any("rate:support" in key for key in keys), keys  # the counter was in Redis
 
 
-def test_a_served_install_has_debug_off_its_own_404_and_still_serves_static_files(migrated: Path,
-                                                                                  tmp_path: Path) -> None:
+def test_a_served_install_has_debug_off_its_own_404_and_still_serves_static_files(
+    migrated: Path, tmp_path: Path
+) -> None:
     server = serve(migrated_data_dir(tmp_path / "data", template=migrated), workers=1)
     try:
         browser = Browser()

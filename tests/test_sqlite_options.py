@@ -12,8 +12,9 @@ from pathlib import Path
 
 from tests.served import ROOT, clean_env
 
-PRINT_DATABASE = ("import json; from pelatis import settings; "
-                  "print(json.dumps(settings.DATABASES['default'], default=str))")
+PRINT_DATABASE = (
+    "import json; from pelatis import settings; print(json.dumps(settings.DATABASES['default'], default=str))"
+)
 
 # A writer that reads before it writes, in a transaction: the pattern of every service (e.g. the next
 # ticket number), and the one that fails at once with "database is locked" when two DEFERRED
@@ -49,8 +50,15 @@ print(done, locked)
 
 
 def _settings_database(url: str, data_dir: Path) -> dict[str, object]:
-    result = subprocess.run([sys.executable, "-c", PRINT_DATABASE], cwd=ROOT, capture_output=True, text=True,
-                            env=clean_env(data_dir, PELATIS_DATABASE_URL=url), timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_DATABASE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=clean_env(data_dir, PELATIS_DATABASE_URL=url),
+        timeout=120,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -80,14 +88,34 @@ def test_options_given_in_the_url_win(tmp_path: Path) -> None:
 def test_concurrent_writers_on_a_sqlite_url_never_get_database_is_locked(tmp_path: Path) -> None:
     # given a SQLite database named by URL (not the embedded default)
     path = tmp_path / "db" / "shared.sqlite3"
-    env = clean_env(tmp_path, PELATIS_DATABASE_URL=f"sqlite:///{path}", DJANGO_SETTINGS_MODULE="pelatis.settings")
-    subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.db import connection; "
-                    "connection.cursor().execute('CREATE TABLE counter (n INTEGER UNIQUE, writer INTEGER)')"],
-                   cwd=ROOT, env=env, check=True, timeout=120)
+    env = clean_env(
+        tmp_path, PELATIS_DATABASE_URL=f"sqlite:///{path}", DJANGO_SETTINGS_MODULE="pelatis.settings"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.db import connection; "
+            "connection.cursor().execute('CREATE TABLE counter (n INTEGER UNIQUE, writer INTEGER)')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     # when four processes each run 150 read-then-write transactions at once
     processes, rounds = 4, 150
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(rounds), str(tmp_path)], cwd=ROOT, env=env,
-                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(processes)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(rounds), str(tmp_path)],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(processes)
+    ]
     for _ in range(1200):  # until every writer has set Django up (at most 120 s)
         if len(list(tmp_path.glob("ready-*"))) == processes or any(w.poll() is not None for w in writers):
             break
@@ -99,8 +127,10 @@ def test_concurrent_writers_on_a_sqlite_url_never_get_database_is_locked(tmp_pat
         assert writer.returncode == 0, err[-2000:]
         outcomes.append(tuple(int(x) for x in out.split()))
     # then every transaction committed, none was refused, and each saw the others' writes
-    print(f"\nSQLite by URL: {processes} processes × {rounds} transactions: "
-          f"committed={sum(d for d, _ in outcomes)} 'database is locked'={sum(lk for _, lk in outcomes)}")
+    print(
+        f"\nSQLite by URL: {processes} processes × {rounds} transactions: "
+        f"committed={sum(d for d, _ in outcomes)} 'database is locked'={sum(lk for _, lk in outcomes)}"
+    )
     assert [locked for _, locked in outcomes] == [0] * processes
     assert sum(done for done, _ in outcomes) == processes * rounds
     with sqlite3.connect(path) as check:

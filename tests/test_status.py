@@ -28,13 +28,20 @@ def _english(settings: Any) -> None:
 
 def _failed_reply(open_ticket: Any, papadopoulos: Any) -> Message:
     ticket: Ticket = open_ticket(papadopoulos, channel="email")
-    return Message.objects.create(ticket=ticket, direction="out", body_text="Καλησπέρα", delivery="failed",
-                                  attempts=8, delivery_error="SMTPRecipientsRefused: 550 no such user",
-                                  to=["g.papadopoulos@example.gr"])
+    return Message.objects.create(
+        ticket=ticket,
+        direction="out",
+        body_text="Καλησπέρα",
+        delivery="failed",
+        attempts=8,
+        delivery_error="SMTPRecipientsRefused: 550 no such user",
+        to=["g.papadopoulos@example.gr"],
+    )
 
 
 def test_admin_sees_worker_queue_mail_mode_mailboxes_failed_sends_and_jobs(
-        settings: Any, client_as: Any, admin_user_: Any, open_ticket: Any, papadopoulos: Any) -> None:
+    settings: Any, client_as: Any, admin_user_: Any, open_ticket: Any, papadopoulos: Any
+) -> None:
     # given: a live worker, two queued tasks, an IMAP mailbox whose last poll failed, a failed email, a job run
     from pelatis.channels.tasks import follow_up_send_task
 
@@ -43,8 +50,14 @@ def test_admin_sees_worker_queue_mail_mode_mailboxes_failed_sends_and_jobs(
     WorkerProcess.objects.create(worker_id="host:42:abcd", host="host", pid=42)
     follow_up_send_task.enqueue(ticket_id=1)
     follow_up_send_task.enqueue(ticket_id=2)
-    Mailbox.objects.create(name="Κρατήσεις", host="imap.example.gr", username="booking", password_env="IMAP_PASS",
-                           last_polled_at=timezone.now(), last_error="LOGIN failed")
+    Mailbox.objects.create(
+        name="Κρατήσεις",
+        host="imap.example.gr",
+        username="booking",
+        password_env="IMAP_PASS",
+        last_polled_at=timezone.now(),
+        last_error="LOGIN failed",
+    )
     failed = _failed_reply(open_ticket, papadopoulos)
     JobRun.objects.create(name="sla_scan", last_finished_at=timezone.now(), last_result="0 newly breached")
     # when
@@ -83,10 +96,12 @@ def test_agent_and_manager_may_not_see_the_status_page(client_as: Any, agent: An
 
 
 def test_admins_see_a_banner_when_no_worker_was_seen_for_five_minutes(
-        client_as: Any, admin_user_: Any, agent: Any) -> None:
+    client_as: Any, admin_user_: Any, agent: Any
+) -> None:
     # given: the only worker last said it was alive six minutes ago
-    WorkerProcess.objects.create(worker_id="host:7:dead", host="host", pid=7,
-                                 seen_at=timezone.now() - dt.timedelta(minutes=6))
+    WorkerProcess.objects.create(
+        worker_id="host:7:dead", host="host", pid=7, seen_at=timezone.now() - dt.timedelta(minutes=6)
+    )
     # then: every staff page an admin opens carries the banner, linking to the status page
     page = client_as(admin_user_).get(reverse("customers:list")).content.decode()
     assert "data-worker-banner" in page
@@ -97,8 +112,9 @@ def test_admins_see_a_banner_when_no_worker_was_seen_for_five_minutes(
 
 
 def test_no_banner_while_a_worker_is_alive(client_as: Any, admin_user_: Any) -> None:
-    WorkerProcess.objects.create(worker_id="host:8:live", host="host", pid=8,
-                                 seen_at=timezone.now() - dt.timedelta(minutes=1))
+    WorkerProcess.objects.create(
+        worker_id="host:8:live", host="host", pid=8, seen_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     assert "data-worker-banner" not in client_as(admin_user_).get(reverse("customers:list")).content.decode()
 
 
@@ -117,6 +133,7 @@ def test_the_banner_reads_the_worker_table_once_per_30_seconds(client_as: Any, a
 
 # --- getting started and landing pages -------------------------------------------------------------------
 
+
 def _log_in(client: Any, user: Any) -> str:
     response = client.post(reverse("login"), {"username": user.username, "password": "s3cret-pass"})
     assert response.status_code == 302, response.content[:500]
@@ -126,8 +143,9 @@ def _log_in(client: Any, user: Any) -> str:
     return str(landing.url)
 
 
-def test_agents_land_on_their_inbox_and_managers_on_the_dashboard(client: Any, agent: Any, manager: Any,
-                                                                   reader: Any) -> None:
+def test_agents_land_on_their_inbox_and_managers_on_the_dashboard(
+    client: Any, agent: Any, manager: Any, reader: Any
+) -> None:
     assert _log_in(client, agent) == reverse("helpdesk:inbox")
     client.logout()
     assert _log_in(client, manager) == reverse("analytics:dashboard")
@@ -153,7 +171,9 @@ def _done(page: str, step: str) -> bool:
     return 'data-done="true"' in chunk
 
 
-def test_each_step_is_ticked_when_its_data_exists(settings: Any, client_as: Any, admin_user_: Any, agent: Any) -> None:
+def test_each_step_is_ticked_when_its_data_exists(
+    settings: Any, client_as: Any, admin_user_: Any, agent: Any
+) -> None:
     from pelatis.customers.models import ImportJob
     from pelatis.helpdesk.models import Calendar
 
@@ -163,7 +183,9 @@ def test_each_step_is_ticked_when_its_data_exists(settings: Any, client_as: Any,
     assert not any(_done(page, step) for step in ("mailbox", "mail", "hours", "import"))
     assert _done(page, "staff")  # the admin and the agent
     # when: each is done
-    Mailbox.objects.create(name="Υποστήριξη", host="imap.example.gr", username="support", password_env="IMAP_PASS")
+    Mailbox.objects.create(
+        name="Υποστήριξη", host="imap.example.gr", username="support", password_env="IMAP_PASS"
+    )
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     calendar = Calendar.objects.get()
     calendar.weekly = {**calendar.weekly, "5": [["10:00", "14:00"]]}

@@ -75,8 +75,12 @@ def book(db: None) -> Iterator[dict[str, Any]]:
 
     cache.clear()
     call_command("demo", "--customers", "80", stdout=io.StringIO())
-    customer = (Customer.objects.filter(orders__channel__gt="").exclude(orders__channel="online")
-                .order_by("id").first())
+    customer = (
+        Customer.objects.filter(orders__channel__gt="")
+        .exclude(orders__channel="online")
+        .order_by("id")
+        .first()
+    )
     yield {
         "customer": customer,
         "tickets": list(Ticket.objects.order_by("id").values_list("pk", "channel")),
@@ -95,11 +99,15 @@ def pages(book: dict[str, Any]) -> list[str]:
 
     one_per_channel = {channel: pk for pk, channel in book["tickets"]}
     return [
-        reverse("customers:list"), reverse("customers:detail", args=[book["customer"].pk]),
-        reverse("helpdesk:inbox"), reverse("helpdesk:inbox") + "?view=all",
+        reverse("customers:list"),
+        reverse("customers:detail", args=[book["customer"].pk]),
+        reverse("helpdesk:inbox"),
+        reverse("helpdesk:inbox") + "?view=all",
         *[reverse("helpdesk:ticket", args=[pk]) for pk in one_per_channel.values()],
-        reverse("feedback:reviews"), reverse("feedback:review", args=[book["review"].pk]),
-        reverse("analytics:dashboard"), "/support/",
+        reverse("feedback:reviews"),
+        reverse("feedback:review", args=[book["review"].pk]),
+        reverse("analytics:dashboard"),
+        "/support/",
         urlsplit(portal_url(Ticket.objects.get(pk=book["tickets"][0][0]))).path,
     ]
 
@@ -107,8 +115,12 @@ def pages(book: dict[str, Any]) -> list[str]:
 def test_the_pages_show_no_raw_keys_in_greek(book: dict[str, Any]) -> None:
     from django.contrib.auth import get_user_model
 
-    codes = set(choice_codes()) | book["platforms"] | book["sales_channels"] | {
-        c for c in METRIC_CODES if c.islower()}
+    codes = (
+        set(choice_codes())
+        | book["platforms"]
+        | book["sales_channels"]
+        | {c for c in METRIC_CODES if c.islower()}
+    )
     codes -= {"online", "email"}  # Greek words too: «παρακολουθείτε online», «σας απαντά με email»
     assert {"in_person", "social", "at_risk", "champions", "google", "tripadvisor", "reception"} <= codes
     client = Client()
@@ -124,11 +136,18 @@ def test_the_pages_show_no_raw_keys_in_greek(book: dict[str, Any]) -> None:
 
 def test_the_check_finds_a_raw_key() -> None:
     codes = {"in_person", "google", "at_risk"}
-    text = visible_text("<ul><li>Κανάλι: in_person</li><li><span>google</span></li>"
-                        "<li title='at_risk'>Σε κίνδυνο</li><li>We loved it, google it and stay</li>"
-                        "<li>Mention on facebook by at_risk</li>"
-                        "<li>g.papadopoulos@google.example</li><li><script>var x = 'at_risk';</script></li></ul>")
-    assert raw_keys_in(text, codes) == ["'in_person' in 'Κανάλι: in_person'", "'google' in 'google'",
-                                        "'at_risk' in 'at_risk'", "'at_risk' in 'Mention on facebook by at_risk'"]
+    text = visible_text(
+        "<ul><li>Κανάλι: in_person</li><li><span>google</span></li>"
+        "<li title='at_risk'>Σε κίνδυνο</li><li>We loved it, google it and stay</li>"
+        "<li>Mention on facebook by at_risk</li>"
+        "<li>g.papadopoulos@google.example</li><li><script>var x = 'at_risk';</script></li></ul>"
+    )
+    assert raw_keys_in(text, codes) == [
+        "'in_person' in 'Κανάλι: in_person'",
+        "'google' in 'google'",
+        "'at_risk' in 'at_risk'",
+        "'at_risk' in 'Mention on facebook by at_risk'",
+    ]
     assert raw_keys_in(visible_text("<td>P(alive)</td><td>Πιθανότητα P(alive)</td>"), set()) == [
-        "'P(alive)' in 'Πιθανότητα P(alive)'"]
+        "'P(alive)' in 'Πιθανότητα P(alive)'"
+    ]

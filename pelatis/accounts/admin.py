@@ -19,8 +19,10 @@ class LoginAttemptAdmin(AccessAttemptAdmin):
     @admin.action(description=_("Unlock: forget these failed log-ins"), permissions=["delete"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
         count = login_unlock(attempts=queryset)
-        self.message_user(request, ngettext("%(count)d log-in unlocked.", "%(count)d log-ins unlocked.", count)
-                          % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d log-in unlocked.", "%(count)d log-ins unlocked.", count) % {"count": count},
+        )
 
 
 if admin.site.is_registered(AccessAttempt):

@@ -13,7 +13,16 @@ class Role:
 
 _VIEW = tuple(
     f"customers.view_{m}"
-    for m in ["customer", "contactpoint", "address", "order", "orderline", "subscription", "interaction", "tag"]
+    for m in [
+        "customer",
+        "contactpoint",
+        "address",
+        "order",
+        "orderline",
+        "subscription",
+        "interaction",
+        "tag",
+    ]
 )
 _VIEW += ("analytics.view_customervalue",)
 _DASHBOARD = ("analytics.view_metricsnapshot",)
@@ -22,12 +31,26 @@ _EDIT = tuple(
     for m in ["customer", "contactpoint", "address", "order", "orderline", "subscription", "interaction"]
     for verb in ("add", "change")
 ) + ("customers.add_tag",)
-_HELPDESK_VIEW = ("helpdesk.view_ticket", "helpdesk.view_message", "helpdesk.view_cannedreply", "helpdesk.view_team")
+_HELPDESK_VIEW = (
+    "helpdesk.view_ticket",
+    "helpdesk.view_message",
+    "helpdesk.view_cannedreply",
+    "helpdesk.view_team",
+)
 _HELPDESK_WORK = ("helpdesk.add_ticket", "helpdesk.change_ticket", "helpdesk.add_message")
-_HELPDESK_MANAGE = ("helpdesk.add_cannedreply", "helpdesk.change_cannedreply", "helpdesk.delete_cannedreply",
-                    "helpdesk.add_slapolicy", "helpdesk.change_slapolicy", "helpdesk.view_slapolicy",
-                    "helpdesk.add_calendar", "helpdesk.change_calendar", "helpdesk.view_calendar",
-                    "helpdesk.add_team", "helpdesk.change_team")
+_HELPDESK_MANAGE = (
+    "helpdesk.add_cannedreply",
+    "helpdesk.change_cannedreply",
+    "helpdesk.delete_cannedreply",
+    "helpdesk.add_slapolicy",
+    "helpdesk.change_slapolicy",
+    "helpdesk.view_slapolicy",
+    "helpdesk.add_calendar",
+    "helpdesk.change_calendar",
+    "helpdesk.view_calendar",
+    "helpdesk.add_team",
+    "helpdesk.change_team",
+)
 _MANAGE = (
     "customers.delete_customer",
     "customers.delete_contactpoint",
@@ -43,6 +66,11 @@ _MANAGE = (
 
 READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD)
 AGENT = Role("agent", _VIEW + _EDIT + _HELPDESK_VIEW + _HELPDESK_WORK)
-MANAGER = Role("manager", _VIEW + _EDIT + _MANAGE + _HELPDESK_VIEW + _HELPDESK_WORK + _HELPDESK_MANAGE + _DASHBOARD)
-ADMIN = Role("admin", MANAGER.permissions + ("accounts.add_apitoken", "accounts.view_apitoken", "accounts.delete_apitoken"))
+MANAGER = Role(
+    "manager", _VIEW + _EDIT + _MANAGE + _HELPDESK_VIEW + _HELPDESK_WORK + _HELPDESK_MANAGE + _DASHBOARD
+)
+ADMIN = Role(
+    "admin",
+    MANAGER.permissions + ("accounts.add_apitoken", "accounts.view_apitoken", "accounts.delete_apitoken"),
+)
 ROLES = (ADMIN, MANAGER, AGENT, READ_ONLY)

@@ -50,7 +50,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
     """The active token matching ``secret``, or None. Constant-time digest comparison."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    prefix = secret[len(TOKEN_PREFIX):].split("_", 1)[0]
+    prefix = secret[len(TOKEN_PREFIX) :].split("_", 1)[0]
     token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
@@ -71,7 +71,9 @@ def roles_sync(*, using: str = "default") -> None:
         wanted = {p for role in ROLES for p in role.permissions}
         found = {
             f"{app}.{code}": pk
-            for pk, app, code in Permission.objects.using(using).values_list("pk", "content_type__app_label", "codename")
+            for pk, app, code in Permission.objects.using(using).values_list(
+                "pk", "content_type__app_label", "codename"
+            )
             if f"{app}.{code}" in wanted
         }
         for role in ROLES:

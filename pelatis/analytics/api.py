@@ -68,10 +68,16 @@ def metrics(request: HttpRequest, query: Query[MetricsParams]) -> dict[str, Any]
         filters = Filters.parse(params)
     except ValueError as exc:
         name = str(exc).split(":", 1)[0]
-        raise NinjaValidationError([{"loc": ["query", name], "msg": str(exc), "type": "value_error"}]) from None
+        raise NinjaValidationError(
+            [{"loc": ["query", name], "msg": str(exc), "type": "value_error"}]
+        ) from None
     snapshot = dashboard_for(filters, refresh=query.fresh)
-    return {"computed_at": snapshot.computed_at, "seconds": snapshot.seconds, "filters": snapshot.params,
-            "data": snapshot.data}
+    return {
+        "computed_at": snapshot.computed_at,
+        "seconds": snapshot.seconds,
+        "filters": snapshot.params,
+        "data": snapshot.data,
+    }
 
 
 @router.get("/metrics/customers/{customer_id}", response={200: CustomerValueOut, **errors(404)})

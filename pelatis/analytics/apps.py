@@ -27,8 +27,11 @@ class AnalyticsConfig(AppConfig):
         if value_panel not in PANELS:
             PANELS.append(value_panel)
         if not any(f.param == "rfm" for f in LIST_FILTERS):
-            LIST_FILTERS.append(ListFilter(param="rfm", label=_("RFM segment"), choices=_segment_choices,
-                                           condition=_in_segment))
+            LIST_FILTERS.append(
+                ListFilter(
+                    param="rfm", label=_("RFM segment"), choices=_segment_choices, condition=_in_segment
+                )
+            )
 
 
 def _segment_choices() -> list[tuple[str, str]]:

@@ -69,7 +69,13 @@ class Summary:
 
 #: Ticks per day of the ``datetime64`` units whose day index is a plain floor division.
 _TICKS_PER_DAY: dict[str, int] = {
-    "D": 1, "h": 24, "m": 1440, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000,
+    "D": 1,
+    "h": 24,
+    "m": 1440,
+    "s": 86_400,
+    "ms": 86_400_000,
+    "us": 86_400_000_000,
+    "ns": 86_400_000_000_000,
 }
 
 
@@ -488,8 +494,11 @@ class BetaGeoModel:
         # 1 - ratio * hyp, accurately via expm1 when hyp > 0; with a + b + x - 1 small (a < 1) the
         # hypergeometric term can be negative, and then the plain difference is exact enough.
         positive = hyp > 0
-        bracket = np.where(positive, -np.expm1(log_ratio + np.log(np.where(positive, hyp, 1.0))),
-                           1.0 - np.exp(log_ratio) * hyp)
+        bracket = np.where(
+            positive,
+            -np.expm1(log_ratio + np.log(np.where(positive, hyp, 1.0))),
+            1.0 - np.exp(log_ratio) * hyp,
+        )
         lead = (p.a + p.b + x - 1.0) / (p.a - 1.0)
         return lead * bracket * self.probability_alive(x, t_x, big_t)
 

@@ -81,8 +81,11 @@ class Filters:
         return hashlib.sha256(json.dumps(self.as_params(), sort_keys=True).encode()).hexdigest()
 
     def as_params(self) -> dict[str, object]:
-        return {f.name: (v.isoformat() if isinstance(v, dt.date) else v)
-                for f in fields(self) if (v := getattr(self, f.name)) not in (None, "")}
+        return {
+            f.name: (v.isoformat() if isinstance(v, dt.date) else v)
+            for f in fields(self)
+            if (v := getattr(self, f.name)) not in (None, "")
+        }
 
 
 def _span(f: Filters) -> tuple[dt.datetime, dt.datetime]:
@@ -155,8 +158,13 @@ def csat(f: Filters) -> dict[str, object]:
         sent=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi)),
         sent_answered=Count("pk", filter=Q(sent_at__gte=lo, sent_at__lt=hi, score__isnull=False)),
     )
-    return {"answered": row["answered"], "satisfied": row["happy"], "csat_pct": _pct(row["happy"], row["answered"]),
-            "sent": row["sent"], "response_rate_pct": _pct(row["sent_answered"], row["sent"])}
+    return {
+        "answered": row["answered"],
+        "satisfied": row["happy"],
+        "csat_pct": _pct(row["happy"], row["answered"]),
+        "sent": row["sent"],
+        "response_rate_pct": _pct(row["sent_answered"], row["sent"]),
+    }
 
 
 def nps(f: Filters) -> dict[str, object]:
@@ -172,9 +180,15 @@ def nps(f: Filters) -> dict[str, object]:
     )
     answered = row["answered"]
     score = round(100.0 * (row["promoters"] - row["detractors"]) / answered, 1) if answered else None
-    return {"answered": answered, "promoters": row["promoters"], "detractors": row["detractors"],
-            "passives": answered - row["promoters"] - row["detractors"], "nps": score, "sent": row["sent"],
-            "response_rate_pct": _pct(row["sent_answered"], row["sent"])}
+    return {
+        "answered": answered,
+        "promoters": row["promoters"],
+        "detractors": row["detractors"],
+        "passives": answered - row["promoters"] - row["detractors"],
+        "nps": score,
+        "sent": row["sent"],
+        "response_rate_pct": _pct(row["sent_answered"], row["sent"]),
+    }
 
 
 def reviews(f: Filters) -> dict[str, object]:
@@ -183,30 +197,52 @@ def reviews(f: Filters) -> dict[str, object]:
     lo, hi = _span(f)
     negative = Q(rating__lte=2) | Q(rating__isnull=True, sentiment_label="negative")
     row = Review.objects.filter(_customer_q(f), published_at__gte=lo, published_at__lt=hi).aggregate(
-        n=Count("pk"), mean_rating=Avg("rating"), negative=Count("pk", filter=negative),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)))
-    return {"reviews": row["n"], "average_rating": _round(row["mean_rating"], 2),
-            "negative_pct": _pct(row["negative"], row["n"]), "answered_pct": _pct(row["answered"], row["n"])}
+        n=Count("pk"),
+        mean_rating=Avg("rating"),
+        negative=Count("pk", filter=negative),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+    )
+    return {
+        "reviews": row["n"],
+        "average_rating": _round(row["mean_rating"], 2),
+        "negative_pct": _pct(row["negative"], row["n"]),
+        "answered_pct": _pct(row["answered"], row["n"]),
+    }
 
 
 def feedback_trend(f: Filters) -> list[dict[str, object]]:
     """CSAT % and NPS per month of the period (two grouped queries)."""
     lo, hi = _span(f)
     months = months_of(f)
-    by_month: list[dict[str, object]] = [{"month": m, "csat_pct": None, "csat_answered": 0, "nps": None,
-                                          "nps_answered": 0} for m in months]
-    csat_rows = (CsatSurvey.objects.filter(_ticket_q(f, "ticket"), answered_at__gte=lo, answered_at__lt=hi,
-                                           score__isnull=False)
-                 .annotate(m=_event_month("answered_at", f)).values("m")
-                 .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4))).order_by())
+    by_month: list[dict[str, object]] = [
+        {"month": m, "csat_pct": None, "csat_answered": 0, "nps": None, "nps_answered": 0} for m in months
+    ]
+    csat_rows = (
+        CsatSurvey.objects.filter(
+            _ticket_q(f, "ticket"), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False
+        )
+        .annotate(m=_event_month("answered_at", f))
+        .values("m")
+        .annotate(n=Count("pk"), happy=Count("pk", filter=Q(score__gte=4)))
+        .order_by()
+    )
     for row in csat_rows:
         by_month[row["m"]].update(csat_pct=_pct(row["happy"], row["n"]), csat_answered=row["n"])
-    nps_rows = (NpsResponse.objects.filter(_customer_q(f), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False)
-                .annotate(m=_event_month("answered_at", f)).values("m")
-                .annotate(n=Count("pk"), pro=Count("pk", filter=Q(score__gte=9)),
-                          de=Count("pk", filter=Q(score__lte=6))).order_by())
+    nps_rows = (
+        NpsResponse.objects.filter(
+            _customer_q(f), answered_at__gte=lo, answered_at__lt=hi, score__isnull=False
+        )
+        .annotate(m=_event_month("answered_at", f))
+        .values("m")
+        .annotate(
+            n=Count("pk"), pro=Count("pk", filter=Q(score__gte=9)), de=Count("pk", filter=Q(score__lte=6))
+        )
+        .order_by()
+    )
     for row in nps_rows:
-        by_month[row["m"]].update(nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"])
+        by_month[row["m"]].update(
+            nps=round(100.0 * (row["pro"] - row["de"]) / row["n"], 1), nps_answered=row["n"]
+        )
     return by_month
 
 
@@ -216,15 +252,30 @@ def feedback_trend(f: Filters) -> list[dict[str, object]]:
 def commerce(f: Filters) -> dict[str, object]:
     """Orders, revenue, AOV, purchase frequency and repeat-purchase rate of the period (one grouped pass)."""
     lo, hi = _span(f)
-    per_buyer = (orders(f).filter(placed_at__gte=lo, placed_at__lt=hi).order_by().values("customer_id")
-                 .annotate(n=Count("pk"), spent=Sum("total")))
-    row = per_buyer.aggregate(orders=Sum("n"), revenue=Sum("spent"), buyers=Count("customer_id"),
-                              repeaters=Count("customer_id", filter=Q(n__gte=2)))
+    per_buyer = (
+        orders(f)
+        .filter(placed_at__gte=lo, placed_at__lt=hi)
+        .order_by()
+        .values("customer_id")
+        .annotate(n=Count("pk"), spent=Sum("total"))
+    )
+    row = per_buyer.aggregate(
+        orders=Sum("n"),
+        revenue=Sum("spent"),
+        buyers=Count("customer_id"),
+        repeaters=Count("customer_id", filter=Q(n__gte=2)),
+    )
     count, buyers, repeaters = int(row["orders"] or 0), int(row["buyers"] or 0), int(row["repeaters"] or 0)
     revenue = float(row["revenue"] or 0)
-    return {"orders": count, "revenue": round(revenue, 2), "buyers": buyers,
-            "average_order_value": _ratio(revenue, count), "purchase_frequency": _ratio(count, buyers),
-            "repeat_buyers": repeaters, "repeat_purchase_rate_pct": _pct(repeaters, buyers)}
+    return {
+        "orders": count,
+        "revenue": round(revenue, 2),
+        "buyers": buyers,
+        "average_order_value": _ratio(revenue, count),
+        "purchase_frequency": _ratio(count, buyers),
+        "repeat_buyers": repeaters,
+        "repeat_purchase_rate_pct": _pct(repeaters, buyers),
+    }
 
 
 def retention(f: Filters, *, window_days: int = ACTIVE_WINDOW_DAYS) -> dict[str, object]:
@@ -236,22 +287,36 @@ def retention(f: Filters, *, window_days: int = ACTIVE_WINDOW_DAYS) -> dict[str,
     lo, hi = _span(f)
     window = dt.timedelta(days=window_days)
     # One pass over each customer's orders: bought before the period? near its end? first order when?
-    per_customer = (orders(f).filter(placed_at__lt=hi).order_by().values("customer_id").annotate(
-        s=Max(Case(When(placed_at__gte=lo - window, placed_at__lt=lo, then=Value(1)), default=Value(0))),
-        e=Max(Case(When(placed_at__gte=hi - window, then=Value(1)), default=Value(0))),
-        first=Min("placed_at")))
+    per_customer = (
+        orders(f)
+        .filter(placed_at__lt=hi)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            s=Max(Case(When(placed_at__gte=lo - window, placed_at__lt=lo, then=Value(1)), default=Value(0))),
+            e=Max(Case(When(placed_at__gte=hi - window, then=Value(1)), default=Value(0))),
+            first=Min("placed_at"),
+        )
+    )
     row = per_customer.aggregate(S=Sum("s"), E=Sum("e"), N=Count("customer_id", filter=Q(first__gte=lo)))
     s, e, new = int(row["S"] or 0), int(row["E"] or 0), int(row["N"] or 0)
     rate = (e - new) / s if s else None
-    return {"start_customers": s, "end_customers": e, "new_customers": new,
-            "retention_pct": round(100.0 * rate, 1) if rate is not None else None,
-            "churn_pct": round(100.0 * (1 - rate), 1) if rate is not None else None, "window_days": window_days}
+    return {
+        "start_customers": s,
+        "end_customers": e,
+        "new_customers": new,
+        "retention_pct": round(100.0 * rate, 1) if rate is not None else None,
+        "churn_pct": round(100.0 * (1 - rate), 1) if rate is not None else None,
+        "window_days": window_days,
+    }
 
 
 def month_starts(f: Filters) -> list[dt.datetime]:
     """The first moment of every month the period touches, in the business time zone."""
-    return [timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(f"{m}-01"), dt.time.min))
-            for m in months_of(f)]
+    return [
+        timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(f"{m}-01"), dt.time.min))
+        for m in months_of(f)
+    ]
 
 
 def _month_case(column: str, starts: list[dt.datetime]) -> tuple[str, list[object]]:
@@ -268,9 +333,11 @@ def _event_month(field: str, f: Filters) -> Case:
     lo, hi = _span(f)
     starts = month_starts(f)
     outside = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": lo}) | Q(**{f"{field}__gte": hi})
-    return Case(When(outside, then=Value(-1)),
-                *(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
-                default=Value(len(starts) - 1))
+    return Case(
+        When(outside, then=Value(-1)),
+        *(When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])),
+        default=Value(len(starts) - 1),
+    )
 
 
 def cohorts(f: Filters) -> list[dict[str, object]]:
@@ -278,18 +345,32 @@ def cohorts(f: Filters) -> list[dict[str, object]]:
     that bought again 1, 2, … months later: one query over the cohorts' orders."""
     _lo, hi = _span(f)
     starts = month_starts(f)
-    first = (orders(f).filter(placed_at__lt=hi).order_by().values("customer_id")
-             .annotate(first_at=Min("placed_at")).filter(first_at__gte=starts[0]))
+    first = (
+        orders(f)
+        .filter(placed_at__lt=hi)
+        .order_by()
+        .values("customer_id")
+        .annotate(first_at=Min("placed_at"))
+        .filter(first_at__gte=starts[0])
+    )
     first_sql, first_params = first.query.sql_with_params()
     qn = connection.ops.quote_name
     cohort_sql, cohort_params = _month_case(f"c.{qn('first_at')}", starts)
     month_sql, month_params = _month_case(f"o.{qn('placed_at')}", starts)
     not_sold = [Order.Status.CANCELLED.value, Order.Status.REFUNDED.value]
-    sql = (f"WITH c AS ({first_sql}) SELECT {cohort_sql}, {month_sql}, COUNT(DISTINCT o.{qn('customer_id')}) "
-           f"FROM c JOIN {qn(Order._meta.db_table)} o ON o.{qn('customer_id')} = c.{qn('customer_id')} "
-           f"WHERE o.{qn('status')} NOT IN (%s, %s) AND o.{qn('placed_at')} >= c.{qn('first_at')} "
-           f"AND o.{qn('placed_at')} < %s GROUP BY 1, 2")
-    params = [*first_params, *cohort_params, *month_params, *not_sold, connection.ops.adapt_datetimefield_value(hi)]
+    sql = (
+        f"WITH c AS ({first_sql}) SELECT {cohort_sql}, {month_sql}, COUNT(DISTINCT o.{qn('customer_id')}) "
+        f"FROM c JOIN {qn(Order._meta.db_table)} o ON o.{qn('customer_id')} = c.{qn('customer_id')} "
+        f"WHERE o.{qn('status')} NOT IN (%s, %s) AND o.{qn('placed_at')} >= c.{qn('first_at')} "
+        f"AND o.{qn('placed_at')} < %s GROUP BY 1, 2"
+    )
+    params = [
+        *first_params,
+        *cohort_params,
+        *month_params,
+        *not_sold,
+        connection.ops.adapt_datetimefield_value(hi),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -300,8 +381,13 @@ def cohorts(f: Filters) -> list[dict[str, object]]:
     out = []
     for i, month in enumerate(wanted):
         size = table[i].get(0, 0)
-        out.append({"cohort": month, "customers": size,
-                    "retained_pct": [_pct(table[i].get(k, 0), size) for k in range(1, len(wanted) - i)]})
+        out.append(
+            {
+                "cohort": month,
+                "customers": size,
+                "retained_pct": [_pct(table[i].get(k, 0), size) for k in range(1, len(wanted) - i)],
+            }
+        )
     return out
 
 
@@ -312,12 +398,24 @@ def customer_value(f: Filters) -> dict[str, object]:
     query the top customers."""
     values = CustomerValue.objects.filter(_customer_q(f))
     edges = list(CLV_BUCKETS)
-    buckets = {f"b{i}": Count("pk", filter=Q(clv__gte=lo) & (Q(clv__lt=edges[i + 1]) if i + 1 < len(edges) else Q()))
-               for i, lo in enumerate(edges)}
-    groups = (values.values("recency_score", "frequency_score", "segment")
-              .annotate(n=Count("pk"), revenue_sum=Sum("revenue"), clv_sum=Sum("clv"), clv_n=Count("clv"),
-                        alive_sum=Sum("p_alive"), alive_n=Count("p_alive"), last=Max("computed_at"), **buckets)
-              .order_by())
+    buckets = {
+        f"b{i}": Count("pk", filter=Q(clv__gte=lo) & (Q(clv__lt=edges[i + 1]) if i + 1 < len(edges) else Q()))
+        for i, lo in enumerate(edges)
+    }
+    groups = (
+        values.values("recency_score", "frequency_score", "segment")
+        .annotate(
+            n=Count("pk"),
+            revenue_sum=Sum("revenue"),
+            clv_sum=Sum("clv"),
+            clv_n=Count("clv"),
+            alive_sum=Sum("p_alive"),
+            alive_n=Count("p_alive"),
+            last=Max("computed_at"),
+            **buckets,
+        )
+        .order_by()
+    )
     grid = [[0] * 5 for _ in range(5)]
     counts: dict[str, int] = {}
     sums = dict.fromkeys(("n", "revenue_sum", "clv_sum", "clv_n", "alive_sum", "alive_n", *buckets), 0.0)
@@ -329,24 +427,46 @@ def customer_value(f: Filters) -> dict[str, object]:
         for key in sums:
             sums[key] += float(r[key] or 0)
         last = r["last"] if last is None or (r["last"] is not None and r["last"] > last) else last
-    distribution = [{"from": lo, "to": edges[i + 1] if i + 1 < len(edges) else None, "customers": int(sums[f"b{i}"])}
-                    for i, lo in enumerate(edges)]
-    top = [{"id": r["customer_id"], "name": r["customer__display_name"], "clv": r["clv"], "p_alive": r["p_alive"],
-            "revenue": r["revenue"], "segment": r["segment"]}
-           for r in values.filter(clv__isnull=False).order_by("-clv", "customer_id")
-           .values("customer_id", "customer__display_name", "clv", "p_alive", "revenue", "segment")[:TOP_CUSTOMERS]]
+    distribution = [
+        {"from": lo, "to": edges[i + 1] if i + 1 < len(edges) else None, "customers": int(sums[f"b{i}"])}
+        for i, lo in enumerate(edges)
+    ]
+    top = [
+        {
+            "id": r["customer_id"],
+            "name": r["customer__display_name"],
+            "clv": r["clv"],
+            "p_alive": r["p_alive"],
+            "revenue": r["revenue"],
+            "segment": r["segment"],
+        }
+        for r in values.filter(clv__isnull=False)
+        .order_by("-clv", "customer_id")
+        .values("customer_id", "customer__display_name", "clv", "p_alive", "revenue", "segment")[
+            :TOP_CUSTOMERS
+        ]
+    ]
     labels = dict(Segment.choices)
-    segments = [{"segment": code, "label": str(labels[code]), "customers": counts.get(code, 0)}
-                for code in Segment.values]
+    segments = [
+        {"segment": code, "label": str(labels[code]), "customers": counts.get(code, 0)}
+        for code in Segment.values
+    ]
 
     def mean(total: float, n: float, digits: int = 2) -> float | None:
         return round(total / n, digits) if n else None
 
-    return {"customers": int(sums["n"]), "historical_clv": mean(sums["revenue_sum"], sums["n"]),
-            "predicted_clv": mean(sums["clv_sum"], sums["clv_n"]),
-            "mean_p_alive": mean(sums["alive_sum"], sums["alive_n"], 3),
-            "scored": int(sums["clv_n"]), "computed_at": last.isoformat() if last else None,
-            "distribution": distribution, "top": top, "rfm_grid": grid, "segments": segments}
+    return {
+        "customers": int(sums["n"]),
+        "historical_clv": mean(sums["revenue_sum"], sums["n"]),
+        "predicted_clv": mean(sums["clv_sum"], sums["clv_n"]),
+        "mean_p_alive": mean(sums["alive_sum"], sums["alive_n"], 3),
+        "scored": int(sums["clv_n"]),
+        "computed_at": last.isoformat() if last else None,
+        "distribution": distribution,
+        "top": top,
+        "rfm_grid": grid,
+        "segments": segments,
+    }
 
 
 # --- service -------------------------------------------------------------------------------------
@@ -354,8 +474,20 @@ def customer_value(f: Filters) -> dict[str, object]:
 
 # Grouped by the ticket's own columns (no join per ticket); team and agent ids get their names afterwards.
 _DIMENSION_FIELDS = {"team": "team_id", "agent": "assignee_id", "channel": "channel", "type": "type"}
-_COUNTS = ("created", "resolved", "frt_sum", "frt_n", "res_sum", "res_n", "answered_resolved", "one_touch",
-           "sla_decided", "sla_met", "ever_resolved", "reopened")
+_COUNTS = (
+    "created",
+    "resolved",
+    "frt_sum",
+    "frt_n",
+    "res_sum",
+    "res_n",
+    "answered_resolved",
+    "one_touch",
+    "sla_decided",
+    "sla_met",
+    "ever_resolved",
+    "reopened",
+)
 
 
 # What each piece counts, and which event's month it belongs to (c: created, r: resolved, a: first answer).
@@ -381,12 +513,15 @@ def _service_row(acc: Mapping[str, float]) -> dict[str, object]:
     def mean(total: float, n: float) -> float | None:
         return round(total / n, 1) if n else None
 
-    return {"created": int(acc["created"]), "resolved": int(acc["resolved"]),
-            "first_response_minutes": mean(acc["frt_sum"], acc["frt_n"]),
-            "resolution_minutes": mean(acc["res_sum"], acc["res_n"]),
-            "fcr_pct": _pct(acc["one_touch"], acc["answered_resolved"]),
-            "sla_compliance_pct": _pct(acc["sla_met"], acc["sla_decided"]),
-            "reopen_rate_pct": _pct(acc["reopened"], acc["ever_resolved"])}
+    return {
+        "created": int(acc["created"]),
+        "resolved": int(acc["resolved"]),
+        "first_response_minutes": mean(acc["frt_sum"], acc["frt_n"]),
+        "resolution_minutes": mean(acc["res_sum"], acc["res_n"]),
+        "fcr_pct": _pct(acc["one_touch"], acc["answered_resolved"]),
+        "sla_compliance_pct": _pct(acc["sla_met"], acc["sla_decided"]),
+        "reopen_rate_pct": _pct(acc["reopened"], acc["ever_resolved"]),
+    }
 
 
 def _names(model: Any, ids: list[Any]) -> dict[Any, str]:
@@ -397,7 +532,9 @@ def _names(model: Any, ids: list[Any]) -> dict[Any, str]:
     return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
 
 
-def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "channel", "type")) -> dict[str, object]:
+def service_rollup(
+    f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "channel", "type")
+) -> dict[str, object]:
     """The service numbers for the whole period, per month, and per team, agent, channel and type, from
     ONE grouped scan of the period's tickets. The query groups by the dimensions and by the months in
     which each ticket was created, first answered and resolved (plain comparisons, no date function);
@@ -405,13 +542,24 @@ def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "
     never one per ticket)."""
     lo, hi = _span(f)
     months = months_of(f)
-    period = (Q(created_at__gte=lo, created_at__lt=hi) | Q(resolved_at__gte=lo, resolved_at__lt=hi)
-              | Q(first_responded_at__gte=lo, first_responded_at__lt=hi))
+    period = (
+        Q(created_at__gte=lo, created_at__lt=hi)
+        | Q(resolved_at__gte=lo, resolved_at__lt=hi)
+        | Q(first_responded_at__gte=lo, first_responded_at__lt=hi)
+    )
     fields = [_DIMENSION_FIELDS[d] for d in dimensions]
-    rows = (tickets(f).filter(period)
-            .annotate(c=_event_month("created_at", f), r=_event_month("resolved_at", f),
-                      a=_event_month("first_responded_at", f))
-            .values(*fields, "c", "r", "a").annotate(**{name: agg for name, (_e, agg) in _PIECES.items()}).order_by())
+    rows = (
+        tickets(f)
+        .filter(period)
+        .annotate(
+            c=_event_month("created_at", f),
+            r=_event_month("resolved_at", f),
+            a=_event_month("first_responded_at", f),
+        )
+        .values(*fields, "c", "r", "a")
+        .annotate(**{name: agg for name, (_e, agg) in _PIECES.items()})
+        .order_by()
+    )
 
     def zero() -> dict[str, float]:
         return dict.fromkeys(_COUNTS, 0.0)
@@ -444,11 +592,17 @@ def service_rollup(f: Filters, dimensions: tuple[str, ...] = ("team", "agent", "
 
     def ordered(groups: dict[object, dict[str, float]]) -> list[dict[str, object]]:
         keys = sorted(groups, key=lambda k: (k is None or k == "", str(k)))
-        return [{"group": key or "—", **_service_row(groups[key])} for key in keys if any(groups[key].values())]
+        return [
+            {"group": key or "—", **_service_row(groups[key])} for key in keys if any(groups[key].values())
+        ]
 
-    return {"total": _service_row(total),
-            "by_month": [{"group": month, **_service_row(acc)} for month, acc in zip(months, by_month, strict=True)],
-            **{f"by_{d}": ordered(by[d]) for d in dimensions}}
+    return {
+        "total": _service_row(total),
+        "by_month": [
+            {"group": month, **_service_row(acc)} for month, acc in zip(months, by_month, strict=True)
+        ],
+        **{f"by_{d}": ordered(by[d]) for d in dimensions},
+    }
 
 
 def service(f: Filters, rollup: Mapping[str, object] | None = None) -> dict[str, object]:
@@ -479,8 +633,9 @@ def backlog_trend(f: Filters, *, points: int = 12) -> list[dict[str, object]]:
     aggregates = {}
     for i, mark in enumerate(marks):
         at = timezone.make_aware(dt.datetime.combine(mark + dt.timedelta(days=1), dt.time.min))
-        aggregates[f"p{i}"] = Count("pk", filter=Q(created_at__lt=at) & (Q(resolved_at__isnull=True)
-                                                                        | Q(resolved_at__gte=at)))
+        aggregates[f"p{i}"] = Count(
+            "pk", filter=Q(created_at__lt=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
+        )
     first = timezone.make_aware(dt.datetime.combine(marks[0] + dt.timedelta(days=1), dt.time.min))
     # tickets resolved before the first point are open at none of them: leave them out of the scan
     row = tickets(f).filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=first)).aggregate(**aggregates)
@@ -495,12 +650,21 @@ def dashboard(f: Filters) -> dict[str, object]:
     rollup = service_rollup(f)
     return {
         "filters": f.as_params(),
-        "csat": csat(f), "nps": nps(f), "reviews": reviews(f), "feedback_trend": feedback_trend(f),
-        "commerce": commerce(f), "retention": retention(f), "cohorts": cohorts(f),
+        "csat": csat(f),
+        "nps": nps(f),
+        "reviews": reviews(f),
+        "feedback_trend": feedback_trend(f),
+        "commerce": commerce(f),
+        "retention": retention(f),
+        "cohorts": cohorts(f),
         "value": customer_value(f),
-        "service": service(f, rollup), "service_by_team": rollup["by_team"],
-        "service_by_channel": rollup["by_channel"], "service_by_agent": rollup["by_agent"],
-        "service_by_type": rollup["by_type"], "service_by_month": rollup["by_month"], "backlog_trend": backlog_trend(f),
+        "service": service(f, rollup),
+        "service_by_team": rollup["by_team"],
+        "service_by_channel": rollup["by_channel"],
+        "service_by_agent": rollup["by_agent"],
+        "service_by_type": rollup["by_type"],
+        "service_by_month": rollup["by_month"],
+        "backlog_trend": backlog_trend(f),
     }
 
 
@@ -541,20 +705,28 @@ def summary_rows(data: Mapping[str, Any]) -> list[SummaryRow]:
     c, n, o, r, w = data["csat"], data["nps"], data["commerce"], data["retention"], data["reviews"]
     v, s = data["value"], data["service"]
     rows = [
-        ("csat", pct(c["csat_pct"])), ("csat_rate", pct(c["response_rate_pct"])),
-        ("nps", num(n["nps"], 1)), ("nps_rate", pct(n["response_rate_pct"])),
-        ("reviews", num(w["reviews"])), ("rating", num(w["average_rating"], 2)),
-        ("negative", pct(w["negative_pct"])), ("answered", pct(w["answered_pct"])),
-        ("orders", num(o["orders"])), ("revenue", money(o["revenue"])),
-        ("aov", money(o["average_order_value"])), ("frequency", num(o["purchase_frequency"], 2)),
+        ("csat", pct(c["csat_pct"])),
+        ("csat_rate", pct(c["response_rate_pct"])),
+        ("nps", num(n["nps"], 1)),
+        ("nps_rate", pct(n["response_rate_pct"])),
+        ("reviews", num(w["reviews"])),
+        ("rating", num(w["average_rating"], 2)),
+        ("negative", pct(w["negative_pct"])),
+        ("answered", pct(w["answered_pct"])),
+        ("orders", num(o["orders"])),
+        ("revenue", money(o["revenue"])),
+        ("aov", money(o["average_order_value"])),
+        ("frequency", num(o["purchase_frequency"], 2)),
         ("repeat", pct(o["repeat_purchase_rate_pct"])),
-        ("retention", pct(r["retention_pct"])), ("churn", pct(r["churn_pct"])),
-        ("historical_clv", money(v["historical_clv"])), ("predicted_clv", money(v["predicted_clv"])),
+        ("retention", pct(r["retention_pct"])),
+        ("churn", pct(r["churn_pct"])),
+        ("historical_clv", money(v["historical_clv"])),
+        ("predicted_clv", money(v["predicted_clv"])),
         ("first_response", format_duration(s["first_response_minutes"])),
         ("resolution", format_duration(s["resolution_minutes"])),
-        ("fcr", pct(s["fcr_pct"])), ("sla", pct(s["sla_compliance_pct"])),
-        ("reopen", pct(s["reopen_rate_pct"])), ("backlog", num(s["backlog"])),
+        ("fcr", pct(s["fcr_pct"])),
+        ("sla", pct(s["sla_compliance_pct"])),
+        ("reopen", pct(s["reopen_rate_pct"])),
+        ("backlog", num(s["backlog"])),
     ]
     return [SummaryRow(key, value) for key, value in rows]
-
-

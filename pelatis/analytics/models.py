@@ -32,8 +32,12 @@ class ClvFit(models.Model):
     fitted_at = models.DateTimeField(_("fitted at"), default=timezone.now)
     as_of = models.DateField(_("orders up to"))
     unit = models.CharField(_("time unit"), max_length=1, default="W")
-    purchase_params = models.JSONField(_("purchase model (BG/NBD) parameters"), default=dict)  # BG/NBD r, alpha, a, b
-    spend_params = models.JSONField(_("spend model (Gamma-Gamma) parameters"), default=dict)  # Gamma-Gamma p, q, v
+    purchase_params = models.JSONField(
+        _("purchase model (BG/NBD) parameters"), default=dict
+    )  # BG/NBD r, alpha, a, b
+    spend_params = models.JSONField(
+        _("spend model (Gamma-Gamma) parameters"), default=dict
+    )  # Gamma-Gamma p, q, v
     customers = models.PositiveIntegerField(_("customers"), default=0)
     distinct_rows = models.PositiveIntegerField(_("distinct customer histories"), default=0)
     seconds = models.FloatField(_("seconds taken"), default=0.0)
@@ -66,8 +70,9 @@ class Segment(models.TextChoices):
 class CustomerValue(models.Model):
     """A customer's purchase summary, RFM scores and segment, and (after a fit) predicted value."""
 
-    customer = models.OneToOneField(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, primary_key=True,
-                                    related_name="value")
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, primary_key=True, related_name="value"
+    )
     orders = models.PositiveIntegerField(_("orders"), default=0)
     revenue = models.FloatField(_("historical value"), default=0.0)
     first_order = models.DateField(_("first order"), null=True)

@@ -14,29 +14,42 @@ CHUNK = 100_000
 
 # Order time as whole seconds since 1970 and the total as a float, computed by the database so that
 # no datetime or Decimal object is built per row.
-_EPOCH = {"sqlite": "CAST(strftime('%%s', {col}) AS INTEGER)", "postgresql": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)"}
+_EPOCH = {
+    "sqlite": "CAST(strftime('%%s', {col}) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)",
+}
 _FLOAT = {"sqlite": "CAST({col} AS REAL)", "postgresql": "CAST({col} AS DOUBLE PRECISION)"}
 
 
 def order_arrays(*, until: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer ids, order times as datetime64[s] on the business's wall clock, totals) of every sold order up to ``until``."""
-    qs = (Order.objects.filter(placed_at__lte=until).exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
-          .order_by().values_list("customer_id", "placed_at", "total"))
+    qs = (
+        Order.objects.filter(placed_at__lte=until)
+        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+        .order_by()
+        .values_list("customer_id", "placed_at", "total")
+    )
     vendor = connection.vendor  # sqlite or postgresql, the two databases Pelatis runs on
     sql, params = qs.query.sql_with_params()
     qn = connection.ops.quote_name
     table = qn(Order._meta.db_table)
     placed, total = f"{table}.{qn('placed_at')}", f"{table}.{qn('total')}"
     head, _sep, tail = sql.partition(" FROM ")
-    select = (f"SELECT {table}.{qn('customer_id')}, {_EPOCH[vendor].format(col=placed)}, "
-              f"{_FLOAT[vendor].format(col=total)}")
+    select = (
+        f"SELECT {table}.{qn('customer_id')}, {_EPOCH[vendor].format(col=placed)}, "
+        f"{_FLOAT[vendor].format(col=total)}"
+    )
     parts: list[np.ndarray] = []
     with connection.cursor() as cursor:
         cursor.execute(f"{select} FROM {tail}", params)
         while rows := cursor.fetchmany(CHUNK):
             parts.append(np.asarray(rows, dtype=np.float64).reshape(-1, 3))
     data = np.concatenate(parts) if parts else np.zeros((0, 3))
-    return (data[:, 0].astype(np.int64), _local(data[:, 1].astype(np.int64)).astype("datetime64[s]"), data[:, 2].copy())
+    return (
+        data[:, 0].astype(np.int64),
+        _local(data[:, 1].astype(np.int64)).astype("datetime64[s]"),
+        data[:, 2].copy(),
+    )
 
 
 def _local(utc_seconds: np.ndarray) -> np.ndarray:
@@ -46,6 +59,11 @@ def _local(utc_seconds: np.ndarray) -> np.ndarray:
         return utc_seconds
     tz = timezone.get_current_timezone()
     hours, inverse = np.unique(utc_seconds // 3600, return_inverse=True)
-    offsets = np.array([dt.datetime.fromtimestamp(int(h) * 3600, tz).utcoffset().total_seconds()  # type: ignore[union-attr]
-                        for h in hours], dtype=np.int64)
+    offsets = np.array(
+        [
+            dt.datetime.fromtimestamp(int(h) * 3600, tz).utcoffset().total_seconds()  # type: ignore[union-attr]
+            for h in hours
+        ],
+        dtype=np.int64,
+    )
     return utc_seconds + offsets[inverse.reshape(-1)]

@@ -45,9 +45,13 @@ def purchase_totals(customer_ids: ArrayLike, order_times: ArrayLike, totals: Arr
     ids, days, amounts = ids[order], days[order], amounts[order]
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if ids.size else np.zeros(0, dtype=np.intp)
     ends = np.r_[starts[1:], ids.size] - 1 if ids.size else starts
-    return Totals(customer_ids=ids[starts], orders=np.diff(np.r_[starts, ids.size]).astype(np.int64),
-                  revenue=np.add.reduceat(amounts, starts) if ids.size else amounts,
-                  first_day=days[starts], last_day=days[ends])
+    return Totals(
+        customer_ids=ids[starts],
+        orders=np.diff(np.r_[starts, ids.size]).astype(np.int64),
+        revenue=np.add.reduceat(amounts, starts) if ids.size else amounts,
+        first_day=days[starts],
+        last_day=days[ends],
+    )
 
 
 def score(values: ArrayLike, *, higher_is_better: bool = True) -> NDArray[np.int8]:
@@ -59,7 +63,9 @@ def score(values: ArrayLike, *, higher_is_better: bool = True) -> NDArray[np.int
     return (1 + np.floor(5.0 * (ranks - 1) / arr.size)).astype(np.int8)
 
 
-def rfm_scores(totals: Totals, *, as_of_day: int) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int8]]:
+def rfm_scores(
+    totals: Totals, *, as_of_day: int
+) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int8]]:
     """(recency, frequency, monetary) scores; recency counts days from the last order to ``as_of_day``."""
     recency_days = as_of_day - totals.last_day
     return (score(recency_days, higher_is_better=False), score(totals.orders), score(totals.revenue))

@@ -58,8 +58,13 @@ def _fit(summary, progress_note: Callable[[str], None]):  # type: ignore[no-unty
     return purchase, spend, ""
 
 
-def customer_values_refresh(*, as_of: dt.date | None = None, fit: bool = True, progress: Progress | None = None,
-                            note: Callable[[str], None] | None = None) -> ValueRun:
+def customer_values_refresh(
+    *,
+    as_of: dt.date | None = None,
+    fit: bool = True,
+    progress: Progress | None = None,
+    note: Callable[[str], None] | None = None,
+) -> ValueRun:
     """Recompute every customer's totals, RFM scores and segment, and (with ``fit``) the CLV models.
 
     One transaction: the table is replaced as a whole, so readers see the old scores or the new ones.
@@ -85,10 +90,21 @@ def customer_values_refresh(*, as_of: dt.date | None = None, fit: bool = True, p
     p_alive = expected = clv = None
     if purchase is not None and spend is not None:
         p_alive = purchase.probability_alive(summary.frequency, summary.recency, summary.T)
-        expected = purchase.conditional_expected_purchases(52.0, summary.frequency, summary.recency, summary.T)
+        expected = purchase.conditional_expected_purchases(
+            52.0, summary.frequency, summary.recency, summary.T
+        )
         with np.errstate(all="ignore"):
-            clv = customer_lifetime_value(purchase, spend, summary.frequency, summary.recency, summary.T,
-                                          summary.monetary_value, time_months=12, discount_rate=0.01, freq="W")
+            clv = customer_lifetime_value(
+                purchase,
+                spend,
+                summary.frequency,
+                summary.recency,
+                summary.T,
+                summary.monetary_value,
+                time_months=12,
+                discount_rate=0.01,
+                freq="W",
+            )
         if not np.isfinite(clv).any():  # parameters ran off to the edge: nothing usable to predict with
             purchase = spend = None
             p_alive = expected = clv = None
@@ -99,13 +115,20 @@ def customer_values_refresh(*, as_of: dt.date | None = None, fit: bool = True, p
     def rows(start: int, stop: int):  # type: ignore[no-untyped-def]
         for i in range(start, stop):
             yield CustomerValue(  # a merge moves the orders, so every id here is a live customer
-                customer_id=int(totals.customer_ids[i]), orders=int(totals.orders[i]), revenue=round(float(totals.revenue[i]), 2),
+                customer_id=int(totals.customer_ids[i]),
+                orders=int(totals.orders[i]),
+                revenue=round(float(totals.revenue[i]), 2),
                 first_order=epoch + dt.timedelta(days=int(totals.first_day[i])),
                 last_order=epoch + dt.timedelta(days=int(totals.last_day[i])),
-                recency_score=int(r[i]), frequency_score=int(f[i]), monetary_score=int(m[i]), segment=str(segment[i]),
+                recency_score=int(r[i]),
+                frequency_score=int(f[i]),
+                monetary_score=int(m[i]),
+                segment=str(segment[i]),
                 p_alive=None if p_alive is None else _finite(p_alive[i]),
                 expected_purchases=None if expected is None else _finite(expected[i]),
-                clv=None if clv is None else _finite(clv[i]), computed_at=now)
+                clv=None if clv is None else _finite(clv[i]),
+                computed_at=now,
+            )
 
     total = int(totals.customer_ids.size)
     with transaction.atomic():
@@ -117,11 +140,22 @@ def customer_values_refresh(*, as_of: dt.date | None = None, fit: bool = True, p
         record = None
         if purchase is not None and spend is not None:
             record = ClvFit.objects.create(
-                fitted_at=now, as_of=as_of, unit="W", purchase_params=asdict(purchase.params),
-                spend_params=asdict(spend.params), customers=total, distinct_rows=purchase.n_distinct_ or 0,
-                seconds=round(time.perf_counter() - started, 3))
-    return ValueRun(as_of=as_of, customers=total, fit=record, why_not_fitted="" if record else why,
-                    seconds=time.perf_counter() - started)
+                fitted_at=now,
+                as_of=as_of,
+                unit="W",
+                purchase_params=asdict(purchase.params),
+                spend_params=asdict(spend.params),
+                customers=total,
+                distinct_rows=purchase.n_distinct_ or 0,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+    return ValueRun(
+        as_of=as_of,
+        customers=total,
+        fit=record,
+        why_not_fitted="" if record else why,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _finite(value: float) -> float | None:
@@ -133,8 +167,14 @@ def dashboard_refresh(filters: Filters) -> MetricSnapshot:
     started = time.perf_counter()
     data = dashboard(filters)
     snapshot, _created = MetricSnapshot.objects.update_or_create(
-        key=filters.key(), defaults={"params": filters.as_params(), "data": data, "computed_at": timezone.now(),
-                                     "seconds": round(time.perf_counter() - started, 3)})
+        key=filters.key(),
+        defaults={
+            "params": filters.as_params(),
+            "data": data,
+            "computed_at": timezone.now(),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
     return snapshot
 
 
@@ -173,19 +213,24 @@ def dashboard_refresh_start(filters: Filters) -> bool:
     if claim is None:
         return False
     try:
-        dashboard_refresh_task.enqueue(params={k: str(v) for k, v in filters.as_params().items()},
-                                       claimed_by=claim.by)
+        dashboard_refresh_task.enqueue(
+            params={k: str(v) for k, v in filters.as_params().items()}, claimed_by=claim.by
+        )
     except Exception:
         job_finish(claim, error="not enqueued")
         raise
     return True
 
 
-def dashboard_for(filters: Filters, *, max_age: dt.timedelta = FRESH_FOR, refresh: bool = False) -> MetricSnapshot:
+def dashboard_for(
+    filters: Filters, *, max_age: dt.timedelta = FRESH_FOR, refresh: bool = False
+) -> MetricSnapshot:
     """The kept dashboard when younger than ``max_age``, else computed now: by this call, or by the
     recompute already running, which this call waits for instead of starting a second one."""
     if not refresh:
-        snapshot = MetricSnapshot.objects.filter(key=filters.key(), computed_at__gte=timezone.now() - max_age).first()
+        snapshot = MetricSnapshot.objects.filter(
+            key=filters.key(), computed_at__gte=timezone.now() - max_age
+        ).first()
         if snapshot is not None:
             return snapshot
     asked_at = timezone.now()

@@ -16,5 +16,6 @@ def dashboard_refresh_task(*, params: dict[str, str], claimed_by: str) -> None:
     from .services import dashboard_refresh_claimed, dashboard_refresh_name
 
     filters = Filters.parse(params)
-    dashboard_refresh_claimed(filters, claim=Claim(name=dashboard_refresh_name(filters), by=claimed_by,
-                                                   started_at=timezone.now()))
+    dashboard_refresh_claimed(
+        filters, claim=Claim(name=dashboard_refresh_name(filters), by=claimed_by, started_at=timezone.now())
+    )

@@ -22,7 +22,9 @@ from .tables import CHARTS, download_table, localised
 
 # The channels a request can come by (the timeline's, less orders, notes and system entries): a fixed
 # list, so the page does not scan every ticket for the distinct ones.
-CHANNELS = [(code, label) for code, label in Interaction.Channel.choices if code not in ("order", "note", "system")]
+CHANNELS = [
+    (code, label) for code, label in Interaction.Channel.choices if code not in ("order", "note", "system")
+]
 
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
@@ -39,16 +41,30 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     filters, error = _filters(request)
     snapshot, refreshing = dashboard_for_page(filters)
     if refreshing:
-        messages.info(request, _("These numbers are being recomputed; reload the page in a moment for the new ones."))
+        messages.info(
+            request, _("These numbers are being recomputed; reload the page in a moment for the new ones.")
+        )
     data = localised(snapshot.data)
     query = request.GET.urlencode()
-    return render(request, "analytics/dashboard.html", {
-        "filters": filters, "error": error, "snapshot": snapshot, "data": data, "summary": summary_rows(data),
-        "teams": Team.objects.order_by("name"), "channels": CHANNELS, "segments": Segment.choices,
-        "charts": [(name, str(title)) for name, (title, _table) in CHARTS.items()], "query": query,
-        "grid_rows": [(r, data["value"]["rfm_grid"][r - 1]) for r in range(5, 0, -1)],
-        "just_now": (timezone.now() - snapshot.computed_at).total_seconds() < 60,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "filters": filters,
+            "error": error,
+            "snapshot": snapshot,
+            "data": data,
+            "summary": summary_rows(data),
+            "teams": Team.objects.order_by("name"),
+            "channels": CHANNELS,
+            "segments": Segment.choices,
+            "charts": [(name, str(title)) for name, (title, _table) in CHARTS.items()],
+            "query": query,
+            "grid_rows": [(r, data["value"]["rfm_grid"][r - 1]) for r in range(5, 0, -1)],
+            "just_now": (timezone.now() - snapshot.computed_at).total_seconds() < 60,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -59,8 +75,12 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
     if not error:
         started = dashboard_refresh_start(filters)
         if dashboard_refreshing(filters):  # in a background task: ours, or the one already running
-            messages.info(request, _("The numbers are being recomputed; reload the page in a moment for the new ones.")
-                          if started else _("The numbers are already being recomputed."))
+            messages.info(
+                request,
+                _("The numbers are being recomputed; reload the page in a moment for the new ones.")
+                if started
+                else _("The numbers are already being recomputed."),
+            )
         else:
             messages.success(request, _("The numbers were recomputed."))
     query = request.GET.urlencode()
@@ -92,6 +112,13 @@ def _chart_download(request: HttpRequest, chart: str, fmt: str) -> HttpResponseB
     layout = tabular.layout_from_request(request)
     columns, rows = download_table(chart, dashboard_for(filters).data, machine=layout.machine)
     title = str(CHARTS[chart][0])
-    return tabular.table_response(fmt, columns, rows, layout, name=f"{title} {filters.start} {filters.end}",
-                                  ascii_name=f"pelatis-{chart}-{filters.start}-{filters.end}", title=title,
-                                  stream=False)  # a dashboard table is small: a few hundred rows at most
+    return tabular.table_response(
+        fmt,
+        columns,
+        rows,
+        layout,
+        name=f"{title} {filters.start} {filters.end}",
+        ascii_name=f"pelatis-{chart}-{filters.start}-{filters.end}",
+        title=title,
+        stream=False,
+    )  # a dashboard table is small: a few hundred rows at most

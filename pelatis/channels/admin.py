@@ -18,7 +18,15 @@ class QuarantinedMailAdmin(admin.ModelAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["name", "next_due_at", "claimed_by", "claimed_until", "last_finished_at", "last_result", "runs"]
+    list_display = [
+        "name",
+        "next_due_at",
+        "claimed_by",
+        "claimed_until",
+        "last_finished_at",
+        "last_result",
+        "runs",
+    ]
     readonly_fields = ["last_started_at", "last_finished_at", "last_result", "last_error", "runs"]
 
 

@@ -117,17 +117,25 @@ def tasks_recover(*, dead: list[str] | None = None, now: dt.datetime | None = No
     dead_ids = set(dead_worker_ids(now=now) if dead is None else dead)
     known = set(WorkerProcess.objects.values_list("worker_id", flat=True))
     requeued = failed = 0
-    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids", "started_at"):
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "id", "worker_ids", "started_at"
+    ):
         owner = row.worker_ids[-1] if row.worker_ids else ""
-        orphan = owner in dead_ids or (owner not in known and row.started_at is not None
-                                       and row.started_at < now - TASK_LEASE)
+        orphan = owner in dead_ids or (
+            owner not in known and row.started_at is not None and row.started_at < now - TASK_LEASE
+        )
         if not orphan:
             continue
-        still = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at)
+        still = DBTaskResult.objects.filter(
+            pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
+        )
         if len(row.worker_ids) >= TASK_MAX_TRIES:
-            failed += still.update(status=TaskResultStatus.FAILED, finished_at=now,
-                                   exception_class_path="pelatis.channels.claims.WorkerLost",
-                                   traceback=f"The worker running this task stopped {len(row.worker_ids)} times.")
+            failed += still.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="pelatis.channels.claims.WorkerLost",
+                traceback=f"The worker running this task stopped {len(row.worker_ids)} times.",
+            )
         else:
             requeued += still.update(status=TaskResultStatus.READY, started_at=None)
     return requeued, failed
@@ -140,8 +148,15 @@ class Claim:
     started_at: dt.datetime
 
 
-def job_claim(name: str, *, lease: dt.timedelta, by: str | None = None, now: dt.datetime | None = None,
-              due_only: bool = True, dead: list[str] | None = None) -> Claim | None:
+def job_claim(
+    name: str,
+    *,
+    lease: dt.timedelta,
+    by: str | None = None,
+    now: dt.datetime | None = None,
+    due_only: bool = True,
+    dead: list[str] | None = None,
+) -> Claim | None:
     """Claim the job ``name`` for ``lease`` when it is due and nobody holds it (or its holder is among
     the ``dead`` workers); None when another worker has it or it is not due yet. One UPDATE with the
     conditions in its WHERE: of two workers asking at once, exactly one gets a row back."""
@@ -152,8 +167,9 @@ def job_claim(name: str, *, lease: dt.timedelta, by: str | None = None, now: dt.
     if dead:
         free |= Q(claimed_by__in=dead)
     due = Q(next_due_at__lte=now) if due_only else Q()
-    won = JobRun.objects.filter(free, due, name=name).update(claimed_by=by, claimed_until=now + lease,
-                                                            last_started_at=now)
+    won = JobRun.objects.filter(free, due, name=name).update(
+        claimed_by=by, claimed_until=now + lease, last_started_at=now
+    )
     return Claim(name=name, by=by, started_at=now) if won else None
 
 
@@ -163,9 +179,17 @@ def job_running(name: str, *, now: dt.datetime | None = None) -> bool:
     return JobRun.objects.filter(name=name, claimed_until__gte=now).exists()
 
 
-def job_finish(claim: Claim, *, result: str = "", error: str = "", next_due_at: dt.datetime | None = None) -> None:
+def job_finish(
+    claim: Claim, *, result: str = "", error: str = "", next_due_at: dt.datetime | None = None
+) -> None:
     """Record how the claimed run ended, when the job is due next, and let go of the claim."""
     now = timezone.now()
     JobRun.objects.filter(name=claim.name, claimed_by=claim.by).update(
-        claimed_by="", claimed_until=None, last_finished_at=now, last_result=result[:300], last_error=error,
-        runs=F("runs") + 1, **({"next_due_at": next_due_at} if next_due_at is not None else {}))
+        claimed_by="",
+        claimed_until=None,
+        last_finished_at=now,
+        last_result=result[:300],
+        last_error=error,
+        runs=F("runs") + 1,
+        **({"next_due_at": next_due_at} if next_due_at is not None else {}),
+    )

@@ -23,19 +23,35 @@ STAFF_CHANNELS = ("phone", "in_person", "email")
 TICKETS_SHOWN = 10
 
 
-def ticket_start(*, customer: Customer, subject: str, body: str, channel: str, type: str, priority: str,
-                 by: AbstractBaseUser) -> TicketStarted:
+def ticket_start(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str,
+    type: str,
+    priority: str,
+    by: AbstractBaseUser,
+) -> TicketStarted:
     """A ticket opened by staff for this customer: what they asked on the phone or in person, or (``email``)
     an email we write to them, which goes out through the outbox like any reply."""
     if channel not in STAFF_CHANNELS:
         raise ValidationError({"channel": [_("Unknown channel “%(value)s”.") % {"value": channel}]})
     if channel == "email":
-        ticket = ticket_start_outbound(customer=customer, subject=subject, body=body, type=type, priority=priority,
-                                       by=by)
+        ticket = ticket_start_outbound(
+            customer=customer, subject=subject, body=body, type=type, priority=priority, by=by
+        )
     else:
         message_length_check(body)
-        ticket, _message = ticket_open(customer=customer, subject=subject, channel=channel, type=type,
-                                       priority=priority, mail=InboundMail(body_text=body), by=by)
+        ticket, _message = ticket_open(
+            customer=customer,
+            subject=subject,
+            channel=channel,
+            type=type,
+            priority=priority,
+            mail=InboundMail(body_text=body),
+            by=by,
+        )
     return TicketStarted(ticket_id=ticket.pk, url=reverse("helpdesk:ticket", args=[ticket.pk]))
 
 
@@ -44,10 +60,18 @@ def tickets_panel(request: HttpRequest, customer: Customer) -> str:
     if not request.user.has_perm("helpdesk.view_ticket"):
         return ""
     tickets = Ticket.objects.filter(customer=customer, merged_into__isnull=True)
-    counts = tickets.aggregate(total=Count("id"), open=Count("id", filter=~Q(status__in=[
-        Ticket.Status.RESOLVED, Ticket.Status.CLOSED])))
+    counts = tickets.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])),
+    )
     rows = list(tickets.select_related("assignee").order_by("-created_at", "-id")[:TICKETS_SHOWN])
-    return render_to_string("channels/_customer_tickets.html", {
-        "c": customer, "tickets": rows, "total": counts["total"], "open": counts["open"],
-    }, request=request)
-
+    return render_to_string(
+        "channels/_customer_tickets.html",
+        {
+            "c": customer,
+            "tickets": rows,
+            "total": counts["total"],
+            "open": counts["open"],
+        },
+        request=request,
+    )

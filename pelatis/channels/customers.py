@@ -17,8 +17,14 @@ def customer_by_email(email: str) -> Customer | None:
     value = (email or "").strip().lower()  # contact points store emails lower-cased
     if not value:
         return None
-    point = (ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=value, customer__merged_into__isnull=True)
-             .select_related("customer").order_by("customer_id").first())
+    point = (
+        ContactPoint.objects.filter(
+            kind=ContactPoint.Kind.EMAIL, value=value, customer__merged_into__isnull=True
+        )
+        .select_related("customer")
+        .order_by("customer_id")
+        .first()
+    )
     return point.customer if point else None
 
 
@@ -31,12 +37,18 @@ def name_split(name: str, *, email: str = "") -> tuple[str, str]:
     return first[:100], last[:100]
 
 
-def customer_create_from_contact(*, email: str, name: str = "", language: str = "el", phone: str = "",
-                                 time_zone: str = "") -> Customer:
+def customer_create_from_contact(
+    *, email: str, name: str = "", language: str = "el", phone: str = "", time_zone: str = ""
+) -> Customer:
     """A new customer from what a stranger gave us: a name, an email, maybe a phone (E.164 or as typed)."""
     first, last = name_split(name, email=email)
-    data = CustomerInput(first_name=first, last_name=last, emails=[email], phones=[phone] if phone else [],
-                         language=language or "el")
+    data = CustomerInput(
+        first_name=first,
+        last_name=last,
+        emails=[email],
+        phones=[phone] if phone else [],
+        language=language or "el",
+    )
     if time_zone:
         data.time_zone = time_zone
     return customer_create(data=data)

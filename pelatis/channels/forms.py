@@ -13,8 +13,16 @@ from pelatis.customers.normalise import email_normalise, phone_normalise
 from pelatis.helpdesk.models import Ticket
 
 # What a customer may open from outside; "internal request" is for staff.
-PUBLIC_TYPES = [(t.value, t.label) for t in (Ticket.Type.QUESTION, Ticket.Type.COMPLAINT, Ticket.Type.RETURN,
-                                               Ticket.Type.CLAIM, Ticket.Type.COMPLIMENT)]
+PUBLIC_TYPES = [
+    (t.value, t.label)
+    for t in (
+        Ticket.Type.QUESTION,
+        Ticket.Type.COMPLAINT,
+        Ticket.Type.RETURN,
+        Ticket.Type.CLAIM,
+        Ticket.Type.COMPLIMENT,
+    )
+]
 # A field a person never sees (hidden by CSS, skipped by the tab key) but a
 # form-filling bot does: anything in it means the post is not from a human.
 HONEYPOT = "website"
@@ -28,27 +36,43 @@ def _time_zones() -> frozenset[str]:
 
 class _Honeypot(forms.Form):
     website = forms.CharField(
-        required=False, label=_("Leave this field empty"),
+        required=False,
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
 
 class SupportForm(_Honeypot):
-    name = forms.CharField(label=_("Your name"), max_length=100,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             help_text=_("We answer here, and send you a link to follow your request."),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
-                            help_text=_("Optional. Numbers without a country code are taken as Greek."),
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    type = forms.ChoiceField(label=_("What is it about?"), choices=PUBLIC_TYPES, initial=Ticket.Type.QUESTION,
-                             widget=forms.RadioSelect)
+    name = forms.CharField(
+        label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We answer here, and send you a link to follow your request."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        help_text=_("Optional. Numbers without a country code are taken as Greek."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    type = forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=PUBLIC_TYPES,
+        initial=Ticket.Type.QUESTION,
+        widget=forms.RadioSelect,
+    )
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    message = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX,
-                              widget=forms.Textarea(attrs={"rows": 7}))
+    message = forms.CharField(
+        label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 7})
+    )
     consent = forms.BooleanField(
-        label=_("I agree that my name, contact details and message are stored and used to answer this request."),
+        label=_(
+            "I agree that my name, contact details and message are stored and used to answer this request."
+        ),
         error_messages={"required": _("We can only take your request with your agreement to store it.")},
     )
     # Filled by the page's script with the browser's time zone, so that we
@@ -76,5 +100,6 @@ class SupportForm(_Honeypot):
 
 
 class ReplyForm(_Honeypot):
-    message = forms.CharField(label=_("Your reply"), max_length=MESSAGE_MAX,
-                              widget=forms.Textarea(attrs={"rows": 5}))
+    message = forms.CharField(
+        label=_("Your reply"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )

@@ -23,10 +23,14 @@ def mailbox_poll(box: Mailbox) -> dict[str, int]:
     """Ingest up to BATCH unseen messages of one mailbox; each is flagged seen only after it is stored."""
     password = os.environ.get(box.password_env, "")
     if not password:
-        raise RuntimeError(f"environment variable {box.password_env} (password of mailbox {box.name}) is not set")
+        raise RuntimeError(
+            f"environment variable {box.password_env} (password of mailbox {box.name}) is not set"
+        )
     counts: dict[str, int] = {}
     client_cls = MailBox if box.use_ssl else MailBoxUnencrypted
-    with client_cls(box.host, port=box.port, timeout=30).login(box.username, password, initial_folder=box.folder) as client:
+    with client_cls(box.host, port=box.port, timeout=30).login(
+        box.username, password, initial_folder=box.folder
+    ) as client:
         for uid in client.uids(AND(seen=False))[:BATCH]:
             # BODY.PEEK[] gives the message byte for byte (re-serialising a
             # parsed message can change 8-bit bodies) and leaves it unseen.

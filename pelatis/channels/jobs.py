@@ -42,8 +42,12 @@ def job_acknowledgements() -> str:
     """Acknowledgements whose task was lost; a ticket staff already answered is marked acknowledged
     instead (its customer has the answer, not a "we received your message" after it)."""
     now = timezone.now()
-    waiting = Ticket.objects.filter(acknowledged_at__isnull=True, channel__in=["email", "web"],
-                                    created_at__lt=now - RETRY_AFTER, created_at__gt=now - ACK_WINDOW)
+    waiting = Ticket.objects.filter(
+        acknowledged_at__isnull=True,
+        channel__in=["email", "web"],
+        created_at__lt=now - RETRY_AFTER,
+        created_at__gt=now - ACK_WINDOW,
+    )
     answered = list(waiting.filter(answered_tickets_q()).values_list("pk", flat=True)[:1000])
     skipped = Ticket.objects.filter(pk__in=answered, acknowledged_at__isnull=True).update(acknowledged_at=now)
     ids = list(waiting.exclude(answered_tickets_q()).values_list("pk", flat=True)[:200])
@@ -53,8 +57,11 @@ def job_acknowledgements() -> str:
 
 
 def job_follow_ups() -> str:
-    ids = list(Ticket.objects.filter(status=Ticket.Status.RESOLVED, follow_up_due__lte=timezone.now(),
-                                     follow_up_sent_at__isnull=True).values_list("pk", flat=True)[:200])
+    ids = list(
+        Ticket.objects.filter(
+            status=Ticket.Status.RESOLVED, follow_up_due__lte=timezone.now(), follow_up_sent_at__isnull=True
+        ).values_list("pk", flat=True)[:200]
+    )
     for pk in ids:
         follow_up_send_task.enqueue(ticket_id=pk)
     return f"{len(ids)} follow-ups"

@@ -16,10 +16,15 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(default=993)
     use_ssl = models.BooleanField(default=True)
     username = models.CharField(max_length=200)
-    password_env = models.CharField(_("password variable"), max_length=80,
-                                    help_text=_("Name of the environment variable holding the password"))
+    password_env = models.CharField(
+        _("password variable"),
+        max_length=80,
+        help_text=_("Name of the environment variable holding the password"),
+    )
     folder = models.CharField(max_length=100, default="INBOX")
-    team = models.ForeignKey("helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        "helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
@@ -122,7 +127,9 @@ class SiteFlag(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     set_at = models.DateTimeField(default=timezone.now)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("site setting")

@@ -67,10 +67,19 @@ def _language(ticket: Ticket) -> str:
 
 
 def _recipient(ticket: Ticket) -> str:
-    last_in = ticket.messages.filter(direction=Message.Direction.INBOUND).exclude(from_email="").order_by("-created_at").first()
+    last_in = (
+        ticket.messages.filter(direction=Message.Direction.INBOUND)
+        .exclude(from_email="")
+        .order_by("-created_at")
+        .first()
+    )
     if last_in is not None:
         return last_in.from_email
-    point = ContactPoint.objects.filter(customer=ticket.customer, kind="email").order_by("-is_primary", "id").first()
+    point = (
+        ContactPoint.objects.filter(customer=ticket.customer, kind="email")
+        .order_by("-is_primary", "id")
+        .first()
+    )
     return point.value if point else ""
 
 
@@ -79,32 +88,54 @@ def _thread_headers(ticket: Ticket, *, before: Message | None = None) -> dict[st
     messages = ticket.messages.exclude(message_id__isnull=True).exclude(message_id="")
     if before is not None:
         messages = messages.exclude(pk=before.pk).filter(
-            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk))
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
+        )
     ids = list(messages.order_by("created_at", "id").values_list("message_id", "direction"))
     if not ids:
         return {}
     last_in = [mid for mid, direction in ids if direction == Message.Direction.INBOUND]
-    return {"In-Reply-To": (last_in or [ids[-1][0]])[-1], "References": " ".join(mid for mid, _d in ids[-20:])}
+    return {
+        "In-Reply-To": (last_in or [ids[-1][0]])[-1],
+        "References": " ".join(mid for mid, _d in ids[-20:]),
+    }
 
 
-def _email(ticket: Ticket, *, subject: str, template: str, context: dict[str, object], message_id: str, to: str,
-           headers: dict[str, str]) -> EmailMultiAlternatives:
+def _email(
+    ticket: Ticket,
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, object],
+    message_id: str,
+    to: str,
+    headers: dict[str, str],
+) -> EmailMultiAlternatives:
     customer = ticket.customer
     language = _language(ticket)
     with translation.override(language):
         ctx = {
-            "ticket": ticket, "token": ticket_token(ticket.pk),
-            "greeting": salutation(language=language, formal=customer.formal, title=customer.title,
-                                   first_name=customer.first_name, last_name=customer.last_name),
+            "ticket": ticket,
+            "token": ticket_token(ticket.pk),
+            "greeting": salutation(
+                language=language,
+                formal=customer.formal,
+                title=customer.title,
+                first_name=customer.first_name,
+                last_name=customer.last_name,
+            ),
             **context,
         }
         base = template if "/" in template else f"channels/email/{template}"
         text = render_to_string(f"{base}.txt", ctx)
         html = render_to_string(f"{base}.html", ctx)
-    email = EmailMultiAlternatives(subject=f"{subject} {ticket_token(ticket.pk)}", body=text,
-                                   from_email=sender_address(), to=[to], connection=mail_connection(),
-                                   headers={"Message-ID": message_id, "Auto-Submitted": str(context.get("auto", "no")),
-                                            **headers})
+    email = EmailMultiAlternatives(
+        subject=f"{subject} {ticket_token(ticket.pk)}",
+        body=text,
+        from_email=sender_address(),
+        to=[to],
+        connection=mail_connection(),
+        headers={"Message-ID": message_id, "Auto-Submitted": str(context.get("auto", "no")), **headers},
+    )
     email.attach_alternative(html, "text/html")
     return email
 
@@ -117,17 +148,26 @@ def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: d
     transaction open, after the caller's claim has committed.
     """
     mid = Message.new_message_id()
-    _email(ticket, subject=subject, template=template, context=context, message_id=mid, to=_recipient(ticket),
-           headers=_thread_headers(ticket)).send()
+    _email(
+        ticket,
+        subject=subject,
+        template=template,
+        context=context,
+        message_id=mid,
+        to=_recipient(ticket),
+        headers=_thread_headers(ticket),
+    ).send()
     return mid
 
 
 # --- the outbox: claim, send, record -------------------------------------------------------------------
 
+
 def _due(now: dt.datetime) -> Q:
     waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    return (Q(delivery=Message.Delivery.QUEUED) & waiting) | Q(delivery=Message.Delivery.FAILED,
-                                                               next_attempt_at__lte=now)
+    return (Q(delivery=Message.Delivery.QUEUED) & waiting) | Q(
+        delivery=Message.Delivery.FAILED, next_attempt_at__lte=now
+    )
 
 
 def outbound_resolve_interrupted(*, message_id: int | None = None, now: dt.datetime | None = None) -> int:
@@ -143,10 +183,19 @@ def outbound_resolve_interrupted(*, message_id: int | None = None, now: dt.datet
         interrupted = interrupted.filter(pk=message_id)
     note = "Interrupted while sending; to be sent again with the same Message-ID."
     given_up = interrupted.filter(attempts__gte=max_attempts()).update(
-        delivery=Message.Delivery.FAILED, next_attempt_at=None, claimed_at=None, claimed_by="",
-        delivery_error=note[:300])
-    again = interrupted.update(delivery=Message.Delivery.QUEUED, next_attempt_at=now, claimed_at=None, claimed_by="",
-                               delivery_error=note[:300])
+        delivery=Message.Delivery.FAILED,
+        next_attempt_at=None,
+        claimed_at=None,
+        claimed_by="",
+        delivery_error=note[:300],
+    )
+    again = interrupted.update(
+        delivery=Message.Delivery.QUEUED,
+        next_attempt_at=now,
+        claimed_at=None,
+        claimed_by="",
+        delivery_error=note[:300],
+    )
     return given_up + again
 
 
@@ -155,8 +204,12 @@ def _claim(message_id: int) -> Message | None:
     now = timezone.now()
     with transaction.atomic():
         won = Message.objects.filter(_due(now), pk=message_id, direction=Message.Direction.OUTBOUND).update(
-            delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1, claimed_at=now,
-            claimed_by=claims.worker_id(), next_attempt_at=None)
+            delivery=Message.Delivery.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_at=now,
+            claimed_by=claims.worker_id(),
+            next_attempt_at=None,
+        )
         if not won:
             return None
         message = Message.objects.select_related("ticket__customer").get(pk=message_id)
@@ -177,10 +230,19 @@ def _build(message: Message) -> EmailMultiAlternatives:
     else:
         # An agent's reply: the agent's text is the whole letter (greeting and signature come from the
         # canned reply or the agent), so nothing is added around it.
-        subject = ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
+        subject = (
+            ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
+        )
         template, context = "reply", {"body": message.body_text}
-    return _email(ticket, subject=subject, template=template, context=context, message_id=message.message_id or "",
-                  to=(message.to or [""])[0], headers=_thread_headers(ticket, before=message))
+    return _email(
+        ticket,
+        subject=subject,
+        template=template,
+        context=context,
+        message_id=message.message_id or "",
+        to=(message.to or [""])[0],
+        headers=_thread_headers(ticket, before=message),
+    )
 
 
 def message_deliver(message_id: int) -> str:
@@ -193,23 +255,37 @@ def message_deliver(message_id: int) -> str:
     message = _claim(message_id)
     if message is None:
         return Message.objects.filter(pk=message_id).values_list("delivery", flat=True).first() or ""
-    mine = Message.objects.filter(pk=message.pk, delivery=Message.Delivery.SENDING, claimed_at=message.claimed_at)
+    mine = Message.objects.filter(
+        pk=message.pk, delivery=Message.Delivery.SENDING, claimed_at=message.claimed_at
+    )
     try:
         if not (message.to and message.to[0]):
             raise ValueError("no email address for the customer")
         _build(message).send()
     except Exception as exc:  # the server is down, slow or refuses; a template broke: tried again later
-        log.warning("email %s not sent (try %s): %s %s", message.pk, message.attempts, exc.__class__.__name__, exc)
+        log.warning(
+            "email %s not sent (try %s): %s %s", message.pk, message.attempts, exc.__class__.__name__, exc
+        )
         error = f"{exc.__class__.__name__}: {exc}".strip(": ")[:300]
         last = message.attempts >= max_attempts()
         with transaction.atomic():
-            mine.update(delivery=Message.Delivery.FAILED, delivery_error=error, claimed_at=None, claimed_by="",
-                        next_attempt_at=None if last else timezone.now() + retry_delay(message.attempts))
+            mine.update(
+                delivery=Message.Delivery.FAILED,
+                delivery_error=error,
+                claimed_at=None,
+                claimed_by="",
+                next_attempt_at=None if last else timezone.now() + retry_delay(message.attempts),
+            )
         return Message.Delivery.FAILED
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).exclude(delivery=Message.Delivery.SENT).update(
-            delivery=Message.Delivery.SENT, sent_at=timezone.now(), delivery_error="", claimed_at=None,
-            claimed_by="", next_attempt_at=None)
+            delivery=Message.Delivery.SENT,
+            sent_at=timezone.now(),
+            delivery_error="",
+            claimed_at=None,
+            claimed_by="",
+            next_attempt_at=None,
+        )
     return Message.Delivery.SENT
 
 
@@ -218,37 +294,56 @@ def reply_email_send(message_id: int) -> None:
     message_deliver(message_id)
 
 
-def outbound_due_ids(*, now: dt.datetime | None = None, queued_for: dt.timedelta = FIRST_RETRY,
-                     limit: int = 200) -> list[int]:
+def outbound_due_ids(
+    *, now: dt.datetime | None = None, queued_for: dt.timedelta = FIRST_RETRY, limit: int = 200
+) -> list[int]:
     """Messages to (re)send now: failed ones whose next try is due, and queued ones whose task was lost
     (still queued after ``queued_for``); interrupted ones are queued again first."""
     now = now or timezone.now()
     outbound_resolve_interrupted(now=now)
     retry = Q(delivery=Message.Delivery.FAILED, next_attempt_at__lte=now)
     lost = Q(delivery=Message.Delivery.QUEUED) & (
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - queued_for))
-    return list(Message.objects.filter(retry | lost, direction=Message.Direction.OUTBOUND)
-                .order_by("created_at", "id").values_list("pk", flat=True)[:limit])
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - queued_for)
+    )
+    return list(
+        Message.objects.filter(retry | lost, direction=Message.Direction.OUTBOUND)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 # --- automatic emails: queued as messages, then delivered ----------------------------------------------
 
-def _queue_auto(ticket: Ticket, *, subject: str, body: str, template: str, context: dict[str, object]) -> Message:
-    return Message.objects.create(ticket=ticket, direction=Message.Direction.OUTBOUND, subject=subject,
-                                  body_text=body, is_auto=True, delivery=Message.Delivery.QUEUED,
-                                  to=[_recipient(ticket)], email_template=template, email_context=context)
+
+def _queue_auto(
+    ticket: Ticket, *, subject: str, body: str, template: str, context: dict[str, object]
+) -> Message:
+    return Message.objects.create(
+        ticket=ticket,
+        direction=Message.Direction.OUTBOUND,
+        subject=subject,
+        body_text=body,
+        is_auto=True,
+        delivery=Message.Delivery.QUEUED,
+        to=[_recipient(ticket)],
+        email_template=template,
+        email_context=context,
+    )
 
 
 def ticket_answered(ticket: Ticket) -> bool:
     """Has staff already answered the customer (a first response, or a reply that is not automatic)?"""
-    return ticket.first_responded_at is not None or ticket.messages.filter(
-        direction=Message.Direction.OUTBOUND, is_auto=False).exists()
+    return (
+        ticket.first_responded_at is not None
+        or ticket.messages.filter(direction=Message.Direction.OUTBOUND, is_auto=False).exists()
+    )
 
 
 def answered_tickets_q() -> Q:
     """``ticket_answered`` as a filter on tickets."""
-    return Q(first_responded_at__isnull=False) | Q(pk__in=Message.objects.filter(
-        direction=Message.Direction.OUTBOUND, is_auto=False).values("ticket_id"))
+    return Q(first_responded_at__isnull=False) | Q(
+        pk__in=Message.objects.filter(direction=Message.Direction.OUTBOUND, is_auto=False).values("ticket_id")
+    )
 
 
 def acknowledgement_queue(*, ticket_id: int) -> None:
@@ -261,8 +356,12 @@ def acknowledgement_queue(*, ticket_id: int) -> None:
 def acknowledgement_send(ticket_id: int) -> None:
     """The automatic acknowledgement, once per ticket: queued as a message (committed), then sent."""
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("customer").filter(
-            pk=ticket_id, acknowledged_at__isnull=True).first()
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("customer")
+            .filter(pk=ticket_id, acknowledged_at__isnull=True)
+            .first()
+        )
         if ticket is None:
             return
         if ticket_answered(ticket):
@@ -279,8 +378,13 @@ def acknowledgement_send(ticket_id: int) -> None:
                 local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
                 when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
             subject = translation.gettext("We received your message")
-        message = _queue_auto(ticket, subject=subject, body=f"[auto] {subject} {when}".strip(),
-                              template="acknowledgement", context={"when": when, "auto": "auto-replied"})
+        message = _queue_auto(
+            ticket,
+            subject=subject,
+            body=f"[auto] {subject} {when}".strip(),
+            template="acknowledgement",
+            context={"when": when, "auto": "auto-replied"},
+        )
         Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
     message_deliver(message.pk)
 
@@ -288,14 +392,23 @@ def acknowledgement_send(ticket_id: int) -> None:
 def follow_up_send(ticket_id: int) -> None:
     """After resolution, ask once whether the answer solved it, in the customer's language."""
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("customer").filter(
-            pk=ticket_id, status=Ticket.Status.RESOLVED, follow_up_sent_at__isnull=True).first()
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("customer")
+            .filter(pk=ticket_id, status=Ticket.Status.RESOLVED, follow_up_sent_at__isnull=True)
+            .first()
+        )
         if ticket is None or not _recipient(ticket):
             return
         with translation.override(_language(ticket)):
             subject = translation.gettext("Did this solve it?")
-        message = _queue_auto(ticket, subject=subject, body=f"[auto] {subject}", template="follow_up",
-                              context={"auto": "auto-generated"})
+        message = _queue_auto(
+            ticket,
+            subject=subject,
+            body=f"[auto] {subject}",
+            template="follow_up",
+            context={"auto": "auto-generated"},
+        )
         Ticket.objects.filter(pk=ticket.pk).update(follow_up_sent_at=timezone.now())
     message_deliver(message.pk)
 

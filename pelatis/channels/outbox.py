@@ -53,12 +53,17 @@ def outbox_store(message: EmailMessage) -> OutboxMessage:
     parsed = _parse(raw)
     headers = [[str(name), str(value)] for name, value in parsed.items()]
     return OutboxMessage.objects.create(
-        message_id=str(parsed.get("Message-ID", "")).strip()[:250], from_email=str(message.from_email or "")[:254],
-        to=list(message.recipients()), subject=str(parsed.get("Subject", ""))[:300], headers=headers, raw=raw)
+        message_id=str(parsed.get("Message-ID", "")).strip()[:250],
+        from_email=str(message.from_email or "")[:254],
+        to=list(message.recipients()),
+        subject=str(parsed.get("Subject", ""))[:300],
+        headers=headers,
+        raw=raw,
+    )
 
 
 def mail_mode() -> str:
-    """"outbox" (kept in the app), "smtp" (sent to PELATIS_EMAIL_HOST) or "other" (a backend set by name)."""
+    """ "outbox" (kept in the app), "smtp" (sent to PELATIS_EMAIL_HOST) or "other" (a backend set by name)."""
     backend = settings.EMAIL_BACKEND
     if backend == OUTBOX_BACKEND:
         return "outbox"

@@ -25,8 +25,12 @@ def _tickets_by_message_id(message_ids: list[str]) -> dict[str, Message]:
     wanted = [m for m in message_ids if m]
     if not wanted:
         return {}
-    return {m.message_id or "": m for m in Message.objects.filter(message_id__in=wanted).only(
-        "pk", "ticket_id", "message_id", "delivery", "sent_at", "is_auto")}
+    return {
+        m.message_id or "": m
+        for m in Message.objects.filter(message_id__in=wanted).only(
+            "pk", "ticket_id", "message_id", "delivery", "sent_at", "is_auto"
+        )
+    }
 
 
 def _mode() -> dict[str, str]:
@@ -40,13 +44,26 @@ def outbox_list_view(request: HttpRequest) -> HttpResponse:
     page, page_range = page_of(request, OutboxMessage.objects.defer("raw", "headers"), PER_PAGE)
     items = list(page.object_list)
     by_mid = _tickets_by_message_id([item.message_id for item in items])
-    pending = (Message.objects.filter(direction=Message.Direction.OUTBOUND, delivery__in=[
-        Message.Delivery.QUEUED, Message.Delivery.SENDING, Message.Delivery.FAILED])
-        .select_related("ticket").order_by("-created_at", "-id"))
-    return render(request, "channels/outbox/list.html", {
-        "page": page, "page_range": page_range, "items": [(item, by_mid.get(item.message_id)) for item in items],
-        "pending": list(pending[:PENDING_SHOWN]), "pending_count": pending.count(), **_mode(),
-    })
+    pending = (
+        Message.objects.filter(
+            direction=Message.Direction.OUTBOUND,
+            delivery__in=[Message.Delivery.QUEUED, Message.Delivery.SENDING, Message.Delivery.FAILED],
+        )
+        .select_related("ticket")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "channels/outbox/list.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "items": [(item, by_mid.get(item.message_id)) for item in items],
+            "pending": list(pending[:PENDING_SHOWN]),
+            "pending_count": pending.count(),
+            **_mode(),
+        },
+    )
 
 
 @require_GET
@@ -54,9 +71,16 @@ def outbox_list_view(request: HttpRequest) -> HttpResponse:
 @_STAFF
 def outbox_message_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(OutboxMessage, pk=pk)
-    return render(request, "channels/outbox/message.html", {
-        "item": item, "email": outbox_render(item), "ticket_message": _tickets_by_message_id([item.message_id]).get(
-            item.message_id), **_mode()})
+    return render(
+        request,
+        "channels/outbox/message.html",
+        {
+            "item": item,
+            "email": outbox_render(item),
+            "ticket_message": _tickets_by_message_id([item.message_id]).get(item.message_id),
+            **_mode(),
+        },
+    )
 
 
 @require_GET

@@ -35,8 +35,12 @@ __all__ = ["Attachment", "ParseError", "ParsedMessage", "parse_message", "ticket
 MAX_QUOTE_DEPTH = 8  # '> ' prefixes written for nested blockquotes; hostile HTML nests thousands deep
 MAX_MIME_HEADER = 16 * 1024  # characters of a Content-Type/-Disposition header the structured parser reads
 MAX_UNCLOSED_TAGS = 1000  # more elements left open than this and the HTML is flattened before sanitising
-MAX_HEADER = 32 * 1024  # characters of a Subject or address header read; beyond that it is not a person's mail
-LANGUAGE_SAMPLE = 300  # characters of visible text given to language detection: plenty, and its cost grows with length
+MAX_HEADER = (
+    32 * 1024
+)  # characters of a Subject or address header read; beyond that it is not a person's mail
+LANGUAGE_SAMPLE = (
+    300  # characters of visible text given to language detection: plenty, and its cost grows with length
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,11 @@ def _clip(raw: bytes) -> bytes:
 
 def _tree(raw: bytes) -> Message:
     """The MIME tree; the tolerant compat32 parser and then headers alone when the modern one gives up."""
-    for policy, headersonly in ((_POLICY, False), (email_policy.compat32, False), (email_policy.compat32, True)):
+    for policy, headersonly in (
+        (_POLICY, False),
+        (email_policy.compat32, False),
+        (email_policy.compat32, True),
+    ):
         try:
             return BytesParser(policy=policy).parsebytes(raw, headersonly=headersonly)
         except Exception:  # noqa: S112 - the stdlib parser has raised on hostile input; try a simpler one
@@ -196,7 +204,9 @@ _MIME_NAMES = {"cp1253": "windows-1253", "iso8859-7": "iso-8859-7", "cp1252": "w
                "iso8859-1": "iso-8859-1", "utf-8": "utf-8", "ascii": "us-ascii", "latin-1": "latin-1"}  # fmt: skip
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-8-i": "iso8859-8", "x-mac-greek": "mac-greek",
             "ks_c_5601-1987": "cp949", "x-sjis": "cp932", "shift_jis": "cp932", "utf8mb4": "utf-8"}  # fmt: skip
-_UNSAFE_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "mbcs", "oem"})
+_UNSAFE_CODECS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "mbcs", "oem"}
+)
 _LATIN = frozenset({"ascii", "iso8859-1", "cp1252", "iso8859-15"})
 _GREEK = frozenset({"cp1253", "iso8859-7"})
 _SINGLE_BYTE_PREFIXES = ("iso8859", "cp125", "koi8", "mac-", "cp8", "cp4", "latin", "ascii", "tis-620")
@@ -308,7 +318,11 @@ _FOLD = re.compile(r"\s+")
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes | None:
-    data = payload.encode("ascii", "surrogateescape") if payload.isascii() else payload.encode("utf-8", "surrogateescape")
+    data = (
+        payload.encode("ascii", "surrogateescape")
+        if payload.isascii()
+        else payload.encode("utf-8", "surrogateescape")
+    )
     try:
         if encoding in "Bb":
             return base64.b64decode(data + b"=" * (-len(data) % 4))
@@ -402,7 +416,9 @@ def _address_list(values: list[str], notes: list[str]) -> list[tuple[str, str]]:
         brackets = [] if bare else _ONE_ADDRESS.findall(value)
         if bare:
             found = [("", bare[1])]
-        elif len(brackets) == 1 and _ONE_NAMED.match(value):  # 'Papadopoulos, Giorgos <g@x.gr>' is one address
+        elif len(brackets) == 1 and _ONE_NAMED.match(
+            value
+        ):  # 'Papadopoulos, Giorgos <g@x.gr>' is one address
             name = value[: value.index("<")].strip().strip('"').replace('\\"', '"')
             found = [(name, brackets[0])]
         else:
@@ -431,7 +447,9 @@ def _synthetic_id(raw: bytes, headers: dict[str, list[str]]) -> str:
     next (From, To, Cc, Date, Subject and the body), not of trace headers such as Received."""
     digest = hashlib.sha256()
     for name in ("from", "to", "cc", "date", "subject"):
-        digest.update(_FOLD.sub(" ", " ".join(headers.get(name, []))).strip().encode("utf-8", "surrogateescape"))
+        digest.update(
+            _FOLD.sub(" ", " ".join(headers.get(name, []))).strip().encode("utf-8", "surrogateescape")
+        )
         digest.update(b"\0")
     end = _HEAD_END.search(raw)
     body = raw[end.end() :] if end else b""
@@ -483,8 +501,11 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style", "title", "head", "textarea", "noscript", "template"},
-    attributes={**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-                "a": {"href", "hreflang", "title"}, "*": {"dir", "lang"}},  # fmt: skip
+    attributes={
+        **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+        "a": {"href", "hreflang", "title"},
+        "*": {"dir", "lang"},
+    },  # fmt: skip
     attribute_filter=_attribute_filter,
     url_schemes=_URL_SCHEMES,
 )
@@ -555,9 +576,13 @@ def _html_text(clean_html: str) -> str:
 
 _LEADS = r"On|Στις|Am|Il(?:\sgiorno)?|Le|El|Op|Den|W\sdniu"
 _VERBS = r"wrote|έγραψε|schrieb|ha\sscritto|a\sécrit|escribió|schreef|skrev|napisał"
-_ATTRIBUTION = rf"[ \t]*(?:{_LEADS})\s[^\n]{{1,300}}?(?:\n[^\n]{{1,200}}?)?\s(?:{_VERBS})[^\n:]{{0,80}}:[ \t]*"
+_ATTRIBUTION = (
+    rf"[ \t]*(?:{_LEADS})\s[^\n]{{1,300}}?(?:\n[^\n]{{1,200}}?)?\s(?:{_VERBS})[^\n:]{{0,80}}:[ \t]*"
+)
 _ATTRIBUTION_WHOLE = re.compile(rf"{_ATTRIBUTION}\Z")
-_ATTRIBUTION_TAIL = re.compile(rf"\s(?:{_VERBS})\s?:[ \t]*\Z")  # "Maria <m@x.gr> wrote:", the second half of a wrapped one
+_ATTRIBUTION_TAIL = re.compile(
+    rf"\s(?:{_VERBS})\s?:[ \t]*\Z"
+)  # "Maria <m@x.gr> wrote:", the second half of a wrapped one
 _ATTRIBUTION_LINE = re.compile(rf"(?m)^{_ATTRIBUTION}$")
 _BEFORE_QUOTE = re.compile(r"(?m)^((?:[ \t]*[^\s>][^\n]*\n)?[ \t]*[^\s>][^\n]*)\n(?:[ \t]*\n)*(?=[ \t]*>)")
 _QUOTE_LINES = re.compile(r"(?m)^[ \t]*>[^\n]*(?:\n|\Z)")
@@ -587,7 +612,9 @@ def _drop_attribution(match: re.Match[str]) -> str:
     if _ATTRIBUTION_WHOLE.match(block):
         return ""
     head, newline, last = block.rpartition("\n")
-    if not last.lstrip().startswith(">") and (_ATTRIBUTION_WHOLE.match(last) or _ATTRIBUTION_TAIL.search(last)):
+    if not last.lstrip().startswith(">") and (
+        _ATTRIBUTION_WHOLE.match(last) or _ATTRIBUTION_TAIL.search(last)
+    ):
         return head + newline
     return match[0]
 
@@ -650,8 +677,13 @@ def _sniff(data: bytes, declared: str, filename: str) -> str:
         if data.startswith(magic):
             if kind != "zip":
                 return kind
-            if declared in _ZIP_TYPES.values() or declared.endswith("+zip") or "opendocument" in declared \
-                    or "openxmlformats" in declared or declared in ("application/x-zip-compressed", "application/zip"):
+            if (
+                declared in _ZIP_TYPES.values()
+                or declared.endswith("+zip")
+                or "opendocument" in declared
+                or "openxmlformats" in declared
+                or declared in ("application/x-zip-compressed", "application/zip")
+            ):
                 return declared
             return _ZIP_TYPES.get(_extension(filename), "application/zip")
     if data and declared in _CHECKED_TYPES:  # claims a type whose magic is missing: do not pass the claim on
@@ -710,7 +742,9 @@ def _attachment(part: Message, ctype: str, disposition: str | None, number: int,
     if maintype == "message":
         data = _serialised(part)
         content_type = ctype
-        filename = filename or (f"message-{number}.eml" if subtype in ("rfc822", "global") else f"{subtype}-{number}.txt")
+        filename = filename or (
+            f"message-{number}.eml" if subtype in ("rfc822", "global") else f"{subtype}-{number}.txt"
+        )
     else:
         data = _safe(lambda: part.get_payload(decode=True), None)
         data = data if isinstance(data, bytes) else b""
@@ -720,8 +754,14 @@ def _attachment(part: Message, ctype: str, disposition: str | None, number: int,
     content_id = _ids(headers.get("content-id", [])[:1])
     cid = content_id[0][1:-1] if content_id else None
     size = len(data)
-    return Attachment(filename=filename, content_type=content_type, size=size, data=data if size <= limit else b"",
-                      content_id=cid, inline=disposition == "inline" or (disposition is None and cid is not None))
+    return Attachment(
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        data=data if size <= limit else b"",
+        content_id=cid,
+        inline=disposition == "inline" or (disposition is None and cid is not None),
+    )
 
 
 # --- Auto-replies, bounces, tokens ---------------------------------------------------------------
@@ -736,6 +776,7 @@ _DAEMON = re.compile(r"(?i)\b(?:mailer-daemon|postmaster)\b")
 
 def _auto(headers: dict[str, list[str]], report_types: set[str], subject: str) -> tuple[bool, str, bool]:
     """(is_auto, why, is_bounce) from RFC 3834 / RFC 3464 signals and the usual vendor headers."""
+
     def first(name: str) -> str:
         return (headers.get(name) or [""])[0].strip().lower()
 
@@ -811,9 +852,13 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 20 * 1024 * 1024) -
     visible = _visible(text) if text else ""
     is_auto, auto_reason, is_bounce = _auto(headers, report_types, subject)
     ref = _TICKET_REF.search(subject)
-    recipients = {name: [addr for _, addr in _address_list(headers.get(name, []), notes)] for name in ("to", "cc")}
+    recipients = {
+        name: [addr for _, addr in _address_list(headers.get(name, []), notes)] for name in ("to", "cc")
+    }
     reply_to = _address_list(headers.get("reply-to", [])[:1], notes)
-    sample = visible[:LANGUAGE_SAMPLE].rsplit(None, 1)[0] if len(visible) > LANGUAGE_SAMPLE else visible or subject
+    sample = (
+        visible[:LANGUAGE_SAMPLE].rsplit(None, 1)[0] if len(visible) > LANGUAGE_SAMPLE else visible or subject
+    )
     return ParsedMessage(
         message_id=message_ids[0] if message_ids else _synthetic_id(raw, headers),
         in_reply_to=_ids(headers.get("in-reply-to", [])),

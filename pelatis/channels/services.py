@@ -41,8 +41,15 @@ log = logging.getLogger(__name__)
 SUBJECT_WINDOW = dt.timedelta(days=7)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # Kept out of the attachment store whatever the sender calls them.
-BLOCKED_TYPES = {"application/x-msdownload", "application/x-dosexec", "application/x-sh", "application/java-archive"}
-_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|rif|tr|απ|σχετ|προωθ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+BLOCKED_TYPES = {
+    "application/x-msdownload",
+    "application/x-dosexec",
+    "application/x-sh",
+    "application/java-archive",
+}
+_REPLY_PREFIX = re.compile(
+    r"^\s*((re|fw|fwd|aw|wg|sv|vs|rif|tr|απ|σχετ|προωθ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
+)
 _TOKEN = re.compile(r"\[(?:[^\]#]*\s)?#\d+\]\s*")
 
 
@@ -77,7 +84,9 @@ def mail_ingest(raw: bytes, *, team_id: int | None = None) -> IngestResult:
     if result.outcome == "ignored":
         # Auto-replies and bounces that answer nothing we sent must not open
         # tickets (or be answered, starting a loop); they are kept for a look.
-        QuarantinedMail.objects.create(raw=raw, reason=f"ignored: {result.reason} from {parsed.from_email or 'unknown'}"[:300])
+        QuarantinedMail.objects.create(
+            raw=raw, reason=f"ignored: {result.reason} from {parsed.from_email or 'unknown'}"[:300]
+        )
     return result
 
 
@@ -106,8 +115,12 @@ def _thread(parsed: ParsedMessage, customer: Customer | None) -> Ticket | None:
     key = subject_key(parsed.subject)
     if key:
         since = timezone.now() - SUBJECT_WINDOW
-        candidates = Ticket.objects.filter(customer=customer, updated_at__gte=since, merged_into__isnull=True,
-                                           requester_verified_at__isnull=False)
+        candidates = Ticket.objects.filter(
+            customer=customer,
+            updated_at__gte=since,
+            merged_into__isnull=True,
+            requester_verified_at__isnull=False,
+        )
         for ticket in candidates[:20]:
             if subject_key(ticket.subject) == key:
                 return ticket
@@ -129,16 +142,27 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     customer = customer_by_email(parsed.from_email) if parsed.from_email else None
     ticket = _thread(parsed, customer)
     mail = InboundMail(
-        body_text=parsed.text, subject=parsed.subject, body_html=parsed.html, visible_text=parsed.visible_text,
-        from_email=parsed.from_email, to=parsed.to, cc=parsed.cc, message_id=parsed.message_id or None,
-        in_reply_to=parsed.in_reply_to[0] if parsed.in_reply_to else "", references=parsed.references,
-        language=parsed.language if parsed.language != "und" else "", is_auto=parsed.is_auto,
+        body_text=parsed.text,
+        subject=parsed.subject,
+        body_html=parsed.html,
+        visible_text=parsed.visible_text,
+        from_email=parsed.from_email,
+        to=parsed.to,
+        cc=parsed.cc,
+        message_id=parsed.message_id or None,
+        in_reply_to=parsed.in_reply_to[0] if parsed.in_reply_to else "",
+        references=parsed.references,
+        language=parsed.language if parsed.language != "und" else "",
+        is_auto=parsed.is_auto,
     )
     if ticket is not None:
         message = message_receive(ticket=ticket, mail=mail)
         _attachments(message, parsed)
-        if (ticket.requester_verified_at is None and not parsed.is_auto
-                and parsed.from_email.lower() == ticket_requester_email(ticket).lower()):
+        if (
+            ticket.requester_verified_at is None
+            and not parsed.is_auto
+            and parsed.from_email.lower() == ticket_requester_email(ticket).lower()
+        ):
             ticket_requester_verify(ticket_id=ticket.pk, how=VERIFIED_BY_MAIL)
         return IngestResult("reply", ticket_id=ticket.pk, message_id=message.pk)
     if parsed.is_auto:
@@ -147,11 +171,18 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
         raise ValidationError("no sender address")
     if customer is None:
         language = parsed.language if parsed.language not in ("", "und") else "el"
-        customer = customer_create_from_contact(email=parsed.from_email, name=parsed.from_name, language=language)
+        customer = customer_create_from_contact(
+            email=parsed.from_email, name=parsed.from_name, language=language
+        )
     if not (mail.body_text.strip() or mail.body_html.strip()):
         mail.body_text = mail.visible_text = "(" + (parsed.subject or "no text") + ")"
-    ticket, message = ticket_open(customer=customer, subject=parsed.subject, mail=mail, channel="email",
-                                  language=mail.language or customer.language)
+    ticket, message = ticket_open(
+        customer=customer,
+        subject=parsed.subject,
+        mail=mail,
+        channel="email",
+        language=mail.language or customer.language,
+    )
     if team_id is not None:
         Ticket.objects.filter(pk=ticket.pk).update(team_id=team_id)
     _attachments(message, parsed)
@@ -168,8 +199,13 @@ def _attachments(message: Message, parsed: ParsedMessage) -> None:
             rejected = f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
         elif item.content_type in BLOCKED_TYPES:
             rejected = f"blocked file type {item.content_type}"
-        att = Attachment(message=message, filename=item.filename[:255] or "attachment", content_type=item.content_type[:100],
-                         size=item.size, rejected=rejected)
+        att = Attachment(
+            message=message,
+            filename=item.filename[:255] or "attachment",
+            content_type=item.content_type[:100],
+            size=item.size,
+            rejected=rejected,
+        )
         if not rejected:
             att.file.save(att.filename, ContentFile(item.data), save=False)
         att.save()

@@ -25,16 +25,25 @@ from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
 
 class ContactLogForm(forms.Form):
-    channel = forms.ChoiceField(label=gettext_lazy("How"), choices=[("phone", gettext_lazy("Phone call")),
-                                                                     ("in_person", gettext_lazy("In person"))])
-    direction = forms.ChoiceField(label=gettext_lazy("Who called"), choices=[("in", gettext_lazy("The customer")),
-                                                                              ("out", gettext_lazy("We did"))])
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How"),
+        choices=[("phone", gettext_lazy("Phone call")), ("in_person", gettext_lazy("In person"))],
+    )
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Who called"),
+        choices=[("in", gettext_lazy("The customer")), ("out", gettext_lazy("We did"))],
+    )
     summary = forms.CharField(label=gettext_lazy("Summary"), max_length=300)
-    details = forms.CharField(label=gettext_lazy("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    details = forms.CharField(
+        label=gettext_lazy("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     open_ticket = forms.BooleanField(label=gettext_lazy("It needs follow-up: open a ticket"), required=False)
-    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=Ticket.Type.choices, initial=Ticket.Type.QUESTION)
-    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Ticket.Priority.choices,
-                                 initial=Ticket.Priority.NORMAL)
+    type = forms.ChoiceField(
+        label=gettext_lazy("Type"), choices=Ticket.Type.choices, initial=Ticket.Type.QUESTION
+    )
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL
+    )
 
 
 @transaction.atomic
@@ -43,11 +52,23 @@ def contact_log(*, customer: Customer, data: dict[str, object], by: object) -> T
     details = str(data.get("details") or "")
     if data.get("open_ticket"):
         ticket, _message = ticket_open(
-            customer=customer, subject=str(data["summary"]), channel=str(data["channel"]), type=str(data["type"]),
-            priority=str(data["priority"]), mail=InboundMail(body_text=details or str(data["summary"])), by=by)  # type: ignore[arg-type]
+            customer=customer,
+            subject=str(data["summary"]),
+            channel=str(data["channel"]),
+            type=str(data["type"]),
+            priority=str(data["priority"]),
+            mail=InboundMail(body_text=details or str(data["summary"])),
+            by=by,
+        )  # type: ignore[arg-type]
         return ticket
-    interaction_record(customer=customer, channel=str(data["channel"]), direction=str(data["direction"]),
-                       summary=str(data["summary"]), body=details, actor=by)  # type: ignore[arg-type]
+    interaction_record(
+        customer=customer,
+        channel=str(data["channel"]),
+        direction=str(data["direction"]),
+        summary=str(data["summary"]),
+        body=details,
+        actor=by,
+    )  # type: ignore[arg-type]
     return None
 
 
@@ -74,5 +95,3 @@ def contact_log_view(request: HttpRequest, customer_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Logged on the timeline."))
     return redirect("customers:detail", pk=customer.pk)
-
-

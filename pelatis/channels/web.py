@@ -63,11 +63,17 @@ PORTAL_MAX_AGE = dt.timedelta(days=90)
 RATE_LIMIT = 5
 RATE_WINDOW = 10 * 60
 # Service error keys that are named differently on the form.
-FORM_FIELD_OF_ERROR = {"first_name": "name", "last_name": "name", "emails": "email", "phones": "phone",
-                       "body": "message"}
+FORM_FIELD_OF_ERROR = {
+    "first_name": "name",
+    "last_name": "name",
+    "emails": "email",
+    "phones": "phone",
+    "body": "message",
+}
 
 
 # ---------------------------------------------------------------- signed links
+
 
 class PortalLinkError(Exception):
     """A portal token that is not ours, was altered, has expired or names a ticket that is gone."""
@@ -88,7 +94,9 @@ class PortalAccess:
 
 def portal_token(ticket: Ticket, *, mailbox: bool = False) -> str:
     """The signed, timestamped token of a ticket's portal page: the ticket, its customer, the kind of link."""
-    return signing.dumps({"t": ticket.pk, "c": ticket.customer_id, "k": "m" if mailbox else "v"}, salt=PORTAL_SALT)
+    return signing.dumps(
+        {"t": ticket.pk, "c": ticket.customer_id, "k": "m" if mailbox else "v"}, salt=PORTAL_SALT
+    )
 
 
 def portal_link(ticket: Ticket, *, mailbox: bool = False) -> str:
@@ -146,11 +154,14 @@ def _same_customer(signed_id: int, current_id: int) -> bool:
 
 # ---------------------------------------------------------------- rate limit
 
+
 def _rate_limited(request: HttpRequest) -> bool:
     """Count this post against its client; True when the client is over the limit for the window."""
-    return over_limit(f"support:{client_key(request)}",
-                      limit=getattr(settings, "PELATIS_SUPPORT_RATE_LIMIT", RATE_LIMIT),
-                      window=getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW))
+    return over_limit(
+        f"support:{client_key(request)}",
+        limit=getattr(settings, "PELATIS_SUPPORT_RATE_LIMIT", RATE_LIMIT),
+        window=getattr(settings, "PELATIS_SUPPORT_RATE_WINDOW", RATE_WINDOW),
+    )
 
 
 def _too_many() -> str:
@@ -158,14 +169,26 @@ def _too_many() -> str:
     return translation.ngettext(
         "We received several messages from your connection in a short time. Please try again in %(n)d minute.",
         "We received several messages from your connection in a short time. Please try again in %(n)d minutes.",
-        minutes) % {"n": minutes}
+        minutes,
+    ) % {"n": minutes}
 
 
 # ---------------------------------------------------------------- services of the public channel
 
+
 @transaction.atomic
-def support_request_open(*, name: str, email: str, subject: str, message: str, type: str, language: str,
-                         phone: str = "", time_zone: str = "", consent_text: str = "") -> Ticket:
+def support_request_open(
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    message: str,
+    type: str,
+    language: str,
+    phone: str = "",
+    time_zone: str = "",
+    consent_text: str = "",
+) -> Ticket:
     """A request from the public form: the customer (found by email or created), the ticket, the acknowledgement.
 
     An existing customer's profile is not changed by what a stranger can type
@@ -174,21 +197,32 @@ def support_request_open(*, name: str, email: str, subject: str, message: str, t
     customer = customer_by_email(email)
     new_phone = ""
     if customer is None:
-        customer = customer_create_from_contact(email=email, name=name, language=language, phone=phone,
-                                                time_zone=time_zone)
+        customer = customer_create_from_contact(
+            email=email, name=name, language=language, phone=phone, time_zone=time_zone
+        )
     elif phone and not ContactPoint.objects.filter(customer=customer, kind="phone", value=phone).exists():
         new_phone = phone
-    mail = InboundMail(body_text=message, visible_text=message, subject=subject, from_email=email, language=language)
-    ticket, first = ticket_open(customer=customer, subject=subject, mail=mail, channel="web", type=type,
-                                language=language)
+    mail = InboundMail(
+        body_text=message, visible_text=message, subject=subject, from_email=email, language=language
+    )
+    ticket, first = ticket_open(
+        customer=customer, subject=subject, mail=mail, channel="web", type=type, language=language
+    )
     message_mark_typed_on_web(message_id=first.pk)
     body = [consent_text] if consent_text else []
     if new_phone:
         body.append(timeline_text(gettext_noop("Phone number given on the form: %(phone)s"), phone=new_phone))
-    interaction_record(customer=customer, channel="web", direction="internal", body="\n".join(body),
-                       summary=timeline_text(gettext_noop("Consent given on the support form to store request #%(id)s"),
-                                             id=ticket.pk),
-                       source_type="helpdesk.ticket", source_id=str(ticket.pk))
+    interaction_record(
+        customer=customer,
+        channel="web",
+        direction="internal",
+        body="\n".join(body),
+        summary=timeline_text(
+            gettext_noop("Consent given on the support form to store request #%(id)s"), id=ticket.pk
+        ),
+        source_type="helpdesk.ticket",
+        source_id=str(ticket.pk),
+    )
     outbound.acknowledgement_queue(ticket_id=ticket.pk)
     return ticket
 
@@ -196,8 +230,10 @@ def support_request_open(*, name: str, email: str, subject: str, message: str, t
 @transaction.atomic
 def support_reply_receive(*, ticket: Ticket, message: str, language: str) -> Message:
     """The customer's reply on the portal: a message on the ticket (reopening it if it was resolved)."""
-    received = message_receive(ticket=ticket, mail=InboundMail(body_text=message, visible_text=message,
-                                                               subject=ticket.subject, language=language))
+    received = message_receive(
+        ticket=ticket,
+        mail=InboundMail(body_text=message, visible_text=message, subject=ticket.subject, language=language),
+    )
     message_mark_typed_on_web(message_id=received.pk)
     return received
 
@@ -209,12 +245,15 @@ def support_request_confirm(*, ticket: Ticket) -> bool:
 
 # ---------------------------------------------------------------- views
 
+
 def _page_language() -> str:
     code = translation.get_language() or settings.LANGUAGE_CODE
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _form_page(request: HttpRequest, form: SupportForm, *, status: int = 200, alert: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: SupportForm, *, status: int = 200, alert: str = ""
+) -> HttpResponse:
     return render(request, "channels/public/form.html", {"form": form, "alert": alert}, status=status)
 
 
@@ -241,8 +280,14 @@ def support_form_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         ticket = support_request_open(
-            name=data["name"], email=data["email"], phone=data["phone"], subject=data["subject"],
-            message=data["message"], type=data["type"], language=_page_language(), time_zone=data["time_zone"],
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            subject=data["subject"],
+            message=data["message"],
+            type=data["type"],
+            language=_page_language(),
+            time_zone=data["time_zone"],
             consent_text=str(form.fields["consent"].label),
         )
     except ValidationError as exc:
@@ -251,8 +296,13 @@ def support_form_view(request: HttpRequest) -> HttpResponse:
             field = FORM_FIELD_OF_ERROR.get(key, key)
             form.add_error(field if field in form.fields else None, errors)
         return _form_page(request, form, status=422)
-    messages.success(request, _("Thank you, we received your request. We sent a link to your email address: "
-                                "open it to confirm the request and follow our answers."))
+    messages.success(
+        request,
+        _(
+            "Thank you, we received your request. We sent a link to your email address: "
+            "open it to confirm the request and follow our answers."
+        ),
+    )
     return redirect(portal_link(ticket))
 
 
@@ -265,7 +315,9 @@ def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
         access = portal_open(token)
     except PortalLinkError as exc:
         bad_link_record(request)
-        return _unlogged(render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404))
+        return _unlogged(
+            render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404)
+        )
     ticket = access.ticket
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and ticket.language in dict(settings.LANGUAGES):
         # A link from an email opens in the language the customer wrote in, until they switch.
@@ -290,8 +342,9 @@ def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             form = ReplyForm(request.POST)
             if form.is_valid():
-                message = support_reply_receive(ticket=ticket, message=form.cleaned_data["message"],
-                                                language=_page_language())
+                message = support_reply_receive(
+                    ticket=ticket, message=form.cleaned_data["message"], language=_page_language()
+                )
                 messages.success(request, _("Thank you, your message was added to your request."))
                 return redirect(f"{request.path}#m{message.pk}")
             status = 422
@@ -308,8 +361,12 @@ def _confirm_page(request: HttpRequest, ticket: Ticket) -> HttpResponse:
         support_request_confirm(ticket=ticket)
         messages.success(request, _("Thank you, your request is confirmed. You can follow it here."))
         return redirect(request.path)
-    first = (ticket.messages.filter(direction=Message.Direction.INBOUND, via="web").order_by("created_at", "id")
-             .values_list("visible_text", flat=True).first()) or ""
+    first = (
+        ticket.messages.filter(direction=Message.Direction.INBOUND, via="web")
+        .order_by("created_at", "id")
+        .values_list("visible_text", flat=True)
+        .first()
+    ) or ""
     return render(request, "channels/public/confirm.html", {"ticket": ticket, "text": first})
 
 
@@ -321,6 +378,7 @@ def _unlogged(response: HttpResponse) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- what the portal shows
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -369,18 +427,21 @@ def _status(ticket: Ticket) -> tuple[str, str]:
 def _expectation(ticket: Ticket, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
     """What happens next, in one sentence, and its tone (info, waiting, done)."""
     if not ticket.is_open:
-        return _("This request is resolved. If you still need help, write to us below and we will open it "
-                 "again."), "done"
+        return _(
+            "This request is resolved. If you still need help, write to us below and we will open it again."
+        ), "done"
     if ticket.status == Ticket.Status.PENDING:
         return _("We answered and are waiting for your reply."), "waiting"
     if ticket.status == Ticket.Status.ON_HOLD:
-        return _("We are waiting for an answer from a third party and will write to you as soon as we have "
-                 "it."), "waiting"
+        return _(
+            "We are waiting for an answer from a third party and will write to you as soon as we have it."
+        ), "waiting"
     due = ticket.next_response_due if ticket.first_responded_at else ticket.first_response_due
     if due is not None and ticket.awaiting_reply_since is not None:
         if ticket.first_responded_at:
             return _("We will answer your latest message by %(when)s at the latest.") % {
-                "when": _when(due, zone)}, "info"
+                "when": _when(due, zone)
+            }, "info"
         return _("You will hear from us by %(when)s at the latest.") % {"when": _when(due, zone)}, "info"
     return _("We will answer you as soon as possible."), "info"
 
@@ -390,10 +451,22 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
     was typed on the web. Messages a merge brought from another customer's ticket are never shown."""
     team = _("Customer support")
     entries = []
-    rows = (ticket.messages.filter(direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND])
-            .exclude(Q(origin_ticket__isnull=False) & ~Q(origin_ticket__customer_id=ticket.customer_id))
-            .select_related("author").only("id", "direction", "visible_text", "body_text", "is_auto", "created_at",
-                                           "author", "author__first_name", "author__last_name"))
+    rows = (
+        ticket.messages.filter(direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND])
+        .exclude(Q(origin_ticket__isnull=False) & ~Q(origin_ticket__customer_id=ticket.customer_id))
+        .select_related("author")
+        .only(
+            "id",
+            "direction",
+            "visible_text",
+            "body_text",
+            "is_auto",
+            "created_at",
+            "author",
+            "author__first_name",
+            "author__last_name",
+        )
+    )
     if not whole:
         rows = rows.filter(direction=Message.Direction.INBOUND, via="web")
     for m in rows:  # Message.Meta orders by created_at, id: oldest first, the newest last
@@ -403,8 +476,15 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
             entries.append(Entry(m.pk, "ack", "", m.created_at, team))
         else:
             name = m.author.get_full_name() if m.author is not None else ""
-            entries.append(Entry(m.pk, "out", m.visible_text or m.body_text, m.created_at,
-                                 f"{name} · {team}" if name else team))
+            entries.append(
+                Entry(
+                    m.pk,
+                    "out",
+                    m.visible_text or m.body_text,
+                    m.created_at,
+                    f"{name} · {team}" if name else team,
+                )
+            )
     return entries
 
 
@@ -413,21 +493,35 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
 PORTAL_PANELS: list[Callable[[Ticket], str]] = []
 
 
-def _portal_context(ticket: Ticket, form: ReplyForm, alert: str, *, whole: bool, can_write: bool) -> dict[str, Any]:
+def _portal_context(
+    ticket: Ticket, form: ReplyForm, alert: str, *, whole: bool, can_write: bool
+) -> dict[str, Any]:
     # The visitor's page knows nothing of the customer's profile: it keeps the business's clock.
     zone = _zone(ticket.customer.time_zone if whole else settings.TIME_ZONE)
     status_label, status_tone = _status(ticket)
     expectation, expectation_tone = _expectation(ticket, zone)
     email = ticket_requester_email(ticket)
     if not email and whole:
-        email = (ContactPoint.objects.filter(customer=ticket.customer, kind="email")
-                 .values_list("value", flat=True).first()) or ""
+        email = (
+            ContactPoint.objects.filter(customer=ticket.customer, kind="email")
+            .values_list("value", flat=True)
+            .first()
+        ) or ""
     return {
-        "ticket": ticket, "form": form, "alert": alert, "entries": _conversation(ticket, whole=whole), "zone": zone,
+        "ticket": ticket,
+        "form": form,
+        "alert": alert,
+        "entries": _conversation(ticket, whole=whole),
+        "zone": zone,
         "zone_name": "" if zone.key == settings.TIME_ZONE else zone.key,
-        "status_label": status_label, "status_tone": status_tone,
-        "expectation": expectation, "expectation_tone": expectation_tone,
-        "email_masked": _masked(email), "opened": _when(ticket.created_at, zone),
-        "whole": whole, "can_write": can_write, "verified": ticket.requester_verified_at is not None,
+        "status_label": status_label,
+        "status_tone": status_tone,
+        "expectation": expectation,
+        "expectation_tone": expectation_tone,
+        "email_masked": _masked(email),
+        "opened": _when(ticket.created_at, zone),
+        "whole": whole,
+        "can_write": can_write,
+        "verified": ticket.requester_verified_at is not None,
         "panels": [html for panel in PORTAL_PANELS if (html := panel(ticket))] if whole else [],
     }

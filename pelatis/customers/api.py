@@ -33,7 +33,9 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied
 
 
-def _referenced_customer(request: HttpRequest, customer_id: int, field: str, *, write: bool = True) -> Customer:
+def _referenced_customer(
+    request: HttpRequest, customer_id: int, field: str, *, write: bool = True
+) -> Customer:
     """A customer named in a request body: a missing one is a 422 naming the field, checked before any write."""
     try:
         return queries.customer_for(request.user, customer_id, write=write)
@@ -42,6 +44,7 @@ def _referenced_customer(request: HttpRequest, customer_id: int, field: str, *, 
 
 
 # ---------------------------------------------------------------- schemas
+
 
 class ContactPointOut(Schema):
     id: int
@@ -242,8 +245,11 @@ class InteractionOut(Schema):
 
 
 class CustomerFilters(PageParams):
-    q: str = Field("", max_length=200,
-                   description="Search: name (Greek, accent-less or Greeklish), email, phone, VAT, order reference")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Search: name (Greek, accent-less or Greeklish), email, phone, VAT, order reference",
+    )
     tag: str = Field("", max_length=60)
     category: Literal["", "external", "internal"] = ""
     kind: Literal["", "person", "company"] = ""
@@ -264,15 +270,26 @@ def _customer_input(payload: CustomerIn) -> CustomerInput:
 
 # ---------------------------------------------------------------- customers
 
+
 @router.get("/customers", response={200: CustomerPage, **errors()}, summary="List or search customers")
 def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, object]:
     _require(request, "customers.view_customer")
     if filters.q.strip():
         page = queries.customer_search(filters.q, limit=filters.limit, offset=filters.offset)
-        items = [c for c in page.customers
-                 if (not filters.category or c.category == filters.category) and (not filters.kind or c.kind == filters.kind)
-                 and (not filters.tag or any(t.name == filters.tag for t in c.tags.all()))]
-        return {"items": items, "limit": filters.limit, "offset": filters.offset, "has_more": page.has_more, "count": None}
+        items = [
+            c
+            for c in page.customers
+            if (not filters.category or c.category == filters.category)
+            and (not filters.kind or c.kind == filters.kind)
+            and (not filters.tag or any(t.name == filters.tag for t in c.tags.all()))
+        ]
+        return {
+            "items": items,
+            "limit": filters.limit,
+            "offset": filters.offset,
+            "has_more": page.has_more,
+            "count": None,
+        }
     qs = queries.customer_list()
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
@@ -281,9 +298,14 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     count = qs.count()
-    items = list(qs[filters.offset: filters.offset + filters.limit])
-    return {"items": items, "limit": filters.limit, "offset": filters.offset,
-            "has_more": filters.offset + len(items) < count, "count": count}
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {
+        "items": items,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "has_more": filters.offset + len(items) < count,
+        "count": count,
+    }
 
 
 @router.post("/customers", response={201: CustomerOut, **errors(400)}, summary="Create a customer")
@@ -299,7 +321,11 @@ def customers_get(request: HttpRequest, customer_id: IdPath) -> Customer:
     return Customer.objects.prefetch_related("contact_points", "tags").get(pk=customer_id)
 
 
-@router.put("/customers/{customer_id}", response={200: CustomerOut, **errors(400, 404)}, summary="Replace a customer's profile")
+@router.put(
+    "/customers/{customer_id}",
+    response={200: CustomerOut, **errors(400, 404)},
+    summary="Replace a customer's profile",
+)
 def customers_update(request: HttpRequest, customer_id: IdPath, payload: CustomerIn) -> Customer:
     customer = queries.customer_for(request.user, customer_id, write=True)
     data = _customer_input(payload)
@@ -313,12 +339,20 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
     return queries.customer_list().get(pk=customer_id)
 
 
-@router.get("/customers/{customer_id}/duplicates", response={200: list[CustomerOut], **errors(404)}, summary="Likely duplicates")
+@router.get(
+    "/customers/{customer_id}/duplicates",
+    response={200: list[CustomerOut], **errors(404)},
+    summary="Likely duplicates",
+)
 def customers_duplicates(request: HttpRequest, customer_id: IdPath) -> list[Customer]:
     return queries.duplicates_of(queries.customer_for(request.user, customer_id))
 
 
-@router.post("/customers/{customer_id}/merge", response={200: MergeOut, **errors(400, 404)}, summary="Merge a duplicate into this customer")
+@router.post(
+    "/customers/{customer_id}/merge",
+    response={200: MergeOut, **errors(400, 404)},
+    summary="Merge a duplicate into this customer",
+)
 def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn) -> dict[str, object]:
     _require(request, "customers.merge_customer")
     survivor = queries.customer_for(request.user, customer_id, write=True)
@@ -329,20 +363,35 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
 
 # ---------------------------------------------------------------- contact points and addresses
 
-@router.get("/customers/{customer_id}/contact-points", response={200: list[ContactPointOut], **errors(404)}, tags=["contact points"])
+
+@router.get(
+    "/customers/{customer_id}/contact-points",
+    response={200: list[ContactPointOut], **errors(404)},
+    tags=["contact points"],
+)
 def contact_points_list(request: HttpRequest, customer_id: IdPath) -> list[ContactPoint]:
     return list(queries.customer_for(request.user, customer_id).contact_points.all())
 
 
-@router.post("/customers/{customer_id}/contact-points", response={201: ContactPointOut, **errors(400, 404)}, tags=["contact points"])
+@router.post(
+    "/customers/{customer_id}/contact-points",
+    response={201: ContactPointOut, **errors(400, 404)},
+    tags=["contact points"],
+)
 def contact_points_add(request: HttpRequest, customer_id: IdPath, payload: ContactPointIn) -> Status:
     customer = queries.customer_for(request.user, customer_id, write=True)
     try:
         value = email_normalise(payload.value) if payload.kind == "email" else phone_normalise(payload.value)
     except ValueError as exc:
         raise ValidationError({"value": [str(exc)]}) from exc
-    point = services.contact_point_add(customer=customer, kind=payload.kind, value=value, label=payload.label,
-                                       is_primary=payload.is_primary, by=request.user)
+    point = services.contact_point_add(
+        customer=customer,
+        kind=payload.kind,
+        value=value,
+        label=payload.label,
+        is_primary=payload.is_primary,
+        by=request.user,
+    )
     return Status(201, point)
 
 
@@ -356,12 +405,20 @@ def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status:
     return Status(204, None)
 
 
-@router.get("/customers/{customer_id}/addresses", response={200: list[AddressOut], **errors(404)}, tags=["contact points"])
+@router.get(
+    "/customers/{customer_id}/addresses",
+    response={200: list[AddressOut], **errors(404)},
+    tags=["contact points"],
+)
 def addresses_list(request: HttpRequest, customer_id: IdPath) -> list[Address]:
     return list(queries.customer_for(request.user, customer_id).addresses.all())
 
 
-@router.post("/customers/{customer_id}/addresses", response={201: AddressOut, **errors(400, 404)}, tags=["contact points"])
+@router.post(
+    "/customers/{customer_id}/addresses",
+    response={201: AddressOut, **errors(400, 404)},
+    tags=["contact points"],
+)
 def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn) -> Status:
     customer = queries.customer_for(request.user, customer_id, write=True)
     return Status(201, services.address_add(customer=customer, **payload.dict()))
@@ -369,22 +426,30 @@ def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn)
 
 # ---------------------------------------------------------------- orders
 
-@router.get("/orders", response={200: list[OrderOut], **errors()}, tags=["orders"], summary="Orders, newest first")
+
+@router.get(
+    "/orders", response={200: list[OrderOut], **errors()}, tags=["orders"], summary="Orders, newest first"
+)
 def orders_list(request: HttpRequest, page: Query[OrderFilters]) -> list[Order]:
     _require(request, "customers.view_order")
     qs = Order.objects.prefetch_related("lines")
     if page.customer_id is not None:
         qs = qs.filter(customer_id=page.customer_id)
-    return list(qs[page.offset: page.offset + page.limit])
+    return list(qs[page.offset : page.offset + page.limit])
 
 
 @router.post("/orders", response={201: OrderOut, **errors(400)}, tags=["orders"])
 def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
     _require(request, "customers.add_order")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
-    data = OrderInput(reference=payload.reference, placed_at=payload.placed_at, currency=payload.currency,
-                      status=payload.status, channel=payload.channel,
-                      lines=[OrderLineInput(**line.dict()) for line in payload.lines])
+    data = OrderInput(
+        reference=payload.reference,
+        placed_at=payload.placed_at,
+        currency=payload.currency,
+        status=payload.status,
+        channel=payload.channel,
+        lines=[OrderLineInput(**line.dict()) for line in payload.lines],
+    )
     order = services.order_create(customer=customer, data=data, by=request.user)
     return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
@@ -397,6 +462,7 @@ def orders_get(request: HttpRequest, order_id: IdPath) -> Order:
 
 # ---------------------------------------------------------------- subscriptions
 
+
 @router.get("/subscriptions", response={200: list[SubscriptionOut], **errors()}, tags=["subscriptions"])
 def subscriptions_list(request: HttpRequest, page: Query[SubscriptionFilters]) -> list[Subscription]:
     _require(request, "customers.view_subscription")
@@ -405,7 +471,7 @@ def subscriptions_list(request: HttpRequest, page: Query[SubscriptionFilters]) -
         qs = qs.filter(customer_id=page.customer_id)
     if page.renews_before is not None:
         qs = qs.filter(renews_on__lt=page.renews_before)
-    return list(qs[page.offset: page.offset + page.limit])
+    return list(qs[page.offset : page.offset + page.limit])
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut, **errors(400)}, tags=["subscriptions"])
@@ -418,14 +484,25 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Statu
 
 # ---------------------------------------------------------------- interactions
 
-@router.get("/customers/{customer_id}/interactions", response={200: list[InteractionOut], **errors(404)}, tags=["interactions"],
-            summary="The customer's timeline, newest first")
-def interactions_list(request: HttpRequest, customer_id: IdPath, page: Query[PageParams]) -> list[Interaction]:
+
+@router.get(
+    "/customers/{customer_id}/interactions",
+    response={200: list[InteractionOut], **errors(404)},
+    tags=["interactions"],
+    summary="The customer's timeline, newest first",
+)
+def interactions_list(
+    request: HttpRequest, customer_id: IdPath, page: Query[PageParams]
+) -> list[Interaction]:
     customer = queries.customer_for(request.user, customer_id)
-    return list(Interaction.objects.filter(customer=customer)[page.offset: page.offset + page.limit])
+    return list(Interaction.objects.filter(customer=customer)[page.offset : page.offset + page.limit])
 
 
-@router.post("/customers/{customer_id}/interactions", response={201: InteractionOut, **errors(400, 404)}, tags=["interactions"])
+@router.post(
+    "/customers/{customer_id}/interactions",
+    response={201: InteractionOut, **errors(400, 404)},
+    tags=["interactions"],
+)
 def interactions_add(request: HttpRequest, customer_id: IdPath, payload: InteractionIn) -> Status:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)

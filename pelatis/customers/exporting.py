@@ -25,18 +25,30 @@ __all__ = ["CHUNK", "COLUMNS", "columns", "csv_safe", "customer_rows", "export_c
 _COLUMNS = (
     Column("external_ref", pgettext_lazy("customer export column", "Customer code"), width=14),
     Column("kind", pgettext_lazy("customer export column", "Kind"), choices=locale_values.kind_label),
-    Column("category", pgettext_lazy("customer export column", "Customer type"), choices=locale_values.category_label),
+    Column(
+        "category",
+        pgettext_lazy("customer export column", "Customer type"),
+        choices=locale_values.category_label,
+    ),
     Column("title", pgettext_lazy("customer export column", "Form of address")),
     Column("first_name", pgettext_lazy("customer export column", "First name"), width=16),
     Column("last_name", pgettext_lazy("customer export column", "Last name"), width=18),
     Column("company", pgettext_lazy("customer export column", "Company"), width=24),
     Column("job_title", pgettext_lazy("customer export column", "Job title"), width=16),
     Column("email", pgettext_lazy("customer export column", "Email"), width=28),
-    Column("phone", pgettext_lazy("customer export column", "Phones"), width=20, verbatim=True),  # never a formula: see customer_row
+    Column(
+        "phone", pgettext_lazy("customer export column", "Phones"), width=20, verbatim=True
+    ),  # never a formula: see customer_row
     Column("vat", pgettext_lazy("customer export column", "VAT number"), width=12),
-    Column("language", pgettext_lazy("customer export column", "Language"), choices=locale_values.language_name),
+    Column(
+        "language", pgettext_lazy("customer export column", "Language"), choices=locale_values.language_name
+    ),
     Column("time_zone", pgettext_lazy("customer export column", "Time zone"), width=16),
-    Column("preferred_channel", pgettext_lazy("customer export column", "Preferred channel"), choices=locale_values.channel_label),
+    Column(
+        "preferred_channel",
+        pgettext_lazy("customer export column", "Preferred channel"),
+        choices=locale_values.channel_label,
+    ),
     Column("formal", pgettext_lazy("customer export column", "Formal address"), kind="bool"),
     Column("birthday", pgettext_lazy("customer export column", "Birthday"), kind="date", width=12),
     Column("tags", pgettext_lazy("customer export column", "Tags"), width=20),
@@ -85,22 +97,40 @@ def customer_row(customer: Customer, layout: Layout = MACHINE) -> list[Any]:
     if layout.machine:
         phone_cell = " | ".join(phones)  # E.164 (+30...)
     else:
-        phone_cell = _phones_for_people(phones, address.country if address and address.country
-                                        else settings.PELATIS_DEFAULT_REGION)
+        phone_cell = _phones_for_people(
+            phones, address.country if address and address.country else settings.PELATIS_DEFAULT_REGION
+        )
     return [
-        customer.external_ref or "", customer.kind, customer.category, customer.title, customer.first_name,
-        customer.last_name, customer.company_name, customer.job_title, emails[0] if emails else "",
-        phone_cell, customer.vat_number, customer.language, customer.time_zone, customer.preferred_channel,
-        customer.formal, customer.birthday,
-        ", ".join(sorted(t.name for t in customer.tags.all())), customer.notes,
-        address.line1 if address else "", address.city if address else "", address.postcode if address else "",
+        customer.external_ref or "",
+        customer.kind,
+        customer.category,
+        customer.title,
+        customer.first_name,
+        customer.last_name,
+        customer.company_name,
+        customer.job_title,
+        emails[0] if emails else "",
+        phone_cell,
+        customer.vat_number,
+        customer.language,
+        customer.time_zone,
+        customer.preferred_channel,
+        customer.formal,
+        customer.birthday,
+        ", ".join(sorted(t.name for t in customer.tags.all())),
+        customer.notes,
+        address.line1 if address else "",
+        address.city if address else "",
+        address.postcode if address else "",
         address.country if address else "",
     ]
 
 
 def customer_rows(customer_ids: list[int] | None, layout: Layout = MACHINE) -> Iterator[list[Any]]:
     """Export rows, CHUNK customers at a time, each chunk with its contact points, tags and addresses."""
-    live = Customer.objects.filter(merged_into__isnull=True).prefetch_related("contact_points", "tags", "addresses")
+    live = Customer.objects.filter(merged_into__isnull=True).prefetch_related(
+        "contact_points", "tags", "addresses"
+    )
     if customer_ids is None:
         for customer in live.order_by("pk").iterator(chunk_size=CHUNK):
             yield customer_row(customer, layout)
@@ -109,7 +139,7 @@ def customer_rows(customer_ids: list[int] | None, layout: Layout = MACHINE) -> I
     # CHUNK at a time, so even 100k of them stay under the database's parameter limit.
     ids = list(dict.fromkeys(customer_ids))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         found = {c.pk: c for c in live.filter(pk__in=chunk)}
         for pk in chunk:
             if pk in found:
@@ -129,7 +159,9 @@ def export_customers(
     if fmt == "csv":
         return write_csv(dest, _COLUMNS, customer_rows(customer_ids, layout), layout, bom=bom)
     if fmt == "xlsx":
-        return write_xlsx(dest, _COLUMNS, customer_rows(customer_ids, layout), layout, title=xlsx_title(layout))
+        return write_xlsx(
+            dest, _COLUMNS, customer_rows(customer_ids, layout), layout, title=xlsx_title(layout)
+        )
     raise ValueError(f"unknown export format {fmt!r}")
 
 

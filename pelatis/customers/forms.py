@@ -27,14 +27,40 @@ from .queries import companies_for_choice
 
 # Languages offered in the form, each shown by its own name (Deutsch, Français…); a stored code that is
 # not here is offered too, so editing never changes it silently.
-COMMON_LANGUAGES = ("el", "en", "de", "fr", "it", "es", "nl", "ru", "bg", "ro", "tr", "sq", "pl", "sv", "he", "zh", "ja")
+COMMON_LANGUAGES = (
+    "el",
+    "en",
+    "de",
+    "fr",
+    "it",
+    "es",
+    "nl",
+    "ru",
+    "bg",
+    "ro",
+    "tr",
+    "sq",
+    "pl",
+    "sv",
+    "he",
+    "zh",
+    "ja",
+)
 # The countries customers of a Greek business come from most, offered first in the address's country list.
 COMMON_COUNTRIES = ("GR", "CY", "DE", "GB", "IT", "FR", "NL", "AT", "BG", "RO", "US")
 # Time-zone regions in the order the list shows them, each a group of the select: named by ICU's world
 # regions (UN M.49) in the reader's language, or by our own text where ICU has no name (the oceans).
 ZONE_REGIONS: dict[str, str | Any] = {
-    "Europe": "150", "America": "019", "Asia": "142", "Africa": "002", "Australia": "AU", "Pacific": "009",
-    "Atlantic": _("Atlantic Ocean"), "Indian": _("Indian Ocean"), "Antarctica": "AQ", "Arctic": _("Arctic"),
+    "Europe": "150",
+    "America": "019",
+    "Asia": "142",
+    "Africa": "002",
+    "Australia": "AU",
+    "Pacific": "009",
+    "Atlantic": _("Atlantic Ocean"),
+    "Indian": _("Indian Ocean"),
+    "Antarctica": "AQ",
+    "Arctic": _("Arctic"),
 }
 
 
@@ -52,7 +78,9 @@ def _ui_language() -> str:
 
 @functools.cache
 def time_zone_names() -> list[str]:
-    return sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -89,8 +117,11 @@ def time_zone_choices(ui: str) -> list[tuple[str, list[tuple[str, str]]]]:
         city = names.getExemplarLocationName(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
         offset = now.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%z")
         groups[region].append((zone, f"{city} (GMT{offset[:3]}:{offset[3:]})"))
-    return [(_region_name(region, ui), sorted(zones, key=lambda z: collator.getSortKey(z[1])))
-            for region, zones in groups.items() if zones]
+    return [
+        (_region_name(region, ui), sorted(zones, key=lambda z: collator.getSortKey(z[1])))
+        for region, zones in groups.items()
+        if zones
+    ]
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,7 +130,9 @@ def country_choices(ui: str) -> list[tuple[str, str]]:
     reader = icu.Locale(ui)
     collator = icu.Collator.createInstance(reader)
     named = {code: icu.Locale("", code).getDisplayCountry(reader) for code in icu.Locale.getISOCountries()}
-    rest = sorted((c for c in named if c not in COMMON_COUNTRIES), key=lambda c: collator.getSortKey(named[c]))
+    rest = sorted(
+        (c for c in named if c not in COMMON_COUNTRIES), key=lambda c: collator.getSortKey(named[c])
+    )
     return [(c, named[c]) for c in COMMON_COUNTRIES] + [(c, named[c]) for c in rest]
 
 
@@ -107,7 +140,7 @@ _STREET_NUMBER = re.compile(r"^(?P<street>.*?\D)\s+(?P<number>\d+[\w/-]*)$")
 
 
 def street_and_number(line1: str) -> tuple[str, str]:
-    """"Ερμού 25" → ("Ερμού", "25"): the first address line split back into the form's two fields."""
+    """ "Ερμού 25" → ("Ερμού", "25"): the first address line split back into the form's two fields."""
     match = _STREET_NUMBER.match(line1 or "")
     return (match.group("street"), match.group("number")) if match else (line1 or "", "")
 
@@ -124,34 +157,63 @@ def split_values(text: str) -> list[str]:
 
 
 class CustomerForm(ServiceErrorsMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, widget=forms.RadioSelect,
-                             initial=Customer.Kind.PERSON)
-    category = forms.ChoiceField(label=_("Customer type"), choices=Customer.Category.choices,
-                                 initial=Customer.Category.EXTERNAL)
-    title = forms.CharField(label=_("Form of address"), required=False, max_length=30,
-                            help_text=_("e.g. κ., κα, Dr, Herr"))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Customer.Kind.choices, widget=forms.RadioSelect, initial=Customer.Kind.PERSON
+    )
+    category = forms.ChoiceField(
+        label=_("Customer type"), choices=Customer.Category.choices, initial=Customer.Category.EXTERNAL
+    )
+    title = forms.CharField(
+        label=_("Form of address"), required=False, max_length=30, help_text=_("e.g. κ., κα, Dr, Herr")
+    )
     first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
     company_name = forms.CharField(label=_("Company name"), required=False, max_length=200)
-    company = forms.ModelChoiceField(label=_("Works at company"), queryset=Customer.objects.none(), required=False,
-                                     empty_label=_("— none —"))
+    company = forms.ModelChoiceField(
+        label=_("Works at company"),
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
     job_title = forms.CharField(label=_("Job title / department"), required=False, max_length=120)
-    formal = forms.BooleanField(label=_("Address formally (plural of politeness)"), required=False, initial=True)
-    emails = forms.CharField(label=_("Emails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line; the first is the primary."))
-    phones = forms.CharField(label=_("Phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line; numbers without +country code are Greek."))
-    language = forms.ChoiceField(label=_("Language"), initial="el", required=False,
-                                 help_text=_("The language we write to the customer in."))
+    formal = forms.BooleanField(
+        label=_("Address formally (plural of politeness)"), required=False, initial=True
+    )
+    emails = forms.CharField(
+        label=_("Emails"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the primary."),
+    )
+    phones = forms.CharField(
+        label=_("Phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; numbers without +country code are Greek."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        initial="el",
+        required=False,
+        help_text=_("The language we write to the customer in."),
+    )
     time_zone = forms.ChoiceField(label=_("Time zone"), initial="Europe/Athens", required=False)
-    preferred_channel = forms.ChoiceField(label=_("Preferred channel"), choices=Customer.Channel.choices,
-                                          initial=Customer.Channel.EMAIL)
-    birthday = forms.DateField(label=_("Birthday"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred channel"), choices=Customer.Channel.choices, initial=Customer.Channel.EMAIL
+    )
+    birthday = forms.DateField(
+        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     vat_number = forms.CharField(label=_("VAT number (ΑΦΜ)"), required=False, max_length=20)
-    external_ref = forms.CharField(label=_("External reference"), required=False, max_length=64,
-                                   help_text=_("The customer's id in another system (shop, PMS, ERP)."))
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. VIP, Newsletter"))
+    external_ref = forms.CharField(
+        label=_("External reference"),
+        required=False,
+        max_length=64,
+        help_text=_("The customer's id in another system (shop, PMS, ERP)."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. VIP, Newsletter")
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     street = forms.CharField(label=_("Street"), required=False, max_length=190)
     street_number = forms.CharField(label=_("Number"), required=False, max_length=10)
@@ -172,8 +234,10 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
         ui = _ui_language()
         # A stored value the lists do not hold (an imported code) stays selectable, so saving keeps it.
-        current = {name: str(self.data.get(name) or self.initial.get(name) or "") for name in ("language", "time_zone",
-                                                                                              "country")}
+        current = {
+            name: str(self.data.get(name) or self.initial.get(name) or "")
+            for name in ("language", "time_zone", "country")
+        }
         languages = language_choices(ui)
         if current["language"] and current["language"] not in dict(languages):
             languages = [*languages, (current["language"], language_label(current["language"], ui))]
@@ -184,26 +248,44 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
         self.fields["time_zone"].choices = zones  # type: ignore[attr-defined]
         self.fields["country"].choices = country_choices(ui)  # type: ignore[attr-defined]
         # While an email or phone is typed, the page asks whether another customer already has it.
-        check = reverse("customers:contact_check") + (f"?exclude={exclude_pk}" if exclude_pk is not None else "")
+        check = reverse("customers:contact_check") + (
+            f"?exclude={exclude_pk}" if exclude_pk is not None else ""
+        )
         for name in ("emails", "phones"):
-            self.fields[name].widget.attrs.update({
-                "hx-get": check, "hx-trigger": "input changed delay:400ms, load", "hx-target": f"#{name}-owners",
-                "hx-swap": "innerHTML", "hx-sync": "this:replace"})
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": check,
+                    "hx-trigger": "input changed delay:400ms, load",
+                    "hx-target": f"#{name}-owners",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
 
     @classmethod
     def initial_for(cls, customer: Customer) -> dict[str, Any]:
         """The form's initial values from a stored customer (contact points must be prefetched or are read once)."""
         points = list(customer.contact_points.all())
         return {
-            "kind": customer.kind, "category": customer.category, "title": customer.title,
-            "first_name": customer.first_name, "last_name": customer.last_name, "company_name": customer.company_name,
-            "company": customer.company_id, "job_title": customer.job_title, "formal": customer.formal,
+            "kind": customer.kind,
+            "category": customer.category,
+            "title": customer.title,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "company_name": customer.company_name,
+            "company": customer.company_id,
+            "job_title": customer.job_title,
+            "formal": customer.formal,
             "emails": "\n".join(p.value for p in points if p.kind == "email"),
             "phones": "\n".join(phone_display(p.value) for p in points if p.kind == "phone"),
-            "language": customer.language, "time_zone": customer.time_zone,
-            "preferred_channel": customer.preferred_channel, "birthday": customer.birthday,
-            "vat_number": customer.vat_number, "external_ref": customer.external_ref or "",
-            "tags": ", ".join(t.name for t in customer.tags.all()), "notes": customer.notes,
+            "language": customer.language,
+            "time_zone": customer.time_zone,
+            "preferred_channel": customer.preferred_channel,
+            "birthday": customer.birthday,
+            "vat_number": customer.vat_number,
+            "external_ref": customer.external_ref or "",
+            "tags": ", ".join(t.name for t in customer.tags.all()),
+            "notes": customer.notes,
             **cls.address_initial(customer.addresses.filter(is_primary=True).first()),
         }
 
@@ -212,26 +294,50 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
         if address is None:
             return {"country": "GR"}
         street, number = street_and_number(address.line1)
-        return {"street": street, "street_number": number, "postcode": address.postcode, "city": address.city,
-                "region": address.region, "country": address.country}
+        return {
+            "street": street,
+            "street_number": number,
+            "postcode": address.postcode,
+            "city": address.city,
+            "region": address.region,
+            "country": address.country,
+        }
 
     def address(self) -> dict[str, str]:
         """The primary address's parts for the service (call after ``is_valid()``)."""
         d = self.cleaned_data
-        return {"street": d["street"], "number": d["street_number"], "postcode": d["postcode"], "city": d["city"],
-                "region": d["region"], "country": d["country"] or "GR"}
+        return {
+            "street": d["street"],
+            "number": d["street_number"],
+            "postcode": d["postcode"],
+            "city": d["city"],
+            "region": d["region"],
+            "country": d["country"] or "GR",
+        }
 
     def to_input(self) -> CustomerInput:
         """The service input from the cleaned data (call after ``is_valid()``)."""
         d = self.cleaned_data
         company = d.get("company")
         return CustomerInput(
-            kind=d["kind"], category=d["category"], first_name=d["first_name"], last_name=d["last_name"],
-            company_name=d["company_name"], company_id=company.pk if company is not None else None,
-            job_title=d["job_title"], title=d["title"], formal=d["formal"], language=d["language"],
-            time_zone=d["time_zone"], preferred_channel=d["preferred_channel"], birthday=d.get("birthday"),
-            vat_number=d["vat_number"], external_ref=d["external_ref"] or None, notes=d["notes"],
-            emails=_lines(d["emails"]), phones=[p.strip() for p in (d["phones"] or "").splitlines() if p.strip()],
+            kind=d["kind"],
+            category=d["category"],
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            company_name=d["company_name"],
+            company_id=company.pk if company is not None else None,
+            job_title=d["job_title"],
+            title=d["title"],
+            formal=d["formal"],
+            language=d["language"],
+            time_zone=d["time_zone"],
+            preferred_channel=d["preferred_channel"],
+            birthday=d.get("birthday"),
+            vat_number=d["vat_number"],
+            external_ref=d["external_ref"] or None,
+            notes=d["notes"],
+            emails=_lines(d["emails"]),
+            phones=[p.strip() for p in (d["phones"] or "").splitlines() if p.strip()],
             tags=[t.strip() for t in (d["tags"] or "").split(",") if t.strip()],
         )
 
@@ -239,7 +345,11 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
 class TicketStartForm(forms.Form):
     """A new ticket from the customer's page: what they asked on the phone or in person, or an email we send."""
 
-    CHANNELS = (("phone", _("Phone call")), ("in_person", _("In person")), ("email", _("Email to the customer")))
+    CHANNELS = (
+        ("phone", _("Phone call")),
+        ("in_person", _("In person")),
+        ("email", _("Email to the customer")),
+    )
 
     channel = forms.ChoiceField(label=_("How"), choices=CHANNELS, initial="phone")
     subject = forms.CharField(label=_("Subject"), max_length=250)
@@ -261,8 +371,11 @@ class AmountField(forms.DecimalField):
             text = text.replace("." if decimal_sep == "," else ",", "").replace(",", ".")
         elif "," in text:
             comma_decimal = formats.get_format("DECIMAL_SEPARATOR") == ","
-            text = text.replace(",", ".") if comma_decimal or not _GROUPED.match(text.replace(",", ".")) \
+            text = (
+                text.replace(",", ".")
+                if comma_decimal or not _GROUPED.match(text.replace(",", "."))
                 else text.replace(",", "")
+            )
         elif _GROUPED.match(text) and formats.get_format("DECIMAL_SEPARATOR") == ",":
             text = text.replace(".", "")  # "1.234" is a thousand and more to a Greek reader
         return super().to_python(text)
@@ -275,11 +388,18 @@ class OrderLogForm(forms.Form):
     CURRENCIES = ("EUR", "USD", "GBP", "CHF", "BGN", "RON", "SEK", "NOK", "DKK", "PLN", "CZK", "TRY")
 
     reference = forms.CharField(label=_("Order reference"), max_length=64)
-    placed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    placed_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     currency = forms.ChoiceField(label=_("Currency"))
-    total = AmountField(label=_("Total"), required=False, min_value=Decimal("0"), max_digits=12,
-                        decimal_places=2,
-                               help_text=_("Only the total, when you do not list the products."))
+    total = AmountField(
+        label=_("Total"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Only the total, when you do not list the products."),
+    )
     description = forms.CharField(label=_("What was bought"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -291,13 +411,21 @@ class OrderLogForm(forms.Form):
         for i in range(1, self.LINE_ROWS + 1):
             self.fields[f"line{i}_name"] = forms.CharField(label=_("Product"), required=False, max_length=200)
             self.fields[f"line{i}_quantity"] = AmountField(
-                label=_("Quantity"), required=False, min_value=Decimal("0.001"), max_digits=12, decimal_places=3)
+                label=_("Quantity"),
+                required=False,
+                min_value=Decimal("0.001"),
+                max_digits=12,
+                decimal_places=3,
+            )
             self.fields[f"line{i}_price"] = AmountField(
-                label=_("Unit price"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2)
+                label=_("Unit price"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2
+            )
 
     def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [(self[f"line{i}_name"], self[f"line{i}_quantity"], self[f"line{i}_price"])
-                for i in range(1, self.LINE_ROWS + 1)]
+        return [
+            (self[f"line{i}_name"], self[f"line{i}_quantity"], self[f"line{i}_price"])
+            for i in range(1, self.LINE_ROWS + 1)
+        ]
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
@@ -325,22 +453,35 @@ class OrderLogForm(forms.Form):
         now = timezone.localtime()
         day: dt.date = d["placed_on"]
         placed = now if day == now.date() else timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-        return OrderInput(reference=d["reference"], placed_at=placed, lines=d["lines"], currency=d["currency"])
+        return OrderInput(
+            reference=d["reference"], placed_at=placed, lines=d["lines"], currency=d["currency"]
+        )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), required=False, strip=True,
-                           widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write an internal note…")}))
+    body = forms.CharField(
+        label=_("Note"),
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write an internal note…")}),
+    )
 
 
 class ImportForm(forms.Form):
     KINDS = (("customers", _("Customers")), ("orders", _("Orders")))
 
-    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8, comma or semicolon) or Excel .xlsx, with a header row."))
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS, widget=forms.RadioSelect, initial="customers")
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8, comma or semicolon) or Excel .xlsx, with a header row.")
+    )
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=KINDS, widget=forms.RadioSelect, initial="customers"
+    )
     skip_invalid = forms.BooleanField(
-        label=_("Skip invalid rows"), required=False,
-        help_text=_("Import the valid rows and report the others. Otherwise a single bad row rejects the whole file."),
+        label=_("Skip invalid rows"),
+        required=False,
+        help_text=_(
+            "Import the valid rows and report the others. Otherwise a single bad row rejects the whole file."
+        ),
     )
 
     def clean_file(self) -> Any:
@@ -349,5 +490,7 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
         if upload.size > settings.PELATIS_IMPORT_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": settings.PELATIS_IMPORT_MAX_BYTES // 2**20})
+            raise ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": settings.PELATIS_IMPORT_MAX_BYTES // 2**20}
+            )
         return upload

@@ -46,10 +46,14 @@ def customer_import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "customers/import.html", {"form": form, "recent": recent}, status=422)
-    job = importing.import_job_create(upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
-                                      skip_invalid=form.cleaned_data["skip_invalid"], by=request.user,
-                                      language=translation.get_language() or "",
-                                      overwrite=request.POST.get("overwrite") == "on")
+    job = importing.import_job_create(
+        upload=form.cleaned_data["file"],
+        kind=form.cleaned_data["kind"],
+        skip_invalid=form.cleaned_data["skip_invalid"],
+        by=request.user,
+        language=translation.get_language() or "",
+        overwrite=request.POST.get("overwrite") == "on",
+    )
     return redirect("customers:import_job", pk=job.pk)
 
 
@@ -78,7 +82,7 @@ def customer_import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     fields = set(_field_choices(job.kind))
     mapping: dict[str, str] = {}
-    for key, value in list(request.POST.items())[:MAX_MAPPED_COLUMNS * 2]:
+    for key, value in list(request.POST.items())[: MAX_MAPPED_COLUMNS * 2]:
         if key.startswith("map:") and (value in fields or value == ""):
             mapping[key[4:]] = value
     # Only the choices that differ from what the import found itself are kept.
@@ -86,9 +90,13 @@ def customer_import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     mapping = {h: f for h, f in mapping.items() if h in found and found[h] != f}
     mapping = {**(job.options or {}).get("mapping", {}), **mapping}
     try:
-        _importing().import_job_preview_again(job=job, overwrite=request.POST.get("overwrite") == "on",
-                                              skip_invalid=request.POST.get("skip_invalid") == "on", mapping=mapping,
-                                              language=translation.get_language() or "")
+        _importing().import_job_preview_again(
+            job=job,
+            overwrite=request.POST.get("overwrite") == "on",
+            skip_invalid=request.POST.get("skip_invalid") == "on",
+            mapping=mapping,
+            language=translation.get_language() or "",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("customers:import_job", pk=job.pk)
@@ -118,16 +126,23 @@ def customer_import_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("customers:import_job", pk=job.pk)
-    messages.success(request, _("Import undone: %(deleted)d new records removed, %(restored)d records put back.")
-                     % {"deleted": done["customers_deleted"] + done["orders_deleted"],
-                        "restored": done["customers_restored"] + done["orders_restored"]})
+    messages.success(
+        request,
+        _("Import undone: %(deleted)d new records removed, %(restored)d records put back.")
+        % {
+            "deleted": done["customers_deleted"] + done["orders_deleted"],
+            "restored": done["customers_restored"] + done["orders_restored"],
+        },
+    )
     return redirect("customers:import_job", pk=job.pk)
 
 
 # ---------------------------------------------------------------- what the page shows
 
-_KEPT = {"filled": gettext_lazy("kept: the field is filled; tick “Overwrite” to replace it"),
-         "script": gettext_lazy("kept: the same name, already in Greek")}
+_KEPT = {
+    "filled": gettext_lazy("kept: the field is filled; tick “Overwrite” to replace it"),
+    "script": gettext_lazy("kept: the same name, already in Greek"),
+}
 
 
 def _field_choices(kind: str) -> dict[str, str]:
@@ -153,19 +168,38 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     changes = []
     for change in report.changes:
         url = reverse("customers:detail", args=[change["id"]]) if job.kind == "customers" else ""
-        changes.append({
-            "id": change["id"], "name": change["name"], "url": url, "rows": change.get("rows", []),
-            "fields": [{"field": f["field"], "label": label(f["field"]), "before": _shown(f["before"]),
-                        "after": _shown(f["after"]), "kept": f["kept"], "note": _KEPT.get(f["kept"], "")}
-                       for f in change["fields"]],
-            "added": [{"label": label(a["field"]), "value": a["value"]} for a in change["added"]],
-        })
+        changes.append(
+            {
+                "id": change["id"],
+                "name": change["name"],
+                "url": url,
+                "rows": change.get("rows", []),
+                "fields": [
+                    {
+                        "field": f["field"],
+                        "label": label(f["field"]),
+                        "before": _shown(f["before"]),
+                        "after": _shown(f["after"]),
+                        "kept": f["kept"],
+                        "note": _KEPT.get(f["kept"], ""),
+                    }
+                    for f in change["fields"]
+                ],
+                "added": [{"label": label(a["field"]), "value": a["value"]} for a in change["added"]],
+            }
+        )
     columns = [{**c, "label": label(c["field"]) if c["field"] else ""} for c in report.columns]
     counts = (job.preview or {}).get("counts", {})
     platforms = importing.platforms.LABELS
-    return {"job": job, "report": report, "changes": changes, "columns": columns,
-            "unknown_columns": [c for c in columns if not c["field"]],
-            "field_choices": sorted(_field_choices(job.kind).items(), key=lambda kv: kv[1]),
-            "counts": counts, "platform_label": platforms.get(job.platform, "") if job.platform else "",
-            "overwrite": bool((job.options or {}).get("overwrite")),
-            "changes_capped": len(changes) >= MAX_PREVIEW_CHANGES}
+    return {
+        "job": job,
+        "report": report,
+        "changes": changes,
+        "columns": columns,
+        "unknown_columns": [c for c in columns if not c["field"]],
+        "field_choices": sorted(_field_choices(job.kind).items(), key=lambda kv: kv[1]),
+        "counts": counts,
+        "platform_label": platforms.get(job.platform, "") if job.platform else "",
+        "overwrite": bool((job.options or {}).get("overwrite")),
+        "changes_capped": len(changes) >= MAX_PREVIEW_CHANGES,
+    }

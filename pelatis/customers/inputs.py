@@ -74,7 +74,13 @@ class CustomerInput:
         errors = Errors()
         out = CustomerInput(**{**self.__dict__, "emails": [], "phones": [], "tags": []})
         for name in ("first_name", "last_name", "company_name", "job_title", "title", "notes"):
-            setattr(out, name, " ".join(str(getattr(self, name) or "").split()) if name != "notes" else (self.notes or "").strip())
+            setattr(
+                out,
+                name,
+                " ".join(str(getattr(self, name) or "").split())
+                if name != "notes"
+                else (self.notes or "").strip(),
+            )
         if out.kind not in _KINDS:
             errors.add("kind", _("Choose person or company."))
         if out.category not in _CATEGORIES:
@@ -83,17 +89,31 @@ class CustomerInput:
             errors.add("company_name", _("A company needs a name."))
         if out.kind == Customer.Kind.PERSON and not (out.first_name or out.last_name or out.company_name):
             errors.add("last_name", _("Give at least a first or a last name."))
-        for name, limit in (("first_name", 100), ("last_name", 100), ("company_name", 200), ("title", 30), ("job_title", 120)):
+        for name, limit in (
+            ("first_name", 100),
+            ("last_name", 100),
+            ("company_name", 200),
+            ("title", 30),
+            ("job_title", 120),
+        ):
             if len(getattr(out, name)) > limit:
                 errors.add(name, _("At most %(n)d characters.") % {"n": limit})
         out.language = (self.language or "el").strip().lower()
         if not _language_ok(out.language):
-            errors.add("language", _("“%(value)s” is not a language code such as el or en.") % {"value": self.language})
+            errors.add(
+                "language",
+                _("“%(value)s” is not a language code such as el or en.") % {"value": self.language},
+            )
         out.time_zone = (self.time_zone or "Europe/Athens").strip()
         if out.time_zone not in _time_zones():
-            errors.add("time_zone", _("“%(value)s” is not a time zone such as Europe/Athens.") % {"value": self.time_zone})
+            errors.add(
+                "time_zone",
+                _("“%(value)s” is not a time zone such as Europe/Athens.") % {"value": self.time_zone},
+            )
         if out.preferred_channel not in _CHANNELS:
-            errors.add("preferred_channel", _("Unknown channel “%(value)s”.") % {"value": self.preferred_channel})
+            errors.add(
+                "preferred_channel", _("Unknown channel “%(value)s”.") % {"value": self.preferred_channel}
+            )
         if out.birthday and out.birthday > timezone.localdate():
             errors.add("birthday", _("The birthday is in the future."))
         try:
@@ -154,7 +174,9 @@ class OrderInput:
             errors.add("reference", _("At most %(n)d characters.") % {"n": 64})
         currency = (self.currency or "EUR").strip().upper()
         if len(currency) != 3 or not currency.isalpha():
-            errors.add("currency", _("“%(value)s” is not a three-letter currency code.") % {"value": self.currency})
+            errors.add(
+                "currency", _("“%(value)s” is not a three-letter currency code.") % {"value": self.currency}
+            )
         if self.status not in Order.Status.values:
             errors.add("status", _("Unknown order status “%(value)s”.") % {"value": self.status})
         if self.placed_at is None or self.placed_at.tzinfo is None:
@@ -175,11 +197,24 @@ class OrderInput:
                 errors.add("lines", _("Line %(n)d: the quantity must be more than zero.") % {"n": i})
             if price < 0:
                 errors.add("lines", _("Line %(n)d: the price cannot be negative.") % {"n": i})
-            lines.append(OrderLineInput(name=(line.name or "").strip()[:200], unit_price=price.quantize(Decimal("0.01")),
-                                        quantity=qty, sku=(line.sku or "").strip()[:64], category=(line.category or "").strip()[:100]))
+            lines.append(
+                OrderLineInput(
+                    name=(line.name or "").strip()[:200],
+                    unit_price=price.quantize(Decimal("0.01")),
+                    quantity=qty,
+                    sku=(line.sku or "").strip()[:64],
+                    category=(line.category or "").strip()[:100],
+                )
+            )
         errors.raise_if_any()
-        return OrderInput(reference=ref, placed_at=self.placed_at, lines=lines, currency=currency, status=self.status,
-                          channel=(self.channel or "").strip()[:30])
+        return OrderInput(
+            reference=ref,
+            placed_at=self.placed_at,
+            lines=lines,
+            currency=currency,
+            status=self.status,
+            channel=(self.channel or "").strip()[:30],
+        )
 
 
 @dataclass
@@ -202,6 +237,11 @@ class SubscriptionInput:
         if self.price is not None and Decimal(str(self.price)) < 0:
             errors.add("price", _("The price cannot be negative."))
         errors.raise_if_any()
-        return SubscriptionInput(product=self.product.strip()[:200], started_on=self.started_on, renews_on=self.renews_on,
-                                 status=self.status, price=None if self.price is None else Decimal(str(self.price)),
-                                 currency=(self.currency or "EUR").upper()[:3])
+        return SubscriptionInput(
+            product=self.product.strip()[:200],
+            started_on=self.started_on,
+            renews_on=self.renews_on,
+            status=self.status,
+            price=None if self.price is None else Decimal(str(self.price)),
+            currency=(self.currency or "EUR").upper()[:3],
+        )

@@ -75,8 +75,13 @@ def _country_name(code: str, reader: str) -> str:
     return name if name and name != code else code
 
 
-LABELS = {"kind": kind_label, "category": category_label, "preferred_channel": channel_label,
-          "language": language_name, "country": country_name}
+LABELS = {
+    "kind": kind_label,
+    "category": category_label,
+    "preferred_channel": channel_label,
+    "language": language_name,
+    "country": country_name,
+}
 
 
 def value_label(field: str, value: str) -> str:
@@ -104,8 +109,11 @@ def _index(field: str) -> dict[str, str]:
             for code in codes:
                 out.setdefault(_fold(named(code, code)), code.lower())
         return out
-    choices = {"kind": Customer.Kind.values, "category": Customer.Category.values,
-               "preferred_channel": Customer.Channel.values}[field]
+    choices = {
+        "kind": Customer.Kind.values,
+        "category": Customer.Category.values,
+        "preferred_channel": Customer.Channel.values,
+    }[field]
     for value in choices:
         out[_fold(value)] = value
     for reader in readers:

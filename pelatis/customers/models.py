@@ -42,28 +42,41 @@ class Customer(models.Model):
         POST = "post", _("Post")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
-    category = models.CharField(_("customer type"), max_length=10, choices=Category.choices, default=Category.EXTERNAL)
+    category = models.CharField(
+        _("customer type"), max_length=10, choices=Category.choices, default=Category.EXTERNAL
+    )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     # Kept by the services from the parts above; lists and search show it.
     display_name = models.CharField(_("name"), max_length=250, editable=False)
     company = models.ForeignKey(
-        "self", verbose_name=_("company"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="contacts", limit_choices_to={"kind": "company"},
+        "self",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        limit_choices_to={"kind": "company"},
     )
     job_title = models.CharField(_("job title / department"), max_length=120, blank=True)
-    title = models.CharField(_("form of address"), max_length=30, blank=True, help_text=_("e.g. κ., κα, Dr, Herr"))
+    title = models.CharField(
+        _("form of address"), max_length=30, blank=True, help_text=_("e.g. κ., κα, Dr, Herr")
+    )
     formal = models.BooleanField(_("formal address"), default=True)
     language = models.CharField(_("language"), max_length=10, default="el")
     time_zone = models.CharField(_("time zone"), max_length=50, default="Europe/Athens")
-    preferred_channel = models.CharField(_("preferred channel"), max_length=12, choices=Channel.choices, default=Channel.EMAIL)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=12, choices=Channel.choices, default=Channel.EMAIL
+    )
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     # The calendar's canonical first name (Γιώργος → Γεώργιος), or "" when the
     # calendar does not know it; the date itself moves with Easter.
     name_day_name = models.CharField(_("name-day name"), max_length=60, blank=True, editable=False)
     vat_number = models.CharField(_("VAT number (ΑΦΜ)"), max_length=20, blank=True, db_index=True)
-    external_ref = models.CharField(_("external reference"), max_length=64, null=True, blank=True, unique=True)
+    external_ref = models.CharField(
+        _("external reference"), max_length=64, null=True, blank=True, unique=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
 
@@ -72,7 +85,13 @@ class Customer(models.Model):
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
 
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False,
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -106,7 +125,9 @@ class ContactPoint(models.Model):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contact_points")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contact_points"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Emails lower-cased, phones in E.164: the form duplicates are found by.
     value = models.CharField(_("value"), max_length=254)
@@ -118,7 +139,11 @@ class ContactPoint(models.Model):
         ordering = ["-is_primary", "id"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
-        constraints = [models.UniqueConstraint(fields=["customer", "kind", "value"], name="contact_point_unique_per_customer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind", "value"], name="contact_point_unique_per_customer"
+            )
+        ]
         indexes = [models.Index(fields=["kind", "value"], name="contact_point_lookup")]
 
     def __str__(self) -> str:
@@ -126,7 +151,9 @@ class ContactPoint(models.Model):
 
 
 class Address(models.Model):
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"
+    )
     label = models.CharField(_("label"), max_length=30, blank=True)
     line1 = models.CharField(_("street and number"), max_length=200)
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
@@ -153,7 +180,9 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="orders")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="orders"
+    )
     reference = models.CharField(_("order reference"), max_length=64, unique=True)
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
@@ -192,7 +221,9 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="order_line_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="order_line_price_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,7 +241,9 @@ class Subscription(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="subscriptions")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
     product = models.CharField(_("product"), max_length=200)
     started_on = models.DateField(_("start"))
     renews_on = models.DateField(_("renews on"), null=True, blank=True, db_index=True)
@@ -253,14 +286,21 @@ class Interaction(models.Model):
         OUTBOUND = "out", _("To the customer")
         INTERNAL = "internal", _("Internal")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions"
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     summary = models.CharField(_("summary"), max_length=300)
     body = models.TextField(_("details"), blank=True)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The object this entry stands for, as "app.model" and its key, so the
     # timeline can link to a ticket, an order or a survey without each app
@@ -284,11 +324,21 @@ class Interaction(models.Model):
 class MergeRecord(models.Model):
     """The audit trail of a merge: who folded which customer into which, and what moved."""
 
-    survivor = models.ForeignKey(Customer, verbose_name=_("kept customer"), on_delete=models.PROTECT, related_name="merges_received")
-    merged = models.ForeignKey(Customer, verbose_name=_("merged customer"), on_delete=models.PROTECT, related_name="merges_given")
+    survivor = models.ForeignKey(
+        Customer, verbose_name=_("kept customer"), on_delete=models.PROTECT, related_name="merges_received"
+    )
+    merged = models.ForeignKey(
+        Customer, verbose_name=_("merged customer"), on_delete=models.PROTECT, related_name="merges_given"
+    )
     snapshot = models.JSONField(_("merged customer as it was"), default=dict)
     moved = models.JSONField(_("what moved"), default=dict)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
 
     class Meta:
@@ -304,7 +354,9 @@ class SearchTerm(models.Model):
     """One normalised search key of a customer, e.g. ``w:παπαδοπουλοσ``,
     ``k:papadopulos``, ``p:306971234567``. Prefix queries are index range scans."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     term = models.CharField(_("search key"), max_length=120)
 
     class Meta:
@@ -347,13 +399,21 @@ class ImportJob(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rows_invalid = models.PositiveIntegerField(_("rejected"), default=0)
     errors = models.JSONField(_("errors"), default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True)
     # A web import: the uploaded file (deleted once imported), its options, and how far the task got.
     source = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255, blank=True)
     skip_invalid = models.BooleanField(_("skip rejected rows"), default=False)
-    language = models.CharField(_("language of the report"), max_length=16, blank=True)  # of the person who uploaded: the report's language
+    language = models.CharField(
+        _("language of the report"), max_length=16, blank=True
+    )  # of the person who uploaded: the report's language
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True)
     # What the queued task does: preview the file, or import it (after the preview was confirmed).
@@ -362,11 +422,21 @@ class ImportJob(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     # The preview: counts, the first changes field by field, the columns and how they map.
     preview = models.JSONField(_("preview"), default=dict, blank=True)
-    platform = models.CharField(_("recognised export"), max_length=20, blank=True)  # the export layout recognised, e.g. "shopify"
-    applied_at = models.DateTimeField(_("imported at"), null=True)  # the stamp the import wrote with; later edits are newer
+    platform = models.CharField(
+        _("recognised export"), max_length=20, blank=True
+    )  # the export layout recognised, e.g. "shopify"
+    applied_at = models.DateTimeField(
+        _("imported at"), null=True
+    )  # the stamp the import wrote with; later edits are newer
     undone_at = models.DateTimeField(_("undone at"), null=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -387,13 +457,19 @@ class ImportChange(models.Model):
         ORDERS_CREATED = "orders_created", _("Orders created")
         ORDER_REPLACED = "order_replaced", _("Order replaced")
 
-    job = models.ForeignKey(ImportJob, verbose_name=_("import"), on_delete=models.CASCADE, related_name="changes")
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import"), on_delete=models.CASCADE, related_name="changes"
+    )
     action = models.CharField(_("change"), max_length=20, choices=Action.choices)
     object_id = models.BigIntegerField(_("record"), null=True)  # the customer or order updated
-    object_ids = models.JSONField(_("records"), default=list, blank=True)  # the customers or orders created (a batch)
+    object_ids = models.JSONField(
+        _("records"), default=list, blank=True
+    )  # the customers or orders created (a batch)
     before = models.JSONField(_("before"), default=dict, blank=True)  # field → value before the import
     after = models.JSONField(_("after"), default=dict, blank=True)  # field → value the import wrote
-    added = models.JSONField(_("what was added"), default=dict, blank=True)  # {"emails": [...], "phones": [...], "tags": [ids], "addresses": [ids]}
+    added = models.JSONField(
+        _("what was added"), default=dict, blank=True
+    )  # {"emails": [...], "phones": [...], "tags": [ids], "addresses": [ids]}
 
     class Meta:
         verbose_name = _("import change")
@@ -414,13 +490,17 @@ class ImportedConsent(models.Model):
         EMAIL = "email", _("Email")
         SMS = "sms", _("SMS")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="imported_consents")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="imported_consents"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     granted = models.BooleanField(_("consent given"))
     source = models.CharField(_("source"), max_length=40)  # "shopify", "mailchimp", … or "file"
     stated_at = models.DateTimeField(_("date given in the file"), null=True, blank=True)
     raw = models.CharField(_("as written"), max_length=200, blank=True)
-    job = models.ForeignKey(ImportJob, verbose_name=_("import"), on_delete=models.SET_NULL, null=True, related_name="+")
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:

@@ -92,7 +92,9 @@ def vat_normalise(raw: str, country: str = "GR") -> str:
     try:
         digits = gr_vat.validate(text)
     except StdnumError as exc:
-        raise ValueError(_("“%(value)s” is not a valid Greek VAT number (ΑΦΜ)") % {"value": raw.strip()}) from exc
+        raise ValueError(
+            _("“%(value)s” is not a valid Greek VAT number (ΑΦΜ)") % {"value": raw.strip()}
+        ) from exc
     # stdnum accepts 000000000, whose check digit happens to work out.
     if set(digits) == {"0"}:
         raise ValueError(_("“%(value)s” is not a valid Greek VAT number (ΑΦΜ)") % {"value": raw.strip()})

@@ -76,9 +76,13 @@ def _fuzzy_probes(cursor: Any, probes: list[Probe], table: str) -> list[Probe]:
         head = Probe(f"k:{key[:3]}", True, 0)
         cursor.execute(
             f"SELECT DISTINCT term FROM (SELECT term FROM {table} WHERE term >= %s AND term < %s "
-            f"ORDER BY term LIMIT {FUZZY_SCAN}) t", [head.term, head.upper])
+            f"ORDER BY term LIMIT {FUZZY_SCAN}) t",
+            [head.term, head.upper],
+        )
         terms = [row[0][2:] for row in cursor.fetchall()]
-        for term, similarity, _i in process.extract(key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=5):
+        for term, similarity, _i in process.extract(
+            key, terms, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=5
+        ):
             found[f"k:{term}"] = max(found.get(f"k:{term}", 0), int(similarity))
     # Closer spellings rank higher, all below every exact, prefix or phonetic match.
     return [Probe(term, False, FUZZY + (similarity - FUZZY_MIN) // 5) for term, similarity in found.items()]
@@ -164,13 +168,19 @@ def duplicates_of(customer: Customer, *, limit: int = 10) -> list[Customer]:
         for kind, value in points:
             cond |= Q(kind=kind, value=value)
         ids += list(
-            ContactPoint.objects.filter(cond).exclude(customer=customer)
-            .filter(customer__merged_into__isnull=True).values_list("customer_id", flat=True).distinct()[:limit]
+            ContactPoint.objects.filter(cond)
+            .exclude(customer=customer)
+            .filter(customer__merged_into__isnull=True)
+            .values_list("customer_id", flat=True)
+            .distinct()[:limit]
         )
     if customer.kind == Customer.Kind.PERSON and customer.first_name and customer.last_name:
         groups = query_groups(f"{customer.first_name} {customer.last_name}")
         # Names only, and only exact or phonetic-exact: a shared prefix is not a duplicate.
-        groups = [[p for p in g if not p.prefix and p.term[:2] in ("w:", "k:") and p.score in (EXACT, KEY_EXACT)] for g in groups]
+        groups = [
+            [p for p in g if not p.prefix and p.term[:2] in ("w:", "k:") and p.score in (EXACT, KEY_EXACT)]
+            for g in groups
+        ]
         if groups and all(groups):
             ids += [cid for cid, _score in _ranked(groups, limit=limit + 1, offset=0) if cid != customer.pk]
     ids = list(dict.fromkeys(ids))[:limit]
@@ -199,10 +209,13 @@ def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offse
     """Everything the customer page shows, in a fixed number of queries."""
     points = list(customer.contact_points.all())
     orders = list(Order.objects.filter(customer=customer).prefetch_related("lines")[:10])
-    totals = Order.objects.filter(customer=customer).exclude(status__in=["cancelled", "refunded"]).aggregate(
-        n=Count("id"), revenue=Sum("total"))
+    totals = (
+        Order.objects.filter(customer=customer)
+        .exclude(status__in=["cancelled", "refunded"])
+        .aggregate(n=Count("id"), revenue=Sum("total"))
+    )
     timeline_qs = Interaction.objects.filter(customer=customer).select_related("actor")
-    timeline = list(timeline_qs[timeline_offset: timeline_offset + timeline_limit + 1])
+    timeline = list(timeline_qs[timeline_offset : timeline_offset + timeline_limit + 1])
     return Customer360(
         customer=customer,
         emails=[p for p in points if p.kind == ContactPoint.Kind.EMAIL],
@@ -213,7 +226,9 @@ def customer_360(customer: Customer, *, timeline_limit: int = 50, timeline_offse
         subscriptions=list(customer.subscriptions.all()),
         timeline=timeline[:timeline_limit],
         timeline_has_more=len(timeline) > timeline_limit,
-        contacts=list(customer.contacts.filter(merged_into__isnull=True)) if customer.kind == Customer.Kind.COMPANY else [],
+        contacts=list(customer.contacts.filter(merged_into__isnull=True))
+        if customer.kind == Customer.Kind.COMPANY
+        else [],
         duplicates=duplicates_of(customer),
         merges=list(MergeRecord.objects.filter(survivor=customer).select_related("merged", "merged_by")),
         customer_since=customer_since_of(customer.pk),
@@ -224,16 +239,26 @@ def with_customer_since(qs: QuerySet[Customer]) -> QuerySet[Customer]:
     """``qs`` annotated with ``customer_since``: the earliest of the customer's creation, first order
     and first timeline entry, computed in the database (an imported book's history starts before its import)."""
     first_order = Order.objects.filter(customer=OuterRef("pk")).order_by("placed_at").values("placed_at")[:1]
-    first_seen = Interaction.objects.filter(customer=OuterRef("pk")).order_by("occurred_at").values("occurred_at")[:1]
+    first_seen = (
+        Interaction.objects.filter(customer=OuterRef("pk")).order_by("occurred_at").values("occurred_at")[:1]
+    )
     # Each side falls back to the creation time: LEAST of a NULL is NULL on SQLite.
-    return qs.annotate(customer_since=Least(
-        F("created_at"), Coalesce(Subquery(first_order), F("created_at")),
-        Coalesce(Subquery(first_seen), F("created_at"))))
+    return qs.annotate(
+        customer_since=Least(
+            F("created_at"),
+            Coalesce(Subquery(first_order), F("created_at")),
+            Coalesce(Subquery(first_seen), F("created_at")),
+        )
+    )
 
 
 def customer_since_of(customer_id: int) -> dt.datetime | None:
     """When this customer's history with us starts (see ``with_customer_since``)."""
-    return with_customer_since(Customer.objects.filter(pk=customer_id)).values_list("customer_since", flat=True).first()
+    return (
+        with_customer_since(Customer.objects.filter(pk=customer_id))
+        .values_list("customer_since", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -245,8 +270,9 @@ class ContactOwner:
     customer: Customer
 
 
-def contact_owners(*, emails: list[str], phones: list[str], exclude_pk: int | None = None,
-                   limit: int = 10) -> list[ContactOwner]:
+def contact_owners(
+    *, emails: list[str], phones: list[str], exclude_pk: int | None = None, limit: int = 10
+) -> list[ContactOwner]:
     """Live customers (not ``exclude_pk``) holding any of these stored-form emails or phones, in one query."""
     cond = Q()
     if emails:
@@ -255,8 +281,12 @@ def contact_owners(*, emails: list[str], phones: list[str], exclude_pk: int | No
         cond |= Q(kind=ContactPoint.Kind.PHONE, value__in=phones)
     if not cond:
         return []
-    points = (ContactPoint.objects.filter(cond, customer__merged_into__isnull=True).exclude(customer_id=exclude_pk)
-              .select_related("customer").order_by("kind", "value", "customer_id")[:limit])
+    points = (
+        ContactPoint.objects.filter(cond, customer__merged_into__isnull=True)
+        .exclude(customer_id=exclude_pk)
+        .select_related("customer")
+        .order_by("kind", "value", "customer_id")[:limit]
+    )
     return [ContactOwner(kind=p.kind, value=p.value, customer=p.customer) for p in points]
 
 
@@ -265,7 +295,9 @@ def contact_owners(*, emails: list[str], phones: list[str], exclude_pk: int | No
 CUSTOMER_SEGMENTS = ("person", "company", "internal")
 
 
-def customer_list_filtered(*, tag_id: int | None = None, segment: str = "", extra: Q | None = None) -> QuerySet[Customer]:
+def customer_list_filtered(
+    *, tag_id: int | None = None, segment: str = "", extra: Q | None = None
+) -> QuerySet[Customer]:
     """``customer_list()`` narrowed to one tag, one segment (person, company or internal) and the
     conditions other apps' list filters add (``extra``)."""
     qs = customer_list() if extra is None else customer_list().filter(extra)
@@ -278,8 +310,16 @@ def customer_list_filtered(*, tag_id: int | None = None, segment: str = "", extr
     return qs
 
 
-def customer_search_filtered(q: str, *, tag_id: int | None = None, segment: str = "", extra: Q | None = None,
-                             limit: int = 25, offset: int = 0, pool: int = 1000) -> SearchPage:
+def customer_search_filtered(
+    q: str,
+    *,
+    tag_id: int | None = None,
+    segment: str = "",
+    extra: Q | None = None,
+    limit: int = 25,
+    offset: int = 0,
+    pool: int = 1000,
+) -> SearchPage:
     """The search ranked as ``customer_search``, keeping only customers in the tag and segment.
 
     Filters apply to the best ``pool`` matches, so a very broad query with a
@@ -288,10 +328,13 @@ def customer_search_filtered(q: str, *, tag_id: int | None = None, segment: str 
     if tag_id is None and not segment and extra is None:
         return customer_search(q, limit=limit, offset=offset)
     ranked = customer_search_ids(q, limit=pool)
-    keep = set(customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra).filter(pk__in=ranked)
-               .values_list("pk", flat=True))
+    keep = set(
+        customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra)
+        .filter(pk__in=ranked)
+        .values_list("pk", flat=True)
+    )
     ids = [cid for cid in ranked if cid in keep]
-    window = ids[offset: offset + limit]
+    window = ids[offset : offset + limit]
     by_id = customer_list().in_bulk(window)
     return SearchPage([by_id[cid] for cid in window if cid in by_id], {}, len(ids) > offset + limit)
 
@@ -303,12 +346,18 @@ def tags_for_filter() -> QuerySet[Tag]:
 
 def companies_for_choice() -> QuerySet[Customer]:
     """Live companies a person can belong to."""
-    return Customer.objects.filter(kind=Customer.Kind.COMPANY, merged_into__isnull=True).order_by("sort_name", "id")
+    return Customer.objects.filter(kind=Customer.Kind.COMPANY, merged_into__isnull=True).order_by(
+        "sort_name", "id"
+    )
 
 
-def customer_timeline(customer: Customer, *, limit: int = 50, offset: int = 0) -> tuple[list[Interaction], bool]:
+def customer_timeline(
+    customer: Customer, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Interaction], bool]:
     """One page of the timeline, newest first, and whether older entries follow."""
-    rows = list(Interaction.objects.filter(customer=customer).select_related("actor")[offset: offset + limit + 1])
+    rows = list(
+        Interaction.objects.filter(customer=customer).select_related("actor")[offset : offset + limit + 1]
+    )
     return rows[:limit], len(rows) > limit
 
 

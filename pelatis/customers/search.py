@@ -163,7 +163,11 @@ DRIVER_CAP = 20000
 
 
 def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[object]]:
-    where, params = ("term >= %s AND term < %s", [probe.term, probe.upper]) if probe.prefix else ("term = %s", [probe.term])
+    where, params = (
+        ("term >= %s AND term < %s", [probe.term, probe.upper])
+        if probe.prefix
+        else ("term = %s", [probe.term])
+    )
     sql = f"SELECT customer_id, {probe.score} AS s FROM {table} WHERE {where}"
     if cap is not None:
         sql = f"SELECT customer_id, s FROM ({sql} ORDER BY term, customer_id LIMIT {int(cap)}) capped"
@@ -210,7 +214,9 @@ def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, l
     return sql, params
 
 
-def ranked_sql(groups: list[list[Probe]], driver: int, table: str, customer_table: str) -> tuple[str, list[object]]:
+def ranked_sql(
+    groups: list[list[Probe]], driver: int, table: str, customer_table: str
+) -> tuple[str, list[object]]:
     """One statement ranking customers that match every group; LIMIT and OFFSET parameters go last.
 
     The ``driver`` group (the most selective) supplies the candidates from the
@@ -234,6 +240,8 @@ def ranked_sql(groups: list[list[Probe]], driver: int, table: str, customer_tabl
     cols = ", ".join(f"{sql} AS s{i}" for i, sql in enumerate(checks))
     total = " + ".join(["d.s"] + [f"d.s{i}" for i in range(len(checks))])
     matched = " AND ".join(f"d.s{i} > 0" for i in range(len(checks)))
-    sql = (f"SELECT d.customer_id, {total} AS score FROM (SELECT d0.customer_id, d0.s, {cols} FROM ({cand}) d0) d "
-           f"{join} WHERE {matched} {order}")
+    sql = (
+        f"SELECT d.customer_id, {total} AS score FROM (SELECT d0.customer_id, d0.s, {cols} FROM ({cand}) d0) d "
+        f"{join} WHERE {matched} {order}"
+    )
     return sql, params

@@ -57,6 +57,7 @@ def timeline_text(message: str, **params: object) -> str:
 
 # ---------------------------------------------------------------- derived fields
 
+
 def display_name_of(*, kind: str, first_name: str, last_name: str, company_name: str) -> str:
     if kind == Customer.Kind.COMPANY:
         return company_name
@@ -79,15 +80,22 @@ def name_key_of(first_name: str, last_name: str) -> str:
 
 def derived_fields_fill(customer: Customer) -> None:
     """Fill display_name, sort_name, name_key and name_day_name from the name parts (services and the importer)."""
-    parts = {"kind": customer.kind, "first_name": customer.first_name, "last_name": customer.last_name,
-             "company_name": customer.company_name}
+    parts = {
+        "kind": customer.kind,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company_name": customer.company_name,
+    }
     customer.display_name = display_name_of(**parts)[:250]
     customer.sort_name = sort_name_of(**parts)
-    customer.name_key = name_key_of(customer.first_name, customer.last_name) if customer.kind == Customer.Kind.PERSON else ""
+    customer.name_key = (
+        name_key_of(customer.first_name, customer.last_name) if customer.kind == Customer.Kind.PERSON else ""
+    )
     customer.name_day_name = (lang.canonical_name(customer.first_name) or "") if customer.first_name else ""
 
 
 # ---------------------------------------------------------------- search index
+
 
 def search_reindex(*, customer_ids: Iterable[int]) -> None:
     """Rebuild the search terms of these customers from their current data."""
@@ -96,7 +104,9 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
         return
     customers = Customer.objects.filter(pk__in=ids).select_related("company")
     points: dict[int, dict[str, list[str]]] = {}
-    for cid, kind, value in ContactPoint.objects.filter(customer_id__in=ids).values_list("customer_id", "kind", "value"):
+    for cid, kind, value in ContactPoint.objects.filter(customer_id__in=ids).values_list(
+        "customer_id", "kind", "value"
+    ):
         points.setdefault(cid, {}).setdefault(kind, []).append(value)
     refs: dict[int, list[str]] = {}
     for cid, ref in Order.objects.filter(customer_id__in=ids).values_list("customer_id", "reference"):
@@ -109,8 +119,12 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
         if c.company is not None:
             names.append(c.company.company_name)
         terms = customer_terms(
-            names=names, emails=points.get(c.pk, {}).get("email", []), phones=points.get(c.pk, {}).get("phone", []),
-            vat_number=c.vat_number, external_ref=c.external_ref, order_refs=refs.get(c.pk, []),
+            names=names,
+            emails=points.get(c.pk, {}).get("email", []),
+            phones=points.get(c.pk, {}).get("phone", []),
+            vat_number=c.vat_number,
+            external_ref=c.external_ref,
+            order_refs=refs.get(c.pk, []),
         )
         rows.extend(SearchTerm(customer_id=c.pk, term=t) for t in terms)
     SearchTerm.objects.filter(customer_id__in=ids).delete()
@@ -118,6 +132,7 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
 
 
 # ---------------------------------------------------------------- customers
+
 
 def tags_named(names: list[str]) -> list[Tag]:
     """The tags with these names, created as needed; "Τακτικός" and "ΤΑΚΤΙΚΟΣ" are one tag.
@@ -143,7 +158,9 @@ def tags_named(names: list[str]) -> list[Tag]:
 def _company_for(company_id: int | None) -> Customer | None:
     if company_id is None:
         return None
-    company = Customer.objects.filter(pk=company_id, kind=Customer.Kind.COMPANY, merged_into__isnull=True).first()
+    company = Customer.objects.filter(
+        pk=company_id, kind=Customer.Kind.COMPANY, merged_into__isnull=True
+    ).first()
     if company is None:
         raise ValidationError({"company_id": [_("No company with id %(id)s.") % {"id": company_id}]})
     return company
@@ -151,11 +168,28 @@ def _company_for(company_id: int | None) -> Customer | None:
 
 def _check_external_ref(ref: str | None, exclude_pk: int | None = None) -> None:
     if ref and Customer.objects.filter(external_ref=ref).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"external_ref": [_("Another customer already has the reference “%(ref)s”.") % {"ref": ref}]})
+        raise ValidationError(
+            {"external_ref": [_("Another customer already has the reference “%(ref)s”.") % {"ref": ref}]}
+        )
 
 
-_SCALAR_FIELDS = ("kind", "category", "first_name", "last_name", "company_name", "job_title", "title", "formal",
-                  "language", "time_zone", "preferred_channel", "birthday", "vat_number", "external_ref", "notes")
+_SCALAR_FIELDS = (
+    "kind",
+    "category",
+    "first_name",
+    "last_name",
+    "company_name",
+    "job_title",
+    "title",
+    "formal",
+    "language",
+    "time_zone",
+    "preferred_channel",
+    "birthday",
+    "vat_number",
+    "external_ref",
+    "notes",
+)
 
 
 @transaction.atomic
@@ -171,25 +205,45 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
     except IntegrityError as exc:  # a concurrent create took the same external_ref
         raise ValidationError({"external_ref": [str(exc)]}) from exc
     ContactPoint.objects.bulk_create(
-        [ContactPoint(customer=customer, kind="email", value=v, is_primary=i == 0) for i, v in enumerate(clean.emails)]
-        + [ContactPoint(customer=customer, kind="phone", value=v, is_primary=i == 0) for i, v in enumerate(clean.phones)]
+        [
+            ContactPoint(customer=customer, kind="email", value=v, is_primary=i == 0)
+            for i, v in enumerate(clean.emails)
+        ]
+        + [
+            ContactPoint(customer=customer, kind="phone", value=v, is_primary=i == 0)
+            for i, v in enumerate(clean.phones)
+        ]
     )
     if clean.tags:
         customer.tags.set(tags_named(clean.tags))
-    interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(gettext_noop("Customer created")), actor=by, source_type="customers.customer", source_id=str(customer.pk))
+    interaction_record(
+        customer=customer,
+        channel=Interaction.Channel.SYSTEM,
+        direction=Interaction.Direction.INTERNAL,
+        summary=timeline_text(gettext_noop("Customer created")),
+        actor=by,
+        source_type="customers.customer",
+        source_id=str(customer.pk),
+    )
     # A new customer's terms come straight from what was just written: no re-read, nothing to delete.
     names = [customer.first_name, customer.last_name, customer.company_name]
     if customer.company is not None:
         names.append(customer.company.company_name)
-    terms = customer_terms(names=names, emails=clean.emails, phones=clean.phones, vat_number=customer.vat_number,
-                           external_ref=customer.external_ref)
+    terms = customer_terms(
+        names=names,
+        emails=clean.emails,
+        phones=clean.phones,
+        vat_number=customer.vat_number,
+        external_ref=customer.external_ref,
+    )
     SearchTerm.objects.bulk_create([SearchTerm(customer=customer, term=t) for t in terms])
     return customer
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: CustomerInput, by: User | None = None, region: str | None = None) -> Customer:
+def customer_update(
+    *, customer: Customer, data: CustomerInput, by: User | None = None, region: str | None = None
+) -> Customer:
     """Replace the customer's profile, emails, phones and tags with ``data``."""
     clean = data.cleaned(region=region)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -210,17 +264,27 @@ def customer_update(*, customer: Customer, data: CustomerInput, by: User | None 
             if point.value not in kept[point.kind]:
                 dropped.setdefault("emails" if point.kind == "email" else "phones", []).append(point.value)
         if dropped:
-            raise ValidationError({field: [_("Only a manager can remove %(values)s.") % {"values": ", ".join(values)}]
-                                   for field, values in dropped.items()})
+            raise ValidationError(
+                {
+                    field: [_("Only a manager can remove %(values)s.") % {"values": ", ".join(values)}]
+                    for field, values in dropped.items()
+                }
+            )
     derived_fields_fill(locked)
     locked.save()
     _contact_points_replace(locked, "email", clean.emails)
     _contact_points_replace(locked, "phone", clean.phones)
     locked.tags.set(tags_named(clean.tags))
     if changed:
-        interaction_record(customer=locked, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                           summary=timeline_text(gettext_noop("Profile updated: %(fields)s"), fields=_field_labels(changed)), actor=by,
-                           source_type="customers.customer", source_id=str(locked.pk))
+        interaction_record(
+            customer=locked,
+            channel=Interaction.Channel.SYSTEM,
+            direction=Interaction.Direction.INTERNAL,
+            summary=timeline_text(gettext_noop("Profile updated: %(fields)s"), fields=_field_labels(changed)),
+            actor=by,
+            source_type="customers.customer",
+            source_id=str(locked.pk),
+        )
     search_reindex(customer_ids=[locked.pk, *locked.contacts.values_list("pk", flat=True)])
     return locked
 
@@ -237,11 +301,19 @@ def _contact_points_replace(customer: Customer, kind: str, values: list[str]) ->
 
 
 @transaction.atomic
-def contact_point_add(*, customer: Customer, kind: str, value: str, label: str = "", is_primary: bool = False,
-                      by: User | None = None) -> ContactPoint:
+def contact_point_add(
+    *,
+    customer: Customer,
+    kind: str,
+    value: str,
+    label: str = "",
+    is_primary: bool = False,
+    by: User | None = None,
+) -> ContactPoint:
     """Add an email or phone (``value`` already normalised); re-adding an existing one updates its label."""
-    point, created = ContactPoint.objects.get_or_create(customer=customer, kind=kind, value=value,
-                                                        defaults={"label": label[:30]})
+    point, created = ContactPoint.objects.get_or_create(
+        customer=customer, kind=kind, value=value, defaults={"label": label[:30]}
+    )
     if not created and label:
         point.label = label[:30]
         point.save(update_fields=["label"])
@@ -267,8 +339,18 @@ def contact_point_remove(*, point: ContactPoint, by: User | None = None) -> None
 
 
 @transaction.atomic
-def address_add(*, customer: Customer, line1: str, city: str = "", postcode: str = "", region: str = "",
-                country: str = "GR", label: str = "", line2: str = "", is_primary: bool = False) -> Address:
+def address_add(
+    *,
+    customer: Customer,
+    line1: str,
+    city: str = "",
+    postcode: str = "",
+    region: str = "",
+    country: str = "GR",
+    label: str = "",
+    line2: str = "",
+    is_primary: bool = False,
+) -> Address:
     """Add a postal address."""
     if not line1.strip():
         raise ValidationError({"line1": [_("The street is required.")]})
@@ -277,14 +359,30 @@ def address_add(*, customer: Customer, line1: str, city: str = "", postcode: str
         raise ValidationError({"country": [_("Use a two-letter country code such as GR.")]})
     if is_primary:
         customer.addresses.update(is_primary=False)
-    return Address.objects.create(customer=customer, line1=line1.strip(), line2=line2.strip(), city=city.strip(),
-                                  postcode=postcode.strip(), region=region.strip(), country=country, label=label.strip(),
-                                  is_primary=is_primary or not customer.addresses.exists())
+    return Address.objects.create(
+        customer=customer,
+        line1=line1.strip(),
+        line2=line2.strip(),
+        city=city.strip(),
+        postcode=postcode.strip(),
+        region=region.strip(),
+        country=country,
+        label=label.strip(),
+        is_primary=is_primary or not customer.addresses.exists(),
+    )
 
 
 @transaction.atomic
-def address_primary_set(*, customer: Customer, street: str = "", number: str = "", postcode: str = "", city: str = "",
-                        region: str = "", country: str = "GR") -> Address | None:
+def address_primary_set(
+    *,
+    customer: Customer,
+    street: str = "",
+    number: str = "",
+    postcode: str = "",
+    city: str = "",
+    region: str = "",
+    country: str = "GR",
+) -> Address | None:
     """Replace the customer's primary postal address with these parts (street and number make the first line);
     all parts blank removes it. Raises ValidationError naming the part."""
     parts = {"street": street, "number": number, "postcode": postcode, "city": city, "region": region}
@@ -316,8 +414,14 @@ def address_primary_set(*, customer: Customer, street: str = "", number: str = "
 
 
 @transaction.atomic
-def customer_save(*, customer: Customer | None, data: CustomerInput, address: dict[str, str] | None = None,
-                  by: User | None = None, region: str | None = None) -> Customer:
+def customer_save(
+    *,
+    customer: Customer | None,
+    data: CustomerInput,
+    address: dict[str, str] | None = None,
+    by: User | None = None,
+    region: str | None = None,
+) -> Customer:
     """Create (``customer`` None) or update a customer and, when given, its primary address, in one transaction:
     the staff form's save. ``address`` holds street, number, postcode, city, region and country."""
     if customer is None:
@@ -331,62 +435,125 @@ def customer_save(*, customer: Customer | None, data: CustomerInput, address: di
 
 # ---------------------------------------------------------------- orders and subscriptions
 
+
 @transaction.atomic
 def order_create(*, customer: Customer, data: OrderInput, by: User | None = None) -> Order:
     """Record an order with its lines; the reference must be new."""
     clean = data.cleaned()
     if Order.objects.filter(reference=clean.reference).exists():
-        raise ValidationError({"reference": [_("An order with reference “%(ref)s” already exists.") % {"ref": clean.reference}]})
-    total = sum((Decimal(str(line.quantity)) * Decimal(str(line.unit_price)) for line in clean.lines), Decimal("0"))
-    order = Order.objects.create(customer=customer, reference=clean.reference, placed_at=clean.placed_at,
-                                 currency=clean.currency, status=clean.status, channel=clean.channel,
-                                 total=total.quantize(Decimal("0.01")))
-    OrderLine.objects.bulk_create([
-        OrderLine(order=order, name=line.name, sku=line.sku, category=line.category,
-                  quantity=Decimal(str(line.quantity)), unit_price=Decimal(str(line.unit_price)))
-        for line in clean.lines
-    ])
-    interaction_record(customer=customer, channel=Interaction.Channel.ORDER, direction=Interaction.Direction.INBOUND,
-                       summary=timeline_text(gettext_noop("Order %(ref)s: %(total)s"), ref=order.reference,
-                                             total=_money(order.total, order.currency)),
-                       occurred_at=order.placed_at, actor=by, source_type="customers.order", source_id=str(order.pk))
+        raise ValidationError(
+            {"reference": [_("An order with reference “%(ref)s” already exists.") % {"ref": clean.reference}]}
+        )
+    total = sum(
+        (Decimal(str(line.quantity)) * Decimal(str(line.unit_price)) for line in clean.lines), Decimal("0")
+    )
+    order = Order.objects.create(
+        customer=customer,
+        reference=clean.reference,
+        placed_at=clean.placed_at,
+        currency=clean.currency,
+        status=clean.status,
+        channel=clean.channel,
+        total=total.quantize(Decimal("0.01")),
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                name=line.name,
+                sku=line.sku,
+                category=line.category,
+                quantity=Decimal(str(line.quantity)),
+                unit_price=Decimal(str(line.unit_price)),
+            )
+            for line in clean.lines
+        ]
+    )
+    interaction_record(
+        customer=customer,
+        channel=Interaction.Channel.ORDER,
+        direction=Interaction.Direction.INBOUND,
+        summary=timeline_text(
+            gettext_noop("Order %(ref)s: %(total)s"),
+            ref=order.reference,
+            total=_money(order.total, order.currency),
+        ),
+        occurred_at=order.placed_at,
+        actor=by,
+        source_type="customers.order",
+        source_id=str(order.pk),
+    )
     SearchTerm.objects.create(customer=customer, term=f"o:{lang.fold(order.reference)}"[:120])
     return order
 
 
 @transaction.atomic
-def subscription_create(*, customer: Customer, data: SubscriptionInput, by: User | None = None) -> Subscription:
+def subscription_create(
+    *, customer: Customer, data: SubscriptionInput, by: User | None = None
+) -> Subscription:
     """Start a subscription."""
     clean = data.cleaned()
-    sub = Subscription.objects.create(customer=customer, product=clean.product, started_on=clean.started_on,
-                                      renews_on=clean.renews_on, status=clean.status, price=clean.price,
-                                      currency=clean.currency)
-    interaction_record(customer=customer, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(gettext_noop("Subscription started: %(product)s"), product=sub.product), actor=by,
-                       source_type="customers.subscription", source_id=str(sub.pk))
+    sub = Subscription.objects.create(
+        customer=customer,
+        product=clean.product,
+        started_on=clean.started_on,
+        renews_on=clean.renews_on,
+        status=clean.status,
+        price=clean.price,
+        currency=clean.currency,
+    )
+    interaction_record(
+        customer=customer,
+        channel=Interaction.Channel.SYSTEM,
+        direction=Interaction.Direction.INTERNAL,
+        summary=timeline_text(gettext_noop("Subscription started: %(product)s"), product=sub.product),
+        actor=by,
+        source_type="customers.subscription",
+        source_id=str(sub.pk),
+    )
     return sub
 
 
 @transaction.atomic
-def subscription_set_status(*, subscription: Subscription, status: str, by: User | None = None) -> Subscription:
+def subscription_set_status(
+    *, subscription: Subscription, status: str, by: User | None = None
+) -> Subscription:
     """Pause, cancel, expire or reactivate a subscription."""
     if status not in Subscription.Status.values:
         raise ValidationError({"status": [_("Unknown subscription status “%(value)s”.") % {"value": status}]})
     Subscription.objects.filter(pk=subscription.pk).update(status=status)
     subscription.status = status
-    interaction_record(customer=subscription.customer, channel=Interaction.Channel.SYSTEM,
-                       direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(gettext_noop("Subscription %(product)s: %(status)s"), product=subscription.product,
-                                                             status=_status_label(status)),
-                       actor=by, source_type="customers.subscription", source_id=str(subscription.pk))
+    interaction_record(
+        customer=subscription.customer,
+        channel=Interaction.Channel.SYSTEM,
+        direction=Interaction.Direction.INTERNAL,
+        summary=timeline_text(
+            gettext_noop("Subscription %(product)s: %(status)s"),
+            product=subscription.product,
+            status=_status_label(status),
+        ),
+        actor=by,
+        source_type="customers.subscription",
+        source_id=str(subscription.pk),
+    )
     return subscription
 
 
 # ---------------------------------------------------------------- timeline
 
-def interaction_record(*, customer: Customer, channel: str, direction: str, summary: str, body: str = "",
-                       occurred_at: dt.datetime | None = None, actor: User | None = None,
-                       source_type: str = "", source_id: str = "") -> Interaction:
+
+def interaction_record(
+    *,
+    customer: Customer,
+    channel: str,
+    direction: str,
+    summary: str,
+    body: str = "",
+    occurred_at: dt.datetime | None = None,
+    actor: User | None = None,
+    source_type: str = "",
+    source_id: str = "",
+) -> Interaction:
     """Add one entry to the customer's timeline (every channel and app calls this)."""
     if channel not in Interaction.Channel.values:
         raise ValidationError({"channel": [_("Unknown channel “%(value)s”.") % {"value": channel}]})
@@ -396,9 +563,15 @@ def interaction_record(*, customer: Customer, channel: str, direction: str, summ
     if not summary:
         raise ValidationError({"summary": [_("A summary is required.")]})
     return Interaction.objects.create(
-        customer=customer, channel=channel, direction=direction, summary=summary[:300], body=body or "",
-        occurred_at=occurred_at or timezone.now(), actor=actor if actor is not None and actor.is_authenticated else None,
-        source_type=source_type, source_id=source_id,
+        customer=customer,
+        channel=channel,
+        direction=direction,
+        summary=summary[:300],
+        body=body or "",
+        occurred_at=occurred_at or timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        source_type=source_type,
+        source_id=source_id,
     )
 
 
@@ -409,11 +582,18 @@ def note_add(*, customer: Customer, body: str, by: User) -> Interaction:
     if not text:
         raise ValidationError({"body": [_("The note is empty.")]})
     first_line = text.splitlines()[0]
-    return interaction_record(customer=customer, channel=Interaction.Channel.NOTE, direction=Interaction.Direction.INTERNAL,
-                              summary=first_line, body=text, actor=by)
+    return interaction_record(
+        customer=customer,
+        channel=Interaction.Channel.NOTE,
+        direction=Interaction.Direction.INTERNAL,
+        summary=first_line,
+        body=text,
+        actor=by,
+    )
 
 
 # ---------------------------------------------------------------- duplicates and merge
+
 
 @transaction.atomic
 def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = None) -> MergeRecord:
@@ -463,11 +643,26 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
     survivor.save()
     SearchTerm.objects.filter(customer=merged).delete()
     search_reindex(customer_ids=[survivor.pk])
-    record = MergeRecord.objects.create(survivor=survivor, merged=merged, snapshot=snapshot, moved=moved,
-                                        merged_by=by if by is not None and by.is_authenticated else None)
-    interaction_record(customer=survivor, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-                       summary=timeline_text(gettext_noop("Merged %(name)s (#%(id)s) into this customer"), name=merged.display_name, id=merged.pk),
-                       actor=by, source_type="customers.mergerecord", source_id=str(record.pk))
+    record = MergeRecord.objects.create(
+        survivor=survivor,
+        merged=merged,
+        snapshot=snapshot,
+        moved=moved,
+        merged_by=by if by is not None and by.is_authenticated else None,
+    )
+    interaction_record(
+        customer=survivor,
+        channel=Interaction.Channel.SYSTEM,
+        direction=Interaction.Direction.INTERNAL,
+        summary=timeline_text(
+            gettext_noop("Merged %(name)s (#%(id)s) into this customer"),
+            name=merged.display_name,
+            id=merged.pk,
+        ),
+        actor=by,
+        source_type="customers.mergerecord",
+        source_id=str(record.pk),
+    )
     return record
 
 

@@ -37,6 +37,7 @@ TIMELINE_PAGE = 20
 
 # ---------------------------------------------------------------- list and search
 
+
 @dataclass(frozen=True)
 class ListFilter:
     """A filter another app adds to the customer list (the RFM segment, say), without customers importing it."""
@@ -63,16 +64,24 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
     extras = [(f, request.GET.get(f.param, ""), f.choices()) for f in LIST_FILTERS]
     chosen = [(f, value) for f, value, choices in extras if value and value in dict(choices)]
     extra = functools.reduce(operator.and_, (f.condition(value) for f, value in chosen)) if chosen else None
-    ctx: dict[str, Any] = {"q": q, "tag_id": tag_id, "segment": segment, "filtered": bool(tag_id or segment or chosen),
-                           "extra_filters": [(f, value if (f, value) in chosen else "", choices)
-                                             for f, value, choices in extras]}
+    ctx: dict[str, Any] = {
+        "q": q,
+        "tag_id": tag_id,
+        "segment": segment,
+        "filtered": bool(tag_id or segment or chosen),
+        "extra_filters": [
+            (f, value if (f, value) in chosen else "", choices) for f, value, choices in extras
+        ],
+    }
     if q:
-        found = queries.customer_search_filtered(q, tag_id=tag_id, segment=segment, extra=extra, limit=PAGE_SIZE,
-                                                 offset=(page_no - 1) * PAGE_SIZE)
+        found = queries.customer_search_filtered(
+            q, tag_id=tag_id, segment=segment, extra=extra, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE
+        )
         ctx.update(customers=found.customers, page_no=page_no, has_next=found.has_more)
     else:
-        page, page_range = page_of(request, queries.customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra),
-                                   PAGE_SIZE)
+        page, page_range = page_of(
+            request, queries.customer_list_filtered(tag_id=tag_id, segment=segment, extra=extra), PAGE_SIZE
+        )
         ctx.update(customers=page.object_list, page=page, page_range=page_range)
     if is_htmx(request):
         response = render(request, "customers/_results.html", ctx)
@@ -117,15 +126,19 @@ def _own_links(customer: Customer) -> dict[str, Callable[[list[str]], dict[str, 
 
     def merges(ids: list[str]) -> dict[str, str]:
         pks = [int(i) for i in ids if i.isdigit()]
-        return {str(pk): reverse("customers:detail", args=[merged])
-                for pk, merged in MergeRecord.objects.filter(pk__in=pks).values_list("pk", "merged_id")}
+        return {
+            str(pk): reverse("customers:detail", args=[merged])
+            for pk, merged in MergeRecord.objects.filter(pk__in=pks).values_list("pk", "merged_id")
+        }
 
     return {
         "customers.customer": lambda ids: dict.fromkeys(ids, f"{detail}#profile-h"),
         "customers.order": orders,
         "customers.subscription": lambda ids: dict.fromkeys(ids, f"{detail}#subscriptions"),
         "customers.mergerecord": merges,
-        "customers.importjob": lambda ids: {i: reverse("customers:import_job", args=[int(i)]) for i in ids if i.isdigit()},
+        "customers.importjob": lambda ids: {
+            i: reverse("customers:import_job", args=[int(i)]) for i in ids if i.isdigit()
+        },
     }
 
 
@@ -150,24 +163,41 @@ def _can_start_tickets(request: HttpRequest, customer: Customer) -> bool:
     return bool(TICKET_STARTERS) and not customer.is_merged and request.user.has_perm("helpdesk.add_ticket")
 
 
-def _render_detail(request: HttpRequest, customer: Customer, *, note_form: NoteForm | None = None,
-                   ticket_form: TicketStartForm | None = None, order_form: OrderLogForm | None = None,
-                   opened: str = "", status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    note_form: NoteForm | None = None,
+    ticket_form: TicketStartForm | None = None,
+    order_form: OrderLogForm | None = None,
+    opened: str = "",
+    status: int = 200,
+) -> HttpResponse:
     view = queries.customer_360(customer, timeline_limit=TIMELINE_PAGE)
     timeline_with_links(customer, view.timeline)
     email_form = ticket_form if ticket_form is not None and opened == "email" else None
-    return render(request, "customers/detail.html", {
-        "c": customer, "view": view, "note_form": note_form or NoteForm(),
-        "tags": list(customer.tags.all()), "addresses": list(customer.addresses.all()),
-        "name_day": queries.customer_next_name_day(customer, today=timezone.localdate()),
-        "next_offset": TIMELINE_PAGE, "currency": settings.PELATIS_DEFAULT_CURRENCY,
-        "panels": [html for panel in PANELS if (html := panel(request, customer))],
-        "can_start_tickets": _can_start_tickets(request, customer),
-        "can_log_orders": not customer.is_merged and request.user.has_perm("customers.add_order"),
-        "ticket_form": ticket_form if opened == "ticket" else TicketStartForm(),
-        "email_form": email_form or TicketStartForm(initial={"channel": "email"}),
-        "order_form": order_form or OrderLogForm(), "opened": opened,
-    }, status=status)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "c": customer,
+            "view": view,
+            "note_form": note_form or NoteForm(),
+            "tags": list(customer.tags.all()),
+            "addresses": list(customer.addresses.all()),
+            "name_day": queries.customer_next_name_day(customer, today=timezone.localdate()),
+            "next_offset": TIMELINE_PAGE,
+            "currency": settings.PELATIS_DEFAULT_CURRENCY,
+            "panels": [html for panel in PANELS if (html := panel(request, customer))],
+            "can_start_tickets": _can_start_tickets(request, customer),
+            "can_log_orders": not customer.is_merged and request.user.has_perm("customers.add_order"),
+            "ticket_form": ticket_form if opened == "ticket" else TicketStartForm(),
+            "email_form": email_form or TicketStartForm(initial={"channel": "email"}),
+            "order_form": order_form or OrderLogForm(),
+            "opened": opened,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -185,9 +215,16 @@ def customer_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     offset = max(0, int_or_none(request.GET.get("offset")) or 0)
     items, has_more = queries.customer_timeline(customer, limit=TIMELINE_PAGE, offset=offset)
     timeline_with_links(customer, items)
-    return render(request, "customers/_timeline_items.html", {
-        "c": customer, "items": items, "has_more": has_more, "next_offset": offset + TIMELINE_PAGE,
-    })
+    return render(
+        request,
+        "customers/_timeline_items.html",
+        {
+            "c": customer,
+            "items": items,
+            "has_more": has_more,
+            "next_offset": offset + TIMELINE_PAGE,
+        },
+    )
 
 
 @require_POST
@@ -212,9 +249,18 @@ def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _timeline_panel(request: HttpRequest, customer: Customer, form: NoteForm, *, status: int) -> HttpResponse:
     items, has_more = queries.customer_timeline(customer, limit=TIMELINE_PAGE)
     timeline_with_links(customer, items)
-    return render(request, "customers/_timeline_panel.html", {
-        "c": customer, "items": items, "has_more": has_more, "next_offset": TIMELINE_PAGE, "note_form": form,
-    }, status=status)
+    return render(
+        request,
+        "customers/_timeline_panel.html",
+        {
+            "c": customer,
+            "items": items,
+            "has_more": has_more,
+            "next_offset": TIMELINE_PAGE,
+            "note_form": form,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -229,13 +275,23 @@ def customer_ticket_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            started = TICKET_STARTERS[0](customer=customer, subject=d["subject"], body=d["body"], channel=d["channel"],
-                                         type=d["type"], priority=d["priority"] or "normal", by=request.user)
+            started = TICKET_STARTERS[0](
+                customer=customer,
+                subject=d["subject"],
+                body=d["body"],
+                channel=d["channel"],
+                type=d["type"],
+                priority=d["priority"] or "normal",
+                by=request.user,
+            )
         except ValidationError as exc:
             _errors_onto(form, exc)
         else:
-            text = (_("Email queued to the customer as ticket #%(id)s.") if d["channel"] == "email"
-                    else _("Ticket #%(id)s opened."))
+            text = (
+                _("Email queued to the customer as ticket #%(id)s.")
+                if d["channel"] == "email"
+                else _("Ticket #%(id)s opened.")
+            )
             messages.success(request, text % {"id": started.ticket_id})
             return redirect(reverse("customers:detail", args=[customer.pk]) + "#tickets")
     return _render_detail(request, customer, ticket_form=form, opened=opened, status=422)
@@ -294,11 +350,14 @@ def customer_contact_check_view(request: HttpRequest) -> HttpResponse:
             phones.append(phone_normalise(raw, None))
         except ValueError:
             continue
-    owners = queries.contact_owners(emails=emails, phones=phones, exclude_pk=int_or_none(request.GET.get("exclude")))
+    owners = queries.contact_owners(
+        emails=emails, phones=phones, exclude_pk=int_or_none(request.GET.get("exclude"))
+    )
     return render(request, "customers/_contact_check.html", {"owners": owners})
 
 
 # ---------------------------------------------------------------- create and edit
+
 
 def _form_context(form: CustomerForm, **extra: Any) -> dict[str, Any]:
     return {"form": form, **extra}
@@ -313,8 +372,9 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST)
     if form.is_valid():
         try:
-            customer = services.customer_save(customer=None, data=form.to_input(), address=form.address(),
-                                              by=request.user)
+            customer = services.customer_save(
+                customer=None, data=form.to_input(), address=form.address(), by=request.user
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -336,7 +396,9 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CustomerForm(request.POST, exclude_pk=customer.pk)
     if form.is_valid():
         try:
-            services.customer_save(customer=customer, data=form.to_input(), address=form.address(), by=request.user)
+            services.customer_save(
+                customer=customer, data=form.to_input(), address=form.address(), by=request.user
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -346,6 +408,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- merge
+
 
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -363,18 +426,24 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("“%(merged)s” (#%(id)s) was merged into this customer.")
-                             % {"merged": merged.display_name, "id": merged.pk})
+            messages.success(
+                request,
+                _("“%(merged)s” (#%(id)s) was merged into this customer.")
+                % {"merged": merged.display_name, "id": merged.pk},
+            )
         return redirect("customers:detail", pk=survivor.pk)
     pair = queries.customer_list().in_bulk([survivor.pk, merged.pk])
     if len(pair) < 2:  # one of them is already merged
         messages.error(request, _("One of these customers was already merged."))
         return redirect("customers:detail", pk=survivor.pk)
-    return render(request, "customers/merge_confirm.html", {"survivor": pair[survivor.pk], "merged": pair[merged.pk]})
+    return render(
+        request, "customers/merge_confirm.html", {"survivor": pair[survivor.pk], "merged": pair[merged.pk]}
+    )
 
 
 # ---------------------------------------------------------------- export
 # (imports: import_views.py)
+
 
 @require_GET
 @login_required
@@ -392,6 +461,12 @@ def customer_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     layout = tabular.layout_from_request(request)
     today = timezone.localdate()
     # CSV streams as the rows are read; XLSX is written to a temporary file first (bounded memory).
-    return tabular.table_response(fmt, exporting.columns(), exporting.customer_rows(ids, layout), layout,
-                                  name=f"{_('customers')}-{today:%Y-%m-%d}",
-                                  ascii_name=f"pelatis-customers-{today:%Y-%m-%d}", title=exporting.xlsx_title(layout))
+    return tabular.table_response(
+        fmt,
+        exporting.columns(),
+        exporting.customer_rows(ids, layout),
+        layout,
+        name=f"{_('customers')}-{today:%Y-%m-%d}",
+        ascii_name=f"pelatis-customers-{today:%Y-%m-%d}",
+        title=exporting.xlsx_title(layout),
+    )

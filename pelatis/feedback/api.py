@@ -46,11 +46,15 @@ class FeedbackPage(Schema):
 
 class ReviewIn(In):
     platform: str = Field(..., max_length=40, description="e.g. google, tripadvisor, facebook")
-    external_id: str = Field(..., max_length=200,
-                             description="the review's id on the platform; a repeat is not stored twice")
+    external_id: str = Field(
+        ..., max_length=200, description="the review's id on the platform; a repeat is not stored twice"
+    )
     rating: float | Annotated[str, Field(max_length=20)] | None = Field(
-        None, description="on the platform's scale; see rating_max, or “8/10”")
-    rating_max: float | None = Field(None, gt=0, le=1000, description="the top of the platform's scale (default 5)")
+        None, description="on the platform's scale; see rating_max, or “8/10”"
+    )
+    rating_max: float | None = Field(
+        None, gt=0, le=1000, description="the top of the platform's scale (default 5)"
+    )
     text: str = Field("", max_length=20_000)
     kind: Literal["review", "mention"] = "review"
     author: str = Field("", max_length=200)
@@ -73,7 +77,11 @@ class ReviewOut(Schema):
     follow_up_ticket_id: int | None
 
 
-@router.get("/", response={200: FeedbackPage, **errors()}, summary="CSAT answers, NPS answers and reviews, newest first")
+@router.get(
+    "/",
+    response={200: FeedbackPage, **errors()},
+    summary="CSAT answers, NPS answers and reviews, newest first",
+)
 def feedback_list(request: HttpRequest, params: Query[FeedbackParams]) -> dict[str, Any]:
     if not request.user.has_perm(queries.VIEW_PERMISSION):
         raise PermissionDenied

@@ -48,8 +48,10 @@ def _csat_links(ids: list[str]) -> dict[str, str]:
     from .models import CsatSurvey
 
     pks = [int(i) for i in ids if i.isdigit()]
-    return {str(pk): reverse("helpdesk:ticket", args=[ticket_id])
-            for pk, ticket_id in CsatSurvey.objects.filter(pk__in=pks).values_list("pk", "ticket_id")}
+    return {
+        str(pk): reverse("helpdesk:ticket", args=[ticket_id])
+        for pk, ticket_id in CsatSurvey.objects.filter(pk__in=pks).values_list("pk", "ticket_id")
+    }
 
 
 def _nps_links(ids: list[str]) -> dict[str, str]:
@@ -58,8 +60,10 @@ def _nps_links(ids: list[str]) -> dict[str, str]:
     from .models import NpsResponse
 
     pks = [int(i) for i in ids if i.isdigit()]
-    return {str(pk): reverse("feedback:campaign", args=[campaign_id])
-            for pk, campaign_id in NpsResponse.objects.filter(pk__in=pks).values_list("pk", "campaign_id")}
+    return {
+        str(pk): reverse("feedback:campaign", args=[campaign_id])
+        for pk, campaign_id in NpsResponse.objects.filter(pk__in=pks).values_list("pk", "campaign_id")
+    }
 
 
 def _review_links(ids: list[str]) -> dict[str, str]:

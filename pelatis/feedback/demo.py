@@ -102,13 +102,21 @@ CSAT_SCORES = (5, 4, 5, 3, 5, 4, 2, 5)
 def _csat_demo() -> int:
     """Ratings for the resolved demo requests, a day after each was resolved."""
     made = 0
-    resolved = Ticket.objects.filter(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED], resolved_at__isnull=False,
-                                     csat__isnull=True).select_related("customer").order_by("pk")
+    resolved = (
+        Ticket.objects.filter(
+            status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED],
+            resolved_at__isnull=False,
+            csat__isnull=True,
+        )
+        .select_related("customer")
+        .order_by("pk")
+    )
     for i, ticket in enumerate(resolved[:200]):
         survey = csat_survey_for(ticket=ticket)
         csat_answer(survey=survey, score=CSAT_SCORES[i % len(CSAT_SCORES)])
         day_after = ticket.resolved_at + dt.timedelta(days=1)
-        CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=ticket.resolved_at + dt.timedelta(hours=1),
-                                                       answered_at=min(day_after, timezone.now()))
+        CsatSurvey.objects.filter(pk=survey.pk).update(
+            sent_at=ticket.resolved_at + dt.timedelta(hours=1), answered_at=min(day_after, timezone.now())
+        )
         made += 1
     return made

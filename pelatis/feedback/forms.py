@@ -29,22 +29,30 @@ class NpsCampaignForm(ServiceErrorsMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=120, strip=True)
     segment = forms.ChoiceField(
-        label=_("Who is asked"), choices=NpsCampaign.Segment.choices, initial=NpsCampaign.Segment.ALL,
+        label=_("Who is asked"),
+        choices=NpsCampaign.Segment.choices,
+        initial=NpsCampaign.Segment.ALL,
         widget=forms.RadioSelect,
     )
     tag = forms.ModelChoiceField(
-        label=_("Tag"), queryset=Tag.objects.order_by("name"), required=False,
+        label=_("Tag"),
+        queryset=Tag.objects.order_by("name"),
+        required=False,
         help_text=_("Only for “Customers with a tag”."),
     )
     order_days = forms.IntegerField(
-        label=_("Ordered in the last (days)"), required=False,
+        label=_("Ordered in the last (days)"),
+        required=False,
         help_text=_("Only for “Customers with an order in the last N days”."),
     )
     interval_days = forms.IntegerField(
-        label=_("Ask each customer at most every (days)"), initial=90,
+        label=_("Ask each customer at most every (days)"),
+        initial=90,
         help_text=_("Across all campaigns: a customer asked by any campaign rests this long."),
     )
-    active = forms.BooleanField(label=_("Active: the worker sends it on schedule"), required=False, initial=True)
+    active = forms.BooleanField(
+        label=_("Active: the worker sends it on schedule"), required=False, initial=True
+    )
 
     @classmethod
     def initial_for(cls, campaign: NpsCampaign) -> dict[str, Any]:

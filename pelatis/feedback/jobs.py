@@ -53,7 +53,11 @@ def csat_send(ticket_id: int, *, base_url: str | None = None) -> bool:
     language = survey.language if survey.language in SCALE else "en"
     base_url = settings.PELATIS_BASE_URL if base_url is None else base_url
     links = [
-        (score, SCALE[language][score - 1], base_url + reverse("feedback:rate", args=[csat_token(survey, score)]))
+        (
+            score,
+            SCALE[language][score - 1],
+            base_url + reverse("feedback:rate", args=[csat_token(survey, score)]),
+        )
         for score in range(1, 6)
     ]
     with translation.override(language):

@@ -27,8 +27,12 @@ class CsatSurvey(SentimentFields):
     A second click changes the rating; it never counts twice.
     """
 
-    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="csat")
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="csat_surveys")
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="csat"
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="csat_surveys"
+    )
     language = models.CharField(_("language"), max_length=10, default="el")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -36,7 +40,12 @@ class CsatSurvey(SentimentFields):
     comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket,
+        verbose_name=_("follow-up ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -62,12 +71,19 @@ class FeedbackOptOut(models.Model):
         STAFF = "staff", _("Recorded by staff")
         API = "api", _("API")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback_opt_outs")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback_opt_outs"
+    )
     created_at = models.DateTimeField(_("opted out at"), default=timezone.now)
     source = models.CharField(_("how"), max_length=10, choices=Source.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -125,7 +141,9 @@ class NpsCampaign(models.Model):
 class NpsRun(models.Model):
     """One run of a campaign by the worker: how many surveys it sent."""
 
-    campaign = models.ForeignKey(NpsCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="runs")
+    campaign = models.ForeignKey(
+        NpsCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="runs"
+    )
     ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
     sent = models.PositiveIntegerField(_("sent"), default=0)
     failed = models.PositiveIntegerField(_("not sent"), default=0)
@@ -142,8 +160,12 @@ class NpsRun(models.Model):
 class NpsResponse(SentimentFields):
     """One NPS question sent to one customer: a 0–10 score and a "why?"; a second click changes the score."""
 
-    campaign = models.ForeignKey(NpsCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="responses")
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="nps_responses")
+    campaign = models.ForeignKey(
+        NpsCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="responses"
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="nps_responses"
+    )
     language = models.CharField(_("language"), max_length=10, default="el")
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
     # sent_at plus the sending campaign's interval: no campaign asks this customer again before then.
@@ -152,7 +174,12 @@ class NpsResponse(SentimentFields):
     comment = models.TextField(_("why?"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket,
+        verbose_name=_("follow-up ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -205,11 +232,21 @@ class Review(SentimentFields):
     )
     answer = models.TextField(_("our answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     follow_up_ticket = models.ForeignKey(
-        Ticket, verbose_name=_("follow-up ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Ticket,
+        verbose_name=_("follow-up ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
 

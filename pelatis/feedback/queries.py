@@ -189,22 +189,39 @@ def campaign_for(user: User, campaign_id: int, *, write: bool = False) -> NpsCam
 def campaign_list() -> QuerySet[NpsCampaign]:
     """Campaigns by name, each with its last run's time and counts."""
     last = NpsRun.objects.filter(campaign=OuterRef("pk")).order_by("-ran_at", "-id")
-    return (NpsCampaign.objects.select_related("tag")
-            .annotate(last_run_at=Subquery(last.values("ran_at")[:1]), last_run_sent=Subquery(last.values("sent")[:1]),
-                      last_run_failed=Subquery(last.values("failed")[:1]))
-            .order_by("name", "id"))
+    return (
+        NpsCampaign.objects.select_related("tag")
+        .annotate(
+            last_run_at=Subquery(last.values("ran_at")[:1]),
+            last_run_sent=Subquery(last.values("sent")[:1]),
+            last_run_failed=Subquery(last.values("failed")[:1]),
+        )
+        .order_by("name", "id")
+    )
 
 
 def campaign_scores(campaign_ids: list[int]) -> dict[int, NpsScore]:
     """Surveys sent, answers, promoters and detractors of these campaigns, in one aggregate query."""
-    rows = (NpsResponse.objects.filter(campaign_id__in=campaign_ids).order_by().values("campaign_id")
-            .annotate(asked=Count("id"), answers=Count("id", filter=Q(score__isnull=False)),
-                      promoters=Count("id", filter=Q(score__gte=9)),
-                      detractors=Count("id", filter=Q(score__lte=DETRACTOR_MAX))))
-    return {r["campaign_id"]: NpsScore(r["asked"], r["answers"], r["promoters"], r["detractors"]) for r in rows}
+    rows = (
+        NpsResponse.objects.filter(campaign_id__in=campaign_ids)
+        .order_by()
+        .values("campaign_id")
+        .annotate(
+            asked=Count("id"),
+            answers=Count("id", filter=Q(score__isnull=False)),
+            promoters=Count("id", filter=Q(score__gte=9)),
+            detractors=Count("id", filter=Q(score__lte=DETRACTOR_MAX)),
+        )
+    )
+    return {
+        r["campaign_id"]: NpsScore(r["asked"], r["answers"], r["promoters"], r["detractors"]) for r in rows
+    }
 
 
 def campaign_answers(campaign: NpsCampaign) -> QuerySet[NpsResponse]:
     """The campaign's answers, newest first."""
-    return (NpsResponse.objects.filter(campaign=campaign, answered_at__isnull=False)
-            .select_related("customer", "follow_up_ticket").order_by("-answered_at", "-id"))
+    return (
+        NpsResponse.objects.filter(campaign=campaign, answered_at__isnull=False)
+        .select_related("customer", "follow_up_ticket")
+        .order_by("-answered_at", "-id")
+    )

@@ -106,8 +106,11 @@ def rate_view(request: HttpRequest, token: str) -> HttpResponse:
         comment = request.POST.get("comment") if request.method == "POST" else None
         if request.method == "POST":
             survey = csat_answer(survey=survey, score=score, comment=comment)
-        response = render(request, "feedback/rated.html",
-                          {"survey": survey, "token": token, "commented": comment is not None})
+        response = render(
+            request,
+            "feedback/rated.html",
+            {"survey": survey, "token": token, "commented": comment is not None},
+        )
         response["X-Robots-Tag"] = "noindex"
         return response
 
@@ -255,9 +258,15 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReviewFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    page, page_range = page_of(request, queries.review_list(platform=filters.get("platform", ""),
-                                                            unanswered=filters.get("unanswered", False),
-                                                            negative=filters.get("negative", False)), PAGE_SIZE)
+    page, page_range = page_of(
+        request,
+        queries.review_list(
+            platform=filters.get("platform", ""),
+            unanswered=filters.get("unanswered", False),
+            negative=filters.get("negative", False),
+        ),
+        PAGE_SIZE,
+    )
     return render(
         request,
         "feedback/reviews.html",
@@ -346,10 +355,16 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
     page, page_range = page_of(request, queries.campaign_list(), PAGE_SIZE)
     campaigns = list(page.object_list)
     scores = queries.campaign_scores([c.pk for c in campaigns])
-    return render(request, "feedback/campaigns.html", {
-        "page": page, "page_range": page_range, "can_manage": queries.can_manage_campaigns(request.user),
-        "rows": [(c, scores.get(c.pk, queries.NO_SCORE)) for c in campaigns],
-    })
+    return render(
+        request,
+        "feedback/campaigns.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "can_manage": queries.can_manage_campaigns(request.user),
+            "rows": [(c, scores.get(c.pk, queries.NO_SCORE)) for c in campaigns],
+        },
+    )
 
 
 @require_GET
@@ -357,12 +372,19 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
 def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_for(request.user, pk)
     page, page_range = page_of(request, queries.campaign_answers(campaign), PAGE_SIZE)
-    return render(request, "feedback/campaign.html", {
-        "campaign": campaign, "score": queries.campaign_scores([campaign.pk]).get(campaign.pk, queries.NO_SCORE),
-        "runs": list(campaign.runs.order_by("-ran_at", "-id")[:RUNS_SHOWN]),
-        "page": page, "page_range": page_range, "answers": list(page.object_list),
-        "can_manage": queries.can_manage_campaigns(request.user),
-    })
+    return render(
+        request,
+        "feedback/campaign.html",
+        {
+            "campaign": campaign,
+            "score": queries.campaign_scores([campaign.pk]).get(campaign.pk, queries.NO_SCORE),
+            "runs": list(campaign.runs.order_by("-ran_at", "-id")[:RUNS_SHOWN]),
+            "page": page,
+            "page_range": page_range,
+            "answers": list(page.object_list),
+            "can_manage": queries.can_manage_campaigns(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -370,15 +392,20 @@ def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """New campaign (no pk) or a campaign's settings; managers only."""
     if pk is None:
-        if not (request.user.has_perm(queries.VIEW_PERMISSION) and queries.can_manage_campaigns(request.user)):
+        if not (
+            request.user.has_perm(queries.VIEW_PERMISSION) and queries.can_manage_campaigns(request.user)
+        ):
             raise PermissionDenied
         campaign = None
     else:
         campaign = queries.campaign_for(request.user, pk, write=True)
     if request.method == "GET":
         initial = NpsCampaignForm.initial_for(campaign) if campaign is not None else None
-        return render(request, "feedback/campaign_form.html", {"form": NpsCampaignForm(initial=initial),
-                                                                "campaign": campaign})
+        return render(
+            request,
+            "feedback/campaign_form.html",
+            {"form": NpsCampaignForm(initial=initial), "campaign": campaign},
+        )
     form = NpsCampaignForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -407,7 +434,9 @@ def campaign_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = nps_campaign_run(campaign=campaign)
     text = _("%(sent)s sent, %(failed)s failed.") % {"sent": run.sent, "failed": run.failed}
     if run.failed:
-        messages.warning(request, text + " " + _("The mail server refused a message: the next run tries again."))
+        messages.warning(
+            request, text + " " + _("The mail server refused a message: the next run tries again.")
+        )
     elif run.sent:
         messages.success(request, text)
     else:

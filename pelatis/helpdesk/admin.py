@@ -40,13 +40,31 @@ class CalendarAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "rank", "priority", "ticket_type", "first_response_minutes", "resolution_minutes", "active"]
+    list_display = [
+        "name",
+        "rank",
+        "priority",
+        "ticket_type",
+        "first_response_minutes",
+        "resolution_minutes",
+        "active",
+    ]
     list_editable = ["rank", "active"]
 
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "rank", "language", "ticket_type", "channel", "skill", "team", "strategy", "active"]
+    list_display = [
+        "name",
+        "rank",
+        "language",
+        "ticket_type",
+        "channel",
+        "skill",
+        "team",
+        "strategy",
+        "active",
+    ]
     list_editable = ["rank", "active"]
 
 

@@ -80,7 +80,8 @@ class MessageIn(In):
     kind: Literal["reply", "note"] = "reply"
     body: str = Field(..., max_length=BODY_MAX, description=BODY_DOC)
     status: one_of(Ticket.Status.values) | None = Field(  # type: ignore[valid-type]
-        None, description="Status to set with a reply (default: pending customer)")
+        None, description="Status to set with a reply (default: pending customer)"
+    )
 
 
 class StatusIn(In):
@@ -100,8 +101,10 @@ class AssignIn(In):
 class MergeIn(In):
     merged_id: Id = Field(..., description="The ticket to fold into this one (it is closed, pointing here)")
     confirm_other_customer: bool = Field(
-        False, description="Required when the two tickets belong to different customers: without it such a merge "
-        "is refused with 422 (field confirm_other_customer)")
+        False,
+        description="Required when the two tickets belong to different customers: without it such a merge "
+        "is refused with 422 (field confirm_other_customer)",
+    )
 
 
 class InboxParams(PageParams):
@@ -120,22 +123,40 @@ class TicketPage(Schema):
 def tickets_list(request: HttpRequest, params: Query[InboxParams]) -> dict[str, object]:
     if not request.user.has_perm("helpdesk.view_ticket"):
         raise PermissionDenied
-    rows = list(queries.inbox(request.user, view=params.view, status=params.status)[
-        params.offset: params.offset + params.limit + 1])
-    return {"items": rows[: params.limit], "limit": params.limit, "offset": params.offset,
-            "has_more": len(rows) > params.limit}
+    rows = list(
+        queries.inbox(request.user, view=params.view, status=params.status)[
+            params.offset : params.offset + params.limit + 1
+        ]
+    )
+    return {
+        "items": rows[: params.limit],
+        "limit": params.limit,
+        "offset": params.offset,
+        "has_more": len(rows) > params.limit,
+    }
 
 
-@router.post("/tickets", response={201: TicketDetail, **errors(400)}, summary="Log a request (phone call, visit, chat)")
+@router.post(
+    "/tickets", response={201: TicketDetail, **errors(400)}, summary="Log a request (phone call, visit, chat)"
+)
 def tickets_create(request: HttpRequest, payload: TicketIn) -> Status:
     if not request.user.has_perm("helpdesk.add_ticket"):
         raise PermissionDenied
     services.message_length_check(payload.body)
-    customer = _referenced(lambda: customer_for(request.user, payload.customer_id), "customer_id",
-                           _("No customer with id %(id)s.") % {"id": payload.customer_id})
+    customer = _referenced(
+        lambda: customer_for(request.user, payload.customer_id),
+        "customer_id",
+        _("No customer with id %(id)s.") % {"id": payload.customer_id},
+    )
     ticket, _message = services.ticket_open(
-        customer=customer, subject=payload.subject, channel=payload.channel, type=payload.type,
-        priority=payload.priority, mail=services.InboundMail(body_text=payload.body), by=request.user)
+        customer=customer,
+        subject=payload.subject,
+        channel=payload.channel,
+        type=payload.type,
+        priority=payload.priority,
+        mail=services.InboundMail(body_text=payload.body),
+        by=request.user,
+    )
     return Status(201, _detail(ticket))
 
 
@@ -157,13 +178,19 @@ def tickets_get(request: HttpRequest, ticket_id: IdPath) -> dict[str, object]:
     return _detail(queries.ticket_for(request.user, ticket_id))
 
 
-@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **errors(400, 404)}, summary="Reply to the customer or add a note")
+@router.post(
+    "/tickets/{ticket_id}/messages",
+    response={201: MessageOut, **errors(400, 404)},
+    summary="Reply to the customer or add a note",
+)
 def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn) -> Status:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     if payload.kind == "note":
         message: Message = services.note_add(ticket=ticket, body_text=payload.body, by=request.user)
     else:
-        message = services.reply_send(ticket=ticket, body_text=payload.body, by=request.user, status=payload.status)
+        message = services.reply_send(
+            ticket=ticket, body_text=payload.body, by=request.user, status=payload.status
+        )
     return Status(201, message)
 
 
@@ -173,7 +200,11 @@ def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -
     return services.ticket_set_status(ticket=ticket, status=payload.status, by=request.user)
 
 
-@router.post("/tickets/{ticket_id}/stage", response={200: TicketOut, **errors(400, 404)}, summary="Move a complaint to its next stage")
+@router.post(
+    "/tickets/{ticket_id}/stage",
+    response={200: TicketOut, **errors(400, 404)},
+    summary="Move a complaint to its next stage",
+)
 def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=request.user)
@@ -182,9 +213,15 @@ def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> 
 @router.post("/tickets/{ticket_id}/assign", response={200: TicketOut, **errors(400, 404)})
 def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    agent = get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first() if payload.assignee_id else None
+    agent = (
+        get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first()
+        if payload.assignee_id
+        else None
+    )
     if payload.assignee_id and agent is None:
-        raise ValidationError({"assignee_id": [_("No active user with id %(id)s.") % {"id": payload.assignee_id}]})
+        raise ValidationError(
+            {"assignee_id": [_("No active user with id %(id)s.") % {"id": payload.assignee_id}]}
+        )
     team_id = payload.team_id if "team_id" in payload.model_fields_set else services.KEEP
     return services.ticket_assign(ticket=ticket, agent=agent, team_id=team_id, by=request.user)
 
@@ -193,19 +230,34 @@ class PriorityIn(In):
     priority: one_of(Ticket.Priority.values)  # type: ignore[valid-type]
 
 
-@router.post("/tickets/{ticket_id}/priority", response={200: TicketOut, **errors(400, 404)}, summary="Change priority (re-applies the SLA policy)")
+@router.post(
+    "/tickets/{ticket_id}/priority",
+    response={200: TicketOut, **errors(400, 404)},
+    summary="Change priority (re-applies the SLA policy)",
+)
 def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_priority(ticket=ticket, priority=payload.priority, by=request.user)
 
 
-@router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **errors(400, 404)}, summary="Merge another ticket into this one")
+@router.post(
+    "/tickets/{ticket_id}/merge",
+    response={200: TicketOut, **errors(400, 404)},
+    summary="Merge another ticket into this one",
+)
 def tickets_merge(request: HttpRequest, ticket_id: IdPath, payload: MergeIn) -> Ticket:
     survivor = queries.ticket_for(request.user, ticket_id, write=True)
-    merged = _referenced(lambda: queries.ticket_for(request.user, payload.merged_id, write=True), "merged_id",
-                         _("No ticket with id %(id)s.") % {"id": payload.merged_id})
-    return services.ticket_merge(survivor=survivor, merged=merged, by=request.user,
-                                 confirm_other_customer=payload.confirm_other_customer)
+    merged = _referenced(
+        lambda: queries.ticket_for(request.user, payload.merged_id, write=True),
+        "merged_id",
+        _("No ticket with id %(id)s.") % {"id": payload.merged_id},
+    )
+    return services.ticket_merge(
+        survivor=survivor,
+        merged=merged,
+        by=request.user,
+        confirm_other_customer=payload.confirm_other_customer,
+    )
 
 
 class OrdersIn(In):
@@ -216,19 +268,31 @@ class TagsIn(In):
     tags: list[Annotated[str, Field(max_length=60)]] = Field(..., max_length=50)
 
 
-@router.post("/tickets/{ticket_id}/orders", response={200: TicketOut, **errors(400, 404)}, summary="Link the customer's orders")
+@router.post(
+    "/tickets/{ticket_id}/orders",
+    response={200: TicketOut, **errors(400, 404)},
+    summary="Link the customer's orders",
+)
 def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=request.user)
 
 
-@router.put("/tickets/{ticket_id}/tags", response={200: TicketOut, **errors(400, 404)}, summary="Replace the ticket's tags")
+@router.put(
+    "/tickets/{ticket_id}/tags",
+    response={200: TicketOut, **errors(400, 404)},
+    summary="Replace the ticket's tags",
+)
 def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ticket:
     ticket = queries.ticket_for(request.user, ticket_id, write=True)
     return services.ticket_set_tags(ticket=ticket, names=payload.tags, by=request.user)
 
 
-@router.post("/messages/{message_id}/split", response={201: TicketOut, **errors(404)}, summary="Move a message into a new ticket")
+@router.post(
+    "/messages/{message_id}/split",
+    response={201: TicketOut, **errors(404)},
+    summary="Move a message into a new ticket",
+)
 def messages_split(request: HttpRequest, message_id: IdPath) -> Status:
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
@@ -254,7 +318,12 @@ class ToneHintOut(Schema):
     suggestion: str
 
 
-@router.post("/tone/check", response={200: list[ToneHintOut], **errors(400)}, tags=["tone"], summary="Tone hints for a reply")
+@router.post(
+    "/tone/check",
+    response={200: list[ToneHintOut], **errors(400)},
+    tags=["tone"],
+    summary="Tone hints for a reply",
+)
 def tone_check_endpoint(request: HttpRequest, payload: ToneIn) -> list[object]:
     from .services.tone import tone_check
 

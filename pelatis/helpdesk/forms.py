@@ -19,9 +19,13 @@ from .models import AgentProfile, Team, Ticket
 def agents() -> QuerySet[Any]:
     """Active staff who may work on tickets: the people a ticket can be assigned to."""
     perm = Permission.objects.filter(content_type__app_label="helpdesk", codename="change_ticket")
-    return (get_user_model().objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm))
-            .distinct().order_by("first_name", "last_name", "username"))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class AgentChoiceField(forms.ModelChoiceField):
@@ -36,15 +40,19 @@ class ReplyForm(ServiceErrorsMixin, forms.Form):
         (Ticket.Status.RESOLVED.value, _("Resolved")),
         (Ticket.Status.OPEN.value, _("Keep open")),
     )
-    body = forms.CharField(label=_("Reply"), required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 9}))
-    status = forms.ChoiceField(label=_("Status after sending"), choices=AFTER, initial=Ticket.Status.PENDING.value)
+    body = forms.CharField(
+        label=_("Reply"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 9})
+    )
+    status = forms.ChoiceField(
+        label=_("Status after sending"), choices=AFTER, initial=Ticket.Status.PENDING.value
+    )
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "note"
-    body = forms.CharField(label=_("Internal note"), required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Internal note"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class StatusForm(ServiceErrorsMixin, forms.Form):
@@ -56,10 +64,15 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "prop"
     FIELD_OF_ERROR = {"assignee_id": "assignee", "team_id": "team"}
 
-    assignee = AgentChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(), required=False,
-                                empty_label=_("— unassigned —"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
-                                  empty_label=_("— no team —"))
+    assignee = AgentChoiceField(
+        label=_("Assignee"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("— unassigned —"),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("— no team —")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,20 +89,30 @@ class MergeForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "merge"
     FIELD_OF_ERROR = {"merged": "into"}
 
-    into = forms.IntegerField(label=_("Merge into ticket #"), min_value=1, max_value=2**63 - 1,
-                              error_messages={"invalid": _("Enter a ticket number."),
-                                              "required": _("Enter a ticket number."),
-                                              "max_value": _("Enter a ticket number.")})
+    into = forms.IntegerField(
+        label=_("Merge into ticket #"),
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "invalid": _("Enter a ticket number."),
+            "required": _("Enter a ticket number."),
+            "max_value": _("Enter a ticket number."),
+        },
+    )
     confirm_other_customer = forms.BooleanField(
-        label=_("I have checked: these tickets are the same request, merge them although the customers differ."),
-        required=False)
+        label=_(
+            "I have checked: these tickets are the same request, merge them although the customers differ."
+        ),
+        required=False,
+    )
 
 
 class BulkForm(forms.Form):
     ACTIONS = (("assign_me", _("Assign to me")), ("status", _("Set status")))
 
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={
-        "required": _("Select at least one ticket.")})
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": _("Select at least one ticket.")}
+    )
     action = forms.ChoiceField(choices=ACTIONS)
     status = forms.ChoiceField(choices=[("", "—"), *Ticket.Status.choices], required=False)
 
@@ -117,9 +140,15 @@ class LinkOrdersForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "orders"
     FIELD_OF_ERROR = {"order_ids": "orders"}
 
-    orders = forms.TypedMultipleChoiceField(label=_("Orders"), coerce=int, choices=(), error_messages={
-        "required": _("Tick at least one order."),
-        "invalid_choice": _("Not an order of this customer.")})
+    orders = forms.TypedMultipleChoiceField(
+        label=_("Orders"),
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": _("Tick at least one order."),
+            "invalid_choice": _("Not an order of this customer."),
+        },
+    )
 
     def __init__(self, *args: Any, order_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

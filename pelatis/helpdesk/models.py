@@ -16,7 +16,9 @@ from pelatis.customers.models import Customer, Order, Tag
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="helpdesk_teams")
-    email = models.EmailField(_("team address"), blank=True, help_text=_("Mail to this address lands with this team."))
+    email = models.EmailField(
+        _("team address"), blank=True, help_text=_("Mail to this address lands with this team.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -30,16 +32,26 @@ class Team(models.Model):
 class AgentProfile(models.Model):
     """What routing needs to know of an agent: languages spoken, skills, load."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
+    )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     available = models.BooleanField(_("taking new tickets"), default=True)
     # How replies are signed: the full name and this title, or the agent's own signature when set;
     # never the login name.
-    title = models.CharField(_("job title"), max_length=100, blank=True,
-                             help_text=_("Shown under your name in replies, e.g. “Reservations”."))
-    signature = models.TextField(_("signature"), blank=True, max_length=1000,
-                                 help_text=_("Replaces name and title at the end of your replies when filled in."))
+    title = models.CharField(
+        _("job title"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown under your name in replies, e.g. “Reservations”."),
+    )
+    signature = models.TextField(
+        _("signature"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Replaces name and title at the end of your replies when filled in."),
+    )
 
     class Meta:
         verbose_name = _("agent profile")
@@ -84,8 +96,12 @@ class SlaPolicy(models.Model):
     country = models.CharField(_("customer country"), max_length=2, blank=True)
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="policies")
     first_response_minutes = models.PositiveIntegerField(_("first response (business minutes)"))
-    next_response_minutes = models.PositiveIntegerField(_("next response (business minutes)"), null=True, blank=True)
-    resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"), null=True, blank=True)
+    next_response_minutes = models.PositiveIntegerField(
+        _("next response (business minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution (business minutes)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["rank", "id"]
@@ -130,18 +146,29 @@ class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=250)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
     type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.QUESTION)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
-    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
     stage = models.CharField(_("complaint stage"), max_length=14, choices=Stage.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=12, default="email")
     language = models.CharField(_("language"), max_length=10, default="el")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     orders = models.ManyToManyField(Order, blank=True, related_name="tickets")
 
-    sla_policy = models.ForeignKey(SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sla_policy = models.ForeignKey(
+        SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_response_due = models.DateTimeField(null=True, blank=True, db_index=True)
     next_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
@@ -166,8 +193,9 @@ class Ticket(models.Model):
     requester_verified_at = models.DateTimeField(null=True, blank=True)
     # Indexed only where set (see Meta): almost every ticket has none, and a full index on it lures
     # SQLite's planner into walking it for "merged_into IS NULL".
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
-                                    db_index=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", db_index=False
+    )
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,14 +209,23 @@ class Ticket(models.Model):
             models.Index(fields=["status", "team", "-created_at"], name="ticket_inbox_team"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer"),
             models.Index(fields=["-created_at", "-id"], name="ticket_recent"),
-            models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False),
-                         name="ticket_merged_into"),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="ticket_merged_into",
+            ),
             # "Overdue first" and "breaching soon" look tickets up by their running clocks; most tickets
             # have none running, so these stay small.
-            models.Index(fields=["next_response_due"], condition=models.Q(next_response_due__isnull=False),
-                         name="ticket_next_response_due"),
-            models.Index(fields=["resolution_due"], condition=models.Q(resolution_due__isnull=False),
-                         name="ticket_resolution_due"),
+            models.Index(
+                fields=["next_response_due"],
+                condition=models.Q(next_response_due__isnull=False),
+                name="ticket_next_response_due",
+            ),
+            models.Index(
+                fields=["resolution_due"],
+                condition=models.Q(resolution_due__isnull=False),
+                name="ticket_resolution_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,7 +256,9 @@ class Message(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=4, choices=Direction.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_email = models.CharField(max_length=254, blank=True)
     to = models.JSONField(default=list, blank=True)
     cc = models.JSONField(default=list, blank=True)
@@ -250,15 +289,18 @@ class Message(models.Model):
     via = models.CharField(max_length=8, blank=True, default="")
     # The ticket a message was written on, when a merge moved it to another one: the public request
     # page of the survivor shows only what belonged to its own customer.
-    origin_ticket = models.ForeignKey("Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                      db_index=False)
+    origin_ticket = models.ForeignKey(
+        "Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread"),
-                   models.Index(fields=["delivery", "next_attempt_at"], name="message_delivery_due")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_thread"),
+            models.Index(fields=["delivery", "next_attempt_at"], name="message_delivery_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} #{self.ticket_id}"
@@ -301,7 +343,9 @@ class TicketEvent(models.Model):
     old = models.CharField(max_length=60, blank=True)
     new = models.CharField(max_length=60, blank=True)
     note = models.CharField(max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -335,14 +379,18 @@ class CannedReply(models.Model):
     name = models.CharField(_("name"), max_length=100)
     language = models.CharField(_("language"), max_length=10, default="el")
     body = models.TextField(_("text"))
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="canned_replies")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="canned_replies"
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name", "language"]
         verbose_name = _("canned reply")
         verbose_name_plural = _("canned replies")
-        constraints = [models.UniqueConstraint(fields=["name", "language"], name="canned_reply_unique_per_language")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="canned_reply_unique_per_language")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
@@ -362,11 +410,21 @@ class RoutingRule(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     ticket_type = models.CharField(_("type"), max_length=12, blank=True)
     channel = models.CharField(_("channel"), max_length=12, blank=True)
-    skill = models.CharField(_("skill"), max_length=40, blank=True, help_text=_("Only agents with this skill"))
+    skill = models.CharField(
+        _("skill"), max_length=40, blank=True, help_text=_("Only agents with this skill")
+    )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
-    strategy = models.CharField(_("assignment"), max_length=14, choices=Strategy.choices, default=Strategy.LEAST_LOADED)
-    last_assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+", editable=False)
+    strategy = models.CharField(
+        _("assignment"), max_length=14, choices=Strategy.choices, default=Strategy.LEAST_LOADED
+    )
+    last_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["rank", "id"]
@@ -383,12 +441,18 @@ class ToneRule(models.Model):
     rule_id = models.SlugField(_("rule id"), max_length=60, unique=True)
     language = models.CharField(_("language"), max_length=3, default="el", help_text=_("el, en or * for all"))
     category = models.CharField(_("category"), max_length=12, default="blaming")
-    pattern = models.CharField(_("pattern"), max_length=500, help_text=_("Words or phrases; * for inflected endings"))
+    pattern = models.CharField(
+        _("pattern"), max_length=500, help_text=_("Words or phrases; * for inflected endings")
+    )
     message = models.CharField(_("why"), max_length=300)
     suggestion = models.CharField(_("agreed wording"), max_length=300)
-    severity = models.CharField(_("severity"), max_length=4, default="warn", choices=[("warn", _("Warning")), ("hint", _("Hint"))])
+    severity = models.CharField(
+        _("severity"), max_length=4, default="warn", choices=[("warn", _("Warning")), ("hint", _("Hint"))]
+    )
     formal_only = models.BooleanField(_("only for formal address"), default=False)
-    active = models.BooleanField(_("active"), default=True, help_text=_("Untick to switch a shipped rule off"))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to switch a shipped rule off")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -30,21 +30,30 @@ BREACHING_WITHIN = dt.timedelta(minutes=30)
 SEARCH_CAP = 2000
 SEARCH_CUSTOMERS = 500
 _FAR = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
-_PRIORITY_RANK = {Ticket.Priority.URGENT: 0, Ticket.Priority.HIGH: 1, Ticket.Priority.NORMAL: 2, Ticket.Priority.LOW: 3}
+_PRIORITY_RANK = {
+    Ticket.Priority.URGENT: 0,
+    Ticket.Priority.HIGH: 1,
+    Ticket.Priority.NORMAL: 2,
+    Ticket.Priority.LOW: 3,
+}
 
 
 def ticket_for(user: User, ticket_id: int, *, write: bool = False) -> Ticket:
     """The ticket if ``user`` may see it (and work on it, with write=True); else 404/403."""
     if not user.has_perm("helpdesk.view_ticket") or (write and not user.has_perm("helpdesk.change_ticket")):
         raise PermissionDenied
-    ticket = Ticket.objects.select_related("customer", "assignee", "team", "sla_policy", "merged_into").filter(
-        pk=ticket_id).first()
+    ticket = (
+        Ticket.objects.select_related("customer", "assignee", "team", "sla_policy", "merged_into")
+        .filter(pk=ticket_id)
+        .first()
+    )
     if ticket is None:
         raise Http404
     return ticket
 
 
 # ---------------------------------------------------------------- filters and search
+
 
 @dataclass(frozen=True)
 class InboxFilters:
@@ -64,8 +73,12 @@ class InboxFilters:
         for name in ("status", "priority", "channel", "type"):
             if value := getattr(self, name):
                 cond &= Q(**{name: value})
-        for name, lookup in (("team", "team_id"), ("assignee", "assignee_id"), ("customer", "customer_id"),
-                             ("tag", "tags__id")):
+        for name, lookup in (
+            ("team", "team_id"),
+            ("assignee", "assignee_id"),
+            ("customer", "customer_id"),
+            ("tag", "tags__id"),
+        ):
             if (value := getattr(self, name)) is not None:
                 cond &= Q(**{lookup: value})
         return cond
@@ -92,8 +105,11 @@ def ticket_search(q: str) -> SearchResult | None:
     capped = len(ids) >= SEARCH_CAP
     customers = customer_search_ids(query.text, limit=SEARCH_CUSTOMERS)
     if customers:
-        theirs = list(Ticket.objects.filter(customer_id__in=customers).order_by("-id")
-                      .values_list("pk", flat=True)[:SEARCH_CAP])
+        theirs = list(
+            Ticket.objects.filter(customer_id__in=customers)
+            .order_by("-id")
+            .values_list("pk", flat=True)[:SEARCH_CAP]
+        )
         capped = capped or len(theirs) >= SEARCH_CAP or len(customers) >= SEARCH_CUSTOMERS
         ids = sorted(set(ids) | set(theirs), reverse=True)
     if query.number is not None and query.number not in ids:
@@ -108,6 +124,7 @@ def _base(filters: InboxFilters, found: SearchResult | None) -> QuerySet[Ticket]
 
 # ---------------------------------------------------------------- views and sorting
 
+
 def _view_filter(user: User, view: str, now: dt.datetime) -> Q:
     """The condition of an inbox view (on top of not merged, and open unless a status is chosen)."""
     if view == "mine":
@@ -120,8 +137,11 @@ def _view_filter(user: User, view: str, now: dt.datetime) -> Q:
         # A paused ticket (waiting on the customer or a third party) cannot breach while it waits.
         soon = now + BREACHING_WITHIN
         return Q(status__in=RUNNING_STATUSES) & (
-            Q(sla_breached=True) | Q(first_response_due__lte=soon, first_responded_at__isnull=True)
-            | Q(next_response_due__lte=soon) | Q(resolution_due__lte=soon))
+            Q(sla_breached=True)
+            | Q(first_response_due__lte=soon, first_responded_at__isnull=True)
+            | Q(next_response_due__lte=soon)
+            | Q(resolution_due__lte=soon)
+        )
     if view == "pending":
         return Q(status=Ticket.Status.PENDING)
     return Q()
@@ -130,27 +150,36 @@ def _view_filter(user: User, view: str, now: dt.datetime) -> Q:
 def overdue_q(now: dt.datetime) -> Q:
     """Tickets whose running SLA clock has passed its due time."""
     return Q(status__in=RUNNING_STATUSES) & (
-        Q(first_response_due__lte=now, first_responded_at__isnull=True) | Q(next_response_due__lte=now)
-        | Q(resolution_due__lte=now))
+        Q(first_response_due__lte=now, first_responded_at__isnull=True)
+        | Q(next_response_due__lte=now)
+        | Q(resolution_due__lte=now)
+    )
 
 
 def running_q() -> Q:
     """Tickets with an SLA clock running (something is due from us)."""
     return Q(status__in=RUNNING_STATUSES) & (
-        Q(first_response_due__isnull=False, first_responded_at__isnull=True) | Q(next_response_due__isnull=False)
-        | Q(resolution_due__isnull=False))
+        Q(first_response_due__isnull=False, first_responded_at__isnull=True)
+        | Q(next_response_due__isnull=False)
+        | Q(resolution_due__isnull=False)
+    )
 
 
 def due_expression() -> Any:
     """The nearest due time of a ticket's clocks (far in the future when none runs)."""
     far = Value(_FAR, output_field=DateTimeField())
-    first = Case(When(first_responded_at__isnull=True, then=F("first_response_due")), output_field=DateTimeField())
+    first = Case(
+        When(first_responded_at__isnull=True, then=F("first_response_due")), output_field=DateTimeField()
+    )
     return Least(Coalesce(first, far), Coalesce("next_response_due", far), Coalesce("resolution_due", far))
 
 
 def _priority_rank() -> Case:
-    return Case(*[When(priority=p, then=Value(r)) for p, r in _PRIORITY_RANK.items()], default=Value(9),
-                output_field=IntegerField())
+    return Case(
+        *[When(priority=p, then=Value(r)) for p, r in _PRIORITY_RANK.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
 
 
 def default_sort(view: str) -> str:
@@ -170,13 +199,24 @@ def _ordered(qs: QuerySet[Ticket], sort: str, now: dt.datetime) -> QuerySet[Tick
         return qs.order_by(_priority_rank(), *NEWEST)
     first = overdue_q(now) if sort == "overdue" else running_q()
     group = Case(When(first, then=Value(0)), default=Value(1), output_field=IntegerField())
-    due = Case(When(first, then=due_expression()), default=Value(_FAR, output_field=DateTimeField()),
-               output_field=DateTimeField())
+    due = Case(
+        When(first, then=due_expression()),
+        default=Value(_FAR, output_field=DateTimeField()),
+        output_field=DateTimeField(),
+    )
     return qs.order_by(group, due, *NEWEST)
 
 
-def inbox(user: User, *, view: str = "all", status: str = "", now: dt.datetime | None = None,
-          filters: InboxFilters | None = None, sort: str = "", found: SearchResult | None = None) -> QuerySet[Ticket]:
+def inbox(
+    user: User,
+    *,
+    view: str = "all",
+    status: str = "",
+    now: dt.datetime | None = None,
+    filters: InboxFilters | None = None,
+    sort: str = "",
+    found: SearchResult | None = None,
+) -> QuerySet[Ticket]:
     """Tickets of one inbox view, filtered and sorted (by default: overdue first, then newest; "breaching
     soon" by due time)."""
     now = now or timezone.now()
@@ -212,7 +252,7 @@ class Chain(Sequence[Ticket]):
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, int):
-            return self[key:key + 1][0]
+            return self[key : key + 1][0]
         start, stop = key.start or 0, key.stop
         rows: list[Ticket] = []
         offset = 0
@@ -224,9 +264,16 @@ class Chain(Sequence[Ticket]):
         return rows
 
 
-def inbox_rows(user: User, *, view: str = "all", filters: InboxFilters | None = None, sort: str = "",
-               found: SearchResult | None = None, total: int | None = None,
-               now: dt.datetime | None = None) -> Sequence[Ticket]:
+def inbox_rows(
+    user: User,
+    *,
+    view: str = "all",
+    filters: InboxFilters | None = None,
+    sort: str = "",
+    found: SearchResult | None = None,
+    total: int | None = None,
+    now: dt.datetime | None = None,
+) -> Sequence[Ticket]:
     """The rows of ``inbox()`` in the same order, paged cheaply: "overdue first" and "due first" are the few
     tickets with a (late) running clock by due time, then the rest newest first from the date index."""
     now = now or timezone.now()
@@ -238,8 +285,14 @@ def inbox_rows(user: User, *, view: str = "all", filters: InboxFilters | None = 
     return Chain([qs.filter(first).order_by(due_expression(), *NEWEST), qs.exclude(first)], total=total)
 
 
-def inbox_counts(user: User, *, status: str = "", now: dt.datetime | None = None,
-                 filters: InboxFilters | None = None, found: SearchResult | None = None) -> dict[str, int]:
+def inbox_counts(
+    user: User,
+    *,
+    status: str = "",
+    now: dt.datetime | None = None,
+    filters: InboxFilters | None = None,
+    found: SearchResult | None = None,
+) -> dict[str, int]:
     """How many tickets each inbox view holds: the open views in one query over the open tickets (the status
     index), "all" in another; the team view on its own when the user is in a team."""
     now = now or timezone.now()
@@ -254,11 +307,14 @@ def inbox_counts(user: User, *, status: str = "", now: dt.datetime | None = None
         result = base.filter(status__in=OPEN_STATUSES).aggregate(**counts)
         result["all"] = base.count()
     in_a_team = bool(user.pk) and Team.objects.filter(members=user.pk).exists()
-    result["team"] = inbox(user, view="team", filters=filters, found=found, now=now).count() if in_a_team else 0
+    result["team"] = (
+        inbox(user, view="team", filters=filters, found=found, now=now).count() if in_a_team else 0
+    )
     return {view: int(result[view] or 0) for view in VIEWS}
 
 
 # ---------------------------------------------------------------- the ticket page
+
 
 @dataclass(frozen=True)
 class TicketPage:
@@ -269,6 +325,8 @@ class TicketPage:
 
 def ticket_page(ticket: Ticket) -> TicketPage:
     """The conversation and history of a ticket."""
-    messages = list(Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments"))
+    messages = list(
+        Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments")
+    )
     events = list(TicketEvent.objects.filter(ticket=ticket).select_related("by"))
     return TicketPage(ticket=ticket, messages=messages, events=events)

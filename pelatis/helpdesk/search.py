@@ -117,36 +117,55 @@ def matching_ids(query: TicketQuery, *, limit: int) -> list[int]:
             cursor.execute(
                 f"SELECT ticket_id FROM {TicketSearch._meta.db_table} "
                 f"WHERE to_tsvector('{TS_CONFIG}'::regconfig, doc) @@ to_tsquery('{TS_CONFIG}'::regconfig, %s) "
-                "ORDER BY ticket_id DESC LIMIT %s", [tsquery_postgres(query.groups), limit])
+                "ORDER BY ticket_id DESC LIMIT %s",
+                [tsquery_postgres(query.groups), limit],
+            )
         else:
-            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                           [fts_match_sqlite(query.groups), limit])
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [fts_match_sqlite(query.groups), limit],
+            )
         return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _texts(messages: list[Message]) -> list[str]:
     """What the customer wrote, and the first message when we started the conversation."""
-    return [m.visible_text or m.body_text for i, m in enumerate(messages)
-            if m.direction == Message.Direction.INBOUND or i == 0]
+    return [
+        m.visible_text or m.body_text
+        for i, m in enumerate(messages)
+        if m.direction == Message.Direction.INBOUND or i == 0
+    ]
 
 
 def _docs(tickets: list[Ticket]) -> list[TicketSearch]:
-    return [TicketSearch(ticket_id=t.pk, doc=doc_of(subject=t.subject, customer_name=t.customer.display_name,
-                                                    texts=_texts(t.search_messages)))  # type: ignore[attr-defined]
-            for t in tickets]
+    return [
+        TicketSearch(
+            ticket_id=t.pk,
+            doc=doc_of(
+                subject=t.subject, customer_name=t.customer.display_name, texts=_texts(t.search_messages)
+            ),
+        )  # type: ignore[attr-defined]
+        for t in tickets
+    ]
 
 
 def search_index(*, ticket_ids: Iterable[int], batch: int = 500) -> int:
     """(Re)build the search documents of these tickets (call inside the writing transaction); returns how many."""
     ids = sorted(set(ticket_ids))
     done = 0
-    inbound = Message.objects.exclude(direction=Message.Direction.NOTE).only(
-        "ticket_id", "direction", "visible_text", "body_text").order_by("created_at", "id")
+    inbound = (
+        Message.objects.exclude(direction=Message.Direction.NOTE)
+        .only("ticket_id", "direction", "visible_text", "body_text")
+        .order_by("created_at", "id")
+    )
     for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
-        tickets = list(Ticket.objects.filter(pk__in=chunk).select_related("customer").only(
-            "subject", "customer__display_name").prefetch_related(
-            Prefetch("messages", queryset=inbound, to_attr="search_messages")))
+        chunk = ids[start : start + batch]
+        tickets = list(
+            Ticket.objects.filter(pk__in=chunk)
+            .select_related("customer")
+            .only("subject", "customer__display_name")
+            .prefetch_related(Prefetch("messages", queryset=inbound, to_attr="search_messages"))
+        )
         rows = _docs(tickets)
         TicketSearch.objects.filter(ticket_id__in=chunk).delete()
         TicketSearch.objects.bulk_create(rows, batch_size=batch)

@@ -62,16 +62,28 @@ def _lf(text: str) -> str:
 
 # ---------------------------------------------------------------- inbox
 
+
 def _view_labels() -> list[tuple[str, str]]:
-    labels = {"mine": _("Mine"), "team": _("My teams"), "unassigned": _("Unassigned"),
-              "breaching": _("Breaching soon"), "pending": _("Pending customer"), "all": _("All")}
+    labels = {
+        "mine": _("Mine"),
+        "team": _("My teams"),
+        "unassigned": _("Unassigned"),
+        "breaching": _("Breaching soon"),
+        "pending": _("Pending customer"),
+        "all": _("All"),
+    }
     return [(key, labels[key]) for key in VIEW_ORDER]
 
 
 def _sort_labels(view: str) -> list[tuple[str, str]]:
     default = _("Due time first") if view == "breaching" else _("Overdue first, then newest")
-    return [("", default), ("due", _("Due time first")), ("newest", _("Newest first")),
-            ("oldest", _("Oldest first")), ("priority", _("Priority"))]
+    return [
+        ("", default),
+        ("due", _("Due time first")),
+        ("newest", _("Newest first")),
+        ("oldest", _("Oldest first")),
+        ("priority", _("Priority")),
+    ]
 
 
 TICKET_CHANNELS = ("email", "web", "phone", "chat", "in_person", "social", "sms")
@@ -94,8 +106,11 @@ def _filters(request: HttpRequest) -> queries.InboxFilters:
         priority=_choice(request, "priority", Ticket.Priority.values),
         channel=_choice(request, "channel", TICKET_CHANNELS),
         type=_choice(request, "type", Ticket.Type.values),
-        team=_id(request, "team"), tag=_id(request, "tag"), assignee=_id(request, "assignee"),
-        customer=_id(request, "customer"))
+        team=_id(request, "team"),
+        tag=_id(request, "tag"),
+        assignee=_id(request, "assignee"),
+        customer=_id(request, "customer"),
+    )
 
 
 @require_GET
@@ -110,21 +125,34 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     found = queries.ticket_search(q) if q else None
     # The tab counts in two queries (three with teams); the page's count is one of them.
     counts = queries.inbox_counts(request.user, filters=filters, found=found)
-    rows = queries.inbox_rows(request.user, view=view, filters=filters, sort=sort, found=found, total=counts[view])
+    rows = queries.inbox_rows(
+        request.user, view=view, filters=filters, sort=sort, found=found, total=counts[view]
+    )
     page, page_range = page_of(request, rows, PAGE_SIZE, count=counts[view])
     channel_labels = dict(Interaction.Channel.choices)
     ctx: dict[str, Any] = {
-        "view": view, "status": filters.status, "filters": filters, "sort": sort, "q": q, "found": found,
-        "page": page, "tickets": list(page.object_list),
+        "view": view,
+        "status": filters.status,
+        "filters": filters,
+        "sort": sort,
+        "q": q,
+        "found": found,
+        "page": page,
+        "tickets": list(page.object_list),
         "tabs": [(key, label, counts[key]) for key, label in _view_labels()],
-        "statuses": Ticket.Status.choices, "priorities": Ticket.Priority.choices, "types": Ticket.Type.choices,
+        "statuses": Ticket.Status.choices,
+        "priorities": Ticket.Priority.choices,
+        "types": Ticket.Type.choices,
         "channels": [(c, channel_labels.get(c, c)) for c in TICKET_CHANNELS],
-        "teams": list(Team.objects.all()), "tags": list(Tag.objects.filter(tickets__isnull=False).distinct()
-                                                         .order_by("name")[:300]),
-        "assignees": list(agents()), "sorts": _sort_labels(view),
+        "teams": list(Team.objects.all()),
+        "tags": list(Tag.objects.filter(tickets__isnull=False).distinct().order_by("name")[:300]),
+        "assignees": list(agents()),
+        "sorts": _sort_labels(view),
         "filter_customer": Customer.objects.filter(pk=filters.customer).first() if filters.customer else None,
-        "filtered": any(getattr(filters, f) not in ("", None) for f in (
-            "priority", "channel", "type", "team", "tag", "assignee", "customer")),
+        "filtered": any(
+            getattr(filters, f) not in ("", None)
+            for f in ("priority", "channel", "type", "team", "tag", "assignee", "customer")
+        ),
         "can_write": request.user.has_perm("helpdesk.change_ticket"),
         "page_range": page_range,
     }
@@ -135,8 +163,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -171,7 +200,9 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             failed.append(f"#{ticket.pk}: {' '.join(exc.messages)}")
     if done:
-        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", done) % {"n": done})
+        messages.success(
+            request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", done) % {"n": done}
+        )
     if failed:
         messages.error(request, _("Not changed: %(list)s") % {"list": "; ".join(failed)})
     if missing:
@@ -180,6 +211,7 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- the ticket page
+
 
 @dataclass(frozen=True)
 class HistoryItem:
@@ -217,8 +249,15 @@ def _history(events: list[TicketEvent]) -> list[HistoryItem]:
         if e.kind == "opened":
             text, icon = _("Ticket opened (%(channel)s)") % {"channel": channel.get(e.note, e.note)}, "inbox"
         elif e.kind == "status":
-            text = _("Status: %(old)s → %(new)s") % {"old": status.get(e.old, e.old or "—"), "new": status.get(e.new, e.new)}
-            icon = "check" if e.new in ("resolved", "closed") else ("pause" if e.new in ("pending", "on_hold") else "repeat")
+            text = _("Status: %(old)s → %(new)s") % {
+                "old": status.get(e.old, e.old or "—"),
+                "new": status.get(e.new, e.new),
+            }
+            icon = (
+                "check"
+                if e.new in ("resolved", "closed")
+                else ("pause" if e.new in ("pending", "on_hold") else "repeat")
+            )
         elif e.kind == "stage":
             text, icon = _("Complaint stage: %(stage)s") % {"stage": stage.get(e.new, e.new)}, "flag"
         elif e.kind == "assigned":
@@ -227,8 +266,11 @@ def _history(events: list[TicketEvent]) -> list[HistoryItem]:
         elif e.kind == "merged":
             text, icon = _("Ticket #%(id)s was merged into this one") % {"id": e.old}, "merge"
         elif e.kind == "verified":
-            text = (_("The requester confirmed the address with the link we emailed") if e.new == "link"
-                    else _("The requester wrote from the address of the request"))
+            text = (
+                _("The requester confirmed the address with the link we emailed")
+                if e.new == "link"
+                else _("The requester wrote from the address of the request")
+            )
             icon = "check"
         else:
             text = f"{e.kind}: {e.old} → {e.new}" if (e.old or e.new) else e.kind
@@ -245,8 +287,12 @@ def _stages(ticket: Ticket, events: list[TicketEvent]) -> list[StageStep]:
     reached = {e.new: e.at for e in events if e.kind == "stage"}
     order = services.STAGE_ORDER
     current = order.index(ticket.stage) if ticket.stage in order else -1
-    return [StageStep(value, label, "done" if i < current else "current" if i == current else "todo", reached.get(value))
-            for i, (value, label) in enumerate(Ticket.Stage.choices)]
+    return [
+        StageStep(
+            value, label, "done" if i < current else "current" if i == current else "todo", reached.get(value)
+        )
+        for i, (value, label) in enumerate(Ticket.Stage.choices)
+    ]
 
 
 def _stage_form(ticket: Ticket, data: Any = None) -> StageForm | None:
@@ -255,14 +301,19 @@ def _stage_form(ticket: Ticket, data: Any = None) -> StageForm | None:
         return None
     current = order.index(ticket.stage) if ticket.stage in order else -1
     form = StageForm(data, initial={"stage": order[current + 1]})
-    form.fields["stage"].choices = [(v, label) for v, label in Ticket.Stage.choices  # type: ignore[attr-defined]
-                                    if order.index(v) > current]
+    form.fields["stage"].choices = [
+        (v, label)
+        for v, label in Ticket.Stage.choices  # type: ignore[attr-defined]
+        if order.index(v) > current
+    ]
     return form
 
 
 def _canned_choices(ticket: Ticket) -> list[tuple[str, list[CannedReply]]]:
     """Active canned replies this ticket's team may use, grouped by language (the ticket's first)."""
-    replies_qs = CannedReply.objects.filter(active=True).filter(Q(team__isnull=True) | Q(team_id=ticket.team_id))
+    replies_qs = CannedReply.objects.filter(active=True).filter(
+        Q(team__isnull=True) | Q(team_id=ticket.team_id)
+    )
     groups: dict[str, list[CannedReply]] = {}
     for reply in replies_qs:
         groups.setdefault(reply.language, []).append(reply)
@@ -280,32 +331,48 @@ def _recipient(page: queries.TicketPage, c360: Any) -> str:
 def _ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> dict[str, Any]:
     page = queries.ticket_page(ticket)
     can_write = request.user.has_perm("helpdesk.change_ticket") and not ticket.merged_into_id
-    c360 = customer_360(ticket.customer, timeline_limit=5) if request.user.has_perm("customers.view_customer") else None
+    c360 = (
+        customer_360(ticket.customer, timeline_limit=5)
+        if request.user.has_perm("customers.view_customer")
+        else None
+    )
     body = overrides.pop("body", None)
     ctx: dict[str, Any] = {
-        "t": ticket, "page": page, "c360": c360, "can_write": can_write,
-        "history": _history(page.events), "stages": _stages(ticket, page.events),
-        "other_tickets": list(Ticket.objects.filter(customer_id=ticket.customer_id, merged_into__isnull=True)
-                              .exclude(pk=ticket.pk).order_by("-created_at")[:5]),
+        "t": ticket,
+        "page": page,
+        "c360": c360,
+        "can_write": can_write,
+        "history": _history(page.events),
+        "stages": _stages(ticket, page.events),
+        "other_tickets": list(
+            Ticket.objects.filter(customer_id=ticket.customer_id, merged_into__isnull=True)
+            .exclude(pk=ticket.pk)
+            .order_by("-created_at")[:5]
+        ),
         "recipient": _recipient(page, c360),
         "emails_out": ticket.channel in ("email", "web"),
-        "tab": "reply", "currency": settings.PELATIS_DEFAULT_CURRENCY,
+        "tab": "reply",
+        "currency": settings.PELATIS_DEFAULT_CURRENCY,
         "linked_orders": list(ticket.orders.order_by("-placed_at")),
         # A customer's message can move to a ticket of its own while the ticket keeps another message.
         "can_split": can_write and len(page.messages) > 1,
     }
     if can_write:
         ctx.update(
-            reply_form=ReplyForm(), note_form=NoteForm(), canned=_canned_choices(ticket),
+            reply_form=ReplyForm(),
+            note_form=NoteForm(),
+            canned=_canned_choices(ticket),
             status_form=StatusForm(initial={"status": ticket.status}),
             priority_form=PriorityForm(initial={"priority": ticket.priority}),
             orders_form=_orders_form(ticket, linked=ctx["linked_orders"]),
             assign_form=AssignForm(initial={"assignee": ticket.assignee_id, "team": ticket.team_id}),
-            stage_form=_stage_form(ticket), merge_form=MergeForm(),
+            stage_form=_stage_form(ticket),
+            merge_form=MergeForm(),
         )
         if ticket.status != Ticket.Status.NEW:
             ctx["status_form"].fields["status"].choices = [
-                c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW]
+                c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW
+            ]
     ctx.update(overrides)
     if can_write and body is None:
         reply_form = ctx["reply_form"]
@@ -317,7 +384,11 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> d
 def _orders_form(ticket: Ticket, data: Any = None, linked: list[Order] | None = None) -> LinkOrdersForm:
     """The customer's latest orders not yet linked to this ticket, to tick."""
     linked_ids = {o.pk for o in (linked if linked is not None else ticket.orders.all())}
-    orders = Order.objects.filter(customer_id=ticket.customer_id).exclude(pk__in=linked_ids).order_by("-placed_at")[:20]
+    orders = (
+        Order.objects.filter(customer_id=ticket.customer_id)
+        .exclude(pk__in=linked_ids)
+        .order_by("-placed_at")[:20]
+    )
     choices = [(o.pk, f"{o.reference} · {date_format(o.placed_at, 'j M Y')}") for o in orders]
     return LinkOrdersForm(data, order_choices=choices)
 
@@ -355,20 +426,26 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            message = services.reply_send(ticket=ticket, body_text=_lf(form.cleaned_data["body"]), by=request.user,
-                                          status=form.cleaned_data["status"])
+            message = services.reply_send(
+                ticket=ticket,
+                body_text=_lf(form.cleaned_data["body"]),
+                by=request.user,
+                status=form.cleaned_data["status"],
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             # Say what really happened: with the worker the email is only queued when this page answers.
             message.refresh_from_db(fields=["delivery", "delivery_error"])
             outbox = settings.EMAIL_BACKEND == "pelatis.channels.outbox.OutboxBackend"
-            sent = {Message.Delivery.NONE: _("Reply recorded."),
-                    Message.Delivery.SENT: _("Reply put in the outbox — no mail server configured.") if outbox
-                    else _("Reply sent by email."),
-                    Message.Delivery.FAILED: _("Reply saved, but the email was not sent yet: %(error)s")
-                    % {"error": message.delivery_error}}.get(
-                message.delivery, _("Reply saved and queued: it goes out by email in a moment."))
+            sent = {
+                Message.Delivery.NONE: _("Reply recorded."),
+                Message.Delivery.SENT: _("Reply put in the outbox — no mail server configured.")
+                if outbox
+                else _("Reply sent by email."),
+                Message.Delivery.FAILED: _("Reply saved, but the email was not sent yet: %(error)s")
+                % {"error": message.delivery_error},
+            }.get(message.delivery, _("Reply saved and queued: it goes out by email in a moment."))
             return _done(request, ticket, sent, anchor=f"m{message.pk}")
     return _invalid(request, ticket, "helpdesk/_composer.html", reply_form=form, tab="reply")
 
@@ -410,7 +487,9 @@ def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = PriorityForm(request.POST)
     if form.is_valid():
         try:
-            services.ticket_set_priority(ticket=ticket, priority=form.cleaned_data["priority"], by=request.user)
+            services.ticket_set_priority(
+                ticket=ticket, priority=form.cleaned_data["priority"], by=request.user
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -431,7 +510,9 @@ def orders_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             n = len(form.cleaned_data["orders"])
-            return _done(request, ticket, ngettext("%(n)d order linked.", "%(n)d orders linked.", n) % {"n": n})
+            return _done(
+                request, ticket, ngettext("%(n)d order linked.", "%(n)d orders linked.", n) % {"n": n}
+            )
     return _invalid(request, ticket, "helpdesk/_properties.html", orders_form=form)
 
 
@@ -452,8 +533,12 @@ def split_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _done_error(request, ticket)
-    return _done(request, new, _("The message now has its own ticket #%(new)s (split from #%(old)s).") % {
-        "new": new.pk, "old": ticket.pk})
+    return _done(
+        request,
+        new,
+        _("The message now has its own ticket #%(new)s (split from #%(old)s).")
+        % {"new": new.pk, "old": ticket.pk},
+    )
 
 
 def _done_error(request: HttpRequest, ticket: Ticket) -> HttpResponse:
@@ -474,8 +559,12 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         team = form.cleaned_data["team"]
         try:
-            services.ticket_assign(ticket=ticket, agent=form.cleaned_data["assignee"],
-                                   team_id=team.pk if team is not None else None, by=request.user)
+            services.ticket_assign(
+                ticket=ticket,
+                agent=form.cleaned_data["assignee"],
+                team_id=team.pk if team is not None else None,
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -490,8 +579,12 @@ def stage_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = _stage_form(ticket, request.POST) or StageForm(request.POST)
     if form.is_valid():
         try:
-            services.ticket_set_stage(ticket=ticket, stage=form.cleaned_data["stage"], note=form.cleaned_data["note"],
-                                      by=request.user)
+            services.ticket_set_stage(
+                ticket=ticket,
+                stage=form.cleaned_data["stage"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -517,28 +610,44 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         elif target.pk == ticket.pk:
             form.add_error("into", _("A ticket cannot be merged into itself."))
         elif target.merged_into_id:
-            form.add_error("into", _("Ticket #%(id)s was itself merged into #%(into)s.") % {
-                "id": target.pk, "into": target.merged_into_id})
+            form.add_error(
+                "into",
+                _("Ticket #%(id)s was itself merged into #%(into)s.")
+                % {"id": target.pk, "into": target.merged_into_id},
+            )
     if form.is_bound and not form.errors and target is not None and request.method == "POST":
         survivor = queries.ticket_for(request.user, target.pk, write=True)
         try:
-            services.ticket_merge(survivor=survivor, merged=ticket, by=request.user,
-                                  confirm_other_customer=form.cleaned_data["confirm_other_customer"])
+            services.ticket_merge(
+                survivor=survivor,
+                merged=ticket,
+                by=request.user,
+                confirm_other_customer=form.cleaned_data["confirm_other_customer"],
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             return _done(request, survivor, _("Ticket #%(id)s was merged into this one.") % {"id": ticket.pk})
     status = 422 if form.errors else 200
     other_customer = target is not None and target.customer_id != ticket.customer_id
-    return render(request, "helpdesk/merge_confirm.html", {
-        "t": ticket, "form": form, "target": None if form.errors.get("into") else target,
-        "other_customer": other_customer,
-        "other_customer_message": services.merge_customers_differ_message(survivor=target, merged=ticket)
-        if other_customer and target is not None else "",
-    }, status=status)
+    return render(
+        request,
+        "helpdesk/merge_confirm.html",
+        {
+            "t": ticket,
+            "form": form,
+            "target": None if form.errors.get("into") else target,
+            "other_customer": other_customer,
+            "other_customer_message": services.merge_customers_differ_message(survivor=target, merged=ticket)
+            if other_customer and target is not None
+            else "",
+        },
+        status=status,
+    )
 
 
 # ---------------------------------------------------------------- composer helpers (htmx)
+
 
 def tone_hints(text: str, ticket: Ticket) -> list[HintView]:
     """Tone hints for a reply to this ticket's customer (formal or not), ready for the template."""
@@ -551,7 +660,11 @@ def tone_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The live tone check of the reply box: the hints partial."""
     ticket = queries.ticket_for(request.user, pk, write=True)
     text = _lf(request.POST.get("body", ""))
-    return render(request, "helpdesk/_tone_hints.html", {"hints": tone_hints(text, ticket), "checked": bool(text.strip())})
+    return render(
+        request,
+        "helpdesk/_tone_hints.html",
+        {"hints": tone_hints(text, ticket), "checked": bool(text.strip())},
+    )
 
 
 @require_POST
@@ -564,13 +677,23 @@ def canned_view(request: HttpRequest, pk: int) -> HttpResponse:
     if reply is not None:
         text = replies.canned_render(reply=reply, ticket=ticket, agent=request.user)
         body = f"{body.rstrip()}\n\n{text}" if body.strip() else text
-    return render(request, "helpdesk/_reply_editor.html", {
-        "t": ticket, "body": body, "canned": _canned_choices(ticket), "reply_form": ReplyForm(),
-        "hints": tone_hints(body, ticket), "checked": bool(body.strip()), "focus": True,
-    })
+    return render(
+        request,
+        "helpdesk/_reply_editor.html",
+        {
+            "t": ticket,
+            "body": body,
+            "canned": _canned_choices(ticket),
+            "reply_form": ReplyForm(),
+            "hints": tone_hints(body, ticket),
+            "checked": bool(body.strip()),
+            "focus": True,
+        },
+    )
 
 
 # ---------------------------------------------------------------- attachments
+
 
 @require_GET
 @login_required
@@ -582,8 +705,12 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
     queries.ticket_for(request.user, att.message.ticket_id)
     if att.rejected or not att.file:
         raise Http404
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.filename,
-                            content_type=att.content_type or "application/octet-stream")
+    response = FileResponse(
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.filename,
+        content_type=att.content_type or "application/octet-stream",
+    )
     # Whatever the sender claimed the file is, it must not run as a page of ours.
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
@@ -592,6 +719,7 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
 
 # ---------------------------------------------------------------- my profile
 
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("helpdesk.view_ticket", raise_exception=True)
@@ -599,17 +727,27 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     """The agent's own name, job title and signature: what replies are signed with."""
     profile = AgentProfile.objects.filter(user=request.user).first() or AgentProfile(user=request.user)
     initial = {"first_name": request.user.first_name, "last_name": request.user.last_name}  # type: ignore[union-attr]
-    form = AgentProfileForm(request.POST if request.method == "POST" else None, instance=profile, initial=initial)
+    form = AgentProfileForm(
+        request.POST if request.method == "POST" else None, instance=profile, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            replies.agent_profile_save(user=request.user, first_name=form.cleaned_data["first_name"],
-                                       last_name=form.cleaned_data["last_name"], title=form.cleaned_data["title"],
-                                       signature=form.cleaned_data["signature"])
+            replies.agent_profile_save(
+                user=request.user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                title=form.cleaned_data["title"],
+                signature=form.cleaned_data["signature"],
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             messages.success(request, _("Your profile is saved. Replies are signed as shown."))
             return redirect("helpdesk:profile")
     signature = replies.signature_of(request.user)
-    return render(request, "helpdesk/profile.html", {"form": form, "signature": signature},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "helpdesk/profile.html",
+        {"form": form, "signature": signature},
+        status=422 if form.errors else 200,
+    )

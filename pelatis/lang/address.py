@@ -43,7 +43,9 @@ def vocative(name: str, *, surname: bool = False) -> str:
     return name
 
 
-def salutation(*, language: str, formal: bool, title: str = "", first_name: str = "", last_name: str = "") -> str:
+def salutation(
+    *, language: str, formal: bool, title: str = "", first_name: str = "", last_name: str = ""
+) -> str:
     """The opening line of a message to the customer, with its comma."""
     t = title.strip().lower()
     male, female = t in _MALE_TITLES, t in _FEMALE_TITLES

@@ -101,7 +101,9 @@ class ToneRule:
     formal_only: bool = False  # only when the customer is addressed formally (πληθυντικός ευγενείας)
     fit: str = ""  # how the suggestion goes into the text (tone_apply.FITS); empty: from its punctuation
     fits: tuple[ToneFit, ...] = ()  # context-specific wordings, tried in order
-    unless_after: str = ""  # a regex on the folded rest of the sentence and the next one that silences the hint
+    unless_after: str = (
+        ""  # a regex on the folded rest of the sentence and the next one that silences the hint
+    )
 
 
 @dataclass(frozen=True)
@@ -788,8 +790,28 @@ def _caps_spans(text: str) -> Iterator[tuple[int, int]]:
 
 _COMPANY_FORMS = frozenset(("αε", "οε", "εε", "επε", "ικε", "αφοι", "ltd", "llc", "inc", "gmbh", "plc"))
 _SHOUTED_WORDS = frozenset(
-    ("μην", "μη", "δεν", "δε", "μονο", "ποτε", "οχι", "πρεπει", "αμεσωσ", "οπωσδηποτε", "not", "never", "only", "must",
-     "don't", "dont", "do", "no", "now", "immediately")
+    (
+        "μην",
+        "μη",
+        "δεν",
+        "δε",
+        "μονο",
+        "ποτε",
+        "οχι",
+        "πρεπει",
+        "αμεσωσ",
+        "οπωσδηποτε",
+        "not",
+        "never",
+        "only",
+        "must",
+        "don't",
+        "dont",
+        "do",
+        "no",
+        "now",
+        "immediately",
+    )
 )
 _SENTENCE_RE = re.compile(r"[^\s.!?;,:\n][^.!?;\n]*[.!?;,:]*")
 
@@ -887,7 +909,9 @@ def check_tone(
     compiled = rules if rules is not None else _default_compiled()
     languages = _languages(text, language)
     greeklish = not is_greek(text) and _reads_as_greeklish(text[:DETECT_CHARS])
-    if greeklish and language is None and languages != frozenset(("en",)):  # «Xrwstate 50 evrw»: too short to tell
+    if (
+        greeklish and language is None and languages != frozenset(("en",))
+    ):  # «Xrwstate 50 evrw»: too short to tell
         languages = languages | {"el"}
     profile = compiled._profile(languages, formal)
     found: list[tuple[int, int, int]] = []  # (rule index, original start, original end)

@@ -80,10 +80,17 @@ def _brand_of(profile: BusinessProfile | None) -> Brand:
     if profile is None:
         return Brand()
     logo = bytes(profile.logo or b"")
-    return Brand(name=profile.name, legal_name=profile.legal_name, address=profile.address, phone=profile.phone,
-                 email=profile.email, website=profile.website,
-                 colour=profile.primary_colour if HEX_COLOUR.match(profile.primary_colour or "") else DEFAULT_COLOUR,
-                 logo_version=hashlib.sha256(logo).hexdigest()[:16] if logo else "", logo_type=profile.logo_type)
+    return Brand(
+        name=profile.name,
+        legal_name=profile.legal_name,
+        address=profile.address,
+        phone=profile.phone,
+        email=profile.email,
+        website=profile.website,
+        colour=profile.primary_colour if HEX_COLOUR.match(profile.primary_colour or "") else DEFAULT_COLOUR,
+        logo_version=hashlib.sha256(logo).hexdigest()[:16] if logo else "",
+        logo_type=profile.logo_type,
+    )
 
 
 def business_brand() -> Brand:
@@ -107,11 +114,12 @@ def business_brand_forget() -> None:
 def business_profile_get() -> BusinessProfile:
     """The profile row to edit (unsaved, with defaults, when none was saved yet)."""
     return BusinessProfile.objects.filter(pk=BusinessProfile.SINGLE_ID).first() or BusinessProfile(
-        pk=BusinessProfile.SINGLE_ID, name="", primary_colour=DEFAULT_COLOUR)
+        pk=BusinessProfile.SINGLE_ID, name="", primary_colour=DEFAULT_COLOUR
+    )
 
 
 def colour_clean(value: str) -> str:
-    """"#1A7F5A" or "#1a7f5a" → "#1a7f5a"; "#abc" → "#aabbcc"; anything else is refused."""
+    """ "#1A7F5A" or "#1a7f5a" → "#1a7f5a"; "#abc" → "#aabbcc"; anything else is refused."""
     text = (value or "").strip()
     short = _SHORT_HEX.match(text)
     if short:
@@ -134,8 +142,11 @@ def logo_clean(data: bytes) -> str:
 
 
 def logo_too_big(size: int) -> ValidationError:
-    return ValidationError(_("The logo is %(size)s KB; the largest allowed is %(limit)s KB.")
-                           % {"size": (size + 1023) // 1024, "limit": LOGO_MAX_BYTES // 1024}, code="too_big")
+    return ValidationError(
+        _("The logo is %(size)s KB; the largest allowed is %(limit)s KB.")
+        % {"size": (size + 1023) // 1024, "limit": LOGO_MAX_BYTES // 1024},
+        code="too_big",
+    )
 
 
 def _looks_whole(data: bytes, content_type: str) -> bool:
@@ -146,8 +157,9 @@ def _looks_whole(data: bytes, content_type: str) -> bool:
 
 
 @transaction.atomic
-def business_profile_save(*, fields: dict[str, Any], by: Any = None, logo: bytes | None = None,
-                          remove_logo: bool = False) -> BusinessProfile:
+def business_profile_save(
+    *, fields: dict[str, Any], by: Any = None, logo: bytes | None = None, remove_logo: bool = False
+) -> BusinessProfile:
     """Saves the business's details (``fields``: name, legal_name, address, phone, email, website,
     primary_colour), and the logo when one is given; raises ValidationError naming the field."""
     errors: dict[str, list[str]] = {}
@@ -166,8 +178,9 @@ def business_profile_save(*, fields: dict[str, Any], by: Any = None, logo: bytes
             errors["logo"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
-    profile = BusinessProfile.objects.select_for_update().filter(pk=BusinessProfile.SINGLE_ID).first() \
-        or BusinessProfile(pk=BusinessProfile.SINGLE_ID)
+    profile = BusinessProfile.objects.select_for_update().filter(
+        pk=BusinessProfile.SINGLE_ID
+    ).first() or BusinessProfile(pk=BusinessProfile.SINGLE_ID)
     for name in ("name", "legal_name", "address", "phone", "email", "website", "primary_colour"):
         if name in values:
             setattr(profile, name, values[name] or "")

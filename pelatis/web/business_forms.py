@@ -13,23 +13,42 @@ from .models import BusinessProfile
 
 
 class BusinessProfileForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Business name"), max_length=120, required=False,
-                           help_text=_("As customers know you: shown on the support form, the portal and every email."))
-    legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False,
-                                 help_text=_("The registered company name, for the foot of emails."))
-    address = forms.CharField(label=_("Address"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Street and number\nPostcode, city")}))
+    name = forms.CharField(
+        label=_("Business name"),
+        max_length=120,
+        required=False,
+        help_text=_("As customers know you: shown on the support form, the portal and every email."),
+    )
+    legal_name = forms.CharField(
+        label=_("Legal name"),
+        max_length=200,
+        required=False,
+        help_text=_("The registered company name, for the foot of emails."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Street and number\nPostcode, city")}),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     primary_colour = forms.CharField(
-        label=_("Main colour"), max_length=20, required=False,
+        label=_("Main colour"),
+        max_length=20,
+        required=False,
         help_text=_("A hex code such as #1a7f5a: buttons and links of the public pages and emails."),
-        widget=forms.TextInput(attrs={"placeholder": DEFAULT_COLOUR, "spellcheck": "false", "autocomplete": "off"}))
+        widget=forms.TextInput(
+            attrs={"placeholder": DEFAULT_COLOUR, "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
     logo = forms.FileField(
-        label=_("Logo"), required=False,
-        help_text=_("PNG or JPEG, up to %(kb)s KB; shown about 40 pixels high.") % {"kb": LOGO_MAX_BYTES // 1024},
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, up to %(kb)s KB; shown about 40 pixels high.")
+        % {"kb": LOGO_MAX_BYTES // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     FIELDS = ("name", "legal_name", "address", "phone", "email", "website", "primary_colour")

@@ -25,8 +25,12 @@ def business_view(request: HttpRequest) -> HttpResponse:
         form = BusinessProfileForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                business_profile_save(fields={n: form.cleaned_data[n] for n in form.FIELDS}, by=request.user,
-                                      logo=form.logo_bytes(), remove_logo=form.cleaned_data["remove_logo"])
+                business_profile_save(
+                    fields={n: form.cleaned_data[n] for n in form.FIELDS},
+                    by=request.user,
+                    logo=form.logo_bytes(),
+                    remove_logo=form.cleaned_data["remove_logo"],
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -44,11 +48,14 @@ def business_logo_view(request: HttpRequest, version: str) -> HttpResponse:
     brand = business_brand()
     if not brand.has_logo:
         raise Http404("no logo")
-    row = BusinessProfile.objects.filter(pk=BusinessProfile.SINGLE_ID).values_list("logo", "logo_type").first()
+    row = (
+        BusinessProfile.objects.filter(pk=BusinessProfile.SINGLE_ID).values_list("logo", "logo_type").first()
+    )
     if row is None or not row[0]:
         raise Http404("no logo")
     response = HttpResponse(bytes(row[0]), content_type=row[1] or "application/octet-stream")
-    response["Cache-Control"] = "public, max-age=31536000, immutable" if version == brand.logo_version \
-        else "public, max-age=300"
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if version == brand.logo_version else "public, max-age=300"
+    )
     response["Content-Security-Policy"] = "default-src 'none'"
     return response

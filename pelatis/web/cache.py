@@ -27,24 +27,29 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table, key_col, value_col, expires_col = (quote(self._table), quote("cache_key"), quote("value"),
-                                                  quote("expires"))
+        table, key_col, value_col, expires_col = (
+            quote(self._table),
+            quote("cache_key"),
+            quote("value"),
+            quote("expires"),
+        )
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
-            cursor.execute(f"SELECT {value_col}, {expires_col} FROM {table} WHERE {key_col} = %s{lock}",
-                           [cache_key])
+            cursor.execute(
+                f"SELECT {value_col}, {expires_col} FROM {table} WHERE {key_col} = %s{lock}", [cache_key]
+            )
             row = cursor.fetchone()
             if row is not None:
                 expires = row[1]
                 expression = models.Expression(output_field=models.DateTimeField())
                 for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(
-                        connection):
+                    connection
+                ):
                     expires = converter(expires, expression, connection)
             if row is None or expires < tz_now():
                 raise ValueError(f"Key '{key}' not found")
             value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode()))
             new_value = value + delta
             encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode("latin1")
-            cursor.execute(f"UPDATE {table} SET {value_col} = %s WHERE {key_col} = %s",
-                           [encoded, cache_key])
+            cursor.execute(f"UPDATE {table} SET {value_col} = %s WHERE {key_col} = %s", [encoded, cache_key])
         return new_value

@@ -12,10 +12,36 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 
 # Files that may hold a pasted key: code, docs, configuration examples.
-SCANNED_SUFFIXES = {".py", ".md", ".txt", ".rst", ".toml", ".cfg", ".ini", ".yml", ".yaml", ".json", ".html",
-                    ".sh", ".example"}
-SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "var", "build", "dist", ".mypy_cache",
-                ".ruff_cache", ".pytest_cache", "artifacts", ".hypothesis"}
+SCANNED_SUFFIXES = {
+    ".py",
+    ".md",
+    ".txt",
+    ".rst",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".html",
+    ".sh",
+    ".example",
+}
+SKIPPED_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    "var",
+    "build",
+    "dist",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "artifacts",
+    ".hypothesis",
+}
 MAX_FILES = 20_000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # SHA-256 of keys that earlier versions shipped in their source: a copy of one
@@ -35,8 +61,11 @@ def _source_files(roots: Iterable[Path], skip: set[Path]) -> Iterator[Path]:
     for root in roots:
         for folder, dirs, files in os.walk(root):
             here = Path(folder)
-            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
-                       and (here / d).resolve() not in skip]
+            dirs[:] = [
+                d
+                for d in dirs
+                if d not in SKIPPED_DIRS and not d.endswith(".egg-info") and (here / d).resolve() not in skip
+            ]
             for name in files:
                 path = here / name
                 if (path.suffix in SCANNED_SUFFIXES or name.startswith(".env")) and path not in seen:
@@ -64,14 +93,27 @@ def check_secret_key_is_secret(app_configs: Any = None, **kwargs: Any) -> list[C
     key = str(getattr(settings, "SECRET_KEY", ""))
     if len(key) < 16:
         return []  # Django's security.W009 already reports a short key
-    hint = ("Generate a new key (for example `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`), "
-            "pass it as PELATIS_SECRET_KEY or PELATIS_SECRET_KEY_FILE, and keep it out of the source.")
+    hint = (
+        'Generate a new key (for example `python -c "import secrets; print(secrets.token_urlsafe(50))"`), '
+        "pass it as PELATIS_SECRET_KEY or PELATIS_SECRET_KEY_FILE, and keep it out of the source."
+    )
     if hashlib.sha256(key.encode()).hexdigest() in PUBLISHED_KEY_DIGESTS:
-        return [Error("SECRET_KEY is a key that was published with an earlier version of Pelatis.", hint=hint,
-                      id="pelatis.E001")]
+        return [
+            Error(
+                "SECRET_KEY is a key that was published with an earlier version of Pelatis.",
+                hint=hint,
+                id="pelatis.E001",
+            )
+        ]
     holding = files_holding(key, source_roots(), skip=[Path(settings.DATA_DIR)])
     if holding:
         names = ", ".join(str(p) for p in holding[:5]) + (" …" if len(holding) > 5 else "")
-        return [Error(f"SECRET_KEY appears in the source tree ({names}): anyone with the code can forge "
-                      "sessions, password-reset and customer links.", hint=hint, id="pelatis.E001")]
+        return [
+            Error(
+                f"SECRET_KEY appears in the source tree ({names}): anyone with the code can forge "
+                "sessions, password-reset and customer links.",
+                hint=hint,
+                id="pelatis.E001",
+            )
+        ]
     return []

@@ -50,5 +50,8 @@ def _cache_ok() -> bool:
 def readyz_view(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     ready = all(checks.values())
-    body = {"status": "ok" if ready else "unavailable", **{k: "ok" if v else "failing" for k, v in checks.items()}}
+    body = {
+        "status": "ok" if ready else "unavailable",
+        **{k: "ok" if v else "failing" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if ready else 503)

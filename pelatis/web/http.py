@@ -10,7 +10,10 @@ from django.http import HttpRequest
 
 def is_htmx(request: HttpRequest) -> bool:
     """An htmx swap (not a history restore, which needs the whole page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def int_or_none(raw: str | None) -> int | None:
@@ -21,7 +24,9 @@ def int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int, *, count: int | None = None) -> tuple[Page, list[Any]]:
+def page_of(
+    request: HttpRequest, items: Any, per_page: int, *, count: int | None = None
+) -> tuple[Page, list[Any]]:
     """The page ``?page=N`` asks for (out of range gives the nearest) and the page numbers around it for the
     pager, with … where numbers are left out; ``count`` saves the COUNT query when the caller knows it."""
     paginator = Paginator(items, per_page)

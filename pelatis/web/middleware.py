@@ -52,15 +52,20 @@ class BodyLimitMiddleware:
         if limit is not None and length > limit:
             return too_large_response(request, limit)
         response = self.get_response(request)
-        if _is_api(request) and response.status_code in API_ERRORS and \
-                response.get("Content-Type", "").startswith("text/html"):
+        if (
+            _is_api(request)
+            and response.status_code in API_ERRORS
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
             # Django's own error pages (an unknown API path, a refused host): JSON, like every API answer.
-            response = JsonResponse({"detail": [{"msg": API_ERRORS[response.status_code]}]},
-                                    status=response.status_code)
+            response = JsonResponse(
+                {"detail": [{"msg": API_ERRORS[response.status_code]}]}, status=response.status_code
+            )
         return response
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
-                     view_kwargs: Any) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         if request.method == "POST" and not getattr(view_func, "csrf_exempt", False):
             try:
                 request.POST  # noqa: B018 — parsed now so that a too-big field is answered with 413
@@ -73,19 +78,37 @@ class BodyLimitMiddleware:
             return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         if _is_api(request) and not settings.DEBUG and not isinstance(exception, Http404 | PermissionDenied):
             # The API answers in JSON even when it fails; the traceback goes to the log only.
-            logger.error("Internal Server Error: %s", request.path, exc_info=exception,
-                         extra={"status_code": 500, "request": request})
-            response = JsonResponse({"detail": [{"msg": _("Something went wrong on our side. "
-                                                                "It has been logged; please try again later.")}]},
-                                    status=500)
+            logger.error(
+                "Internal Server Error: %s",
+                request.path,
+                exc_info=exception,
+                extra={"status_code": 500, "request": request},
+            )
+            response = JsonResponse(
+                {
+                    "detail": [
+                        {
+                            "msg": _(
+                                "Something went wrong on our side. "
+                                "It has been logged; please try again later."
+                            )
+                        }
+                    ]
+                },
+                status=500,
+            )
             response._has_been_logged = True  # type: ignore[attr-defined]  # once, with the traceback
             return response
         return None
 
 
 # The API's error messages (as pelatis.api words them) for errors Django answers before the API does.
-API_ERRORS = {400: "Bad request.", 403: "You do not have permission to do this.", 404: "Not found.",
-              500: "Something went wrong on our side. It has been logged; please try again later."}
+API_ERRORS = {
+    400: "Bad request.",
+    403: "You do not have permission to do this.",
+    404: "Not found.",
+    500: "Something went wrong on our side. It has been logged; please try again later.",
+}
 
 
 def _is_api(request: HttpRequest) -> bool:

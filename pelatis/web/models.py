@@ -14,10 +14,15 @@ class BusinessProfile(models.Model):
 
     SINGLE_ID = 1
 
-    name = models.CharField(_("business name"), max_length=120,
-                            help_text=_("As customers know you, e.g. «Ξενοδοχείο Αιγαίο»."))
-    legal_name = models.CharField(_("legal name"), max_length=200, blank=True,
-                                  help_text=_("The registered company name, e.g. «Αιγαίο Τουριστική Μ.Ι.Κ.Ε.»."))
+    name = models.CharField(
+        _("business name"), max_length=120, help_text=_("As customers know you, e.g. «Ξενοδοχείο Αιγαίο».")
+    )
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The registered company name, e.g. «Αιγαίο Τουριστική Μ.Ι.Κ.Ε.»."),
+    )
     logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
     logo_type = models.CharField(_("logo format"), max_length=20, blank=True, editable=False)
     address = models.TextField(_("address"), blank=True)
@@ -26,8 +31,14 @@ class BusinessProfile(models.Model):
     website = models.URLField(_("website"), blank=True)
     primary_colour = models.CharField(_("main colour"), max_length=7, default="#2f5bd3")
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("business profile")

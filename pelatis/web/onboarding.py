@@ -63,8 +63,12 @@ def _hours_done() -> bool:
     if len(rows) != 1:
         return len(rows) > 1
     row = rows[0]
-    return not (row["weekly"] == shipped.WEEKDAYS and row["seasons"] == shipped.HIGH_SEASON and not row["closures"]
-                and row["holiday_country"] == "GR")
+    return not (
+        row["weekly"] == shipped.WEEKDAYS
+        and row["seasons"] == shipped.HIGH_SEASON
+        and not row["closures"]
+        and row["holiday_country"] == "GR"
+    )
 
 
 def _staff_done() -> bool:
@@ -72,30 +76,70 @@ def _staff_done() -> bool:
 
 
 def _imported() -> bool:
-    return ImportJob.objects.filter(kind="customers", status__in=[ImportJob.Status.DONE, ImportJob.Status.PARTIAL]).exists()
+    return ImportJob.objects.filter(
+        kind="customers", status__in=[ImportJob.Status.DONE, ImportJob.Status.PARTIAL]
+    ).exists()
 
 
 def checklist() -> list[Step]:
     """The getting-started steps, each ticked when its data exists."""
     return [
-        Step("business", str(_("Business details")),
-             str(_("Your name, logo, address and colours, shown on the support form, the portal and every email.")),
-             _url("web:business", "business"), _business_done()),
-        Step("mailbox", str(_("Mailbox")),
-             str(_("The IMAP mailbox customers write to: their emails become tickets.")),
-             _url("admin:channels_mailbox_add"), Mailbox.objects.exists()),
-        Step("mail", str(_("Outgoing mail")),
-             str(_("Until a mail server is set (PELATIS_EMAIL_HOST), replies stay in the outbox and reach no one.")),
-             reverse("status") + "#mail", mail_mode() == "smtp"),
-        Step("hours", str(_("Business hours")),
-             str(_("Opening hours, seasons and holidays: SLA clocks and the acknowledgement's promised time use them.")),
-             _url("admin:helpdesk_calendar_changelist"), _hours_done()),
-        Step("staff", str(_("Staff")),
-             str(_("Accounts for your agents and managers, each with a role.")),
-             _url("admin:auth_user_add"), _staff_done()),
-        Step("import", str(_("Import customers")),
-             str(_("Bring your customers from a spreadsheet or another system (Shopify, WooCommerce, Odoo…).")),
-             _url("customers:import"), _imported()),
+        Step(
+            "business",
+            str(_("Business details")),
+            str(
+                _(
+                    "Your name, logo, address and colours, shown on the support form, the portal and every email."
+                )
+            ),
+            _url("web:business", "business"),
+            _business_done(),
+        ),
+        Step(
+            "mailbox",
+            str(_("Mailbox")),
+            str(_("The IMAP mailbox customers write to: their emails become tickets.")),
+            _url("admin:channels_mailbox_add"),
+            Mailbox.objects.exists(),
+        ),
+        Step(
+            "mail",
+            str(_("Outgoing mail")),
+            str(
+                _(
+                    "Until a mail server is set (PELATIS_EMAIL_HOST), replies stay in the outbox and reach no one."
+                )
+            ),
+            reverse("status") + "#mail",
+            mail_mode() == "smtp",
+        ),
+        Step(
+            "hours",
+            str(_("Business hours")),
+            str(
+                _(
+                    "Opening hours, seasons and holidays: SLA clocks and the acknowledgement's promised time use them."
+                )
+            ),
+            _url("admin:helpdesk_calendar_changelist"),
+            _hours_done(),
+        ),
+        Step(
+            "staff",
+            str(_("Staff")),
+            str(_("Accounts for your agents and managers, each with a role.")),
+            _url("admin:auth_user_add"),
+            _staff_done(),
+        ),
+        Step(
+            "import",
+            str(_("Import customers")),
+            str(
+                _("Bring your customers from a spreadsheet or another system (Shopify, WooCommerce, Odoo…).")
+            ),
+            _url("customers:import"),
+            _imported(),
+        ),
     ]
 
 
@@ -139,8 +183,11 @@ def getting_started_view(request: HttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
     steps = checklist()
-    return render(request, "web/onboarding.html", {
-        "steps": steps, "done_count": sum(step.done for step in steps), "dismissed": checklist_dismissed()})
+    return render(
+        request,
+        "web/onboarding.html",
+        {"steps": steps, "done_count": sum(step.done for step in steps), "dismissed": checklist_dismissed()},
+    )
 
 
 @require_POST

@@ -28,7 +28,9 @@ def client_key(request: HttpRequest) -> str:
         key = raw or "unknown"
     else:
         # One IPv6 host usually holds a whole /64: count the network, not the address.
-        key = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+        key = (
+            str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+        )
     return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:32]
 
 

@@ -80,6 +80,7 @@ def system_context(request: HttpRequest) -> dict[str, object]:
 
 # --- the status page ------------------------------------------------------------------------------------
 
+
 def _task_queue() -> dict[str, object]:
     """Queued tasks and the oldest one's age (the database task backend only)."""
     if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
@@ -89,10 +90,14 @@ def _task_queue() -> dict[str, object]:
 
     ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     agg = ready.aggregate(oldest=Min("enqueued_at"))
-    return {"backend": settings.TASKS["default"]["BACKEND"], "known": True, "queued": ready.count(),
-            "oldest": agg["oldest"],
-            "running": DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
-            "failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()}
+    return {
+        "backend": settings.TASKS["default"]["BACKEND"],
+        "known": True,
+        "queued": ready.count(),
+        "oldest": agg["oldest"],
+        "running": DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
+        "failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
+    }
 
 
 def system_status() -> dict[str, object]:
@@ -100,21 +105,34 @@ def system_status() -> dict[str, object]:
     now = timezone.now()
     workers = list(WorkerProcess.objects.order_by("-seen_at"))
     seen = workers[0].seen_at if workers else None
-    failed = (Message.objects.filter(direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.FAILED)
-              .select_related("ticket").order_by("-created_at", "-id"))
+    failed = (
+        Message.objects.filter(direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.FAILED)
+        .select_related("ticket")
+        .order_by("-created_at", "-id")
+    )
     mode = mail_mode()
     return {
         "now": now,
-        "workers": workers, "worker_seen": seen, "worker_stale": worker_is_stale(seen, now=now),
+        "workers": workers,
+        "worker_seen": seen,
+        "worker_stale": worker_is_stale(seen, now=now),
         "stale_minutes": int(WORKER_STALE.total_seconds() // 60),
         "tasks": _task_queue(),
-        "mail": {"mode": mode, "host": settings.EMAIL_HOST, "port": settings.EMAIL_PORT,
-                 "from": settings.DEFAULT_FROM_EMAIL, "backend": settings.EMAIL_BACKEND,
-                 "outbox_count": OutboxMessage.objects.count() if mode == "outbox" else None},
-        "queued_emails": Message.objects.filter(direction=Message.Direction.OUTBOUND, delivery__in=[
-            Message.Delivery.QUEUED, Message.Delivery.SENDING]).count(),
+        "mail": {
+            "mode": mode,
+            "host": settings.EMAIL_HOST,
+            "port": settings.EMAIL_PORT,
+            "from": settings.DEFAULT_FROM_EMAIL,
+            "backend": settings.EMAIL_BACKEND,
+            "outbox_count": OutboxMessage.objects.count() if mode == "outbox" else None,
+        },
+        "queued_emails": Message.objects.filter(
+            direction=Message.Direction.OUTBOUND,
+            delivery__in=[Message.Delivery.QUEUED, Message.Delivery.SENDING],
+        ).count(),
         "mailboxes": list(Mailbox.objects.order_by("name")),
-        "failed": list(failed[:FAILED_SHOWN]), "failed_count": failed.count(),
+        "failed": list(failed[:FAILED_SHOWN]),
+        "failed_count": failed.count(),
         "jobs": [(job, job_label(job.name)) for job in JobRun.objects.order_by("name")],
     }
 
@@ -134,7 +152,7 @@ JOB_LABELS = {
 
 
 def job_label(name: str) -> str:
-    """"sla_scan" → «Προθεσμίες SLA»; a dashboard recompute by its filters → «Επανυπολογισμός πίνακα ελέγχου»."""
+    """ "sla_scan" → «Προθεσμίες SLA»; a dashboard recompute by its filters → «Επανυπολογισμός πίνακα ελέγχου»."""
     if name.startswith("dashboard:"):
         return str(gettext_lazy("Dashboard recompute"))
     label = JOB_LABELS.get(name)

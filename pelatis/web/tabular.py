@@ -86,8 +86,15 @@ class Layout:
         return "machine" if self.machine else self.language
 
 
-MACHINE = Layout(machine=True, language="en", delimiter=",", decimal=".", date_format="%Y-%m-%d",
-                 datetime_format="%Y-%m-%dT%H:%M:%S%z", month_format="%Y-%m")
+MACHINE = Layout(
+    machine=True,
+    language="en",
+    delimiter=",",
+    decimal=".",
+    date_format="%Y-%m-%d",
+    datetime_format="%Y-%m-%dT%H:%M:%S%z",
+    month_format="%Y-%m",
+)
 
 
 def layout_for(language: str | None = None, *, machine: bool = False) -> Layout:
@@ -97,12 +104,25 @@ def layout_for(language: str | None = None, *, machine: bool = False) -> Layout:
     language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     decimal = str(formats.get_format("DECIMAL_SEPARATOR", language))
     date_format = _first_full_date(formats.get_format("DATE_INPUT_FORMATS", language))
-    datetime_format = next((f for f in formats.get_format("DATETIME_INPUT_FORMATS", language)
-                            if f.startswith(date_format) and "%S" in f and "%f" not in f), f"{date_format} %H:%M:%S")
+    datetime_format = next(
+        (
+            f
+            for f in formats.get_format("DATETIME_INPUT_FORMATS", language)
+            if f.startswith(date_format) and "%S" in f and "%f" not in f
+        ),
+        f"{date_format} %H:%M:%S",
+    )
     # The month alone: the date format without its day ("%d/%m/%Y" → "%m/%Y", "%Y-%m-%d" → "%Y-%m").
     month_format = re.sub(r"%d[^%]?|[^%]?%d", "", date_format, count=1)
-    return Layout(machine=False, language=language, delimiter=";" if decimal == "," else ",", decimal=decimal,
-                  date_format=date_format, datetime_format=datetime_format, month_format=month_format)
+    return Layout(
+        machine=False,
+        language=language,
+        delimiter=";" if decimal == "," else ",",
+        decimal=decimal,
+        date_format=date_format,
+        datetime_format=datetime_format,
+        month_format=month_format,
+    )
 
 
 def _first_full_date(candidates: Sequence[str]) -> str:
@@ -116,6 +136,7 @@ def layout_from_request(request: HttpRequest) -> Layout:
 
 
 # ---------------------------------------------------------------- values
+
 
 def csv_safe(value: str) -> str:
     """Text Excel would run as a formula gets a leading ' (which the importer takes off)."""
@@ -209,8 +230,10 @@ def text(value: Any, column: Column, layout: Layout) -> str:
 
 # ---------------------------------------------------------------- CSV
 
-def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *,
-               bom: bool = True) -> Iterator[bytes]:
+
+def csv_chunks(
+    columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *, bom: bool = True
+) -> Iterator[bytes]:
     """The table as CSV bytes, CHUNK_ROWS rows at a time (the BOM first). Each piece is rendered in the
     layout's language, so a stream sent after the view returned still speaks the reader's language."""
     buffer = io.StringIO(newline="")
@@ -238,8 +261,14 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout:
             return
 
 
-def write_csv(dest: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *,
-              bom: bool = True) -> int:
+def write_csv(
+    dest: IO[bytes],
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout,
+    *,
+    bom: bool = True,
+) -> int:
     """Write the table as CSV to ``dest`` (anything with write(bytes)); returns the number of data rows."""
     counted = _Counter(rows)
     for piece in csv_chunks(columns, counted, layout, bom=bom):
@@ -259,9 +288,16 @@ class _Counter:
 
 # ---------------------------------------------------------------- XLSX
 
+
 def _excel_format(strftime: str) -> str:
-    return (strftime.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy").replace("%H", "hh")
-            .replace("%M", "mm").replace("%S", "ss"))
+    return (
+        strftime.replace("%d", "dd")
+        .replace("%m", "mm")
+        .replace("%Y", "yyyy")
+        .replace("%H", "hh")
+        .replace("%M", "mm")
+        .replace("%S", "ss")
+    )
 
 
 def _number_format(column: Column) -> str:
@@ -281,8 +317,11 @@ class _XlsxCells:
 
         self.sheet, self.columns, self.layout, self.cell = sheet, columns, layout, WriteOnlyCell
         date = "yyyy-mm-dd" if layout.machine else _excel_format(layout.date_format)
-        self.formats = {"date": date, "month": "yyyy-mm" if layout.machine else _excel_format(layout.month_format),
-                        "datetime": "yyyy-mm-dd hh:mm:ss" if layout.machine else _excel_format(layout.datetime_format)}
+        self.formats = {
+            "date": date,
+            "month": "yyyy-mm" if layout.machine else _excel_format(layout.month_format),
+            "datetime": "yyyy-mm-dd hh:mm:ss" if layout.machine else _excel_format(layout.datetime_format),
+        }
 
     def _formatted(self, value: Any, number_format: str) -> Any:
         cell = self.cell(self.sheet, value=value)
@@ -325,8 +364,14 @@ def sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
-def write_xlsx(dest: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *,
-               title: str = "data") -> int:
+def write_xlsx(
+    dest: IO[bytes],
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout,
+    *,
+    title: str = "data",
+) -> int:
     """Write the table as one XLSX sheet to ``dest`` (seekable); returns the number of data rows.
     The workbook is write-only: rows go to a temporary file as they come, memory stays flat."""
     from openpyxl import Workbook
@@ -339,7 +384,9 @@ def write_xlsx(dest: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequen
     with translation.override(layout.language):
         heads = [header(c, layout) for c in columns]
         for i, (column, head) in enumerate(zip(columns, heads, strict=True), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = column.width or max(10, min(40, len(head) + 2))
+            sheet.column_dimensions[get_column_letter(i)].width = column.width or max(
+                10, min(40, len(head) + 2)
+            )
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
         head_cells = []
@@ -359,26 +406,43 @@ def write_xlsx(dest: IO[bytes], columns: Sequence[Column], rows: Iterable[Sequen
 
 # ---------------------------------------------------------------- responses
 
+
 def attachment(name: str, ascii_name: str) -> str:
     """A download name that survives every browser: an ASCII fallback plus the UTF-8 (Greek) name per RFC 6266."""
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-def csv_response(columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *, name: str,
-                 ascii_name: str, stream: bool = True) -> HttpResponse | StreamingHttpResponse:
+def csv_response(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout,
+    *,
+    name: str,
+    ascii_name: str,
+    stream: bool = True,
+) -> HttpResponse | StreamingHttpResponse:
     """The table as a CSV download: streamed (rows are read as the response is sent), or for a small
     table (``stream=False``) in one piece."""
     response: HttpResponse | StreamingHttpResponse
     if stream:
         response = StreamingHttpResponse(csv_chunks(columns, rows, layout), content_type=CONTENT_TYPES["csv"])
     else:
-        response = HttpResponse(b"".join(csv_chunks(columns, rows, layout)), content_type=CONTENT_TYPES["csv"])
+        response = HttpResponse(
+            b"".join(csv_chunks(columns, rows, layout)), content_type=CONTENT_TYPES["csv"]
+        )
     response["Content-Disposition"] = attachment(f"{name}.csv", f"{ascii_name}.csv")
     return response
 
 
-def xlsx_response(columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *, name: str,
-                  ascii_name: str, title: str) -> FileResponse:
+def xlsx_response(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout,
+    *,
+    name: str,
+    ascii_name: str,
+    title: str,
+) -> FileResponse:
     """The table as an XLSX download: written to a temporary file, then streamed from it."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     try:
@@ -392,8 +456,17 @@ def xlsx_response(columns: Sequence[Column], rows: Iterable[Sequence[Any]], layo
     return response
 
 
-def table_response(fmt: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], layout: Layout, *,
-                   name: str, ascii_name: str, title: str, stream: bool = True) -> HttpResponseBase:
+def table_response(
+    fmt: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout,
+    *,
+    name: str,
+    ascii_name: str,
+    title: str,
+    stream: bool = True,
+) -> HttpResponseBase:
     """CSV or XLSX, as ``fmt`` says (``stream``: see ``csv_response``)."""
     if fmt == "xlsx":
         return xlsx_response(columns, rows, layout, name=name, ascii_name=ascii_name, title=title)

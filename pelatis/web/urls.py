@@ -7,8 +7,11 @@ from django.views.generic import RedirectView
 from . import health, onboarding, status
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("start/", onboarding.landing_view, name="landing"),
     path("getting-started/", onboarding.getting_started_view, name="getting_started"),

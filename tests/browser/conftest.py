@@ -14,8 +14,16 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -65,7 +73,9 @@ def artifacts() -> Path:
 def log_in() -> Any:
     """``log_in(page, base_url, username)``: through the login form, landing on ``next_path``."""
 
-    def go(page: Any, base_url: str, username: str, password: str = "s3cret-pass", next_path: str = "/customers/") -> None:
+    def go(
+        page: Any, base_url: str, username: str, password: str = "s3cret-pass", next_path: str = "/customers/"
+    ) -> None:
         page.goto(f"{base_url}{next_path}")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -23,7 +23,8 @@ def _no_kept_profile() -> Iterator[None]:
 
 
 def test_the_business_name_and_colour_set_in_the_ui_brand_the_support_form(
-        live_server: Any, page_for: Any, log_in: Any, admin_user_: Any, artifacts: Any, settings: Any) -> None:
+    live_server: Any, page_for: Any, log_in: Any, admin_user_: Any, artifacts: Any, settings: Any
+) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"  # a Greek business
@@ -47,12 +48,14 @@ def test_the_business_name_and_colour_set_in_the_ui_brand_the_support_form(
     button = customer.locator("form button[type=submit].btn-primary")
     assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(26, 127, 90)"
     expect(customer.locator("[data-business-footer]")).to_contain_text(
-        "Λεωφόρος Ποσειδώνος 12, 17561 Παλαιό Φάληρο · +30 210 987 6543")
+        "Λεωφόρος Ποσειδώνος 12, 17561 Παλαιό Φάληρο · +30 210 987 6543"
+    )
     customer.screenshot(path=str(artifacts / "support-branded.png"), full_page=True)
 
 
 def test_a_bad_colour_typed_in_the_ui_is_refused_next_to_its_field(
-        live_server: Any, page_for: Any, log_in: Any, admin_user_: Any) -> None:
+    live_server: Any, page_for: Any, log_in: Any, admin_user_: Any
+) -> None:
     from playwright.sync_api import expect
 
     admin = page_for("en-GB")

@@ -21,9 +21,16 @@ from tests.browser.helpers import wait_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_resolved_ticket_csat_click_moves_the_dashboard(live_server: Any, page_for: Any, log_in: Any, agent: Any,
-                                                       manager: Any, smtp_server: Any, settings: Any,
-                                                       artifacts: Any) -> None:
+def test_resolved_ticket_csat_click_moves_the_dashboard(
+    live_server: Any,
+    page_for: Any,
+    log_in: Any,
+    agent: Any,
+    manager: Any,
+    smtp_server: Any,
+    settings: Any,
+    artifacts: Any,
+) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"
@@ -68,4 +75,6 @@ def test_resolved_ticket_csat_click_moves_the_dashboard(live_server: Any, page_f
         boss.locator("a[href*='/dashboard/csv/feedback/']").click()
     with open(download.value.path(), encoding="utf-8-sig") as downloaded:
         text = downloaded.read()
-    assert f"{timezone.localdate():%m/%Y};100,0;1;" in text  # the CSV a Greek Excel opens: ';' and decimal comma
+    assert (
+        f"{timezone.localdate():%m/%Y};100,0;1;" in text
+    )  # the CSV a Greek Excel opens: ';' and decimal comma

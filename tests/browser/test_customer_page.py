@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_ticket_started_on_the_customer_page_shows_in_its_tickets_card(
-        live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer) -> None:
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer
+) -> None:
     from playwright.sync_api import expect
 
     page = page_for("en-GB")
@@ -37,13 +38,15 @@ def test_a_ticket_started_on_the_customer_page_shows_in_its_tickets_card(
     expect(row).to_contain_text("Κρύο νερό στο δωμάτιο 204")
     expect(row.locator("[data-status]")).to_have_text(ticket.get_status_display())
     expect(page.locator("#timeline a[data-source='helpdesk.ticket']").first).to_have_attribute(
-        "href", f"/tickets/{ticket.pk}/")
+        "href", f"/tickets/{ticket.pk}/"
+    )
     row.locator("a").click()
     page.wait_for_url(f"{live_server.url}/tickets/{ticket.pk}/")
 
 
 def test_typing_an_email_another_customer_has_warns_before_saving(
-        live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer) -> None:
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer
+) -> None:
     from playwright.sync_api import expect
 
     page = page_for("en-GB")

@@ -15,9 +15,17 @@ from pelatis.customers.services import interaction_record
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_search_greeklish_then_open_the_360_page(live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any,
-                                                 papadopoulos: Customer, make_customer: Any, make_order: Any,
-                                                 settings: Any) -> None:
+def test_search_greeklish_then_open_the_360_page(
+    live_server: Any,
+    page_for: Any,
+    log_in: Any,
+    artifacts: Path,
+    agent: Any,
+    papadopoulos: Customer,
+    make_customer: Any,
+    make_order: Any,
+    settings: Any,
+) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"  # the business's language: the UI speaks it until a user switches
@@ -26,7 +34,12 @@ def test_search_greeklish_then_open_the_360_page(live_server: Any, page_for: Any
     make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"])
     make_order(papadopoulos, "ORD-7001", total="170.00", when=timezone.now() - dt.timedelta(days=30))
     make_order(papadopoulos, "ORD-7002", total="45.00")
-    interaction_record(customer=papadopoulos, channel="phone", direction="in", summary="Ρώτησε για διαθεσιμότητα τον Αύγουστο")
+    interaction_record(
+        customer=papadopoulos,
+        channel="phone",
+        direction="in",
+        summary="Ρώτησε για διαθεσιμότητα τον Αύγουστο",
+    )
     page = page_for("el-GR")
     log_in(page, live_server.url, "agent")
     expect(page.locator("html")).to_have_attribute("lang", "el")
@@ -59,8 +72,9 @@ def test_search_greeklish_then_open_the_360_page(live_server: Any, page_for: Any
     page.screenshot(path=str(artifacts / "customer360.png"), full_page=True)
 
 
-def test_import_with_two_bad_rows_writes_nothing(live_server: Any, page_for: Any, log_in: Any, artifacts: Path, manager: Any,
-                                                 tmp_path: Path) -> None:
+def test_import_with_two_bad_rows_writes_nothing(
+    live_server: Any, page_for: Any, log_in: Any, artifacts: Path, manager: Any, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect
 
     # given: a UTF-8 CSV with a BOM, Greek names, an invalid email on line 3 and an invalid phone on line 5

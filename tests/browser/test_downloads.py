@@ -29,13 +29,28 @@ def download(page: Any, selector: str, folder: Path) -> tuple[str, bytes]:
     return done.suggested_filename, target.read_bytes()
 
 
-def test_customer_list_downloads_csv_and_xlsx_in_greek(live_server: Any, page_for: Any, log_in: Any, artifacts: Path,
-                                                       manager: Any, papadopoulos: Customer, make_customer: Any,
-                                                       settings: Any, tmp_path: Path) -> None:
+def test_customer_list_downloads_csv_and_xlsx_in_greek(
+    live_server: Any,
+    page_for: Any,
+    log_in: Any,
+    artifacts: Path,
+    manager: Any,
+    papadopoulos: Customer,
+    make_customer: Any,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
     settings.LANGUAGE_CODE = "el"  # the business's language: the UI speaks it until a user switches
-    make_customer(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ", emails=["info@kyklades.gr"],
-                  preferred_channel="phone", birthday=None)
-    make_customer(first_name="Ελένη", last_name="Νικολάου", birthday=dt.date(1985, 11, 3), emails=["eleni@example.gr"])
+    make_customer(
+        kind="company",
+        company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ",
+        emails=["info@kyklades.gr"],
+        preferred_channel="phone",
+        birthday=None,
+    )
+    make_customer(
+        first_name="Ελένη", last_name="Νικολάου", birthday=dt.date(1985, 11, 3), emails=["eleni@example.gr"]
+    )
     page = page_for("el-GR")
     log_in(page, live_server.url, "manager")
     page.screenshot(path=str(artifacts / "customers-export-menu.png"))

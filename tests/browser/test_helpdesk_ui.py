@@ -32,33 +32,68 @@ OWE_SENTENCE = "Σύμφωνα με το λογιστήριο, χρωστάτε 
 def _busy_inbox(make_customer: Any, agent: Any, manager: Any) -> None:
     """Other requests of the day, so the inbox looks like a working one."""
     maria = make_customer(first_name="Μαρία", last_name="Νικολάου", title="κα", emails=["maria@example.gr"])
-    anna = make_customer(first_name="Anna", last_name="Schmidt", language="de", emails=["anna.schmidt@example.de"])
+    anna = make_customer(
+        first_name="Anna", last_name="Schmidt", language="de", emails=["anna.schmidt@example.de"]
+    )
     kostas = make_customer(first_name="Κωνσταντίνος", last_name="Αλεξίου", emails=["kalexiou@example.gr"])
-    agency = make_customer(kind="company", company_name="Ταξιδιωτικό Γραφείο Αιγαίο", emails=["info@aigaio.example.gr"])
+    agency = make_customer(
+        kind="company", company_name="Ταξιδιωτικό Γραφείο Αιγαίο", emails=["info@aigaio.example.gr"]
+    )
 
     def opened(customer: Customer, subject: str, body: str, hours_ago: float, **kwargs: Any) -> Ticket:
-        ticket, _m = ticket_open(customer=customer, subject=subject, mail=InboundMail(
-            body_text=body, received_at=timezone.now() - dt.timedelta(hours=hours_ago)), **kwargs)
+        ticket, _m = ticket_open(
+            customer=customer,
+            subject=subject,
+            mail=InboundMail(body_text=body, received_at=timezone.now() - dt.timedelta(hours=hours_ago)),
+            **kwargs,
+        )
         return ticket
 
-    cold = opened(maria, "Κρύο νερό στο δωμάτιο 204", "Από χθες δεν έχουμε ζεστό νερό.", 5, type="complaint",
-                  priority="high")
+    cold = opened(
+        maria,
+        "Κρύο νερό στο δωμάτιο 204",
+        "Από χθες δεν έχουμε ζεστό νερό.",
+        5,
+        type="complaint",
+        priority="high",
+    )
     ticket_assign(ticket=cold, agent=agent)
     Ticket.objects.filter(pk=cold.pk).update(first_response_due=timezone.now() - dt.timedelta(minutes=50))
-    transfer = opened(anna, "Transfer from the airport on 14 August", "Can you book a taxi for us?", 3, language="en")
+    transfer = opened(
+        anna, "Transfer from the airport on 14 August", "Can you book a taxi for us?", 3, language="en"
+    )
     ticket_assign(ticket=transfer, agent=manager)
     waiting = opened(kostas, "Τιμολόγιο για την κράτηση", "Χρειάζομαι τιμολόγιο με ΑΦΜ.", 26)
-    reply_send(ticket=waiting, body_text="Μας στέλνετε τα στοιχεία της εταιρείας;", by=agent, send_email=False)
-    group = opened(agency, "Ομαδική κράτηση 12 δωματίων", "Σας στέλνουμε τη λίστα των ονομάτων.", 50,
-                   priority="urgent", channel="phone")
+    reply_send(
+        ticket=waiting, body_text="Μας στέλνετε τα στοιχεία της εταιρείας;", by=agent, send_email=False
+    )
+    group = opened(
+        agency,
+        "Ομαδική κράτηση 12 δωματίων",
+        "Σας στέλνουμε τη λίστα των ονομάτων.",
+        50,
+        priority="urgent",
+        channel="phone",
+    )
     ticket_set_status(ticket=group, status="open")
     done = opened(maria, "Ώρα check-in", "Τι ώρα είναι το check-in;", 72)
     reply_send(ticket=done, body_text="Από τις 14:00.", by=agent, status="resolved", send_email=False)
 
 
 def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
-        live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any, manager: Any, papadopoulos: Customer,
-        make_customer: Any, make_order: Any, smtp_server: Any, settings: Any, tmp_path: Path) -> None:
+    live_server: Any,
+    page_for: Any,
+    log_in: Any,
+    artifacts: Path,
+    agent: Any,
+    manager: Any,
+    papadopoulos: Customer,
+    make_customer: Any,
+    make_order: Any,
+    smtp_server: Any,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
     from playwright.sync_api import expect
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -67,11 +102,15 @@ def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
     _busy_inbox(make_customer, agent, manager)
 
     # given: an email from a known customer, with an attachment we keep and one we refuse
-    raw = mail(subject="Διαθεσιμότητα 10-15 Αυγούστου",
-               body="Καλησπέρα σας,\nέχετε διαθέσιμο δίκλινο με θέα από 10 έως 15 Αυγούστου;\n\nΕυχαριστώ,\nΓιώργος\n\n"
-                    "> Στις 2 Ιουλ. γράψατε:\n> Σας ευχαριστούμε για την κράτηση.\n",
-               attachments=[("κάτοψη.pdf", "application/pdf", b"%PDF-1.4 plan"),
-                            ("setup.exe", "application/octet-stream", b"MZ\x90\x00rest")])
+    raw = mail(
+        subject="Διαθεσιμότητα 10-15 Αυγούστου",
+        body="Καλησπέρα σας,\nέχετε διαθέσιμο δίκλινο με θέα από 10 έως 15 Αυγούστου;\n\nΕυχαριστώ,\nΓιώργος\n\n"
+        "> Στις 2 Ιουλ. γράψατε:\n> Σας ευχαριστούμε για την κράτηση.\n",
+        attachments=[
+            ("κάτοψη.pdf", "application/pdf", b"%PDF-1.4 plan"),
+            ("setup.exe", "application/octet-stream", b"MZ\x90\x00rest"),
+        ],
+    )
     arrived = mail_ingest(raw)
     assert arrived.outcome == "ticket"
     ticket = Ticket.objects.get(pk=arrived.ticket_id)
@@ -143,8 +182,13 @@ def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
     assert stored.message_id == sent["Message-ID"]
 
     # when: the customer answers that email
-    answer = mail_ingest(mail(subject=f"Re: {sent['Subject']}", body="Τέλεια, κλείστε το παρακαλώ!",
-                              in_reply_to=sent["Message-ID"]))
+    answer = mail_ingest(
+        mail(
+            subject=f"Re: {sent['Subject']}",
+            body="Τέλεια, κλείστε το παρακαλώ!",
+            in_reply_to=sent["Message-ID"],
+        )
+    )
 
     # then: the same ticket is open again, and the inbox says so
     assert (answer.outcome, answer.ticket_id) == ("reply", ticket.pk)
@@ -165,10 +209,9 @@ def containing(text: str) -> Any:
     return re.compile(re.escape(text))
 
 
-
-
-def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_in: Any, agent: Any, manager: Any,
-                                           make_customer: Any) -> None:
+def test_inbox_tabs_filter_and_bulk_assign(
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, manager: Any, make_customer: Any
+) -> None:
     from playwright.sync_api import expect
 
     _busy_inbox(make_customer, agent, manager)
@@ -189,7 +232,9 @@ def test_inbox_tabs_filter_and_bulk_assign(live_server: Any, page_for: Any, log_
     page.select_option("#f-status", "")
     expect(page).to_have_url(f"{live_server.url}/tickets/?view=unassigned")
     expect(page.locator("#inbox tr[data-ticket]")).to_have_count(len(unassigned))
-    page.wait_for_load_state("networkidle")  # the filter's request has settled: no swap can undo the selection
+    page.wait_for_load_state(
+        "networkidle"
+    )  # the filter's request has settled: no swap can undo the selection
 
     # select all, assign to me: one POST, every ticket through the service
     assign = page.locator("[data-needs-selection][value='assign_me']")

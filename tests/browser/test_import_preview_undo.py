@@ -12,14 +12,23 @@ from pelatis.customers.models import Customer, ImportJob
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-UPDATE = ("first_name,last_name,email,phone,job_title,title\n"
-          "Giorgos,Papadopoulos,g.papadopoulos@example.gr,+30 697 999 8877,Διευθυντής πωλήσεων,Mr\n"
-          "Άννα,Βλάχου,anna.vlachou@example.gr,,,\n")
+UPDATE = (
+    "first_name,last_name,email,phone,job_title,title\n"
+    "Giorgos,Papadopoulos,g.papadopoulos@example.gr,+30 697 999 8877,Διευθυντής πωλήσεων,Mr\n"
+    "Άννα,Βλάχου,anna.vlachou@example.gr,,,\n"
+)
 
 
-def test_preview_confirm_see_the_change_and_undo(live_server: Any, page_for: Any, log_in: Any, artifacts: Path,
-                                                 manager: Any, papadopoulos: Customer, settings: Any,
-                                                 tmp_path: Path) -> None:
+def test_preview_confirm_see_the_change_and_undo(
+    live_server: Any,
+    page_for: Any,
+    log_in: Any,
+    artifacts: Path,
+    manager: Any,
+    papadopoulos: Customer,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
     from playwright.sync_api import expect
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -56,7 +65,9 @@ def test_preview_confirm_see_the_change_and_undo(live_server: Any, page_for: Any
     page.goto(f"{live_server.url}/customers/{papadopoulos.pk}/")
     expect(page.locator("h1")).to_have_text("Γιώργος Παπαδόπουλος")
     expect(page.locator("body")).to_contain_text("Διευθυντής πωλήσεων")
-    expect(page.locator("#timeline")).to_contain_text("Updated from import of pelates.csv: Job title / department, Phone")
+    expect(page.locator("#timeline")).to_contain_text(
+        "Updated from import of pelates.csv: Job title / department, Phone"
+    )
 
     # when: undone from the job's page
     job_id = ImportJob.objects.get().pk

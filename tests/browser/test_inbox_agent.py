@@ -19,8 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _opened(customer: Customer, subject: str, body: str, hours_ago: float, **kwargs: Any) -> Ticket:
-    ticket, _m = ticket_open(customer=customer, subject=subject, channel="phone", mail=InboundMail(
-        body_text=body, received_at=timezone.now() - dt.timedelta(hours=hours_ago)), **kwargs)
+    ticket, _m = ticket_open(
+        customer=customer,
+        subject=subject,
+        channel="phone",
+        mail=InboundMail(body_text=body, received_at=timezone.now() - dt.timedelta(hours=hours_ago)),
+        **kwargs,
+    )
     return ticket
 
 
@@ -30,15 +35,21 @@ def desk(papadopoulos: Customer, make_customer: Any, agent: Any) -> dict[str, Ti
     AgentProfile.objects.create(user=agent, title="Υπεύθυνη κρατήσεων")
     maria = make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"])
     return {
-        "august": _opened(papadopoulos, "Αλλαγή κράτησης για τον Αύγουστο", "Μπορούμε να έρθουμε στις 12 Αυγούστου;",
-                          5, priority="high"),
+        "august": _opened(
+            papadopoulos,
+            "Αλλαγή κράτησης για τον Αύγουστο",
+            "Μπορούμε να έρθουμε στις 12 Αυγούστου;",
+            5,
+            priority="high",
+        ),
         "cancel": _opened(maria, "Ακύρωση κράτησης", "Θα ήθελα να ακυρώσω.", 2),
         "water": _opened(maria, "Κρύο νερό στο δωμάτιο", "Δεν έχουμε ζεστό νερό.", 1, priority="urgent"),
     }
 
 
-def test_search_filter_keys_and_ctrl_enter_reply(live_server: Any, page_for: Any, log_in: Any, artifacts: Path,
-                                                 agent: Any, desk: dict[str, Ticket]) -> None:
+def test_search_filter_keys_and_ctrl_enter_reply(
+    live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any, desk: dict[str, Ticket]
+) -> None:
     from playwright.sync_api import expect
 
     august, cancel = desk["august"], desk["cancel"]
@@ -51,7 +62,9 @@ def test_search_filter_keys_and_ctrl_enter_reply(live_server: Any, page_for: Any
     page.keyboard.press("/")
     expect(page.locator("#f-q")).to_be_focused()
     page.keyboard.type("κρατηση", delay=20)
-    expect(page).to_have_url(f"{live_server.url}/tickets/?view=all&q=%CE%BA%CF%81%CE%B1%CF%84%CE%B7%CF%83%CE%B7")
+    expect(page).to_have_url(
+        f"{live_server.url}/tickets/?view=all&q=%CE%BA%CF%81%CE%B1%CF%84%CE%B7%CF%83%CE%B7"
+    )
     expect(listed).to_have_count(2)
     expect(page.locator("[data-search-summary]")).to_be_visible()
 
@@ -109,13 +122,17 @@ def test_search_filter_keys_and_ctrl_enter_reply(live_server: Any, page_for: Any
     assert "agent" not in stored.body_text
 
 
-def test_phone_width_menu_button_and_ticket_cards(live_server: Any, browser: Any, log_in: Any, artifacts: Path,
-                                                  agent: Any, desk: dict[str, Ticket]) -> None:
+def test_phone_width_menu_button_and_ticket_cards(
+    live_server: Any, browser: Any, log_in: Any, artifacts: Path, agent: Any, desk: dict[str, Ticket]
+) -> None:
     from playwright.sync_api import expect
 
-    Ticket.objects.filter(pk=desk["water"].pk).update(first_response_due=timezone.now() - dt.timedelta(minutes=40))
-    context = browser.new_context(locale="el-GR", viewport={"width": 375, "height": 812}, is_mobile=True,
-                                  has_touch=True)
+    Ticket.objects.filter(pk=desk["water"].pk).update(
+        first_response_due=timezone.now() - dt.timedelta(minutes=40)
+    )
+    context = browser.new_context(
+        locale="el-GR", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()

@@ -25,7 +25,8 @@ ANSWER = "Καλησπέρα σας, ναι: η προκαταβολή για 3 
 
 
 def test_no_smtp_form_request_answered_lands_in_the_outbox_and_the_emailed_answer_reopens(
-        live_server: Any, page_for: Any, log_in: Any, agent: Any, settings: Any, artifacts: Path) -> None:
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, settings: Any, artifacts: Path
+) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"
@@ -68,15 +69,25 @@ def test_no_smtp_form_request_answered_lands_in_the_outbox_and_the_emailed_answe
     expect(page.locator("[data-email-headers]")).to_contain_text("n.dimitriou@example.gr")
     page.screenshot(path=str(artifacts / "newcomer-outbox-message.png"), full_page=True)
     page.goto(f"{live_server.url}/outbox/")
-    expect(page.locator(f"tr[data-outbox='{stored.pk}'] [data-delivery]")).to_have_attribute("data-delivery", "sent")
+    expect(page.locator(f"tr[data-outbox='{stored.pk}'] [data-delivery]")).to_have_attribute(
+        "data-delivery", "sent"
+    )
     expect(page.locator(f"tr[data-outbox='{stored.pk}']")).to_contain_text(f"#{ticket.pk}")
 
     # the customer answers that email: the same ticket reopens
-    answer = mail_ingest(mail(sender="Νίκος Δημητρίου <n.dimitriou@example.gr>", subject=f"Re: {stored.subject}",
-                              body="Ευχαριστώ, στέλνω την προκαταβολή αύριο.", in_reply_to=stored.message_id))
+    answer = mail_ingest(
+        mail(
+            sender="Νίκος Δημητρίου <n.dimitriou@example.gr>",
+            subject=f"Re: {stored.subject}",
+            body="Ευχαριστώ, στέλνω την προκαταβολή αύριο.",
+            in_reply_to=stored.message_id,
+        )
+    )
     assert (answer.outcome, answer.ticket_id) == ("reply", ticket.pk)
     page.goto(f"{live_server.url}/tickets/")
-    expect(page.locator(f"#inbox tr[data-ticket='{ticket.pk}'] [data-status]")).to_have_attribute("data-status", "open")
+    expect(page.locator(f"#inbox tr[data-ticket='{ticket.pk}'] [data-status]")).to_have_attribute(
+        "data-status", "open"
+    )
 
 
 def test_the_api_docs_render_with_no_network_beyond_this_server(live_server: Any, page_for: Any) -> None:

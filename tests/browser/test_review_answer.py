@@ -17,17 +17,27 @@ from pelatis.feedback.models import Review
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_review_from_webhook_answered_with_the_tone_checker(live_server: Any, page_for: Any, log_in: Any, agent: Any,
-                                                            settings: Any, artifacts: Any) -> None:
+def test_review_from_webhook_answered_with_the_tone_checker(
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, settings: Any, artifacts: Any
+) -> None:
     from playwright.sync_api import expect
 
     settings.PELATIS_REVIEW_WEBHOOK_SECRET = "s3cret-hook"
-    body = json.dumps({"platform": "google", "external_id": "g-77", "rating": 1, "author": "Δήμητρα Λαμπράκη",
-                       "text": "Μας χρέωσαν δύο φορές την προκαταβολή και κανείς δεν απαντά!",
-                       "published_at": "2026-11-20T18:30:00+02:00"}, ensure_ascii=False).encode()
+    body = json.dumps(
+        {
+            "platform": "google",
+            "external_id": "g-77",
+            "rating": 1,
+            "author": "Δήμητρα Λαμπράκη",
+            "text": "Μας χρέωσαν δύο φορές την προκαταβολή και κανείς δεν απαντά!",
+            "published_at": "2026-11-20T18:30:00+02:00",
+        },
+        ensure_ascii=False,
+    ).encode()
     signature = "sha256=" + hmac.new(b"s3cret-hook", body, hashlib.sha256).hexdigest()
-    hook = Client().post("/feedback/hooks/reviews/", body, content_type="application/json",
-                         HTTP_X_PELATIS_SIGNATURE=signature)
+    hook = Client().post(
+        "/feedback/hooks/reviews/", body, content_type="application/json", HTTP_X_PELATIS_SIGNATURE=signature
+    )
     assert hook.status_code in (200, 201)
     review = Review.objects.get(external_id="g-77")
     assert review.follow_up_ticket_id is not None  # a 1-star review opens a follow-up

@@ -16,8 +16,9 @@ from pelatis.helpdesk.models import Ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(live_server: Any, page_for: Any, artifacts: Path,
-                                                                    smtp_server: Any, settings: Any) -> None:
+def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(
+    live_server: Any, page_for: Any, artifacts: Path, smtp_server: Any, settings: Any
+) -> None:
     from playwright.sync_api import expect
 
     settings.LANGUAGE_CODE = "el"  # the business's language: the public pages speak it by default
@@ -38,7 +39,8 @@ def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(live_server:
     # then: the error stands next to the box and nothing typed is lost
     expect(page.locator("[data-error-for=consent]")).to_be_visible()
     expect(page.locator("#id_message")).to_have_value(
-        "Καλησπέρα σας,\nστον λογαριασμό του δωματίου 12 το πρωινό χρεώθηκε δύο φορές.")
+        "Καλησπέρα σας,\nστον λογαριασμό του δωματίου 12 το πρωινό χρεώθηκε δύο φορές."
+    )
     assert Ticket.objects.count() == 0
 
     # when: they agree and send again
@@ -54,12 +56,16 @@ def test_customer_sends_the_greek_form_and_lands_on_the_ticket_page(live_server:
     expect(page.locator(".alert-success")).to_be_visible()
     assert ticket.first_response_due is not None
     with translation.override("el"):
-        local = timezone.localtime(ticket.first_response_due, timezone=zoneinfo.ZoneInfo(ticket.customer.time_zone))
+        local = timezone.localtime(
+            ticket.first_response_due, timezone=zoneinfo.ZoneInfo(ticket.customer.time_zone)
+        )
         due = formats.date_format(local, "l j E, H:i")
     expect(page.locator("[data-expectation]")).to_contain_text(due)
     expect(page.locator("[data-expectation]")).to_contain_text("e•••@example.gr")
     expect(page.locator("#conversation [data-kind=in]")).to_contain_text("χρεώθηκε δύο φορές")
-    expect(page.locator("[data-visitor-view]")).to_be_visible()  # answers only after the address proves itself
+    expect(
+        page.locator("[data-visitor-view]")
+    ).to_be_visible()  # answers only after the address proves itself
     expect(page.locator("#conversation [data-kind=ack]")).to_have_count(0)
     expect(page.locator("#reply-form textarea")).to_be_visible()
     page.screenshot(path=str(artifacts / "support-form.png"), full_page=True)

@@ -19,11 +19,15 @@ BLAMING = "Όπως σας είπα ήδη, χρωστάτε 40 € για το 
 
 
 def test_two_suggestions_in_a_row_leave_the_text_python_gives(
-        live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any, papadopoulos: Customer) -> None:
+    live_server: Any, page_for: Any, log_in: Any, artifacts: Path, agent: Any, papadopoulos: Customer
+) -> None:
     from playwright.sync_api import expect
 
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Χρέωση πάρκινγκ",
-                             mail=InboundMail(body_text="Γιατί χρεωθήκαμε για το πάρκινγκ;"))
+    ticket, _m = ticket_open(
+        customer=papadopoulos,
+        subject="Χρέωση πάρκινγκ",
+        mail=InboundMail(body_text="Γιατί χρεωθήκαμε για το πάρκινγκ;"),
+    )
     page = page_for("el-GR")
     log_in(page, live_server.url, agent.username, next_path=f"/tickets/{ticket.pk}/")
     body = page.locator("#reply_body")
@@ -35,8 +39,10 @@ def test_two_suggestions_in_a_row_leave_the_text_python_gives(
     expect(owe).to_be_visible()
     owe.locator("[data-tone-apply]").first.click()
     after_one = apply_rule(BLAMING, "el-owe")
-    assert after_one == ("Όπως σας είπα ήδη, τα αρχεία μας δείχνουν υπόλοιπο 40 € για το πάρκινγκ. "
-                         "Κάνετε λάθος, η χρέωση είναι σωστή.")
+    assert after_one == (
+        "Όπως σας είπα ήδη, τα αρχεία μας δείχνουν υπόλοιπο 40 € για το πάρκινγκ. "
+        "Κάνετε λάθος, η χρέωση είναι σωστή."
+    )
     expect(body).to_have_value(after_one)
 
     # the re-check comes back for the new text; the next suggestion applies to it
@@ -45,8 +51,10 @@ def test_two_suggestions_in_a_row_leave_the_text_python_gives(
     expect(wrong).to_be_enabled()
     wrong.click()
     after_two = apply_rule(after_one, "el-you-are-wrong")
-    assert after_two == ("Όπως σας είπα ήδη, τα αρχεία μας δείχνουν υπόλοιπο 40 € για το πάρκινγκ. "
-                         "Επιτρέψτε μου να διευκρινίσω: η χρέωση είναι σωστή.")
+    assert after_two == (
+        "Όπως σας είπα ήδη, τα αρχεία μας δείχνουν υπόλοιπο 40 € για το πάρκινγκ. "
+        "Επιτρέψτε μου να διευκρινίσω: η χρέωση είναι σωστή."
+    )
     expect(body).to_have_value(after_two)
     expect(page.locator(".tone-hint[data-rule='el-you-are-wrong']")).to_have_count(0)
 
@@ -58,8 +66,11 @@ def test_two_suggestions_in_a_row_leave_the_text_python_gives(
 
 
 def test_the_page_splice_gives_the_python_text_for_every_case(
-        live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer) -> None:
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Ερώτηση", mail=InboundMail(body_text="Καλησπέρα"))
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, papadopoulos: Customer
+) -> None:
+    ticket, _m = ticket_open(
+        customer=papadopoulos, subject="Ερώτηση", mail=InboundMail(body_text="Καλησπέρα")
+    )
     page = page_for("el-GR")
     log_in(page, live_server.url, agent.username, next_path=f"/tickets/{ticket.pk}/")
     cases = [*((text, rule_id) for text, rule_id, _ in ONE), ("🙂 Χρωστάτε 10 ευρώ.", "el-owe")]

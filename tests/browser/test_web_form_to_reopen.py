@@ -18,10 +18,9 @@ from tests.browser.helpers import wait_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-
-def test_web_form_to_answer_to_reopen(live_server: Any, page_for: Any, log_in: Any, agent: Any, smtp_server: Any,
-                                      settings: Any) -> None:
+def test_web_form_to_answer_to_reopen(
+    live_server: Any, page_for: Any, log_in: Any, agent: Any, smtp_server: Any, settings: Any
+) -> None:
     import re
 
     from playwright.sync_api import expect
@@ -65,14 +64,27 @@ def test_web_form_to_answer_to_reopen(live_server: Any, page_for: Any, log_in: A
     expect(page.locator("[data-ticket-status]")).to_have_attribute("data-ticket-status", "resolved")
 
     # the reply arrives at the SMTP server, in Greek, with the ticket token
-    sent = wait_for(lambda: [m for m in smtp_server.messages if "τα αρχεία μας δείχνουν" in
-                              m.get_body(("plain",)).get_content()])[0]
+    sent = wait_for(
+        lambda: [
+            m
+            for m in smtp_server.messages
+            if "τα αρχεία μας δείχνουν" in m.get_body(("plain",)).get_content()
+        ]
+    )[0]
     assert sent["To"] == "n.dimitriou@example.gr"
     assert f"[#{ticket.pk}]" in str(sent["Subject"])
 
     # the customer answers by email: the same ticket reopens
-    answer = mail_ingest(mail(sender="Νίκος Δημητρίου <n.dimitriou@example.gr>", subject=f"Re: {sent['Subject']}",
-                              body="Ευχαριστώ, στέλνω την προκαταβολή αύριο.", in_reply_to=sent["Message-ID"]))
+    answer = mail_ingest(
+        mail(
+            sender="Νίκος Δημητρίου <n.dimitriou@example.gr>",
+            subject=f"Re: {sent['Subject']}",
+            body="Ευχαριστώ, στέλνω την προκαταβολή αύριο.",
+            in_reply_to=sent["Message-ID"],
+        )
+    )
     assert (answer.outcome, answer.ticket_id) == ("reply", ticket.pk)
     page.goto(f"{live_server.url}/tickets/")
-    expect(page.locator(f"#inbox tr[data-ticket='{ticket.pk}'] [data-status]")).to_have_attribute("data-status", "open")
+    expect(page.locator(f"#inbox tr[data-ticket='{ticket.pk}'] [data-status]")).to_have_attribute(
+        "data-status", "open"
+    )

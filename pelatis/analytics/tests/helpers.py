@@ -35,13 +35,19 @@ def clock(when: dt.datetime) -> Iterator[None]:
 def customer(first_name: str = "Μαρία") -> Customer:
     n = next(_seq)
     return customer_create(
-        data=CustomerInput(first_name=first_name, last_name=f"Πελάτισσα {n}", emails=[f"pelatis{n}@example.gr"])
+        data=CustomerInput(
+            first_name=first_name, last_name=f"Πελάτισσα {n}", emails=[f"pelatis{n}@example.gr"]
+        )
     )
 
 
 def order(who: Customer, when: dt.datetime, total: str = "10.00", status: str = Order.Status.PAID) -> Order:
     return order_create(
         customer=who,
-        data=OrderInput(reference=f"ORD-{next(_seq)}", placed_at=when, status=status,
-                        lines=[OrderLineInput(name="Προϊόν", unit_price=total)]),
+        data=OrderInput(
+            reference=f"ORD-{next(_seq)}",
+            placed_at=when,
+            status=status,
+            lines=[OrderLineInput(name="Προϊόν", unit_price=total)],
+        ),
     )

@@ -34,7 +34,9 @@ def rated(make_customer: Any, open_ticket: Any, agent: Any) -> Ticket:
     return ticket
 
 
-def test_dashboard_needs_a_login_and_the_permission(client: Any, client_as: Any, agent: Any, rated: Ticket) -> None:
+def test_dashboard_needs_a_login_and_the_permission(
+    client: Any, client_as: Any, agent: Any, rated: Ticket
+) -> None:
     url = reverse("analytics:dashboard")
     assert client.get(url).status_code == 302
     assert client_as(agent).get(url).status_code == 403
@@ -50,8 +52,9 @@ def test_dashboard_shows_csat_and_charts_for_a_manager(client_as: Any, manager: 
     assert 'id="dashboard-data"' in page
 
 
-def test_dashboard_is_cached_until_recomputed(client_as: Any, manager: Any, rated: Ticket, open_ticket: Any,
-                                              make_customer: Any) -> None:
+def test_dashboard_is_cached_until_recomputed(
+    client_as: Any, manager: Any, rated: Ticket, open_ticket: Any, make_customer: Any
+) -> None:
     client = client_as(manager)
     client.get(reverse("analytics:dashboard"))
     first = MetricSnapshot.objects.get()
@@ -85,8 +88,11 @@ def test_every_chart_downloads_as_csv(client_as: Any, manager: Any, rated: Ticke
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows, name
         assert rows[0], name
-    rows = list(csv.reader(io.StringIO(client.get(reverse("analytics:csv", args=["feedback"])).content
-                                       .decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("analytics:csv", args=["feedback"])).content.decode("utf-8-sig"))
+        )
+    )
     this_month = timezone.localdate().strftime("%Y-%m")
     assert [r for r in rows if r[0] == this_month][0][1:3] == ["100.0", "1"]
     assert client.get(reverse("analytics:csv", args=["nope"])).status_code == 404
@@ -98,20 +104,33 @@ def buying_book(make_customer: Any, make_order: Any, n: int, first_name: str = "
     start = timezone.now() - dt.timedelta(days=420)
     customers = []
     for i in range(n):
-        customer = make_customer(first_name=first_name if i else "=HYPERLINK(1)", last_name=f"Αλεξίου{i}",
-                                 emails=[f"buyer{i}@example.gr"])
+        customer = make_customer(
+            first_name=first_name if i else "=HYPERLINK(1)",
+            last_name=f"Αλεξίου{i}",
+            emails=[f"buyer{i}@example.gr"],
+        )
         customers.append(customer)
-        day, mean_gap, alive_for = float(rng.integers(0, 120)), float(rng.gamma(2.0, 40.0)), rng.exponential(300)
+        day, mean_gap, alive_for = (
+            float(rng.integers(0, 120)),
+            float(rng.gamma(2.0, 40.0)),
+            rng.exponential(300),
+        )
         k = 0
         while day < 415 and (k == 0 or day < alive_for):
-            make_order(customer, f"Z-{i}-{k}", total=f"{rng.gamma(3.0, 15.0):.2f}", when=start + dt.timedelta(days=day))
+            make_order(
+                customer,
+                f"Z-{i}-{k}",
+                total=f"{rng.gamma(3.0, 15.0):.2f}",
+                when=start + dt.timedelta(days=day),
+            )
             day += rng.exponential(mean_gap) + 1
             k += 1
     return customers
 
 
-def test_top_customers_csv_keeps_greek_names_and_defuses_formulas(client_as: Any, manager: Any, make_customer: Any,
-                                                                  make_order: Any) -> None:
+def test_top_customers_csv_keeps_greek_names_and_defuses_formulas(
+    client_as: Any, manager: Any, make_customer: Any, make_order: Any
+) -> None:
     buying_book(make_customer, make_order, 80)
     run = customer_values_refresh()
     assert run.fit is not None
@@ -162,8 +181,9 @@ def test_metrics_command_prints_the_summary(rated: Ticket) -> None:
         call_command("metrics", "--start", "yesterday", stdout=io.StringIO())
 
 
-def test_customer_page_shows_value_segment_and_prediction(client_as: Any, agent: Any, make_customer: Any,
-                                                          make_order: Any) -> None:
+def test_customer_page_shows_value_segment_and_prediction(
+    client_as: Any, agent: Any, make_customer: Any, make_order: Any
+) -> None:
     customers = buying_book(make_customer, make_order, 80, first_name="Μαρία")
     call_command("clv", "fit", stdout=io.StringIO())
     value = CustomerValue.objects.get(customer=customers[4])
@@ -179,11 +199,13 @@ def test_customer_page_shows_value_segment_and_prediction(client_as: Any, agent:
     assert "data-customer-value" not in page  # never bought: nothing to score
 
 
-def test_customer_list_filters_by_rfm_segment(client_as: Any, agent: Any, make_customer: Any,
-                                              make_order: Any) -> None:
+def test_customer_list_filters_by_rfm_segment(
+    client_as: Any, agent: Any, make_customer: Any, make_order: Any
+) -> None:
     buying_book(make_customer, make_order, 30, first_name="Σοφία")
     customer_values_refresh(fit=False)
     segment = CustomerValue.objects.values_list("segment", flat=True).order_by("segment").first()
+
     def link(pk: int) -> str:
         return f'href="{reverse("customers:detail", args=[pk])}"'
 
@@ -193,13 +215,16 @@ def test_customer_list_filters_by_rfm_segment(client_as: Any, agent: Any, make_c
     assert 'name="rfm"' in page
     assert all(link(pk) in page for pk in members)
     assert not any(link(pk) in page for pk in others)
-    searched = client_as(agent).get(reverse("customers:list"), {"rfm": segment, "q": "Σοφία"}).content.decode()
+    searched = (
+        client_as(agent).get(reverse("customers:list"), {"rfm": segment, "q": "Σοφία"}).content.decode()
+    )
     assert any(link(pk) in searched for pk in members)
     assert not any(link(pk) in searched for pk in others)
 
 
-def test_kept_numbers_speak_the_readers_language(client_as: Any, manager: Any, make_customer: Any,
-                                                 make_order: Any) -> None:
+def test_kept_numbers_speak_the_readers_language(
+    client_as: Any, manager: Any, make_customer: Any, make_order: Any
+) -> None:
     from django.utils import translation
 
     from pelatis.analytics.metrics import Filters

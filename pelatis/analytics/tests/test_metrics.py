@@ -581,12 +581,26 @@ def test_reviews_in_the_period(db: None, agent: Any) -> None:
     from pelatis.feedback.services import review_answer, review_ingest, review_input_clean
 
     # given ratings 5, 4, 1 and an unrated angry mention in January, and one review in February
-    texts = [(5, "Υπέροχη διαμονή!"), (4, "Πολύ καλό πρωινό."), (1, "Απαράδεκτο, βρώμικο δωμάτιο."),
-             (None, "Πολύ απογοητευμένοι, η κράτηση χάθηκε και κανείς δεν βοήθησε. Απαράδεκτοι!")]
+    texts = [
+        (5, "Υπέροχη διαμονή!"),
+        (4, "Πολύ καλό πρωινό."),
+        (1, "Απαράδεκτο, βρώμικο δωμάτιο."),
+        (None, "Πολύ απογοητευμένοι, η κράτηση χάθηκε και κανείς δεν βοήθησε. Απαράδεκτοι!"),
+    ]
     for i, (rating, text) in enumerate([*texts, (2, "Κακή εξυπηρέτηση.")]):
         when = at(2026, 1, 5 + i) if i < len(texts) else at(2026, 2, 1)
-        review_ingest(data=review_input_clean({"platform": "google", "external_id": f"g-{i}", "rating": rating,
-                                               "text": text, "author": "Επισκέπτης", "published_at": when.isoformat()}))
+        review_ingest(
+            data=review_input_clean(
+                {
+                    "platform": "google",
+                    "external_id": f"g-{i}",
+                    "rating": rating,
+                    "text": text,
+                    "author": "Επισκέπτης",
+                    "published_at": when.isoformat(),
+                }
+            )
+        )
     review_answer(review=Review.objects.get(external_id="g-0"), answer="Σας ευχαριστούμε θερμά!", by=agent)
     # when
     result = metrics.reviews(JANUARY)

@@ -41,8 +41,9 @@ def _old_snapshot(filters: Filters) -> MetricSnapshot:
     return MetricSnapshot.objects.get(pk=snapshot.pk)
 
 
-def test_old_numbers_are_recomputed_by_one_task_and_shown_meanwhile(client_as: Any, manager: Any,
-                                                                    computations: list[str], monkeypatch: Any) -> None:
+def test_old_numbers_are_recomputed_by_one_task_and_shown_meanwhile(
+    client_as: Any, manager: Any, computations: list[str], monkeypatch: Any
+) -> None:
     filters = Filters.default()
     old = _old_snapshot(filters)
     computations.clear()
@@ -77,7 +78,9 @@ def test_old_numbers_are_recomputed_by_one_task_and_shown_meanwhile(client_as: A
 def test_a_request_waits_for_the_recompute_already_running(computations: list[str]) -> None:
     filters = Filters.default()
     # given: another process is computing these numbers (it holds the claim) and nothing is kept yet
-    claim = job_claim(services.dashboard_refresh_name(filters), lease=LEASE, by="other-process", due_only=False)
+    claim = job_claim(
+        services.dashboard_refresh_name(filters), lease=LEASE, by="other-process", due_only=False
+    )
     assert claim is not None
     finished = threading.Event()
 
@@ -99,12 +102,15 @@ def test_a_request_waits_for_the_recompute_already_running(computations: list[st
     assert snapshot.pk == MetricSnapshot.objects.get().pk
 
 
-def test_recompute_now_says_when_one_is_already_running(client_as: Any, manager: Any,
-                                                         computations: list[str]) -> None:
+def test_recompute_now_says_when_one_is_already_running(
+    client_as: Any, manager: Any, computations: list[str]
+) -> None:
     filters = Filters.default()
     _old_snapshot(filters)
     computations.clear()
-    claim = job_claim(services.dashboard_refresh_name(filters), lease=LEASE, by="other-process", due_only=False)
+    claim = job_claim(
+        services.dashboard_refresh_name(filters), lease=LEASE, by="other-process", due_only=False
+    )
     assert claim is not None
     page = client_as(manager).post(reverse("analytics:refresh"), follow=True).content.decode()
     assert "The numbers are already being recomputed." in page

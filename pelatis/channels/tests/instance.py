@@ -64,8 +64,9 @@ class Instance:
         self.pg_url = _postgres_url()
         self.db_name = ""
         (root / "pelatis_fault_settings.py").write_text(
-            "from pelatis.settings import *  # noqa: F403\n"
-            f"EMAIL_TIMEOUT = {email_timeout!r}\n", encoding="utf-8")
+            f"from pelatis.settings import *  # noqa: F403\nEMAIL_TIMEOUT = {email_timeout!r}\n",
+            encoding="utf-8",
+        )
         base = {k: v for k, v in os.environ.items() if not k.startswith(("PELATIS_", "DJANGO_"))}
         self.env = {
             **base,
@@ -108,22 +109,43 @@ class Instance:
             _pg(self.pg_url, f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
 
     def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "pelatis.cli", *args], cwd=ROOT, env=self.env, text=True,
-                              capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "pelatis.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode != 0:
-            raise AssertionError(f"pelatis {' '.join(args[:1])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+            raise AssertionError(
+                f"pelatis {' '.join(args[:1])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            )
         return done
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         log = open(self.root / f"{args[0]}-{len(self.processes)}.log", "w", encoding="utf-8")  # noqa: SIM115
-        proc = subprocess.Popen([sys.executable, "-m", "pelatis.cli", *args], cwd=ROOT, env=self.env, text=True,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pelatis.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.processes.append(proc)
         return proc
 
     def start_shell(self, code: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen([sys.executable, "-m", "pelatis.cli", "shell", "-c", code], cwd=ROOT, env=self.env,
-                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pelatis.cli", "shell", "-c", code],
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self.processes.append(proc)
         return proc
 
@@ -131,7 +153,9 @@ class Instance:
         return json.loads(self.run("shell", "-c", code, timeout=timeout).stdout.strip().splitlines()[-1])
 
     def log(self) -> str:
-        return "\n".join(p.read_text(encoding="utf-8")[-4000:] for p in sorted(self.root.glob("worker-*.log")))
+        return "\n".join(
+            p.read_text(encoding="utf-8")[-4000:] for p in sorted(self.root.glob("worker-*.log"))
+        )
 
 
 def stop(proc: subprocess.Popen[str]) -> None:

@@ -58,7 +58,9 @@ def html_only(html: str, *, subject: str = "HTML mail", **kwargs: object) -> byt
     return msg.as_bytes(policy=SMTP)
 
 
-def alternative(text: str, html: str, *, subject: str = "Alternative", message_id: str = "<a1@example.gr>") -> bytes:
+def alternative(
+    text: str, html: str, *, subject: str = "Alternative", message_id: str = "<a1@example.gr>"
+) -> bytes:
     """multipart/alternative with a text and an HTML version."""
     msg = _base(subject, sender=SENDER, to=SUPPORT, cc=None, message_id=message_id, date=DATE, headers=None)
     msg.set_content(text)
@@ -68,7 +70,9 @@ def alternative(text: str, html: str, *, subject: str = "Alternative", message_i
 
 def with_attachments(body: str, files: list[tuple[str, str, bytes]], *, subject: str = "Attached") -> bytes:
     """multipart/mixed: a text body and (filename, content type, data) attachments; names RFC 2231-encoded."""
-    msg = _base(subject, sender=SENDER, to=SUPPORT, cc=None, message_id="<att@example.gr>", date=DATE, headers=None)
+    msg = _base(
+        subject, sender=SENDER, to=SUPPORT, cc=None, message_id="<att@example.gr>", date=DATE, headers=None
+    )
     msg.set_content(body)
     for filename, content_type, data in files:
         maintype, _, subtype = content_type.partition("/")
@@ -78,7 +82,9 @@ def with_attachments(body: str, files: list[tuple[str, str, bytes]], *, subject:
 
 def related_image(html: str, image: bytes, cid: str) -> bytes:
     """multipart/related: HTML that shows an inline image by Content-ID."""
-    msg = _base("Photo", sender=SENDER, to=SUPPORT, cc=None, message_id="<rel@example.gr>", date=DATE, headers=None)
+    msg = _base(
+        "Photo", sender=SENDER, to=SUPPORT, cc=None, message_id="<rel@example.gr>", date=DATE, headers=None
+    )
     msg.set_content("See the photo.")
     msg.add_alternative(html, subtype="html")
     html_part = msg.get_payload()[1]
@@ -122,13 +128,19 @@ def auto_reply(headers: dict[str, str], *, subject: str = "Automatic reply: Orde
                  message_id="<ooo@example.com>", headers=headers)  # fmt: skip
 
 
-def dsn_bounce(original: bytes, *, recipient: str = "nobody@example.gr", report_type: str = "delivery-status") -> bytes:
+def dsn_bounce(
+    original: bytes, *, recipient: str = "nobody@example.gr", report_type: str = "delivery-status"
+) -> bytes:
     """A Postfix-style RFC 3464 bounce (multipart/report) that returns original."""
     boundary = b"DSN.boundary.0001"
     status = (b"Reporting-MTA: dns; mail.shop.gr\r\nArrival-Date: Tue, 14 Apr 2026 10:15:02 +0300\r\n\r\n"
               b"Final-Recipient: rfc822; " + recipient.encode() + b"\r\nAction: failed\r\nStatus: 5.1.1\r\n"
               b"Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n")  # fmt: skip
-    second_type = b"message/delivery-status" if report_type == "delivery-status" else b"message/disposition-notification"
+    second_type = (
+        b"message/delivery-status"
+        if report_type == "delivery-status"
+        else b"message/disposition-notification"
+    )
     parts = [
         b"Content-Type: text/plain; charset=us-ascii\r\n\r\nThis is the mail system at host mail.shop.gr.\r\n\r\n"
         b"I'm sorry to have to inform you that your message could not be delivered.\r\n",
@@ -140,5 +152,7 @@ def dsn_bounce(original: bytes, *, recipient: str = "nobody@example.gr", report_
             b"Message-ID: <dsn1@mail.shop.gr>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
             b"Content-Type: multipart/report; report-type=" + report_type.encode() + b";\r\n"
             b' boundary="' + boundary + b'"\r\n\r\n')  # fmt: skip
-    body = b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + boundary + b"--\r\n"
+    body = (
+        b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + boundary + b"--\r\n"
+    )
     return head + body

@@ -15,13 +15,27 @@ from pelatis.helpdesk.models import Message, Ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_poll_ingests_unseen_mail_once(dovecot: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_poll_ingests_unseen_mail_once(
+    dovecot: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # given: two messages waiting, one Greek in windows-1253
     dovecot.append(mail(charset="windows-1253"))
-    dovecot.append(mail(sender="Anna Schmidt <anna@example.de>", subject="Zimmer im Mai", body="Guten Tag, ist ein Zimmer frei?"))
+    dovecot.append(
+        mail(
+            sender="Anna Schmidt <anna@example.de>",
+            subject="Zimmer im Mai",
+            body="Guten Tag, ist ein Zimmer frei?",
+        )
+    )
     monkeypatch.setenv("PELATIS_TEST_IMAP_PASSWORD", dovecot.password)
-    Mailbox.objects.create(name="reservations", host="127.0.0.1", port=dovecot.port, use_ssl=False,
-                           username=dovecot.user, password_env="PELATIS_TEST_IMAP_PASSWORD")
+    Mailbox.objects.create(
+        name="reservations",
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_ssl=False,
+        username=dovecot.user,
+        password_env="PELATIS_TEST_IMAP_PASSWORD",
+    )
     # when
     out = io.StringIO()
     call_command("mail", "poll", stdout=out)
@@ -38,8 +52,14 @@ def test_poll_ingests_unseen_mail_once(dovecot: Any, smtp_server: Any, monkeypat
 
 def test_a_broken_mailbox_is_reported_not_fatal(dovecot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PELATIS_TEST_IMAP_PASSWORD", "wrong")
-    Mailbox.objects.create(name="broken", host="127.0.0.1", port=dovecot.port, use_ssl=False,
-                           username=dovecot.user, password_env="PELATIS_TEST_IMAP_PASSWORD")
+    Mailbox.objects.create(
+        name="broken",
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_ssl=False,
+        username=dovecot.user,
+        password_env="PELATIS_TEST_IMAP_PASSWORD",
+    )
     out = io.StringIO()
     call_command("mail", "poll", stdout=out)
     assert "broken: error" in out.getvalue()

@@ -19,10 +19,17 @@ from pelatis.helpdesk.services.tickets import reply_send
 pytestmark = pytest.mark.django_db(transaction=True)  # replies go out on commit
 
 
-def mail(*, sender: str = "Γιώργος Παπαδόπουλος <g.papadopoulos@example.gr>", subject: str = "Κράτηση για τον Αύγουστο",
-         body: str = "Καλησπέρα σας,\nέχετε διαθέσιμο δίκλινο 10-15 Αυγούστου;\n", charset: str = "utf-8",
-         message_id: str | None = None, in_reply_to: str | None = None, headers: dict[str, str] | None = None,
-         attachments: list[tuple[str, str, bytes]] = ()) -> bytes:
+def mail(
+    *,
+    sender: str = "Γιώργος Παπαδόπουλος <g.papadopoulos@example.gr>",
+    subject: str = "Κράτηση για τον Αύγουστο",
+    body: str = "Καλησπέρα σας,\nέχετε διαθέσιμο δίκλινο 10-15 Αυγούστου;\n",
+    charset: str = "utf-8",
+    message_id: str | None = None,
+    in_reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = "reservations@hotel.example.gr"
@@ -84,7 +91,9 @@ def test_agent_reply_is_threaded_and_the_customer_answer_reopens(smtp_server: An
     from pelatis.helpdesk.services.replies import canned_render
 
     ticket.refresh_from_db()
-    canned = canned_render(reply=CannedReply.objects.get(name="Διαθεσιμότητα", language="el"), ticket=ticket, agent=agent)
+    canned = canned_render(
+        reply=CannedReply.objects.get(name="Διαθεσιμότητα", language="el"), ticket=ticket, agent=agent
+    )
     reply_send(ticket=ticket, body_text=canned + "\nΣας κρατάμε το δωμάτιο.", by=agent, status="resolved")
     # then: the email carries the threading headers and Greek text
     sent = smtp_server.messages[-1]
@@ -100,7 +109,9 @@ def test_agent_reply_is_threaded_and_the_customer_answer_reopens(smtp_server: An
     assert stored.delivery == "sent"
     assert stored.message_id == sent["Message-ID"]
     # when: the customer answers the agent's email
-    answer = mail_ingest(mail(subject=f"Re: {subject}", body="Ευχαριστώ! Και πρωινό;", in_reply_to=sent["Message-ID"]))
+    answer = mail_ingest(
+        mail(subject=f"Re: {subject}", body="Ευχαριστώ! Και πρωινό;", in_reply_to=sent["Message-ID"])
+    )
     # then: same ticket, reopened
     assert answer.outcome == "reply"
     assert answer.ticket_id == ticket.pk
@@ -111,25 +122,34 @@ def test_agent_reply_is_threaded_and_the_customer_answer_reopens(smtp_server: An
 
 def test_a_reply_that_arrives_before_its_original_is_threaded_with_it(smtp_server: Any) -> None:
     original_id = make_msgid(domain="example.gr")
-    early = mail_ingest(mail(subject="Re: Κράτηση", body="Ξέχασα: είμαστε δύο άτομα.", in_reply_to=original_id))
+    early = mail_ingest(
+        mail(subject="Re: Κράτηση", body="Ξέχασα: είμαστε δύο άτομα.", in_reply_to=original_id)
+    )
     late = mail_ingest(mail(message_id=original_id))
     assert late.outcome == "reply"
     assert late.ticket_id == early.ticket_id
     assert Ticket.objects.count() == 1
 
 
-def test_ticket_token_from_the_same_customer_threads_but_a_stranger_gets_a_new_ticket(smtp_server: Any) -> None:
+def test_ticket_token_from_the_same_customer_threads_but_a_stranger_gets_a_new_ticket(
+    smtp_server: Any,
+) -> None:
     first = mail_ingest(mail())
     same = mail_ingest(mail(subject=f"Ερώτηση [#{first.ticket_id}]", body="Και κάτι ακόμα"))
-    stranger = mail_ingest(mail(sender="other@example.com", subject=f"Ερώτηση [#{first.ticket_id}]", body="Hello"))
+    stranger = mail_ingest(
+        mail(sender="other@example.com", subject=f"Ερώτηση [#{first.ticket_id}]", body="Hello")
+    )
     assert same.ticket_id == first.ticket_id
     assert stranger.outcome == "ticket"
     assert stranger.ticket_id != first.ticket_id
 
 
 def test_auto_replies_and_garbage_never_open_tickets_and_are_kept(smtp_server: Any) -> None:
-    auto = mail_ingest(mail(sender="noreply@example.com", subject="Out of office",
-                            headers={"Auto-Submitted": "auto-replied"}))
+    auto = mail_ingest(
+        mail(
+            sender="noreply@example.com", subject="Out of office", headers={"Auto-Submitted": "auto-replied"}
+        )
+    )
     garbage = mail_ingest(b"\x00\x01\x02 not a mail")
     assert auto.outcome == "ignored"
     assert garbage.outcome == "quarantined"
@@ -139,8 +159,12 @@ def test_auto_replies_and_garbage_never_open_tickets_and_are_kept(smtp_server: A
 
 
 def test_attachments_are_kept_or_visibly_rejected(smtp_server: Any) -> None:
-    raw = mail(attachments=[("τιμολόγιο.pdf", "application/pdf", b"%PDF-1.4 test"),
-                            ("setup.exe", "application/octet-stream", b"MZ\x90\x00rest")])
+    raw = mail(
+        attachments=[
+            ("τιμολόγιο.pdf", "application/pdf", b"%PDF-1.4 test"),
+            ("setup.exe", "application/octet-stream", b"MZ\x90\x00rest"),
+        ]
+    )
     result = mail_ingest(raw)
     atts = {a.filename: a for a in Attachment.objects.filter(message__ticket_id=result.ticket_id)}
     assert atts["τιμολόγιο.pdf"].rejected == ""

@@ -47,8 +47,10 @@ def test_no_email_is_sent_with_a_database_transaction_open(settings: Any, agent:
     TransactionWatchingBackend.sent.clear()
     ticket = _ticket()  # the acknowledgement
     reply_send(ticket=ticket, body_text="Ναι, έχουμε δίκλινο.", by=agent, status="resolved")  # the reply
-    Ticket.objects.filter(pk=ticket.pk).update(follow_up_due=timezone.now() - dt.timedelta(minutes=1),
-                                               resolved_at=timezone.now() - dt.timedelta(hours=2))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        follow_up_due=timezone.now() - dt.timedelta(minutes=1),
+        resolved_at=timezone.now() - dt.timedelta(hours=2),
+    )
     outbound.follow_up_send(ticket.pk)  # the follow-up
     assert csat_send(ticket.pk)  # the rating email
     nps_campaign_create(name="NPS")
@@ -58,8 +60,9 @@ def test_no_email_is_sent_with_a_database_transaction_open(settings: Any, agent:
     assert [subject for subject, in_transaction in sent if in_transaction] == []
 
 
-def test_a_reply_keeps_its_message_id_from_queue_to_retry_and_backs_off(smtp_server: Any, agent: Any,
-                                                                       settings: Any) -> None:
+def test_a_reply_keeps_its_message_id_from_queue_to_retry_and_backs_off(
+    smtp_server: Any, agent: Any, settings: Any
+) -> None:
     ticket = _ticket()
     good_port, settings.EMAIL_PORT = settings.EMAIL_PORT, 1  # nothing listens there
     message = reply_send(ticket=ticket, body_text="Η απάντησή μας.", by=agent)
@@ -84,8 +87,9 @@ def test_a_reply_keeps_its_message_id_from_queue_to_retry_and_backs_off(smtp_ser
     assert [m["Message-ID"] for m in smtp_server.messages[before:]] == [queued_id]
 
 
-def test_after_the_last_try_the_ticket_shows_the_email_was_not_delivered(client_as: Any, agent: Any,
-                                                                        settings: Any) -> None:
+def test_after_the_last_try_the_ticket_shows_the_email_was_not_delivered(
+    client_as: Any, agent: Any, settings: Any
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
     settings.PELATIS_EMAIL_MAX_ATTEMPTS = 2
@@ -102,26 +106,31 @@ def test_after_the_last_try_the_ticket_shows_the_email_was_not_delivered(client_
     assert "ConnectionRefusedError" in page
 
 
-def test_a_message_left_sending_by_a_dead_sender_goes_again_with_its_message_id(smtp_server: Any,
-                                                                              agent: Any) -> None:
+def test_a_message_left_sending_by_a_dead_sender_goes_again_with_its_message_id(
+    smtp_server: Any, agent: Any
+) -> None:
     ticket = _ticket()
     message = reply_send(ticket=ticket, body_text="Η απάντησή μας.", by=agent, send_email=True)
     sent_id = Message.objects.get(pk=message.pk).message_id
     # the sender claimed it and died before recording: still "sending"
-    Message.objects.filter(pk=message.pk).update(delivery="sending", sent_at=None, claimed_by="",
-                                                 claimed_at=timezone.now() - dt.timedelta(seconds=30))
+    Message.objects.filter(pk=message.pk).update(
+        delivery="sending", sent_at=None, claimed_by="", claimed_at=timezone.now() - dt.timedelta(seconds=30)
+    )
     before = len(smtp_server.messages)
     job_outbound_retry()
     assert len(smtp_server.messages) == before  # within its lease: maybe still sending, left alone
-    Message.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - outbound.sending_lease()
-                                                 - dt.timedelta(seconds=1))
+    Message.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - outbound.sending_lease() - dt.timedelta(seconds=1)
+    )
     job_outbound_retry()
     resent = Message.objects.get(pk=message.pk)
     assert resent.delivery == "sent"
     assert [m["Message-ID"] for m in smtp_server.messages[before:]] == [sent_id]
 
 
-def test_an_acknowledgement_queued_before_a_crash_is_sent_later_once(smtp_server: Any, monkeypatch: Any) -> None:
+def test_an_acknowledgement_queued_before_a_crash_is_sent_later_once(
+    smtp_server: Any, monkeypatch: Any
+) -> None:
     # given: the process dies right after the acknowledgement was queued (committed), before sending it
     monkeypatch.setattr(outbound, "message_deliver", lambda message_id: "")
     ticket = _ticket()

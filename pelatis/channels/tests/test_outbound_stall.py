@@ -68,8 +68,16 @@ def test_api_writes_succeed_while_the_smtp_server_stalls_a_send(tmp_path: Path) 
     with smtp_server(handler) as port, instance(tmp_path, email_port=port, email_timeout=8) as inst:
         seeded = inst.shell(SEED)
         go = tmp_path / "go"
-        writer = inst.start_shell(WRITER % {"go": str(go), "writes": WRITES, "ticket": seeded["ticket"],
-                                            "token": seeded["token"], "message": seeded["message"]})
+        writer = inst.start_shell(
+            WRITER
+            % {
+                "go": str(go),
+                "writes": WRITES,
+                "ticket": seeded["ticket"],
+                "token": seeded["token"],
+                "message": seeded["message"],
+            }
+        )
         # when: the worker sends the queued reply and the server stalls, the writes start
         worker = inst.start("worker", "--interval", "0.5")
         assert wait_until(handler.stalled.is_set, seconds=120), inst.log()
@@ -77,12 +85,16 @@ def test_api_writes_succeed_while_the_smtp_server_stalls_a_send(tmp_path: Path) 
         out, err = writer.communicate(timeout=300)
         writes = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"stderr": err[-3000:]}
         # then: the send gives up after EMAIL_TIMEOUT; it is failed with a next try, same Message-ID
-        assert wait_until(lambda: inst.shell(RESULT % seeded)["delivery"] == "failed", seconds=120, step=1), inst.log()
+        assert wait_until(lambda: inst.shell(RESULT % seeded)["delivery"] == "failed", seconds=120, step=1), (
+            inst.log()
+        )
         stop(worker)
         result = inst.shell(RESULT % seeded)
-    print(f"\nstalled SMTP: writes attempted {writes.get('attempted')}, succeeded {writes.get('succeeded')}; "
-          f"the reply meanwhile {writes.get('delivery_meanwhile')}, then {result['delivery']} "
-          f"({result['error']}), retry planned: {result['retry']}")
+    print(
+        f"\nstalled SMTP: writes attempted {writes.get('attempted')}, succeeded {writes.get('succeeded')}; "
+        f"the reply meanwhile {writes.get('delivery_meanwhile')}, then {result['delivery']} "
+        f"({result['error']}), retry planned: {result['retry']}"
+    )
     assert writes["succeeded"] == WRITES, writes
     assert writes["delivery_meanwhile"] == "sending"  # the writes really happened during the stalled send
     assert result["notes"] == WRITES

@@ -41,8 +41,11 @@ def _ticket(capture: Any) -> Ticket:
 
 def _reply(client: Any, ticket: Ticket, capture: Any, *, execute: bool = True) -> Any:
     with capture(execute=execute):
-        response = client.post(reverse("helpdesk:reply", args=[ticket.pk]),
-                               {"body": "Ναι, έχουμε δίκλινο 10-15 Αυγούστου.", "status": "pending"}, follow=True)
+        response = client.post(
+            reverse("helpdesk:reply", args=[ticket.pk]),
+            {"body": "Ναι, έχουμε δίκλινο 10-15 Αυγούστου.", "status": "pending"},
+            follow=True,
+        )
     assert response.status_code == 200
     return response
 
@@ -51,9 +54,12 @@ def _flash(response: Any) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.mark.django_db(transaction=True)  # the reply's email goes out as its transaction commits, as in a live server
+@pytest.mark.django_db(
+    transaction=True
+)  # the reply's email goes out as its transaction commits, as in a live server
 def test_without_a_mail_server_the_reply_is_kept_in_the_outbox_as_sent(
-        outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     # given: a customer's email opened a ticket (its acknowledgement went to the outbox)
     ticket = _ticket(django_capture_on_commit_callbacks)
     assert OutboxMessage.objects.count() == 1
@@ -75,11 +81,14 @@ def test_without_a_mail_server_the_reply_is_kept_in_the_outbox_as_sent(
     page = response.content.decode()
     assert 'data-delivery="sent" data-outbox' in page
     assert reverse("outbox:for_message", args=[reply.pk]) in page
-    assert client.get(reverse("outbox:for_message", args=[reply.pk])).url == reverse("outbox:message", args=[stored.pk])
+    assert client.get(reverse("outbox:for_message", args=[reply.pk])).url == reverse(
+        "outbox:message", args=[stored.pk]
+    )
 
 
 def test_the_outbox_lists_each_email_and_shows_it_as_the_customer_sees_it(
-        outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = _ticket(django_capture_on_commit_callbacks)
     client = client_as(agent)
     _reply(client, ticket, django_capture_on_commit_callbacks)
@@ -129,7 +138,8 @@ def test_the_outbox_is_for_staff(outbox_mode: None, client_as: Any, outsider: An
 
 
 def test_a_reply_only_queued_is_never_called_sent(
-        outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = _ticket(django_capture_on_commit_callbacks)
     client = client_as(agent)
     # when: the reply is queued and the worker has not sent it yet
@@ -150,14 +160,19 @@ def test_a_reply_only_queued_is_never_called_sent(
 
 
 def test_a_failed_send_shows_why_and_the_next_try(
-        outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = _ticket(django_capture_on_commit_callbacks)
     client = client_as(agent)
     _reply(client, ticket, django_capture_on_commit_callbacks, execute=False)
     reply = Message.objects.get(ticket=ticket, direction="out", is_auto=False)
     next_try = timezone.now() + dt.timedelta(minutes=4)
-    Message.objects.filter(pk=reply.pk).update(delivery="failed", attempts=2, next_attempt_at=next_try,
-                                               delivery_error="SMTPConnectError: connection refused")
+    Message.objects.filter(pk=reply.pk).update(
+        delivery="failed",
+        attempts=2,
+        next_attempt_at=next_try,
+        delivery_error="SMTPConnectError: connection refused",
+    )
     page = client.get(reverse("helpdesk:ticket", args=[ticket.pk])).content.decode()
     reply_html = page.split(f'id="m{reply.pk}"', 1)[1].split("</li>", 1)[0]
     assert 'data-delivery="retrying"' in reply_html
@@ -170,7 +185,8 @@ def test_a_failed_send_shows_why_and_the_next_try(
 
 
 def test_the_automatic_acknowledgement_shows_its_state(
-        outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    outbox_mode: None, client_as: Any, agent: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = _ticket(django_capture_on_commit_callbacks)
     ack = Message.objects.get(ticket=ticket, is_auto=True, direction="out")
     page = client_as(agent).get(reverse("helpdesk:ticket", args=[ticket.pk])).content.decode()
@@ -185,15 +201,28 @@ def test_the_automatic_acknowledgement_shows_its_state(
 
 def _email_backend(**env: str) -> str:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PELATIS_", "DJANGO_"))}
-    result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
-                            cwd=ROOT, env={**base, "DJANGO_SETTINGS_MODULE": "pelatis.settings", **env},
-                            capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "pelatis.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return result.stdout.strip()
 
 
 def test_mail_goes_to_the_outbox_until_an_email_host_is_set(tmp_path: Path) -> None:
     assert _email_backend(PELATIS_DATA_DIR=str(tmp_path)) == OUTBOX_BACKEND
-    assert _email_backend(PELATIS_DATA_DIR=str(tmp_path), PELATIS_EMAIL_HOST="smtp.example.gr") == \
-        "django.core.mail.backends.smtp.EmailBackend"
-    assert _email_backend(PELATIS_DATA_DIR=str(tmp_path), PELATIS_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend") == \
-        "django.core.mail.backends.console.EmailBackend"
+    assert (
+        _email_backend(PELATIS_DATA_DIR=str(tmp_path), PELATIS_EMAIL_HOST="smtp.example.gr")
+        == "django.core.mail.backends.smtp.EmailBackend"
+    )
+    assert (
+        _email_backend(
+            PELATIS_DATA_DIR=str(tmp_path),
+            PELATIS_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        )
+        == "django.core.mail.backends.console.EmailBackend"
+    )

@@ -19,8 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _logged_by_api(api: Any, customer: Customer) -> Ticket:
-    response = api.post("/api/v1/tickets", {"customer_id": customer.pk, "subject": "Κράτηση Αυγούστου",
-                                            "body": "Ο πελάτης ρωτά για δίκλινο 10-15 Αυγούστου.", "channel": "email"})
+    response = api.post(
+        "/api/v1/tickets",
+        {
+            "customer_id": customer.pk,
+            "subject": "Κράτηση Αυγούστου",
+            "body": "Ο πελάτης ρωτά για δίκλινο 10-15 Αυγούστου.",
+            "channel": "email",
+        },
+    )
     assert response.status_code == 201, response.content
     ticket = Ticket.objects.get(pk=response.json()["id"])
     # the worker's acknowledgement job looks at tickets older than two minutes
@@ -33,7 +40,8 @@ def _acknowledgements(ticket: Ticket) -> list[Message]:
 
 
 def test_a_ticket_answered_at_once_through_the_api_gets_no_acknowledgement_later(
-        api_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any) -> None:
+    api_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any
+) -> None:
     # given: a ticket logged through the API and answered at once
     api = api_as(agent)
     ticket = _logged_by_api(api, papadopoulos)
@@ -54,17 +62,21 @@ def test_a_ticket_answered_at_once_through_the_api_gets_no_acknowledgement_later
 
 
 def test_a_reply_still_queued_also_stops_the_acknowledgement(
-        api_as: Any, agent: Any, papadopoulos: Customer) -> None:
+    api_as: Any, agent: Any, papadopoulos: Customer
+) -> None:
     api = api_as(agent)
     ticket = _logged_by_api(api, papadopoulos)
-    api.post(f"/api/v1/tickets/{ticket.pk}/messages", {"body": "Ναι, έχουμε δίκλινο."})  # queued, not sent yet
+    api.post(
+        f"/api/v1/tickets/{ticket.pk}/messages", {"body": "Ναι, έχουμε δίκλινο."}
+    )  # queued, not sent yet
     acknowledgement_send(ticket.pk)
     assert _acknowledgements(ticket) == []
     assert django_mail.outbox == []
 
 
 def test_an_unanswered_ticket_still_gets_its_acknowledgement(
-        api_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any) -> None:
+    api_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any
+) -> None:
     ticket = _logged_by_api(api_as(agent), papadopoulos)
     with django_capture_on_commit_callbacks(execute=True):
         assert job_acknowledgements() == "1 acknowledgements, 0 already answered"

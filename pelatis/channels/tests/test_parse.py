@@ -16,7 +16,9 @@ from pelatis.channels.tests import mails
 
 
 def test_plain_message_headers() -> None:
-    raw = mails.plain(cc="Γιώργος <G@Example.gr>, eleni@example.gr", headers={"Reply-To": "Orders <Orders@Example.gr>"})
+    raw = mails.plain(
+        cc="Γιώργος <G@Example.gr>, eleni@example.gr", headers={"Reply-To": "Orders <Orders@Example.gr>"}
+    )
     parsed = parse_message(raw)
     assert parsed.message_id == "<m1@example.gr>"
     assert parsed.from_name == "Μαρία Παπαδοπούλου"
@@ -47,7 +49,10 @@ def test_missing_from_gives_empty_email() -> None:
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("Tue, 14 Apr 2026 10:15:00 +0300", datetime(2026, 4, 14, 10, 15, tzinfo=timezone(timedelta(hours=3)))),
+        (
+            "Tue, 14 Apr 2026 10:15:00 +0300",
+            datetime(2026, 4, 14, 10, 15, tzinfo=timezone(timedelta(hours=3))),
+        ),
         ("Tue, 14 Apr 2026 10:15:00 -0000", datetime(2026, 4, 14, 10, 15, tzinfo=UTC)),
         ("14 Apr 2026 10:15:00", datetime(2026, 4, 14, 10, 15, tzinfo=UTC)),
         ("yesterday at noon", None),
@@ -78,7 +83,9 @@ def test_reply_threading_headers_are_normalised_deduplicated_and_ordered() -> No
 
 
 def test_ids_without_angle_brackets_are_accepted() -> None:
-    parsed = parse_message(mails.reply("x", in_reply_to="p2@shop.gr", references="root@example.gr, p2@shop.gr"))
+    parsed = parse_message(
+        mails.reply("x", in_reply_to="p2@shop.gr", references="root@example.gr, p2@shop.gr")
+    )
     assert parsed.in_reply_to == ["<p2@shop.gr>"]
     assert parsed.references == ["<root@example.gr>", "<p2@shop.gr>"]
 
@@ -113,17 +120,56 @@ def test_message_without_message_id_gets_a_stable_synthetic_id() -> None:
         (mails.GREEK_BODY, "iso-8859-7", None, "undeclared 8-bit plain body decoded as iso-8859-7"),
         (mails.GREEK_BODY, "utf-8", None, "undeclared 8-bit plain body decoded as utf-8"),
         # The common mislabel: a Greek Windows client sending windows-1253 as iso-8859-1.
-        (mails.GREEK_BODY_1253, "windows-1253", "iso-8859-1", "plain body declared iso-8859-1 is Greek; decoded as windows-1253"),
-        (mails.GREEK_BODY_1253, "windows-1253", "us-ascii", "plain body declared us-ascii is Greek; decoded as windows-1253"),
+        (
+            mails.GREEK_BODY_1253,
+            "windows-1253",
+            "iso-8859-1",
+            "plain body declared iso-8859-1 is Greek; decoded as windows-1253",
+        ),
+        (
+            mails.GREEK_BODY_1253,
+            "windows-1253",
+            "us-ascii",
+            "plain body declared us-ascii is Greek; decoded as windows-1253",
+        ),
         # The two Greek charsets mistaken for each other: Ά tells them apart.
-        (mails.GREEK_BODY, "iso-8859-7", "windows-1253", "plain body declared windows-1253 decoded as iso-8859-7"),
-        (mails.GREEK_BODY_1253, "windows-1253", "iso-8859-7", "plain body declared iso-8859-7 decoded as windows-1253"),
-        (mails.GREEK_BODY, "utf-8", "iso-8859-7", "plain body declared iso-8859-7 is UTF-8; decoded as utf-8"),
-        (mails.GREEK_BODY_1253, "windows-1253", "utf-8", "plain body not valid utf-8; decoded as windows-1253"),
-        (mails.GREEK_BODY_1253, "windows-1253", "x-unknown-greek",
-         "unknown charset 'x-unknown-greek' in plain body decoded as windows-1253"),
+        (
+            mails.GREEK_BODY,
+            "iso-8859-7",
+            "windows-1253",
+            "plain body declared windows-1253 decoded as iso-8859-7",
+        ),
+        (
+            mails.GREEK_BODY_1253,
+            "windows-1253",
+            "iso-8859-7",
+            "plain body declared iso-8859-7 decoded as windows-1253",
+        ),
+        (
+            mails.GREEK_BODY,
+            "utf-8",
+            "iso-8859-7",
+            "plain body declared iso-8859-7 is UTF-8; decoded as utf-8",
+        ),
+        (
+            mails.GREEK_BODY_1253,
+            "windows-1253",
+            "utf-8",
+            "plain body not valid utf-8; decoded as windows-1253",
+        ),
+        (
+            mails.GREEK_BODY_1253,
+            "windows-1253",
+            "x-unknown-greek",
+            "unknown charset 'x-unknown-greek' in plain body decoded as windows-1253",
+        ),
         (mails.FRENCH_BODY, "iso-8859-1", "iso-8859-1", ""),
-        (mails.FRENCH_BODY + "“Merci” – 10€\n", "windows-1252", None, "undeclared 8-bit plain body decoded as windows-1252"),
+        (
+            mails.FRENCH_BODY + "“Merci” – 10€\n",
+            "windows-1252",
+            None,
+            "undeclared 8-bit plain body decoded as windows-1252",
+        ),
     ],
 )
 def test_body_charsets_come_out_byte_correct(body: str, codec: str, declared: str | None, note: str) -> None:
@@ -133,7 +179,9 @@ def test_body_charsets_come_out_byte_correct(body: str, codec: str, declared: st
 
 
 def test_a_real_latin1_label_is_trusted() -> None:
-    parsed = parse_message(mails.raw_mail("Grüße aus München, Ärger mit der Größe.\n".encode("latin-1"), charset="iso-8859-1"))
+    parsed = parse_message(
+        mails.raw_mail("Grüße aus München, Ärger mit der Größe.\n".encode("latin-1"), charset="iso-8859-1")
+    )
     assert parsed.text == "Grüße aus München, Ärger mit der Größe."
     assert parsed.charset_note == ""
 
@@ -270,16 +318,23 @@ def test_attachments_with_greek_names_and_checked_types() -> None:
         ("orders.csv", "text/csv"),
     ]
     first = parsed.attachments[0]
-    assert (first.data, first.size, first.inline, first.content_id) == (mails.PDF, len(mails.PDF), False, None)
+    assert (first.data, first.size, first.inline, first.content_id) == (
+        mails.PDF,
+        len(mails.PDF),
+        False,
+        None,
+    )
 
 
 def test_rfc2047_and_raw_8bit_attachment_names() -> None:
     encoded = "=?UTF-8?B?" + __import__("base64").b64encode("τιμολόγιο.pdf".encode()).decode() + "?="
     parts = [
         f'Content-Type: application/pdf; name="{encoded}"\r\nContent-Disposition: attachment; filename="{encoded}"'.encode(),
-        b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="' + "Άννα.pdf".encode("cp1253") + b'"',
+        b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
+        + "Άννα.pdf".encode("cp1253")
+        + b'"',
         b"Content-Type: application/pdf\r\nContent-Disposition: attachment; filename*=iso-8859-7''%B6%ED%ED%E1.pdf",
-        b"Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"C:\\\\Users\\\\me\\\\..\\\\x.pdf\"",
+        b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="C:\\\\Users\\\\me\\\\..\\\\x.pdf"',
     ]
     body = b"".join(b"--B\r\n" + head + b"\r\n\r\n%PDF-1.4\r\n" for head in parts)
     raw = mails.raw_mail(b"--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n" + body + b"--B--\r\n",
@@ -291,14 +346,18 @@ def test_rfc2047_and_raw_8bit_attachment_names() -> None:
 
 def test_attachment_over_the_limit_keeps_metadata_without_data() -> None:
     big = mails.PDF + b"0" * 5000
-    parsed = parse_message(mails.with_attachments("x", [("big.pdf", "application/pdf", big)]), max_attachment_bytes=1000)
+    parsed = parse_message(
+        mails.with_attachments("x", [("big.pdf", "application/pdf", big)]), max_attachment_bytes=1000
+    )
     attachment = parsed.attachments[0]
     assert (attachment.filename, attachment.content_type, attachment.size, attachment.data) == (
         "big.pdf", "application/pdf", len(big), b"")  # fmt: skip
 
 
 def test_inline_image_by_content_id() -> None:
-    parsed = parse_message(mails.related_image('<p>Photo: <img src="cid:img1@shop.gr"></p>', mails.PNG, "img1@shop.gr"))
+    parsed = parse_message(
+        mails.related_image('<p>Photo: <img src="cid:img1@shop.gr"></p>', mails.PNG, "img1@shop.gr")
+    )
     assert parsed.attachments == [Attachment(filename="attachment-1.png", content_type="image/png", size=len(mails.PNG),
                                              data=mails.PNG, content_id="img1@shop.gr", inline=True)]  # fmt: skip
     assert '<img src="cid:img1@shop.gr">' in parsed.html
@@ -321,31 +380,65 @@ def test_forwarded_message_is_an_attachment_not_the_body() -> None:
 @pytest.mark.parametrize(
     ("text", "visible"),
     [
-        ("Thanks, that worked!\n\nOn Tue, Apr 14, 2026 at 10:15 AM Shop Support <\nsupport@shop.gr> wrote:\n\n"
-         "> Please try again.\n>\n> Regards\n", "Thanks, that worked!"),
-        ("Ευχαριστώ πολύ, λειτούργησε!\n\nΣτις Τρί 14 Απρ 2026 στις 10:15 π.μ., ο/η Shop Support <support@shop.gr>\n"
-         "έγραψε:\n\n> Δοκιμάστε ξανά.\n", "Ευχαριστώ πολύ, λειτούργησε!"),
-        ("Εντάξει.\n\nΣτις 14 Απρ 2026, στις 10:15 π.μ., ο χρήστης Shop <support@shop.gr> έγραψε:\n\n> Καλημέρα\n",
-         "Εντάξει."),
-        ("Yes please.\n\n-----Original Message-----\nFrom: Shop <support@shop.gr>\nSent: Tuesday, April 14, 2026 10:15 AM\n"
-         "To: Maria\nSubject: Order\n\nOld text\n", "Yes please."),
-        ("Yes please.\n\n________________________________\nFrom: Shop <support@shop.gr>\nSent: Tuesday, April 14, 2026\n"
-         "To: Maria\n\nOld text\n", "Yes please."),
-        ("Ναι, παρακαλώ.\n\nΑπό: Shop <support@shop.gr>\nΣτάλθηκε: Τρίτη, 14 Απριλίου 2026 10:15 πμ\nΠρος: Μαρία\n"
-         "Θέμα: Παραγγελία\n\nΠαλιό κείμενο\n", "Ναι, παρακαλώ."),
+        (
+            "Thanks, that worked!\n\nOn Tue, Apr 14, 2026 at 10:15 AM Shop Support <\nsupport@shop.gr> wrote:\n\n"
+            "> Please try again.\n>\n> Regards\n",
+            "Thanks, that worked!",
+        ),
+        (
+            "Ευχαριστώ πολύ, λειτούργησε!\n\nΣτις Τρί 14 Απρ 2026 στις 10:15 π.μ., ο/η Shop Support <support@shop.gr>\n"
+            "έγραψε:\n\n> Δοκιμάστε ξανά.\n",
+            "Ευχαριστώ πολύ, λειτούργησε!",
+        ),
+        (
+            "Εντάξει.\n\nΣτις 14 Απρ 2026, στις 10:15 π.μ., ο χρήστης Shop <support@shop.gr> έγραψε:\n\n> Καλημέρα\n",
+            "Εντάξει.",
+        ),
+        (
+            "Yes please.\n\n-----Original Message-----\nFrom: Shop <support@shop.gr>\nSent: Tuesday, April 14, 2026 10:15 AM\n"
+            "To: Maria\nSubject: Order\n\nOld text\n",
+            "Yes please.",
+        ),
+        (
+            "Yes please.\n\n________________________________\nFrom: Shop <support@shop.gr>\nSent: Tuesday, April 14, 2026\n"
+            "To: Maria\n\nOld text\n",
+            "Yes please.",
+        ),
+        (
+            "Ναι, παρακαλώ.\n\nΑπό: Shop <support@shop.gr>\nΣτάλθηκε: Τρίτη, 14 Απριλίου 2026 10:15 πμ\nΠρος: Μαρία\n"
+            "Θέμα: Παραγγελία\n\nΠαλιό κείμενο\n",
+            "Ναι, παρακαλώ.",
+        ),
         ("Ναι.\n\n-----Αρχικό μήνυμα-----\nΑπό: Shop\n\nΠαλιό\n", "Ναι."),
         ("Danke!\n\nAm 14.04.2026 um 10:15 schrieb Shop <support@shop.gr>:\n> Alt\n", "Danke!"),
-        ("Grazie!\n\nIl giorno mar 14 apr 2026 alle ore 10:15 Shop <support@shop.gr> ha scritto:\n\n> Vecchio\n", "Grazie!"),
-        ("Merci !\n\nLe mar. 14 avr. 2026 à 10:15, Shop <support@shop.gr> a écrit :\n\n> Ancien\n", "Merci !"),
-        ("Sure.\n\nOn Tue, Apr 14, 2026 at 10:15 AM Shop <support@shop.gr> wrote:\nOld unquoted text\n", "Sure."),
+        (
+            "Grazie!\n\nIl giorno mar 14 apr 2026 alle ore 10:15 Shop <support@shop.gr> ha scritto:\n\n> Vecchio\n",
+            "Grazie!",
+        ),
+        (
+            "Merci !\n\nLe mar. 14 avr. 2026 à 10:15, Shop <support@shop.gr> a écrit :\n\n> Ancien\n",
+            "Merci !",
+        ),
+        (
+            "Sure.\n\nOn Tue, Apr 14, 2026 at 10:15 AM Shop <support@shop.gr> wrote:\nOld unquoted text\n",
+            "Sure.",
+        ),
         ("Here is the info.\n\n-- \nMaria Papadopoulou\nAcme SA\n", "Here is the info."),
-        ("OK\n\nSent from my iPhone\n\nOn 14 Apr 2026, at 10:15, Shop <support@shop.gr> wrote:\n\n> x\n", "OK"),
+        (
+            "OK\n\nSent from my iPhone\n\nOn 14 Apr 2026, at 10:15, Shop <support@shop.gr> wrote:\n\n> x\n",
+            "OK",
+        ),
         ("Εντάξει, ευχαριστώ\n\nΣτάλθηκε από το iPhone μου\n", "Εντάξει, ευχαριστώ"),
         # Bottom posting and inline answers: the customer's own lines stay.
-        ("On Tue, Apr 14, 2026 at 10:15 AM Shop <support@shop.gr> wrote:\n> Your order number?\n1234\n> Postcode?\n10558\n",
-         "1234\n10558"),
+        (
+            "On Tue, Apr 14, 2026 at 10:15 AM Shop <support@shop.gr> wrote:\n> Your order number?\n1234\n> Postcode?\n10558\n",
+            "1234\n10558",
+        ),
         # Not a reply header: an ordinary sentence that starts with "On".
-        ("On Monday I ordered a lamp.\nIt never arrived.\n", "On Monday I ordered a lamp.\nIt never arrived."),
+        (
+            "On Monday I ordered a lamp.\nIt never arrived.\n",
+            "On Monday I ordered a lamp.\nIt never arrived.",
+        ),
         # Nothing but quotes: better the whole text than nothing.
         ("> only quoted\n> text\n", "> only quoted\n> text"),
     ],
@@ -441,8 +534,13 @@ def test_ticket_token_round_trips() -> None:
 
 @pytest.mark.parametrize(
     ("subject", "ref"),
-    [("Re: [Pelatis #77] Order", 77), ("RE: AW: [pelatis#5]", 5), ("Order 1234", None), ("[PR #5] build", None),
-     ("#1234 without brackets", None)],
+    [
+        ("Re: [Pelatis #77] Order", 77),
+        ("RE: AW: [pelatis#5]", 5),
+        ("Order 1234", None),
+        ("[PR #5] build", None),
+        ("#1234 without brackets", None),
+    ],
 )
 def test_ticket_ref_from_subject(subject: str, ref: int | None) -> None:
     assert parse_message(mails.plain(subject=subject)).ticket_ref == ref
@@ -452,9 +550,15 @@ def test_ticket_ref_from_subject(subject: str, ref: int | None) -> None:
 
 
 def test_truncated_multipart_still_gives_headers_and_what_arrived() -> None:
-    raw = mails.with_attachments("Body text\n", [("a.pdf", "application/pdf", mails.PDF * 50)], subject="Cut off")
+    raw = mails.with_attachments(
+        "Body text\n", [("a.pdf", "application/pdf", mails.PDF * 50)], subject="Cut off"
+    )
     parsed = parse_message(raw[: len(raw) // 2])
-    assert (parsed.subject, parsed.message_id, parsed.from_email) == ("Cut off", "<att@example.gr>", "maria.p@example.gr")
+    assert (parsed.subject, parsed.message_id, parsed.from_email) == (
+        "Cut off",
+        "<att@example.gr>",
+        "maria.p@example.gr",
+    )
     assert parsed.text == "Body text"
     assert parsed.attachments[0].content_type == "application/pdf"
 
@@ -464,13 +568,16 @@ def test_truncated_multipart_still_gives_headers_and_what_arrived() -> None:
     [
         b"Content-Type: multipart/mixed\r\n\r\n--nobound\r\nhello\r\n",  # no boundary parameter
         b'Content-Type: multipart/mixed; boundary="B"\r\n\r\nno boundary line ever\r\n',
-        b"Content-Type: text/plain; charset=\"\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n",
+        b'Content-Type: text/plain; charset="\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n',
         b"Content-Type: ;;;==\x00\xff\r\n\r\nbody\r\n",
         b"Content-Type: text/plain\r\nContent-Transfer-Encoding: x-unknown\r\n\r\nbody\r\n",
     ],
 )
 def test_garbled_mime_still_parses_the_headers(mime: bytes) -> None:
-    raw = b"From: Maria <maria@example.gr>\r\nSubject: Broken\r\nMessage-ID: <b@x>\r\nMIME-Version: 1.0\r\n" + mime
+    raw = (
+        b"From: Maria <maria@example.gr>\r\nSubject: Broken\r\nMessage-ID: <b@x>\r\nMIME-Version: 1.0\r\n"
+        + mime
+    )
     parsed = parse_message(raw)
     assert (parsed.subject, parsed.from_email, parsed.message_id) == ("Broken", "maria@example.gr", "<b@x>")
 
@@ -550,7 +657,9 @@ _FIELDS = st.sampled_from([b"From", b"To", b"Cc", b"Subject", b"Date", b"Message
 
 @_FUZZ
 @given(st.lists(st.tuples(_FIELDS, st.binary(max_size=80)), min_size=1, max_size=10), st.binary(max_size=500))
-def test_arbitrary_header_values_raise_nothing_but_parse_error(headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+def test_arbitrary_header_values_raise_nothing_but_parse_error(
+    headers: list[tuple[bytes, bytes]], body: bytes
+) -> None:
     _check_never_crashes(b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body)
 
 

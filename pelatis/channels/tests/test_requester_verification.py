@@ -32,9 +32,17 @@ def _fresh_rate_limit() -> Any:
 
 
 def stranger_posts(client: Client, **changes: str) -> tuple[Ticket, str]:
-    data = {"name": "Κάποιος Άλλος", "email": VICTIM, "phone": "", "type": "question", "subject": SUBJECT,
-            "message": "Στείλτε μου ό,τι έχετε για μένα.", "consent": "on", "website": "",
-            "time_zone": "Europe/Athens"}
+    data = {
+        "name": "Κάποιος Άλλος",
+        "email": VICTIM,
+        "phone": "",
+        "type": "question",
+        "subject": SUBJECT,
+        "message": "Στείλτε μου ό,τι έχετε για μένα.",
+        "consent": "on",
+        "website": "",
+        "time_zone": "Europe/Athens",
+    }
     data.update(changes)
     response = client.post("/support/", data)
     assert response.status_code == 302, response.content[:500]
@@ -49,7 +57,8 @@ def mailbox_link(smtp_server: Any, ticket: Ticket) -> str:
 
 
 def test_a_strangers_request_in_a_customers_name_captures_neither_their_mail_nor_our_answers(
-        client: Client, papadopoulos: Customer, agent: Any, smtp_server: Any) -> None:
+    client: Client, papadopoulos: Customer, agent: Any, smtp_server: Any
+) -> None:
     # given: a customer with history, and a stranger who files a request with their address and a guessable subject
     mail_ingest(mail(subject="Τιμολόγιο Ιουλίου", body="Το ΑΦΜ μου είναι 123456789."))
     stolen, visitor_link = stranger_posts(client)
@@ -57,7 +66,9 @@ def test_a_strangers_request_in_a_customers_name_captures_neither_their_mail_nor
     assert stolen.requester_verified_at is None  # ...as unverified
 
     # when: the real customer writes by email with the same subject
-    result = mail_ingest(mail(subject=SUBJECT, body="Καλησπέρα, θα ήθελα δίκλινο 10-15 Αυγούστου, ΑΦΜ 123456789."))
+    result = mail_ingest(
+        mail(subject=SUBJECT, body="Καλησπέρα, θα ήθελα δίκλινο 10-15 Αυγούστου, ΑΦΜ 123456789.")
+    )
 
     # then: the mail opens a ticket of its own instead of joining the stranger's request
     assert result.outcome == "ticket"
@@ -71,18 +82,28 @@ def test_a_strangers_request_in_a_customers_name_captures_neither_their_mail_nor
     # then: the stranger's link shows what the stranger typed and nothing else
     html = client.get(visitor_link).content.decode()
     assert "Στείλτε μου ό,τι έχετε" in html
-    for secret in ("Σας στείλαμε το τιμολόγιο", "ΕΣΩΤΕΡΙΚΟ", "123456789", "Τιμολόγιο Ιουλίου", "Γιώργος",
-                   "Παπαδόπουλος", VICTIM):
+    for secret in (
+        "Σας στείλαμε το τιμολόγιο",
+        "ΕΣΩΤΕΡΙΚΟ",
+        "123456789",
+        "Τιμολόγιο Ιουλίου",
+        "Γιώργος",
+        "Παπαδόπουλος",
+        VICTIM,
+    ):
         assert secret not in html, secret
     assert 'data-kind="out"' not in html
     assert "data-visitor-view" in html
     # and the answer went by email to the address only
-    assert any("Σας στείλαμε το τιμολόγιο" in m.get_body(("plain",)).get_content() and m["To"] == VICTIM
-               for m in smtp_server.messages)
+    assert any(
+        "Σας στείλαμε το τιμολόγιο" in m.get_body(("plain",)).get_content() and m["To"] == VICTIM
+        for m in smtp_server.messages
+    )
 
 
 def test_the_visitor_can_add_to_an_unverified_request_but_not_to_one_the_address_confirmed(
-        client: Client, smtp_server: Any) -> None:
+    client: Client, smtp_server: Any
+) -> None:
     ticket, visitor_link = stranger_posts(client, email="new.person@example.com")
     assert client.post(visitor_link, {"message": "Και κάτι ακόμα.", "website": ""}).status_code == 302
     assert ticket.messages.filter(direction="in", via="web").count() == 2
@@ -106,7 +127,8 @@ def test_the_visitor_can_add_to_an_unverified_request_but_not_to_one_the_address
 
 
 def test_a_reply_from_the_mailbox_itself_proves_the_address_and_subject_threading_then_applies(
-        client: Client, smtp_server: Any) -> None:
+    client: Client, smtp_server: Any
+) -> None:
     ticket, _link = stranger_posts(client, email="maria@example.com", subject="Αλλαγή ημερομηνίας")
     ack_id = Message.objects.get(ticket=ticket, is_auto=True).message_id
 
@@ -115,7 +137,9 @@ def test_a_reply_from_the_mailbox_itself_proves_the_address_and_subject_threadin
     assert other.ticket_id != ticket.pk
 
     # the customer answers our acknowledgement from their mailbox: threaded by In-Reply-To, and it proves the address
-    answer = mail_ingest(mail(sender="Μαρία <maria@example.com>", subject="Re: Αλλαγή ημερομηνίας", in_reply_to=ack_id))
+    answer = mail_ingest(
+        mail(sender="Μαρία <maria@example.com>", subject="Re: Αλλαγή ημερομηνίας", in_reply_to=ack_id)
+    )
     assert (answer.outcome, answer.ticket_id) == ("reply", ticket.pk)
     ticket.refresh_from_db()
     assert ticket.requester_verified_at is not None
@@ -127,7 +151,8 @@ def test_a_reply_from_the_mailbox_itself_proves_the_address_and_subject_threadin
 
 
 def test_a_merge_of_two_customers_tickets_never_shows_one_customers_messages_on_the_others_page(
-        client: Client, papadopoulos: Customer, make_customer: Any, open_ticket: Any) -> None:
+    client: Client, papadopoulos: Customer, make_customer: Any, open_ticket: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import ticket_merge
 
     other = make_customer(first_name="Άννα", last_name="Νικολάου")
@@ -144,7 +169,8 @@ def test_a_merge_of_two_customers_tickets_never_shows_one_customers_messages_on_
 
 
 def test_links_that_fail_verification_are_limited_per_client(
-        client: Client, papadopoulos: Customer, open_ticket: Any, settings: Any) -> None:
+    client: Client, papadopoulos: Customer, open_ticket: Any, settings: Any
+) -> None:
     settings.PELATIS_BAD_LINK_LIMIT = 5
     ticket = open_ticket(papadopoulos)
     good = portal_link(ticket, mailbox=True)
@@ -163,7 +189,8 @@ def test_links_that_fail_verification_are_limited_per_client(
 
 
 def test_links_made_before_there_were_two_kinds_open_as_visitor_links(
-        client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
+    client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     ticket = open_ticket(papadopoulos, channel="web", body="Το αρχικό μήνυμα")
     reply_send(ticket=ticket, body_text="Η απάντησή μας", by=agent, send_email=False)
     old = signing.dumps({"t": ticket.pk, "c": papadopoulos.pk}, salt=PORTAL_SALT)
@@ -173,7 +200,8 @@ def test_links_made_before_there_were_two_kinds_open_as_visitor_links(
 
 
 def test_staff_see_the_request_is_unconfirmed_until_the_address_proves_itself(
-        client: Client, client_as: Any, agent: Any, smtp_server: Any) -> None:
+    client: Client, client_as: Any, agent: Any, smtp_server: Any
+) -> None:
     ticket, _link = stranger_posts(client, email="kostas@example.com")
     page = client_as(agent).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "data-unverified" in page

@@ -41,9 +41,15 @@ def greek(settings: Any) -> None:
 
 def form_data(**changes: str) -> dict[str, str]:
     data = {
-        "name": "Ελένη Κωνσταντίνου", "email": "eleni.k@example.gr", "phone": "697 765 4321", "type": "complaint",
-        "subject": "Διπλή χρέωση για το πρωινό", "message": "Καλησπέρα σας,\nχρεωθήκαμε δύο φορές για το πρωινό.",
-        "consent": "on", "website": "", "time_zone": "Europe/Athens",
+        "name": "Ελένη Κωνσταντίνου",
+        "email": "eleni.k@example.gr",
+        "phone": "697 765 4321",
+        "type": "complaint",
+        "subject": "Διπλή χρέωση για το πρωινό",
+        "message": "Καλησπέρα σας,\nχρεωθήκαμε δύο φορές για το πρωινό.",
+        "consent": "on",
+        "website": "",
+        "time_zone": "Europe/Athens",
     }
     data.update(changes)
     return data
@@ -56,13 +62,20 @@ def token_of(location: str) -> str:
 
 
 def counts() -> tuple[int, int, int, int]:
-    return Customer.objects.count(), Ticket.objects.count(), Message.objects.count(), Interaction.objects.count()
+    return (
+        Customer.objects.count(),
+        Ticket.objects.count(),
+        Message.objects.count(),
+        Interaction.objects.count(),
+    )
 
 
 # ---------------------------------------------------------------- the form
 
+
 def test_form_opens_a_ticket_for_a_new_customer_and_sends_the_acknowledgement(
-        client: Client, greek: None, smtp_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+    client: Client, greek: None, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     # when: a Greek customer sends the form
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(FORM, form_data())
@@ -74,13 +87,21 @@ def test_form_opens_a_ticket_for_a_new_customer_and_sends_the_acknowledgement(
     customer = ticket.customer
     assert (customer.first_name, customer.last_name, customer.language) == ("Ελένη", "Κωνσταντίνου", "el")
     assert set(ContactPoint.objects.filter(customer=customer).values_list("kind", "value")) == {
-        ("email", "eleni.k@example.gr"), ("phone", "+306977654321")}
+        ("email", "eleni.k@example.gr"),
+        ("phone", "+306977654321"),
+    }
     assert (ticket.channel, ticket.type, ticket.language, ticket.subject) == (
-        "web", "complaint", "el", "Διπλή χρέωση για το πρωινό")
+        "web",
+        "complaint",
+        "el",
+        "Διπλή χρέωση για το πρωινό",
+    )
     first = ticket.messages.get(direction="in")
     assert first.visible_text == "Καλησπέρα σας,\nχρεωθήκαμε δύο φορές για το πρωινό."
     assert first.from_email == "eleni.k@example.gr"
-    assert customer.interactions.filter(channel="web", summary__contains=f"#{ticket.pk}").count() == 2  # request, consent
+    assert (
+        customer.interactions.filter(channel="web", summary__contains=f"#{ticket.pk}").count() == 2
+    )  # request, consent
 
     # and: the acknowledgement arrived over SMTP, in Greek, with the ticket's reference
     [ack] = smtp_server.messages
@@ -103,7 +124,9 @@ def test_form_opens_a_ticket_for_a_new_customer_and_sends_the_acknowledgement(
     assert "e•••@example.gr" in html
 
     # and: the acknowledgement carries the request's own link, which asks to confirm before it shows anything
-    link = re.search(r"http://testserver(/support/t/[^/\s]+/)", text) or re.search(r"https?://[^/\s]+(/support/t/[^/\s]+/)", text)
+    link = re.search(r"http://testserver(/support/t/[^/\s]+/)", text) or re.search(
+        r"https?://[^/\s]+(/support/t/[^/\s]+/)", text
+    )
     assert link, text
     confirm = client.get(link.group(1))
     assert b"data-confirm-request" in confirm.content
@@ -118,25 +141,41 @@ def test_form_opens_a_ticket_for_a_new_customer_and_sends_the_acknowledgement(
     assert "data-visitor-view" not in whole
 
 
-def test_a_known_email_reuses_the_customer_without_touching_the_profile(client: Client, papadopoulos: Customer) -> None:
+def test_a_known_email_reuses_the_customer_without_touching_the_profile(
+    client: Client, papadopoulos: Customer
+) -> None:
     before = Customer.objects.count()
-    response = client.post(FORM, form_data(name="Someone Else", email="G.Papadopoulos@Example.gr", phone="+30 210 123 4567",
-                                           type="question", subject="Δωμάτιο για τον Αύγουστο"))
+    response = client.post(
+        FORM,
+        form_data(
+            name="Someone Else",
+            email="G.Papadopoulos@Example.gr",
+            phone="+30 210 123 4567",
+            type="question",
+            subject="Δωμάτιο για τον Αύγουστο",
+        ),
+    )
     assert response.status_code == 302
     assert Customer.objects.count() == before
     ticket = Ticket.objects.get()
     assert ticket.customer_id == papadopoulos.pk
     papadopoulos.refresh_from_db()
-    assert (papadopoulos.first_name, papadopoulos.last_name) == ("Γιώργος", "Παπαδόπουλος")  # not "Someone Else"
+    assert (papadopoulos.first_name, papadopoulos.last_name) == (
+        "Γιώργος",
+        "Παπαδόπουλος",
+    )  # not "Someone Else"
     assert not ContactPoint.objects.filter(customer=papadopoulos, value="+302101234567").exists()
     # the new number is on the timeline for an agent to check and add
     assert papadopoulos.interactions.filter(body__contains="+302101234567").exists()
 
 
 def test_field_errors_come_back_next_to_the_fields_with_422_and_nothing_is_written(
-        client: Client, greek: None) -> None:
+    client: Client, greek: None
+) -> None:
     before = counts()
-    response = client.post(FORM, form_data(name="", email="not-an-email", phone="12345", type="internal", consent=""))
+    response = client.post(
+        FORM, form_data(name="", email="not-an-email", phone="12345", type="internal", consent="")
+    )
     assert response.status_code == 422
     html = response.content.decode()
     for field in ("name", "email", "phone", "type", "consent"):
@@ -195,8 +234,16 @@ def test_the_form_speaks_greek_by_default_and_english_after_the_switch(client: C
     assert "How can we help?" in html
 
     # then: the request and the new customer remember English
-    client.post(FORM, form_data(email="tourist@example.com", name="Anna Smith", subject="Late check-in",
-                                message="We arrive at 23:00.", phone=""))
+    client.post(
+        FORM,
+        form_data(
+            email="tourist@example.com",
+            name="Anna Smith",
+            subject="Late check-in",
+            message="We arrive at 23:00.",
+            phone="",
+        ),
+    )
     ticket = Ticket.objects.get()
     assert ticket.language == "en"
     assert ticket.customer.language == "en"
@@ -204,8 +251,10 @@ def test_the_form_speaks_greek_by_default_and_english_after_the_switch(client: C
 
 # ---------------------------------------------------------------- the portal
 
+
 def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
-        client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
+    client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     ticket = open_ticket(papadopoulos, subject="Κράτηση Αυγούστου", body="Έχετε δίκλινο 10-15 Αυγούστου;")
     note_add(ticket=ticket, body_text="ΕΣΩΤΕΡΙΚΟ: να του κάνουμε έκπτωση 10%", by=agent)
     reply_send(ticket=ticket, body_text="Ναι, έχουμε διαθέσιμο δίκλινο.", by=agent, send_email=False)
@@ -217,7 +266,9 @@ def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
     html = response.content.decode()
     assert "ΕΣΩΤΕΡΙΚΟ" not in html
     assert "έκπτωση" not in html
-    first, answer, last = (html.index(t) for t in ("Έχετε δίκλινο", "Ναι, έχουμε διαθέσιμο", "Τέλεια, το κλείνω"))
+    first, answer, last = (
+        html.index(t) for t in ("Έχετε δίκλινο", "Ναι, έχουμε διαθέσιμο", "Τέλεια, το κλείνω")
+    )
     assert first < answer < last
     assert html.count('data-kind="in"') == 2
     assert html.count('data-kind="out"') == 1
@@ -229,13 +280,15 @@ def test_portal_shows_the_conversation_newest_last_and_never_internal_notes(
 
 
 def test_portal_tells_when_to_expect_the_first_answer_in_the_customers_clock(
-        client: Client, papadopoulos: Customer, open_ticket: Any, greek: None) -> None:
+    client: Client, papadopoulos: Customer, open_ticket: Any, greek: None
+) -> None:
     Customer.objects.filter(pk=papadopoulos.pk).update(time_zone="America/New_York")
     ticket = open_ticket(papadopoulos, language="el")
     assert ticket.first_response_due is not None
     import zoneinfo
 
     from django.utils import formats, translation
+
     with translation.override("el"):
         local = ticket.first_response_due.astimezone(zoneinfo.ZoneInfo("America/New_York"))
         expected = formats.date_format(local, "l j E, H:i")
@@ -244,9 +297,14 @@ def test_portal_tells_when_to_expect_the_first_answer_in_the_customers_clock(
     assert "America/New_York" in html
 
 
-def test_customer_text_is_shown_as_plain_text_never_as_html(client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
-    ticket = open_ticket(papadopoulos, subject="<img src=x onerror=alert(1)>",
-                         body="<script>alert('x')</script>\nδεύτερη γραμμή")
+def test_customer_text_is_shown_as_plain_text_never_as_html(
+    client: Client, papadopoulos: Customer, open_ticket: Any
+) -> None:
+    ticket = open_ticket(
+        papadopoulos,
+        subject="<img src=x onerror=alert(1)>",
+        body="<script>alert('x')</script>\nδεύτερη γραμμή",
+    )
     html = client.get(portal_link(ticket, mailbox=True)).content.decode()
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -268,8 +326,12 @@ def test_a_tampered_token_is_a_friendly_404(client: Client, papadopoulos: Custom
 
 
 def test_an_expired_link_says_so_and_a_moved_ticket_shows_nothing(
-        client: Client, papadopoulos: Customer, make_customer: Any, open_ticket: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    client: Client,
+    papadopoulos: Customer,
+    make_customer: Any,
+    open_ticket: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ticket = open_ticket(papadopoulos)
     real = time.time()
     with monkeypatch.context() as m:
@@ -280,14 +342,17 @@ def test_an_expired_link_says_so_and_a_moved_ticket_shows_nothing(
     assert b'data-link="expired"' in response.content
 
     link = portal_link(ticket)
-    Ticket.objects.filter(pk=ticket.pk).update(customer=make_customer(first_name="Άλλος", last_name="Πελάτης"))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        customer=make_customer(first_name="Άλλος", last_name="Πελάτης")
+    )
     assert client.get(link).status_code == 404
     with pytest.raises(PortalLinkError):
         portal_ticket(token_of(link))
 
 
-def test_a_reply_on_the_portal_reopens_a_resolved_ticket(client: Client, papadopoulos: Customer, open_ticket: Any,
-                                                         agent: Any) -> None:
+def test_a_reply_on_the_portal_reopens_a_resolved_ticket(
+    client: Client, papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     ticket = open_ticket(papadopoulos, channel="web")
     reply_send(ticket=ticket, body_text="Σας επιστρέψαμε τα χρήματα.", by=agent, send_email=False)
     ticket_set_status(ticket=ticket, status=Ticket.Status.RESOLVED, by=agent)
@@ -309,7 +374,8 @@ def test_a_reply_on_the_portal_reopens_a_resolved_ticket(client: Client, papadop
 
 
 def test_an_empty_portal_reply_is_422_writes_nothing_and_keeps_the_link_out_of_the_log(
-        client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
+    client: Client, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     link = portal_link(ticket, mailbox=True)
     records: list[logging.LogRecord] = []
@@ -323,10 +389,14 @@ def test_an_empty_portal_reply_is_422_writes_nothing_and_keeps_the_link_out_of_t
     assert response.status_code == 422
     assert b'data-error-for="message"' in response.content
     assert ticket.messages.count() == 1
-    assert not [r for r in records if token_of(link) in r.getMessage()]  # the path is a key to the conversation
+    assert not [
+        r for r in records if token_of(link) in r.getMessage()
+    ]  # the path is a key to the conversation
 
 
-def test_portal_replies_share_the_rate_limit(client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_portal_replies_share_the_rate_limit(
+    client: Client, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     for _ in range(5):
         client.post(FORM, {})
@@ -336,15 +406,20 @@ def test_portal_replies_share_the_rate_limit(client: Client, papadopoulos: Custo
     assert ticket.messages.count() == 1
 
 
-def test_a_link_from_an_email_opens_in_the_tickets_language(client: Client, papadopoulos: Customer, open_ticket: Any,
-                                                            greek: None) -> None:
-    ticket = open_ticket(papadopoulos, subject="Room for August", body="Do you have a double room?", language="en")
+def test_a_link_from_an_email_opens_in_the_tickets_language(
+    client: Client, papadopoulos: Customer, open_ticket: Any, greek: None
+) -> None:
+    ticket = open_ticket(
+        papadopoulos, subject="Room for August", body="Do you have a double room?", language="en"
+    )
     html = client.get(portal_link(ticket)).content.decode()
     assert '<html lang="en">' in html
     assert "Conversation" in html
 
 
-def test_a_merged_ticket_link_shows_the_surviving_ticket(client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_a_merged_ticket_link_shows_the_surviving_ticket(
+    client: Client, papadopoulos: Customer, open_ticket: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import ticket_merge
 
     first = open_ticket(papadopoulos, subject="Πρώτο", body="Πρώτο μήνυμα")

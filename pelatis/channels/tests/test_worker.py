@@ -39,7 +39,9 @@ def test_follow_up_asks_once_in_the_customers_language(smtp_server: Any, agent: 
     assert Ticket.objects.get(pk=ticket.pk).follow_up_sent_at is not None
 
 
-def test_a_reply_that_failed_to_send_is_retried_and_sent_once(smtp_server: Any, agent: Any, settings: Any) -> None:
+def test_a_reply_that_failed_to_send_is_retried_and_sent_once(
+    smtp_server: Any, agent: Any, settings: Any
+) -> None:
     ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
     good_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens there: the send fails
@@ -53,7 +55,9 @@ def test_a_reply_that_failed_to_send_is_retried_and_sent_once(smtp_server: Any, 
     before = len(smtp_server.messages)
     _worker_once()
     _worker_once()
-    sent = [m for m in smtp_server.messages[before:] if "Η απάντησή μας." in m.get_body(("plain",)).get_content()]
+    sent = [
+        m for m in smtp_server.messages[before:] if "Η απάντησή μας." in m.get_body(("plain",)).get_content()
+    ]
     assert len(sent) == 1
     assert Message.objects.get(pk=message.pk).delivery == "sent"
 

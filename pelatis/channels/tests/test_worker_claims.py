@@ -73,16 +73,26 @@ def test_the_claim_and_the_task_rows_of_a_dead_worker_are_taken_back() -> None:
     assert claims.job_claim("mail_poll", lease=dt.timedelta(minutes=30), by=dead, now=now) is not None
 
     def running(*workers: str) -> Any:
-        return DBTaskResult.objects.create(status="RUNNING", args_kwargs={"args": [], "kwargs": {}}, started_at=now,
-                                           task_path="pelatis.channels.tasks.reply_email_send_task",
-                                           backend_name="default", run_after=now, worker_ids=list(workers))
+        return DBTaskResult.objects.create(
+            status="RUNNING",
+            args_kwargs={"args": [], "kwargs": {}},
+            started_at=now,
+            task_path="pelatis.channels.tasks.reply_email_send_task",
+            backend_name="default",
+            run_after=now,
+            worker_ids=list(workers),
+        )
 
     orphan, poison, busy = running(dead), running("a", "b", dead), running(alive)
     assert claims.dead_worker_ids() == [dead]
     # the dead worker's job claim is free for another worker, long before its lease ends
     assert claims.job_claim("mail_poll", lease=dt.timedelta(minutes=30), by=alive, now=now) is None
-    assert claims.job_claim("mail_poll", lease=dt.timedelta(minutes=30), by=alive, now=now,
-                            dead=claims.dead_worker_ids()) is not None
+    assert (
+        claims.job_claim(
+            "mail_poll", lease=dt.timedelta(minutes=30), by=alive, now=now, dead=claims.dead_worker_ids()
+        )
+        is not None
+    )
     assert claims.tasks_recover() == (1, 1)
     statuses = {r.pk: r.status for r in DBTaskResult.objects.all()}
     assert (statuses[orphan.pk], statuses[poison.pk], statuses[busy.pk]) == ("READY", "FAILED", "RUNNING")

@@ -43,7 +43,9 @@ print(json.dumps({
 """
 
 
-def test_a_worker_killed_mid_batch_loses_no_reply_and_sends_none_under_a_new_message_id(tmp_path: Path) -> None:
+def test_a_worker_killed_mid_batch_loses_no_reply_and_sends_none_under_a_new_message_id(
+    tmp_path: Path,
+) -> None:
     # given: 60 replies queued (each with the Message-ID it keeps), and a mail server that answers slowly
     mailbox = Mailbox()
     with smtp_server(SlowHandler(mailbox, delay=0.15)) as port, instance(tmp_path, email_port=port) as inst:
@@ -59,7 +61,9 @@ def test_a_worker_killed_mid_batch_loses_no_reply_and_sends_none_under_a_new_mes
             kills += 1
             worker = inst.start("worker", "--interval", "0.5")
         delivered_all = wait_until(lambda: set(mailbox.message_ids()) >= set(queued), seconds=300, step=0.2)
-        done = wait_until(lambda: set(inst.shell(STATE)["delivery"].values()) == {"sent"}, seconds=120, step=1)
+        done = wait_until(
+            lambda: set(inst.shell(STATE)["delivery"].values()) == {"sent"}, seconds=120, step=1
+        )
         stop(worker)
         state = inst.shell(STATE)
     # then: counted at the SMTP server by Message-ID
@@ -67,10 +71,12 @@ def test_a_worker_killed_mid_batch_loses_no_reply_and_sends_none_under_a_new_mes
     per_id = Counter(raw)
     distinct_delivered = len(set(raw) & set(queued))
     repeated = sum(n - 1 for n in per_id.values() if n > 1)
-    print(f"\nfault test: messages queued {REPLIES}, worker kills {kills}, delivered (distinct Message-IDs) "
-          f"{distinct_delivered}, deliveries under a new Message-ID {len(set(raw) - set(queued))}, "
-          f"raw deliveries repeating a Message-ID {repeated}, send attempts {state['attempts']}, "
-          f"task rows {dict(Counter(state['tasks']))}")
+    print(
+        f"\nfault test: messages queued {REPLIES}, worker kills {kills}, delivered (distinct Message-IDs) "
+        f"{distinct_delivered}, deliveries under a new Message-ID {len(set(raw) - set(queued))}, "
+        f"raw deliveries repeating a Message-ID {repeated}, send attempts {state['attempts']}, "
+        f"task rows {dict(Counter(state['tasks']))}"
+    )
     assert delivered_all, inst.log()
     assert done, inst.log()
     assert distinct_delivered == REPLIES  # every reply delivered

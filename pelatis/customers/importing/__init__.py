@@ -161,5 +161,3 @@ __all__ = [
     "sniff_delimiter",
     "text_of",
 ]
-
-

@@ -22,6 +22,7 @@ from .common import Cell, RowError
 
 # ---------------------------------------------------------------- headers
 
+
 @dataclass(frozen=True)
 class Column:
     name: str  # the English header the exporter writes
@@ -30,22 +31,82 @@ class Column:
 
 
 CUSTOMER_COLUMNS = (
-    Column("external_ref", ("external ref", "id", "ref", "customer id", "customer code", "customer ref", "code",
-                            "κωδικός πελάτη", "κωδικός", "κωδ. πελάτη", "αρ. πελάτη")),
+    Column(
+        "external_ref",
+        (
+            "external ref",
+            "id",
+            "ref",
+            "customer id",
+            "customer code",
+            "customer ref",
+            "code",
+            "κωδικός πελάτη",
+            "κωδικός",
+            "κωδ. πελάτη",
+            "αρ. πελάτη",
+        ),
+    ),
     Column("kind", ("type", "customer kind", "τύπος", "είδος", "είδος πελάτη")),
     Column("category", ("customer type", "κατηγορία", "κατηγορία πελάτη")),
     Column("title", ("salutation", "form of address", "προσφώνηση", "τίτλος")),
     Column("first_name", ("first name", "firstname", "given name", "forename", "όνομα")),
     Column("last_name", ("last name", "lastname", "surname", "family name", "επώνυμο", "επίθετο")),
     Column("full_name", ("name", "full name", "contact name", "ονοματεπώνυμο")),
-    Column("company", ("company name", "company_name", "organisation", "organization", "business", "εταιρεία",
-                       "εταιρία", "επωνυμία", "επωνυμία εταιρείας")),
+    Column(
+        "company",
+        (
+            "company name",
+            "company_name",
+            "organisation",
+            "organization",
+            "business",
+            "εταιρεία",
+            "εταιρία",
+            "επωνυμία",
+            "επωνυμία εταιρείας",
+        ),
+    ),
     Column("job_title", ("job title", "position", "department", "θέση", "τμήμα", "ιδιότητα")),
-    Column("email", ("e-mail", "mail", "email address", "e-mail address", "emails", "ηλεκτρονικό ταχυδρομείο",
-                     "ηλ. ταχυδρομείο", "διεύθυνση email", "διεύθυνση ηλεκτρονικού ταχυδρομείου"), multi=True),
-    Column("phone", ("phones", "telephone", "tel", "mobile", "mobile phone", "cell", "cell phone", "phone number",
-                     "landline", "work phone", "home phone", "τηλέφωνο", "τηλέφωνα", "τηλ", "κινητό",
-                     "κινητό τηλέφωνο", "σταθερό", "αριθμός τηλεφώνου"), multi=True),
+    Column(
+        "email",
+        (
+            "e-mail",
+            "mail",
+            "email address",
+            "e-mail address",
+            "emails",
+            "ηλεκτρονικό ταχυδρομείο",
+            "ηλ. ταχυδρομείο",
+            "διεύθυνση email",
+            "διεύθυνση ηλεκτρονικού ταχυδρομείου",
+        ),
+        multi=True,
+    ),
+    Column(
+        "phone",
+        (
+            "phones",
+            "telephone",
+            "tel",
+            "mobile",
+            "mobile phone",
+            "cell",
+            "cell phone",
+            "phone number",
+            "landline",
+            "work phone",
+            "home phone",
+            "τηλέφωνο",
+            "τηλέφωνα",
+            "τηλ",
+            "κινητό",
+            "κινητό τηλέφωνο",
+            "σταθερό",
+            "αριθμός τηλεφώνου",
+        ),
+        multi=True,
+    ),
     Column("vat", ("vat number", "vat_number", "vat no", "tax id", "afm", "αφμ")),
     Column("language", ("lang", "γλώσσα")),
     Column("time_zone", ("time zone", "timezone", "ζώνη ώρας")),
@@ -54,34 +115,101 @@ CUSTOMER_COLUMNS = (
     Column("birthday", ("date of birth", "birth date", "dob", "ημερομηνία γέννησης", "γενέθλια")),
     Column("tags", ("labels", "ετικέτες", "ετικέτα")),
     Column("notes", ("note", "comments", "remarks", "σημειώσεις", "σχόλια", "παρατηρήσεις")),
-    Column("address", ("street", "address line", "address line 1", "address 1", "address1", "street address",
-                       "διεύθυνση", "οδός", "οδός και αριθμός")),
-    Column("address2", ("address line 2", "address 2", "street 2", "street2", "διεύθυνση 2", "συμπλήρωμα διεύθυνσης")),
+    Column(
+        "address",
+        (
+            "street",
+            "address line",
+            "address line 1",
+            "address 1",
+            "address1",
+            "street address",
+            "διεύθυνση",
+            "οδός",
+            "οδός και αριθμός",
+        ),
+    ),
+    Column(
+        "address2",
+        ("address line 2", "address 2", "street 2", "street2", "διεύθυνση 2", "συμπλήρωμα διεύθυνσης"),
+    ),
     Column("city", ("town", "πόλη")),
     Column("region", ("state", "province", "county", "state/region", "νομός", "περιφέρεια", "περιοχή")),
     Column("postcode", ("postal code", "post code", "zip", "zip code", "τκ", "ταχυδρομικός κώδικας")),
     Column("country", ("country code", "country/region", "χώρα")),
-    Column("email_consent", ("email consent", "email marketing consent", "accepts email marketing", "marketing consent",
-                             "newsletter", "συναίνεση email", "συγκατάθεση email", "αποδοχή email marketing",
-                             "ενημερωτικό δελτίο")),
-    Column("sms_consent", ("sms consent", "sms marketing consent", "accepts sms marketing", "συναίνεση sms",
-                           "συγκατάθεση sms")),
-    Column("consent_date", ("consent date", "consent given at", "opt-in date", "optin date",
-                            "ημερομηνία συναίνεσης", "ημερομηνία συγκατάθεσης"), multi=True),
+    Column(
+        "email_consent",
+        (
+            "email consent",
+            "email marketing consent",
+            "accepts email marketing",
+            "marketing consent",
+            "newsletter",
+            "συναίνεση email",
+            "συγκατάθεση email",
+            "αποδοχή email marketing",
+            "ενημερωτικό δελτίο",
+        ),
+    ),
+    Column(
+        "sms_consent",
+        ("sms consent", "sms marketing consent", "accepts sms marketing", "συναίνεση sms", "συγκατάθεση sms"),
+    ),
+    Column(
+        "consent_date",
+        (
+            "consent date",
+            "consent given at",
+            "opt-in date",
+            "optin date",
+            "ημερομηνία συναίνεσης",
+            "ημερομηνία συγκατάθεσης",
+        ),
+        multi=True,
+    ),
     Column("unsubscribed", ("unsubscribed from email", "email opt out", "opted out", "διαγραφή από email")),
     Column("unsubscribed_at", ("unsubscribed at", "unsubscribe date", "ημερομηνία διαγραφής")),
 )
 
 ORDER_COLUMNS = (
-    Column("reference", ("order reference", "order ref", "order", "order id", "order no", "order number",
-                         "αριθμός παραγγελίας", "αρ. παραγγελίας", "παραγγελία", "κωδικός παραγγελίας", "παραστατικό")),
-    Column("customer_ref", ("customer ref", "customer id", "customer code", "external_ref", "external ref",
-                            "κωδικός πελάτη", "αρ. πελάτη")),
+    Column(
+        "reference",
+        (
+            "order reference",
+            "order ref",
+            "order",
+            "order id",
+            "order no",
+            "order number",
+            "αριθμός παραγγελίας",
+            "αρ. παραγγελίας",
+            "παραγγελία",
+            "κωδικός παραγγελίας",
+            "παραστατικό",
+        ),
+    ),
+    Column(
+        "customer_ref",
+        (
+            "customer ref",
+            "customer id",
+            "customer code",
+            "external_ref",
+            "external ref",
+            "κωδικός πελάτη",
+            "αρ. πελάτη",
+        ),
+    ),
     Column("email", ("e-mail", "customer email", "email πελάτη", "ηλεκτρονικό ταχυδρομείο")),
     Column("phone", ("customer phone", "mobile", "telephone", "τηλέφωνο", "κινητό", "τηλέφωνο πελάτη")),
-    Column("placed_at", ("placed at", "date", "order date", "datetime", "ημερομηνία", "ημερομηνία παραγγελίας")),
+    Column(
+        "placed_at", ("placed at", "date", "order date", "datetime", "ημερομηνία", "ημερομηνία παραγγελίας")
+    ),
     Column("sku", ("product code", "item code", "κωδικός προϊόντος", "κωδικός είδους")),
-    Column("product", ("product name", "item", "description", "name", "προϊόν", "περιγραφή", "είδος", "όνομα προϊόντος")),
+    Column(
+        "product",
+        ("product name", "item", "description", "name", "προϊόν", "περιγραφή", "είδος", "όνομα προϊόντος"),
+    ),
     Column("category", ("product category", "κατηγορία")),
     Column("quantity", ("qty", "ποσότητα", "τεμάχια")),
     Column("unit_price", ("unit price", "price", "τιμή", "τιμή μονάδας")),
@@ -126,8 +254,12 @@ class ColumnMap:
         return next((name for name, pos in self.positions.items() if index in pos), "")
 
 
-def map_headers(headers: list[str], columns: tuple[Column, ...], *, overrides: dict[str, str] | None = None,
-                ) -> ColumnMap:
+def map_headers(
+    headers: list[str],
+    columns: tuple[Column, ...],
+    *,
+    overrides: dict[str, str] | None = None,
+) -> ColumnMap:
     """Which file column feeds which field; unknown or repeated columns become warnings.
 
     ``overrides`` maps header keys (``header_key``) to a field name, or to "" to leave the column
@@ -161,8 +293,14 @@ def map_headers(headers: list[str], columns: tuple[Column, ...], *, overrides: d
             warnings.append(RowError(1, header, _("Unknown column, ignored.")))
         elif col.name in positions and not col.multi:
             ignored.append(i)
-            warnings.append(RowError(1, header, _("Repeats the column “%(other)s”; ignored.")
-                                     % {"other": headers[positions[col.name][0]]}))
+            warnings.append(
+                RowError(
+                    1,
+                    header,
+                    _("Repeats the column “%(other)s”; ignored.")
+                    % {"other": headers[positions[col.name][0]]},
+                )
+            )
         else:
             positions.setdefault(col.name, []).append(i)
     return ColumnMap(headers, positions, warnings, unknown, ignored)
@@ -208,7 +346,9 @@ def parse_datetime(cell: Cell, tz: dt.tzinfo) -> dt.datetime:
         text = cell.strip()
         m = _DMY.fullmatch(text)
         if m:
-            return dt.datetime(int(m[3]), int(m[2]), int(m[1]), int(m[4] or 0), int(m[5] or 0), int(m[6] or 0), tzinfo=tz)
+            return dt.datetime(
+                int(m[3]), int(m[2]), int(m[1]), int(m[4] or 0), int(m[5] or 0), int(m[6] or 0), tzinfo=tz
+            )
         value = dt.datetime.fromisoformat(text)  # ValueError when it is not a date
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
@@ -243,34 +383,127 @@ def _words_index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _KIND_WORDS = {
     "person": ("individual", "private", "πρόσωπο", "φυσικό πρόσωπο", "ιδιώτης", "άτομο"),
-    "company": ("business", "organisation", "organization", "εταιρεία", "εταιρία", "νομικό πρόσωπο", "επιχείρηση"),
+    "company": (
+        "business",
+        "organisation",
+        "organization",
+        "εταιρεία",
+        "εταιρία",
+        "νομικό πρόσωπο",
+        "επιχείρηση",
+    ),
 }
 _CATEGORY_WORDS = {"external": ("εξωτερικός", "πελάτης"), "internal": ("εσωτερικός", "τμήμα", "department")}
 _FORMAL_WORDS = {"yes": ("1", "y", "true", "x", "ναι", "ν"), "no": ("0", "n", "false", "όχι", "ο")}
-_LANGUAGE_WORDS = {"el": ("greek", "ελληνικά"), "en": ("english", "αγγλικά"), "de": ("german", "deutsch", "γερμανικά"),
-                   "fr": ("french", "français", "γαλλικά"), "it": ("italian", "italiano", "ιταλικά"),
-                   "ru": ("russian", "ρωσικά"), "es": ("spanish", "español", "ισπανικά")}
-_COUNTRY_WORDS = {"GR": ("el", "greece", "hellas", "ελλάδα", "ελλάς"), "CY": ("cyprus", "κύπρος"),
-                  "DE": ("germany", "deutschland", "γερμανία"), "IT": ("italy", "italia", "ιταλία"),
-                  "FR": ("france", "γαλλία"), "GB": ("uk", "united kingdom", "great britain", "ηνωμένο βασίλειο"),
-                  "US": ("usa", "united states", "ηπα")}
-_STATUS_WORDS = {"placed": ("new", "καταχωρημένη", "νέα", "pending", "pending payment", "authorized", "on-hold",
-                            "on hold", "draft", "quotation", "quotation sent", "sent", "wc-pending", "wc-on-hold"),
-                 "paid": ("πληρωμένη", "εξοφλημένη", "partially_paid", "partially paid", "partially_refunded",
-                          "partially refunded", "processing", "wc-processing", "sale", "sales order"),
-                 "fulfilled": ("completed", "delivered", "shipped", "ολοκληρωμένη", "παραδομένη", "απεσταλμένη", "done",
-                               "locked", "wc-completed"),
-                 "cancelled": ("canceled", "ακυρωμένη", "voided", "cancel", "failed", "wc-cancelled", "wc-failed"),
-                 "refunded": ("επιστροφή χρημάτων", "επιστράφηκε", "wc-refunded")}
+_LANGUAGE_WORDS = {
+    "el": ("greek", "ελληνικά"),
+    "en": ("english", "αγγλικά"),
+    "de": ("german", "deutsch", "γερμανικά"),
+    "fr": ("french", "français", "γαλλικά"),
+    "it": ("italian", "italiano", "ιταλικά"),
+    "ru": ("russian", "ρωσικά"),
+    "es": ("spanish", "español", "ισπανικά"),
+}
+_COUNTRY_WORDS = {
+    "GR": ("el", "greece", "hellas", "ελλάδα", "ελλάς"),
+    "CY": ("cyprus", "κύπρος"),
+    "DE": ("germany", "deutschland", "γερμανία"),
+    "IT": ("italy", "italia", "ιταλία"),
+    "FR": ("france", "γαλλία"),
+    "GB": ("uk", "united kingdom", "great britain", "ηνωμένο βασίλειο"),
+    "US": ("usa", "united states", "ηπα"),
+}
+_STATUS_WORDS = {
+    "placed": (
+        "new",
+        "καταχωρημένη",
+        "νέα",
+        "pending",
+        "pending payment",
+        "authorized",
+        "on-hold",
+        "on hold",
+        "draft",
+        "quotation",
+        "quotation sent",
+        "sent",
+        "wc-pending",
+        "wc-on-hold",
+    ),
+    "paid": (
+        "πληρωμένη",
+        "εξοφλημένη",
+        "partially_paid",
+        "partially paid",
+        "partially_refunded",
+        "partially refunded",
+        "processing",
+        "wc-processing",
+        "sale",
+        "sales order",
+    ),
+    "fulfilled": (
+        "completed",
+        "delivered",
+        "shipped",
+        "ολοκληρωμένη",
+        "παραδομένη",
+        "απεσταλμένη",
+        "done",
+        "locked",
+        "wc-completed",
+    ),
+    "cancelled": ("canceled", "ακυρωμένη", "voided", "cancel", "failed", "wc-cancelled", "wc-failed"),
+    "refunded": ("επιστροφή χρημάτων", "επιστράφηκε", "wc-refunded"),
+}
 # Marketing consent as exports write it; "none" is a statement that is neither yes nor no
 # (HubSpot's other legal bases, Mailchimp's pending), which records nothing.
-_CONSENT_WORDS = {"yes": ("1", "y", "true", "x", "ναι", "ν", "subscribed", "opted in", "opt in", "opt-in", "granted",
-                          "freely given consent from contact", "consent", "συναίνεση"),
-                  "no": ("0", "n", "false", "όχι", "ο", "unsubscribed", "opted out", "opt out", "opt-out",
-                         "not subscribed", "never subscribed", "withdrawn", "denied", "cleaned", "άρνηση"),
-                  "none": ("pending", "not applicable", "legitimate interest prospect/lead",
-                           "legitimate interest existing customer", "legitimate interest other",
-                           "performance of a contract", "transactional", "unknown", "-")}
+_CONSENT_WORDS = {
+    "yes": (
+        "1",
+        "y",
+        "true",
+        "x",
+        "ναι",
+        "ν",
+        "subscribed",
+        "opted in",
+        "opt in",
+        "opt-in",
+        "granted",
+        "freely given consent from contact",
+        "consent",
+        "συναίνεση",
+    ),
+    "no": (
+        "0",
+        "n",
+        "false",
+        "όχι",
+        "ο",
+        "unsubscribed",
+        "opted out",
+        "opt out",
+        "opt-out",
+        "not subscribed",
+        "never subscribed",
+        "withdrawn",
+        "denied",
+        "cleaned",
+        "άρνηση",
+    ),
+    "none": (
+        "pending",
+        "not applicable",
+        "legitimate interest prospect/lead",
+        "legitimate interest existing customer",
+        "legitimate interest other",
+        "performance of a contract",
+        "transactional",
+        "unknown",
+        "-",
+    ),
+}
 
 
 def _country_words() -> dict[str, tuple[str, ...]]:
@@ -292,10 +525,15 @@ def _country_words() -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def _word_maps() -> dict[str, dict[str, str]]:
-    return {"kind": _words_index(_KIND_WORDS), "category": _words_index(_CATEGORY_WORDS),
-            "formal": _words_index(_FORMAL_WORDS), "language": _words_index(_LANGUAGE_WORDS),
-            "country": {**_words_index(_country_words()), **_words_index(_COUNTRY_WORDS)},
-            "status": _words_index(_STATUS_WORDS), "consent": _words_index(_CONSENT_WORDS)}
+    return {
+        "kind": _words_index(_KIND_WORDS),
+        "category": _words_index(_CATEGORY_WORDS),
+        "formal": _words_index(_FORMAL_WORDS),
+        "language": _words_index(_LANGUAGE_WORDS),
+        "country": {**_words_index(_country_words()), **_words_index(_COUNTRY_WORDS)},
+        "status": _words_index(_STATUS_WORDS),
+        "consent": _words_index(_CONSENT_WORDS),
+    }
 
 
 def _word(kind: str, text: str) -> str | None:

@@ -51,8 +51,11 @@ class ImportOptions:
     def of(cls, job: ImportJob, *, preview: bool) -> ImportOptions:
         options = job.options or {}
         mapping = options.get("mapping") or {}
-        return cls(preview=preview, overwrite=bool(options.get("overwrite")),
-                   mapping={str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {})
+        return cls(
+            preview=preview,
+            overwrite=bool(options.get("overwrite")),
+            mapping={str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {},
+        )
 
 
 MAX_PREVIEW_CHANGES = 200  # customers or orders whose changes the preview lists field by field
@@ -97,11 +100,21 @@ class ImportFileError(Exception):
 def columns_of(cols: Any, samples: dict[int, list[str]]) -> list[dict[str, Any]]:
     """Every column of the file (a ``ColumnMap``) with the field it feeds ("" when none) and, for the
     unknown ones, a few of their values: what the preview's mapping step shows."""
-    return [{"index": i, "header": h, "field": cols.field_of(i), "ignored": i in cols.ignored,
-             "samples": samples.get(i, [])} for i, h in enumerate(cols.headers) if h]
+    return [
+        {
+            "index": i,
+            "header": h,
+            "field": cols.field_of(i),
+            "ignored": i in cols.ignored,
+            "samples": samples.get(i, []),
+        }
+        for i, h in enumerate(cols.headers)
+        if h
+    ]
 
 
 # ---------------------------------------------------------------- progress and bookkeeping
+
 
 class _Progress:
     """Reports (done, total) every ~1,000 rows: validation is the first half, writing the second."""
@@ -129,16 +142,39 @@ def _finish_job(job: ImportJob, result: ImportResult, status: str) -> None:
     stored = _error_dicts(result.errors[:MAX_STORED_ERRORS], "error")
     if len(result.errors) > MAX_STORED_ERRORS:
         rest = len(result.errors) - MAX_STORED_ERRORS
-        stored.append({"row": 0, "column": "", "level": "error", "more": rest,
-                       "message": _("… and %(n)d more errors") % {"n": rest}})
+        stored.append(
+            {
+                "row": 0,
+                "column": "",
+                "level": "error",
+                "more": rest,
+                "message": _("… and %(n)d more errors") % {"n": rest},
+            }
+        )
     stored += _error_dicts(result.warnings, "warning")
-    preview = {"changes": result.changes, "columns": result.columns,
-               "counts": {"new": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                          "rejected": result.invalid}}
+    preview = {
+        "changes": result.changes,
+        "columns": result.columns,
+        "counts": {
+            "new": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.invalid,
+        },
+    }
     ImportJob.objects.filter(pk=job.pk).update(
-        status=status, rows_total=result.total, rows_done=result.total, rows_created=result.created, rows_updated=result.updated,
-        rows_unchanged=result.unchanged, rows_invalid=result.invalid, errors=stored, finished_at=timezone.now(),
-        platform=result.platform, preview=preview)
+        status=status,
+        rows_total=result.total,
+        rows_done=result.total,
+        rows_created=result.created,
+        rows_updated=result.updated,
+        rows_unchanged=result.unchanged,
+        rows_invalid=result.invalid,
+        errors=stored,
+        finished_at=timezone.now(),
+        platform=result.platform,
+        preview=preview,
+    )
 
 
 @contextlib.contextmanager
@@ -165,7 +201,7 @@ def _timed(result: ImportResult, phase: str) -> Iterator[None]:
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -186,14 +222,17 @@ def _invalid_rows(errors: Iterable[RowError]) -> int:
 
 # ---------------------------------------------------------------- raw bulk writes
 
+
 def _insert_many(model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """executemany of plain INSERTs: the fast path for the hot tables, on SQLite and PostgreSQL alike."""
     if not rows:
         return
     meta = model._meta
     names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
-    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, 20000):
             cursor.executemany(sql, chunk)
@@ -214,11 +253,20 @@ def _indexes_deferred(incoming: int, *models: Any) -> Iterator[None]:
         quote = connection.ops.quote_name
         tables = [m._meta.db_table for m in models]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(Customer._meta.db_table)} LIMIT %s)", [incoming])
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(Customer._meta.db_table)} LIMIT %s)", [incoming]
+            )
             if cursor.fetchone()[0] < incoming:
-                cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                               f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
-                indexes = [(name, sql) for name, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")]
+                cursor.execute(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+                    tables,
+                )
+                indexes = [
+                    (name, sql)
+                    for name, sql in cursor.fetchall()
+                    if not sql.upper().startswith("CREATE UNIQUE")
+                ]
                 for name, _sql in indexes:
                     cursor.execute(f"DROP INDEX {quote(name)}")
     yield
@@ -236,9 +284,13 @@ def _update_many(model: Any, columns: Sequence[str], objs: Sequence[Any]) -> Non
     meta = model._meta
     fields = [meta.get_field(c) for c in columns]
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -249,4 +301,3 @@ def _db_datetime(value: dt.datetime) -> Any:
 
 def _db_date(value: dt.date | None) -> Any:
     return connection.ops.adapt_datefield_value(value)
-

@@ -102,15 +102,40 @@ class _Row:
 
 # CustomerInput field → import column that gives it (for naming columns in errors)
 _FIELD_COLUMN = {"company_name": "company", "vat_number": "vat", "emails": "email", "phones": "phone"}
-_TEXT_COLUMNS = ("category", "title", "first_name", "last_name", "job_title", "time_zone", "preferred_channel",
-                 "notes", "external_ref")
+_TEXT_COLUMNS = (
+    "category",
+    "title",
+    "first_name",
+    "last_name",
+    "job_title",
+    "time_zone",
+    "preferred_channel",
+    "notes",
+    "external_ref",
+)
 
 
 class _CustomerImport(_CustomerWrites):
-    def __init__(self, *, table: Table, file_name: str, actor: User | None, job: ImportJob, result: ImportResult,
-                 progress: _Progress, options: ImportOptions | None = None, platform: Platform | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        table: Table,
+        file_name: str,
+        actor: User | None,
+        job: ImportJob,
+        result: ImportResult,
+        progress: _Progress,
+        options: ImportOptions | None = None,
+        platform: Platform | None = None,
+    ) -> None:
         self.table, self.file_name, self.actor, self.job, self.result, self.progress = (
-            table, file_name, actor, job, result, progress)
+            table,
+            file_name,
+            actor,
+            job,
+            result,
+            progress,
+        )
         self.options = options or ImportOptions()
         self.platform = platform
         overrides = platform.overrides() if platform else {}
@@ -120,19 +145,38 @@ class _CustomerImport(_CustomerWrites):
         self.samples: dict[int, list[str]] = {i: [] for i in self.cols.unknown}
         result.columns = columns_of(self.cols, {})
         if not any(self.cols.has(c) for c in ("first_name", "last_name", "full_name", "company")):
-            raise ImportFileError(_("No name column found: the file needs a column such as first_name, last_name, "
-                                    "company, Όνομα, Επώνυμο or Εταιρεία."))
+            raise ImportFileError(
+                _(
+                    "No name column found: the file needs a column such as first_name, last_name, "
+                    "company, Όνομα, Επώνυμο or Εταιρεία."
+                )
+            )
         self.address_warned = False
         positions = self.cols.positions
-        self.single = [(name, pos[0]) for name, pos in positions.items() if name not in ("email", "phone", "consent_date")]
+        self.single = [
+            (name, pos[0])
+            for name, pos in positions.items()
+            if name not in ("email", "phone", "consent_date")
+        ]
         self.email_pos, self.phone_pos = positions.get("email", []), positions.get("phone", [])
         self.consent_date_pos = positions.get("consent_date", [])
-        self.packed_pos = next((i for i, h in enumerate(table.headers)
-                                if platform and platform.packed_address and h == platform.packed_address), None)
+        self.packed_pos = next(
+            (
+                i
+                for i, h in enumerate(table.headers)
+                if platform and platform.packed_address and h == platform.packed_address
+            ),
+            None,
+        )
         self.has_address = self.packed_pos is not None or any(
-            name in positions for name in ("address", "address2", "city", "region", "postcode", "country"))
+            name in positions for name in ("address", "address2", "city", "region", "postcode", "country")
+        )
         defaults = dict(platform.defaults) if platform else {}
-        if platform is not None and platform.name == "mailchimp" and "cleantime" in {header_key(h) for h in table.headers}:
+        if (
+            platform is not None
+            and platform.name == "mailchimp"
+            and "cleantime" in {header_key(h) for h in table.headers}
+        ):
             defaults.pop("email_consent", None)  # a cleaned-members export says nothing of consent
         self.defaults = defaults
         self.consent_source = platform.name if platform else "file"
@@ -154,8 +198,14 @@ class _CustomerImport(_CustomerWrites):
                     if row is not None:
                         spill.write(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
                         data = row.data
-                        keys.append((row.row, data.external_ref if "external_ref" in row.given else None,
-                                     tuple(data.emails), tuple(data.phones)))
+                        keys.append(
+                            (
+                                row.row,
+                                data.external_ref if "external_ref" in row.given else None,
+                                tuple(data.emails),
+                                tuple(data.phones),
+                            )
+                        )
                     if i % PROGRESS_EVERY == 0:
                         self.progress.at(0, i)
             with transaction.atomic():
@@ -218,15 +268,28 @@ class _CustomerImport(_CustomerWrites):
             else:
                 first, _sep, last = full.partition(" ")
                 fields["first_name"], fields["last_name"] = (first, last) if last else ("", first)
-        if "kind" not in fields and "company_name" in fields and not (fields.get("first_name") or fields.get("last_name")):
+        if (
+            "kind" not in fields
+            and "company_name" in fields
+            and not (fields.get("first_name") or fields.get("last_name"))
+        ):
             fields["kind"] = Customer.Kind.COMPANY
         if "category" in fields:
-            fields["category"] = (_word("category", fields["category"])
-                                  or value_from_label("category", fields["category"]) or fields["category"])
-        if "preferred_channel" in fields:  # a code, or its label as an export for people writes it («Τηλέφωνο»)
-            fields["preferred_channel"] = (value_from_label("preferred_channel", fields["preferred_channel"])
-                                           or fields["preferred_channel"].lower())
-        if "language" in values:  # a code, a locale, or a language's name in any of our languages («Ολλανδικά»)
+            fields["category"] = (
+                _word("category", fields["category"])
+                or value_from_label("category", fields["category"])
+                or fields["category"]
+            )
+        if (
+            "preferred_channel" in fields
+        ):  # a code, or its label as an export for people writes it («Τηλέφωνο»)
+            fields["preferred_channel"] = (
+                value_from_label("preferred_channel", fields["preferred_channel"])
+                or fields["preferred_channel"].lower()
+            )
+        if (
+            "language" in values
+        ):  # a code, a locale, or a language's name in any of our languages («Ολλανδικά»)
             language = text_of(values["language"])
             fields["language"] = value_from_label("language", language) or language_code(language)
         if "formal" in values:
@@ -239,18 +302,26 @@ class _CustomerImport(_CustomerWrites):
             try:
                 fields["birthday"] = parse_date(values["birthday"])
             except ValueError:
-                fail("birthday", _("“%(value)s” is not a date: use DD/MM/YYYY or YYYY-MM-DD.")
-                     % {"value": text_of(values["birthday"])})
+                fail(
+                    "birthday",
+                    _("“%(value)s” is not a date: use DD/MM/YYYY or YYYY-MM-DD.")
+                    % {"value": text_of(values["birthday"])},
+                )
         if "vat" in values:
             fields["vat_number"] = text_of(values["vat"])
         given = set(fields)
         emails = self._many(cells, self.email_pos, _SPLIT)
         phones = self._many(cells, self.phone_pos, _SPLIT_PHONES)
-        tags = [t for t in (t.strip().strip('"').strip() for t in _SPLIT.split(text_of(values["tags"]))) if t] \
-            if "tags" in values else []
+        tags = (
+            [t for t in (t.strip().strip('"').strip() for t in _SPLIT.split(text_of(values["tags"]))) if t]
+            if "tags" in values
+            else []
+        )
         address, region = self._address(values, cells, fail) if self.has_address else (None, None)
         consents = self._consents(values, cells, fail)
-        data = CustomerInput(**fields, emails=[v for _h, v in emails], phones=[v for _h, v in phones], tags=tags)
+        data = CustomerInput(
+            **fields, emails=[v for _h, v in emails], phones=[v for _h, v in phones], tags=tags
+        )
         try:
             clean = data.cleaned(region=region)
         except ValidationError as exc:
@@ -278,7 +349,9 @@ class _CustomerImport(_CustomerWrites):
                 clean.time_zone = zone
         return _Row(row_no, clean, frozenset(given), address, tuple(consents))
 
-    def _consents(self, values: dict[str, Cell], cells: list[Cell], fail: Callable[[str, str], None]) -> list[_Consent]:
+    def _consents(
+        self, values: dict[str, Cell], cells: list[Cell], fail: Callable[[str, str], None]
+    ) -> list[_Consent]:
         """Marketing consent as the row states it (yes, no, or withdrawn on a date), with its date."""
         out: list[_Consent] = []
         stated_at = None
@@ -287,8 +360,11 @@ class _CustomerImport(_CustomerWrites):
                 stated_at = self._moment(cell, "consent_date", fail)
                 if stated_at is not None:
                     break
-        withdrawn_at = self._moment(values["unsubscribed_at"], "unsubscribed_at", fail) \
-            if "unsubscribed_at" in values else None
+        withdrawn_at = (
+            self._moment(values["unsubscribed_at"], "unsubscribed_at", fail)
+            if "unsubscribed_at" in values
+            else None
+        )
         unsubscribed = self._yes_no(values, "unsubscribed", fail)
         for channel, column in (("email", "email_consent"), ("sms", "sms_consent")):
             granted = self._yes_no(values, column, fail)
@@ -316,21 +392,32 @@ class _CustomerImport(_CustomerWrites):
         try:
             return parse_datetime(cell, self.tz)
         except (ValueError, OverflowError):
-            fail(column, _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
-                 % {"value": text_of(cell)})
+            fail(
+                column,
+                _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
+                % {"value": text_of(cell)},
+            )
             return None
 
-    def _many(self, cells: list[Cell], positions: list[int], splitter: re.Pattern[str]) -> list[tuple[str, str]]:
+    def _many(
+        self, cells: list[Cell], positions: list[int], splitter: re.Pattern[str]
+    ) -> list[tuple[str, str]]:
         out = []
         for pos in positions:
             if pos < len(cells) and cells[pos]:
                 out += [(self.table.headers[pos], v) for v in splitter.split(text_of(cells[pos])) if v]
         return out
 
-    def _address(self, values: dict[str, Cell], cells: list[Cell], fail: Callable[[str, str], None],
-                 ) -> tuple[_Address | None, str | None]:
+    def _address(
+        self,
+        values: dict[str, Cell],
+        cells: list[Cell],
+        fail: Callable[[str, str], None],
+    ) -> tuple[_Address | None, str | None]:
         line1, line2, city, region_name, postcode, country_text = (
-            text_of(values.get(n, "")) for n in ("address", "address2", "city", "region", "postcode", "country"))
+            text_of(values.get(n, ""))
+            for n in ("address", "address2", "city", "region", "postcode", "country")
+        )
         if self.packed_pos is not None and self.packed_pos < len(cells) and not line1:
             # Mailchimp writes the whole address in one cell: street, line 2, city, state, zip, country.
             parts = [p.strip() for p in text_of(cells[self.packed_pos]).split("  ")]
@@ -350,13 +437,23 @@ class _CustomerImport(_CustomerWrites):
         if not line1:
             if (city or postcode) and not self.address_warned:
                 self.address_warned = True
-                self.result.warnings.append(RowError(1, self.cols.header("city" if city else "postcode"), _(
-                    "Rows with a city or postcode but no street keep no address (an address needs a street).")))
+                self.result.warnings.append(
+                    RowError(
+                        1,
+                        self.cols.header("city" if city else "postcode"),
+                        _(
+                            "Rows with a city or postcode but no street keep no address (an address needs a street)."
+                        ),
+                    )
+                )
             return None, region
-        return _Address(line1[:200], city[:100], postcode[:20], country, line2[:200], region_name[:100]), region
+        return _Address(
+            line1[:200], city[:100], postcode[:20], country, line2[:200], region_name[:100]
+        ), region
 
-    def _field_errors(self, row_no: int, exc: ValidationError, emails: list[tuple[str, str]],
-                      phones: list[tuple[str, str]]) -> list[RowError]:
+    def _field_errors(
+        self, row_no: int, exc: ValidationError, emails: list[tuple[str, str]], phones: list[tuple[str, str]]
+    ) -> list[RowError]:
         out = []
         for name, messages in exc.message_dict.items():
             for message in messages:
@@ -366,8 +463,12 @@ class _CustomerImport(_CustomerWrites):
                     pairs = emails if name == "emails" else phones
                     header = next((h for h, v in pairs if f"“{v.strip()}”" in message), header)
                 elif name == "last_name" and not self.cols.has("last_name"):
-                    header = self.cols.header(next((c for c in ("first_name", "full_name", "company")
-                                                    if self.cols.has(c)), "last_name"))
+                    header = self.cols.header(
+                        next(
+                            (c for c in ("first_name", "full_name", "company") if self.cols.has(c)),
+                            "last_name",
+                        )
+                    )
                 elif name == "company_name" and not self.cols.has("company"):
                     header = self.cols.header("kind")
                 out.append(RowError(row_no, header, message))
@@ -397,8 +498,9 @@ class _CustomerImport(_CustomerWrites):
                 good = list(self._checked(iter(chunk), stored))
                 if good:
                     self.loaded = stored
-                    changed = self._update(good, now, self._tags_for(good) if write else self._tags_known(good),
-                                           write=write)
+                    changed = self._update(
+                        good, now, self._tags_for(good) if write else self._tags_known(good), write=write
+                    )
                     updated += changed
                     unchanged += len(good) - changed
                 rows_in += sum(len(s.rows) for s in good)
@@ -430,7 +532,8 @@ class _CustomerImport(_CustomerWrites):
             if slot is None and cid is None:
                 # A stored owner of the email or phone comes before an earlier row that gave it.
                 for value, file_map, db_map in [(e, file_email, by_email) for e in emails] + [
-                        (p, file_phone, by_phone) for p in phones]:
+                    (p, file_phone, by_phone) for p in phones
+                ]:
                     found = db_map.get(value)
                     if found is not None and not (ref and refs_of.get(found) not in (None, ref)):
                         cid = found
@@ -475,9 +578,14 @@ class _CustomerImport(_CustomerWrites):
             slot = open_slots.pop(slot_index, None)
             if slot is None:
                 # The row's cleaned input is ours alone: the slot takes it over.
-                slot = _Slot(data=row.data, given=set(row.given), rows=[row.row],
-                             addresses=[row.address] if row.address else [], customer_id=key.customer_id,
-                             consents=list(row.consents))
+                slot = _Slot(
+                    data=row.data,
+                    given=set(row.given),
+                    rows=[row.row],
+                    addresses=[row.address] if row.address else [],
+                    customer_id=key.customer_id,
+                    consents=list(row.consents),
+                )
             else:
                 self._overlay(slot, row)
             if index == key.last:
@@ -493,8 +601,9 @@ class _CustomerImport(_CustomerWrites):
                 assert stored is not None
                 have = stored[slot.customer_id]
                 self._resolve(slot, have)
-                merged = CustomerInput(**{f: slot.changes[f][1] if f in slot.changes else getattr(have, f)
-                                          for f in _SCALARS})
+                merged = CustomerInput(
+                    **{f: slot.changes[f][1] if f in slot.changes else getattr(have, f) for f in _SCALARS}
+                )
             elif len(slot.rows) > 1:
                 merged = replace(slot.data, emails=[], phones=[], tags=[])
             else:
@@ -505,8 +614,13 @@ class _CustomerImport(_CustomerWrites):
             except ValidationError as exc:
                 self.result.errors.extend(self._field_errors(slot.rows[-1], exc, [], []))
                 self.result.errors.extend(
-                    RowError(r, "", _("Skipped: row %(row)d for the same customer is invalid.") % {"row": slot.rows[-1]})
-                    for r in slot.rows[:-1])
+                    RowError(
+                        r,
+                        "",
+                        _("Skipped: row %(row)d for the same customer is invalid.") % {"row": slot.rows[-1]},
+                    )
+                    for r in slot.rows[:-1]
+                )
             else:
                 yield slot
 
@@ -524,7 +638,9 @@ class _CustomerImport(_CustomerWrites):
         slot.consents += row.consents
 
     @staticmethod
-    def _existing(keys: list[_Key]) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
+    def _existing(
+        keys: list[_Key],
+    ) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
         """Existing customers by external reference, email and phone (lowest id wins), and their references."""
         live = Customer.objects.filter(merged_into__isnull=True)
         refs = sorted({ref for _row, ref, _e, _p in keys if ref})
@@ -535,11 +651,15 @@ class _CustomerImport(_CustomerWrites):
             by_ref.update(live.filter(external_ref__in=chunk).values_list("external_ref", "id"))
         by_point: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
         if ContactPoint.objects.exists():
-            for kind, values in (("email", {e for _r, _ref, emails, _p in keys for e in emails}),
-                                 ("phone", {p for _r, _ref, _e, phones in keys for p in phones})):
+            for kind, values in (
+                ("email", {e for _r, _ref, emails, _p in keys for e in emails}),
+                ("phone", {p for _r, _ref, _e, phones in keys for p in phones}),
+            ):
                 found = by_point[kind]
                 for chunk in _chunks(sorted(values), IN_CHUNK):
-                    points = ContactPoint.objects.filter(kind=kind, value__in=chunk, customer__merged_into__isnull=True)
+                    points = ContactPoint.objects.filter(
+                        kind=kind, value__in=chunk, customer__merged_into__isnull=True
+                    )
                     for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
                         found[value] = cid
         ids = sorted(set(by_point["email"].values()) | set(by_point["phone"].values()))

@@ -89,8 +89,23 @@ class _Slot:
     kept: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
 
 
-_SCALARS = ("kind", "category", "first_name", "last_name", "company_name", "job_title", "title", "formal",
-            "language", "time_zone", "preferred_channel", "birthday", "vat_number", "external_ref", "notes")
+_SCALARS = (
+    "kind",
+    "category",
+    "first_name",
+    "last_name",
+    "company_name",
+    "job_title",
+    "title",
+    "formal",
+    "language",
+    "time_zone",
+    "preferred_channel",
+    "birthday",
+    "vat_number",
+    "external_ref",
+    "notes",
+)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -100,8 +115,13 @@ def _name_terms(name: str) -> frozenset[str]:
 
 def _terms_of(data: CustomerInput) -> set[str]:
     """customer_terms() for a new customer; name words (which repeat a lot) come from a cache."""
-    terms = customer_terms(names=(), emails=data.emails, phones=data.phones, vat_number=data.vat_number,
-                           external_ref=data.external_ref)
+    terms = customer_terms(
+        names=(),
+        emails=data.emails,
+        phones=data.phones,
+        vat_number=data.vat_number,
+        external_ref=data.external_ref,
+    )
     for name in (data.first_name, data.last_name, data.company_name):
         if name:
             terms |= _name_terms(name)
@@ -115,7 +135,11 @@ class _Derived:
 
     def __init__(self, data: CustomerInput) -> None:
         self.kind, self.first_name, self.last_name, self.company_name = (
-            data.kind, data.first_name, data.last_name, data.company_name)
+            data.kind,
+            data.first_name,
+            data.last_name,
+            data.company_name,
+        )
 
 
 _NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
@@ -157,7 +181,11 @@ class _CustomerWrites:
 
     def _tags_for(self, slots: Sequence[_Slot]) -> dict[str, int]:
         """The ids of the chunk's tags (created as needed); only tags of customers really written are made."""
-        names = [t for t in dict.fromkeys(t for s in slots for t in s.data.tags) if t.casefold() not in self.tag_ids]
+        names = [
+            t
+            for t in dict.fromkeys(t for s in slots for t in s.data.tags)
+            if t.casefold() not in self.tag_ids
+        ]
         if names:
             by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
             self.tag_ids.update({name.casefold(): by_fold[fold(name)] for name in names})
@@ -165,10 +193,16 @@ class _CustomerWrites:
 
     def _tags_known(self, slots: Sequence[_Slot]) -> dict[str, int]:
         """For a preview: the ids of the tags that exist, and a made-up (negative) id for each new one."""
-        names = [t for t in dict.fromkeys(t for s in slots for t in s.data.tags) if t.casefold() not in self.tag_ids]
+        names = [
+            t
+            for t in dict.fromkeys(t for s in slots for t in s.data.tags)
+            if t.casefold() not in self.tag_ids
+        ]
         if names:
             wanted = {fold(n) for n in names}
-            found = {fold(name): pk for pk, name in Tag.objects.values_list("pk", "name") if fold(name) in wanted}
+            found = {
+                fold(name): pk for pk, name in Tag.objects.values_list("pk", "name") if fold(name) in wanted
+            }
             for name in names:
                 self.tag_ids[name.casefold()] = found.get(fold(name), -1 - len(self.tag_ids))
         return self.tag_ids
@@ -181,22 +215,70 @@ class _CustomerWrites:
                 d = slot.data
                 derived = _Derived(d)
                 derived_fields_fill(cast(Customer, derived))  # the service's own helper, on a stand-in
-                rows.append((d.kind, d.category, d.first_name, d.last_name, d.company_name, derived.display_name[:250],
-                             d.job_title, d.title, d.formal, d.language, d.time_zone, d.preferred_channel,
-                             _db_date(d.birthday), derived.name_day_name, d.vat_number, d.external_ref, d.notes,
-                             derived.sort_name, derived.name_key, stamp, stamp))
+                rows.append(
+                    (
+                        d.kind,
+                        d.category,
+                        d.first_name,
+                        d.last_name,
+                        d.company_name,
+                        derived.display_name[:250],
+                        d.job_title,
+                        d.title,
+                        d.formal,
+                        d.language,
+                        d.time_zone,
+                        d.preferred_channel,
+                        _db_date(d.birthday),
+                        derived.name_day_name,
+                        d.vat_number,
+                        d.external_ref,
+                        d.notes,
+                        derived.sort_name,
+                        derived.name_key,
+                        stamp,
+                        stamp,
+                    )
+                )
             terms_of = [_terms_of(slot.data) for slot in slots]
         with _timed(self.result, "insert"):
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(Customer._meta.db_table)}")
                 before = cursor.fetchone()[0] or 0
-            _insert_many(Customer, ("kind", "category", "first_name", "last_name", "company_name", "display_name",
-                                    "job_title", "title", "formal", "language", "time_zone", "preferred_channel",
-                                    "birthday", "name_day_name", "vat_number", "external_ref", "notes", "sort_name",
-                                    "name_key", "created_at", "updated_at"), rows)
+            _insert_many(
+                Customer,
+                (
+                    "kind",
+                    "category",
+                    "first_name",
+                    "last_name",
+                    "company_name",
+                    "display_name",
+                    "job_title",
+                    "title",
+                    "formal",
+                    "language",
+                    "time_zone",
+                    "preferred_channel",
+                    "birthday",
+                    "name_day_name",
+                    "vat_number",
+                    "external_ref",
+                    "notes",
+                    "sort_name",
+                    "name_key",
+                    "created_at",
+                    "updated_at",
+                ),
+                rows,
+            )
             # Ids grow in insertion order within our transaction; the shared stamp keeps out
             # rows another connection may insert meanwhile (PostgreSQL).
-            ids = list(Customer.objects.filter(pk__gt=before, created_at=now).order_by("pk").values_list("pk", flat=True))
+            ids = list(
+                Customer.objects.filter(pk__gt=before, created_at=now)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         if len(ids) != len(slots):
             raise RuntimeError(f"inserted {len(slots)} customers but found {len(ids)}")
         with _timed(self.result, "derive"):
@@ -211,27 +293,66 @@ class _CustomerWrites:
                 terms += [(cid, t) for t in slot_terms]
                 if d.tags:
                     links += list(dict.fromkeys((cid, tag_ids[t.casefold()]) for t in d.tags))
-                events.append((cid, "system", "internal", summary, "", stamp, actor_id, "customers.importjob", source))
+                events.append(
+                    (cid, "system", "internal", summary, "", stamp, actor_id, "customers.importjob", source)
+                )
                 if slot.addresses:
-                    addresses += [Address(customer_id=cid, line1=a.line1, line2=a.line2, city=a.city, postcode=a.postcode,
-                                          region=a.region, country=a.country, is_primary=i == 0)
-                                  for i, a in enumerate(slot.addresses)]
+                    addresses += [
+                        Address(
+                            customer_id=cid,
+                            line1=a.line1,
+                            line2=a.line2,
+                            city=a.city,
+                            postcode=a.postcode,
+                            region=a.region,
+                            country=a.country,
+                            is_primary=i == 0,
+                        )
+                        for i, a in enumerate(slot.addresses)
+                    ]
                 consents += [self._consent(cid, c, now) for c in dict.fromkeys(slot.consents)]
         with _timed(self.result, "insert"):
-            _insert_many(ContactPoint, ("customer", "kind", "value", "label", "is_primary", "created_at"), points)
+            _insert_many(
+                ContactPoint, ("customer", "kind", "value", "label", "is_primary", "created_at"), points
+            )
             _insert_many(SearchTerm, ("customer", "term"), terms)
             _insert_many(Customer.tags.through, ("customer", "tag"), links)
-            _insert_many(Interaction, ("customer", "channel", "direction", "summary", "body", "occurred_at", "actor",
-                                       "source_type", "source_id"), events)
+            _insert_many(
+                Interaction,
+                (
+                    "customer",
+                    "channel",
+                    "direction",
+                    "summary",
+                    "body",
+                    "occurred_at",
+                    "actor",
+                    "source_type",
+                    "source_id",
+                ),
+                events,
+            )
             Address.objects.bulk_create(addresses, batch_size=500)
             ImportedConsent.objects.bulk_create(consents, batch_size=500)
-            ImportChange.objects.create(job=self.job, action=ImportChange.Action.CUSTOMERS_CREATED, object_ids=ids)
+            ImportChange.objects.create(
+                job=self.job, action=ImportChange.Action.CUSTOMERS_CREATED, object_ids=ids
+            )
 
     def _consent(self, customer_id: int, c: _Consent, now: dt.datetime) -> ImportedConsent:
-        return ImportedConsent(customer_id=customer_id, channel=c.channel, granted=c.granted, source=c.source,
-                               stated_at=c.stated_at, raw=c.raw, job=self.job if self.job.pk else None, recorded_at=now)
+        return ImportedConsent(
+            customer_id=customer_id,
+            channel=c.channel,
+            granted=c.granted,
+            source=c.source,
+            stated_at=c.stated_at,
+            raw=c.raw,
+            job=self.job if self.job.pk else None,
+            recorded_at=now,
+        )
 
-    def _update(self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int], *, write: bool) -> int:
+    def _update(
+        self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int], *, write: bool
+    ) -> int:
         """Lay the slots over their stored customers by the update policy (``_resolve``): only customers
         that really change are written, get a timeline entry, an undo record and a re-index (re-importing
         an unchanged file writes nothing). Lists the changes for the preview; returns how many change."""
@@ -240,18 +361,25 @@ class _CustomerWrites:
         have_points: dict[int, set[tuple[str, str]]] = {}
         primary: set[tuple[int, str]] = set()
         for cid, kind, value, is_primary in ContactPoint.objects.filter(customer_id__in=ids).values_list(
-                "customer_id", "kind", "value", "is_primary"):
+            "customer_id", "kind", "value", "is_primary"
+        ):
             have_points.setdefault(cid, set()).add((kind, value))
             if is_primary:
                 primary.add((cid, kind))
-        have_tags = set(Customer.tags.through.objects.filter(customer_id__in=ids).values_list("customer_id", "tag_id"))
+        have_tags = set(
+            Customer.tags.through.objects.filter(customer_id__in=ids).values_list("customer_id", "tag_id")
+        )
         have_addresses: dict[int, set[tuple[str, str, str]]] = {}
         for cid, line1, city, postcode in Address.objects.filter(customer_id__in=ids).values_list(
-                "customer_id", "line1", "city", "postcode"):
+            "customer_id", "line1", "city", "postcode"
+        ):
             have_addresses.setdefault(cid, set()).add((lang.fold(line1), lang.fold(city), postcode))
-        have_consents = {(cid, channel, granted, stated_at) for cid, channel, granted, stated_at in
-                         ImportedConsent.objects.filter(customer_id__in=ids).values_list(
-                             "customer_id", "channel", "granted", "stated_at")}
+        have_consents = {
+            (cid, channel, granted, stated_at)
+            for cid, channel, granted, stated_at in ImportedConsent.objects.filter(
+                customer_id__in=ids
+            ).values_list("customer_id", "channel", "granted", "stated_at")
+        }
         changed_rows: list[Customer] = []
         points, links, addresses, events, records, consents = [], [], [], [], [], []
         count = 0
@@ -262,8 +390,15 @@ class _CustomerWrites:
             for kind, values in (("email", slot.data.emails), ("phone", slot.data.phones)):
                 for value in values:
                     if (kind, value) not in have_points.get(cid, set()):
-                        points.append(ContactPoint(customer_id=cid, kind=kind, value=value, created_at=now,
-                                                   is_primary=(cid, kind) not in primary))
+                        points.append(
+                            ContactPoint(
+                                customer_id=cid,
+                                kind=kind,
+                                value=value,
+                                created_at=now,
+                                is_primary=(cid, kind) not in primary,
+                            )
+                        )
                         primary.add((cid, kind))
                         have_points.setdefault(cid, set()).add((kind, value))
                         added.setdefault(f"{kind}s", []).append(value)
@@ -278,11 +413,23 @@ class _CustomerWrites:
             for a in slot.addresses:
                 key = (lang.fold(a.line1), lang.fold(a.city), a.postcode)
                 if key not in seen:
-                    addresses.append(Address(customer_id=cid, line1=a.line1, line2=a.line2, city=a.city,
-                                             postcode=a.postcode, region=a.region, country=a.country, is_primary=not seen))
+                    addresses.append(
+                        Address(
+                            customer_id=cid,
+                            line1=a.line1,
+                            line2=a.line2,
+                            city=a.city,
+                            postcode=a.postcode,
+                            region=a.region,
+                            country=a.country,
+                            is_primary=not seen,
+                        )
+                    )
                     seen.add(key)
                     new_addresses.append([a.line1, a.city, a.postcode])
-                    added.setdefault("addresses", []).append(", ".join(p for p in (a.line1, a.postcode, a.city) if p))
+                    added.setdefault("addresses", []).append(
+                        ", ".join(p for p in (a.line1, a.postcode, a.city) if p)
+                    )
             for c in dict.fromkeys(slot.consents):
                 if (cid, c.channel, c.granted, c.stated_at) not in have_consents:
                     have_consents.add((cid, c.channel, c.granted, c.stated_at))
@@ -300,23 +447,45 @@ class _CustomerWrites:
             derived_fields_fill(customer)
             customer.updated_at = now  # also when only contact points were added: later edits are newer
             changed_rows.append(customer)
-            records.append(ImportChange(
-                job=self.job, action=ImportChange.Action.CUSTOMER_UPDATED, object_id=cid,
-                before={f: jsonable(old) for f, (old, _new) in slot.changes.items()},
-                after={f: jsonable(new) for f, (_old, new) in slot.changes.items()},
-                added={"emails": added.get("emails", []), "phones": added.get("phones", []),
-                       "tags": [tag_ids[t.casefold()] for t in added.get("tags", [])],
-                       "addresses": new_addresses}))
-            summary = timeline_text(gettext_noop("Updated from import of %(file)s: %(fields)s"), file=self.file_name,
-                                    fields=field_labels_for_timeline([*slot.changes, *added]))
-            events.append(Interaction(customer_id=cid, channel=Interaction.Channel.SYSTEM,
-                                      direction=Interaction.Direction.INTERNAL, summary=summary[:300],
-                                      occurred_at=now, actor=self.actor, source_type="customers.importjob",
-                                      source_id=str(self.job.pk)))
+            records.append(
+                ImportChange(
+                    job=self.job,
+                    action=ImportChange.Action.CUSTOMER_UPDATED,
+                    object_id=cid,
+                    before={f: jsonable(old) for f, (old, _new) in slot.changes.items()},
+                    after={f: jsonable(new) for f, (_old, new) in slot.changes.items()},
+                    added={
+                        "emails": added.get("emails", []),
+                        "phones": added.get("phones", []),
+                        "tags": [tag_ids[t.casefold()] for t in added.get("tags", [])],
+                        "addresses": new_addresses,
+                    },
+                )
+            )
+            summary = timeline_text(
+                gettext_noop("Updated from import of %(file)s: %(fields)s"),
+                file=self.file_name,
+                fields=field_labels_for_timeline([*slot.changes, *added]),
+            )
+            events.append(
+                Interaction(
+                    customer_id=cid,
+                    channel=Interaction.Channel.SYSTEM,
+                    direction=Interaction.Direction.INTERNAL,
+                    summary=summary[:300],
+                    occurred_at=now,
+                    actor=self.actor,
+                    source_type="customers.importjob",
+                    source_id=str(self.job.pk),
+                )
+            )
         if not write:
             return count
-        _update_many(Customer, (*_SCALARS, "display_name", "sort_name", "name_key", "name_day_name", "updated_at"),
-                     changed_rows)
+        _update_many(
+            Customer,
+            (*_SCALARS, "display_name", "sort_name", "name_key", "name_day_name", "updated_at"),
+            changed_rows,
+        )
         ContactPoint.objects.bulk_create(points, batch_size=500)
         Customer.tags.through.objects.bulk_create(links, batch_size=500)
         Address.objects.bulk_create(addresses, batch_size=500)
@@ -339,9 +508,18 @@ def _consent_text(c: _Consent) -> str:
 
 
 def _change_entry(cid: int, name: str, slot: _Slot, added: dict[str, list[Any]]) -> dict[str, Any]:
-    fields = [{"field": f, "before": jsonable(old), "after": jsonable(new), "kept": ""}
-              for f, (old, new) in slot.changes.items()]
-    fields += [{"field": f, "before": jsonable(old), "after": jsonable(new), "kept": why}
-               for f, (old, new, why) in slot.kept.items()]
-    return {"id": cid, "name": name, "rows": slot.rows[:5], "fields": fields,
-            "added": [{"field": f, "value": str(v)} for f, values in added.items() for v in values]}
+    fields = [
+        {"field": f, "before": jsonable(old), "after": jsonable(new), "kept": ""}
+        for f, (old, new) in slot.changes.items()
+    ]
+    fields += [
+        {"field": f, "before": jsonable(old), "after": jsonable(new), "kept": why}
+        for f, (old, new, why) in slot.kept.items()
+    ]
+    return {
+        "id": cid,
+        "name": name,
+        "rows": slot.rows[:5],
+        "fields": fields,
+        "added": [{"field": f, "value": str(v)} for f, values in added.items() for v in values],
+    }

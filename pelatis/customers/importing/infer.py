@@ -16,16 +16,82 @@ from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 # The language most customers of a country are written to in (Django language codes).
 _LANGUAGE_OF = {
-    "GR": "el", "CY": "el",
-    "GB": "en", "IE": "en", "US": "en", "CA": "en", "AU": "en", "NZ": "en", "MT": "en", "ZA": "en", "IN": "en",
-    "SG": "en", "GI": "en", "IM": "en", "JE": "en", "GG": "en",
-    "DE": "de", "AT": "de", "CH": "de", "LI": "de", "LU": "fr", "FR": "fr", "MC": "fr", "BE": "fr",
-    "IT": "it", "SM": "it", "VA": "it", "ES": "es", "AD": "ca", "MX": "es", "AR": "es", "CL": "es", "CO": "es",
-    "PT": "pt", "BR": "pt", "NL": "nl", "SE": "sv", "NO": "nb", "DK": "da", "FI": "fi", "IS": "is",
-    "PL": "pl", "CZ": "cs", "SK": "sk", "HU": "hu", "RO": "ro", "MD": "ro", "BG": "bg", "HR": "hr", "SI": "sl",
-    "RS": "sr", "ME": "sr", "BA": "bs", "AL": "sq", "XK": "sq", "MK": "mk", "TR": "tr", "RU": "ru", "BY": "be",
-    "UA": "uk", "EE": "et", "LV": "lv", "LT": "lt", "GE": "ka", "AM": "hy", "IL": "he", "EG": "ar", "SA": "ar",
-    "AE": "ar", "LB": "ar", "JO": "ar", "JP": "ja", "KR": "ko", "CN": "zh-hans", "TW": "zh-hant", "HK": "zh-hant",
+    "GR": "el",
+    "CY": "el",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
+    "MT": "en",
+    "ZA": "en",
+    "IN": "en",
+    "SG": "en",
+    "GI": "en",
+    "IM": "en",
+    "JE": "en",
+    "GG": "en",
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "LI": "de",
+    "LU": "fr",
+    "FR": "fr",
+    "MC": "fr",
+    "BE": "fr",
+    "IT": "it",
+    "SM": "it",
+    "VA": "it",
+    "ES": "es",
+    "AD": "ca",
+    "MX": "es",
+    "AR": "es",
+    "CL": "es",
+    "CO": "es",
+    "PT": "pt",
+    "BR": "pt",
+    "NL": "nl",
+    "SE": "sv",
+    "NO": "nb",
+    "DK": "da",
+    "FI": "fi",
+    "IS": "is",
+    "PL": "pl",
+    "CZ": "cs",
+    "SK": "sk",
+    "HU": "hu",
+    "RO": "ro",
+    "MD": "ro",
+    "BG": "bg",
+    "HR": "hr",
+    "SI": "sl",
+    "RS": "sr",
+    "ME": "sr",
+    "BA": "bs",
+    "AL": "sq",
+    "XK": "sq",
+    "MK": "mk",
+    "TR": "tr",
+    "RU": "ru",
+    "BY": "be",
+    "UA": "uk",
+    "EE": "et",
+    "LV": "lv",
+    "LT": "lt",
+    "GE": "ka",
+    "AM": "hy",
+    "IL": "he",
+    "EG": "ar",
+    "SA": "ar",
+    "AE": "ar",
+    "LB": "ar",
+    "JO": "ar",
+    "JP": "ja",
+    "KR": "ko",
+    "CN": "zh-hans",
+    "TW": "zh-hant",
+    "HK": "zh-hant",
 }
 
 
@@ -39,12 +105,14 @@ def _region_zones(region: str) -> tuple[str, ...]:
     example = phonenumbers.example_number(region)
     if example is None:
         return ()
-    return tuple(z for z in phone_timezone.time_zones_for_number(example) if z != phone_timezone.UNKNOWN_TIMEZONE)
+    return tuple(
+        z for z in phone_timezone.time_zones_for_number(example) if z != phone_timezone.UNKNOWN_TIMEZONE
+    )
 
 
 def _calling_code(e164: str) -> int | None:
     for size in (1, 2, 3):
-        code = int(e164[1:1 + size]) if e164[1:1 + size].isdigit() else None
+        code = int(e164[1 : 1 + size]) if e164[1 : 1 + size].isdigit() else None
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
             return code
     return None

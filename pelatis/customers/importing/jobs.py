@@ -29,16 +29,30 @@ from .run import import_run
 KEEP_UPLOAD_DAYS = 7  # default of PELATIS_IMPORT_KEEP_UPLOAD_DAYS
 
 
-def import_job_create(*, upload: File, kind: str, skip_invalid: bool, by: User | None, language: str = "",
-                      overwrite: bool = False) -> ImportJob:
+def import_job_create(
+    *,
+    upload: File,
+    kind: str,
+    skip_invalid: bool,
+    by: User | None,
+    language: str = "",
+    overwrite: bool = False,
+) -> ImportJob:
     """Store an uploaded file and queue its preview; the task starts once this transaction commits."""
     if kind not in ("customers", "orders"):
         raise ValueError(f"unknown import kind {kind!r}")
     _stale_uploads_delete()
     name = PurePath(upload.name or "import").name
-    job = ImportJob(kind=kind, file_name=name[:255], skip_invalid=skip_invalid, status=ImportJob.Status.QUEUED,
-                    created_by=by if by is not None and by.is_authenticated else None, language=language[:16],
-                    mode=ImportJob.Mode.PREVIEW, options={"overwrite": overwrite, "mapping": {}})
+    job = ImportJob(
+        kind=kind,
+        file_name=name[:255],
+        skip_invalid=skip_invalid,
+        status=ImportJob.Status.QUEUED,
+        created_by=by if by is not None and by.is_authenticated else None,
+        language=language[:16],
+        mode=ImportJob.Mode.PREVIEW,
+        options={"overwrite": overwrite, "mapping": {}},
+    )
     # The stored name is random: file names people choose never become paths on the server.
     job.source.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()[:8]}", upload, save=False)
     job.save()
@@ -48,8 +62,9 @@ def import_job_create(*, upload: File, kind: str, skip_invalid: bool, by: User |
 
 
 @transaction.atomic
-def import_job_preview_again(*, job: ImportJob, overwrite: bool, skip_invalid: bool, mapping: dict[str, str],
-                             language: str = "") -> ImportJob:
+def import_job_preview_again(
+    *, job: ImportJob, overwrite: bool, skip_invalid: bool, mapping: dict[str, str], language: str = ""
+) -> ImportJob:
     """Preview the kept file again with other choices (overwrite, skip invalid rows, the column mapping)."""
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status not in (ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED) or not locked.source:
@@ -57,9 +72,15 @@ def import_job_preview_again(*, job: ImportJob, overwrite: bool, skip_invalid: b
     known = {c["header"] for c in (locked.preview or {}).get("columns", [])}
     mapping = {h: f for h, f in mapping.items() if h in known}
     ImportJob.objects.filter(pk=locked.pk).update(
-        status=ImportJob.Status.QUEUED, mode=ImportJob.Mode.PREVIEW, skip_invalid=skip_invalid,
-        options={"overwrite": overwrite, "mapping": mapping}, rows_done=0, started_at=None, finished_at=None,
-        language=(language or locked.language)[:16])
+        status=ImportJob.Status.QUEUED,
+        mode=ImportJob.Mode.PREVIEW,
+        skip_invalid=skip_invalid,
+        options={"overwrite": overwrite, "mapping": mapping},
+        rows_done=0,
+        started_at=None,
+        finished_at=None,
+        language=(language or locked.language)[:16],
+    )
     transaction.on_commit(lambda: _enqueue(locked.pk))
     locked.refresh_from_db()
     return locked
@@ -72,10 +93,19 @@ def import_job_confirm(*, job: ImportJob, by: User | None) -> ImportJob:
     if locked.status != ImportJob.Status.PREVIEW or not locked.source:
         raise ValidationError(_("Only a previewed import whose file is kept can be confirmed."))
     if locked.rows_invalid and not locked.skip_invalid:
-        raise ValidationError(_("The file has rejected rows: tick “Skip invalid rows” and preview again, "
-                                "or correct the file and upload it again."))
-    ImportJob.objects.filter(pk=locked.pk).update(status=ImportJob.Status.QUEUED, mode=ImportJob.Mode.APPLY,
-                                                  rows_done=0, started_at=None, finished_at=None)
+        raise ValidationError(
+            _(
+                "The file has rejected rows: tick “Skip invalid rows” and preview again, "
+                "or correct the file and upload it again."
+            )
+        )
+    ImportJob.objects.filter(pk=locked.pk).update(
+        status=ImportJob.Status.QUEUED,
+        mode=ImportJob.Mode.APPLY,
+        rows_done=0,
+        started_at=None,
+        finished_at=None,
+    )
     transaction.on_commit(lambda: _enqueue(locked.pk))
     locked.refresh_from_db()
     return locked
@@ -84,8 +114,10 @@ def import_job_confirm(*, job: ImportJob, by: User | None) -> ImportJob:
 def _stale_uploads_delete() -> None:
     """Delete the files of uploads never confirmed (previewed or rejected) after a few days."""
     days = int(getattr(settings, "PELATIS_IMPORT_KEEP_UPLOAD_DAYS", KEEP_UPLOAD_DAYS))
-    stale = ImportJob.objects.filter(status__in=(ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED),
-                                     created_at__lt=timezone.now() - dt.timedelta(days=days)).exclude(source="")
+    stale = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED),
+        created_at__lt=timezone.now() - dt.timedelta(days=days),
+    ).exclude(source="")
     for job in stale[:100]:
         job.source.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(source="")
@@ -102,7 +134,8 @@ def import_job_run(*, job_id: int) -> ImportResult | None:
     already taken is left alone, so a task delivered twice runs once; the stored file is deleted when
     the import itself ends, however it ends, and kept after a preview (to confirm or map again)."""
     taken = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now())
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
     if not taken:
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -112,15 +145,26 @@ def import_job_run(*, job_id: int) -> ImportResult | None:
                 source = job.source.open("rb")
             except (OSError, ValueError):
                 ImportJob.objects.filter(pk=job_id).update(
-                    status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-                    errors=[{"row": 0, "column": "", "level": "error",
-                             "message": _("The uploaded file could not be found; upload it again.")}])
+                    status=ImportJob.Status.FAILED,
+                    finished_at=timezone.now(),
+                    errors=[
+                        {
+                            "row": 0,
+                            "column": "",
+                            "level": "error",
+                            "message": _("The uploaded file could not be found; upload it again."),
+                        }
+                    ],
+                )
                 return None
             with source:
                 return import_run(job=job, source=source, progress=_recorder(job_id))
         finally:
             status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
-            keep = job.mode == ImportJob.Mode.PREVIEW and status in (ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED)
+            keep = job.mode == ImportJob.Mode.PREVIEW and status in (
+                ImportJob.Status.PREVIEW,
+                ImportJob.Status.REJECTED,
+            )
             if job.source and not keep:
                 job.source.delete(save=False)
                 ImportJob.objects.filter(pk=job_id).update(source="")
@@ -173,18 +217,29 @@ class ImportJobReport:
         elif not finished:
             # The first half of the progress is checking the rows, the second writing them (or, for a
             # preview, comparing them with what is stored).
-            phase = _("Checking the rows…") if percent < 50 else (
-                _("Comparing with what is stored…") if previewing else _("Writing…"))
+            phase = (
+                _("Checking the rows…")
+                if percent < 50
+                else (_("Comparing with what is stored…") if previewing else _("Writing…"))
+            )
         else:
             phase = job.get_status_display()
         entries = job.errors or []
         preview = job.preview or {}
         is_preview = job.status == ImportJob.Status.PREVIEW
-        return cls(finished=finished, written=job.status in (ImportJob.Status.DONE, ImportJob.Status.PARTIAL),
-                   percent=percent, phase=phase, errors=[e for e in entries if e.get("level") != "warning"],
-                   warnings=[e for e in entries if e.get("level") == "warning"],
-                   preview=is_preview, file_kept=bool(job.source) and job.status in (
-                       ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED),
-                   can_confirm=is_preview and bool(job.source) and not (job.rows_invalid and not job.skip_invalid),
-                   undo_until=import_undo_deadline(job) if import_undo_available(job) else None,
-                   changes=preview.get("changes", []), columns=preview.get("columns", []), platform=job.platform)
+        return cls(
+            finished=finished,
+            written=job.status in (ImportJob.Status.DONE, ImportJob.Status.PARTIAL),
+            percent=percent,
+            phase=phase,
+            errors=[e for e in entries if e.get("level") != "warning"],
+            warnings=[e for e in entries if e.get("level") == "warning"],
+            preview=is_preview,
+            file_kept=bool(job.source)
+            and job.status in (ImportJob.Status.PREVIEW, ImportJob.Status.REJECTED),
+            can_confirm=is_preview and bool(job.source) and not (job.rows_invalid and not job.skip_invalid),
+            undo_until=import_undo_deadline(job) if import_undo_available(job) else None,
+            changes=preview.get("changes", []),
+            columns=preview.get("columns", []),
+            platform=job.platform,
+        )

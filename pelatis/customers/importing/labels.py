@@ -75,7 +75,7 @@ def field_label(name: str) -> str:
 
 
 def field_labels_for_timeline(names: Iterable[str]) -> str:
-    """"Email, Τηλέφωνο": the fields, once each, in the business's language (the timeline is shared)."""
+    """ "Email, Τηλέφωνο": the fields, once each, in the business's language (the timeline is shared)."""
     with translation.override(settings.LANGUAGE_CODE):
         return ", ".join(dict.fromkeys(field_label(n) for n in names))
 

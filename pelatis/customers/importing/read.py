@@ -59,7 +59,9 @@ class Rows:
 @dataclass
 class Table:
     headers: list[str]
-    rows: Iterable[tuple[int, list[Cell]]]  # (row number, cells), blank rows left out; a list or a ``Rows`` stream
+    rows: Iterable[
+        tuple[int, list[Cell]]
+    ]  # (row number, cells), blank rows left out; a list or a ``Rows`` stream
     encoding: str = ""
     delimiter: str = ""
 
@@ -70,11 +72,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(_("The file has more than %(n)s rows, the most one import takes "
-                             "(PELATIS_IMPORT_MAX_ROWS): split it into smaller files.") % {"n": f"{max_rows():,}"})
+    return ImportFileError(
+        _(
+            "The file has more than %(n)s rows, the most one import takes "
+            "(PELATIS_IMPORT_MAX_ROWS): split it into smaller files."
+        )
+        % {"n": f"{max_rows():,}"}
+    )
 
 
 # ---------------------------------------------------------------- encodings
+
 
 def _pieces(source: IO[bytes], start: int = 0) -> Iterator[bytes]:
     source.seek(start)
@@ -161,6 +169,7 @@ def _unescape(cell: str) -> str:
 
 # ---------------------------------------------------------------- CSV
 
+
 def _csv_records(source: IO[bytes], encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """Every non-blank record with the file line it starts on, decoded as the file is read."""
     source.seek(0)
@@ -179,13 +188,16 @@ def _csv_records(source: IO[bytes], encoding: str, delimiter: str) -> Iterator[t
                     continue
                 yield row_no, [_unescape(c) if c[:1] == "'" else c for c in record]
         except csv.Error as exc:
-            raise ImportFileError(_("Line %(n)d cannot be read as CSV: %(error)s")
-                                  % {"n": line + 1, "error": exc}) from exc
+            raise ImportFileError(
+                _("Line %(n)d cannot be read as CSV: %(error)s") % {"n": line + 1, "error": exc}
+            ) from exc
     finally:
         text.detach()  # the caller owns the file
 
 
-def _numbered(records: Iterator[tuple[int, list[Any]]], header_row: int, limit: int) -> Iterator[tuple[int, list[Cell]]]:
+def _numbered(
+    records: Iterator[tuple[int, list[Any]]], header_row: int, limit: int
+) -> Iterator[tuple[int, list[Cell]]]:
     """Data rows numbered from the header (row 1), refused past ``limit`` rows."""
     for n, (row_no, cells) in enumerate(records, start=1):
         if n > limit:
@@ -232,6 +244,7 @@ def read_csv(data: bytes) -> Table:
 
 # ---------------------------------------------------------------- XLSX
 
+
 def _xlsx_cell(value: Any) -> Cell:
     if value is None:
         return ""
@@ -262,10 +275,13 @@ def check_zip_expansion(source: IO[bytes]) -> None:
         raise _not_xlsx() from exc
     limit = max_expanded_bytes()
     if expanded > limit:
-        raise ImportFileError(_(
-            "The Excel file unpacks to %(size)s MB, more than the %(limit)s MB an import may take "
-            "(PELATIS_IMPORT_MAX_EXPANDED_BYTES): save it as CSV or split it."
-        ) % {"size": f"{expanded / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"})
+        raise ImportFileError(
+            _(
+                "The Excel file unpacks to %(size)s MB, more than the %(limit)s MB an import may take "
+                "(PELATIS_IMPORT_MAX_EXPANDED_BYTES): save it as CSV or split it."
+            )
+            % {"size": f"{expanded / 2**20:,.0f}", "limit": f"{limit / 2**20:,.0f}"}
+        )
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -312,9 +328,13 @@ def check_sheet_shape(source: IO[bytes], sheet_path: str) -> None:
             if node.tag == cell_tag and row is not None:
                 cells += 1
                 if cells > MAX_COLUMNS:
-                    raise ImportFileError(_("Row %(row)d of the sheet has more than %(n)d cells: "
-                                            "only sheets up to %(n)d columns wide can be imported.")
-                                          % {"row": row_no, "n": MAX_COLUMNS})
+                    raise ImportFileError(
+                        _(
+                            "Row %(row)d of the sheet has more than %(n)d cells: "
+                            "only sheets up to %(n)d columns wide can be imported."
+                        )
+                        % {"row": row_no, "n": MAX_COLUMNS}
+                    )
                 row.clear()  # the cells read so far are done
             elif node.tag == row_tag:
                 node.clear()
@@ -325,8 +345,9 @@ def check_sheet_shape(source: IO[bytes], sheet_path: str) -> None:
 
 def _sheet_rows(sheet: Any, min_row: int, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
     """The non-blank rows of a read-only sheet from ``min_row`` on, ``max_col`` cells wide, with their row numbers."""
-    for row_no, values in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True),
-                                    start=min_row):
+    for row_no, values in enumerate(
+        sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True), start=min_row
+    ):
         cells = [_xlsx_cell(v) for v in values]
         if any(c.strip() if isinstance(c, str) else True for c in cells):
             yield row_no, cells

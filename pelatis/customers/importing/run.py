@@ -50,23 +50,42 @@ def import_file(
     if kind not in ("customers", "orders"):
         raise ValueError(f"unknown import kind {kind!r}")
     actor = by if by is not None and by.is_authenticated else None
-    job = ImportJob(kind=kind, file_name=file_name[:255], created_by=actor, skip_invalid=skip_invalid,
-                    started_at=timezone.now(), mode=ImportJob.Mode.PREVIEW if dry_run else ImportJob.Mode.APPLY,
-                    options={"overwrite": overwrite, "mapping": mapping or {}})
+    job = ImportJob(
+        kind=kind,
+        file_name=file_name[:255],
+        created_by=actor,
+        skip_invalid=skip_invalid,
+        started_at=timezone.now(),
+        mode=ImportJob.Mode.PREVIEW if dry_run else ImportJob.Mode.APPLY,
+        options={"overwrite": overwrite, "mapping": mapping or {}},
+    )
     if not dry_run:
         job.save()
     return import_run(job=job, source=source, progress=progress)
 
 
-def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable[[int, int], None] | None = None,
-               ) -> ImportResult:
+def import_run(
+    *,
+    job: ImportJob,
+    source: BinaryIO | IO[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Run the import ``job`` records on the file ``source`` (read in pieces, never whole) and finish the job:
     a preview when the job's mode is preview (nothing written), else the import itself."""
     kind, file_name = job.kind, job.file_name
     actor = job.created_by
     options = ImportOptions.of(job, preview=job.mode == ImportJob.Mode.PREVIEW)
-    result = ImportResult(kind=kind, total=0, created=0, updated=0, invalid=0, errors=[], written=False, job_id=job.pk,
-                          preview=options.preview)
+    result = ImportResult(
+        kind=kind,
+        total=0,
+        created=0,
+        updated=0,
+        invalid=0,
+        errors=[],
+        written=False,
+        job_id=job.pk,
+        preview=options.preview,
+    )
     importer: _CustomerImport | _OrderImport | None = None
     try:
         with _seekable(source, settings.PELATIS_IMPORT_MAX_BYTES) as data, _gc_paused():
@@ -74,13 +93,23 @@ def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable
                 table = open_table(data, file_name)
             platform = platform_detect(table.headers, kind)
             result.platform = platform.name if platform else ""
-            result.columns = [{"index": i, "header": h, "field": "", "samples": []} for i, h in enumerate(table.headers)]
+            result.columns = [
+                {"index": i, "header": h, "field": "", "samples": []} for i, h in enumerate(table.headers)
+            ]
             result.total = len(cast(Sized, table.rows))
             if not result.total:
                 raise ImportFileError(_("The file has a header but no rows."))
             kind_class = _CustomerImport if kind == "customers" else _OrderImport
-            importer = kind_class(table=table, file_name=file_name, actor=actor, job=job, result=result,
-                                  progress=_Progress(progress, result.total), options=options, platform=platform)
+            importer = kind_class(
+                table=table,
+                file_name=file_name,
+                actor=actor,
+                job=job,
+                result=result,
+                progress=_Progress(progress, result.total),
+                options=options,
+                platform=platform,
+            )
             importer.run(skip_invalid=job.skip_invalid)
             result.columns = columns_of(importer.cols, importer.samples)
     except ImportFileError as exc:
@@ -91,7 +120,9 @@ def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable
         return result
     except Exception:
         if job.pk:
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now()
+            )
         raise
     result.invalid = _invalid_rows(result.errors)
     if options.preview:
@@ -105,7 +136,6 @@ def import_run(*, job: ImportJob, source: BinaryIO | IO[str], progress: Callable
     if progress is not None and result.total:
         progress(result.total, result.total)
     return result
-
 
 
 @contextlib.contextmanager

@@ -70,8 +70,10 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
     if deadline is None:
         raise ValidationError(_("This import cannot be undone: it wrote nothing, or it was already undone."))
     if timezone.now() > deadline:
-        raise ValidationError(_("This import is more than %(days)d days old and can no longer be undone.")
-                              % {"days": undo_days()})
+        raise ValidationError(
+            _("This import is more than %(days)d days old and can no longer be undone.")
+            % {"days": undo_days()}
+        )
     assert locked.applied_at is not None
     changes = list(locked.changes.all())
     count, names = _changed_since(locked, changes)
@@ -80,7 +82,8 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
         message = ngettext(
             "This import cannot be undone: %(count)d record was changed after it: %(names)s.",
             "This import cannot be undone: %(count)d records were changed after it: %(names)s.",
-            count) % {"count": count, "names": ", ".join(names)}
+            count,
+        ) % {"count": count, "names": ", ".join(names)}
         if more > 0:
             message += " " + (_("… and %(n)d more.") % {"n": more})
         raise ValidationError(message)
@@ -94,7 +97,9 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
             for chunk in _chunks(change.object_ids, IN_CHUNK):
                 orders = Order.objects.filter(pk__in=chunk)
                 reindex |= set(orders.values_list("customer_id", flat=True))
-                Interaction.objects.filter(source_type="customers.order", source_id__in=[str(i) for i in chunk]).delete()
+                Interaction.objects.filter(
+                    source_type="customers.order", source_id__in=[str(i) for i in chunk]
+                ).delete()
                 done["orders_deleted"] += orders.delete()[1].get("customers.Order", 0)
     for change in changes:
         if change.action == ImportChange.Action.CUSTOMER_UPDATED:
@@ -105,17 +110,23 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
     for change in changes:
         if change.action == ImportChange.Action.CUSTOMERS_CREATED:
             for chunk in _chunks(change.object_ids, IN_CHUNK):
-                done["customers_deleted"] += Customer.objects.filter(pk__in=chunk).delete()[1].get("customers.Customer", 0)
+                done["customers_deleted"] += (
+                    Customer.objects.filter(pk__in=chunk).delete()[1].get("customers.Customer", 0)
+                )
                 reindex -= set(chunk)
     live = sorted(set(Customer.objects.filter(pk__in=list(reindex)).values_list("pk", flat=True)))
     for chunk in _chunks(live, IN_CHUNK):
         search_reindex(customer_ids=chunk)
-    ImportJob.objects.filter(pk=locked.pk).update(status=ImportJob.Status.UNDONE, undone_at=timezone.now(),
-                                                  undone_by=by if by is not None and by.is_authenticated else None)
+    ImportJob.objects.filter(pk=locked.pk).update(
+        status=ImportJob.Status.UNDONE,
+        undone_at=timezone.now(),
+        undone_by=by if by is not None and by.is_authenticated else None,
+    )
     return done
 
 
 # ---------------------------------------------------------------- what changed since
+
 
 def _changed_since(job: ImportJob, changes: list[ImportChange]) -> tuple[int, list[str]]:
     """How many records were changed after the import wrote them, and the first ones by name."""
@@ -132,10 +143,17 @@ def _changed_since(job: ImportJob, changes: list[ImportChange]) -> tuple[int, li
             order_ids |= _orders_used(change.object_ids)
         elif change.action == ImportChange.Action.ORDER_REPLACED:
             order_ids |= _replaced_order_changed(change)
-    names = [f"{name} (#{pk})" for pk, name in Customer.objects.filter(pk__in=sorted(customer_ids)[:_NAMED])
-             .order_by("pk").values_list("pk", "display_name")]
-    names += list(Order.objects.filter(pk__in=sorted(order_ids)[:_NAMED]).order_by("pk")
-                  .values_list("reference", flat=True))
+    names = [
+        f"{name} (#{pk})"
+        for pk, name in Customer.objects.filter(pk__in=sorted(customer_ids)[:_NAMED])
+        .order_by("pk")
+        .values_list("pk", "display_name")
+    ]
+    names += list(
+        Order.objects.filter(pk__in=sorted(order_ids)[:_NAMED])
+        .order_by("pk")
+        .values_list("reference", flat=True)
+    )
     return len(customer_ids) + len(order_ids), names[:_NAMED]
 
 
@@ -148,7 +166,9 @@ def _updated_customer_changed(change: ImportChange, stamp: dt.datetime) -> set[i
         return {cid}
     added = change.added or {}
     for kind, values in (("email", added.get("emails", [])), ("phone", added.get("phones", []))):
-        if values and ContactPoint.objects.filter(customer_id=cid, kind=kind, value__in=values).count() != len(values):
+        if values and ContactPoint.objects.filter(
+            customer_id=cid, kind=kind, value__in=values
+        ).count() != len(values):
             return {cid}
     if ContactPoint.objects.filter(customer_id=cid, created_at__gt=stamp).exists():
         return {cid}
@@ -159,18 +179,30 @@ def _created_customers_used(job: ImportJob, ids: list[int], stamp: dt.datetime) 
     """New customers that have been edited or have records of their own since the import."""
     used: set[int] = set()
     for chunk in _chunks(ids, IN_CHUNK):
-        used |= set(Customer.objects.filter(pk__in=chunk).filter(
-            Q(updated_at__gt=stamp) | Q(merged_into__isnull=False)).values_list("pk", flat=True))
-        used |= set(ContactPoint.objects.filter(customer_id__in=chunk, created_at__gt=stamp)
-                    .values_list("customer_id", flat=True))
-        used |= set(Interaction.objects.filter(customer_id__in=chunk).exclude(
-            source_type="customers.importjob", source_id=str(job.pk)).values_list("customer_id", flat=True))
+        used |= set(
+            Customer.objects.filter(pk__in=chunk)
+            .filter(Q(updated_at__gt=stamp) | Q(merged_into__isnull=False))
+            .values_list("pk", flat=True)
+        )
+        used |= set(
+            ContactPoint.objects.filter(customer_id__in=chunk, created_at__gt=stamp).values_list(
+                "customer_id", flat=True
+            )
+        )
+        used |= set(
+            Interaction.objects.filter(customer_id__in=chunk)
+            .exclude(source_type="customers.importjob", source_id=str(job.pk))
+            .values_list("customer_id", flat=True)
+        )
         for rel in Customer._meta.related_objects:
             label = rel.related_model._meta.label
             if label in _OWN or label in _DERIVED or rel.many_to_many:
                 continue
-            used |= set(rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": chunk})
-                        .values_list(rel.field.attname, flat=True))
+            used |= set(
+                rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": chunk}).values_list(
+                    rel.field.attname, flat=True
+                )
+            )
     return {u for u in used if u is not None}
 
 
@@ -191,10 +223,21 @@ def _replaced_order_changed(change: ImportChange) -> set[int]:
     order = Order.objects.filter(pk=oid).first()
     if order is None:
         return set()
-    lines = [[n, s, c, _num(q), _num(p)] for n, s, c, q, p in
-             order.lines.order_by("id").values_list("name", "sku", "category", "quantity", "unit_price")]
-    now = {"customer_id": order.customer_id, "placed_at": order.placed_at.isoformat(), "currency": order.currency,
-           "status": order.status, "channel": order.channel, "total": _num(order.total), "lines": lines}
+    lines = [
+        [n, s, c, _num(q), _num(p)]
+        for n, s, c, q, p in order.lines.order_by("id").values_list(
+            "name", "sku", "category", "quantity", "unit_price"
+        )
+    ]
+    now = {
+        "customer_id": order.customer_id,
+        "placed_at": order.placed_at.isoformat(),
+        "currency": order.currency,
+        "status": order.status,
+        "channel": order.channel,
+        "total": _num(order.total),
+        "lines": lines,
+    }
     after = change.after or {}
     same = all(_same(now[k], after.get(k)) for k in now)
     return set() if same else {oid}
@@ -214,6 +257,7 @@ def _num(value: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- putting back
+
 
 def _customer_restore(change: ImportChange, job: ImportJob) -> None:
     cid = int(change.object_id or 0)
@@ -243,10 +287,15 @@ def _customer_restore(change: ImportChange, job: ImportJob) -> None:
     else:
         Customer.objects.filter(pk=cid).update(updated_at=timezone.now())
     Interaction.objects.create(
-        customer_id=cid, channel=Interaction.Channel.SYSTEM, direction=Interaction.Direction.INTERNAL,
-        summary=timeline_text(gettext_noop("Import of %(file)s undone: its changes were put back"),
-                              file=job.file_name)[:300],
-        source_type="customers.importjob", source_id=str(job.pk))
+        customer_id=cid,
+        channel=Interaction.Channel.SYSTEM,
+        direction=Interaction.Direction.INTERNAL,
+        summary=timeline_text(
+            gettext_noop("Import of %(file)s undone: its changes were put back"), file=job.file_name
+        )[:300],
+        source_type="customers.importjob",
+        source_id=str(job.pk),
+    )
 
 
 def _order_restore(change: ImportChange) -> set[int]:
@@ -262,9 +311,14 @@ def _order_restore(change: ImportChange) -> set[int]:
     order.total = Decimal(before["total"]).quantize(Decimal("0.01"))
     order.save()
     order.lines.all().delete()
-    OrderLine.objects.bulk_create([OrderLine(order=order, name=n, sku=s, category=c, quantity=Decimal(q),
-                                             unit_price=Decimal(p)) for n, s, c, q, p in before.get("lines", [])])
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=order, name=n, sku=s, category=c, quantity=Decimal(q), unit_price=Decimal(p))
+            for n, s, c, q, p in before.get("lines", [])
+        ]
+    )
     fresh = order_event(order, actor=None)  # the entry the import (and order_create) writes
     Interaction.objects.filter(source_type="customers.order", source_id=str(oid)).update(
-        customer_id=fresh.customer_id, summary=fresh.summary, occurred_at=fresh.occurred_at)
+        customer_id=fresh.customer_id, summary=fresh.summary, occurred_at=fresh.occurred_at
+    )
     return moved

@@ -21,16 +21,34 @@ def make_customer(db: None) -> Any:
 
 @pytest.fixture
 def papadopoulos(make_customer: Any) -> Customer:
-    return make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", title="κ.", emails=["g.papadopoulos@example.gr"],
-                         phones=["697 123 4567"], vat_number="094259216", tags=["VIP"])
+    return make_customer(
+        first_name="Γιώργος",
+        last_name="Παπαδόπουλος",
+        title="κ.",
+        emails=["g.papadopoulos@example.gr"],
+        phones=["697 123 4567"],
+        vat_number="094259216",
+        tags=["VIP"],
+    )
 
 
 @pytest.fixture
 def make_order(db: None) -> Any:
-    def make(customer: Customer, reference: str, *, total: str = "10.00", when: dt.datetime | None = None,
-             category: str = "general") -> Any:
-        return order_create(customer=customer, data=OrderInput(
-            reference=reference, placed_at=when or timezone.now(),
-            lines=[OrderLineInput(name="Προϊόν", unit_price=total, category=category)]))
+    def make(
+        customer: Customer,
+        reference: str,
+        *,
+        total: str = "10.00",
+        when: dt.datetime | None = None,
+        category: str = "general",
+    ) -> Any:
+        return order_create(
+            customer=customer,
+            data=OrderInput(
+                reference=reference,
+                placed_at=when or timezone.now(),
+                lines=[OrderLineInput(name="Προϊόν", unit_price=total, category=category)],
+            ),
+        )
 
     return make

@@ -7,8 +7,13 @@ from pelatis.customers.models import Customer, Order
 
 def test_every_route_needs_a_token(papadopoulos: Customer, api_as: Any) -> None:
     anonymous = api_as(None)
-    for path in ["/api/v1/customers", f"/api/v1/customers/{papadopoulos.pk}", "/api/v1/orders", "/api/v1/subscriptions",
-                 f"/api/v1/customers/{papadopoulos.pk}/interactions"]:
+    for path in [
+        "/api/v1/customers",
+        f"/api/v1/customers/{papadopoulos.pk}",
+        "/api/v1/orders",
+        "/api/v1/subscriptions",
+        f"/api/v1/customers/{papadopoulos.pk}/interactions",
+    ]:
         response = anonymous.get(path)
         assert response.status_code == 401, path
     bogus = api_as(None)
@@ -42,7 +47,9 @@ def test_list_paginates_with_a_count(make_customer: Any, agent: Any, api_as: Any
 
 
 def test_create_validation_error_names_the_field(agent: Any, api_as: Any) -> None:
-    response = api_as(agent).post("/api/v1/customers", {"first_name": "Νίκος", "phones": ["12"], "emails": ["x@"]})
+    response = api_as(agent).post(
+        "/api/v1/customers", {"first_name": "Νίκος", "phones": ["12"], "emails": ["x@"]}
+    )
     assert response.status_code == 422
     fields = {d["loc"][-1] for d in response.json()["detail"]}
     assert fields == {"phones", "emails"}
@@ -51,17 +58,28 @@ def test_create_validation_error_names_the_field(agent: Any, api_as: Any) -> Non
 
 def test_create_update_and_timeline(agent: Any, api_as: Any) -> None:
     api = api_as(agent)
-    created = api.post("/api/v1/customers", {"first_name": "Ελένη", "last_name": "Κωνσταντίνου",
-                                             "phones": ["2101234567"], "tags": ["Newsletter"]})
+    created = api.post(
+        "/api/v1/customers",
+        {
+            "first_name": "Ελένη",
+            "last_name": "Κωνσταντίνου",
+            "phones": ["2101234567"],
+            "tags": ["Newsletter"],
+        },
+    )
     assert created.status_code == 201, created.content
     cid = created.json()["id"]
     assert created.json()["name_day_name"] == "Ελένη"
-    updated = api.put(f"/api/v1/customers/{cid}", {"first_name": "Ελένη", "last_name": "Κωνσταντίνου-Ρήγα",
-                                                   "language": "en", "phones": ["2101234567"]})
+    updated = api.put(
+        f"/api/v1/customers/{cid}",
+        {"first_name": "Ελένη", "last_name": "Κωνσταντίνου-Ρήγα", "language": "en", "phones": ["2101234567"]},
+    )
     assert updated.status_code == 200
     assert updated.json()["language"] == "en"
-    note = api.post(f"/api/v1/customers/{cid}/interactions", {"channel": "phone", "direction": "in",
-                                                              "summary": "Ρώτησε για τον Αύγουστο"})
+    note = api.post(
+        f"/api/v1/customers/{cid}/interactions",
+        {"channel": "phone", "direction": "in", "summary": "Ρώτησε για τον Αύγουστο"},
+    )
     assert note.status_code == 201
     timeline = api.get(f"/api/v1/customers/{cid}/interactions").json()
     assert timeline[0]["summary"] == "Ρώτησε για τον Αύγουστο"
@@ -69,16 +87,33 @@ def test_create_update_and_timeline(agent: Any, api_as: Any) -> None:
 
 def test_orders_and_contact_points(papadopoulos: Customer, agent: Any, manager: Any, api_as: Any) -> None:
     api = api_as(agent)
-    response = api.post("/api/v1/orders", {
-        "customer_id": papadopoulos.pk, "reference": "WEB-1", "placed_at": "2026-05-01T10:00:00+03:00",
-        "lines": [{"name": "Σουίτα", "unit_price": "160.00", "quantity": "2", "category": "Διαμονή"}]})
+    response = api.post(
+        "/api/v1/orders",
+        {
+            "customer_id": papadopoulos.pk,
+            "reference": "WEB-1",
+            "placed_at": "2026-05-01T10:00:00+03:00",
+            "lines": [{"name": "Σουίτα", "unit_price": "160.00", "quantity": "2", "category": "Διαμονή"}],
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["total"] == "320.00"
-    assert api.post("/api/v1/orders", {"customer_id": papadopoulos.pk, "reference": "WEB-1",
-                                       "placed_at": "2026-05-01T10:00:00+03:00",
-                                       "lines": [{"name": "x", "unit_price": "1"}]}).status_code == 422
+    assert (
+        api.post(
+            "/api/v1/orders",
+            {
+                "customer_id": papadopoulos.pk,
+                "reference": "WEB-1",
+                "placed_at": "2026-05-01T10:00:00+03:00",
+                "lines": [{"name": "x", "unit_price": "1"}],
+            },
+        ).status_code
+        == 422
+    )
     assert Order.objects.count() == 1
-    added = api.post(f"/api/v1/customers/{papadopoulos.pk}/contact-points", {"kind": "phone", "value": "0030 6944 000111"})
+    added = api.post(
+        f"/api/v1/customers/{papadopoulos.pk}/contact-points", {"kind": "phone", "value": "0030 6944 000111"}
+    )
     assert added.status_code == 201
     assert added.json()["value"] == "+306944000111"
     # Removing is for managers and admins, as in the UI.
@@ -87,8 +122,9 @@ def test_orders_and_contact_points(papadopoulos: Customer, agent: Any, manager: 
     assert api_as(manager).delete(f"/api/v1/contact-points/{added.json()['id']}").status_code == 204
 
 
-def test_read_only_cannot_write_and_outsider_cannot_read(papadopoulos: Customer, reader: Any, outsider: Any,
-                                                          api_as: Any) -> None:
+def test_read_only_cannot_write_and_outsider_cannot_read(
+    papadopoulos: Customer, reader: Any, outsider: Any, api_as: Any
+) -> None:
     assert api_as(reader).get(f"/api/v1/customers/{papadopoulos.pk}").status_code == 200
     assert api_as(reader).post("/api/v1/customers", {"last_name": "Χ"}).status_code == 403
     assert api_as(reader).put(f"/api/v1/customers/{papadopoulos.pk}", {"last_name": "Χ"}).status_code == 403
@@ -96,12 +132,16 @@ def test_read_only_cannot_write_and_outsider_cannot_read(papadopoulos: Customer,
     assert api_as(outsider).get("/api/v1/customers").status_code == 403
 
 
-def test_merge_needs_the_merge_permission(papadopoulos: Customer, make_customer: Any, agent: Any, manager: Any,
-                                          api_as: Any) -> None:
+def test_merge_needs_the_merge_permission(
+    papadopoulos: Customer, make_customer: Any, agent: Any, manager: Any, api_as: Any
+) -> None:
     dup = make_customer(first_name="Giorgos", last_name="Papadopoulos")
     dups = api_as(agent).get(f"/api/v1/customers/{papadopoulos.pk}/duplicates").json()
     assert [d["id"] for d in dups] == [dup.pk]
-    assert api_as(agent).post(f"/api/v1/customers/{papadopoulos.pk}/merge", {"merged_id": dup.pk}).status_code == 403
+    assert (
+        api_as(agent).post(f"/api/v1/customers/{papadopoulos.pk}/merge", {"merged_id": dup.pk}).status_code
+        == 403
+    )
     response = api_as(manager).post(f"/api/v1/customers/{papadopoulos.pk}/merge", {"merged_id": dup.pk})
     assert response.status_code == 200
     assert Customer.objects.get(pk=dup.pk).merged_into_id == papadopoulos.pk

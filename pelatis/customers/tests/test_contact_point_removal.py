@@ -20,7 +20,8 @@ def _edit(client: Any, customer: Customer, **changes: str) -> Any:
 
 
 def test_an_agent_who_leaves_out_a_phone_gets_the_error_on_the_field_and_nothing_is_removed(
-        client_as: Any, agent: Any, papadopoulos: Customer) -> None:
+    client_as: Any, agent: Any, papadopoulos: Customer
+) -> None:
     before = set(papadopoulos.contact_points.values_list("kind", "value"))
     response = _edit(client_as(agent), papadopoulos, phones="", notes="Αλλαγή")
     assert response.status_code == 422
@@ -31,12 +32,14 @@ def test_an_agent_who_leaves_out_a_phone_gets_the_error_on_the_field_and_nothing
 
 
 def test_an_agent_may_add_a_phone_and_a_manager_may_remove_one(
-        client_as: Any, agent: Any, manager: Any, papadopoulos: Customer) -> None:
+    client_as: Any, agent: Any, manager: Any, papadopoulos: Customer
+) -> None:
     response = _edit(client_as(agent), papadopoulos, phones="+30 697 123 4567\n210 555 1234")
     assert response.status_code == 302
     assert ContactPoint.objects.filter(customer=papadopoulos, kind="phone").count() == 2
 
     response = _edit(client_as(manager), papadopoulos, phones="210 555 1234")
     assert response.status_code == 302
-    assert list(ContactPoint.objects.filter(customer=papadopoulos, kind="phone").values_list("value", flat=True)) == [
-        "+302105551234"]
+    assert list(
+        ContactPoint.objects.filter(customer=papadopoulos, kind="phone").values_list("value", flat=True)
+    ) == ["+302105551234"]

@@ -10,9 +10,16 @@ from pelatis.customers.services import customer_create, customer_update
 
 def test_create_normalises_contact_points_and_fills_derived_fields(db: None) -> None:
     # when
-    c = customer_create(data=CustomerInput(first_name=" Γιώργος ", last_name="Παπαδόπουλος", title="κ.",
-                                           emails=["G.Papadopoulos@Example.GR"], phones=["697 123 4567", "0030 210 1234567"],
-                                           vat_number="EL 094259216"))
+    c = customer_create(
+        data=CustomerInput(
+            first_name=" Γιώργος ",
+            last_name="Παπαδόπουλος",
+            title="κ.",
+            emails=["G.Papadopoulos@Example.GR"],
+            phones=["697 123 4567", "0030 210 1234567"],
+            vat_number="EL 094259216",
+        )
+    )
     # then
     assert c.display_name == "Γιώργος Παπαδόπουλος"
     assert c.sort_name == "παπαδοπουλοσ γιωργοσ"
@@ -28,8 +35,16 @@ def test_create_normalises_contact_points_and_fills_derived_fields(db: None) -> 
 
 def test_bad_fields_are_all_named_and_nothing_is_written(db: None) -> None:
     with pytest.raises(ValidationError) as exc:
-        customer_create(data=CustomerInput(first_name="Μαρία", emails=["not-an-email"], phones=["12"],
-                                           vat_number="094259217", language="greek!", time_zone="Mars/Base"))
+        customer_create(
+            data=CustomerInput(
+                first_name="Μαρία",
+                emails=["not-an-email"],
+                phones=["12"],
+                vat_number="094259217",
+                language="greek!",
+                time_zone="Mars/Base",
+            )
+        )
     assert set(exc.value.message_dict) == {"emails", "phones", "vat_number", "language", "time_zone"}
     assert "094259217" in exc.value.message_dict["vat_number"][0]
     assert Customer.objects.count() == 0
@@ -58,8 +73,12 @@ def test_external_ref_is_unique(db: None) -> None:
 
 def test_internal_customer_and_company_contacts(db: None) -> None:
     company = customer_create(data=CustomerInput(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ"))
-    person = customer_create(data=CustomerInput(first_name="Άννα", last_name="Σταύρου", company_id=company.pk))
-    dept = customer_create(data=CustomerInput(category="internal", first_name="Τμήμα", last_name="Λογιστηρίου"))
+    person = customer_create(
+        data=CustomerInput(first_name="Άννα", last_name="Σταύρου", company_id=company.pk)
+    )
+    dept = customer_create(
+        data=CustomerInput(category="internal", first_name="Τμήμα", last_name="Λογιστηρίου")
+    )
     assert list(company.contacts.all()) == [person]
     assert dept.category == Customer.Category.INTERNAL
     # the company's name finds its people too
@@ -67,7 +86,9 @@ def test_internal_customer_and_company_contacts(db: None) -> None:
 
 
 def test_update_replaces_contact_points_and_reindexes(papadopoulos: Customer) -> None:
-    data = CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος-Smith", emails=["new@example.gr"], phones=[])
+    data = CustomerInput(
+        first_name="Γιώργος", last_name="Παπαδόπουλος-Smith", emails=["new@example.gr"], phones=[]
+    )
     customer_update(customer=papadopoulos, data=data)
     values = set(ContactPoint.objects.filter(customer=papadopoulos).values_list("value", flat=True))
     assert values == {"new@example.gr"}
@@ -80,7 +101,9 @@ def test_update_replaces_contact_points_and_reindexes(papadopoulos: Customer) ->
 
 def test_update_with_a_bad_field_changes_nothing(papadopoulos: Customer) -> None:
     with pytest.raises(ValidationError):
-        customer_update(customer=papadopoulos, data=CustomerInput(first_name="Άλλος", last_name="Χ", phones=["abc"]))
+        customer_update(
+            customer=papadopoulos, data=CustomerInput(first_name="Άλλος", last_name="Χ", phones=["abc"])
+        )
     papadopoulos.refresh_from_db()
     assert papadopoulos.first_name == "Γιώργος"
     assert ContactPoint.objects.filter(customer=papadopoulos, kind="email").exists()
@@ -99,9 +122,17 @@ def test_terms_written_at_create_equal_a_full_reindex(db: None) -> None:
     from pelatis.customers.services import search_reindex
 
     company = customer_create(data=CustomerInput(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ"))
-    c = customer_create(data=CustomerInput(first_name="Jürgen", last_name="Müller", company_id=company.pk,
-                                           emails=["j@example.de"], phones=["+49 151 23456789"], vat_number="094259216",
-                                           external_ref="EXT-9"))
+    c = customer_create(
+        data=CustomerInput(
+            first_name="Jürgen",
+            last_name="Müller",
+            company_id=company.pk,
+            emails=["j@example.de"],
+            phones=["+49 151 23456789"],
+            vat_number="094259216",
+            external_ref="EXT-9",
+        )
+    )
     at_create = set(SearchTerm.objects.filter(customer=c).values_list("term", flat=True))
     search_reindex(customer_ids=[c.pk])
     assert set(SearchTerm.objects.filter(customer=c).values_list("term", flat=True)) == at_create

@@ -26,39 +26,58 @@ def _detail(client: Any, customer: Customer) -> str:
     return response.content.decode()
 
 
-def test_a_phone_ticket_started_on_the_page_shows_in_its_tickets_card(client_as: Any, agent: Any,
-                                                                     papadopoulos: Customer) -> None:
+def test_a_phone_ticket_started_on_the_page_shows_in_its_tickets_card(
+    client_as: Any, agent: Any, papadopoulos: Customer
+) -> None:
     client = client_as(agent)
-    response = client.post(reverse("customers:ticket_new", args=[papadopoulos.pk]), {
-        "channel": "phone", "subject": "Αλλαγή ημερομηνιών", "type": "question", "priority": "high",
-        "body": "Θέλει να μεταφέρει την κράτηση στις 20 Αυγούστου."})
+    response = client.post(
+        reverse("customers:ticket_new", args=[papadopoulos.pk]),
+        {
+            "channel": "phone",
+            "subject": "Αλλαγή ημερομηνιών",
+            "type": "question",
+            "priority": "high",
+            "body": "Θέλει να μεταφέρει την κράτηση στις 20 Αυγούστου.",
+        },
+    )
     ticket = Ticket.objects.get(customer=papadopoulos)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/customers/{papadopoulos.pk}/#tickets")
     assert (ticket.channel, ticket.priority, ticket.subject) == ("phone", "high", "Αλλαγή ημερομηνιών")
     assert ticket.messages.get().direction == Message.Direction.INBOUND  # what the customer asked
     page = _detail(client, papadopoulos)
-    card = page[page.index('id="tickets"'):]
+    card = page[page.index('id="tickets"') :]
     assert f'href="/tickets/{ticket.pk}/"' in card
     assert "Αλλαγή ημερομηνιών" in card
     assert f'data-status="{ticket.status}"' in card
     assert mail.outbox == []  # a phone ticket emails nobody
 
 
-def test_the_tickets_card_shows_the_status_in_the_readers_language(client_as: Any, agent: Any,
-                                                                   papadopoulos: Customer) -> None:
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Τιμολόγιο", mail=InboundMail(body_text="Χρειάζομαι τιμολόγιο"))
+def test_the_tickets_card_shows_the_status_in_the_readers_language(
+    client_as: Any, agent: Any, papadopoulos: Customer
+) -> None:
+    ticket, _m = ticket_open(
+        customer=papadopoulos, subject="Τιμολόγιο", mail=InboundMail(body_text="Χρειάζομαι τιμολόγιο")
+    )
     with translation.override("en"):
         page = _detail(client_as(agent), papadopoulos)
     assert re.search(rf'data-status="{ticket.status}">\s*{Ticket.Status(ticket.status).label}', page)
 
 
 def test_an_email_from_the_page_is_a_ticket_whose_first_message_goes_to_the_customer(
-        client_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any) -> None:
+    client_as: Any, agent: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_as(agent).post(reverse("customers:ticket_new", args=[papadopoulos.pk]), {
-            "channel": "email", "subject": "Η κράτησή σας στις 20/8", "type": "question", "priority": "normal",
-            "body": "Καλησπέρα σας, σας επιβεβαιώνουμε την αλλαγή."})
+        response = client_as(agent).post(
+            reverse("customers:ticket_new", args=[papadopoulos.pk]),
+            {
+                "channel": "email",
+                "subject": "Η κράτησή σας στις 20/8",
+                "type": "question",
+                "priority": "normal",
+                "body": "Καλησπέρα σας, σας επιβεβαιώνουμε την αλλαγή.",
+            },
+        )
     assert response.status_code == 302
     ticket = Ticket.objects.get(customer=papadopoulos)
     message = ticket.messages.get()
@@ -74,10 +93,13 @@ def test_an_email_from_the_page_is_a_ticket_whose_first_message_goes_to_the_cust
 
 
 def test_an_email_to_a_customer_without_an_address_is_refused_and_nothing_is_written(
-        client_as: Any, agent: Any, make_customer: Any) -> None:
+    client_as: Any, agent: Any, make_customer: Any
+) -> None:
     nobody = make_customer(first_name="Άννα", last_name="Λάμπρου", phones=["6944000111"])
-    response = client_as(agent).post(reverse("customers:ticket_new", args=[nobody.pk]), {
-        "channel": "email", "subject": "Γεια σας", "type": "question", "body": "Κείμενο"})
+    response = client_as(agent).post(
+        reverse("customers:ticket_new", args=[nobody.pk]),
+        {"channel": "email", "subject": "Γεια σας", "type": "question", "body": "Κείμενο"},
+    )
     assert response.status_code == 422
     assert "Άννα Λάμπρου" in response.content.decode()
     assert not Ticket.objects.exists()
@@ -87,60 +109,98 @@ def test_an_email_to_a_customer_without_an_address_is_refused_and_nothing_is_wri
 def test_a_read_only_user_cannot_start_a_ticket(client_as: Any, reader: Any, papadopoulos: Customer) -> None:
     client = client_as(reader)
     assert 'id="start-ticket"' not in _detail(client, papadopoulos)
-    response = client.post(reverse("customers:ticket_new", args=[papadopoulos.pk]), {
-        "channel": "phone", "subject": "x", "type": "question", "body": "y"})
+    response = client.post(
+        reverse("customers:ticket_new", args=[papadopoulos.pk]),
+        {"channel": "phone", "subject": "x", "type": "question", "body": "y"},
+    )
     assert response.status_code == 403
     assert not Ticket.objects.exists()
 
 
 def test_an_order_logged_with_a_greek_total_is_recorded_and_linked_from_the_timeline(
-        client_as: Any, agent: Any, papadopoulos: Customer, settings: Any) -> None:
+    client_as: Any, agent: Any, papadopoulos: Customer, settings: Any
+) -> None:
     settings.LANGUAGE_CODE = "el"  # the business's language: "1.234,50" is how a Greek user types it
     client = client_as(agent)
-    response = client.post(reverse("customers:order_new", args=[papadopoulos.pk]), {
-        "reference": "ΤΗΛ-2001", "placed_on": "2026-03-14", "currency": "EUR", "total": "1.234,50",
-        "description": "Κράτηση τηλεφωνικά"})
+    response = client.post(
+        reverse("customers:order_new", args=[papadopoulos.pk]),
+        {
+            "reference": "ΤΗΛ-2001",
+            "placed_on": "2026-03-14",
+            "currency": "EUR",
+            "total": "1.234,50",
+            "description": "Κράτηση τηλεφωνικά",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     order = Order.objects.get(reference="ΤΗΛ-2001")
     assert str(order.total) == "1234.50"
     assert order.lines.get().name == "Κράτηση τηλεφωνικά"
     page = _detail(client, papadopoulos)
     assert f'href="/customers/{papadopoulos.pk}/orders/{order.pk}/"' in page
-    assert "ΤΗΛ-2001" in client.get(reverse("customers:order", args=[papadopoulos.pk, order.pk])).content.decode()
+    assert (
+        "ΤΗΛ-2001"
+        in client.get(reverse("customers:order", args=[papadopoulos.pk, order.pk])).content.decode()
+    )
 
 
 def test_an_order_needs_lines_or_a_total(client_as: Any, agent: Any, papadopoulos: Customer) -> None:
-    response = client_as(agent).post(reverse("customers:order_new", args=[papadopoulos.pk]), {
-        "reference": "X-1", "placed_on": "2026-03-14", "currency": "EUR"})
+    response = client_as(agent).post(
+        reverse("customers:order_new", args=[papadopoulos.pk]),
+        {"reference": "X-1", "placed_on": "2026-03-14", "currency": "EUR"},
+    )
     assert response.status_code == 422
     assert "total" in response.context["order_form"].errors
     assert not Order.objects.exists()
 
 
-def test_every_sourced_timeline_entry_links_to_its_source(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                        make_order: Any) -> None:
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Ζεστό νερό", mail=InboundMail(body_text="Δεν έχει"))
+def test_every_sourced_timeline_entry_links_to_its_source(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_order: Any
+) -> None:
+    ticket, _m = ticket_open(
+        customer=papadopoulos, subject="Ζεστό νερό", mail=InboundMail(body_text="Δεν έχει")
+    )
     order = make_order(papadopoulos, "ORD-9")
     page = _detail(client_as(agent), papadopoulos)
-    timeline = page[page.index('id="timeline"'):]
+    timeline = page[page.index('id="timeline"') :]
     assert f'<a href="/tickets/{ticket.pk}/" data-source="helpdesk.ticket">' in timeline
-    assert f'<a href="/customers/{papadopoulos.pk}/orders/{order.pk}/" data-source="customers.order">' in timeline
+    assert (
+        f'<a href="/customers/{papadopoulos.pk}/orders/{order.pk}/" data-source="customers.order">'
+        in timeline
+    )
     assert 'data-source="customers.customer"' in timeline  # "Customer created" leads to the profile
 
 
-def test_review_and_nps_entries_link_to_their_pages(client_as: Any, manager: Any, papadopoulos: Customer) -> None:
+def test_review_and_nps_entries_link_to_their_pages(
+    client_as: Any, manager: Any, papadopoulos: Customer
+) -> None:
     from pelatis.feedback.models import NpsResponse
     from pelatis.feedback.services.nps import nps_answer, nps_campaign_create
     from pelatis.feedback.services.reviews import review_ingest, review_input_clean
 
     campaign = nps_campaign_create(name="Τριμηνιαίο")
-    response = NpsResponse.objects.create(campaign=campaign, customer=papadopoulos, language="el",
-                                          sent_at=timezone.now(), ask_again_after=timezone.now())
+    response = NpsResponse.objects.create(
+        campaign=campaign,
+        customer=papadopoulos,
+        language="el",
+        sent_at=timezone.now(),
+        ask_again_after=timezone.now(),
+    )
     nps_answer(response=response, score=9, comment="Πολύ καλά")
-    review, _new = review_ingest(data=review_input_clean({
-        "platform": "google", "external_id": "r-1", "rating": 5, "text": "Υπέροχα", "language": "el",
-        "author": "Γιώργος Παπαδόπουλος", "author_email": "g.papadopoulos@example.gr",
-        "published_at": timezone.now().isoformat()}))
+    review, _new = review_ingest(
+        data=review_input_clean(
+            {
+                "platform": "google",
+                "external_id": "r-1",
+                "rating": 5,
+                "text": "Υπέροχα",
+                "language": "el",
+                "author": "Γιώργος Παπαδόπουλος",
+                "author_email": "g.papadopoulos@example.gr",
+                "published_at": timezone.now().isoformat(),
+            }
+        )
+    )
     page = _detail(client_as(manager), papadopoulos)
     assert f'href="/feedback/nps/{campaign.pk}/" data-source="feedback.npsresponse"' in page
     if review.customer_id == papadopoulos.pk:
@@ -148,12 +208,20 @@ def test_review_and_nps_entries_link_to_their_pages(client_as: Any, manager: Any
 
 
 def test_customer_since_is_the_earliest_of_creation_first_order_and_first_contact(
-        client_as: Any, agent: Any, papadopoulos: Customer, make_order: Any) -> None:
+    client_as: Any, agent: Any, papadopoulos: Customer, make_order: Any
+) -> None:
     with translation.override("en"):
-        assert "data-customer-since>" + timezone.localtime().strftime("%b %Y") in _detail(client_as(agent), papadopoulos)
+        assert "data-customer-since>" + timezone.localtime().strftime("%b %Y") in _detail(
+            client_as(agent), papadopoulos
+        )
     make_order(papadopoulos, "OLD-1", when=dt.datetime(2019, 6, 3, 10, 0, tzinfo=dt.UTC))
-    interaction_record(customer=papadopoulos, channel="phone", direction="in", summary="Πρώτο τηλεφώνημα",
-                       occurred_at=dt.datetime(2018, 11, 20, 9, 0, tzinfo=dt.UTC))
+    interaction_record(
+        customer=papadopoulos,
+        channel="phone",
+        direction="in",
+        summary="Πρώτο τηλεφώνημα",
+        occurred_at=dt.datetime(2018, 11, 20, 9, 0, tzinfo=dt.UTC),
+    )
     with translation.override("en"):
         page = _detail(client_as(agent), papadopoulos)
     assert "data-customer-since>Nov 2018<" in page
@@ -172,25 +240,53 @@ def test_customer_since_with_only_an_old_order(make_customer: Any, make_order: A
 
 def test_the_form_saves_the_address_and_reads_it_back(client_as: Any, agent: Any) -> None:
     client = client_as(agent)
-    response = client.post(reverse("customers:create"), {
-        "kind": "person", "category": "external", "first_name": "Ελένη", "last_name": "Κωνσταντίνου",
-        "preferred_channel": "email", "formal": "on", "language": "de", "time_zone": "Europe/Berlin",
-        "street": "Ερμού", "street_number": "25", "postcode": "105 63", "city": "Αθήνα", "region": "Αττική",
-        "country": "GR"})
+    response = client.post(
+        reverse("customers:create"),
+        {
+            "kind": "person",
+            "category": "external",
+            "first_name": "Ελένη",
+            "last_name": "Κωνσταντίνου",
+            "preferred_channel": "email",
+            "formal": "on",
+            "language": "de",
+            "time_zone": "Europe/Berlin",
+            "street": "Ερμού",
+            "street_number": "25",
+            "postcode": "105 63",
+            "city": "Αθήνα",
+            "region": "Αττική",
+            "country": "GR",
+        },
+    )
     assert response.status_code == 302
     customer = Customer.objects.get(last_name="Κωνσταντίνου")
     address = Address.objects.get(customer=customer)
-    assert (address.line1, address.postcode, address.city, address.region, address.country, address.is_primary) == (
-        "Ερμού 25", "105 63", "Αθήνα", "Αττική", "GR", True)
+    assert (
+        address.line1,
+        address.postcode,
+        address.city,
+        address.region,
+        address.country,
+        address.is_primary,
+    ) == ("Ερμού 25", "105 63", "Αθήνα", "Αττική", "GR", True)
     assert (customer.language, customer.time_zone) == ("de", "Europe/Berlin")
     form = client.get(reverse("customers:edit", args=[customer.pk])).context["form"]
     assert (form.initial["street"], form.initial["street_number"]) == ("Ερμού", "25")
 
 
 def test_the_address_needs_a_street_when_other_parts_are_given(client_as: Any, agent: Any) -> None:
-    response = client_as(agent).post(reverse("customers:create"), {
-        "kind": "person", "category": "external", "last_name": "Κωνσταντίνου", "preferred_channel": "email",
-        "city": "Αθήνα", "country": "GR"})
+    response = client_as(agent).post(
+        reverse("customers:create"),
+        {
+            "kind": "person",
+            "category": "external",
+            "last_name": "Κωνσταντίνου",
+            "preferred_channel": "email",
+            "city": "Αθήνα",
+            "country": "GR",
+        },
+    )
     assert response.status_code == 422
     assert "street" in response.context["form"].errors
     assert not Customer.objects.exists()
@@ -204,16 +300,21 @@ def test_language_and_time_zone_are_chosen_by_name(client_as: Any, agent: Any, s
     assert re.search(r'<option value="el"[^>]*selected[^>]*>Ελληνικά</option>', page)
     assert re.search(r'<select name="time_zone"[^>]*>', page)
     assert re.search(r'<optgroup label="Ευρώπη">', page)
-    assert re.search(r'<option value="Europe/Athens"[^>]*selected[^>]*>Αθήνα \(GMT\+0[23]:00\)</option>', page)
+    assert re.search(
+        r'<option value="Europe/Athens"[^>]*selected[^>]*>Αθήνα \(GMT\+0[23]:00\)</option>', page
+    )
     assert re.search(r'<option value="GR"[^>]*selected[^>]*>Ελλάδα</option>', page)
 
 
 def test_the_duplicate_check_names_the_other_customer_in_one_query(
-        client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any) -> None:
+    client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    other = make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"], phones=["6944000111"])
+    other = make_customer(
+        first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"], phones=["6944000111"]
+    )
     client = client_as(agent)
     url = reverse("customers:contact_check")
     with CaptureQueriesContext(connection) as one:
@@ -234,8 +335,9 @@ def test_the_duplicate_check_names_the_other_customer_in_one_query(
     assert "Νικολάου" not in own
 
 
-def test_the_duplicate_check_is_for_staff_only(client: Any, client_as: Any, outsider: Any,
-                                               papadopoulos: Customer) -> None:
+def test_the_duplicate_check_is_for_staff_only(
+    client: Any, client_as: Any, outsider: Any, papadopoulos: Customer
+) -> None:
     url = reverse("customers:contact_check") + "?emails=g.papadopoulos@example.gr"
     assert client.get(url).status_code == 302  # to the login page
     assert client_as(outsider).get(url).status_code == 403

@@ -21,28 +21,82 @@ from pelatis.customers.services import address_add, customer_create, customer_me
 def book(db: None) -> list[Customer]:
     """Customers whose data is hard to carry: Greek capitals with accents, dialytika, quotes,
     line breaks, formula-looking text, several phones, a company."""
-    anna = customer_create(data=CustomerInput(
-        first_name="Άννα-Μαρία", last_name="Ζαΐμη", title="κα", emails=["anna@example.gr"],
-        phones=["697 123 4567", "2101234567"], vat_number="094259216", tags=["VIP", "Τακτικός"],
-        birthday=dt.date(1978, 3, 14), external_ref="C-1", notes="Ώρα: πρωί.\nΓράφει «ναι»; \"ok\", ΆΈΉΊΌΎΏ ϊϋΐΰ"))
+    anna = customer_create(
+        data=CustomerInput(
+            first_name="Άννα-Μαρία",
+            last_name="Ζαΐμη",
+            title="κα",
+            emails=["anna@example.gr"],
+            phones=["697 123 4567", "2101234567"],
+            vat_number="094259216",
+            tags=["VIP", "Τακτικός"],
+            birthday=dt.date(1978, 3, 14),
+            external_ref="C-1",
+            notes='Ώρα: πρωί.\nΓράφει «ναι»; "ok", ΆΈΉΊΌΎΏ ϊϋΐΰ',
+        )
+    )
     address_add(customer=anna, line1="Ερμού 10", city="Αθήνα", postcode="105 63")
-    customer_create(data=CustomerInput(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ", emails=["info@kyklades.gr"],
-                                       tags=["B2B"], language="el", preferred_channel="phone"))
-    customer_create(data=CustomerInput(first_name="Jürgen", last_name="Müller", title="Herr", language="de",
-                                       time_zone="Europe/Berlin", formal=False, phones=["+49 151 23456789"],
-                                       job_title="Einkauf", category="internal"))
-    customer_create(data=CustomerInput(first_name="=HYPERLINK(\"x\")", last_name="-Test", notes="+cmd|' /C calc'!A0",
-                                       emails=["formula@example.com"]))
+    customer_create(
+        data=CustomerInput(
+            kind="company",
+            company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ",
+            emails=["info@kyklades.gr"],
+            tags=["B2B"],
+            language="el",
+            preferred_channel="phone",
+        )
+    )
+    customer_create(
+        data=CustomerInput(
+            first_name="Jürgen",
+            last_name="Müller",
+            title="Herr",
+            language="de",
+            time_zone="Europe/Berlin",
+            formal=False,
+            phones=["+49 151 23456789"],
+            job_title="Einkauf",
+            category="internal",
+        )
+    )
+    customer_create(
+        data=CustomerInput(
+            first_name='=HYPERLINK("x")',
+            last_name="-Test",
+            notes="+cmd|' /C calc'!A0",
+            emails=["formula@example.com"],
+        )
+    )
     return list(Customer.objects.order_by("pk"))
 
 
 def snapshot() -> list[dict[str, Any]]:
     out = []
     for c in Customer.objects.filter(merged_into__isnull=True).order_by("sort_name", "first_name"):
-        row = {f: getattr(c, f) for f in (
-            "kind", "category", "first_name", "last_name", "company_name", "display_name", "job_title", "title",
-            "formal", "language", "time_zone", "preferred_channel", "birthday", "name_day_name", "vat_number",
-            "external_ref", "notes", "sort_name", "name_key")}
+        row = {
+            f: getattr(c, f)
+            for f in (
+                "kind",
+                "category",
+                "first_name",
+                "last_name",
+                "company_name",
+                "display_name",
+                "job_title",
+                "title",
+                "formal",
+                "language",
+                "time_zone",
+                "preferred_channel",
+                "birthday",
+                "name_day_name",
+                "vat_number",
+                "external_ref",
+                "notes",
+                "sort_name",
+                "name_key",
+            )
+        }
         row["points"] = list(c.contact_points.values_list("kind", "value", "is_primary"))
         row["tags"] = sorted(c.tags.values_list("name", flat=True))
         row["addresses"] = list(c.addresses.values_list("line1", "city", "postcode", "country", "is_primary"))
@@ -69,7 +123,12 @@ def test_csv_has_a_bom_the_import_headers_and_greek_utf8(book: list[Customer]) -
     assert anna["phone"] == "+306971234567 | +302101234567"
     assert anna["tags"] == "VIP, Τακτικός"
     assert anna["birthday"] == "1978-03-14"
-    assert (anna["address"], anna["city"], anna["postcode"], anna["country"]) == ("Ερμού 10", "Αθήνα", "105 63", "GR")
+    assert (anna["address"], anna["city"], anna["postcode"], anna["country"]) == (
+        "Ερμού 10",
+        "Αθήνα",
+        "105 63",
+        "GR",
+    )
 
 
 def test_no_bom_on_request(book: list[Customer]) -> None:
@@ -80,7 +139,7 @@ def test_no_bom_on_request(book: list[Customer]) -> None:
 def test_formula_looking_cells_are_quoted_for_excel(book: list[Customer]) -> None:
     rows = list(csv.reader(io.StringIO(export(bom=False).decode("utf-8"), newline="")))
     last = dict(zip(COLUMNS, rows[-1], strict=True))
-    assert last["first_name"] == "'=HYPERLINK(\"x\")"
+    assert last["first_name"] == '\'=HYPERLINK("x")'
     assert last["last_name"] == "'-Test"
     assert last["notes"] == "'+cmd|' /C calc'!A0"
 
@@ -114,7 +173,7 @@ def test_xlsx_keeps_text_as_text(book: list[Customer]) -> None:
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert tuple(rows[0]) == COLUMNS
     assert rows[1][COLUMNS.index("first_name")] == "Άννα-Μαρία"
-    assert rows[-1][COLUMNS.index("first_name")] == "=HYPERLINK(\"x\")"  # a string, not a formula
+    assert rows[-1][COLUMNS.index("first_name")] == '=HYPERLINK("x")'  # a string, not a formula
 
 
 def test_selected_ids_and_no_merged_customers(book: list[Customer]) -> None:
@@ -125,15 +184,20 @@ def test_selected_ids_and_no_merged_customers(book: list[Customer]) -> None:
     assert export_customers(dest=io.BytesIO(), customer_ids=[book[1].pk, book[2].pk]) == 2
 
 
-def test_export_reads_in_chunks_with_few_queries(book: list[Customer],
-                                                 django_assert_max_num_queries: Any) -> None:
+def test_export_reads_in_chunks_with_few_queries(
+    book: list[Customer], django_assert_max_num_queries: Any
+) -> None:
     for i in range(40):
-        customer_create(data=CustomerInput(last_name=f"Πελάτης {i}", emails=[f"p{i}@example.gr"], tags=["Νέος"]))
+        customer_create(
+            data=CustomerInput(last_name=f"Πελάτης {i}", emails=[f"p{i}@example.gr"], tags=["Νέος"])
+        )
     with django_assert_max_num_queries(5):
         assert export_customers(dest=io.BytesIO()) == 44
 
 
-def test_chosen_ids_keep_their_order_across_chunks(book: list[Customer], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chosen_ids_keep_their_order_across_chunks(
+    book: list[Customer], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("pelatis.customers.exporting.CHUNK", 2)
     ids = [book[2].pk, book[0].pk, 999_999, book[1].pk, book[0].pk]
     rows = list(csv.reader(io.StringIO(export(bom=False, customer_ids=ids).decode(), newline="")))

@@ -31,10 +31,35 @@ from pelatis.customers.models import Customer, Tag
 from pelatis.customers.services import address_add, customer_create
 from pelatis.web.tabular import Layout, layout_for
 
-GREEK_HEADERS = ["Κωδικός πελάτη", "Είδος", "Κατηγορία", "Προσφώνηση", "Όνομα", "Επώνυμο", "Εταιρεία", "Θέση", "Email",
-                 "Τηλέφωνα", "ΑΦΜ", "Γλώσσα", "Ζώνη ώρας", "Προτιμώμενο κανάλι", "Πληθυντικός ευγενείας",
-                 "Ημερομηνία γέννησης", "Ετικέτες", "Σημειώσεις", "Διεύθυνση", "Πόλη", "Τ.Κ.", "Χώρα"]
-LAYOUTS = {"el": lambda: layout_for("el"), "en": lambda: layout_for("en"), "machine": lambda: layout_for(machine=True)}
+GREEK_HEADERS = [
+    "Κωδικός πελάτη",
+    "Είδος",
+    "Κατηγορία",
+    "Προσφώνηση",
+    "Όνομα",
+    "Επώνυμο",
+    "Εταιρεία",
+    "Θέση",
+    "Email",
+    "Τηλέφωνα",
+    "ΑΦΜ",
+    "Γλώσσα",
+    "Ζώνη ώρας",
+    "Προτιμώμενο κανάλι",
+    "Πληθυντικός ευγενείας",
+    "Ημερομηνία γέννησης",
+    "Ετικέτες",
+    "Σημειώσεις",
+    "Διεύθυνση",
+    "Πόλη",
+    "Τ.Κ.",
+    "Χώρα",
+]
+LAYOUTS = {
+    "el": lambda: layout_for("el"),
+    "en": lambda: layout_for("en"),
+    "machine": lambda: layout_for(machine=True),
+}
 
 
 @pytest.fixture
@@ -42,31 +67,91 @@ def book(db: None) -> list[Customer]:
     """Customers whose every coded value has a label: a person with Greek phones and an address, a company
     reached by phone, an internal department speaking German with a German mobile, a Dutch customer in
     the Netherlands reached by WhatsApp, and text Excel would run as a formula."""
-    anna = customer_create(data=CustomerInput(
-        first_name="Άννα-Μαρία", last_name="Ζαΐμη", title="κα", emails=["anna@example.gr"],
-        phones=["697 123 4567", "2101234567"], vat_number="094259216", tags=["VIP", "Τακτικός"],
-        birthday=dt.date(1978, 3, 14), external_ref="C-1", notes="Ώρα: πρωί; «ναι».\nΔεύτερη γραμμή, \"ok\""))
+    anna = customer_create(
+        data=CustomerInput(
+            first_name="Άννα-Μαρία",
+            last_name="Ζαΐμη",
+            title="κα",
+            emails=["anna@example.gr"],
+            phones=["697 123 4567", "2101234567"],
+            vat_number="094259216",
+            tags=["VIP", "Τακτικός"],
+            birthday=dt.date(1978, 3, 14),
+            external_ref="C-1",
+            notes='Ώρα: πρωί; «ναι».\nΔεύτερη γραμμή, "ok"',
+        )
+    )
     address_add(customer=anna, line1="Ερμού 10", city="Αθήνα", postcode="105 63")
-    customer_create(data=CustomerInput(kind="company", company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ", emails=["info@kyklades.gr"],
-                                       tags=["B2B"], preferred_channel="phone", formal=False))
-    customer_create(data=CustomerInput(first_name="Jürgen", last_name="Müller", title="Herr", language="de",
-                                       time_zone="Europe/Berlin", phones=["+49 151 23456789"], job_title="Einkauf",
-                                       category="internal", birthday=dt.date(1990, 12, 1)))
-    anke = customer_create(data=CustomerInput(first_name="Anke", last_name="de Vries", language="nl",
-                                              time_zone="Europe/Amsterdam", preferred_channel="whatsapp",
-                                              phones=["+31 6 12345678"], emails=["anke@example.nl"]))
+    customer_create(
+        data=CustomerInput(
+            kind="company",
+            company_name="Ξενοδοχεία Κυκλάδων ΙΚΕ",
+            emails=["info@kyklades.gr"],
+            tags=["B2B"],
+            preferred_channel="phone",
+            formal=False,
+        )
+    )
+    customer_create(
+        data=CustomerInput(
+            first_name="Jürgen",
+            last_name="Müller",
+            title="Herr",
+            language="de",
+            time_zone="Europe/Berlin",
+            phones=["+49 151 23456789"],
+            job_title="Einkauf",
+            category="internal",
+            birthday=dt.date(1990, 12, 1),
+        )
+    )
+    anke = customer_create(
+        data=CustomerInput(
+            first_name="Anke",
+            last_name="de Vries",
+            language="nl",
+            time_zone="Europe/Amsterdam",
+            preferred_channel="whatsapp",
+            phones=["+31 6 12345678"],
+            emails=["anke@example.nl"],
+        )
+    )
     address_add(customer=anke, line1="Keizersgracht 1", city="Amsterdam", postcode="1015 CJ", country="NL")
-    customer_create(data=CustomerInput(first_name="=HYPERLINK(\"x\")", last_name="-Test", notes="+cmd|' /C calc'!A0",
-                                       emails=["formula@example.com"]))
+    customer_create(
+        data=CustomerInput(
+            first_name='=HYPERLINK("x")',
+            last_name="-Test",
+            notes="+cmd|' /C calc'!A0",
+            emails=["formula@example.com"],
+        )
+    )
     return list(Customer.objects.order_by("pk"))
 
 
 def snapshot() -> list[dict[str, Any]]:
     out = []
     for c in Customer.objects.filter(merged_into__isnull=True).order_by("sort_name", "first_name"):
-        row = {f: getattr(c, f) for f in (
-            "kind", "category", "first_name", "last_name", "company_name", "display_name", "job_title", "title",
-            "formal", "language", "time_zone", "preferred_channel", "birthday", "vat_number", "external_ref", "notes")}
+        row = {
+            f: getattr(c, f)
+            for f in (
+                "kind",
+                "category",
+                "first_name",
+                "last_name",
+                "company_name",
+                "display_name",
+                "job_title",
+                "title",
+                "formal",
+                "language",
+                "time_zone",
+                "preferred_channel",
+                "birthday",
+                "vat_number",
+                "external_ref",
+                "notes",
+            )
+        }
         row["points"] = list(c.contact_points.values_list("kind", "value", "is_primary"))
         row["tags"] = sorted(c.tags.values_list("name", flat=True))
         row["addresses"] = list(c.addresses.values_list("line1", "city", "postcode", "country", "is_primary"))
@@ -95,20 +180,39 @@ def test_greek_csv_speaks_greek_with_semicolons_and_day_first_dates(book: list[C
     assert head == ";".join(GREEK_HEADERS)
     rows = by_last_name(rows_of(data, ";"), "Επώνυμο")
     anna = rows["Ζαΐμη"]
-    assert (anna["Είδος"], anna["Κατηγορία"], anna["Γλώσσα"], anna["Χώρα"]) == ("Πρόσωπο", "Εξωτερικός", "Ελληνικά", "Ελλάδα")
+    assert (anna["Είδος"], anna["Κατηγορία"], anna["Γλώσσα"], anna["Χώρα"]) == (
+        "Πρόσωπο",
+        "Εξωτερικός",
+        "Ελληνικά",
+        "Ελλάδα",
+    )
     assert anna["Ημερομηνία γέννησης"] == "14/03/1978"
     assert anna["Πληθυντικός ευγενείας"] == "ναι"
     assert anna["Τηλέφωνα"] == "697 123 4567, 21 0123 4567"  # as dialled in Greece: Excel keeps them as text
-    assert anna["Σημειώσεις"] == "Ώρα: πρωί; «ναι».\nΔεύτερη γραμμή, \"ok\""
+    assert anna["Σημειώσεις"] == 'Ώρα: πρωί; «ναι».\nΔεύτερη γραμμή, "ok"'
     company = rows[""]
-    assert (company["Είδος"], company["Προτιμώμενο κανάλι"], company["Πληθυντικός ευγενείας"]) == ("Εταιρεία", "Τηλέφωνο", "όχι")
+    assert (company["Είδος"], company["Προτιμώμενο κανάλι"], company["Πληθυντικός ευγενείας"]) == (
+        "Εταιρεία",
+        "Τηλέφωνο",
+        "όχι",
+    )
     muller = rows["Müller"]
-    assert (muller["Κατηγορία"], muller["Γλώσσα"], muller["Ημερομηνία γέννησης"]) == ("Εσωτερικός", "Γερμανικά", "01/12/1990")
-    assert muller["Τηλέφωνα"] == "00 49 1512 3456789"  # abroad: with 00, never a leading + (a formula to Excel)
+    assert (muller["Κατηγορία"], muller["Γλώσσα"], muller["Ημερομηνία γέννησης"]) == (
+        "Εσωτερικός",
+        "Γερμανικά",
+        "01/12/1990",
+    )
+    assert (
+        muller["Τηλέφωνα"] == "00 49 1512 3456789"
+    )  # abroad: with 00, never a leading + (a formula to Excel)
     anke = rows["de Vries"]
-    assert (anke["Γλώσσα"], anke["Χώρα"], anke["Προτιμώμενο κανάλι"]) == ("Ολλανδικά", "Κάτω Χώρες", "WhatsApp / Viber")
+    assert (anke["Γλώσσα"], anke["Χώρα"], anke["Προτιμώμενο κανάλι"]) == (
+        "Ολλανδικά",
+        "Κάτω Χώρες",
+        "WhatsApp / Viber",
+    )
     assert anke["Τηλέφωνα"] == "06 12345678"  # a Dutch number of a customer in the Netherlands
-    assert rows["'-Test"]["Όνομα"] == "'=HYPERLINK(\"x\")"
+    assert rows["'-Test"]["Όνομα"] == '\'=HYPERLINK("x")'
 
 
 def test_machine_csv_has_the_importer_keys_commas_and_iso_dates(book: list[Customer]) -> None:
@@ -116,8 +220,17 @@ def test_machine_csv_has_the_importer_keys_commas_and_iso_dates(book: list[Custo
     assert data[3:].decode("utf-8").split("\r\n", 1)[0] == ",".join(COLUMNS)
     rows = by_last_name(rows_of(data, ","), "last_name")
     anna = rows["Ζαΐμη"]
-    assert (anna["kind"], anna["category"], anna["language"], anna["country"]) == ("person", "external", "el", "GR")
-    assert (anna["birthday"], anna["formal"], anna["phone"]) == ("1978-03-14", "yes", "+306971234567 | +302101234567")
+    assert (anna["kind"], anna["category"], anna["language"], anna["country"]) == (
+        "person",
+        "external",
+        "el",
+        "GR",
+    )
+    assert (anna["birthday"], anna["formal"], anna["phone"]) == (
+        "1978-03-14",
+        "yes",
+        "+306971234567 | +302101234567",
+    )
     assert rows[""]["preferred_channel"] == "phone"
     assert rows["de Vries"]["preferred_channel"] == "whatsapp"
 
@@ -125,7 +238,10 @@ def test_machine_csv_has_the_importer_keys_commas_and_iso_dates(book: list[Custo
 def test_english_csv_has_english_headers_and_labels(book: list[Customer]) -> None:
     rows = by_last_name(rows_of(export(layout_for("en")), ","), "Last name")
     assert (rows["Müller"]["Customer type"], rows["Müller"]["Language"], rows["Müller"]["Birthday"]) == (
-        "Internal", "German", "1990-12-01")
+        "Internal",
+        "German",
+        "1990-12-01",
+    )
     assert rows[""]["Preferred channel"] == "Phone"
 
 
@@ -175,28 +291,52 @@ def test_each_form_imports_back_as_the_same_customers(book: list[Customer], form
 
 
 @pytest.mark.parametrize("form", ["el", "machine"])
-def test_reimporting_an_export_over_the_same_customers_changes_nothing(book: list[Customer], form: str) -> None:
+def test_reimporting_an_export_over_the_same_customers_changes_nothing(
+    book: list[Customer], form: str
+) -> None:
     before = snapshot()
-    result = import_file(source=io.BytesIO(export(LAYOUTS[form]())), file_name="customers.csv", kind="customers")
+    result = import_file(
+        source=io.BytesIO(export(LAYOUTS[form]())), file_name="customers.csv", kind="customers"
+    )
     assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, len(book), [])
     assert snapshot() == before
 
 
 # ---------------------------------------------------------------- labels back to codes
 
-@pytest.mark.parametrize(("field", "text", "value"), [
-    ("preferred_channel", "Τηλέφωνο", "phone"), ("preferred_channel", "τηλεφωνο", "phone"),
-    ("preferred_channel", "Phone", "phone"), ("preferred_channel", "WhatsApp / Viber", "whatsapp"),
-    ("preferred_channel", "Δια ζώσης", "in_person"), ("preferred_channel", "sms", "sms"),
-    ("category", "Εξωτερικός", "external"), ("category", "Εσωτερικός πελάτης (τμήμα)", "internal"),
-    ("category", "Internal", "internal"), ("kind", "Εταιρεία", "company"), ("kind", "Person", "person"),
-    ("language", "Ολλανδικά", "nl"), ("language", "Dutch", "nl"), ("language", "Nederlands", "nl"),
-    ("language", "Deutsch (Γερμανικά)", "de"), ("language", "el", "el"), ("language", "EN", "en"),
-    ("country", "Κάτω Χώρες", "NL"), ("country", "Ιράν", "IR"), ("country", "Hong Kong SAR China", "HK"),
-    ("country", "gr", "GR"),
-    ("preferred_channel", "Περιστέρι", None), ("language", "Κλίγκον", None), ("country", "Ατλαντίδα", None),
-])
-def test_labels_in_any_of_our_languages_map_back_to_codes(db: None, field: str, text: str, value: str | None) -> None:
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("preferred_channel", "Τηλέφωνο", "phone"),
+        ("preferred_channel", "τηλεφωνο", "phone"),
+        ("preferred_channel", "Phone", "phone"),
+        ("preferred_channel", "WhatsApp / Viber", "whatsapp"),
+        ("preferred_channel", "Δια ζώσης", "in_person"),
+        ("preferred_channel", "sms", "sms"),
+        ("category", "Εξωτερικός", "external"),
+        ("category", "Εσωτερικός πελάτης (τμήμα)", "internal"),
+        ("category", "Internal", "internal"),
+        ("kind", "Εταιρεία", "company"),
+        ("kind", "Person", "person"),
+        ("language", "Ολλανδικά", "nl"),
+        ("language", "Dutch", "nl"),
+        ("language", "Nederlands", "nl"),
+        ("language", "Deutsch (Γερμανικά)", "de"),
+        ("language", "el", "el"),
+        ("language", "EN", "en"),
+        ("country", "Κάτω Χώρες", "NL"),
+        ("country", "Ιράν", "IR"),
+        ("country", "Hong Kong SAR China", "HK"),
+        ("country", "gr", "GR"),
+        ("preferred_channel", "Περιστέρι", None),
+        ("language", "Κλίγκον", None),
+        ("country", "Ατλαντίδα", None),
+    ],
+)
+def test_labels_in_any_of_our_languages_map_back_to_codes(
+    db: None, field: str, text: str, value: str | None
+) -> None:
     assert locale_values.value_from_label(field, text) == value
 
 
@@ -205,9 +345,13 @@ def test_every_label_maps_back_in_every_language(db: None) -> None:
 
     for code, _name in django_settings.LANGUAGES:
         with translation.override(code):
-            for field, values in (("kind", Customer.Kind.values), ("category", Customer.Category.values),
-                                  ("preferred_channel", Customer.Channel.values), ("language", COMMON_LANGUAGES),
-                                  ("country", [c for c, _n in country_choices(code)])):
+            for field, values in (
+                ("kind", Customer.Kind.values),
+                ("category", Customer.Category.values),
+                ("preferred_channel", Customer.Channel.values),
+                ("language", COMMON_LANGUAGES),
+                ("country", [c for c, _n in country_choices(code)]),
+            ):
                 for value in values:
                     label = locale_values.value_label(field, value)
                     assert locale_values.value_from_label(field, label) == value, (code, field, value, label)
@@ -215,23 +359,30 @@ def test_every_label_maps_back_in_every_language(db: None) -> None:
 
 # ---------------------------------------------------------------- the web download and the CLI
 
+
 def greek(client: Any) -> Any:
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "el"
     return client
 
 
-def test_web_export_follows_the_page_language_and_streams(client_as: Any, manager: Any, book: list[Customer]) -> None:
+def test_web_export_follows_the_page_language_and_streams(
+    client_as: Any, manager: Any, book: list[Customer]
+) -> None:
     response = greek(client_as(manager)).get(reverse("customers:export", args=["csv"]))
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "filename*=UTF-8''%CF%80%CE%B5%CE%BB%CE%AC%CF%84%CE%B5%CF%82-" in response["Content-Disposition"]  # πελάτες-
+    assert (
+        "filename*=UTF-8''%CF%80%CE%B5%CE%BB%CE%AC%CF%84%CE%B5%CF%82-" in response["Content-Disposition"]
+    )  # πελάτες-
     data = b"".join(response.streaming_content)
     assert data.startswith(codecs.BOM_UTF8 + "Κωδικός πελάτη;Είδος;".encode())
     assert by_last_name(rows_of(data, ";"), "Επώνυμο")["Ζαΐμη"]["Ημερομηνία γέννησης"] == "14/03/1978"
 
 
-def test_web_export_in_the_machine_format_on_request(client_as: Any, manager: Any, book: list[Customer]) -> None:
+def test_web_export_in_the_machine_format_on_request(
+    client_as: Any, manager: Any, book: list[Customer]
+) -> None:
     response = greek(client_as(manager)).get(reverse("customers:export", args=["csv"]), {"format": "machine"})
     data = b"".join(response.streaming_content)
     assert data.startswith(codecs.BOM_UTF8 + b"external_ref,kind,category,")
@@ -253,7 +404,9 @@ def test_an_agent_may_not_export(client_as: Any, agent: Any, book: list[Customer
     assert client_as(agent).get(reverse("customers:export", args=["csv"])).status_code == 403
 
 
-def test_cli_exports_for_people_in_the_business_language(book: list[Customer], tmp_path: Path, settings: Any) -> None:
+def test_cli_exports_for_people_in_the_business_language(
+    book: list[Customer], tmp_path: Path, settings: Any
+) -> None:
     settings.LANGUAGE_CODE = "el"
     path = tmp_path / "pelates.csv"
     call_command("export", "customers", str(path), stdout=io.StringIO())
@@ -263,10 +416,13 @@ def test_cli_exports_for_people_in_the_business_language(book: list[Customer], t
     assert (result.unchanged, result.errors) == (len(book), [])
 
 
-@pytest.mark.parametrize(("args", "start"), [(["--machine"], b"external_ref,kind,"),
-                                             (["--language", "en"], b"Customer code,Kind,")])
-def test_cli_machine_and_language_options(book: list[Customer], tmp_path: Path, settings: Any, args: list[str],
-                                          start: bytes) -> None:
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [(["--machine"], b"external_ref,kind,"), (["--language", "en"], b"Customer code,Kind,")],
+)
+def test_cli_machine_and_language_options(
+    book: list[Customer], tmp_path: Path, settings: Any, args: list[str], start: bytes
+) -> None:
     settings.LANGUAGE_CODE = "el"
     path = tmp_path / "out.csv"
     call_command("export", "customers", str(path), *args, stdout=io.StringIO())

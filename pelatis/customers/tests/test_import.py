@@ -38,14 +38,24 @@ from pelatis.customers.services import customer_create, search_reindex
 
 GREEK_ROWS = [
     ["Όνομα", "Επώνυμο", "Email", "Τηλέφωνο", "ΑΦΜ", "Ετικέτες", "Ημερομηνία γέννησης", "Σημειώσεις"],
-    ["Άννα", "Παπαδοπούλου", "anna@example.gr", "697 123 4567", "094259216", "VIP, Τακτικός", "14/03/1978",
-     "Προτιμά όροφο με θέα"],
+    [
+        "Άννα",
+        "Παπαδοπούλου",
+        "anna@example.gr",
+        "697 123 4567",
+        "094259216",
+        "VIP, Τακτικός",
+        "14/03/1978",
+        "Προτιμά όροφο με θέα",
+    ],
     ["Γιώργος", "Αλεξίου-Ψαρά", "g.alexiou@example.gr", "210 123 4567", "", "Τακτικός", "1980-12-01", ""],
     ["Ευτυχία", "Ζαφειρίου", "", "+49 151 23456789", "", "", "05.06.1990", "Ώρα: πρωί· «ναι»"],
 ]
 
 
-def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",", bom: bool = False) -> bytes:
+def csv_bytes(
+    rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",", bom: bool = False
+) -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows(rows)
     data = buffer.getvalue().encode(encoding)
@@ -58,8 +68,15 @@ def run(data: bytes, name: str = "pelates.csv", **kwargs: Any) -> Any:
 
 
 def counts() -> tuple[int, ...]:
-    return (Customer.objects.count(), ContactPoint.objects.count(), SearchTerm.objects.count(),
-            Interaction.objects.count(), Address.objects.count(), Order.objects.count(), OrderLine.objects.count())
+    return (
+        Customer.objects.count(),
+        ContactPoint.objects.count(),
+        SearchTerm.objects.count(),
+        Interaction.objects.count(),
+        Address.objects.count(),
+        Order.objects.count(),
+        OrderLine.objects.count(),
+    )
 
 
 def assert_greek_rows_imported() -> None:
@@ -71,7 +88,9 @@ def assert_greek_rows_imported() -> None:
     assert anna.notes == "Προτιμά όροφο με θέα"
     assert sorted(anna.tags.values_list("name", flat=True)) == ["VIP", "Τακτικός"]
     assert list(anna.contact_points.values_list("kind", "value", "is_primary")) == [
-        ("email", "anna@example.gr", True), ("phone", "+306971234567", True)]
+        ("email", "anna@example.gr", True),
+        ("phone", "+306971234567", True),
+    ]
     giorgos = Customer.objects.get(first_name="Γιώργος")
     assert giorgos.last_name == "Αλεξίου-Ψαρά"
     assert giorgos.birthday == dt.date(1980, 12, 1)
@@ -83,34 +102,49 @@ def assert_greek_rows_imported() -> None:
 
 # ---------------------------------------------------------------- reading
 
-@pytest.mark.parametrize(("encoding", "delimiter", "bom"), [
-    ("utf-8", ";", True),
-    ("utf-8", ",", False),
-    ("utf-8", "\t", True),
-    ("cp1253", ";", False),
-    ("cp1253", "\t", False),
-    ("iso8859_7", ";", False),
-    ("iso8859_7", "\t", False),
-    ("utf-16", ";", False),
-    ("utf-8", "|", False),
-])
-def test_greek_csv_in_every_encoding_and_delimiter_comes_out_byte_correct(db: None, encoding: str, delimiter: str,
-                                                                          bom: bool) -> None:
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "bom"),
+    [
+        ("utf-8", ";", True),
+        ("utf-8", ",", False),
+        ("utf-8", "\t", True),
+        ("cp1253", ";", False),
+        ("cp1253", "\t", False),
+        ("iso8859_7", ";", False),
+        ("iso8859_7", "\t", False),
+        ("utf-16", ";", False),
+        ("utf-8", "|", False),
+    ],
+)
+def test_greek_csv_in_every_encoding_and_delimiter_comes_out_byte_correct(
+    db: None, encoding: str, delimiter: str, bom: bool
+) -> None:
     # given
     data = csv_bytes(GREEK_ROWS, encoding=encoding, delimiter=delimiter, bom=bom)
     # when
     result = run(data)
     # then
     assert result.errors == []
-    assert (result.total, result.created, result.updated, result.invalid, result.written) == (3, 3, 0, 0, True)
+    assert (result.total, result.created, result.updated, result.invalid, result.written) == (
+        3,
+        3,
+        0,
+        0,
+        True,
+    )
     assert_greek_rows_imported()
 
 
-@pytest.mark.parametrize(("encoding", "expected"), [("cp1253", "cp1253"), ("iso8859_7", "iso8859_7"),
-                                                    ("cp1252", "cp1252")])
+@pytest.mark.parametrize(
+    ("encoding", "expected"), [("cp1253", "cp1253"), ("iso8859_7", "iso8859_7"), ("cp1252", "cp1252")]
+)
 def test_single_byte_encodings_are_told_apart(encoding: str, expected: str) -> None:
-    text = ("Όνομα;Επώνυμο\nΆννα;Άγγελου\nΆρης;Ξανθόπουλος\n" if encoding != "cp1252"
-            else "Vorname;Nachname\nJürgen;Müller\nFrançoise;Lefèvre\n")
+    text = (
+        "Όνομα;Επώνυμο\nΆννα;Άγγελου\nΆρης;Ξανθόπουλος\n"
+        if encoding != "cp1252"
+        else "Vorname;Nachname\nJürgen;Müller\nFrançoise;Lefèvre\n"
+    )
     decoded, found = decode_bytes(text.encode(encoding))
     assert decoded == text
     assert found == expected
@@ -127,9 +161,13 @@ def test_xlsx_with_english_headers_numbers_and_dates(db: None) -> None:
     # given
     book = Workbook()
     sheet = book.active
-    sheet.append(["First Name", "Surname", "E-mail", "Mobile", "Phone 2", "Date of birth", "Customer ID", "Type"])
+    sheet.append(
+        ["First Name", "Surname", "E-mail", "Mobile", "Phone 2", "Date of birth", "Customer ID", "Type"]
+    )
     born = dt.datetime(1975, 1, 31)  # noqa: DTZ001 - Excel cells carry no time zone
-    sheet.append(["Κώστας", "Οικονόμου", "K.Oikonomou@Example.com", 6944000111, 2101234567.0, born, 1001, "Πρόσωπο"])
+    sheet.append(
+        ["Κώστας", "Οικονόμου", "K.Oikonomou@Example.com", 6944000111, 2101234567.0, born, 1001, "Πρόσωπο"]
+    )
     sheet.append([None, None, None, None, None, None, None, None])
     sheet.append(["", "", "info@aigaio.gr", "", "", "", "C-2", "Εταιρεία"])
     sheet["A5"] = None
@@ -150,7 +188,10 @@ def test_xlsx_with_english_headers_numbers_and_dates(db: None) -> None:
     assert kostas.external_ref == "1001"
     assert kostas.birthday == dt.date(1975, 1, 31)
     assert sorted(kostas.contact_points.values_list("value", flat=True)) == [
-        "+302101234567", "+306944000111", "k.oikonomou@example.com"]
+        "+302101234567",
+        "+306944000111",
+        "k.oikonomou@example.com",
+    ]
 
 
 def test_xlsx_is_recognised_by_its_zip_magic_whatever_the_name(db: None) -> None:
@@ -174,13 +215,43 @@ def test_old_xls_and_empty_files_are_refused_clearly(db: None) -> None:
 
 # ---------------------------------------------------------------- headers
 
+
 def test_headers_map_in_greek_and_english_ignoring_case_accents_and_punctuation() -> None:
-    headers = ["ΟΝΟΜΑ", "Επίθετο", "e-mail", "Ηλεκτρονικό Ταχυδρομείο", "Κινητό", "Τηλέφωνο 2", "Κωδικός πελάτη", "Τ.Κ.",
-               "Α.Φ.Μ.", "Εταιρεία", "Προσφώνηση", "Πόλη", "Διεύθυνση", "Χώρα", "Γλώσσα", "Χόμπι", "surname"]
+    headers = [
+        "ΟΝΟΜΑ",
+        "Επίθετο",
+        "e-mail",
+        "Ηλεκτρονικό Ταχυδρομείο",
+        "Κινητό",
+        "Τηλέφωνο 2",
+        "Κωδικός πελάτη",
+        "Τ.Κ.",
+        "Α.Φ.Μ.",
+        "Εταιρεία",
+        "Προσφώνηση",
+        "Πόλη",
+        "Διεύθυνση",
+        "Χώρα",
+        "Γλώσσα",
+        "Χόμπι",
+        "surname",
+    ]
     cols = map_headers(headers, CUSTOMER_COLUMNS)
     assert cols.positions == {
-        "first_name": [0], "last_name": [1], "email": [2, 3], "phone": [4, 5], "external_ref": [6], "postcode": [7],
-        "vat": [8], "company": [9], "title": [10], "city": [11], "address": [12], "country": [13], "language": [14]}
+        "first_name": [0],
+        "last_name": [1],
+        "email": [2, 3],
+        "phone": [4, 5],
+        "external_ref": [6],
+        "postcode": [7],
+        "vat": [8],
+        "company": [9],
+        "title": [10],
+        "city": [11],
+        "address": [12],
+        "country": [13],
+        "language": [14],
+    }
     assert [(w.row, w.column) for w in cols.warnings] == [(1, "Χόμπι"), (1, "surname")]
 
 
@@ -190,7 +261,8 @@ def test_unknown_columns_are_one_warning_each_not_errors(db: None) -> None:
     assert result.created == 2
     assert [(w.row, w.column) for w in result.warnings] == [(1, "Χόμπι")]
     assert ImportJob.objects.get().errors == [
-        {"row": 1, "column": "Χόμπι", "message": "Unknown column, ignored.", "level": "warning"}]
+        {"row": 1, "column": "Χόμπι", "message": "Unknown column, ignored.", "level": "warning"}
+    ]
 
 
 def test_a_file_without_a_name_column_is_rejected(db: None) -> None:
@@ -202,22 +274,30 @@ def test_a_file_without_a_name_column_is_rejected(db: None) -> None:
 
 # ---------------------------------------------------------------- validation
 
+
 def test_bad_rows_are_all_reported_and_nothing_is_written(db: None, papadopoulos: Customer) -> None:
     # given
     before = counts()
-    rows = [["Όνομα", "Επώνυμο", "Email", "Κινητό", "ΑΦΜ", "Ημερομηνία γέννησης"],
-            ["Άννα", "Καλή", "anna@example.gr", "6971111111", "", ""],
-            ["Μαρία", "Κακή", "not-an-email", "12", "094259217", "31/02/1980"],
-            ["", "", "", "", "", ""],
-            ["", "", "x@example.gr", "", "", ""],
-            ["Νίκος", "Σωστός", "", "", "", ""]]
+    rows = [
+        ["Όνομα", "Επώνυμο", "Email", "Κινητό", "ΑΦΜ", "Ημερομηνία γέννησης"],
+        ["Άννα", "Καλή", "anna@example.gr", "6971111111", "", ""],
+        ["Μαρία", "Κακή", "not-an-email", "12", "094259217", "31/02/1980"],
+        ["", "", "", "", "", ""],
+        ["", "", "x@example.gr", "", "", ""],
+        ["Νίκος", "Σωστός", "", "", "", ""],
+    ]
     # when
     result = run(csv_bytes(rows, delimiter=";"))
     # then
     assert result.written is False
     assert (result.total, result.invalid, result.created, result.updated) == (4, 2, 0, 0)
     assert {(e.row, e.column) for e in result.errors} == {
-        (3, "Email"), (3, "Κινητό"), (3, "ΑΦΜ"), (3, "Ημερομηνία γέννησης"), (5, "Επώνυμο")}
+        (3, "Email"),
+        (3, "Κινητό"),
+        (3, "ΑΦΜ"),
+        (3, "Ημερομηνία γέννησης"),
+        (5, "Επώνυμο"),
+    }
     assert any("not-an-email" in e.message for e in result.errors)
     assert counts() == before
     job = ImportJob.objects.get(pk=result.job_id)
@@ -226,8 +306,12 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db: None, papadopoulos
 
 
 def test_skip_invalid_writes_the_valid_rows_and_keeps_the_report(db: None) -> None:
-    rows = [["first_name", "last_name", "email"], ["Άννα", "Καλή", "anna@example.gr"], ["Μαρία", "Κακή", "nope"],
-            ["Νίκος", "Σωστός", "nikos@example.gr"]]
+    rows = [
+        ["first_name", "last_name", "email"],
+        ["Άννα", "Καλή", "anna@example.gr"],
+        ["Μαρία", "Κακή", "nope"],
+        ["Νίκος", "Σωστός", "nikos@example.gr"],
+    ]
     result = run(csv_bytes(rows), skip_invalid=True)
     assert result.written is True
     assert (result.created, result.invalid) == (2, 1)
@@ -254,34 +338,54 @@ def test_stored_errors_are_capped(db: None, monkeypatch: pytest.MonkeyPatch) -> 
 
 # ---------------------------------------------------------------- what is written
 
+
 def test_derived_fields_search_terms_and_timeline_match_the_services(db: None, agent: Any) -> None:
     # given
-    rows = [["Κωδικός πελάτη", "Όνομα", "Επώνυμο", "Εταιρεία", "Email", "Τηλέφωνο", "ΑΦΜ", "Προσφώνηση"],
-            ["C-1", "Γιώργος", "Παπαδόπουλος", "Αιγαίο ΑΕ", "g@example.gr", "697 123 4567 | 2101234567", "094259216",
-             "κ."],
-            ["C-2", "", "", "Ξενοδοχεία Κυκλάδων ΙΚΕ", "info@kyklades.gr", "", "", ""]]
+    rows = [
+        ["Κωδικός πελάτη", "Όνομα", "Επώνυμο", "Εταιρεία", "Email", "Τηλέφωνο", "ΑΦΜ", "Προσφώνηση"],
+        [
+            "C-1",
+            "Γιώργος",
+            "Παπαδόπουλος",
+            "Αιγαίο ΑΕ",
+            "g@example.gr",
+            "697 123 4567 | 2101234567",
+            "094259216",
+            "κ.",
+        ],
+        ["C-2", "", "", "Ξενοδοχεία Κυκλάδων ΙΚΕ", "info@kyklades.gr", "", "", ""],
+    ]
     # when
     result = run(csv_bytes(rows), by=agent)
     # then: the same derived fields as customer_create
     assert result.created == 2
     imported = Customer.objects.get(external_ref="C-1")
-    reference = customer_create(data=CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος",
-                                                   company_name="Αιγαίο ΑΕ"))
+    reference = customer_create(
+        data=CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος", company_name="Αιγαίο ΑΕ")
+    )
     for name in ("display_name", "sort_name", "name_key", "name_day_name"):
         assert getattr(imported, name) == getattr(reference, name)
     company = Customer.objects.get(external_ref="C-2")
     assert (company.kind, company.display_name) == ("company", "Ξενοδοχεία Κυκλάδων ΙΚΕ")
     # and the same search terms as search_reindex
     ids = [imported.pk, company.pk]
-    terms = {cid: set(SearchTerm.objects.filter(customer_id=cid).values_list("term", flat=True)) for cid in ids}
+    terms = {
+        cid: set(SearchTerm.objects.filter(customer_id=cid).values_list("term", flat=True)) for cid in ids
+    }
     assert "p:2101234567" in terms[imported.pk]
     search_reindex(customer_ids=ids)
-    assert terms == {cid: set(SearchTerm.objects.filter(customer_id=cid).values_list("term", flat=True)) for cid in ids}
+    assert terms == {
+        cid: set(SearchTerm.objects.filter(customer_id=cid).values_list("term", flat=True)) for cid in ids
+    }
     assert SearchTerm.objects.filter(customer_id=imported.pk).count() == len(terms[imported.pk])
     # one timeline entry each
     event = Interaction.objects.get(customer=imported)
     assert (event.summary, event.actor, event.source_type, event.source_id) == (
-        "Imported from pelates.csv", agent, "customers.importjob", str(result.job_id))
+        "Imported from pelates.csv",
+        agent,
+        "customers.importjob",
+        str(result.job_id),
+    )
     assert Interaction.objects.filter(customer=company).count() == 1
     primary = imported.contact_points.filter(kind="phone", is_primary=True).get()
     assert primary.value == "+306971234567"
@@ -295,15 +399,22 @@ def test_tags_match_existing_ones_case_insensitively(db: None) -> None:
 
 
 def test_address_columns_make_a_primary_address(db: None) -> None:
-    rows = [["Επώνυμο", "Διεύθυνση", "Πόλη", "ΤΚ", "Χώρα", "Τηλέφωνο"],
-            ["Müller", "Hauptstraße 1", "Berlin", "10115", "Germany", "030 1234567"],
-            ["Ρήγας", "Ερμού 10", "Αθήνα", "105 63", "", ""]]
+    rows = [
+        ["Επώνυμο", "Διεύθυνση", "Πόλη", "ΤΚ", "Χώρα", "Τηλέφωνο"],
+        ["Müller", "Hauptstraße 1", "Berlin", "10115", "Germany", "030 1234567"],
+        ["Ρήγας", "Ερμού 10", "Αθήνα", "105 63", "", ""],
+    ]
     result = run(csv_bytes(rows))
     assert result.errors == []
     muller = Customer.objects.get(last_name="Müller")
     address = muller.addresses.get()
     assert (address.line1, address.city, address.postcode, address.country, address.is_primary) == (
-        "Hauptstraße 1", "Berlin", "10115", "DE", True)
+        "Hauptstraße 1",
+        "Berlin",
+        "10115",
+        "DE",
+        True,
+    )
     assert muller.contact_points.get().value == "+49301234567"  # the row's country decides the phone's region
     assert Customer.objects.get(last_name="Ρήγας").addresses.get().country == "GR"
 
@@ -319,6 +430,7 @@ def test_progress_is_reported_up_to_the_total(db: None) -> None:
 
 
 # ---------------------------------------------------------------- re-import
+
 
 def test_reimporting_the_same_file_updates_instead_of_duplicating(db: None) -> None:
     data = csv_bytes(GREEK_ROWS, delimiter=";", bom=True)
@@ -346,8 +458,10 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(db: None) -> N
 
 def test_a_reimport_fills_and_replaces_given_fields_only(db: None, papadopoulos: Customer) -> None:
     # given: the fixture customer, found by phone; the file changes his title and adds an email and a tag
-    rows = [["Επώνυμο", "Όνομα", "Προσφώνηση", "Τηλέφωνο", "Email", "Ετικέτες", "Σημειώσεις"],
-            ["Παπαδόπουλος", "", "Dr", "+30 697 123 4567", "giorgos@example.com", "Νέος", ""]]
+    rows = [
+        ["Επώνυμο", "Όνομα", "Προσφώνηση", "Τηλέφωνο", "Email", "Ετικέτες", "Σημειώσεις"],
+        ["Παπαδόπουλος", "", "Dr", "+30 697 123 4567", "giorgos@example.com", "Νέος", ""],
+    ]
     # when
     result = run(csv_bytes(rows), overwrite=True)
     # then
@@ -367,11 +481,13 @@ def test_matching_prefers_external_ref_then_email_then_phone(db: None, make_cust
     by_ref = make_customer(last_name="Α", external_ref="R-1", emails=["shared@example.gr"])
     by_email = make_customer(last_name="Β", emails=["b@example.gr"])
     by_phone = make_customer(last_name="Γ", phones=["6970000003"])
-    rows = [["id", "last_name", "email", "phone"],
-            ["R-1", "Α2", "b@example.gr", ""],  # ref wins over an email of someone else
-            ["", "Β2", "b@example.gr", "6970000003"],
-            ["", "Γ2", "", "6970000003"],
-            ["R-9", "Δ", "shared@example.gr", ""]]  # R-1's email but another reference: someone else
+    rows = [
+        ["id", "last_name", "email", "phone"],
+        ["R-1", "Α2", "b@example.gr", ""],  # ref wins over an email of someone else
+        ["", "Β2", "b@example.gr", "6970000003"],
+        ["", "Γ2", "", "6970000003"],
+        ["R-9", "Δ", "shared@example.gr", ""],
+    ]  # R-1's email but another reference: someone else
     result = run(csv_bytes(rows), overwrite=True)
     assert (result.created, result.updated) == (1, 3)
     assert Customer.objects.get(pk=by_ref.pk).last_name == "Α2"
@@ -381,9 +497,11 @@ def test_matching_prefers_external_ref_then_email_then_phone(db: None, make_cust
 
 
 def test_two_rows_for_one_customer_the_later_updates_the_earlier(db: None) -> None:
-    rows = [["first_name", "last_name", "email", "phone", "notes"],
-            ["Άννα", "Παπά", "anna@example.gr", "", "πρώτη"],
-            ["Άννα", "Παπαδάκη", "ANNA@example.gr", "6971234567", ""]]
+    rows = [
+        ["first_name", "last_name", "email", "phone", "notes"],
+        ["Άννα", "Παπά", "anna@example.gr", "", "πρώτη"],
+        ["Άννα", "Παπαδάκη", "ANNA@example.gr", "6971234567", ""],
+    ]
     result = run(csv_bytes(rows))
     assert (result.created, result.updated) == (1, 0)  # one new customer, from two rows
     anna = Customer.objects.get()
@@ -412,19 +530,59 @@ def test_an_update_that_breaks_the_stored_profile_is_reported(db: None, make_cus
 
 # ---------------------------------------------------------------- orders
 
-ORDER_HEADER = ["Αριθμός παραγγελίας", "Κωδικός πελάτη", "Email", "Τηλέφωνο", "Ημερομηνία", "Κωδικός προϊόντος",
-                "Προϊόν", "Κατηγορία", "Ποσότητα", "Τιμή μονάδας", "Νόμισμα", "Κατάσταση"]
+ORDER_HEADER = [
+    "Αριθμός παραγγελίας",
+    "Κωδικός πελάτη",
+    "Email",
+    "Τηλέφωνο",
+    "Ημερομηνία",
+    "Κωδικός προϊόντος",
+    "Προϊόν",
+    "Κατηγορία",
+    "Ποσότητα",
+    "Τιμή μονάδας",
+    "Νόμισμα",
+    "Κατάσταση",
+]
 
 
-def test_orders_group_lines_by_reference_with_greek_decimals(db: None, papadopoulos: Customer,
-                                                             make_customer: Any) -> None:
+def test_orders_group_lines_by_reference_with_greek_decimals(
+    db: None, papadopoulos: Customer, make_customer: Any
+) -> None:
     # given
     eleni = make_customer(first_name="Ελένη", last_name="Κωνσταντίνου", external_ref="C-7")
-    rows = [ORDER_HEADER,
-            ["ORD-1", "", "g.papadopoulos@example.gr", "", "12/04/2026 18:30", "OIL-1L", "Ελαιόλαδο 1 λτ", "Παντοπωλείο",
-             "2", "12,50", "EUR", "πληρωμένη"],
-            ["ORD-2", "C-7", "", "", "2026-04-13", "ROOM", "Δίκλινο", "Διαμονή", "3", "1.234,50", "", "paid"],
-            ["ORD-1", "", "", "6971234567", "12/04/2026 18:30", "HONEY", "Μέλι", "Παντοπωλείο", "1", "9.80", "", ""]]
+    rows = [
+        ORDER_HEADER,
+        [
+            "ORD-1",
+            "",
+            "g.papadopoulos@example.gr",
+            "",
+            "12/04/2026 18:30",
+            "OIL-1L",
+            "Ελαιόλαδο 1 λτ",
+            "Παντοπωλείο",
+            "2",
+            "12,50",
+            "EUR",
+            "πληρωμένη",
+        ],
+        ["ORD-2", "C-7", "", "", "2026-04-13", "ROOM", "Δίκλινο", "Διαμονή", "3", "1.234,50", "", "paid"],
+        [
+            "ORD-1",
+            "",
+            "",
+            "6971234567",
+            "12/04/2026 18:30",
+            "HONEY",
+            "Μέλι",
+            "Παντοπωλείο",
+            "1",
+            "9.80",
+            "",
+            "",
+        ],
+    ]
     # when
     result = run(csv_bytes(rows, delimiter=";"), name="orders.csv", kind="orders")
     # then
@@ -436,7 +594,9 @@ def test_orders_group_lines_by_reference_with_greek_decimals(db: None, papadopou
     assert first.placed_at == dt.datetime(2026, 4, 12, 18, 30, tzinfo=athens)
     assert first.total == Decimal("34.80")
     assert list(first.lines.values_list("name", "quantity", "unit_price")) == [
-        ("Ελαιόλαδο 1 λτ", Decimal("2"), Decimal("12.50")), ("Μέλι", Decimal("1"), Decimal("9.80"))]
+        ("Ελαιόλαδο 1 λτ", Decimal("2"), Decimal("12.50")),
+        ("Μέλι", Decimal("1"), Decimal("9.80")),
+    ]
     second = Order.objects.get(reference="ORD-2")
     assert (second.customer, second.total) == (eleni, Decimal("3703.50"))
     assert second.placed_at == dt.datetime(2026, 4, 13, tzinfo=athens)
@@ -446,10 +606,12 @@ def test_orders_group_lines_by_reference_with_greek_decimals(db: None, papadopou
 
 
 def test_unknown_customer_is_a_row_error_naming_the_column(db: None, papadopoulos: Customer) -> None:
-    rows = [["order", "phone", "date", "product", "price"],
-            ["A-1", "6971234567", "2026-01-02", "Μέλι", "9,80"],
-            ["A-2", "6999999999", "2026-01-02", "Μέλι", "9,80"],
-            ["A-3", "6971234567", "χθες", "Μέλι", "δέκα"]]
+    rows = [
+        ["order", "phone", "date", "product", "price"],
+        ["A-1", "6971234567", "2026-01-02", "Μέλι", "9,80"],
+        ["A-2", "6999999999", "2026-01-02", "Μέλι", "9,80"],
+        ["A-3", "6971234567", "χθες", "Μέλι", "δέκα"],
+    ]
     result = run(csv_bytes(rows), kind="orders")
     assert result.written is False
     assert [(e.row, e.column) for e in result.errors] == [(4, "date"), (4, "price"), (3, "phone")]
@@ -458,9 +620,11 @@ def test_unknown_customer_is_a_row_error_naming_the_column(db: None, papadopoulo
 
 
 def test_orders_reimport_replaces_instead_of_duplicating(db: None, papadopoulos: Customer) -> None:
-    rows = [["reference", "email", "placed_at", "product", "quantity", "unit_price"],
-            ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σουίτα", "2", "160"],
-            ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σπα", "1", "70"]]
+    rows = [
+        ["reference", "email", "placed_at", "product", "quantity", "unit_price"],
+        ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σουίτα", "2", "160"],
+        ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σπα", "1", "70"],
+    ]
     run(csv_bytes(rows), kind="orders")
     rows[2][5] = "75,5"
     kept = run(csv_bytes(rows), kind="orders")  # an order that exists is kept unless the import overwrites
@@ -476,10 +640,12 @@ def test_orders_reimport_replaces_instead_of_duplicating(db: None, papadopoulos:
 
 
 def test_a_bad_line_skips_its_whole_order_with_skip_invalid(db: None, papadopoulos: Customer) -> None:
-    rows = [["reference", "email", "placed_at", "product", "quantity", "unit_price"],
-            ["B-1", "g.papadopoulos@example.gr", "2026-03-01", "Σουίτα", "2", "160"],
-            ["B-1", "g.papadopoulos@example.gr", "2026-03-01", "Σπα", "0", "70"],
-            ["B-2", "g.papadopoulos@example.gr", "2026-03-01", "Σπα", "1", "70"]]
+    rows = [
+        ["reference", "email", "placed_at", "product", "quantity", "unit_price"],
+        ["B-1", "g.papadopoulos@example.gr", "2026-03-01", "Σουίτα", "2", "160"],
+        ["B-1", "g.papadopoulos@example.gr", "2026-03-01", "Σπα", "0", "70"],
+        ["B-2", "g.papadopoulos@example.gr", "2026-03-01", "Σπα", "1", "70"],
+    ]
     result = run(csv_bytes(rows), kind="orders", skip_invalid=True)
     assert result.written is True
     assert [(e.row, e.column) for e in result.errors] == [(3, "quantity"), (2, "reference")]
@@ -501,17 +667,29 @@ def test_orders_from_xlsx_with_excel_dates_and_numbers(db: None, papadopoulos: C
 
 
 def test_orders_need_their_columns(db: None) -> None:
-    result = run(csv_bytes([["reference", "product", "price", "date"], ["A", "B", "1", "2026-01-01"]]), kind="orders")
+    result = run(
+        csv_bytes([["reference", "product", "price", "date"], ["A", "B", "1", "2026-01-01"]]), kind="orders"
+    )
     assert result.written is False
     assert "customer" in result.errors[0].message
 
 
 # ---------------------------------------------------------------- values
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("12,50", "12.50"), ("1.234,50", "1234.50"), ("1,234.50", "1234.50"), ("12.5", "12.5"), ("€ 3,00", "3.00"),
-    ("1.234.567", "1234567"), ("7", "7"), ("-1,5", "-1.5"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12,50", "12.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("12.5", "12.5"),
+        ("€ 3,00", "3.00"),
+        ("1.234.567", "1234567"),
+        ("7", "7"),
+        ("-1,5", "-1.5"),
+    ],
+)
 def test_decimals_greek_and_english(text: str, value: str) -> None:
     assert parse_decimal(text) == Decimal(value)
 
@@ -522,10 +700,16 @@ def test_bad_decimals(text: str) -> None:
         parse_decimal(text)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1978-03-14", dt.date(1978, 3, 14)), ("14/03/1978", dt.date(1978, 3, 14)), ("4.3.1978", dt.date(1978, 3, 4)),
-    ("14-03-1978", dt.date(1978, 3, 14)), ("1978-03-14 00:00:00", dt.date(1978, 3, 14)),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1978-03-14", dt.date(1978, 3, 14)),
+        ("14/03/1978", dt.date(1978, 3, 14)),
+        ("4.3.1978", dt.date(1978, 3, 4)),
+        ("14-03-1978", dt.date(1978, 3, 14)),
+        ("1978-03-14 00:00:00", dt.date(1978, 3, 14)),
+    ],
+)
 def test_dates_are_day_first(text: str, value: dt.date) -> None:
     assert parse_date(text) == value
 
@@ -537,6 +721,7 @@ def test_bad_dates(text: str) -> None:
 
 
 # ---------------------------------------------------------------- bulk loading
+
 
 def _index_sql() -> set[str]:
     from django.db import connection

@@ -52,7 +52,9 @@ def test_rejected_import_exits_non_zero_shows_errors_and_writes_the_report(db: N
 def test_error_table_is_printed(db: None, tmp_path: Path) -> None:
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", "customers", str(write(tmp_path / "bad.csv", BAD)), stdout=out, stderr=io.StringIO())
+        call_command(
+            "import", "customers", str(write(tmp_path / "bad.csv", BAD)), stdout=out, stderr=io.StringIO()
+        )
     text = out.getvalue()
     assert "Errors" in text
     assert "όχι-email" in text
@@ -61,17 +63,25 @@ def test_error_table_is_printed(db: None, tmp_path: Path) -> None:
 
 def test_skip_invalid_imports_the_rest_and_exits_zero(db: None, tmp_path: Path) -> None:
     report = tmp_path / "report.csv"
-    out, _err = call("import", "customers", str(write(tmp_path / "bad.csv", BAD)), "--skip-invalid", "--report",
-                     str(report))
+    out, _err = call(
+        "import",
+        "customers",
+        str(write(tmp_path / "bad.csv", BAD)),
+        "--skip-invalid",
+        "--report",
+        str(report),
+    )
     assert "1 customers created" in out
     assert list(Customer.objects.values_list("first_name", flat=True)) == ["Άννα"]
     assert len(report.read_text(encoding="utf-8-sig").splitlines()) == 3
 
 
 def test_orders_import(db: None, tmp_path: Path, papadopoulos: Customer) -> None:
-    text = ("Αριθμός παραγγελίας\tΤηλέφωνο\tΗμερομηνία\tΠροϊόν\tΠοσότητα\tΤιμή\r\n"
-            "Π-1\t697 123 4567\t12/04/2026\tΜέλι\t2\t9,80\r\n"
-            "Π-1\t697 123 4567\t12/04/2026\tΛάδι\t1\t12,50\r\n")
+    text = (
+        "Αριθμός παραγγελίας\tΤηλέφωνο\tΗμερομηνία\tΠροϊόν\tΠοσότητα\tΤιμή\r\n"
+        "Π-1\t697 123 4567\t12/04/2026\tΜέλι\t2\t9,80\r\n"
+        "Π-1\t697 123 4567\t12/04/2026\tΛάδι\t1\t12,50\r\n"
+    )
     out, _err = call("import", "orders", str(write(tmp_path / "orders.tsv", text, "iso8859_7")))
     assert "1 orders created" in out
     assert Order.objects.get().total == Decimal("32.10")
@@ -82,9 +92,13 @@ def test_missing_file_is_a_command_error(db: None, tmp_path: Path) -> None:
         call("import", "customers", str(tmp_path / "missing.csv"))
 
 
-@pytest.mark.parametrize(("name", "args"), [("out.csv", ()), ("out.csv", ("--no-bom",)), ("out.xlsx", ()),
-                                            ("out.data", ("--format", "xlsx"))])
-def test_export_command(db: None, tmp_path: Path, papadopoulos: Customer, name: str, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("out.csv", ()), ("out.csv", ("--no-bom",)), ("out.xlsx", ()), ("out.data", ("--format", "xlsx"))],
+)
+def test_export_command(
+    db: None, tmp_path: Path, papadopoulos: Customer, name: str, args: tuple[str, ...]
+) -> None:
     path = tmp_path / name
     out, _err = call("export", "customers", str(path), *args)
     assert f"Exported 1 customers to {path}." in out

@@ -39,8 +39,9 @@ def test_a_csv_is_read_in_pieces_never_whole(db: None) -> None:
     assert source.largest <= 2**20  # a piece at a time (the old reader took the whole file in one read)
 
 
-def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_naming_the_limit(db: None, settings: Any,
-                                                                           tmp_path: Path) -> None:
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_naming_the_limit(
+    db: None, settings: Any, tmp_path: Path
+) -> None:
     settings.PELATIS_IMPORT_MAX_EXPANDED_BYTES = 4 * 2**20
     bomb = tmp_path / "bomb.xlsx"
     sheet_bomb(bomb, 6)
@@ -77,16 +78,32 @@ def test_a_file_of_too_many_rows_is_refused_naming_the_limit(db: None, settings:
 
 
 def _import_in_a_process(tmp_path: Path, kind: str, path: Path) -> dict[str, Any]:
-    env = {**os.environ, "PELATIS_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "pelatis.settings",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PELATIS_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "pelatis.settings",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("PELATIS_DATABASE_URL", None)  # the embedded SQLite set-up, whatever the suite runs on
     for name in [n for n in env if n.startswith("PELATIS_IMPORT_")]:
         env.pop(name)
     if not (tmp_path / "data").exists():
-        subprocess.run([sys.executable, "-m", "bench.import_memory", "--migrate"], cwd=ROOT, env=env, check=True,
-                       timeout=600)
-    done = subprocess.run([sys.executable, "-m", "bench.import_memory", kind, str(path)], cwd=ROOT, env=env,
-                          check=True, timeout=600, capture_output=True, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "bench.import_memory", "--migrate"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.import_memory", kind, str(path)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

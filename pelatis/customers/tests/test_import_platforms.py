@@ -23,19 +23,25 @@ def run(name: str, kind: str = "customers", **kwargs: Any) -> Any:
 
 
 def consents(customer: Customer) -> set[tuple[str, bool, str, dt.date | None]]:
-    return {(c.channel, c.granted, c.source, c.stated_at.date() if c.stated_at else None)
-            for c in ImportedConsent.objects.filter(customer=customer)}
+    return {
+        (c.channel, c.granted, c.source, c.stated_at.date() if c.stated_at else None)
+        for c in ImportedConsent.objects.filter(customer=customer)
+    }
 
 
-@pytest.mark.parametrize(("name", "kind", "platform", "created"), [
-    ("shopify_customers_export.csv", "customers", "shopify", 2),
-    ("woocommerce_customers_export.csv", "customers", "woocommerce", 2),
-    ("odoo_contacts_export.csv", "customers", "odoo", 3),
-    ("hubspot_contacts_export.csv", "customers", "hubspot", 2),
-    ("mailchimp_audience_export.csv", "customers", "mailchimp", 2),
-])
-def test_each_platform_export_imports_without_hand_mapping(db: None, name: str, kind: str, platform: str,
-                                                           created: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "kind", "platform", "created"),
+    [
+        ("shopify_customers_export.csv", "customers", "shopify", 2),
+        ("woocommerce_customers_export.csv", "customers", "woocommerce", 2),
+        ("odoo_contacts_export.csv", "customers", "odoo", 3),
+        ("hubspot_contacts_export.csv", "customers", "hubspot", 2),
+        ("mailchimp_audience_export.csv", "customers", "mailchimp", 2),
+    ],
+)
+def test_each_platform_export_imports_without_hand_mapping(
+    db: None, name: str, kind: str, platform: str, created: int
+) -> None:
     result = run(name, kind)
     assert result.platform == platform
     assert result.errors == []
@@ -45,15 +51,26 @@ def test_each_platform_export_imports_without_hand_mapping(db: None, name: str, 
 def test_shopify_customers_with_address_parts_tags_notes_and_consent(db: None) -> None:
     run("shopify_customers_export.csv")
     eleni = Customer.objects.get(external_ref="7012345678901")
-    assert (eleni.first_name, eleni.last_name, eleni.notes) == ("Ελένη", "Κωστοπούλου", "Πελάτισσα από το κατάστημα")
+    assert (eleni.first_name, eleni.last_name, eleni.notes) == (
+        "Ελένη",
+        "Κωστοπούλου",
+        "Πελάτισσα από το κατάστημα",
+    )
     assert set(eleni.tags.values_list("name", flat=True)) == {"VIP", "Νησιά"}
     address = Address.objects.get(customer=eleni)
     assert (address.line1, address.line2, address.city, address.postcode, address.country) == (
-        "Ερμού 12", "2ος όροφος", "Αθήνα", "10563", "GR")
+        "Ερμού 12",
+        "2ος όροφος",
+        "Αθήνα",
+        "10563",
+        "GR",
+    )
     assert consents(eleni) == {("email", True, "shopify", None), ("sms", False, "shopify", None)}
     oliver = Customer.objects.get(external_ref="7012345678902")
     assert oliver.company_name == "Smith & Sons Ltd"
-    assert list(oliver.contact_points.filter(kind="phone").values_list("value", flat=True)) == ["+442079460958"]
+    assert list(oliver.contact_points.filter(kind="phone").values_list("value", flat=True)) == [
+        "+442079460958"
+    ]
     assert (oliver.language, oliver.time_zone) == ("en", "Europe/London")  # from the country, not el/Athens
     assert consents(oliver) == {("email", False, "shopify", None), ("sms", False, "shopify", None)}
 
@@ -61,10 +78,17 @@ def test_shopify_customers_with_address_parts_tags_notes_and_consent(db: None) -
 def test_odoo_contacts_companies_languages_and_time_zones(db: None) -> None:
     run("odoo_contacts_export.csv")
     company = Customer.objects.get(external_ref="__export__.res_partner_41_a1b2c3d4")
-    assert (company.kind, company.company_name, company.vat_number) == ("company", "Αιγαίο Τουριστική ΑΕ", "094259216")
+    assert (company.kind, company.company_name, company.vat_number) == (
+        "company",
+        "Αιγαίο Τουριστική ΑΕ",
+        "094259216",
+    )
     maria = Customer.objects.get(last_name="Αλεξίου")
-    assert (maria.first_name, maria.company_name, maria.job_title) == ("Μαρία", "Αιγαίο Τουριστική ΑΕ",
-                                                                       "Υπεύθυνη κρατήσεων")
+    assert (maria.first_name, maria.company_name, maria.job_title) == (
+        "Μαρία",
+        "Αιγαίο Τουριστική ΑΕ",
+        "Υπεύθυνη κρατήσεων",
+    )
     assert maria.contact_points.filter(kind="phone").count() == 2
     giulia = Customer.objects.get(last_name="Rossi")
     assert (giulia.language, giulia.time_zone) == ("it", "Europe/Rome")
@@ -85,7 +109,12 @@ def test_mailchimp_packed_address_tags_and_dated_consent(db: None) -> None:
     sofia = Customer.objects.get(last_name="Γεωργίου")
     address = Address.objects.get(customer=sofia)
     assert (address.line1, address.city, address.region, address.postcode, address.country) == (
-        "Αγίου Νικολάου 3", "Ηράκλειο", "Κρήτη", "71202", "GR")
+        "Αγίου Νικολάου 3",
+        "Ηράκλειο",
+        "Κρήτη",
+        "71202",
+        "GR",
+    )
     assert set(sofia.tags.values_list("name", flat=True)) == {"Newsletter", "Κρήτη"}
     assert consents(sofia) == {("email", True, "mailchimp", dt.date(2024, 5, 2))}
     assert sofia.birthday is None  # Mailchimp's birthday has no year
@@ -93,16 +122,29 @@ def test_mailchimp_packed_address_tags_and_dated_consent(db: None) -> None:
     assert (emma.language, emma.time_zone) == ("en", "Europe/London")
 
 
-@pytest.mark.parametrize(("customers", "orders", "expected"), [
-    ("shopify_customers_export.csv", "shopify_orders_export.csv",
-     {"#1001": ("paid", "75.00", 2), "#1002": ("refunded", "89.00", 1)}),
-    ("woocommerce_customers_export.csv", "woocommerce_orders_export.csv",
-     {"WC-501": ("fulfilled", "60.00", 2), "WC-502": ("paid", "45.00", 1)}),
-    ("odoo_contacts_export.csv", "odoo_sale_orders_export.csv",
-     {"S00021": ("paid", "750.00", 2), "S00022": ("placed", "285.00", 1)}),
-])
-def test_shop_order_exports_import_after_their_customers(db: None, customers: str, orders: str,
-                                                        expected: dict[str, tuple[str, str, int]]) -> None:
+@pytest.mark.parametrize(
+    ("customers", "orders", "expected"),
+    [
+        (
+            "shopify_customers_export.csv",
+            "shopify_orders_export.csv",
+            {"#1001": ("paid", "75.00", 2), "#1002": ("refunded", "89.00", 1)},
+        ),
+        (
+            "woocommerce_customers_export.csv",
+            "woocommerce_orders_export.csv",
+            {"WC-501": ("fulfilled", "60.00", 2), "WC-502": ("paid", "45.00", 1)},
+        ),
+        (
+            "odoo_contacts_export.csv",
+            "odoo_sale_orders_export.csv",
+            {"S00021": ("paid", "750.00", 2), "S00022": ("placed", "285.00", 1)},
+        ),
+    ],
+)
+def test_shop_order_exports_import_after_their_customers(
+    db: None, customers: str, orders: str, expected: dict[str, tuple[str, str, int]]
+) -> None:
     run(customers)
     result = run(orders, "orders")
     assert result.errors == []
@@ -120,15 +162,19 @@ def test_an_unknown_column_is_offered_for_mapping_with_sample_values(db: None) -
     assert {c["header"]: c["field"] for c in mapped.columns}["Lifecycle Stage"] == "tags"
 
 
-@pytest.mark.parametrize(("row", "language", "zone"), [
-    (["Oliver", "Smith", "+44 20 7946 0958", ""], "en", "Europe/London"),
-    (["Hans", "Müller", "", "Deutschland"], "de", "Europe/Berlin"),
-    (["Νίκος", "Αλεξίου", "697 111 2233", ""], "el", "Europe/Athens"),
-    (["Ανδρέας", "Κυπριανού", "", "Κύπρος"], "el", "Asia/Nicosia"),
-    (["Ann", "Lee", "+1 212 555 0100", ""], "en", "America/New_York"),
-])
-def test_language_and_time_zone_follow_country_or_phone_prefix(db: None, row: list[str], language: str,
-                                                                zone: str) -> None:
+@pytest.mark.parametrize(
+    ("row", "language", "zone"),
+    [
+        (["Oliver", "Smith", "+44 20 7946 0958", ""], "en", "Europe/London"),
+        (["Hans", "Müller", "", "Deutschland"], "de", "Europe/Berlin"),
+        (["Νίκος", "Αλεξίου", "697 111 2233", ""], "el", "Europe/Athens"),
+        (["Ανδρέας", "Κυπριανού", "", "Κύπρος"], "el", "Asia/Nicosia"),
+        (["Ann", "Lee", "+1 212 555 0100", ""], "en", "America/New_York"),
+    ],
+)
+def test_language_and_time_zone_follow_country_or_phone_prefix(
+    db: None, row: list[str], language: str, zone: str
+) -> None:
     data = ("first_name,last_name,phone,country\n" + ",".join(row) + "\n").encode()
     import_file(source=io.BytesIO(data), file_name="p.csv", kind="customers")
     customer = Customer.objects.get()
@@ -136,9 +182,11 @@ def test_language_and_time_zone_follow_country_or_phone_prefix(db: None, row: li
 
 
 def test_a_given_language_wins_and_a_stored_profile_keeps_its_own(db: None, papadopoulos: Customer) -> None:
-    data = ("first_name,last_name,email,phone,language\n"
-            "Oliver,Smith,o@example.co.uk,+44 20 7946 0958,el\n"
-            "Γιώργος,Παπαδόπουλος,g.papadopoulos@example.gr,+44 20 7946 0959,\n").encode()
+    data = (
+        "first_name,last_name,email,phone,language\n"
+        "Oliver,Smith,o@example.co.uk,+44 20 7946 0958,el\n"
+        "Γιώργος,Παπαδόπουλος,g.papadopoulos@example.gr,+44 20 7946 0959,\n"
+    ).encode()
     import_file(source=io.BytesIO(data), file_name="p.csv", kind="customers")
     oliver = Customer.objects.get(last_name="Smith")
     assert (oliver.language, oliver.time_zone) == ("el", "Europe/London")

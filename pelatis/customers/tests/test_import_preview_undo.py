@@ -37,13 +37,18 @@ def run(rows: list[list[str]], **kwargs: Any) -> Any:
     return import_file(source=io.BytesIO(csv_bytes(rows)), file_name="pelates.csv", **kwargs)
 
 
-LATIN_UPDATE = [["first_name", "last_name", "email", "phone", "job_title", "title"],
-                ["Giorgos", "Papadopoulos", "g.papadopoulos@example.gr", "+30 697 999 8877", "Manager", "Mr"]]
+LATIN_UPDATE = [
+    ["first_name", "last_name", "email", "phone", "job_title", "title"],
+    ["Giorgos", "Papadopoulos", "g.papadopoulos@example.gr", "+30 697 999 8877", "Manager", "Mr"],
+]
 
 
 # ---------------------------------------------------------------- the update policy
 
-def test_a_latin_spelling_never_replaces_a_greek_name_even_when_overwriting(db: None, papadopoulos: Customer) -> None:
+
+def test_a_latin_spelling_never_replaces_a_greek_name_even_when_overwriting(
+    db: None, papadopoulos: Customer
+) -> None:
     # given: Γιώργος Παπαδόπουλος (title κ., no job title), found by email; the file spells him in Latin
     for overwrite in (False, True):
         result = run(LATIN_UPDATE, overwrite=overwrite)
@@ -73,7 +78,9 @@ def test_by_default_filled_fields_are_kept_and_blank_ones_filled(db: None, papad
     assert entry.summary == "Updated from import of pelates.csv: Job title / department, Phone"
 
 
-def test_the_timeline_entry_is_in_the_business_language(db: None, papadopoulos: Customer, settings: Any) -> None:
+def test_the_timeline_entry_is_in_the_business_language(
+    db: None, papadopoulos: Customer, settings: Any
+) -> None:
     settings.LANGUAGE_CODE = "el"
     rows = [["email", "last_name", "phone"], ["g.papadopoulos@example.gr", "Παπαδόπουλος", "2101234567"]]
     run(rows + [])
@@ -82,22 +89,33 @@ def test_the_timeline_entry_is_in_the_business_language(db: None, papadopoulos: 
     assert entry.summary.endswith(": Τηλέφωνο")
 
 
-@pytest.mark.parametrize(("greek", "latin", "same"), [
-    ("Γιώργος", "Giorgos", True), ("Γιώργος", "Yiorgos", True), ("Γιώργος", "Georgios", True),
-    ("Γιώργος Παπαδόπουλος", "Giorgos Papadopoulos", True), ("Κώστας", "Konstantinos", True),
-    ("Παπαδόπουλος", "Papadakis", False), ("Άννα", "Maria", False), ("Γιώργος", "Γεώργιος", False),
-])
+@pytest.mark.parametrize(
+    ("greek", "latin", "same"),
+    [
+        ("Γιώργος", "Giorgos", True),
+        ("Γιώργος", "Yiorgos", True),
+        ("Γιώργος", "Georgios", True),
+        ("Γιώργος Παπαδόπουλος", "Giorgos Papadopoulos", True),
+        ("Κώστας", "Konstantinos", True),
+        ("Παπαδόπουλος", "Papadakis", False),
+        ("Άννα", "Maria", False),
+        ("Γιώργος", "Γεώργιος", False),
+    ],
+)
 def test_same_name_in_another_script(greek: str, latin: str, same: bool) -> None:
     assert same_name_other_script(greek, latin) is same
 
 
 # ---------------------------------------------------------------- preview and dry run
 
+
 def test_a_preview_counts_and_lists_changes_and_writes_nothing(db: None, papadopoulos: Customer) -> None:
-    rows = [["first_name", "last_name", "email", "job_title", "tags"],
-            ["Γιώργος", "Παπαδόπουλος", "g.papadopoulos@example.gr", "Διευθυντής", "Νέος"],
-            ["Άννα", "Βλάχου", "anna@example.gr", "", ""],
-            ["Πέτρος", "", "not-an-email", "", ""]]
+    rows = [
+        ["first_name", "last_name", "email", "job_title", "tags"],
+        ["Γιώργος", "Παπαδόπουλος", "g.papadopoulos@example.gr", "Διευθυντής", "Νέος"],
+        ["Άννα", "Βλάχου", "anna@example.gr", "", ""],
+        ["Πέτρος", "", "not-an-email", "", ""],
+    ]
     before = counts()
     jobs = ImportJob.objects.count()
     result = run(rows, dry_run=True, skip_invalid=True)
@@ -112,7 +130,9 @@ def test_a_preview_counts_and_lists_changes_and_writes_nothing(db: None, papadop
     assert change["added"] == [{"field": "tags", "value": "Νέος"}]
 
 
-def test_cli_dry_run_prints_the_preview_and_writes_nothing(db: None, papadopoulos: Customer, tmp_path: Path) -> None:
+def test_cli_dry_run_prints_the_preview_and_writes_nothing(
+    db: None, papadopoulos: Customer, tmp_path: Path
+) -> None:
     path = tmp_path / "pelates.csv"
     path.write_bytes(csv_bytes(LATIN_UPDATE))
     before = counts()
@@ -146,7 +166,10 @@ def test_cli_help_lists_every_accepted_column(db: None) -> None:
 
 # ---------------------------------------------------------------- undo
 
-def test_undo_puts_back_an_update_and_removes_new_customers(db: None, papadopoulos: Customer, agent: Any) -> None:
+
+def test_undo_puts_back_an_update_and_removes_new_customers(
+    db: None, papadopoulos: Customer, agent: Any
+) -> None:
     rows = [*LATIN_UPDATE, ["Άννα", "Βλάχου", "anna@example.gr", "", "", ""]]
     terms_before = set(SearchTerm.objects.filter(customer=papadopoulos).values_list("term", flat=True))
     result = run(rows, overwrite=True, by=agent)
@@ -158,9 +181,13 @@ def test_undo_puts_back_an_update_and_removes_new_customers(db: None, papadopoul
     assert (done["customers_deleted"], done["customers_restored"]) == (1, 1)
     papadopoulos.refresh_from_db()
     assert (papadopoulos.title, papadopoulos.job_title) == ("κ.", "")
-    assert list(papadopoulos.contact_points.filter(kind="phone").values_list("value", flat=True)) == ["+306971234567"]
+    assert list(papadopoulos.contact_points.filter(kind="phone").values_list("value", flat=True)) == [
+        "+306971234567"
+    ]
     assert not Customer.objects.filter(last_name="Βλάχου").exists()
-    assert set(SearchTerm.objects.filter(customer=papadopoulos).values_list("term", flat=True)) == terms_before
+    assert (
+        set(SearchTerm.objects.filter(customer=papadopoulos).values_list("term", flat=True)) == terms_before
+    )
     job.refresh_from_db()
     assert job.status == "undone"
     assert Interaction.objects.filter(customer=papadopoulos, summary__contains="undone").exists()
@@ -168,14 +195,25 @@ def test_undo_puts_back_an_update_and_removes_new_customers(db: None, papadopoul
         import_undo(job=job, by=agent)
 
 
-def test_undo_is_refused_after_a_later_edit_naming_the_record(db: None, papadopoulos: Customer, agent: Any) -> None:
+def test_undo_is_refused_after_a_later_edit_naming_the_record(
+    db: None, papadopoulos: Customer, agent: Any
+) -> None:
     result = run(LATIN_UPDATE, by=agent)
     job = ImportJob.objects.get(pk=result.job_id)
     # a colleague edits the customer after the import
     current = Customer.objects.get(pk=papadopoulos.pk)
-    customer_update(customer=current, data=CustomerInput(
-        first_name="Γιώργος", last_name="Παπαδόπουλος", title="κ.", job_title="Πρόεδρος",
-        emails=["g.papadopoulos@example.gr"], phones=["697 123 4567", "697 999 8877"], vat_number="094259216"))
+    customer_update(
+        customer=current,
+        data=CustomerInput(
+            first_name="Γιώργος",
+            last_name="Παπαδόπουλος",
+            title="κ.",
+            job_title="Πρόεδρος",
+            emails=["g.papadopoulos@example.gr"],
+            phones=["697 123 4567", "697 999 8877"],
+            vat_number="094259216",
+        ),
+    )
     with pytest.raises(ValidationError) as refused:
         import_undo(job=job, by=agent)
     assert "Γιώργος Παπαδόπουλος" in refused.value.messages[0]
@@ -203,15 +241,21 @@ def test_undo_is_refused_after_30_days(db: None, agent: Any) -> None:
     assert Customer.objects.filter(last_name="Βλάχου").exists()
 
 
-def test_undo_of_orders_deletes_new_ones_and_restores_replaced_ones(db: None, papadopoulos: Customer, agent: Any,
-                                                                   make_order: Any) -> None:
+def test_undo_of_orders_deletes_new_ones_and_restores_replaced_ones(
+    db: None, papadopoulos: Customer, agent: Any, make_order: Any
+) -> None:
     make_order(papadopoulos, "B-1", total="100.00")
-    rows = [["reference", "email", "placed_at", "product", "quantity", "unit_price"],
-            ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σουίτα", "2", "160"],
-            ["B-2", "g.papadopoulos@example.gr", "2026-03-02 10:00", "Σπα", "1", "70"]]
+    rows = [
+        ["reference", "email", "placed_at", "product", "quantity", "unit_price"],
+        ["B-1", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σουίτα", "2", "160"],
+        ["B-2", "g.papadopoulos@example.gr", "2026-03-02 10:00", "Σπα", "1", "70"],
+    ]
     preview = run(rows, kind="orders", dry_run=True, overwrite=True)
     assert (preview.created, preview.updated) == (1, 1)
-    assert {f["field"]: (f["before"], f["after"]) for f in preview.changes[0]["fields"]}["total"] == ("100", "320")
+    assert {f["field"]: (f["before"], f["after"]) for f in preview.changes[0]["fields"]}["total"] == (
+        "100",
+        "320",
+    )
     result = run(rows, kind="orders", overwrite=True, by=agent)
     assert Order.objects.get(reference="B-1").total == 320
     assert ImportChange.objects.filter(job_id=result.job_id).count() == 2
@@ -219,11 +263,16 @@ def test_undo_of_orders_deletes_new_ones_and_restores_replaced_ones(db: None, pa
     b1 = Order.objects.get(reference="B-1")
     assert (b1.total, b1.lines.count(), b1.lines.get().name) == (100, 1, "Προϊόν")
     assert not Order.objects.filter(reference="B-2").exists()
-    assert Interaction.objects.get(source_type="customers.order", source_id=str(b1.pk)).summary == "Order B-1: €100.00"
+    assert (
+        Interaction.objects.get(source_type="customers.order", source_id=str(b1.pk)).summary
+        == "Order B-1: €100.00"
+    )
 
 
 def test_the_cli_refuses_a_bad_mapping_argument(db: None, tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(csv_bytes([["first_name"], ["Άννα"]]))
     with pytest.raises(CommandError, match="HEADER=FIELD"):
-        call_command("import", "customers", str(path), "--map", "Κινητό", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import", "customers", str(path), "--map", "Κινητό", stdout=io.StringIO(), stderr=io.StringIO()
+        )

@@ -16,13 +16,17 @@ from pelatis.customers.importing import import_job_run
 from pelatis.customers.models import Customer, ImportJob
 from pelatis.customers.tasks import import_job_run_task
 
-GOOD = ("first_name,last_name,email,phone\n"
-        "Νίκος,Αλεξίου,nikos@example.com,6971112233\n"
-        "Σοφία,Δημητρίου,sofia@example.com,2101234567\n").encode("utf-8-sig")
-BAD = ("first_name,last_name,email,phone\n"
-       "Νίκος,Αλεξίου,nikos@example.com,6971112233\n"
-       "Άννα,Βλάχου,not-an-email,6971112234\n"
-       "Πέτρος,Γεωργίου,petros@example.com,12\n").encode("utf-8-sig")
+GOOD = (
+    "first_name,last_name,email,phone\n"
+    "Νίκος,Αλεξίου,nikos@example.com,6971112233\n"
+    "Σοφία,Δημητρίου,sofia@example.com,2101234567\n"
+).encode("utf-8-sig")
+BAD = (
+    "first_name,last_name,email,phone\n"
+    "Νίκος,Αλεξίου,nikos@example.com,6971112233\n"
+    "Άννα,Βλάχου,not-an-email,6971112234\n"
+    "Πέτρος,Γεωργίου,petros@example.com,12\n"
+).encode("utf-8-sig")
 
 
 @pytest.fixture(autouse=True)
@@ -42,14 +46,22 @@ def stored_files(media: Path) -> list[Path]:
 
 
 def test_upload_returns_at_once_with_a_queued_job_and_imports_nothing_in_the_request(
-        client_as: Any, manager: Any, media: Path) -> None:
+    client_as: Any, manager: Any, media: Path
+) -> None:
     # when the file is posted (the task is not run: its enqueue waits for a commit that tests never make)
-    response = client_as(manager).post(reverse("customers:import"), {"file": upload(GOOD), "kind": "customers"})
+    response = client_as(manager).post(
+        reverse("customers:import"), {"file": upload(GOOD), "kind": "customers"}
+    )
     # then the browser is sent to the job's page, the file is stored, and nothing is imported yet
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("customers:import_job", args=[job.pk])
-    assert (job.status, job.file_name, job.kind, job.created_by) == ("queued", "πελάτες.csv", "customers", manager)
+    assert (job.status, job.file_name, job.kind, job.created_by) == (
+        "queued",
+        "πελάτες.csv",
+        "customers",
+        manager,
+    )
     assert not Customer.objects.exists()
     [stored] = stored_files(media)
     assert stored.read_bytes() == GOOD
@@ -61,7 +73,8 @@ def test_upload_returns_at_once_with_a_queued_job_and_imports_nothing_in_the_req
 
 
 def test_the_task_previews_then_the_confirmed_import_writes_and_deletes_the_upload(
-        client_as: Any, manager: Any, media: Path) -> None:
+    client_as: Any, manager: Any, media: Path
+) -> None:
     client_as(manager).post(reverse("customers:import"), {"file": upload(GOOD), "kind": "customers"})
     job = ImportJob.objects.get()
     # the first run is a preview: counted, nothing written, the file kept for the confirmation
@@ -96,9 +109,12 @@ def test_the_task_previews_then_the_confirmed_import_writes_and_deletes_the_uplo
 
 
 def test_a_file_with_bad_rows_previews_the_rejected_rows_and_cannot_be_confirmed(
-        client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any) -> None:
+    client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # as after a real commit: the task runs
-        posted = client_as(manager).post(reverse("customers:import"), {"file": upload(BAD), "kind": "customers"})
+        posted = client_as(manager).post(
+            reverse("customers:import"), {"file": upload(BAD), "kind": "customers"}
+        )
     response = client_as(manager).get(posted["Location"])
     html = response.content.decode()
     assert response.status_code == 200
@@ -115,11 +131,13 @@ def test_a_file_with_bad_rows_previews_the_rejected_rows_and_cannot_be_confirmed
     assert not Customer.objects.exists()
 
 
-def test_skip_invalid_writes_the_good_rows(client_as: Any, manager: Any,
-                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_skip_invalid_writes_the_good_rows(
+    client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        posted = client_as(manager).post(reverse("customers:import"),
-                                         {"file": upload(BAD), "kind": "customers", "skip_invalid": "on"})
+        posted = client_as(manager).post(
+            reverse("customers:import"), {"file": upload(BAD), "kind": "customers", "skip_invalid": "on"}
+        )
     job = ImportJob.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client_as(manager).post(reverse("customers:import_confirm", args=[job.pk]))
@@ -130,22 +148,36 @@ def test_skip_invalid_writes_the_good_rows(client_as: Any, manager: Any,
 
 
 def test_the_job_page_shows_progress_while_running(client_as: Any, manager: Any) -> None:
-    job = ImportJob.objects.create(kind="customers", file_name="big.csv", status="running", created_by=manager,
-                                   rows_total=250_000, rows_done=75_000)
+    job = ImportJob.objects.create(
+        kind="customers",
+        file_name="big.csv",
+        status="running",
+        created_by=manager,
+        rows_total=250_000,
+        rows_done=75_000,
+    )
     html = client_as(manager).get(reverse("customers:import_job", args=[job.pk])).content.decode()
     assert 'value="30"' in html
     assert "Checking the rows" in html
     ImportJob.objects.filter(pk=job.pk).update(rows_done=200_000)
-    html = client_as(manager).get(reverse("customers:import_job", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    html = (
+        client_as(manager)
+        .get(reverse("customers:import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     assert 'value="80"' in html
     assert "Writing" in html
     assert 'hx-trigger="every 1s"' in html
 
 
 def test_another_importer_cannot_see_a_job(client: Any, manager: Any) -> None:
-    job = ImportJob.objects.create(kind="customers", file_name="pelates.csv", status="done", created_by=manager,
-                                   errors=[{"row": 2, "column": "email", "message": "“secret@example.com” …",
-                                            "level": "error"}])
+    job = ImportJob.objects.create(
+        kind="customers",
+        file_name="pelates.csv",
+        status="done",
+        created_by=manager,
+        errors=[{"row": 2, "column": "email", "message": "“secret@example.com” …", "level": "error"}],
+    )
     other = get_user_model().objects.create_user("manager2", "m2@example.com", "pw-pw-pw-1")
     user_set_role(user=other, role="manager")
     client.force_login(get_user_model().objects.get(pk=other.pk))
@@ -153,8 +185,9 @@ def test_another_importer_cannot_see_a_job(client: Any, manager: Any) -> None:
     assert "pelates.csv" not in client.get(reverse("customers:import")).content.decode()
 
 
-def test_the_report_is_in_the_uploaders_language(client_as: Any, manager: Any,
-                                                 django_capture_on_commit_callbacks: Any) -> None:
+def test_the_report_is_in_the_uploaders_language(
+    client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     c = client_as(manager)
     c.post(reverse("set_language"), {"language": "el", "next": "/"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -165,4 +198,5 @@ def test_the_report_is_in_the_uploaders_language(client_as: Any, manager: Any,
     assert "first_name" in job.errors[0]["message"]
     assert job.errors[0]["message"] != (  # the Greek of the "no name column" error
         "No name column found: the file needs a column such as first_name, last_name, company, Όνομα, Επώνυμο "
-        "or Εταιρεία.")
+        "or Εταιρεία."
+    )

@@ -22,11 +22,19 @@ def test_duplicates_by_email_phone_and_greeklish_name(papadopoulos: Customer, ma
     assert papadopoulos.pk not in found
 
 
-def test_merge_moves_everything_and_keeps_a_trail(papadopoulos: Customer, make_customer: Any, make_order: Any,
-                                                  manager: Any) -> None:
+def test_merge_moves_everything_and_keeps_a_trail(
+    papadopoulos: Customer, make_customer: Any, make_order: Any, manager: Any
+) -> None:
     # given
-    dup = make_customer(first_name="Giorgos", last_name="Papadopoulos", emails=["g.papadopoulos@example.gr", "gp@work.gr"],
-                        birthday=dt.date(1980, 1, 2), tags=["Tourist"], external_ref="OLD-7", notes="Παλιές σημειώσεις")
+    dup = make_customer(
+        first_name="Giorgos",
+        last_name="Papadopoulos",
+        emails=["g.papadopoulos@example.gr", "gp@work.gr"],
+        birthday=dt.date(1980, 1, 2),
+        tags=["Tourist"],
+        external_ref="OLD-7",
+        notes="Παλιές σημειώσεις",
+    )
     make_order(dup, "ORD-1")
     # when
     record = customer_merge(survivor=papadopoulos, merged=dup, by=manager)
@@ -35,8 +43,9 @@ def test_merge_moves_everything_and_keeps_a_trail(papadopoulos: Customer, make_c
     papadopoulos.refresh_from_db()
     assert dup.merged_into == papadopoulos
     assert Order.objects.get(reference="ORD-1").customer == papadopoulos
-    assert set(ContactPoint.objects.filter(customer=papadopoulos, kind="email").values_list("value", flat=True)) == {
-        "g.papadopoulos@example.gr", "gp@work.gr"}
+    assert set(
+        ContactPoint.objects.filter(customer=papadopoulos, kind="email").values_list("value", flat=True)
+    ) == {"g.papadopoulos@example.gr", "gp@work.gr"}
     assert not ContactPoint.objects.filter(customer=dup).exists()
     assert set(papadopoulos.tags.values_list("name", flat=True)) == {"VIP", "Tourist"}
     assert papadopoulos.external_ref == "OLD-7"

@@ -16,10 +16,17 @@ from pelatis.customers.services import note_add, order_create, subscription_crea
 
 def test_order_total_lines_and_timeline_entry(papadopoulos: Customer) -> None:
     when = timezone.now() - dt.timedelta(days=3)
-    order = order_create(customer=papadopoulos, data=OrderInput(
-        reference="ORD-1001", placed_at=when,
-        lines=[OrderLineInput(name="Ελαιόλαδο 1 λτ", unit_price="12.50", quantity=2, category="Παντοπωλείο"),
-               OrderLineInput(name="Μέλι", unit_price=Decimal("9.80"))]))
+    order = order_create(
+        customer=papadopoulos,
+        data=OrderInput(
+            reference="ORD-1001",
+            placed_at=when,
+            lines=[
+                OrderLineInput(name="Ελαιόλαδο 1 λτ", unit_price="12.50", quantity=2, category="Παντοπωλείο"),
+                OrderLineInput(name="Μέλι", unit_price=Decimal("9.80")),
+            ],
+        ),
+    )
     assert order.total == Decimal("34.80")
     assert OrderLine.objects.filter(order=order).count() == 2
     entry = Interaction.objects.get(customer=papadopoulos, channel="order")
@@ -29,9 +36,15 @@ def test_order_total_lines_and_timeline_entry(papadopoulos: Customer) -> None:
 
 def test_bad_order_names_each_problem_and_writes_nothing(papadopoulos: Customer) -> None:
     with pytest.raises(ValidationError) as exc:
-        order_create(customer=papadopoulos, data=OrderInput(
-            reference="", placed_at=dt.datetime(2026, 1, 1), currency="euro",  # noqa: DTZ001 — the naive time is the point
-            lines=[OrderLineInput(name="", unit_price="-1", quantity=0)]))
+        order_create(
+            customer=papadopoulos,
+            data=OrderInput(
+                reference="",
+                placed_at=dt.datetime(2026, 1, 1),  # noqa: DTZ001 — the naive time is the point
+                currency="euro",
+                lines=[OrderLineInput(name="", unit_price="-1", quantity=0)],
+            ),
+        )
     errors = exc.value.message_dict
     assert {"reference", "currency", "placed_at", "lines"} <= set(errors)
     assert len(errors["lines"]) == 3
@@ -47,17 +60,29 @@ def test_duplicate_order_reference_is_refused(papadopoulos: Customer, make_order
 
 
 def test_subscription_lifecycle(papadopoulos: Customer) -> None:
-    sub = subscription_create(customer=papadopoulos, data=SubscriptionInput(
-        product="Κάρτα μέλους Gold", started_on=dt.date(2026, 1, 1), renews_on=dt.date(2027, 1, 1), price=Decimal("49")))
+    sub = subscription_create(
+        customer=papadopoulos,
+        data=SubscriptionInput(
+            product="Κάρτα μέλους Gold",
+            started_on=dt.date(2026, 1, 1),
+            renews_on=dt.date(2027, 1, 1),
+            price=Decimal("49"),
+        ),
+    )
     subscription_set_status(subscription=sub, status="cancelled")
     assert Subscription.objects.get(pk=sub.pk).status == "cancelled"
     with pytest.raises(ValidationError):
-        subscription_create(customer=papadopoulos, data=SubscriptionInput(
-            product="X", started_on=dt.date(2026, 1, 1), renews_on=dt.date(2025, 1, 1)))
+        subscription_create(
+            customer=papadopoulos,
+            data=SubscriptionInput(
+                product="X", started_on=dt.date(2026, 1, 1), renews_on=dt.date(2025, 1, 1)
+            ),
+        )
 
 
-def test_360_timeline_newest_first_in_fixed_queries(papadopoulos: Customer, make_order: Any, agent: Any,
-                                                    django_assert_max_num_queries: Any) -> None:
+def test_360_timeline_newest_first_in_fixed_queries(
+    papadopoulos: Customer, make_order: Any, agent: Any, django_assert_max_num_queries: Any
+) -> None:
     for i in range(5):
         make_order(papadopoulos, f"ORD-{i}", when=timezone.now() - dt.timedelta(days=10 - i))
     note = note_add(customer=papadopoulos, body="Τηλεφώνησε για την κράτηση\nθα ξανακαλέσει", by=agent)

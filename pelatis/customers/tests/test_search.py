@@ -11,14 +11,23 @@ from pelatis.customers.queries import customer_search
 @pytest.fixture
 def book(make_customer: Any, make_order: Any) -> dict[str, Customer]:
     people = {
-        "papadopoulos": make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["gp@example.gr"],
-                                      phones=["6971234567"], vat_number="094259216"),
+        "papadopoulos": make_customer(
+            first_name="Γιώργος",
+            last_name="Παπαδόπουλος",
+            emails=["gp@example.gr"],
+            phones=["6971234567"],
+            vat_number="094259216",
+        ),
         "papadakis": make_customer(first_name="Μαρία", last_name="Παπαδάκη", emails=["maria@example.gr"]),
         "christos": make_customer(first_name="Χρήστος", last_name="Οικονόμου", phones=["+30 210 765 4321"]),
         "kostas": make_customer(first_name="Κώστας", last_name="Νικολάου"),
         "eleni": make_customer(first_name="Ελένη", last_name="Κωνσταντίνου"),
-        "smith": make_customer(first_name="John", last_name="Smith", language="en", emails=["john@smith.co.uk"]),
-        "mueller": make_customer(first_name="Jürgen", last_name="Müller", language="de", phones=["+49 151 23456789"]),
+        "smith": make_customer(
+            first_name="John", last_name="Smith", language="en", emails=["john@smith.co.uk"]
+        ),
+        "mueller": make_customer(
+            first_name="Jürgen", last_name="Müller", language="de", phones=["+49 151 23456789"]
+        ),
         "company": make_customer(kind="company", company_name="Ταξιδιωτικό Γραφείο Αιγαίο"),
     }
     make_order(people["eleni"], "ORD-77001")
@@ -29,16 +38,35 @@ def names(q: str) -> list[str]:
     return [c.display_name for c in customer_search(q).customers]
 
 
-@pytest.mark.parametrize("q", ["Παπαδόπουλος", "παπαδοπουλος", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "papadopoulos", "papadopulos",
-                               "Papadopoulos Giorgos", "giorgos papadopoulos", "Γιωργος Παπαδοπουλος"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Παπαδόπουλος",
+        "παπαδοπουλος",
+        "ΠΑΠΑΔΟΠΟΥΛΟΣ",
+        "papadopoulos",
+        "papadopulos",
+        "Papadopoulos Giorgos",
+        "giorgos papadopoulos",
+        "Γιωργος Παπαδοπουλος",
+    ],
+)
 def test_name_found_whatever_the_accents_case_or_script(book: dict[str, Customer], q: str) -> None:
     assert names(q)[0] == "Γιώργος Παπαδόπουλος"
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("xristos", "Χρήστος Οικονόμου"), ("hristos", "Χρήστος Οικονόμου"), ("kwstas", "Κώστας Νικολάου"),
-    ("ikonomou", "Χρήστος Οικονόμου"), ("Σμιθ", "John Smith"), ("muller", "Jürgen Müller"), ("Ελενη", "Ελένη Κωνσταντίνου"),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("xristos", "Χρήστος Οικονόμου"),
+        ("hristos", "Χρήστος Οικονόμου"),
+        ("kwstas", "Κώστας Νικολάου"),
+        ("ikonomou", "Χρήστος Οικονόμου"),
+        ("Σμιθ", "John Smith"),
+        ("muller", "Jürgen Müller"),
+        ("Ελενη", "Ελένη Κωνσταντίνου"),
+    ],
+)
 def test_greeklish_and_greek_spellings(book: dict[str, Customer], q: str, expected: str) -> None:
     assert expected in names(q)
 
@@ -90,7 +118,9 @@ def test_pagination(make_customer: Any) -> None:
     assert not {c.pk for c in first.customers} & {c.pk for c in second.customers}
 
 
-def test_search_query_count_does_not_grow_with_results(make_customer: Any, django_assert_max_num_queries: Any) -> None:
+def test_search_query_count_does_not_grow_with_results(
+    make_customer: Any, django_assert_max_num_queries: Any
+) -> None:
     for i in range(20):
         make_customer(first_name="Ελένη", last_name=f"Ιωάννου{i}", emails=[f"e{i}@example.gr"], tags=["VIP"])
     # ranking: at most one statement per match tier (4); rows: one, plus one per prefetch (2)
@@ -109,13 +139,18 @@ def test_greeklish_name_outranks_an_email_that_merely_starts_with_it(make_custom
     assert names("papadopoulos.v@")[0] == "Βαλέριος Ζιάρα"
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("Παπαδόπολος", "Γιώργος Παπαδόπουλος"),       # a letter missing
-    ("papadoupolos", "Γιώργος Παπαδόπουλος"),      # letters swapped, in Greeklish
-    ("Κωνσταντινοου", "Ελένη Κωνσταντίνου"),       # a letter doubled
-    ("Ελένη Κωνσταντινόθ", "Ελένη Κωνσταντίνου"),  # a typo in one of two words
-])
-def test_typos_are_forgiven_when_nothing_matches_exactly(book: dict[str, Customer], q: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Παπαδόπολος", "Γιώργος Παπαδόπουλος"),  # a letter missing
+        ("papadoupolos", "Γιώργος Παπαδόπουλος"),  # letters swapped, in Greeklish
+        ("Κωνσταντινοου", "Ελένη Κωνσταντίνου"),  # a letter doubled
+        ("Ελένη Κωνσταντινόθ", "Ελένη Κωνσταντίνου"),  # a typo in one of two words
+    ],
+)
+def test_typos_are_forgiven_when_nothing_matches_exactly(
+    book: dict[str, Customer], q: str, expected: str
+) -> None:
     assert names(q)[0] == expected
 
 

@@ -48,7 +48,10 @@ def test_mairi_finds_maria_and_two_words_still_narrow(make_customer: Any) -> Non
 def test_an_exact_match_outranks_a_variant_in_two_word_queries(make_customer: Any) -> None:
     make_customer(first_name="Γεώργιος", last_name="Παπαδόπουλος")
     make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["g@example.gr"])
-    assert [c.first_name for c in customer_search("Γιώργος Παπαδόπουλος").customers] == ["Γιώργος", "Γεώργιος"]
+    assert [c.first_name for c in customer_search("Γιώργος Παπαδόπουλος").customers] == [
+        "Γιώργος",
+        "Γεώργιος",
+    ]
 
 
 def test_a_surname_has_no_variants(make_customer: Any) -> None:

@@ -17,6 +17,7 @@ HTMX = {"HX-Request": "true"}
 
 # ---------------------------------------------------------------- access
 
+
 @pytest.mark.parametrize("url_name", ["customers:list", "customers:create", "customers:import"])
 def test_anonymous_is_sent_to_login(client: Client, db: None, url_name: str) -> None:
     response = client.get(reverse(url_name))
@@ -30,7 +31,9 @@ def test_anonymous_detail_is_sent_to_login(client: Client, papadopoulos: Custome
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("url", ["/customers/", "/customers/new/", "/customers/import/", "/customers/export.csv"])
+@pytest.mark.parametrize(
+    "url", ["/customers/", "/customers/new/", "/customers/import/", "/customers/export.csv"]
+)
 def test_outsider_gets_403(client_as: Any, outsider: Any, url: str) -> None:
     assert client_as(outsider).get(url).status_code == 403
 
@@ -68,7 +71,10 @@ def test_login_page_renders_and_logs_in(client: Client, agent: Any) -> None:
 
 # ---------------------------------------------------------------- list and search
 
-def test_list_shows_rows_with_phone_tags_and_language(client_as: Any, agent: Any, papadopoulos: Customer) -> None:
+
+def test_list_shows_rows_with_phone_tags_and_language(
+    client_as: Any, agent: Any, papadopoulos: Customer
+) -> None:
     html = client_as(agent).get(reverse("customers:list")).content.decode()
     assert "Γιώργος Παπαδόπουλος" in html
     assert "g.papadopoulos@example.gr" in html
@@ -81,7 +87,9 @@ def test_empty_list_shows_the_empty_state(client_as: Any, agent: Any) -> None:
     assert "No customers yet" in html
 
 
-def test_search_finds_greeklish(client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any) -> None:
+def test_search_finds_greeklish(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any
+) -> None:
     make_customer(first_name="Μαρία", last_name="Νικολάου")
     response = client_as(agent).get(reverse("customers:list"), {"q": "papadopoulos"})
     html = response.content.decode()
@@ -103,7 +111,9 @@ def test_search_without_match_says_so(client_as: Any, agent: Any, papadopoulos: 
     assert "No customer matches" in html
 
 
-def test_filter_by_tag_and_type(client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any) -> None:
+def test_filter_by_tag_and_type(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any
+) -> None:
     make_customer(first_name="Μαρία", last_name="Νικολάου", tags=["Newsletter"])
     make_customer(kind="company", company_name="Αιγαίο ΑΕ")
     c = client_as(agent)
@@ -128,12 +138,18 @@ def test_list_paginates(client_as: Any, agent: Any, make_customer: Any) -> None:
     assert second.count('class="cust-cell"') == 5
 
 
-def test_list_query_count_does_not_grow_with_rows(client_as: Any, agent: Any, make_customer: Any, make_order: Any,
-                                                  django_assert_max_num_queries: Any) -> None:
+def test_list_query_count_does_not_grow_with_rows(
+    client_as: Any, agent: Any, make_customer: Any, make_order: Any, django_assert_max_num_queries: Any
+) -> None:
     def add(n: int, start: int) -> None:
         for i in range(start, start + n):
-            make_customer(first_name="Όνομα", last_name=f"Επώνυμο{i}", emails=[f"p{i}@example.gr"],
-                          phones=[f"69700000{i:02d}"], tags=["VIP", f"tag{i % 3}"])
+            make_customer(
+                first_name="Όνομα",
+                last_name=f"Επώνυμο{i}",
+                emails=[f"p{i}@example.gr"],
+                phones=[f"69700000{i:02d}"],
+                tags=["VIP", f"tag{i % 3}"],
+            )
 
     c = client_as(agent)
     add(3, 0)
@@ -147,8 +163,10 @@ def test_list_query_count_does_not_grow_with_rows(client_as: Any, agent: Any, ma
 
 # ---------------------------------------------------------------- the 360 page
 
-def test_detail_shows_profile_orders_and_timeline(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                  make_order: Any) -> None:
+
+def test_detail_shows_profile_orders_and_timeline(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_order: Any
+) -> None:
     make_order(papadopoulos, "ORD-5001", total="42.50")
     html = client_as(agent).get(reverse("customers:detail", args=[papadopoulos.pk])).content.decode()
     assert "κ. Παπαδόπουλος" in html  # form of address
@@ -174,14 +192,19 @@ def test_timeline_loads_more(client_as: Any, agent: Any, papadopoulos: Customer)
     page = c.get(reverse("customers:detail", args=[papadopoulos.pk])).content.decode()
     assert page.count('class="tl-item') == 20
     assert "Load more" in page
-    more = c.get(reverse("customers:timeline", args=[papadopoulos.pk]), {"offset": 20}, headers=HTMX).content.decode()
+    more = c.get(
+        reverse("customers:timeline", args=[papadopoulos.pk]), {"offset": 20}, headers=HTMX
+    ).content.decode()
     assert more.count('class="tl-item') == 6  # 25 notes + "Customer created"
     assert "Load more" not in more
 
 
 def test_note_add_returns_the_refreshed_timeline(client_as: Any, agent: Any, papadopoulos: Customer) -> None:
-    response = client_as(agent).post(reverse("customers:note_add", args=[papadopoulos.pk]),
-                                     {"body": "Τηλεφώνησε για το τιμολόγιο"}, headers=HTMX)
+    response = client_as(agent).post(
+        reverse("customers:note_add", args=[papadopoulos.pk]),
+        {"body": "Τηλεφώνησε για το τιμολόγιο"},
+        headers=HTMX,
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="timeline-panel"' in html
@@ -192,26 +215,47 @@ def test_note_add_returns_the_refreshed_timeline(client_as: Any, agent: Any, pap
 
 def test_empty_note_is_422_and_writes_nothing(client_as: Any, agent: Any, papadopoulos: Customer) -> None:
     before = Interaction.objects.count()
-    response = client_as(agent).post(reverse("customers:note_add", args=[papadopoulos.pk]), {"body": "   "},
-                                     headers=HTMX)
+    response = client_as(agent).post(
+        reverse("customers:note_add", args=[papadopoulos.pk]), {"body": "   "}, headers=HTMX
+    )
     assert response.status_code == 422
     assert 'class="error"' in response.content.decode()
     assert Interaction.objects.count() == before
 
 
 def test_note_without_htmx_redirects(client_as: Any, agent: Any, papadopoulos: Customer) -> None:
-    response = client_as(agent).post(reverse("customers:note_add", args=[papadopoulos.pk]), {"body": "Χωρίς JS"})
+    response = client_as(agent).post(
+        reverse("customers:note_add", args=[papadopoulos.pk]), {"body": "Χωρίς JS"}
+    )
     assert response.status_code == 302
     assert Interaction.objects.filter(customer=papadopoulos, summary="Χωρίς JS").exists()
 
 
 # ---------------------------------------------------------------- create and edit
 
+
 def _form(**overrides: str) -> dict[str, str]:
-    data = {"kind": "person", "category": "external", "title": "κα", "first_name": "Ελένη", "last_name": "Κωνσταντίνου",
-            "company_name": "", "company": "", "job_title": "", "formal": "on", "emails": "eleni@example.gr",
-            "phones": "210 123 4567", "language": "el", "time_zone": "Europe/Athens", "preferred_channel": "email",
-            "birthday": "", "vat_number": "", "external_ref": "", "tags": "Τακτικός, Newsletter", "notes": ""}
+    data = {
+        "kind": "person",
+        "category": "external",
+        "title": "κα",
+        "first_name": "Ελένη",
+        "last_name": "Κωνσταντίνου",
+        "company_name": "",
+        "company": "",
+        "job_title": "",
+        "formal": "on",
+        "emails": "eleni@example.gr",
+        "phones": "210 123 4567",
+        "language": "el",
+        "time_zone": "Europe/Athens",
+        "preferred_channel": "email",
+        "birthday": "",
+        "vat_number": "",
+        "external_ref": "",
+        "tags": "Τακτικός, Newsletter",
+        "notes": "",
+    }
     data.update(overrides)
     return data
 
@@ -221,11 +265,16 @@ def test_create_customer(client_as: Any, agent: Any) -> None:
     customer = Customer.objects.get(last_name="Κωνσταντίνου")
     assert response.status_code == 302
     assert response["Location"] == reverse("customers:detail", args=[customer.pk])
-    assert list(customer.contact_points.values_list("value", flat=True)) == ["eleni@example.gr", "+302101234567"]
+    assert list(customer.contact_points.values_list("value", flat=True)) == [
+        "eleni@example.gr",
+        "+302101234567",
+    ]
     assert set(customer.tags.values_list("name", flat=True)) == {"Τακτικός", "Newsletter"}
 
 
-def test_create_with_invalid_phone_shows_the_field_error_and_writes_nothing(client_as: Any, agent: Any) -> None:
+def test_create_with_invalid_phone_shows_the_field_error_and_writes_nothing(
+    client_as: Any, agent: Any
+) -> None:
     response = client_as(agent).post(reverse("customers:create"), _form(phones="12345"))
     assert response.status_code == 422
     form = response.context["form"]
@@ -236,7 +285,9 @@ def test_create_with_invalid_phone_shows_the_field_error_and_writes_nothing(clie
 
 
 def test_create_with_bad_vat_and_no_name_names_both_fields(client_as: Any, agent: Any) -> None:
-    response = client_as(agent).post(reverse("customers:create"), _form(first_name="", last_name="", vat_number="123"))
+    response = client_as(agent).post(
+        reverse("customers:create"), _form(first_name="", last_name="", vat_number="123")
+    )
     assert response.status_code == 422
     assert set(response.context["form"].errors) >= {"last_name", "vat_number"}
     assert not Customer.objects.exists()
@@ -256,8 +307,9 @@ def test_edit_prefills_and_saves(client_as: Any, agent: Any, papadopoulos: Custo
     assert papadopoulos.contact_points.filter(kind="phone", value="+306971234567").exists()
 
 
-def test_edit_duplicate_external_ref_is_shown_on_the_field(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                           make_customer: Any) -> None:
+def test_edit_duplicate_external_ref_is_shown_on_the_field(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any
+) -> None:
     make_customer(last_name="Άλλος", external_ref="SHOP-1")
     data = _form(first_name="Γιώργος", last_name="Παπαδόπουλος", external_ref="SHOP-1")
     response = client_as(agent).post(reverse("customers:edit", args=[papadopoulos.pk]), data)
@@ -268,6 +320,7 @@ def test_edit_duplicate_external_ref_is_shown_on_the_field(client_as: Any, agent
 
 
 # ---------------------------------------------------------------- merge
+
 
 def test_merge_flow(client_as: Any, manager: Any, papadopoulos: Customer, make_customer: Any) -> None:
     dup = make_customer(first_name="Giorgos", last_name="Papadopoulos", emails=["gp@work.gr"])
@@ -301,6 +354,7 @@ def test_agent_cannot_merge(client_as: Any, agent: Any, papadopoulos: Customer, 
 
 # ---------------------------------------------------------------- import and export
 
+
 def test_agent_cannot_import_or_export(client_as: Any, agent: Any) -> None:
     c = client_as(agent)
     assert c.get(reverse("customers:import")).status_code == 403
@@ -311,15 +365,20 @@ def test_import_page_renders(client_as: Any, manager: Any) -> None:
     assert client_as(manager).get(reverse("customers:import")).status_code == 200
 
 
-def test_import_rejects_a_file_with_bad_rows(client_as: Any, manager: Any,
-                                             django_capture_on_commit_callbacks: Any) -> None:
-    csv = ("first_name,last_name,email,phone\n"
-           "Νίκος,Αλεξίου,nikos@example.gr,6971112233\n"
-           "Άννα,Βλάχου,not-an-email,6971112234\n"
-           "Πέτρος,Γεωργίου,petros@example.gr,12\n").encode("utf-8-sig")
+def test_import_rejects_a_file_with_bad_rows(
+    client_as: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    csv = (
+        "first_name,last_name,email,phone\n"
+        "Νίκος,Αλεξίου,nikos@example.gr,6971112233\n"
+        "Άννα,Βλάχου,not-an-email,6971112234\n"
+        "Πέτρος,Γεωργίου,petros@example.gr,12\n"
+    ).encode("utf-8-sig")
     upload = io.BytesIO(csv)
     upload.name = "πελάτες.csv"
-    with django_capture_on_commit_callbacks(execute=True):  # the import runs as a task after the upload commits
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the import runs as a task after the upload commits
         posted = client_as(manager).post(reverse("customers:import"), {"file": upload, "kind": "customers"})
     assert posted.status_code == 302
     response = client_as(manager).get(posted["Location"])
@@ -340,15 +399,16 @@ def test_import_rejects_a_wrong_file_type(client_as: Any, manager: Any) -> None:
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("csv", "\ufeff".encode()), ("xlsx", b"PK")])
-def test_export_downloads_with_a_greek_safe_name(client_as: Any, manager: Any, papadopoulos: Customer, fmt: str,
-                                                 magic: bytes) -> None:
+def test_export_downloads_with_a_greek_safe_name(
+    client_as: Any, manager: Any, papadopoulos: Customer, fmt: str, magic: bytes
+) -> None:
     pytest.importorskip("pelatis.customers.exporting")
     response = client_as(manager).get(reverse("customers:export", args=[fmt]))
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert body.startswith(magic)
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"pelatis-customers-")
+    assert disposition.startswith('attachment; filename="pelatis-customers-')
     assert "filename*=UTF-8''" in disposition
     if fmt == "csv":
         assert "Παπαδόπουλος" in body.decode("utf-8-sig")
@@ -364,8 +424,9 @@ def test_language_switch_turns_the_ui_greek(client_as: Any, agent: Any) -> None:
     assert ">Πελάτες<" in html
 
 
-def test_export_of_search_results_holds_only_the_matches(client_as: Any, manager: Any, papadopoulos: Customer,
-                                                         make_customer: Any) -> None:
+def test_export_of_search_results_holds_only_the_matches(
+    client_as: Any, manager: Any, papadopoulos: Customer, make_customer: Any
+) -> None:
     pytest.importorskip("pelatis.customers.exporting")
     make_customer(first_name="Μαρία", last_name="Νικολάου")
     response = client_as(manager).get(reverse("customers:export", args=["csv"]), {"q": "papadopoulos"})

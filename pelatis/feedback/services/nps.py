@@ -90,8 +90,15 @@ def nps_from_token(token: str) -> tuple[NpsResponse, int]:
     return NpsResponse.objects.select_related("customer").get(pk=int(data["n"])), int(data["v"])
 
 
-def _campaign_values(*, name: str, segment: str, tag: Tag | None, order_days: int | None, interval_days: int | None,
-                     active: bool) -> dict[str, object]:
+def _campaign_values(
+    *,
+    name: str,
+    segment: str,
+    tag: Tag | None,
+    order_days: int | None,
+    interval_days: int | None,
+    active: bool,
+) -> dict[str, object]:
     """A campaign's settings checked (ValidationError naming each field that does not fit the segment), with
     a tag or a number of days that the segment does not use left out."""
     errors: dict[str, list[str]] = {}
@@ -108,9 +115,14 @@ def _campaign_values(*, name: str, segment: str, tag: Tag | None, order_days: in
         errors["interval_days"] = [_("The interval is at least one day.")]
     if errors:
         raise ValidationError(errors)
-    return {"name": name[:120], "segment": segment, "tag": tag if segment == NpsCampaign.Segment.TAG else None,
-            "order_days": order_days if segment == NpsCampaign.Segment.RECENT_ORDER else None,
-            "interval_days": interval_days, "active": active}
+    return {
+        "name": name[:120],
+        "segment": segment,
+        "tag": tag if segment == NpsCampaign.Segment.TAG else None,
+        "order_days": order_days if segment == NpsCampaign.Segment.RECENT_ORDER else None,
+        "interval_days": interval_days,
+        "active": active,
+    }
 
 
 @transaction.atomic
@@ -124,17 +136,33 @@ def nps_campaign_create(
     active: bool = True,
 ) -> NpsCampaign:
     """A new NPS campaign; raises ValidationError naming the field that does not fit the segment."""
-    return NpsCampaign.objects.create(**_campaign_values(
-        name=name, segment=segment, tag=tag, order_days=order_days, interval_days=interval_days, active=active))
+    return NpsCampaign.objects.create(
+        **_campaign_values(
+            name=name,
+            segment=segment,
+            tag=tag,
+            order_days=order_days,
+            interval_days=interval_days,
+            active=active,
+        )
+    )
 
 
 @transaction.atomic
-def nps_campaign_update(*, campaign: NpsCampaign, name: str, segment: str, tag: Tag | None = None,
-                        order_days: int | None = None, interval_days: int | None = None,
-                        active: bool = True) -> NpsCampaign:
+def nps_campaign_update(
+    *,
+    campaign: NpsCampaign,
+    name: str,
+    segment: str,
+    tag: Tag | None = None,
+    order_days: int | None = None,
+    interval_days: int | None = None,
+    active: bool = True,
+) -> NpsCampaign:
     """Change a campaign's settings, with the same checks as :func:`nps_campaign_create`."""
-    values = _campaign_values(name=name, segment=segment, tag=tag, order_days=order_days,
-                              interval_days=interval_days, active=active)
+    values = _campaign_values(
+        name=name, segment=segment, tag=tag, order_days=order_days, interval_days=interval_days, active=active
+    )
     locked = NpsCampaign.objects.select_for_update().get(pk=campaign.pk)
     for field, value in values.items():
         setattr(locked, field, value)

@@ -225,14 +225,17 @@ def review_customer_match(*, email: str = "", phone: str = "", name: str = "") -
 
 def _reviewer_as_customer(data: ReviewInput, language: str) -> Customer:
     """Someone we must follow up with but do not know yet: a customer from what the review says."""
-    note = timeline_text(gettext_noop("Wrote a review on %(platform)s."), platform=platform_name(data.platform))
+    note = timeline_text(
+        gettext_noop("Wrote a review on %(platform)s."), platform=platform_name(data.platform)
+    )
     if data.author_email:
         customer = customer_create_from_contact(
             email=data.author_email, name=data.author, phone=data.author_phone, language=language
         )
         return customer
     first, last = name_split(
-        data.author or timeline_text(gettext_noop("Reviewer on %(platform)s"), platform=platform_name(data.platform))
+        data.author
+        or timeline_text(gettext_noop("Reviewer on %(platform)s"), platform=platform_name(data.platform))
     )
     return customer_create(
         data=CustomerInput(
@@ -299,7 +302,9 @@ def review_ingest(*, data: ReviewInput) -> tuple[Review, bool]:
             priority=Ticket.Priority.HIGH,
             channel="social",
             language=review.language[:2],
-            subject=timeline_text(gettext_noop("Negative review on %(platform)s"), platform=platform_name(review.platform)),
+            subject=timeline_text(
+                gettext_noop("Negative review on %(platform)s"), platform=platform_name(review.platform)
+            ),
             mail=InboundMail(
                 body_text="\n\n".join(p for p in (_summary(review), review.text, review.url) if p)
             ),

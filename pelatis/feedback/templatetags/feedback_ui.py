@@ -18,8 +18,11 @@ def sentiment_shown(language: str | None) -> bool:
 
 @register.filter
 def sentiment_text(label: str) -> str:
-    return {"positive": pgettext("sentiment", "Positive"), "neutral": pgettext("sentiment", "Neutral"),
-            "negative": pgettext("sentiment", "Negative")}.get(label, "")
+    return {
+        "positive": pgettext("sentiment", "Positive"),
+        "neutral": pgettext("sentiment", "Neutral"),
+        "negative": pgettext("sentiment", "Negative"),
+    }.get(label, "")
 
 
 @register.filter

@@ -26,7 +26,9 @@ def _base_url(settings: Any) -> None:
 def _campaign_with_answers(make_customer: Any, tag: str, scores: list[int]) -> NpsCampaign:
     """A campaign for the customers tagged ``tag``, one per score, each of whom answered."""
     for i, _score in enumerate(scores):
-        make_customer(first_name=f"Πελάτης{i}", last_name=tag, emails=[f"{tag.lower()}{i}@example.gr"], tags=[tag])
+        make_customer(
+            first_name=f"Πελάτης{i}", last_name=tag, emails=[f"{tag.lower()}{i}@example.gr"], tags=[tag]
+        )
     campaign = nps_campaign_create(name=f"NPS {tag}", segment="tag", tag=Tag.objects.get(name=tag))
     nps_campaign_run(campaign=campaign)
     for response, score in zip(campaign.responses.order_by("customer_id"), scores, strict=True):
@@ -53,7 +55,7 @@ def test_list_shows_each_campaigns_nps_in_a_bounded_number_of_queries(
     assert f'data-campaign="{first.pk}"' in html
     assert 'data-nps="25"' in html
     assert 'data-answers="4"' in html
-    assert 'data-last-run' in html
+    assert "data-last-run" in html
 
     # when: more campaigns, with more answers
     _campaign_with_answers(make_customer, "Beta", [0, 1])  # -100
@@ -113,7 +115,9 @@ def test_manager_gets_an_error_on_the_tag_field_then_creates_the_campaign(
     assert 'data-error-for="interval_days"' in html
     assert not NpsCampaign.objects.exists()
 
-    page = client.post("/feedback/nps/new/", {"name": "Πρόσφατοι", "segment": "recent_order", "interval_days": "30"})
+    page = client.post(
+        "/feedback/nps/new/", {"name": "Πρόσφατοι", "segment": "recent_order", "interval_days": "30"}
+    )
     assert page.status_code == 422
     assert 'data-error-for="order_days"' in page.content.decode()
     assert not NpsCampaign.objects.exists()
@@ -122,14 +126,26 @@ def test_manager_gets_an_error_on_the_tag_field_then_creates_the_campaign(
     vip = Tag.objects.get(name="VIP")
     page = client.post(
         "/feedback/nps/new/",
-        {"name": "  VIP   NPS ", "segment": "tag", "tag": vip.pk, "order_days": "7", "interval_days": "60",
-         "active": "on"},
+        {
+            "name": "  VIP   NPS ",
+            "segment": "tag",
+            "tag": vip.pk,
+            "order_days": "7",
+            "interval_days": "60",
+            "active": "on",
+        },
     )
     campaign = NpsCampaign.objects.get()
     assert page.status_code == 302
     assert page["Location"] == f"/feedback/nps/{campaign.pk}/"
-    assert (campaign.name, campaign.segment, campaign.tag, campaign.order_days, campaign.interval_days,
-            campaign.active) == ("VIP NPS", "tag", vip, None, 60, True)
+    assert (
+        campaign.name,
+        campaign.segment,
+        campaign.tag,
+        campaign.order_days,
+        campaign.interval_days,
+        campaign.active,
+    ) == ("VIP NPS", "tag", vip, None, 60, True)
 
 
 def test_manager_edits_a_campaign_and_a_bad_change_saves_nothing(client_as: Any, manager: Any) -> None:
@@ -137,18 +153,27 @@ def test_manager_edits_a_campaign_and_a_bad_change_saves_nothing(client_as: Any,
     client = client_as(manager)
     assert client.get(f"/feedback/nps/{campaign.pk}/edit/").status_code == 200
 
-    page = client.post(f"/feedback/nps/{campaign.pk}/edit/",
-                       {"name": "Όλοι", "segment": "recent_order", "order_days": "", "interval_days": "90"})
+    page = client.post(
+        f"/feedback/nps/{campaign.pk}/edit/",
+        {"name": "Όλοι", "segment": "recent_order", "order_days": "", "interval_days": "90"},
+    )
     assert page.status_code == 422
     assert 'data-error-for="order_days"' in page.content.decode()
     assert NpsCampaign.objects.get(pk=campaign.pk).segment == "all"
 
-    page = client.post(f"/feedback/nps/{campaign.pk}/edit/",
-                       {"name": "Πρόσφατοι", "segment": "recent_order", "order_days": "14", "interval_days": "45"})
+    page = client.post(
+        f"/feedback/nps/{campaign.pk}/edit/",
+        {"name": "Πρόσφατοι", "segment": "recent_order", "order_days": "14", "interval_days": "45"},
+    )
     assert page.status_code == 302
     campaign.refresh_from_db()
-    assert (campaign.name, campaign.segment, campaign.order_days, campaign.interval_days, campaign.active) == (
-        "Πρόσφατοι", "recent_order", 14, 45, False)
+    assert (
+        campaign.name,
+        campaign.segment,
+        campaign.order_days,
+        campaign.interval_days,
+        campaign.active,
+    ) == ("Πρόσφατοι", "recent_order", 14, 45, False)
 
 
 def test_agent_and_reader_may_not_create_edit_or_run(
@@ -158,9 +183,18 @@ def test_agent_and_reader_may_not_create_edit_or_run(
     for user in (agent, reader):
         client = client_as(user)
         assert client.get("/feedback/nps/new/").status_code == 403
-        assert client.post("/feedback/nps/new/", {"name": "X", "segment": "all", "interval_days": "9"}).status_code == 403
-        assert client.post(f"/feedback/nps/{campaign.pk}/edit/",
-                           {"name": "X", "segment": "all", "interval_days": "9"}).status_code == 403
+        assert (
+            client.post(
+                "/feedback/nps/new/", {"name": "X", "segment": "all", "interval_days": "9"}
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                f"/feedback/nps/{campaign.pk}/edit/", {"name": "X", "segment": "all", "interval_days": "9"}
+            ).status_code
+            == 403
+        )
         assert client.post(f"/feedback/nps/{campaign.pk}/run/").status_code == 403
     assert NpsCampaign.objects.get().name == "Όλοι"
     assert len(mail.outbox) == 0
@@ -205,8 +239,10 @@ def test_detail_lists_the_answers_with_the_follow_up_ticket(
     campaign = _campaign_with_answers(make_customer, "Delta", [10, 2])
     promoter, detractor = campaign.responses.order_by("customer_id")
     NpsResponse.objects.create(  # asked, not answered: not listed
-        campaign=campaign, customer=Customer.objects.get(last_name="Delta", first_name="Πελάτης0"),
-        sent_at=promoter.sent_at, ask_again_after=promoter.ask_again_after,
+        campaign=campaign,
+        customer=Customer.objects.get(last_name="Delta", first_name="Πελάτης0"),
+        sent_at=promoter.sent_at,
+        ask_again_after=promoter.ask_again_after,
     )
     detractor.refresh_from_db()
     assert detractor.follow_up_ticket_id is not None

@@ -19,8 +19,15 @@ from .tickets import OUTBOUND_SENDERS, _event, _timeline, message_length_check, 
 
 
 @transaction.atomic
-def ticket_start_outbound(*, customer: Customer, subject: str, body: str, type: str = Ticket.Type.QUESTION,
-                          priority: str = Ticket.Priority.NORMAL, by: AbstractBaseUser) -> Ticket:
+def ticket_start_outbound(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    type: str = Ticket.Type.QUESTION,
+    priority: str = Ticket.Priority.NORMAL,
+    by: AbstractBaseUser,
+) -> Ticket:
     """A conversation we start by email: the ticket's first message is ours, queued and sent after commit by
     the same outbound path as replies. The ticket then waits on the customer; their answer threads onto it."""
     text = (body or "").strip()
@@ -34,8 +41,12 @@ def ticket_start_outbound(*, customer: Customer, subject: str, body: str, type: 
         errors["type"] = [_("Unknown ticket type “%(value)s”.") % {"value": type}]
     if priority not in Ticket.Priority.values:
         errors["priority"] = [_("Unknown priority “%(value)s”.") % {"value": priority}]
-    to = (ContactPoint.objects.filter(customer=customer, kind=ContactPoint.Kind.EMAIL)
-          .order_by("-is_primary", "id").values_list("value", flat=True).first())
+    to = (
+        ContactPoint.objects.filter(customer=customer, kind=ContactPoint.Kind.EMAIL)
+        .order_by("-is_primary", "id")
+        .values_list("value", flat=True)
+        .first()
+    )
     if not to:
         errors["channel"] = [_("%(name)s has no email address.") % {"name": customer.display_name}]
     if errors:
@@ -44,24 +55,48 @@ def ticket_start_outbound(*, customer: Customer, subject: str, body: str, type: 
     now = timezone.now()
     actor = by if by.is_authenticated else None
     ticket = Ticket.objects.create(
-        subject=subject, customer=customer, type=type, priority=priority, channel="email",
-        language=customer.language or "el", created_at=now, assignee=actor,
+        subject=subject,
+        customer=customer,
+        type=type,
+        priority=priority,
+        channel="email",
+        language=customer.language or "el",
+        created_at=now,
+        assignee=actor,
         stage=Ticket.Stage.RECEIVED if type == Ticket.Type.COMPLAINT else "",
         # We spoke first: nothing to acknowledge and no first answer owed; the address is the customer's own.
-        first_responded_at=now, first_response_minutes=0, agent_replies=1, acknowledged_at=now,
+        first_responded_at=now,
+        first_response_minutes=0,
+        agent_replies=1,
+        acknowledged_at=now,
         requester_verified_at=now,
     )
     _event(ticket, "opened", new=ticket.status, note="email", by=actor, at=now)
     sla.sla_start(ticket=ticket)
     search_index(ticket_ids=[ticket.pk])
     message = Message.objects.create(
-        ticket=ticket, direction=Message.Direction.OUTBOUND, author=actor, to=[to], subject=subject,
-        body_text=text, visible_text=text, created_at=now, delivery=Message.Delivery.QUEUED,
+        ticket=ticket,
+        direction=Message.Direction.OUTBOUND,
+        author=actor,
+        to=[to],
+        subject=subject,
+        body_text=text,
+        visible_text=text,
+        created_at=now,
+        delivery=Message.Delivery.QUEUED,
         # The agent's text is the whole letter, under the subject as written (a first email is no "Re:").
-        email_template="reply", email_context={"body": text},
+        email_template="reply",
+        email_context={"body": text},
     )
     ticket = ticket_set_status(ticket=ticket, status=Ticket.Status.PENDING, by=by)
-    _timeline(ticket, channel="email", direction="out", at=now, by=actor, body=text,
-              summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=subject))
+    _timeline(
+        ticket,
+        channel="email",
+        direction="out",
+        at=now,
+        by=actor,
+        body=text,
+        summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=subject),
+    )
     transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
     return ticket

@@ -49,12 +49,19 @@ def signed(text: str, agent: AbstractBaseUser | None) -> str:
 def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str, str]:
     """The values a canned reply may use for this ticket, in the customer's form of address."""
     customer = ticket.customer
-    order = (ticket.orders.order_by("-placed_at").first() or
-             Order.objects.filter(customer=customer).order_by("-placed_at").first())
+    order = (
+        ticket.orders.order_by("-placed_at").first()
+        or Order.objects.filter(customer=customer).order_by("-placed_at").first()
+    )
     title_name = " ".join(p for p in (customer.title, customer.last_name or customer.display_name) if p)
     return {
-        "greeting": salutation(language=ticket.language[:2], formal=customer.formal, title=customer.title,
-                               first_name=customer.first_name, last_name=customer.last_name),
+        "greeting": salutation(
+            language=ticket.language[:2],
+            formal=customer.formal,
+            title=customer.title,
+            first_name=customer.first_name,
+            last_name=customer.last_name,
+        ),
         "title_name": title_name,
         "first_name": customer.first_name,
         "last_name": customer.last_name,
@@ -73,20 +80,32 @@ def canned_render(*, reply: CannedReply, ticket: Ticket, agent: AbstractBaseUser
 def _check_body(body: str) -> None:
     unknown = sorted({m.group(1) for m in _FIELD.finditer(body)} - set(PLACEHOLDERS))
     if unknown:
-        raise ValidationError({"body": [_("Unknown placeholders: %(names)s. Use %(known)s.") % {
-            "names": ", ".join("{" + u + "}" for u in unknown), "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS)}]})
+        raise ValidationError(
+            {
+                "body": [
+                    _("Unknown placeholders: %(names)s. Use %(known)s.")
+                    % {
+                        "names": ", ".join("{" + u + "}" for u in unknown),
+                        "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+                    }
+                ]
+            }
+        )
     if not body.strip():
         raise ValidationError({"body": [_("The text is empty.")]})
 
 
 @transaction.atomic
-def canned_save(*, name: str, language: str, body: str, team_id: int | None = None,
-                reply: CannedReply | None = None) -> CannedReply:
+def canned_save(
+    *, name: str, language: str, body: str, team_id: int | None = None, reply: CannedReply | None = None
+) -> CannedReply:
     """Create or update a canned reply; its placeholders are checked."""
     _check_body(body)
     if not name.strip():
         raise ValidationError({"name": [_("A name is required.")]})
-    clash = CannedReply.objects.filter(name=name.strip(), language=language).exclude(pk=reply.pk if reply else None)
+    clash = CannedReply.objects.filter(name=name.strip(), language=language).exclude(
+        pk=reply.pk if reply else None
+    )
     if clash.exists():
         raise ValidationError({"name": [_("A reply with this name already exists in this language.")]})
     reply = reply or CannedReply()
@@ -96,13 +115,19 @@ def canned_save(*, name: str, language: str, body: str, team_id: int | None = No
 
 
 @transaction.atomic
-def agent_profile_save(*, user: AbstractBaseUser, first_name: str, last_name: str, title: str,
-                       signature: str) -> AgentProfile:
+def agent_profile_save(
+    *, user: AbstractBaseUser, first_name: str, last_name: str, title: str, signature: str
+) -> AgentProfile:
     """The agent's name, job title and signature, as replies are signed with them."""
     first, last = " ".join(first_name.split())[:150], " ".join(last_name.split())[:150]
     if not first or not last:
-        raise ValidationError({"first_name" if not first else "last_name": [
-            _("Replies are signed with your full name: enter it.")]})
+        raise ValidationError(
+            {
+                "first_name" if not first else "last_name": [
+                    _("Replies are signed with your full name: enter it.")
+                ]
+            }
+        )
     user.first_name, user.last_name = first, last  # type: ignore[attr-defined]
     user.save(update_fields=["first_name", "last_name"])
     profile, _created = AgentProfile.objects.get_or_create(user=user)

@@ -25,7 +25,8 @@ def ticket_requester_verify(*, ticket_id: int, how: str) -> bool:
     """Record that the requester proved the address (``link`` or ``mail``); True when this changed anything."""
     now = timezone.now()
     changed = Ticket.objects.filter(pk=ticket_id, requester_verified_at__isnull=True).update(
-        requester_verified_at=now, updated_at=now)
+        requester_verified_at=now, updated_at=now
+    )
     if changed:
         TicketEvent.objects.create(ticket_id=ticket_id, kind="verified", new=how, at=now)
     return bool(changed)
@@ -33,8 +34,13 @@ def ticket_requester_verify(*, ticket_id: int, how: str) -> bool:
 
 def ticket_requester_email(ticket: Ticket) -> str:
     """The address the request was made from: its first customer message's sender."""
-    return (Message.objects.filter(ticket=ticket, direction=Message.Direction.INBOUND).exclude(from_email="")
-            .order_by("created_at", "id").values_list("from_email", flat=True).first()) or ""
+    return (
+        Message.objects.filter(ticket=ticket, direction=Message.Direction.INBOUND)
+        .exclude(from_email="")
+        .order_by("created_at", "id")
+        .values_list("from_email", flat=True)
+        .first()
+    ) or ""
 
 
 def message_mark_typed_on_web(*, message_id: int) -> None:

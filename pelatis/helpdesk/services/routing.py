@@ -14,10 +14,16 @@ OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Sta
 
 def rule_for(ticket: Ticket) -> RoutingRule | None:
     """The first active rule whose non-empty conditions all match the ticket."""
-    return (RoutingRule.objects.filter(active=True)
-            .filter(Q(language="") | Q(language=ticket.language[:2]), Q(ticket_type="") | Q(ticket_type=ticket.type),
-                    Q(channel="") | Q(channel=ticket.channel))
-            .select_related("team").first())
+    return (
+        RoutingRule.objects.filter(active=True)
+        .filter(
+            Q(language="") | Q(language=ticket.language[:2]),
+            Q(ticket_type="") | Q(ticket_type=ticket.type),
+            Q(channel="") | Q(channel=ticket.channel),
+        )
+        .select_related("team")
+        .first()
+    )
 
 
 def _eligible(rule: RoutingRule, language: str) -> list[Any]:
@@ -51,14 +57,25 @@ def ticket_route(*, ticket: Ticket) -> None:
         candidates = _eligible(rule, ticket.language)
         if candidates and rule.strategy == RoutingRule.Strategy.ROUND_ROBIN:
             locked = RoutingRule.objects.select_for_update().get(pk=rule.pk)
-            after = [u for u in candidates if locked.last_assignee_id is None or u.pk > locked.last_assignee_id]
+            after = [
+                u for u in candidates if locked.last_assignee_id is None or u.pk > locked.last_assignee_id
+            ]
             agent = (after or candidates)[0]
             RoutingRule.objects.filter(pk=rule.pk).update(last_assignee=agent)
         elif candidates:
-            load = dict(Ticket.objects.filter(assignee__in=candidates, status__in=OPEN).values_list("assignee")
-                        .annotate(n=Count("id")).values_list("assignee", "n"))
+            load = dict(
+                Ticket.objects.filter(assignee__in=candidates, status__in=OPEN)
+                .values_list("assignee")
+                .annotate(n=Count("id"))
+                .values_list("assignee", "n")
+            )
             agent = min(candidates, key=lambda u: (load.get(u.pk, 0), u.pk))
     ticket.assignee = agent
     ticket.save(update_fields=["team", "assignee", "updated_at"])
-    TicketEvent.objects.create(ticket=ticket, kind="routed", new=str(agent.pk if agent else ""),
-                               note=f"{rule.name} → {rule.team.name}"[:300], at=ticket.created_at)
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind="routed",
+        new=str(agent.pk if agent else ""),
+        note=f"{rule.name} → {rule.team.name}"[:300],
+        at=ticket.created_at,
+    )

@@ -40,23 +40,54 @@ def _week(raw: dict[str, list[list[str]]]) -> dict[int, tuple[Span, ...]]:
 
 def calendar_engine(model: Calendar) -> BusinessCalendar:
     """The calendar engine for a stored calendar (built once per distinct content: holidays are cached inside)."""
-    key = json.dumps([model.time_zone, model.weekly, model.seasons, model.closures, model.holiday_country,
-                      model.holiday_subdiv, model.open_on_holidays], sort_keys=True)
+    key = json.dumps(
+        [
+            model.time_zone,
+            model.weekly,
+            model.seasons,
+            model.closures,
+            model.holiday_country,
+            model.holiday_subdiv,
+            model.open_on_holidays,
+        ],
+        sort_keys=True,
+    )
     return _engine(key)
 
 
 @functools.lru_cache(maxsize=64)
 def _engine(key: str) -> BusinessCalendar:
     tz, weekly, seasons, closures, country, subdiv, open_on_holidays = json.loads(key)
-    model = Calendar(time_zone=tz, weekly=weekly, seasons=seasons, closures=closures, holiday_country=country,
-                     holiday_subdiv=subdiv, open_on_holidays=open_on_holidays)
+    model = Calendar(
+        time_zone=tz,
+        weekly=weekly,
+        seasons=seasons,
+        closures=closures,
+        holiday_country=country,
+        holiday_subdiv=subdiv,
+        open_on_holidays=open_on_holidays,
+    )
     return BusinessCalendar(
         tz=model.time_zone,
         weekly=_week(model.weekly),
-        seasons=tuple(Season(name=s.get("name", ""), start=tuple(s["start"]), end=tuple(s["end"]),  # type: ignore[arg-type]
-                             hours=_week(s.get("hours", {}))) for s in model.seasons),
-        closures=tuple(Closure(start=dt.date.fromisoformat(c["start"]), end=dt.date.fromisoformat(c.get("end", c["start"])),
-                               name=c.get("name", ""), hours=_spans(c.get("hours", []))) for c in model.closures),
+        seasons=tuple(
+            Season(
+                name=s.get("name", ""),
+                start=tuple(s["start"]),
+                end=tuple(s["end"]),  # type: ignore[arg-type]
+                hours=_week(s.get("hours", {})),
+            )
+            for s in model.seasons
+        ),
+        closures=tuple(
+            Closure(
+                start=dt.date.fromisoformat(c["start"]),
+                end=dt.date.fromisoformat(c.get("end", c["start"])),
+                name=c.get("name", ""),
+                hours=_spans(c.get("hours", [])),
+            )
+            for c in model.closures
+        ),
         holiday_country=model.holiday_country or None,
         holiday_subdiv=model.holiday_subdiv or None,
         open_on_holidays=model.open_on_holidays,
@@ -68,9 +99,15 @@ def policy_for(ticket: Ticket) -> SlaPolicy | None:
     customer = ticket.customer
     country = customer.addresses.filter(is_primary=True).values_list("country", flat=True).first() or ""
     tag_ids = set(customer.tags.values_list("pk", flat=True))
-    candidates = SlaPolicy.objects.filter(active=True).filter(
-        Q(priority="") | Q(priority=ticket.priority), Q(ticket_type="") | Q(ticket_type=ticket.type),
-        Q(country="") | Q(country=country)).select_related("calendar")
+    candidates = (
+        SlaPolicy.objects.filter(active=True)
+        .filter(
+            Q(priority="") | Q(priority=ticket.priority),
+            Q(ticket_type="") | Q(ticket_type=ticket.type),
+            Q(country="") | Q(country=country),
+        )
+        .select_related("calendar")
+    )
     for policy in candidates:
         if policy.customer_tag_id is None or policy.customer_tag_id in tag_ids:
             return policy
@@ -81,8 +118,13 @@ def _pauses(ticket: Ticket) -> list[tuple[dt.datetime, dt.datetime | None]]:
     return list(SlaPause.objects.filter(ticket=ticket).values_list("started_at", "ended_at"))
 
 
-def _due(policy: SlaPolicy, start: dt.datetime, minutes: int | None, now: dt.datetime,
-         pauses: list[tuple[dt.datetime, dt.datetime | None]]) -> dt.datetime | None:
+def _due(
+    policy: SlaPolicy,
+    start: dt.datetime,
+    minutes: int | None,
+    now: dt.datetime,
+    pauses: list[tuple[dt.datetime, dt.datetime | None]],
+) -> dt.datetime | None:
     if minutes is None:
         return None
     return due_with_pauses(calendar_engine(policy.calendar), start, minutes, pauses, now)
@@ -101,18 +143,35 @@ def sla_start(*, ticket: Ticket) -> None:
     """Pick the policy and set the first-response and resolution due times (saves the ticket)."""
     ticket.sla_policy = policy_for(ticket)
     sla_refresh(ticket=ticket, now=ticket.created_at, pauses=[])  # a new ticket has never paused
-    ticket.save(update_fields=["sla_policy", "first_response_due", "next_response_due", "resolution_due", "updated_at"])
+    ticket.save(
+        update_fields=[
+            "sla_policy",
+            "first_response_due",
+            "next_response_due",
+            "resolution_due",
+            "updated_at",
+        ]
+    )
 
 
 def sla_set_policy(*, ticket: Ticket, policy: SlaPolicy | None, now: dt.datetime | None = None) -> None:
     """Change the policy; the business time already used counts against the new targets."""
     ticket.sla_policy = policy
     sla_refresh(ticket=ticket, now=now or timezone.now())
-    ticket.save(update_fields=["sla_policy", "first_response_due", "next_response_due", "resolution_due", "updated_at"])
+    ticket.save(
+        update_fields=[
+            "sla_policy",
+            "first_response_due",
+            "next_response_due",
+            "resolution_due",
+            "updated_at",
+        ]
+    )
 
 
-def sla_refresh(*, ticket: Ticket, now: dt.datetime,
-                pauses: list[tuple[dt.datetime, dt.datetime | None]] | None = None) -> None:
+def sla_refresh(
+    *, ticket: Ticket, now: dt.datetime, pauses: list[tuple[dt.datetime, dt.datetime | None]] | None = None
+) -> None:
     """Recompute due times from the start and the pauses (caller saves). None while the clock is stopped."""
     policy = ticket.sla_policy
     if policy is None:
@@ -121,9 +180,13 @@ def sla_refresh(*, ticket: Ticket, now: dt.datetime,
     if pauses is None:
         pauses = _pauses(ticket)
     if ticket.first_responded_at is None:
-        ticket.first_response_due = _due(policy, ticket.created_at, policy.first_response_minutes, now, pauses)
+        ticket.first_response_due = _due(
+            policy, ticket.created_at, policy.first_response_minutes, now, pauses
+        )
     if ticket.awaiting_reply_since is not None and ticket.first_responded_at is not None:
-        ticket.next_response_due = _due(policy, ticket.awaiting_reply_since, policy.next_response_minutes, now, pauses)
+        ticket.next_response_due = _due(
+            policy, ticket.awaiting_reply_since, policy.next_response_minutes, now, pauses
+        )
     if ticket.resolved_at is None:
         ticket.resolution_due = _due(policy, ticket.created_at, policy.resolution_minutes, now, pauses)
     else:
@@ -147,10 +210,16 @@ def sla_next_response(*, ticket: Ticket, since: dt.datetime) -> None:
 def sla_scan(*, now: dt.datetime | None = None) -> int:
     """Mark open tickets whose due time has passed as breached; returns how many were newly marked."""
     now = now or timezone.now()
-    overdue = (Q(first_response_due__lt=now, first_responded_at__isnull=True) | Q(next_response_due__lt=now)
-               | Q(resolution_due__lt=now))
-    return Ticket.objects.filter(overdue, sla_breached=False).exclude(
-        status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED]).update(sla_breached=True)
+    overdue = (
+        Q(first_response_due__lt=now, first_responded_at__isnull=True)
+        | Q(next_response_due__lt=now)
+        | Q(resolution_due__lt=now)
+    )
+    return (
+        Ticket.objects.filter(overdue, sla_breached=False)
+        .exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        .update(sla_breached=True)
+    )
 
 
 def first_answer_expected(ticket: Ticket) -> dt.datetime | None:

@@ -23,9 +23,19 @@ def _compiled() -> tone.CompiledRules:
         stored = list(ToneRule.objects.all())
         off = {r.rule_id for r in stored if not r.active}
         rules = [r for r in tone.default_rules() if r.id not in off] + [
-            tone.ToneRule(id=r.rule_id, language=r.language, category=r.category, pattern=r.pattern, message=r.message,
-                          suggestion=r.suggestion, severity=r.severity, formal_only=r.formal_only)
-            for r in stored if r.active]
+            tone.ToneRule(
+                id=r.rule_id,
+                language=r.language,
+                category=r.category,
+                pattern=r.pattern,
+                message=r.message,
+                suggestion=r.suggestion,
+                severity=r.severity,
+                formal_only=r.formal_only,
+            )
+            for r in stored
+            if r.active
+        ]
         _cache["rules"], _cache["key"] = tone.compile_rules(rules), key
     return _cache["rules"]  # type: ignore[return-value]
 
@@ -41,15 +51,35 @@ def tone_check(text: str, *, language: str | None = None, formal: bool = True) -
 
 
 @transaction.atomic
-def tone_rule_save(*, rule_id: str, language: str, category: str, pattern: str, message: str, suggestion: str,
-                   severity: str = "warn", formal_only: bool = False, active: bool = True) -> ToneRule:
+def tone_rule_save(
+    *,
+    rule_id: str,
+    language: str,
+    category: str,
+    pattern: str,
+    message: str,
+    suggestion: str,
+    severity: str = "warn",
+    formal_only: bool = False,
+    active: bool = True,
+) -> ToneRule:
     """Create or update a house rule; a bad pattern is refused with the reason."""
     problem = tone.validate_pattern(pattern) if active else None
     if problem:
         raise ValidationError({"pattern": [problem]})
     if language not in ("el", "en", "*"):
         raise ValidationError({"language": [_("Use el, en or *.")]})
-    rule, _created = ToneRule.objects.update_or_create(rule_id=rule_id, defaults={
-        "language": language, "category": category, "pattern": pattern, "message": message, "suggestion": suggestion,
-        "severity": severity, "formal_only": formal_only, "active": active})
+    rule, _created = ToneRule.objects.update_or_create(
+        rule_id=rule_id,
+        defaults={
+            "language": language,
+            "category": category,
+            "pattern": pattern,
+            "message": message,
+            "suggestion": suggestion,
+            "severity": severity,
+            "formal_only": formal_only,
+            "active": active,
+        },
+    )
     return rule

@@ -44,7 +44,9 @@ def hicon(name: str, label: str = "") -> SafeString:
     return format_html(
         '<svg class="icon icon-{}" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" '
         'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" {}>{}</svg>',
-        name, aria, mark_safe(body),  # noqa: S308 - the icon bodies are constants above
+        name,
+        aria,
+        mark_safe(body),  # noqa: S308 - the icon bodies are constants above
     )
 
 
@@ -64,12 +66,18 @@ class SlaState:
 
     @property
     def css(self) -> str:
-        return {"due": "badge-grey", "soon": "badge-amber", "overdue": "badge-red", "breached": "badge-red",
-                "paused": "badge-blue", "met": "badge-green"}.get(self.kind, "")
+        return {
+            "due": "badge-grey",
+            "soon": "badge-amber",
+            "overdue": "badge-red",
+            "breached": "badge-red",
+            "paused": "badge-blue",
+            "met": "badge-green",
+        }.get(self.kind, "")
 
 
 def _span(a: dt.datetime, b: dt.datetime, depth: int = 2) -> str:
-    """"2 hours, 15 minutes" in the UI language (Django's own translations)."""
+    """ "2 hours, 15 minutes" in the UI language (Django's own translations)."""
     return timeuntil(b, a, depth=depth) if b > a else timesince(b, a, depth=depth)
 
 
@@ -79,7 +87,9 @@ def sla_state_of(ticket: Ticket, now: dt.datetime | None = None, depth: int = 2)
     if not ticket.is_open:
         if ticket.sla_breached:
             return SlaState("breached", gettext("SLA breached"))
-        return SlaState("met" if ticket.sla_policy_id else "none", gettext("Done") if ticket.sla_policy_id else "—")
+        return SlaState(
+            "met" if ticket.sla_policy_id else "none", gettext("Done") if ticket.sla_policy_id else "—"
+        )
     if ticket.status in PAUSED:
         return SlaState("paused", gettext("Paused"), breached=ticket.sla_breached)
     clocks = []
@@ -95,9 +105,13 @@ def sla_state_of(ticket: Ticket, now: dt.datetime | None = None, depth: int = 2)
         return SlaState("none", "—")
     due, target = min(clocks, key=lambda c: c[0])
     if due <= now:
-        return SlaState("overdue", gettext("overdue by %(time)s") % {"time": _span(due, now, depth)}, due, target, True)
+        return SlaState(
+            "overdue", gettext("overdue by %(time)s") % {"time": _span(due, now, depth)}, due, target, True
+        )
     kind = "soon" if due - now <= SOON else "due"
-    return SlaState(kind, gettext("due in %(time)s") % {"time": _span(now, due, depth)}, due, target, ticket.sla_breached)
+    return SlaState(
+        kind, gettext("due in %(time)s") % {"time": _span(now, due, depth)}, due, target, ticket.sla_breached
+    )
 
 
 @register.simple_tag
@@ -108,7 +122,7 @@ def sla_state(ticket: Ticket, depth: int = 2) -> SlaState:
 
 @register.filter
 def due_label(due: dt.datetime | None) -> str:
-    """"in 2 hours" / "3 hours ago" for a due time on the ticket page."""
+    """ "in 2 hours" / "3 hours ago" for a due time on the ticket page."""
     if due is None:
         return ""
     now = timezone.now()
@@ -124,8 +138,14 @@ def is_past(value: dt.datetime | None) -> bool:
 
 # ---------------------------------------------------------------- badges and ages
 
-_STATUS_CSS = {"new": "badge-blue", "open": "badge-amber", "pending": "badge-grey", "on_hold": "badge-grey",
-               "resolved": "badge-green", "closed": "badge-green"}
+_STATUS_CSS = {
+    "new": "badge-blue",
+    "open": "badge-amber",
+    "pending": "badge-grey",
+    "on_hold": "badge-grey",
+    "resolved": "badge-green",
+    "closed": "badge-green",
+}
 _PRIORITY_CSS = {"low": "prio-low", "normal": "prio-normal", "high": "prio-high", "urgent": "prio-urgent"}
 
 
@@ -141,7 +161,7 @@ def priority_css(priority: str) -> str:
 
 @register.filter
 def since(value: dt.datetime | None) -> str:
-    """"just now", "5 minutes ago", "3 days ago"."""
+    """ "just now", "5 minutes ago", "3 days ago"."""
     if value is None:
         return ""
     if timezone.now() - value < dt.timedelta(minutes=1):
@@ -167,6 +187,7 @@ def person(user: Any) -> str:
 
 # ---------------------------------------------------------------- navigation badge
 
+
 @register.simple_tag(takes_context=True)
 def open_ticket_count(context: template.Context) -> int:
     """Tickets waiting on us (new or open), for the navigation badge: one indexed COUNT, once per request."""
@@ -175,8 +196,9 @@ def open_ticket_count(context: template.Context) -> int:
         return 0
     cached = getattr(request, "_pelatis_open_tickets", None)
     if cached is None:
-        cached = Ticket.objects.filter(status__in=[Ticket.Status.NEW, Ticket.Status.OPEN],
-                                       merged_into__isnull=True).count()
+        cached = Ticket.objects.filter(
+            status__in=[Ticket.Status.NEW, Ticket.Status.OPEN], merged_into__isnull=True
+        ).count()
         request._pelatis_open_tickets = cached
     return int(cached)
 
@@ -185,16 +207,21 @@ def open_ticket_count(context: template.Context) -> int:
 def tone_category(category: str) -> str:
     """The tone checker's category in the UI language."""
     labels = {
-        "blaming": gettext("Blaming"), "imperative": gettext("Commanding"), "casual": gettext("Too casual"),
-        "jargon": gettext("Jargon"), "negative": gettext("Negative"), "shouting": gettext("Shouting"),
-        "address": gettext("Form of address"), "structure": gettext("Greeting and closing"),
+        "blaming": gettext("Blaming"),
+        "imperative": gettext("Commanding"),
+        "casual": gettext("Too casual"),
+        "jargon": gettext("Jargon"),
+        "negative": gettext("Negative"),
+        "shouting": gettext("Shouting"),
+        "address": gettext("Form of address"),
+        "structure": gettext("Greeting and closing"),
     }
     return labels.get(category, category)
 
 
 @register.filter
 def channel_label(channel: str) -> str:
-    """"phone" → "Phone call", in the UI language."""
+    """ "phone" → "Phone call", in the UI language."""
     from pelatis.customers.models import Interaction
 
     return str(dict(Interaction.Channel.choices).get(channel, channel))

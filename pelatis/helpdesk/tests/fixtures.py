@@ -11,9 +11,15 @@ from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
 @pytest.fixture
 def open_ticket(db: None) -> Any:
-    def make(customer: Customer, subject: str = "Ερώτηση για κράτηση", body: str = "Καλησπέρα, έχετε δωμάτιο;",
-             **kwargs: Any) -> Ticket:
-        ticket, _message = ticket_open(customer=customer, subject=subject, mail=InboundMail(body_text=body), **kwargs)
+    def make(
+        customer: Customer,
+        subject: str = "Ερώτηση για κράτηση",
+        body: str = "Καλησπέρα, έχετε δωμάτιο;",
+        **kwargs: Any,
+    ) -> Ticket:
+        ticket, _message = ticket_open(
+            customer=customer, subject=subject, mail=InboundMail(body_text=body), **kwargs
+        )
         return ticket
 
     return make

@@ -8,13 +8,22 @@ from pelatis.helpdesk.models import Ticket
 
 def test_log_a_phone_call_reply_and_resolve(papadopoulos: Customer, agent: Any, api_as: Any) -> None:
     api = api_as(agent)
-    created = api.post("/api/v1/tickets", {"customer_id": papadopoulos.pk, "subject": "Τηλεφώνημα για ακύρωση",
-                                           "body": "Ζητά ακύρωση της κράτησης της 12ης Μαΐου", "channel": "phone"})
+    created = api.post(
+        "/api/v1/tickets",
+        {
+            "customer_id": papadopoulos.pk,
+            "subject": "Τηλεφώνημα για ακύρωση",
+            "body": "Ζητά ακύρωση της κράτησης της 12ης Μαΐου",
+            "channel": "phone",
+        },
+    )
     assert created.status_code == 201, created.content
     tid = created.json()["id"]
     assert created.json()["first_response_due"] is not None
     assert created.json()["messages"][0]["body_text"].startswith("Ζητά ακύρωση")
-    note = api.post(f"/api/v1/tickets/{tid}/messages", {"kind": "note", "body": "Έλεγξα την πολιτική ακύρωσης"})
+    note = api.post(
+        f"/api/v1/tickets/{tid}/messages", {"kind": "note", "body": "Έλεγξα την πολιτική ακύρωσης"}
+    )
     assert note.status_code == 201
     reply = api.post(f"/api/v1/tickets/{tid}/messages", {"body": "Η ακύρωση έγινε.", "status": "resolved"})
     assert reply.status_code == 201
@@ -33,8 +42,9 @@ def test_inbox_views(papadopoulos: Customer, open_ticket: Any, agent: Any, api_a
     assert api.get("/api/v1/tickets", view="nonsense").status_code == 422
 
 
-def test_errors_name_the_field_and_roles_are_enforced(papadopoulos: Customer, open_ticket: Any, agent: Any,
-                                                      reader: Any, outsider: Any, api_as: Any) -> None:
+def test_errors_name_the_field_and_roles_are_enforced(
+    papadopoulos: Customer, open_ticket: Any, agent: Any, reader: Any, outsider: Any, api_as: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     bad = api_as(agent).post(f"/api/v1/tickets/{ticket.pk}/status", {"status": "lost"})
     assert bad.status_code == 422
@@ -45,8 +55,9 @@ def test_errors_name_the_field_and_roles_are_enforced(papadopoulos: Customer, op
     assert api_as(None).get("/api/v1/tickets").status_code == 401
 
 
-def test_split_link_and_tag_over_the_api(papadopoulos: Customer, open_ticket: Any, make_order: Any, agent: Any,
-                                         api_as: Any) -> None:
+def test_split_link_and_tag_over_the_api(
+    papadopoulos: Customer, open_ticket: Any, make_order: Any, agent: Any, api_as: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import InboundMail, message_receive
 
     ticket = open_ticket(papadopoulos)

@@ -31,7 +31,9 @@ def rows(html: str) -> list[int]:
 
 def due(ticket: Ticket, minutes: int) -> None:
     """Set the first-response clock to run out ``minutes`` from now (negative: already late)."""
-    Ticket.objects.filter(pk=ticket.pk).update(first_response_due=timezone.now() + dt.timedelta(minutes=minutes))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_due=timezone.now() + dt.timedelta(minutes=minutes)
+    )
 
 
 def aged(ticket: Ticket, hours: float) -> None:
@@ -39,11 +41,15 @@ def aged(ticket: Ticket, hours: float) -> None:
 
 
 @pytest.fixture
-def desk(papadopoulos: Customer, make_customer: Any, open_ticket: Any, agent: Any, manager: Any) -> dict[str, Any]:
+def desk(
+    papadopoulos: Customer, make_customer: Any, open_ticket: Any, agent: Any, manager: Any
+) -> dict[str, Any]:
     maria = make_customer(first_name="Μαρία", last_name="Νικολάου")
     team = Team.objects.create(name="Κρατήσεις")
     t = {
-        "urgent_call": open_ticket(papadopoulos, subject="Τηλεφώνησε για ακύρωση", channel="phone", priority="urgent"),
+        "urgent_call": open_ticket(
+            papadopoulos, subject="Τηλεφώνησε για ακύρωση", channel="phone", priority="urgent"
+        ),
         "complaint": open_ticket(maria, subject="Θόρυβος", type="complaint", priority="high"),
         "web_low": open_ticket(maria, subject="Ερώτηση από τη φόρμα", channel="web", priority="low"),
         "waiting": open_ticket(papadopoulos, subject="Περιμένουμε απάντηση"),
@@ -54,13 +60,16 @@ def desk(papadopoulos: Customer, make_customer: Any, open_ticket: Any, agent: An
     ticket_assign(ticket=t["complaint"], agent=agent, team_id=team.pk)
     ticket_assign(ticket=t["web_low"], agent=manager)
     ticket_set_tags(ticket=t["web_low"], names=["Επιστροφή"])
-    reply_send(ticket=t["waiting"], body_text="Μας στέλνετε τον αριθμό κράτησης;", by=manager, send_email=False)
+    reply_send(
+        ticket=t["waiting"], body_text="Μας στέλνετε τον αριθμό κράτησης;", by=manager, send_email=False
+    )
     t["team"] = team
     return t
 
 
-def test_each_filter_narrows_the_inbox(client_as: Any, agent: Any, manager: Any, desk: dict[str, Any],
-                                       papadopoulos: Customer) -> None:
+def test_each_filter_narrows_the_inbox(
+    client_as: Any, agent: Any, manager: Any, desk: dict[str, Any], papadopoulos: Customer
+) -> None:
     c = client_as(agent)
 
     def ids(**params: Any) -> set[int]:
@@ -81,7 +90,8 @@ def test_each_filter_narrows_the_inbox(client_as: Any, agent: Any, manager: Any,
 
 
 def test_customer_filter_names_the_customer_and_filters_stay_in_tab_and_page_links(
-        client_as: Any, agent: Any, desk: dict[str, Any], papadopoulos: Customer) -> None:
+    client_as: Any, agent: Any, desk: dict[str, Any], papadopoulos: Customer
+) -> None:
     html = client_as(agent).get(INBOX, {"customer": papadopoulos.pk, "priority": "urgent"}).content.decode()
     assert "data-filter-customer" in html
     assert "Γιώργος Παπαδόπουλος" in html
@@ -106,7 +116,9 @@ def test_sorts(desk: dict[str, Any], agent: Any) -> None:
     assert order("due")[:3] == [desk["old"].pk, desk["complaint"].pk, desk["urgent_call"].pk]
 
 
-def test_all_shows_overdue_tickets_first_then_newest(client_as: Any, agent: Any, desk: dict[str, Any]) -> None:
+def test_all_shows_overdue_tickets_first_then_newest(
+    client_as: Any, agent: Any, desk: dict[str, Any]
+) -> None:
     due(desk["old"], -30)
     due(desk["web_low"], -90)
     html = client_as(agent).get(INBOX).content.decode()
@@ -115,13 +127,16 @@ def test_all_shows_overdue_tickets_first_then_newest(client_as: Any, agent: Any,
 
 
 def test_breaching_soon_leaves_out_paused_tickets_and_sorts_by_due_time(
-        client_as: Any, agent: Any, desk: dict[str, Any]) -> None:
+    client_as: Any, agent: Any, desk: dict[str, Any]
+) -> None:
     due(desk["complaint"], 20)
     due(desk["old"], -10)
     due(desk["urgent_call"], 5)
     ticket_set_status(ticket=desk["web_low"], status="on_hold")
     # a paused ticket whose clock had run out before it paused
-    Ticket.objects.filter(pk=desk["web_low"].pk).update(first_response_due=timezone.now() - dt.timedelta(hours=1))
+    Ticket.objects.filter(pk=desk["web_low"].pk).update(
+        first_response_due=timezone.now() - dt.timedelta(hours=1)
+    )
     html = client_as(agent).get(INBOX, {"view": "breaching"}).content.decode()
     assert rows(html) == [desk["old"].pk, desk["urgent_call"].pk, desk["complaint"].pk]
     counts = {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', html)}
@@ -130,19 +145,21 @@ def test_breaching_soon_leaves_out_paused_tickets_and_sorts_by_due_time(
 
 @pytest.mark.parametrize("sort", ["", "due", "newest", "oldest", "priority"])
 @pytest.mark.parametrize("view", ["all", "unassigned", "breaching"])
-def test_paged_rows_follow_the_one_statement_order(agent: Any, desk: dict[str, Any], view: str, sort: str) -> None:
+def test_paged_rows_follow_the_one_statement_order(
+    agent: Any, desk: dict[str, Any], view: str, sort: str
+) -> None:
     due(desk["old"], -30)
     due(desk["complaint"], 10)
     due(desk["urgent_call"], 200)
     reference = list(queries.inbox(agent, view=view, sort=sort))
     paged = queries.inbox_rows(agent, view=view, sort=sort)
-    assert [t.pk for t in paged[0:len(reference)]] == [t.pk for t in reference]
+    assert [t.pk for t in paged[0 : len(reference)]] == [t.pk for t in reference]
     assert [t.pk for t in paged[1:3]] == [t.pk for t in reference[1:3]]
 
 
-def test_inbox_query_count_is_flat_with_search_filters_and_sort(client_as: Any, agent: Any, make_customer: Any,
-                                                                open_ticket: Any,
-                                                                django_assert_max_num_queries: Any) -> None:
+def test_inbox_query_count_is_flat_with_search_filters_and_sort(
+    client_as: Any, agent: Any, make_customer: Any, open_ticket: Any, django_assert_max_num_queries: Any
+) -> None:
     team = Team.objects.create(name="Υποδοχή")
     team.members.add(agent)
 

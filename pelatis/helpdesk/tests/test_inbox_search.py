@@ -31,12 +31,18 @@ def found(q: str) -> set[int]:
 
 @pytest.fixture
 def desk(papadopoulos: Customer, make_customer: Any, open_ticket: Any) -> dict[str, Any]:
-    maria = make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria.n@example.gr"], phones=["210 555 0101"])
+    maria = make_customer(
+        first_name="Μαρία", last_name="Νικολάου", emails=["maria.n@example.gr"], phones=["210 555 0101"]
+    )
     anna = make_customer(first_name="Anna", last_name="Schmidt", language="de", emails=["anna@example.de"])
     return {
-        "booking": open_ticket(papadopoulos, subject="Αλλαγή κράτησης", body="Θέλω να αλλάξω τις ημερομηνίες στο δωμάτιο 204."),
+        "booking": open_ticket(
+            papadopoulos, subject="Αλλαγή κράτησης", body="Θέλω να αλλάξω τις ημερομηνίες στο δωμάτιο 204."
+        ),
         "water": open_ticket(maria, subject="Κρύο νερό", body="Δεν έχουμε ζεστό νερό στο μπάνιο από χθες."),
-        "taxi": open_ticket(anna, subject="Airport transfer", body="Can you book a taxi for Friday?", language="en"),
+        "taxi": open_ticket(
+            anna, subject="Airport transfer", body="Can you book a taxi for Friday?", language="en"
+        ),
     }
 
 
@@ -82,7 +88,8 @@ def test_a_later_message_of_the_customer_is_searchable(desk: dict[str, Any]) -> 
 
 
 def test_a_split_message_is_found_on_its_new_ticket_and_merge_keeps_the_survivor_searchable(
-        desk: dict[str, Any], open_ticket: Any, papadopoulos: Customer) -> None:
+    desk: dict[str, Any], open_ticket: Any, papadopoulos: Customer
+) -> None:
     booking = desk["booking"]
     second = message_receive(ticket=booking, mail=InboundMail(body_text="Επίσης, έχετε πάρκινγκ;"))
     new = message_split(message=second)
@@ -105,8 +112,9 @@ def test_every_new_ticket_gets_a_search_document(desk: dict[str, Any]) -> None:
     assert TicketSearch.objects.filter(ticket_id__in=[t.pk for t in desk.values()]).count() == 3
 
 
-def test_inbox_page_searches_and_keeps_the_query_in_links(client_as: Any, agent: Any, desk: dict[str, Any],
-                                                          open_ticket: Any, papadopoulos: Customer) -> None:
+def test_inbox_page_searches_and_keeps_the_query_in_links(
+    client_as: Any, agent: Any, desk: dict[str, Any], open_ticket: Any, papadopoulos: Customer
+) -> None:
     for i in range(26):
         open_ticket(papadopoulos, subject=f"Ερώτηση για κράτηση {i}")
     c = client_as(agent)

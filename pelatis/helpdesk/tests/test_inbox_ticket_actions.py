@@ -31,9 +31,12 @@ def eleni(agent: Any) -> Any:
 
 
 def test_reply_to_unassigned_ticket_assigns_it_and_signs_with_name_and_title(
-        client_as: Any, eleni: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+    client_as: Any, eleni: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
-    response = client_as(eleni).post(url("reply", ticket.pk), {"body": "Καλησπέρα σας,\nναι, έχουμε.", "status": "pending"})
+    response = client_as(eleni).post(
+        url("reply", ticket.pk), {"body": "Καλησπέρα σας,\nναι, έχουμε.", "status": "pending"}
+    )
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee_id == eleni.pk
@@ -44,8 +47,9 @@ def test_reply_to_unassigned_ticket_assigns_it_and_signs_with_name_and_title(
     assert "agent" not in reply.body_text  # the login name
 
 
-def test_reply_to_someone_elses_ticket_leaves_the_assignee(eleni: Any, manager: Any, papadopoulos: Customer,
-                                                            open_ticket: Any) -> None:
+def test_reply_to_someone_elses_ticket_leaves_the_assignee(
+    eleni: Any, manager: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     ticket_assign(ticket=ticket, agent=manager)
     reply_send(ticket=ticket, body_text="Απάντηση", by=eleni, send_email=False)
@@ -54,8 +58,9 @@ def test_reply_to_someone_elses_ticket_leaves_the_assignee(eleni: Any, manager: 
     assert TicketEvent.objects.filter(ticket=ticket, kind="assigned").count() == 1
 
 
-def test_agent_without_a_name_signs_nothing_never_the_login(agent: Any, papadopoulos: Customer,
-                                                            open_ticket: Any) -> None:
+def test_agent_without_a_name_signs_nothing_never_the_login(
+    agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     message = reply_send(ticket=ticket, body_text="Ευχαριστούμε.", by=agent, send_email=False)
     assert message.body_text == "Ευχαριστούμε."
@@ -63,18 +68,25 @@ def test_agent_without_a_name_signs_nothing_never_the_login(agent: Any, papadopo
 
 
 def test_own_signature_replaces_name_and_title_and_canned_agent_is_not_signed_twice(
-        eleni: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+    eleni: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     AgentProfile.objects.filter(user=eleni).update(signature="Ελένη Κ.\nΞενοδοχείο Αριάδνη\nτηλ. 2810 123456")
     ticket = open_ticket(papadopoulos)
-    canned = canned_render(reply=CannedReply.objects.get(name="Διαθεσιμότητα", language="el"), ticket=ticket, agent=eleni)
+    canned = canned_render(
+        reply=CannedReply.objects.get(name="Διαθεσιμότητα", language="el"), ticket=ticket, agent=eleni
+    )
     assert canned.endswith("Με εκτίμηση,\nΕλένη Κ.\nΞενοδοχείο Αριάδνη\nτηλ. 2810 123456")
     message = reply_send(ticket=ticket, body_text=canned, by=eleni, send_email=False)
     assert message.body_text.count("Ξενοδοχείο Αριάδνη") == 1
 
 
-def test_name_typed_by_hand_gets_the_title_under_it(eleni: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_name_typed_by_hand_gets_the_title_under_it(
+    eleni: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
-    message = reply_send(ticket=ticket, body_text="Ναι.\n\nΜε εκτίμηση,\nΕλένη Κωστοπούλου", by=eleni, send_email=False)
+    message = reply_send(
+        ticket=ticket, body_text="Ναι.\n\nΜε εκτίμηση,\nΕλένη Κωστοπούλου", by=eleni, send_email=False
+    )
     assert message.body_text == "Ναι.\n\nΜε εκτίμηση,\nΕλένη Κωστοπούλου\nΥπεύθυνη κρατήσεων"
 
 
@@ -83,11 +95,15 @@ def test_my_signature_page_saves_name_title_and_signature(client_as: Any, agent:
     page = c.get(url("profile"))
     assert page.status_code == 200
     assert "No signature yet" in page.content.decode()
-    refused = c.post(url("profile"), {"first_name": "", "last_name": "Κωστοπούλου", "title": "", "signature": ""})
+    refused = c.post(
+        url("profile"), {"first_name": "", "last_name": "Κωστοπούλου", "title": "", "signature": ""}
+    )
     assert refused.status_code == 422
     assert not AgentProfile.objects.filter(user=agent).exists()
-    saved = c.post(url("profile"), {"first_name": "Ελένη", "last_name": "Κωστοπούλου", "title": "Υποδοχή",
-                                    "signature": ""})
+    saved = c.post(
+        url("profile"),
+        {"first_name": "Ελένη", "last_name": "Κωστοπούλου", "title": "Υποδοχή", "signature": ""},
+    )
     assert saved.status_code == 302
     agent.refresh_from_db()
     assert agent.get_full_name() == "Ελένη Κωστοπούλου"
@@ -105,8 +121,9 @@ def test_admin_edits_an_agents_title_and_signature(client: Client, admin_user_: 
     assert 'name="signature"' in page
 
 
-def test_split_a_message_from_the_ticket_page(client_as: Any, agent: Any, papadopoulos: Customer,
-                                              open_ticket: Any) -> None:
+def test_split_a_message_from_the_ticket_page(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos, subject="Κράτηση", body="Θέλω δωμάτιο για 2.")
     second = message_receive(ticket=ticket, mail=InboundMail(body_text="Και κάτι άλλο: έχετε πάρκινγκ;"))
     c = client_as(agent)
@@ -124,8 +141,9 @@ def test_split_a_message_from_the_ticket_page(client_as: Any, agent: Any, papado
     assert ticket.messages.count() == 1
 
 
-def test_a_message_of_another_ticket_is_not_split(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                  open_ticket: Any) -> None:
+def test_a_message_of_another_ticket_is_not_split(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     other = open_ticket(papadopoulos)
     foreign = message_receive(ticket=other, mail=InboundMail(body_text="Δεύτερο"))
@@ -134,8 +152,9 @@ def test_a_message_of_another_ticket_is_not_split(client_as: Any, agent: Any, pa
     assert Message.objects.get(pk=foreign.pk).ticket_id == other.pk
 
 
-def test_link_orders_from_the_ticket_page(client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any,
-                                          make_order: Any, open_ticket: Any) -> None:
+def test_link_orders_from_the_ticket_page(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_customer: Any, make_order: Any, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     first, second = make_order(papadopoulos, "ORD-1001"), make_order(papadopoulos, "ORD-1002")
     stranger = make_order(make_customer(first_name="Άλλος", last_name="Πελάτης"), "ORD-9999")
@@ -153,8 +172,9 @@ def test_link_orders_from_the_ticket_page(client_as: Any, agent: Any, papadopoul
     assert f'data-order="{first.pk}"' in page
 
 
-def test_change_priority_from_the_ticket_page(client_as: Any, agent: Any, reader: Any, papadopoulos: Customer,
-                                              open_ticket: Any) -> None:
+def test_change_priority_from_the_ticket_page(
+    client_as: Any, agent: Any, reader: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     assert client_as(reader).post(url("priority", ticket.pk), {"priority": "urgent"}).status_code == 403
     c = client_as(agent)
@@ -166,10 +186,13 @@ def test_change_priority_from_the_ticket_page(client_as: Any, agent: Any, reader
     assert c.post(url("priority", ticket.pk), {"priority": "whenever"}).status_code == 422
 
 
-@pytest.mark.parametrize(("language", "singular", "plural", "header"), [
-    ("en", "canned reply", "canned replies", "Pelatis administration"),
-    ("el", "έτοιμη απάντηση", "έτοιμες απαντήσεις", "Pelatis — Διαχείριση"),
-])
+@pytest.mark.parametrize(
+    ("language", "singular", "plural", "header"),
+    [
+        ("en", "canned reply", "canned replies", "Pelatis administration"),
+        ("el", "έτοιμη απάντηση", "έτοιμες απαντήσεις", "Pelatis — Διαχείριση"),
+    ],
+)
 def test_admin_names_in_greek_and_english(language: str, singular: str, plural: str, header: str) -> None:
     """Greek needs the merged catalogue (pelatis/locale): these strings are new."""
     with translation.override(language):

@@ -20,7 +20,9 @@ def stranger(make_customer: Any) -> Customer:
 
 
 @pytest.fixture
-def two_customers_tickets(papadopoulos: Customer, stranger: Customer, open_ticket: Any) -> tuple[Ticket, Ticket]:
+def two_customers_tickets(
+    papadopoulos: Customer, stranger: Customer, open_ticket: Any
+) -> tuple[Ticket, Ticket]:
     survivor = open_ticket(papadopoulos, subject="Κράτηση Αυγούστου", body="Θέλω δωμάτιο για δύο")
     merged = open_ticket(stranger, subject="Κράτηση Αυγούστου", body="Η δική μου ερώτηση, με το τηλέφωνό μου")
     return survivor, merged
@@ -28,7 +30,10 @@ def two_customers_tickets(papadopoulos: Customer, stranger: Customer, open_ticke
 
 # ---------------------------------------------------------------- service
 
-def test_service_refuses_other_customers_ticket_without_confirmation(two_customers_tickets: Any, agent: Any) -> None:
+
+def test_service_refuses_other_customers_ticket_without_confirmation(
+    two_customers_tickets: Any, agent: Any
+) -> None:
     survivor, merged = two_customers_tickets
     with pytest.raises(ValidationError) as caught:
         ticket_merge(survivor=survivor, merged=merged, by=agent)
@@ -56,22 +61,27 @@ def test_service_merges_other_customers_ticket_when_confirmed(two_customers_tick
     assert survivor.events.filter(kind="merged").get().note  # the history says it was confirmed
 
 
-def test_same_customer_merges_without_confirmation_and_keeps_first_origin(papadopoulos: Customer, open_ticket: Any,
-                                                                         agent: Any) -> None:
+def test_same_customer_merges_without_confirmation_and_keeps_first_origin(
+    papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     first = open_ticket(papadopoulos, subject="Α")
     second = open_ticket(papadopoulos, subject="Β", body="Δεύτερο")
     third = open_ticket(papadopoulos, subject="Γ", body="Τρίτο")
     ticket_merge(survivor=second, merged=third, by=agent)
     ticket_merge(survivor=first, merged=second, by=agent)
-    assert Message.objects.get(body_text="Τρίτο").origin_ticket_id == third.pk  # a chain keeps the first origin
+    assert (
+        Message.objects.get(body_text="Τρίτο").origin_ticket_id == third.pk
+    )  # a chain keeps the first origin
     assert Message.objects.get(body_text="Δεύτερο").origin_ticket_id == second.pk
     assert first.messages.count() == 3
 
 
 # ---------------------------------------------------------------- REST API
 
-def test_api_refuses_other_customers_merge_unless_confirmed(two_customers_tickets: Any, agent: Any,
-                                                            api_as: Any) -> None:
+
+def test_api_refuses_other_customers_merge_unless_confirmed(
+    two_customers_tickets: Any, agent: Any, api_as: Any
+) -> None:
     survivor, merged = two_customers_tickets
     api = api_as(agent)
     refused = api.post(f"/api/v1/tickets/{survivor.pk}/merge", {"merged_id": merged.pk})
@@ -80,15 +90,20 @@ def test_api_refuses_other_customers_merge_unless_confirmed(two_customers_ticket
     assert error["loc"][-1] == "confirm_other_customer"
     assert "Μαρία Ξένη" in error["msg"]
     assert Ticket.objects.get(pk=merged.pk).merged_into_id is None
-    done = api.post(f"/api/v1/tickets/{survivor.pk}/merge", {"merged_id": merged.pk, "confirm_other_customer": True})
+    done = api.post(
+        f"/api/v1/tickets/{survivor.pk}/merge", {"merged_id": merged.pk, "confirm_other_customer": True}
+    )
     assert done.status_code == 200, done.content
     assert Ticket.objects.get(pk=merged.pk).merged_into_id == survivor.pk
     assert [m["body_text"] for m in api.get(f"/api/v1/tickets/{survivor.pk}").json()["messages"]] == [
-        "Θέλω δωμάτιο για δύο", "Η δική μου ερώτηση, με το τηλέφωνό μου"]
+        "Θέλω δωμάτιο για δύο",
+        "Η δική μου ερώτηση, με το τηλέφωνό μου",
+    ]
 
 
-def test_api_merge_of_a_missing_ticket_names_the_field(papadopoulos: Customer, open_ticket: Any, agent: Any,
-                                                       api_as: Any) -> None:
+def test_api_merge_of_a_missing_ticket_names_the_field(
+    papadopoulos: Customer, open_ticket: Any, agent: Any, api_as: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     missing = api_as(agent).post(f"/api/v1/tickets/{ticket.pk}/merge", {"merged_id": 999_999})
     assert missing.status_code == 422
@@ -104,7 +119,10 @@ def test_api_merge_schema_documents_the_confirmation(client: Any) -> None:
 
 # ---------------------------------------------------------------- UI
 
-def test_ui_warns_and_requires_the_confirmation_box(two_customers_tickets: Any, agent: Any, client_as: Any) -> None:
+
+def test_ui_warns_and_requires_the_confirmation_box(
+    two_customers_tickets: Any, agent: Any, client_as: Any
+) -> None:
     survivor, merged = two_customers_tickets
     c = client_as(agent)
     url = reverse("helpdesk:merge", args=[merged.pk])
@@ -129,10 +147,13 @@ def test_ui_warns_and_requires_the_confirmation_box(two_customers_tickets: Any, 
     assert Ticket.objects.get(pk=merged.pk).merged_into_id == survivor.pk
 
 
-def test_ui_same_customer_has_no_confirmation_box(papadopoulos: Customer, open_ticket: Any, agent: Any,
-                                                  client_as: Any) -> None:
+def test_ui_same_customer_has_no_confirmation_box(
+    papadopoulos: Customer, open_ticket: Any, agent: Any, client_as: Any
+) -> None:
     first, second = open_ticket(papadopoulos), open_ticket(papadopoulos, subject="Ξανά")
-    html = client_as(agent).get(reverse("helpdesk:merge", args=[second.pk]), {"into": first.pk}).content.decode()
+    html = (
+        client_as(agent).get(reverse("helpdesk:merge", args=[second.pk]), {"into": first.pk}).content.decode()
+    )
     assert 'name="confirm_other_customer"' not in html
     assert "data-merge-other-customer" not in html
 

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_email_we_start_is_a_pending_ticket_found_by_its_words(papadopoulos: Customer, agent: Any) -> None:
-    ticket = ticket_start_outbound(customer=papadopoulos, subject="Ανανέωση συνδρομής",
-                                   body="Η συνδρομή σας λήγει στις 30 Ιουνίου.", by=agent)
+    ticket = ticket_start_outbound(
+        customer=papadopoulos,
+        subject="Ανανέωση συνδρομής",
+        body="Η συνδρομή σας λήγει στις 30 Ιουνίου.",
+        by=agent,
+    )
     assert ticket.status == Ticket.Status.PENDING
     assert ticket.requester_verified_at is not None
     [message] = Message.objects.filter(ticket=ticket)

@@ -37,7 +37,9 @@ def test_round_robin_takes_turns_and_skips_the_unavailable(papadopoulos: Custome
     assert assignees == [a, b, a, b]
 
 
-def test_least_loaded_picks_the_agent_with_fewest_open_tickets(papadopoulos: Customer, open_ticket: Any) -> None:
+def test_least_loaded_picks_the_agent_with_fewest_open_tickets(
+    papadopoulos: Customer, open_ticket: Any
+) -> None:
     a, b = _agents(("a", []), ("b", []))
     team = Team.objects.create(name="Support")
     team.members.add(a, b)

@@ -29,8 +29,11 @@ def test_friday_evening_request_before_clean_monday_is_due_tuesday(papadopoulos:
     # given: Friday 20 Feb 2026, 19:00 in Athens; Monday 23 Feb is Clean Monday (a public holiday)
     friday = dt.datetime(2026, 2, 20, 19, 0, tzinfo=ATHENS)
     # when
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Κράτηση για Πάσχα",
-                             mail=InboundMail(body_text="Καλησπέρα σας", received_at=friday))
+    ticket, _m = ticket_open(
+        customer=papadopoulos,
+        subject="Κράτηση για Πάσχα",
+        mail=InboundMail(body_text="Καλησπέρα σας", received_at=friday),
+    )
     # then: the normal policy gives 4 business hours: Tuesday 09:00 + 4 h
     assert ticket.sla_policy is not None
     assert ticket.sla_policy.priority == "normal"
@@ -55,8 +58,9 @@ def test_empty_request_is_refused(papadopoulos: Customer) -> None:
     assert Ticket.objects.count() == 0
 
 
-def test_reply_pauses_the_clock_and_the_customer_reply_restarts_it(papadopoulos: Customer, open_ticket: Any,
-                                                                    agent: Any) -> None:
+def test_reply_pauses_the_clock_and_the_customer_reply_restarts_it(
+    papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     reply = reply_send(ticket=ticket, body_text="Καλησπέρα σας, ναι, υπάρχει διαθεσιμότητα.", by=agent)
     ticket.refresh_from_db()
@@ -100,11 +104,17 @@ def test_auto_reply_does_not_reopen(papadopoulos: Customer, open_ticket: Any, ag
 def test_paused_time_does_not_count(papadopoulos: Customer, agent: Any) -> None:
     # Monday 2 March 2026 09:00; the normal policy's 4-hour first response is due 13:00
     monday = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ATHENS)
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Ερώτηση", mail=InboundMail(body_text="x", received_at=monday))
+    ticket, _m = ticket_open(
+        customer=papadopoulos, subject="Ερώτηση", mail=InboundMail(body_text="x", received_at=monday)
+    )
     assert ticket.first_response_due == dt.datetime(2026, 3, 2, 13, 0, tzinfo=ATHENS)
     # on hold from 10:00 to 11:30: the clock stops for 90 minutes
-    SlaPause.objects.create(ticket=ticket, reason="on_hold", started_at=monday + dt.timedelta(hours=1),
-                            ended_at=monday + dt.timedelta(hours=2, minutes=30))
+    SlaPause.objects.create(
+        ticket=ticket,
+        reason="on_hold",
+        started_at=monday + dt.timedelta(hours=1),
+        ended_at=monday + dt.timedelta(hours=2, minutes=30),
+    )
     sla.sla_refresh(ticket=ticket, now=monday + dt.timedelta(hours=3))
     assert ticket.first_response_due == dt.datetime(2026, 3, 2, 14, 30, tzinfo=ATHENS)
 
@@ -126,7 +136,9 @@ def test_complaint_stages_move_forward_only(papadopoulos: Customer, open_ticket:
     ticket_set_stage(ticket=ticket, stage=Ticket.Stage.INVESTIGATING, by=agent)
     with pytest.raises(ValidationError):
         ticket_set_stage(ticket=ticket, stage=Ticket.Stage.RECEIVED, by=agent)
-    ticket = ticket_set_stage(ticket=ticket, stage=Ticket.Stage.RESOLVED, by=agent, note="Αλλαγή δωματίου και έκπτωση")
+    ticket = ticket_set_stage(
+        ticket=ticket, stage=Ticket.Stage.RESOLVED, by=agent, note="Αλλαγή δωματίου και έκπτωση"
+    )
     assert ticket.status == Ticket.Status.RESOLVED
     stages = list(TicketEvent.objects.filter(ticket=ticket, kind="stage").values_list("new", flat=True))
     assert stages == ["received", "acknowledged", "investigating", "resolved"]
@@ -146,7 +158,9 @@ def test_unknown_status_and_going_back_to_new_are_refused(papadopoulos: Customer
         ticket_set_status(ticket=ticket, status=Ticket.Status.NEW)
 
 
-def test_merge_moves_messages_and_points_to_the_survivor(papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
+def test_merge_moves_messages_and_points_to_the_survivor(
+    papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     first, second = open_ticket(papadopoulos), open_ticket(papadopoulos, subject="Ξανά για την κράτηση")
     ticket_merge(survivor=first, merged=second, by=agent)
     second.refresh_from_db()
@@ -166,12 +180,16 @@ def test_customer_merge_carries_tickets(papadopoulos: Customer, make_customer: A
     assert record.moved["tickets"] == 1
 
 
-def test_split_a_second_question_into_its_own_ticket(papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
+def test_split_a_second_question_into_its_own_ticket(
+    papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import message_split
 
     ticket = open_ticket(papadopoulos)
-    second = message_receive(ticket=ticket, mail=InboundMail(body_text="Και κάτι άλλο: χάσατε το τιμολόγιό μου.",
-                                                             subject="Τιμολόγιο"))
+    second = message_receive(
+        ticket=ticket,
+        mail=InboundMail(body_text="Και κάτι άλλο: χάσατε το τιμολόγιό μου.", subject="Τιμολόγιο"),
+    )
     new = message_split(message=second, by=agent)
     assert new.customer == papadopoulos
     assert new.subject == "Τιμολόγιο"
@@ -182,8 +200,9 @@ def test_split_a_second_question_into_its_own_ticket(papadopoulos: Customer, ope
         message_split(message=ticket.messages.get(), by=agent)  # the only message stays
 
 
-def test_link_orders_of_the_customer_only(papadopoulos: Customer, make_customer: Any, make_order: Any,
-                                          open_ticket: Any) -> None:
+def test_link_orders_of_the_customer_only(
+    papadopoulos: Customer, make_customer: Any, make_order: Any, open_ticket: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import ticket_link_orders, ticket_set_tags
 
     mine, theirs = make_order(papadopoulos, "ORD-1"), make_order(make_customer(last_name="Άλλος"), "ORD-2")
@@ -197,8 +216,9 @@ def test_link_orders_of_the_customer_only(papadopoulos: Customer, make_customer:
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["VIP", "Επιστροφή"]
 
 
-def test_priority_change_reapplies_the_policy_and_stage_notes_stay_on_their_line(papadopoulos: Customer,
-                                                                                  open_ticket: Any, agent: Any) -> None:
+def test_priority_change_reapplies_the_policy_and_stage_notes_stay_on_their_line(
+    papadopoulos: Customer, open_ticket: Any, agent: Any
+) -> None:
     from pelatis.helpdesk.services.tickets import ticket_set_priority
 
     ticket = open_ticket(papadopoulos, type=Ticket.Type.COMPLAINT)
@@ -206,6 +226,8 @@ def test_priority_change_reapplies_the_policy_and_stage_notes_stay_on_their_line
     ticket = ticket_set_priority(ticket=ticket, priority="urgent", by=agent)
     assert ticket.sla_policy.priority == "urgent"
     assert ticket.first_response_due < normal_due
-    ticket_set_stage(ticket=ticket, stage=Ticket.Stage.INVESTIGATING, by=agent, note="Ελέγχουμε με την κουζίνα")
+    ticket_set_stage(
+        ticket=ticket, stage=Ticket.Stage.INVESTIGATING, by=agent, note="Ελέγχουμε με την κουζίνα"
+    )
     notes = list(TicketEvent.objects.filter(ticket=ticket, kind="stage").values_list("new", "note"))
     assert notes == [("received", ""), ("investigating", "Ελέγχουμε με την κουζίνα")]

@@ -15,17 +15,32 @@ def test_shipped_rule_flags_the_issue_example(db: None) -> None:
 
 
 def test_manager_adds_overrides_and_switches_off_rules(db: None) -> None:
-    tone_rule_save(rule_id="house-cheap", language="el", category="jargon", pattern="φτην*",
-                   message="Λέμε «οικονομικό».", suggestion="οικονομικό")
+    tone_rule_save(
+        rule_id="house-cheap",
+        language="el",
+        category="jargon",
+        pattern="φτην*",
+        message="Λέμε «οικονομικό».",
+        suggestion="οικονομικό",
+    )
     assert any(h.rule_id == "house-cheap" for h in tone_check("Είναι φτηνό δωμάτιο.", language="el"))
-    tone_rule_save(rule_id="el-owe", language="el", category="blaming", pattern="χρωστ*", message="x",
-                   suggestion="y", active=False)
+    tone_rule_save(
+        rule_id="el-owe",
+        language="el",
+        category="blaming",
+        pattern="χρωστ*",
+        message="x",
+        suggestion="y",
+        active=False,
+    )
     assert not any(h.rule_id == "el-owe" for h in tone_check("Χρωστάτε 40 ευρώ.", language="el"))
 
 
 def test_bad_pattern_is_refused_naming_the_field(db: None) -> None:
     with pytest.raises(ValidationError) as exc:
-        tone_rule_save(rule_id="bad", language="el", category="jargon", pattern="re:(", message="x", suggestion="y")
+        tone_rule_save(
+            rule_id="bad", language="el", category="jargon", pattern="re:(", message="x", suggestion="y"
+        )
     assert "pattern" in exc.value.message_dict
 
 

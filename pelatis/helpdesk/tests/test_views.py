@@ -29,8 +29,6 @@ from pelatis.helpdesk.templatetags.helpdesk_ui import sla_state_of
 HTMX = {"HX-Request": "true"}
 
 
-
-
 def url(name: str, *args: Any) -> str:
     return reverse(f"helpdesk:{name}", args=args)
 
@@ -46,6 +44,7 @@ def tab_counts(html: str) -> dict[str, int]:
 
 # ---------------------------------------------------------------- access
 
+
 @pytest.mark.parametrize("name", ["inbox"])
 def test_anonymous_is_sent_to_login(client: Client, db: None, name: str) -> None:
     response = client.get(url(name))
@@ -53,7 +52,9 @@ def test_anonymous_is_sent_to_login(client: Client, db: None, name: str) -> None
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_anonymous_ticket_page_is_sent_to_login(client: Client, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_anonymous_ticket_page_is_sent_to_login(
+    client: Client, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     response = client.get(url("ticket", ticket.pk))
     assert response.status_code == 302
@@ -62,20 +63,28 @@ def test_anonymous_ticket_page_is_sent_to_login(client: Client, papadopoulos: Cu
     assert not Message.objects.filter(direction="out").exists()
 
 
-def test_outsider_gets_403_everywhere(client_as: Any, outsider: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_outsider_gets_403_everywhere(
+    client_as: Any, outsider: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     c = client_as(outsider)
     assert c.get(url("inbox")).status_code == 403
     assert c.get(url("ticket", ticket.pk)).status_code == 403
     for name in ("reply", "note", "status", "tone", "canned", "merge"):
-        assert c.post(url(name, ticket.pk), {"body": "Καλησπέρα", "status": "resolved"}).status_code == 403, name
-    assert c.post(url("bulk"), {"ids": [ticket.pk], "action": "status", "status": "closed"}).status_code == 403
+        assert c.post(url(name, ticket.pk), {"body": "Καλησπέρα", "status": "resolved"}).status_code == 403, (
+            name
+        )
+    assert (
+        c.post(url("bulk"), {"ids": [ticket.pk], "action": "status", "status": "closed"}).status_code == 403
+    )
     ticket.refresh_from_db()
     assert ticket.status == "new"
     assert ticket.messages.count() == 1
 
 
-def test_reader_sees_but_cannot_reply(client_as: Any, reader: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_reader_sees_but_cannot_reply(
+    client_as: Any, reader: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos, body="Θέλω να αλλάξω την ημερομηνία.")
     c = client_as(reader)
     inbox = c.get(url("inbox")).content.decode()
@@ -99,8 +108,9 @@ def test_missing_ticket_is_404(client_as: Any, agent: Any) -> None:
     assert client_as(agent).get(url("ticket", 999_999)).status_code == 404
 
 
-def test_navigation_shows_tickets_with_open_count(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                 open_ticket: Any) -> None:
+def test_navigation_shows_tickets_with_open_count(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     open_ticket(papadopoulos)
     open_ticket(papadopoulos, subject="Δεύτερο")
     html = client_as(agent).get(reverse("customers:list")).content.decode()
@@ -110,8 +120,10 @@ def test_navigation_shows_tickets_with_open_count(client_as: Any, agent: Any, pa
 
 # ---------------------------------------------------------------- inbox
 
-def test_inbox_views_and_counts(client_as: Any, agent: Any, manager: Any, papadopoulos: Customer,
-                                open_ticket: Any) -> None:
+
+def test_inbox_views_and_counts(
+    client_as: Any, agent: Any, manager: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     # given: one of each
     team = Team.objects.create(name="Κρατήσεις")
     team.members.add(agent)
@@ -145,13 +157,16 @@ def test_inbox_views_and_counts(client_as: Any, agent: Any, manager: Any, papado
     assert len(rows(c.get(url("inbox"), {"view": "nonsense"}).content.decode())) == 6
 
 
-def test_inbox_rows_show_customer_link_status_sla_and_assignee(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                               open_ticket: Any) -> None:
+def test_inbox_rows_show_customer_link_status_sla_and_assignee(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos, subject="Παράπονο για το δωμάτιο", type="complaint")
     ticket_assign(ticket=ticket, agent=agent)
-    Ticket.objects.filter(pk=ticket.pk).update(first_response_due=timezone.now() - dt.timedelta(hours=2, minutes=5))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_due=timezone.now() - dt.timedelta(hours=2, minutes=5)
+    )
     html = client_as(agent).get(url("inbox")).content.decode()
-    row = html[html.index(f'<tr data-ticket="{ticket.pk}"'):]
+    row = html[html.index(f'<tr data-ticket="{ticket.pk}"') :]
     row = row[: row.index("</tr>")]
     assert f"#{ticket.pk}" in row
     assert "Παράπονο για το δωμάτιο" in row
@@ -164,7 +179,9 @@ def test_inbox_rows_show_customer_link_status_sla_and_assignee(client_as: Any, a
     assert "agent" in row
 
 
-def test_inbox_is_paginated_by_25(client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_inbox_is_paginated_by_25(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     for i in range(30):
         open_ticket(papadopoulos, subject=f"Αίτημα {i}")
     c = client_as(agent)
@@ -179,14 +196,17 @@ def test_inbox_is_paginated_by_25(client_as: Any, agent: Any, papadopoulos: Cust
     assert len(rows(fragment)) == 5
 
 
-def test_inbox_query_count_does_not_grow_with_rows(client_as: Any, agent: Any, manager: Any, make_customer: Any,
-                                                   django_assert_max_num_queries: Any) -> None:
+def test_inbox_query_count_does_not_grow_with_rows(
+    client_as: Any, agent: Any, manager: Any, make_customer: Any, django_assert_max_num_queries: Any
+) -> None:
     team = Team.objects.create(name="Υποδοχή")
 
     def add(n: int, start: int) -> None:
         for i in range(start, start + n):
             customer = make_customer(first_name="Όνομα", last_name=f"Επώνυμο{i}", emails=[f"p{i}@example.gr"])
-            ticket, _m = ticket_open(customer=customer, subject=f"Αίτημα {i}", mail=InboundMail(body_text="Καλησπέρα"))
+            ticket, _m = ticket_open(
+                customer=customer, subject=f"Αίτημα {i}", mail=InboundMail(body_text="Καλησπέρα")
+            )
             ticket_assign(ticket=ticket, agent=agent if i % 2 else manager, team_id=team.pk)
 
     c = client_as(agent)
@@ -199,7 +219,9 @@ def test_inbox_query_count_does_not_grow_with_rows(client_as: Any, agent: Any, m
         assert len(rows(c.get(url("inbox")).content.decode())) == 25
 
 
-def test_bulk_assign_to_me_and_set_status(client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any) -> None:
+def test_bulk_assign_to_me_and_set_status(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     a, b, untouched = open_ticket(papadopoulos), open_ticket(papadopoulos), open_ticket(papadopoulos)
     c = client_as(agent)
     back = url("inbox") + "?view=unassigned"
@@ -211,18 +233,22 @@ def test_bulk_assign_to_me_and_set_status(client_as: Any, agent: Any, papadopoul
     assert set(Ticket.objects.filter(status="on_hold").values_list("pk", flat=True)) == {a.pk, b.pk}
     # each through the service: history written, and the service's refusal reported per ticket
     assert TicketEvent.objects.filter(ticket=a, kind="status", new="on_hold").exists()
-    page = c.post(url("bulk"), {"ids": [a.pk, untouched.pk], "action": "status", "status": "new"}, follow=True)
+    page = c.post(
+        url("bulk"), {"ids": [a.pk, untouched.pk], "action": "status", "status": "new"}, follow=True
+    )
     assert f"#{a.pk}: A ticket cannot go back to new." in page.content.decode()
     untouched.refresh_from_db()
     assert untouched.status == "new"
     assert untouched.assignee_id is None
     # an off-site "next" is ignored
     assert c.post(url("bulk"), {"ids": [a.pk], "action": "assign_me", "next": "https://evil.example/"})[
-        "Location"] == url("inbox")
+        "Location"
+    ] == url("inbox")
 
 
-def test_bulk_by_reader_is_refused_and_changes_nothing(client_as: Any, reader: Any, papadopoulos: Customer,
-                                                       open_ticket: Any) -> None:
+def test_bulk_by_reader_is_refused_and_changes_nothing(
+    client_as: Any, reader: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     assert client_as(reader).post(url("bulk"), {"ids": [ticket.pk], "action": "assign_me"}).status_code == 403
     ticket.refresh_from_db()
@@ -231,12 +257,20 @@ def test_bulk_by_reader_is_refused_and_changes_nothing(client_as: Any, reader: A
 
 # ---------------------------------------------------------------- the ticket page
 
-def test_ticket_page_shows_conversation_history_sla_and_customer(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                                 make_order: Any) -> None:
+
+def test_ticket_page_shows_conversation_history_sla_and_customer(
+    client_as: Any, agent: Any, papadopoulos: Customer, make_order: Any
+) -> None:
     make_order(papadopoulos, "ORD-5501", total="120.00")
-    ticket, _m = ticket_open(customer=papadopoulos, subject="Κράτηση Αυγούστου", mail=InboundMail(
-        body_text="Έχετε δίκλινο;\n\n> Στις 3/8 γράψατε:\n> παλιό κείμενο", visible_text="Έχετε δίκλινο;",
-        from_email="g.papadopoulos@example.gr"))
+    ticket, _m = ticket_open(
+        customer=papadopoulos,
+        subject="Κράτηση Αυγούστου",
+        mail=InboundMail(
+            body_text="Έχετε δίκλινο;\n\n> Στις 3/8 γράψατε:\n> παλιό κείμενο",
+            visible_text="Έχετε δίκλινο;",
+            from_email="g.papadopoulos@example.gr",
+        ),
+    )
     reply_send(ticket=ticket, body_text="Ναι, έχουμε.", by=agent, send_email=False)
     from pelatis.helpdesk.services.tickets import note_add
 
@@ -249,7 +283,7 @@ def test_ticket_page_shows_conversation_history_sla_and_customer(client_as: Any,
     assert 'class="msg msg-note"' in html
     # the visible text, with the full text folded away
     assert "Έχετε δίκλινο;" in html
-    assert "<details class=\"msg-full\">" in html
+    assert '<details class="msg-full">' in html
     assert "παλιό κείμενο" in html
     # history names the people
     assert "Assigned to agent" in html
@@ -265,8 +299,9 @@ def test_ticket_page_shows_conversation_history_sla_and_customer(client_as: Any,
     assert f'href="{reverse("customers:detail", args=[papadopoulos.pk])}"' in html
 
 
-def test_complaint_stages_timeline_and_advance(client_as: Any, agent: Any, papadopoulos: Customer,
-                                               open_ticket: Any) -> None:
+def test_complaint_stages_timeline_and_advance(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos, subject="Κρύο νερό", type="complaint")
     c = client_as(agent)
     html = c.get(url("ticket", ticket.pk)).content.decode()
@@ -288,12 +323,15 @@ def test_complaint_stages_timeline_and_advance(client_as: Any, agent: Any, papad
     assert ticket.stage == "investigating"
 
 
-def test_status_and_assignment_forms(client_as: Any, agent: Any, manager: Any, papadopoulos: Customer,
-                                     open_ticket: Any) -> None:
+def test_status_and_assignment_forms(
+    client_as: Any, agent: Any, manager: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     team = Team.objects.create(name="Λογιστήριο")
     c = client_as(agent)
-    assert c.post(url("status", ticket.pk), {"status": "on_hold"}, headers=HTMX)["HX-Redirect"] == url("ticket", ticket.pk)
+    assert c.post(url("status", ticket.pk), {"status": "on_hold"}, headers=HTMX)["HX-Redirect"] == url(
+        "ticket", ticket.pk
+    )
     ticket.refresh_from_db()
     assert ticket.status == "on_hold"
     bad = c.post(url("status", ticket.pk), {"status": "new"}, headers=HTMX)
@@ -313,8 +351,10 @@ def test_status_and_assignment_forms(client_as: Any, agent: Any, manager: Any, p
 
 # ---------------------------------------------------------------- reply, tone, canned replies, notes
 
-def test_tone_hint_endpoint_flags_owe_and_suggests(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                   open_ticket: Any) -> None:
+
+def test_tone_hint_endpoint_flags_owe_and_suggests(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     text = "Καλησπέρα σας,\r\nμας χρωστάτε ακόμη 50 ευρώ."
     response = client_as(agent).post(url("tone", ticket.pk), {"body": text}, headers=HTMX)
@@ -329,20 +369,24 @@ def test_tone_hint_endpoint_flags_owe_and_suggests(client_as: Any, agent: Any, p
     assert 'data-replacement="Τα αρχεία μας δείχνουν ακόμη υπόλοιπο"' in html
 
 
-def test_tone_offsets_are_utf16_and_clean_text_says_so(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                       open_ticket: Any) -> None:
+def test_tone_offsets_are_utf16_and_clean_text_says_so(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     c = client_as(agent)
     html = c.post(url("tone", ticket.pk), {"body": "🙂 Χρωστάτε 10 ευρώ"}).content.decode()
     assert 'data-start="3" data-end="11"' in html  # the emoji is two UTF-16 units
-    assert 'data-replacement="Τα αρχεία μας δείχνουν υπόλοιπο"' in html  # capitalised like the words it replaces
+    assert (
+        'data-replacement="Τα αρχεία μας δείχνουν υπόλοιπο"' in html
+    )  # capitalised like the words it replaces
     clean = c.post(url("tone", ticket.pk), {"body": "Σας ευχαριστούμε για το μήνυμά σας."}).content.decode()
     assert "tone-hint" not in clean
     assert "tone-ok" in clean
 
 
-def test_canned_reply_is_rendered_for_this_ticket(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                  open_ticket: Any) -> None:
+def test_canned_reply_is_rendered_for_this_ticket(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     canned = CannedReply.objects.get(name="Διαθεσιμότητα", language="el")
     c = client_as(agent)
@@ -358,19 +402,24 @@ def test_canned_reply_is_rendered_for_this_ticket(client_as: Any, agent: Any, pa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reply_with_canned_text_goes_out_over_smtp_in_greek(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                             open_ticket: Any, smtp_server: Any) -> None:
+def test_reply_with_canned_text_goes_out_over_smtp_in_greek(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any, smtp_server: Any
+) -> None:
     # given: an email ticket
     ticket = open_ticket(papadopoulos, subject="Διαθεσιμότητα Αυγούστου")
     canned = CannedReply.objects.get(name="Διαθεσιμότητα", language="el")
     c = client_as(agent)
-    editor = c.post(url("canned", ticket.pk), {"canned": canned.pk, "body": ""}, headers=HTMX).content.decode()
+    editor = c.post(
+        url("canned", ticket.pk), {"canned": canned.pk, "body": ""}, headers=HTMX
+    ).content.decode()
     body = re.search(r'<textarea name="body" id="reply_body"[^>]*>(.*?)</textarea>', editor, re.S).group(1)
     import html as html_lib
 
     body = html_lib.unescape(body) + "\nΤο πρωινό περιλαμβάνεται."
     # when
-    response = c.post(url("reply", ticket.pk), {"body": body.replace("\n", "\r\n"), "status": "resolved"}, headers=HTMX)
+    response = c.post(
+        url("reply", ticket.pk), {"body": body.replace("\n", "\r\n"), "status": "resolved"}, headers=HTMX
+    )
     # then
     sent_message = Message.objects.get(ticket=ticket, direction="out")
     assert response["HX-Redirect"] == url("ticket", ticket.pk) + f"?at=m{sent_message.pk}#m{sent_message.pk}"
@@ -388,8 +437,9 @@ def test_reply_with_canned_text_goes_out_over_smtp_in_greek(client_as: Any, agen
     assert sent_message.body_text.endswith("Το πρωινό περιλαμβάνεται.")
 
 
-def test_empty_reply_is_422_next_to_the_field_and_writes_nothing(client_as: Any, agent: Any, papadopoulos: Customer,
-                                                                 open_ticket: Any) -> None:
+def test_empty_reply_is_422_next_to_the_field_and_writes_nothing(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     c = client_as(agent)
     events = TicketEvent.objects.count()
@@ -410,8 +460,9 @@ def test_empty_reply_is_422_next_to_the_field_and_writes_nothing(client_as: Any,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_note_is_never_sent(client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any,
-                            smtp_server: Any) -> None:
+def test_note_is_never_sent(
+    client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any, smtp_server: Any
+) -> None:
     ticket = open_ticket(papadopoulos)
     c = client_as(agent)
     response = c.post(url("note", ticket.pk), {"body": "Να του κάνουμε έκπτωση 10%"}, headers=HTMX)
@@ -430,6 +481,7 @@ def test_note_is_never_sent(client_as: Any, agent: Any, papadopoulos: Customer, 
 
 
 # ---------------------------------------------------------------- merge
+
 
 def test_merge_flow(client_as: Any, agent: Any, papadopoulos: Customer, open_ticket: Any) -> None:
     first = open_ticket(papadopoulos, subject="Κράτηση", body="Θέλω δωμάτιο")
@@ -469,20 +521,33 @@ def test_merge_flow(client_as: Any, agent: Any, papadopoulos: Customer, open_tic
 
 # ---------------------------------------------------------------- attachments
 
+
 @pytest.fixture
 def media(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
-def test_attachment_download_checks_permission(client_as: Any, client: Client, agent: Any, outsider: Any,
-                                               papadopoulos: Customer, open_ticket: Any, media: Any) -> None:
+def test_attachment_download_checks_permission(
+    client_as: Any,
+    client: Client,
+    agent: Any,
+    outsider: Any,
+    papadopoulos: Customer,
+    open_ticket: Any,
+    media: Any,
+) -> None:
     ticket = open_ticket(papadopoulos)
     message = ticket.messages.get()
     kept = Attachment(message=message, filename="τιμολόγιο.pdf", content_type="application/pdf", size=13)
     kept.file.save("invoice.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    blocked = Attachment.objects.create(message=message, filename="setup.exe", content_type="application/x-dosexec",
-                                        size=5, rejected="blocked file type application/x-dosexec")
+    blocked = Attachment.objects.create(
+        message=message,
+        filename="setup.exe",
+        content_type="application/x-dosexec",
+        size=5,
+        rejected="blocked file type application/x-dosexec",
+    )
     # anonymous and outsiders get nothing
     assert client.get(url("attachment", kept.pk)).status_code == 302
     assert client_as(outsider).get(url("attachment", kept.pk)).status_code == 403
@@ -503,6 +568,7 @@ def test_attachment_download_checks_permission(client_as: Any, client: Client, a
 
 
 # ---------------------------------------------------------------- SLA state
+
 
 def test_sla_state_due_overdue_paused(papadopoulos: Customer, open_ticket: Any, agent: Any) -> None:
     now = timezone.now()

@@ -119,7 +119,13 @@ def test_eval_set_is_balanced_and_big_enough() -> None:
     assert {r[2] for r in rows} == {"dev", "test"}
 
 
-@pytest.mark.parametrize("text", ["Μας χρέωσαν δύο φορές την προκαταβολή και κανείς δεν απαντά!",
-                                  "Κανείς δεν ήταν ευγενικός.", "Τίποτα δεν λειτουργούσε σωστά."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Μας χρέωσαν δύο φορές την προκαταβολή και κανείς δεν απαντά!",
+        "Κανείς δεν ήταν ευγενικός.",
+        "Τίποτα δεν λειτουργούσε σωστά.",
+    ],
+)
 def test_greek_negative_concord_is_not_a_double_negative(text: str) -> None:
     assert sentiment(text).label == "negative"

@@ -67,7 +67,9 @@ def icon(name: str, label: str = "") -> SafeString:
     return format_html(
         '<svg class="icon icon-{}" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" '
         'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" {}>{}</svg>',
-        name, aria, mark_safe(body),  # noqa: S308 - the icon bodies are constants above
+        name,
+        aria,
+        mark_safe(body),  # noqa: S308 - the icon bodies are constants above
     )
 
 
@@ -146,8 +148,12 @@ def form_of_address(customer: Any) -> str:
     return f"{title} {surname}".strip()
 
 
-_ROLE_LABELS = {"admin": gettext_lazy("Administrator"), "manager": gettext_lazy("Manager"),
-                "agent": gettext_lazy("Agent"), "read-only": gettext_lazy("Read-only")}
+_ROLE_LABELS = {
+    "admin": gettext_lazy("Administrator"),
+    "manager": gettext_lazy("Manager"),
+    "agent": gettext_lazy("Agent"),
+    "read-only": gettext_lazy("Read-only"),
+}
 
 
 @register.simple_tag
@@ -210,11 +216,17 @@ def format_duration(minutes: Any) -> str:
     days, rest = divmod(total, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return (pgettext("duration", "%(d)s d %(h)s h") % {"d": days, "h": hours} if hours
-                else pgettext("duration", "%(d)s d") % {"d": days})
+        return (
+            pgettext("duration", "%(d)s d %(h)s h") % {"d": days, "h": hours}
+            if hours
+            else pgettext("duration", "%(d)s d") % {"d": days}
+        )
     if hours:
-        return (pgettext("duration", "%(h)s h %(m)s min") % {"h": hours, "m": mins} if mins
-                else pgettext("duration", "%(h)s h") % {"h": hours})
+        return (
+            pgettext("duration", "%(h)s h %(m)s min") % {"h": hours, "m": mins}
+            if mins
+            else pgettext("duration", "%(h)s h") % {"h": hours}
+        )
     return pgettext("duration", "%(m)s min") % {"m": mins}
 
 
@@ -253,8 +265,18 @@ def format_day(value: Any) -> str:
 
 
 _DEFAULT_TAG_COLOUR = "#5b6ee1"
-_TAG_PALETTE = ("#5b6ee1", "#0e9488", "#c2410c", "#7c3aed", "#b45309", "#0369a1", "#be185d", "#15803d", "#4d7c0f",
-                "#9333ea")
+_TAG_PALETTE = (
+    "#5b6ee1",
+    "#0e9488",
+    "#c2410c",
+    "#7c3aed",
+    "#b45309",
+    "#0369a1",
+    "#be185d",
+    "#15803d",
+    "#4d7c0f",
+    "#9333ea",
+)
 
 
 @register.filter
@@ -269,7 +291,11 @@ def tag_colour(tag: Any) -> str:
 @register.filter
 def email_breakable(address: str) -> SafeString:
     """An email that may wrap after the @ (name@<wbr>domain) instead of mid-word in narrow columns."""
-    return format_html("{}@<wbr>{}", *address.split("@", 1)) if "@" in (address or "") else format_html("{}", address)
+    return (
+        format_html("{}@<wbr>{}", *address.split("@", 1))
+        if "@" in (address or "")
+        else format_html("{}", address)
+    )
 
 
 # --- the business's own brand ---------------------------------------------------------------------------
@@ -306,21 +332,50 @@ def business_logo_url(brand: Any, absolute: bool = False) -> str:
 
 # Review and social platforms as they write their own names; codes are what connectors and files send.
 PLATFORM_NAMES = {
-    "google": "Google", "googlemaps": "Google Maps", "google_maps": "Google Maps", "tripadvisor": "Tripadvisor",
-    "booking": "Booking.com", "booking.com": "Booking.com", "bookingcom": "Booking.com", "airbnb": "Airbnb",
-    "expedia": "Expedia", "hotels": "Hotels.com", "hotels.com": "Hotels.com", "agoda": "Agoda",
-    "trivago": "trivago", "holidaycheck": "HolidayCheck", "facebook": "Facebook", "instagram": "Instagram",
-    "twitter": "X (Twitter)", "x": "X (Twitter)", "tiktok": "TikTok", "youtube": "YouTube",
-    "linkedin": "LinkedIn", "trustpilot": "Trustpilot", "yelp": "Yelp", "skroutz": "Skroutz",
-    "efood": "efood", "e-food": "efood", "wolt": "Wolt", "box": "BOX", "vrisko": "vrisko.gr",
-    "xo": "xo.gr", "viber": "Viber", "whatsapp": "WhatsApp", "amazon": "Amazon", "ebay": "eBay",
-    "etsy": "Etsy", "apple": "App Store", "appstore": "App Store", "googleplay": "Google Play",
+    "google": "Google",
+    "googlemaps": "Google Maps",
+    "google_maps": "Google Maps",
+    "tripadvisor": "Tripadvisor",
+    "booking": "Booking.com",
+    "booking.com": "Booking.com",
+    "bookingcom": "Booking.com",
+    "airbnb": "Airbnb",
+    "expedia": "Expedia",
+    "hotels": "Hotels.com",
+    "hotels.com": "Hotels.com",
+    "agoda": "Agoda",
+    "trivago": "trivago",
+    "holidaycheck": "HolidayCheck",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "twitter": "X (Twitter)",
+    "x": "X (Twitter)",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "linkedin": "LinkedIn",
+    "trustpilot": "Trustpilot",
+    "yelp": "Yelp",
+    "skroutz": "Skroutz",
+    "efood": "efood",
+    "e-food": "efood",
+    "wolt": "Wolt",
+    "box": "BOX",
+    "vrisko": "vrisko.gr",
+    "xo": "xo.gr",
+    "viber": "Viber",
+    "whatsapp": "WhatsApp",
+    "amazon": "Amazon",
+    "ebay": "eBay",
+    "etsy": "Etsy",
+    "apple": "App Store",
+    "appstore": "App Store",
+    "googleplay": "Google Play",
     "google_play": "Google Play",
 }
 
 
 def platform_name(code: str) -> str:
-    """"tripadvisor" → "Tripadvisor", "booking" → "Booking.com"; an unknown code with a capital first
+    """ "tripadvisor" → "Tripadvisor", "booking" → "Booking.com"; an unknown code with a capital first
     letter and spaces for underscores ("my_site" → "My site")."""
     key = (code or "").strip().lower()
     if key in PLATFORM_NAMES:
@@ -336,16 +391,30 @@ def platform_label(code: str) -> str:
 
 
 _SALES_CHANNELS = {
-    "online": gettext_lazy("Online shop"), "web": gettext_lazy("Online shop"), "eshop": gettext_lazy("Online shop"),
-    "e-shop": gettext_lazy("Online shop"), "website": gettext_lazy("Online shop"),
-    "online_store": gettext_lazy("Online shop"), "shop": gettext_lazy("Shop"), "store": gettext_lazy("Shop"),
-    "pos": gettext_lazy("Shop (till)"), "in_person": gettext_lazy("In person"), "in_store": gettext_lazy("Shop"),
-    "reception": gettext_lazy("Reception"), "front_desk": gettext_lazy("Reception"),
-    "phone": gettext_lazy("Phone"), "telephone": gettext_lazy("Phone"), "email": gettext_lazy("Email"),
-    "marketplace": gettext_lazy("Marketplace"), "mobile_app": gettext_lazy("Mobile app"),
-    "app": gettext_lazy("Mobile app"), "b2b": gettext_lazy("Business sales (B2B)"),
-    "wholesale": gettext_lazy("Wholesale"), "shopify_draft_order": gettext_lazy("Order entered by staff"),
-    "draft_order": gettext_lazy("Order entered by staff"), "staff": gettext_lazy("Order entered by staff"),
+    "online": gettext_lazy("Online shop"),
+    "web": gettext_lazy("Online shop"),
+    "eshop": gettext_lazy("Online shop"),
+    "e-shop": gettext_lazy("Online shop"),
+    "website": gettext_lazy("Online shop"),
+    "online_store": gettext_lazy("Online shop"),
+    "shop": gettext_lazy("Shop"),
+    "store": gettext_lazy("Shop"),
+    "pos": gettext_lazy("Shop (till)"),
+    "in_person": gettext_lazy("In person"),
+    "in_store": gettext_lazy("Shop"),
+    "reception": gettext_lazy("Reception"),
+    "front_desk": gettext_lazy("Reception"),
+    "phone": gettext_lazy("Phone"),
+    "telephone": gettext_lazy("Phone"),
+    "email": gettext_lazy("Email"),
+    "marketplace": gettext_lazy("Marketplace"),
+    "mobile_app": gettext_lazy("Mobile app"),
+    "app": gettext_lazy("Mobile app"),
+    "b2b": gettext_lazy("Business sales (B2B)"),
+    "wholesale": gettext_lazy("Wholesale"),
+    "shopify_draft_order": gettext_lazy("Order entered by staff"),
+    "draft_order": gettext_lazy("Order entered by staff"),
+    "staff": gettext_lazy("Order entered by staff"),
 }
 
 

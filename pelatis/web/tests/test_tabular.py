@@ -29,8 +29,18 @@ COLUMNS = [
     Column("vip", "VIP", kind="bool"),
 ]
 ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
-ROW = ["Γιώργος", "phone", 1234, Decimal("2668.4"), 87.25, 0.125, dt.date(2025, 12, 6), "2025-12",
-       dt.datetime(2025, 12, 6, 12, 30, tzinfo=dt.UTC), True]
+ROW = [
+    "Γιώργος",
+    "phone",
+    1234,
+    Decimal("2668.4"),
+    87.25,
+    0.125,
+    dt.date(2025, 12, 6),
+    "2025-12",
+    dt.datetime(2025, 12, 6, 12, 30, tzinfo=dt.UTC),
+    True,
+]
 
 
 def naive(*parts: int) -> dt.datetime:
@@ -53,11 +63,37 @@ def write(layout: tabular.Layout, rows: list[list[Any]] | None = None, fmt: str 
 def test_greek_layout_has_semicolons_decimal_comma_and_day_first_dates(settings: Any) -> None:
     settings.TIME_ZONE = "Europe/Athens"
     layout = layout_for("el")
-    assert (layout.delimiter, layout.decimal, layout.date_format, layout.month_format) == (";", ",", "%d/%m/%Y", "%m/%Y")
+    assert (layout.delimiter, layout.decimal, layout.date_format, layout.month_format) == (
+        ";",
+        ",",
+        "%d/%m/%Y",
+        "%m/%Y",
+    )
     head, row = read_csv(write(layout), ";")
-    assert head == ["Name", "Channel", "Orders", "Revenue", "Rate", "Share", "First order", "Month", "Last seen", "VIP"]
-    assert row == ["Γιώργος", "Phone call", "1234", "2668,40", "87,3", "0,125", "06/12/2025", "12/2025",
-                   "06/12/2025 14:30:00", "ναι"]
+    assert head == [
+        "Name",
+        "Channel",
+        "Orders",
+        "Revenue",
+        "Rate",
+        "Share",
+        "First order",
+        "Month",
+        "Last seen",
+        "VIP",
+    ]
+    assert row == [
+        "Γιώργος",
+        "Phone call",
+        "1234",
+        "2668,40",
+        "87,3",
+        "0,125",
+        "06/12/2025",
+        "12/2025",
+        "06/12/2025 14:30:00",
+        "ναι",
+    ]
 
 
 def test_english_layout_has_commas_points_and_iso_dates() -> None:
@@ -72,8 +108,18 @@ def test_machine_layout_has_keys_raw_values_and_iso_dates(settings: Any) -> None
     settings.TIME_ZONE = "Europe/Athens"
     head, row = read_csv(write(layout_for("el", machine=True)), ",")
     assert head == [c.key for c in COLUMNS]
-    assert row == ["Γιώργος", "phone", "1234", "2668.40", "87.3", "0.125", "2025-12-06", "2025-12",
-                   "2025-12-06T14:30:00+02:00", "yes"]
+    assert row == [
+        "Γιώργος",
+        "phone",
+        "1234",
+        "2668.40",
+        "87.3",
+        "0.125",
+        "2025-12-06",
+        "2025-12",
+        "2025-12-06T14:30:00+02:00",
+        "yes",
+    ]
 
 
 def test_request_chooses_the_machine_format(rf: Any) -> None:
@@ -82,12 +128,12 @@ def test_request_chooses_the_machine_format(rf: Any) -> None:
 
 
 def test_formula_cells_are_defused_in_csv_and_kept_as_text_in_xlsx() -> None:
-    evil = ["=HYPERLINK(\"x\")", "+cmd", None, "-", "", "", None, None, None, None]
+    evil = ['=HYPERLINK("x")', "+cmd", None, "-", "", "", None, None, None, None]
     _head, row = read_csv(write(layout_for("el"), [evil]), ";")
-    assert row[:2] == ["'=HYPERLINK(\"x\")", "'+cmd"]
+    assert row[:2] == ['\'=HYPERLINK("x")', "'+cmd"]
     assert row[3] == "'-"  # not a number: written as text, defused
     sheet = load_workbook(io.BytesIO(write(layout_for("el"), [evil], "xlsx"))).active
-    assert sheet["A2"].value == "=HYPERLINK(\"x\")"
+    assert sheet["A2"].value == '=HYPERLINK("x")'
     assert sheet["A2"].data_type == "s"
 
 
@@ -148,4 +194,5 @@ def test_sheet_titles_are_ones_excel_accepts() -> None:
 
 def test_attachment_names_have_an_ascii_fallback() -> None:
     assert tabular.attachment("πελάτες.csv", "customers.csv") == (
-        "attachment; filename=\"customers.csv\"; filename*=UTF-8''%CF%80%CE%B5%CE%BB%CE%AC%CF%84%CE%B5%CF%82.csv")
+        "attachment; filename=\"customers.csv\"; filename*=UTF-8''%CF%80%CE%B5%CE%BB%CE%AC%CF%84%CE%B5%CF%82.csv"
+    )

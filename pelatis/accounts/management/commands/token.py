@@ -26,7 +26,9 @@ class Command(BaseCommand):
         if action == "create":
             user = self._user(options["username"])
             issued = token_create(user=user, name=options["name"])
-            self.stderr.write(f"Token {issued.token.prefix} for {user.get_username()}; it is shown only once:")
+            self.stderr.write(
+                f"Token {issued.token.prefix} for {user.get_username()}; it is shown only once:"
+            )
             self.stdout.write(issued.secret)
         elif action == "revoke":
             token = ApiToken.objects.filter(prefix=options["prefix"]).first()

@@ -14,8 +14,10 @@ from pelatis.analytics.services import customer_values_refresh
 
 
 class Command(BaseCommand):
-    help = ("`clv fit [--as-of YYYY-MM-DD]`: score every customer (RFM segment), fit BG/NBD and Gamma-Gamma on the "
-            "order history, store the models and each customer's predicted 12-month value, and print the parameters.")
+    help = (
+        "`clv fit [--as-of YYYY-MM-DD]`: score every customer (RFM segment), fit BG/NBD and Gamma-Gamma on the "
+        "order history, store the models and each customer's predicted 12-month value, and print the parameters."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,14 +35,18 @@ class Command(BaseCommand):
             task = bar.add_task("Reading orders…", total=None)
             try:
                 run = customer_values_refresh(
-                    as_of=end, note=lambda text: bar.update(task, description=text),
-                    progress=lambda done, total: bar.update(task, description="Storing customer scores",
-                                                            completed=done, total=total))
+                    as_of=end,
+                    note=lambda text: bar.update(task, description=text),
+                    progress=lambda done, total: bar.update(
+                        task, description="Storing customer scores", completed=done, total=total
+                    ),
+                )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if run.fit is None:
-            raise CommandError(f"RFM segments stored for {run.customers:,} customers, but no CLV model: "
-                               f"{run.why_not_fitted}")
+            raise CommandError(
+                f"RFM segments stored for {run.customers:,} customers, but no CLV model: {run.why_not_fitted}"
+            )
         fit = run.fit
         stats = CustomerValue.objects.aggregate(n=Count("pk"), mean=Avg("clv"), alive=Avg("p_alive"))
         table = Table(title=f"Customer lifetime value models, orders up to {fit.as_of} (time unit: weeks)")
@@ -49,7 +55,9 @@ class Command(BaseCommand):
         table.add_row("BG/NBD", ", ".join(f"{k}={v:.4f}" for k, v in fit.purchase_params.items()))
         table.add_row("Gamma-Gamma", ", ".join(f"{k}={v:.4f}" for k, v in fit.spend_params.items()))
         table.add_row("customers", f"{fit.customers:,} ({fit.distinct_rows:,} distinct rows)")
-        table.add_row("12-month CLV", f"mean {stats['mean'] or 0:.2f}; mean P(alive) {stats['alive'] or 0:.3f}")
+        table.add_row(
+            "12-month CLV", f"mean {stats['mean'] or 0:.2f}; mean P(alive) {stats['alive'] or 0:.3f}"
+        )
         table.add_row("stored", f"{stats['n']:,} customer scores")
         table.add_row("time", f"{run.seconds:.2f} s")
         console.print(table)

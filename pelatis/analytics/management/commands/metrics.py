@@ -12,21 +12,29 @@ from pelatis.analytics.services import dashboard_for
 
 
 class Command(BaseCommand):
-    help = ("Print the headline numbers (CSAT, NPS, retention, churn, order value, CLV, service) for a period; "
-            "default: the last twelve months.")
+    help = (
+        "Print the headline numbers (CSAT, NPS, retention, churn, order value, CLV, service) for a period; "
+        "default: the last twelve months."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--start", default="", help="first day, YYYY-MM-DD")
         parser.add_argument("--end", default="", help="last day, YYYY-MM-DD (default: today)")
         for name in ("team", "agent", "channel", "type", "segment"):
             parser.add_argument(f"--{name}", default="", help=f"only this {name}")
-        parser.add_argument("--fresh", action="store_true", help="recompute instead of using the kept numbers")
+        parser.add_argument(
+            "--fresh", action="store_true", help="recompute instead of using the kept numbers"
+        )
         parser.add_argument("--language", default="en", help="language of the labels (el or en)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            filters = Filters.parse({k: str(options[k] or "") for k in ("start", "end", "team", "agent", "channel",
-                                                                          "type", "segment")})
+            filters = Filters.parse(
+                {
+                    k: str(options[k] or "")
+                    for k in ("start", "end", "team", "agent", "channel", "type", "segment")
+                }
+            )
         except ValueError as exc:
             raise CommandError(f"--{exc}") from exc
         snapshot = dashboard_for(filters, refresh=options["fresh"])
@@ -38,4 +46,6 @@ class Command(BaseCommand):
                 table.add_row(str(label), value)
         console = Console(file=self.stdout, width=100)
         console.print(table)
-        console.print(f"computed {timezone.localtime(snapshot.computed_at):%Y-%m-%d %H:%M} in {snapshot.seconds:.2f} s")
+        console.print(
+            f"computed {timezone.localtime(snapshot.computed_at):%Y-%m-%d %H:%M} in {snapshot.seconds:.2f} s"
+        )

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = ("Inbound mail. `mail ingest` reads one RFC 822 message on standard input (for an MTA pipe); "
-            "`mail poll` fetches new mail from every active mailbox over IMAP.")
+    help = (
+        "Inbound mail. `mail ingest` reads one RFC 822 message on standard input (for an MTA pipe); "
+        "`mail poll` fetches new mail from every active mailbox over IMAP."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

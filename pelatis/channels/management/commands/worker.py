@@ -20,9 +20,11 @@ JOB_LEASE = dt.timedelta(minutes=30)  # a job run longer than this (or whose wor
 
 
 class Command(BaseCommand):
-    help = ("Run background work: queued tasks (emails) and the periodic jobs (IMAP polling, SLA clocks, "
-            "acknowledgements, follow-ups, retries). Each due job run is claimed in the database, so several "
-            "workers never run the same one twice. --once runs one round and exits (for cron or tests).")
+    help = (
+        "Run background work: queued tasks (emails) and the periodic jobs (IMAP polling, SLA clocks, "
+        "acknowledgements, follow-ups, retries). Each due job run is claimed in the database, so several "
+        "workers never run the same one twice. --once runs one round and exits (for cron or tests)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true")
@@ -35,15 +37,26 @@ class Command(BaseCommand):
         wid = claims.worker_register()
         heartbeat = claims.Heartbeat(wid)
         heartbeat.start()
-        self.stdout.write(f"Pelatis worker {wid}: jobs {', '.join(JOBS)}; tasks on {settings.TASKS['default']['BACKEND']}")
+        self.stdout.write(
+            f"Pelatis worker {wid}: jobs {', '.join(JOBS)}; tasks on {settings.TASKS['default']['BACKEND']}"
+        )
         try:
             self._recover()
             while not self.stopping:
                 self._jobs(wid)
                 if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
                     self._recover()
-                    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
-                                 "--worker-id", wid, verbosity=0)
+                    call_command(
+                        "db_worker",
+                        "--batch",
+                        "--no-startup-delay",
+                        "--no-reload",
+                        "--queue-name",
+                        "*",
+                        "--worker-id",
+                        wid,
+                        verbosity=0,
+                    )
                 if once:
                     break
                 time.sleep(interval)

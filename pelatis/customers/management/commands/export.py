@@ -14,29 +14,54 @@ from pelatis.web.tabular import layout_for
 
 
 class Command(BaseCommand):
-    help = ("Export customers as CSV (UTF-8 with a BOM for Excel) or XLSX. By default the file is for people, "
-            "in the business's language (PELATIS_LANGUAGE; Greek: ';' between fields, decimal comma, dd/mm/yyyy, "
-            "Greek headers and values); --machine writes ',', ISO dates and the importer's English keys. "
-            "Either form imports back with `pelatis import customers`.")
+    help = (
+        "Export customers as CSV (UTF-8 with a BOM for Excel) or XLSX. By default the file is for people, "
+        "in the business's language (PELATIS_LANGUAGE; Greek: ';' between fields, decimal comma, dd/mm/yyyy, "
+        "Greek headers and values); --machine writes ',', ISO dates and the importer's English keys. "
+        "Either form imports back with `pelatis import customers`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["customers"])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default=None,
-                            help="default: from the file name (.xlsx), else csv")
-        parser.add_argument("--machine", action="store_true",
-                            help="for programs: ',' between fields, decimal point, ISO dates, English keys")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default=None,
-                            help="the language of the headers and values (default: PELATIS_LANGUAGE)")
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["csv", "xlsx"],
+            default=None,
+            help="default: from the file name (.xlsx), else csv",
+        )
+        parser.add_argument(
+            "--machine",
+            action="store_true",
+            help="for programs: ',' between fields, decimal point, ISO dates, English keys",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help="the language of the headers and values (default: PELATIS_LANGUAGE)",
+        )
         parser.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte-order mark")
 
-    def handle(self, *args: Any, kind: str, file: Path, fmt: str | None, machine: bool, language: str | None,
-               no_bom: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        kind: str,
+        file: Path,
+        fmt: str | None,
+        machine: bool,
+        language: str | None,
+        no_bom: bool,
+        **options: Any,
+    ) -> None:
         fmt = fmt or ("xlsx" if file.suffix.lower() == ".xlsx" else "csv")
         layout = layout_for(language or settings.LANGUAGE_CODE, machine=machine)
         try:
             with file.open("wb") as dest:
                 count = export_customers(dest=dest, fmt=fmt, bom=not no_bom, layout=layout)  # type: ignore[arg-type]
         except OSError as exc:
-            raise CommandError(_("Cannot write %(file)s: %(error)s") % {"file": file, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": file, "error": exc.strerror}
+            ) from exc
         self.stdout.write(_("Exported %(n)d customers to %(file)s.") % {"n": count, "file": file})

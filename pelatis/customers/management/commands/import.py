@@ -40,22 +40,26 @@ def _columns_help(title: str, columns: tuple[Column, ...]) -> str:
 def accepted_columns_help() -> str:
     """Every accepted header of both imports (English and Greek) and the platform exports recognised."""
     platforms = ", ".join(dict.fromkeys(p.label for p in PLATFORMS))
-    return "\n\n".join([
-        "Accepted columns (header: other accepted headers; case, accents and punctuation are ignored; "
-        "a number after email or phone, as in \"Τηλέφωνο 2\", adds another one):",
-        _columns_help("Customers:", CUSTOMER_COLUMNS),
-        _columns_help("Orders (one row per order line):", ORDER_COLUMNS),
-        f"Exports recognised without mapping: {platforms} (customers; Shopify, WooCommerce and Odoo orders too). "
-        "Examples: docs/import-customers-example.csv, docs/import-orders-example.csv.",
-        "Updates fill empty fields and add new emails, phones, tags and addresses; --overwrite also replaces "
-        "filled fields (a Greek-script name is never replaced by its Latin spelling). --dry-run prints the "
-        "same preview and writes nothing. An import can be undone from its page in the web UI for 30 days.",
-    ])
+    return "\n\n".join(
+        [
+            "Accepted columns (header: other accepted headers; case, accents and punctuation are ignored; "
+            'a number after email or phone, as in "Τηλέφωνο 2", adds another one):',
+            _columns_help("Customers:", CUSTOMER_COLUMNS),
+            _columns_help("Orders (one row per order line):", ORDER_COLUMNS),
+            f"Exports recognised without mapping: {platforms} (customers; Shopify, WooCommerce and Odoo orders too). "
+            "Examples: docs/import-customers-example.csv, docs/import-orders-example.csv.",
+            "Updates fill empty fields and add new emails, phones, tags and addresses; --overwrite also replaces "
+            "filled fields (a Greek-script name is never replaced by its Latin spelling). --dry-run prints the "
+            "same preview and writes nothing. An import can be undone from its page in the web UI for 30 days.",
+        ]
+    )
 
 
 class Command(BaseCommand):
-    help = ("Import customers or orders from a CSV or XLSX file; nothing is written if a row is bad "
-            "(see --skip-invalid), and --dry-run only shows what would change.")
+    help = (
+        "Import customers or orders from a CSV or XLSX file; nothing is written if a row is bad "
+        "(see --skip-invalid), and --dry-run only shows what would change."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -66,35 +70,74 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["customers", "orders"])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true",
-                            help="print the preview (counts, each change before → after) and write nothing")
-        parser.add_argument("--overwrite", action="store_true",
-                            help="replace filled fields (and existing orders) with the file's values")
-        parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows and report the rest")
-        parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
-                            help="read the column HEADER as FIELD (an empty FIELD leaves it out); repeatable")
-        parser.add_argument("--report", type=Path, metavar="FILE", help="write every error and warning to this CSV file")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print the preview (counts, each change before → after) and write nothing",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace filled fields (and existing orders) with the file's values",
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="write the valid rows and report the rest"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help="read the column HEADER as FIELD (an empty FIELD leaves it out); repeatable",
+        )
+        parser.add_argument(
+            "--report", type=Path, metavar="FILE", help="write every error and warning to this CSV file"
+        )
 
-    def handle(self, *args: Any, kind: str, file: Path, skip_invalid: bool, report: Path | None, dry_run: bool,
-               overwrite: bool, map: list[str], **options: Any) -> None:  # noqa: A002 - the option's name
+    def handle(
+        self,
+        *args: Any,
+        kind: str,
+        file: Path,
+        skip_invalid: bool,
+        report: Path | None,
+        dry_run: bool,
+        overwrite: bool,
+        map: list[str],
+        **options: Any,
+    ) -> None:  # noqa: A002 - the option's name
         out = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
         err = Console(file=self.stderr._out, highlight=False)
         mapping = {}
         for item in map:
             header, sep, target = item.partition("=")
             if not sep:
-                raise CommandError(_("--map takes HEADER=FIELD, e.g. --map \"Κινητό 2=phone\"."))
+                raise CommandError(_('--map takes HEADER=FIELD, e.g. --map "Κινητό 2=phone".'))
             mapping[header.strip()] = target.strip()
         try:
             source = file.open("rb")
         except OSError as exc:
-            raise CommandError(_("Cannot open %(file)s: %(error)s") % {"file": file, "error": exc.strerror}) from exc
-        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            raise CommandError(
+                _("Cannot open %(file)s: %(error)s") % {"file": file, "error": exc.strerror}
+            ) from exc
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with source, Progress(*columns, console=err, transient=True) as bar:
             task = bar.add_task(file.name, total=None)
-            result = import_file(source=source, file_name=file.name, kind=kind,  # type: ignore[arg-type]
-                                 skip_invalid=skip_invalid, dry_run=dry_run, overwrite=overwrite, mapping=mapping,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+            result = import_file(
+                source=source,
+                file_name=file.name,
+                kind=kind,  # type: ignore[arg-type]
+                skip_invalid=skip_invalid,
+                dry_run=dry_run,
+                overwrite=overwrite,
+                mapping=mapping,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         self._summary(out, result, file.name)
         if report is not None:
             _write_report(report, result)
@@ -108,10 +151,21 @@ class Command(BaseCommand):
         kind = _("customers") if result.kind == "customers" else _("orders")
         if result.platform:
             out.print(_("Recognised as an export of %(platform)s.") % {"platform": LABELS[result.platform]})
-        out.print(_("%(file)s: %(total)d rows, %(created)d %(kind)s created, %(updated)d updated, %(unchanged)d "
-                    "unchanged, %(invalid)d invalid rows.")
-                  % {"file": name, "total": result.total, "created": result.created, "kind": kind,
-                     "updated": result.updated, "unchanged": result.unchanged, "invalid": result.invalid})
+        out.print(
+            _(
+                "%(file)s: %(total)d rows, %(created)d %(kind)s created, %(updated)d updated, %(unchanged)d "
+                "unchanged, %(invalid)d invalid rows."
+            )
+            % {
+                "file": name,
+                "total": result.total,
+                "created": result.created,
+                "kind": kind,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "invalid": result.invalid,
+            }
+        )
         for w in result.warnings:
             out.print(f"[yellow]{_('Warning')}:[/yellow] {w.column}: {w.message}", markup=True)
         if result.changes:
@@ -125,8 +179,10 @@ class Command(BaseCommand):
                 table.add_row(str(e.row), e.column, e.message)
             out.print(table)
             if len(result.errors) > SHOWN_ERRORS:
-                out.print(_("… and %(n)d more errors (use --report FILE for all of them).")
-                          % {"n": len(result.errors) - SHOWN_ERRORS})
+                out.print(
+                    _("… and %(n)d more errors (use --report FILE for all of them).")
+                    % {"n": len(result.errors) - SHOWN_ERRORS}
+                )
         if result.preview:
             return
         if result.written and result.errors:
@@ -141,8 +197,10 @@ class Command(BaseCommand):
         for change in result.changes[:SHOWN_CHANGES]:
             who = f"{change['name']} (#{change['id']})"
             for f in change["fields"]:
-                note = {"filled": _("kept: the field is filled (use --overwrite)"),
-                        "script": _("kept: the same name in Greek")}.get(f["kept"], "")
+                note = {
+                    "filled": _("kept: the field is filled (use --overwrite)"),
+                    "script": _("kept: the same name in Greek"),
+                }.get(f["kept"], "")
                 line = f"  {who}: {field_label(f['field'])}: {_shown(f['before'])} → {_shown(f['after'])}"
                 out.print(f"{line}  [{note}]" if note else line, markup=False)
             for a in change["added"]:
@@ -163,7 +221,9 @@ def _shown(value: Any) -> str:
 
 def _write_report(path: Path, result: ImportResult) -> None:
     """Every error and warning as CSV (UTF-8 with BOM, so Excel shows Greek)."""
-    rows: list[tuple[str, RowError]] = [("error", e) for e in result.errors] + [("warning", w) for w in result.warnings]
+    rows: list[tuple[str, RowError]] = [("error", e) for e in result.errors] + [
+        ("warning", w) for w in result.warnings
+    ]
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["row", "column", "message", "level"])

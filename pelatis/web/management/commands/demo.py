@@ -26,8 +26,11 @@ from pelatis.helpdesk.demo import demo_tickets
 from pelatis.helpdesk.models import Ticket
 
 # (login, role, superuser, first name, last name): replies are signed and tickets assigned by name, never by login.
-DEMO_USERS = [("admin", "admin", True, "Ελένη", "Αναστασίου"), ("manager", "manager", False, "Νίκος", "Σταθόπουλος"),
-              ("agent", "agent", False, "Μαρία", "Κωνσταντίνου")]
+DEMO_USERS = [
+    ("admin", "admin", True, "Ελένη", "Αναστασίου"),
+    ("manager", "manager", False, "Νίκος", "Σταθόπουλος"),
+    ("agent", "agent", False, "Μαρία", "Κωνσταντίνου"),
+]
 DEMO_PASSWORD = "pelatis-demo"
 
 
@@ -42,26 +45,35 @@ def database_contents() -> dict[str, int]:
 
 
 class Command(BaseCommand):
-    help = ("Load deterministic demo data (about 2,000 customers) and demo staff logins into an empty database; "
-            "refused in production mode and on a database that already has data.")
+    help = (
+        "Load deterministic demo data (about 2,000 customers) and demo staff logins into an empty database; "
+        "refused in production mode and on a database that already has data."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=2000)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="on a database that already has data, do nothing and exit successfully")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="on a database that already has data, do nothing and exit successfully",
+        )
 
     def handle(self, *args: Any, customers: int, if_empty: bool, **options: Any) -> None:
         if getattr(settings, "PRODUCTION", False):
-            raise CommandError("The demo is not loaded in production mode (PELATIS_MODE=production): "
-                               "its logins have a public password.")
+            raise CommandError(
+                "The demo is not loaded in production mode (PELATIS_MODE=production): "
+                "its logins have a public password."
+            )
         found = database_contents()
         if found:
             held = ", ".join(f"{n} {name}" for name, n in found.items())
             if if_empty:
                 self.stdout.write(f"The database already has data ({held}); demo not loaded.")
                 return
-            raise CommandError(f"The database already has data ({held}): the demo loads only into an empty "
-                               "database and never creates or changes users on one that is in use.")
+            raise CommandError(
+                f"The database already has data ({held}): the demo loads only into an empty "
+                "database and never creates or changes users on one that is in use."
+            )
         started = time.monotonic()
         with transaction.atomic():
             if database_contents():  # someone got there first (two first runs at once)
@@ -69,13 +81,21 @@ class Command(BaseCommand):
             User = get_user_model()
             for username, role, superuser, first_name, last_name in DEMO_USERS:
                 create = User.objects.create_superuser if superuser else User.objects.create_user
-                user = create(username=username, password=DEMO_PASSWORD, email=f"{username}@{DEMO_EMAIL_DOMAIN}",
-                              first_name=first_name, last_name=last_name)
+                user = create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+                    first_name=first_name,
+                    last_name=last_name,
+                )
                 user_set_role(user=user, role=role)
             summary = demo_load(customers=customers)
             tickets = demo_tickets(count=max(5, customers // 50))
-            feedback = feedback_demo(list(Customer.objects.filter(merged_into__isnull=True, category="external")
-                                          .order_by("pk")[:60]))
+            feedback = feedback_demo(
+                list(
+                    Customer.objects.filter(merged_into__isnull=True, category="external").order_by("pk")[:60]
+                )
+            )
         scored = customer_values_refresh()
         dashboard_refresh(Filters.default())
         self.stdout.write(

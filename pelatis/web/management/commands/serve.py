@@ -19,17 +19,24 @@ GUNICORN_GRACE = 10.0  # seconds gunicorn's workers get to finish their requests
 
 
 class Command(BaseCommand):
-    help = ("Serve Pelatis with gunicorn (a production-grade WSGI server): pelatis serve [ADDR:PORT]. "
-            "--with-worker also runs `pelatis worker` beside it (restarted if it dies); Ctrl-C stops both.")
+    help = (
+        "Serve Pelatis with gunicorn (a production-grade WSGI server): pelatis serve [ADDR:PORT]. "
+        "--with-worker also runs `pelatis worker` beside it (restarted if it dies); Ctrl-C stops both."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("PELATIS_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=4)
-        parser.add_argument("--with-worker", action="store_true",
-                            help="also run the background worker (emails, mail polling, SLA clocks) as a child process")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run the background worker (emails, mail polling, SLA clocks) as a child process",
+        )
 
-    def handle(self, *args: Any, addrport: str, workers: int, threads: int, with_worker: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, addrport: str, workers: int, threads: int, with_worker: bool, **options: Any
+    ) -> None:
         if ":" not in addrport:
             addrport = f"127.0.0.1:{addrport}"
         host, _, port = addrport.rpartition(":")
@@ -38,12 +45,28 @@ class Command(BaseCommand):
         # The demo prints its logins when it creates them; a live install's accounts are its own.
         self.stdout.write(self.style.SUCCESS(f"Pelatis is serving on http://{host}:{port}/"))
         self.stdout.flush()
-        argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-                "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", str(int(GUNICORN_GRACE)),
-                "pelatis.wsgi:application"]
+        argv = [
+            "gunicorn",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            str(int(GUNICORN_GRACE)),
+            "pelatis.wsgi:application",
+        ]
         if with_worker:
-            code = Supervisor(self, web=[sys.executable, "-m", "gunicorn", *argv[1:]],
-                              worker=[sys.executable, "-m", "pelatis.cli", "worker"]).run()
+            code = Supervisor(
+                self,
+                web=[sys.executable, "-m", "gunicorn", *argv[1:]],
+                worker=[sys.executable, "-m", "pelatis.cli", "worker"],
+            ).run()
             sys.exit(code)
         from gunicorn.app.wsgiapp import WSGIApplication
 
@@ -78,7 +101,9 @@ class Supervisor:
         self.signal_received = signum
 
     def run(self) -> int:
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        }
         web = self._start(self.web_argv, "web server", own_group=True)
         worker: subprocess.Popen[bytes] | None = self._start(self.worker_argv, "worker")
         worker_started = time.monotonic()
@@ -97,7 +122,9 @@ class Supervisor:
                     lived = now - worker_started
                     if lived >= HEALTHY_AFTER:
                         backoff = 1.0
-                    self._say(f"worker exited with status {worker.returncode}; starting it again in {backoff:.0f} s")
+                    self._say(
+                        f"worker exited with status {worker.returncode}; starting it again in {backoff:.0f} s"
+                    )
                     worker, restart_at = None, now + backoff
                     backoff = min(backoff * 2, RESTART_BACKOFF_MAX)
                 if worker is None and restart_at is not None and now >= restart_at:
