@@ -18,10 +18,10 @@ from ninja.security import HttpBearer
 
 from pelatis.accounts.services import token_authenticate
 from pelatis.analytics.api import router as analytics_router
+from pelatis.core.ratelimit import over_limit
 from pelatis.customers.api import router as customers_router
 from pelatis.feedback.api import router as feedback_router
 from pelatis.helpdesk.api import router as helpdesk_router
-from pelatis.web.ratelimit import over_limit
 
 
 class TokenAuth(HttpBearer):

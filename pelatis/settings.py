@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "pelatis.core",
     "pelatis.accounts",
     "pelatis.customers",
     "pelatis.helpdesk",
@@ -335,7 +336,7 @@ if CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "pelatis.web.cache.DatabaseCache", "LOCATION": "pelatis_cache"}}
+    CACHES = {"default": {"BACKEND": "pelatis.core.cache.DatabaseCache", "LOCATION": "pelatis_cache"}}
 
 # Staff and admin log-in: django-axes counts failures in the database (so the
 # count holds across processes) and locks a username at one address after
@@ -348,7 +349,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PELATIS_LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pelatis.accounts.lockout.lockout_response"
-# The peer address, as the public rate limits use it (see pelatis.web.ratelimit).
+# The peer address, as the public rate limits use it (see pelatis.core.ratelimit).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
 

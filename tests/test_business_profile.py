@@ -21,10 +21,10 @@ from django.urls import reverse
 
 from pelatis.channels.services import mail_ingest
 from pelatis.channels.tests.test_ingest import mail as raw_mail
+from pelatis.core.business import CACHE_KEY, business_brand, business_profile_save, sender_address
+from pelatis.core.models import BusinessProfile
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import reply_send
-from pelatis.web.business import CACHE_KEY, business_brand, business_profile_save, sender_address
-from pelatis.web.models import BusinessProfile
 
 URL = "/settings/business/"
 

@@ -1,4 +1,4 @@
-"""The database cache's counter (pelatis.web.cache.DatabaseCache), on which rate limits count: one locked
+"""The database cache's counter (pelatis.core.cache.DatabaseCache), on which rate limits count: one locked
 read-modify-write per increment that keeps the window the counter was opened with."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from pelatis.web.ratelimit import over_limit
+from pelatis.core.ratelimit import over_limit
 from tests.served import ROOT, clean_env, pelatis
 
 

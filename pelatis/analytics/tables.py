@@ -15,9 +15,9 @@ def localised(data: Mapping[str, Any]) -> dict[str, Any]:
     """The kept dashboard with its labels in the active language (the worker may have computed it in
     another): segment names, request types, channels and months («Δεκ 2025»); the numbers are untouched.
     Months and days keep their key and gain a ``*_label`` for the charts."""
+    from pelatis.core.templatetags.pelatis_ui import format_day, format_month
     from pelatis.customers.models import Interaction
     from pelatis.helpdesk.models import Ticket
-    from pelatis.web.templatetags.pelatis_ui import format_day, format_month
 
     from .models import Segment
 
@@ -217,10 +217,10 @@ def _download_spec(chart: str) -> list[tuple[Any, ...]]:
 def download_table(
     chart: str, data: Mapping[str, Any], *, machine: bool
 ) -> tuple[list[Any], list[list[Any]]]:
-    """A chart's table for a download: its columns (``pelatis.web.tabular.Column``: machine key, the
+    """A chart's table for a download: its columns (``pelatis.core.tabular.Column``: machine key, the
     header people read, the kind of value, the labels of coded values) and its rows, from the kept
     dashboard as computed (``data``; the people's form reads it through ``localised``)."""
-    from pelatis.web.tabular import Column
+    from pelatis.core.tabular import Column
 
     head, rows = CHARTS[chart][1](data if machine else localised(data))
     spec = _download_spec(chart)

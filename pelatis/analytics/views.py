@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from pelatis.core import tabular
 from pelatis.customers.models import Interaction
 from pelatis.helpdesk.models import Team
-from pelatis.web import tabular
 
 from .metrics import Filters, summary_rows
 from .models import Segment

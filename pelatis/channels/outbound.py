@@ -22,10 +22,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from pelatis.core.business import sender_address
 from pelatis.customers.models import ContactPoint
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.lang.address import salutation
-from pelatis.web.business import sender_address
 
 from . import claims
 from .parse import ticket_token

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from pelatis.core.http import page_of
 from pelatis.helpdesk.models import Message
-from pelatis.web.http import page_of
 
 from .models import OutboxMessage
 from .outbox import mail_mode, outbox_render

@@ -39,6 +39,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Message, Ticket
@@ -49,8 +51,6 @@ from pelatis.helpdesk.services.requester import (
     ticket_requester_verify,
 )
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
-from pelatis.web.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
-from pelatis.web.ratelimit import client_key, over_limit
 
 from . import outbound
 from .customers import customer_by_email, customer_create_from_contact

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import pgettext, pgettext_lazy
 
-from pelatis.web.tabular import MACHINE, Column, Layout, csv_safe, write_csv, write_xlsx
+from pelatis.core.tabular import MACHINE, Column, Layout, csv_safe, write_csv, write_xlsx
 
 from . import locale_values
 from .models import Customer

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from pelatis.web.forms import ServiceErrorsMixin
+from pelatis.core.forms import ServiceErrorsMixin
+from pelatis.lang.phones import phone_display
 
 from .inputs import CustomerInput, OrderInput, OrderLineInput
 from .models import Address, Customer
-from .normalise import phone_display
 from .queries import companies_for_choice
 
 # Languages offered in the form, each shown by its own name (Deutsch, Français…); a stored code that is

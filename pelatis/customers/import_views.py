@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pelatis.web.http import is_htmx
+from pelatis.core.http import is_htmx
 
 from .forms import ImportForm
 from .models import ImportJob

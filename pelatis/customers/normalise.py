@@ -40,14 +40,6 @@ def phone_normalise(raw: str, region: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_display(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 @functools.cache
 def _trunk_prefix(country_code: int) -> str:
     region = phonenumbers.region_code_for_country_code(country_code)

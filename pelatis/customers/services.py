@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis import lang
-from pelatis.web.templatetags.pelatis_ui import format_money
+from pelatis.core.templatetags.pelatis_ui import format_money
 
 from .inputs import CustomerInput, OrderInput, SubscriptionInput
 from .models import (

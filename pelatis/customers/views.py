@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pelatis.web.http import int_or_none, is_htmx, page_of
+from pelatis.core.http import int_or_none, is_htmx, page_of
 
 from . import queries, services
 from .forms import CustomerForm, NoteForm, OrderLogForm, TicketStartForm, split_values
@@ -452,7 +452,7 @@ def customer_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """All live customers, or those matching ``?q=``, as CSV (streamed) or XLSX: for people in the page's
     language (Greek: ``;``, decimal comma, dd/mm/yyyy, Greek headers and labels), or with
     ``?format=machine`` for programs (``,``, ISO dates, the importer's English keys)."""
-    from pelatis.web import tabular
+    from pelatis.core import tabular
 
     from . import exporting  # loaded on use, like the importer
 

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pelatis.core.forms import ServiceErrorsMixin
 from pelatis.customers.models import Tag
-from pelatis.web.forms import ServiceErrorsMixin
 
 from .models import NpsCampaign
 from .services.reviews import MAX_ANSWER

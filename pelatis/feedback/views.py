@@ -27,11 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.http import int_or_none, is_htmx, page_of
+from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.tonehints import HintView, hint_views
-from pelatis.web.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
-from pelatis.web.http import int_or_none, is_htmx, page_of
-from pelatis.web.ratelimit import client_key, over_limit
 
 from . import queries
 from .forms import NpsCampaignForm, ReviewAnswerForm, ReviewFilterForm

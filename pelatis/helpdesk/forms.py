@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pelatis.web.forms import ServiceErrorsMixin
+from pelatis.core.forms import ServiceErrorsMixin
 
 from .models import AgentProfile, Team, Ticket
 

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pelatis.core.http import int_or_none, is_htmx, page_of
 from pelatis.customers.models import Customer, Interaction, Order, Tag
 from pelatis.customers.queries import customer_360
-from pelatis.web.http import int_or_none, is_htmx, page_of
 
 from . import queries
 from .forms import (

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .business import DEFAULT_COLOUR, LOGO_MAX_BYTES, logo_too_big
-from .forms import ServiceErrorsMixin
-from .models import BusinessProfile
+from pelatis.core.business import DEFAULT_COLOUR, LOGO_MAX_BYTES, logo_too_big
+from pelatis.core.forms import ServiceErrorsMixin
+from pelatis.core.models import BusinessProfile
 
 
 class BusinessProfileForm(ServiceErrorsMixin, forms.Form):

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .business import business_brand, business_profile_get, business_profile_save, is_admin
+from pelatis.core.business import business_brand, business_profile_get, business_profile_save, is_admin
+from pelatis.core.models import BusinessProfile
+
 from .business_forms import BusinessProfileForm
-from .models import BusinessProfile
 
 
 @require_http_methods(["GET", "POST"])

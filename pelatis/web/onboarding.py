@@ -47,7 +47,7 @@ def _url(*names: str) -> str:
 
 def _business_done() -> bool:
     try:
-        profile = apps.get_model("web", "BusinessProfile")
+        profile = apps.get_model("core", "BusinessProfile")
     except LookupError:
         return False
     return bool(profile.objects.exclude(name="").exists())

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis import lang
-from pelatis.web.templatetags.pelatis_ui import format_money
+from pelatis.core.templatetags.pelatis_ui import format_money
 
 from ..inputs import OrderInput, OrderLineInput
 from ..models import (

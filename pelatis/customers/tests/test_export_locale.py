@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from pelatis.core.tabular import Layout, layout_for
 from pelatis.customers import locale_values
 from pelatis.customers.exporting import COLUMNS, export_customers
 from pelatis.customers.importing import import_file
@@ -29,7 +30,6 @@ from pelatis.customers.importing.columns import CUSTOMER_COLUMNS, map_headers
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import Customer, Tag
 from pelatis.customers.services import address_add, customer_create
-from pelatis.web.tabular import Layout, layout_for
 
 GREEK_HEADERS = [
     "Κωδικός πελάτη",
@@ -264,8 +264,8 @@ def test_greek_xlsx_has_greek_headers_typed_dates_and_labels(book: list[Customer
 def test_every_header_is_one_the_importer_reads_as_the_same_column(db: None, form: str) -> None:
     layout = LAYOUTS[form]()
     with translation.override(layout.language):
+        from pelatis.core.tabular import header
         from pelatis.customers.exporting import columns
-        from pelatis.web.tabular import header
 
         headers = [header(c, layout) for c in columns()]
         mapped = map_headers(headers, CUSTOMER_COLUMNS)

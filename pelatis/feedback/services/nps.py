@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis.channels.outbound import mail_connection
+from pelatis.core.business import sender_address
 from pelatis.customers.models import ContactPoint, Customer, Order, Tag
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
 from pelatis.lang.address import salutation
-from pelatis.web.business import sender_address
 
 from ..models import NpsCampaign, NpsResponse, NpsRun
 from ..sentiment import text_sentiment

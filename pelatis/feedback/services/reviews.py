@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis.channels.customers import customer_by_email, customer_create_from_contact, name_split
+from pelatis.core.templatetags.pelatis_ui import platform_name
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.normalise import email_normalise, phone_normalise
 from pelatis.customers.services import customer_create, interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
-from pelatis.web.templatetags.pelatis_ui import platform_name
 
 from ..models import Review
 from ..sentiment import text_sentiment

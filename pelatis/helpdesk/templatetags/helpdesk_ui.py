@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 
-from pelatis.web.templatetags.pelatis_ui import icon as base_icon
+from pelatis.core.templatetags.pelatis_ui import icon as base_icon
 
 from ..models import Ticket
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from pelatis.core.tabular import layout_for
 from pelatis.customers.exporting import export_customers
-from pelatis.web.tabular import layout_for
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
-from pelatis.customers.normalise import phone_display
+from pelatis.lang.phones import phone_display
 
 register = template.Library()
 
@@ -305,7 +305,7 @@ def email_breakable(address: str) -> SafeString:
 def business_brand(context: template.Context) -> Any:
     """``{% business_brand as brand %}``: the business's name, logo, address and colour (cached; read once
     per request). Pages, emails and the portal all take them from here."""
-    from pelatis.web.business import business_brand as read_brand
+    from pelatis.core.business import business_brand as read_brand
 
     request = context.get("request")
     memo = getattr(request, "_pelatis_brand", None) if request is not None else None

@@ -1,4 +1,4 @@
-"""What the site itself keeps: the business's own details, which brand its public pages and emails."""
+"""The business's own details, which brand its public pages and emails (every app reads them)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class BusinessProfile(models.Model):
     class Meta:
         verbose_name = _("business profile")
         verbose_name_plural = _("business profiles")
+        db_table = "web_businessprofile"  # made by the site shell's migrations before the core existed
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="business_profile_single_row")]
 
     def __str__(self) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from pelatis.web import tabular
-from pelatis.web.tabular import Column, layout_for
+from pelatis.core import tabular
+from pelatis.core.tabular import Column, layout_for
 
 COLUMNS = [
     Column("name", "Name"),
