@@ -1,15 +1,17 @@
 """Periodic jobs the worker runs: each finds what is due and enqueues or does it; each is idempotent.
 
-Other apps add theirs to JOBS in their ``ready()``; the worker claims each due run in the database
+Apps declare theirs as PERIODIC_JOBS in their ``hooks.py`` (these are channels'); the worker claims each due run in the database
 (:mod:`pelatis.channels.claims`), so however many workers run, a job runs once per due time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
+from pelatis.core.hooks import contributions_by_key
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.sla import sla_scan
 
@@ -67,10 +69,6 @@ def job_follow_ups() -> str:
     return f"{len(ids)} follow-ups"
 
 
-JOBS = {
-    "mail_poll": job_mail_poll,
-    "sla_scan": job_sla_scan,
-    "outbound_retry": job_outbound_retry,
-    "acknowledgements": job_acknowledgements,
-    "follow_ups": job_follow_ups,
-}
+def periodic_jobs() -> dict[str, Callable[[], str]]:
+    """Every periodic job of every installed app, by name."""
+    return contributions_by_key("PERIODIC_JOBS")

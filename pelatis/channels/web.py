@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +39,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.hooks import contributions
 from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import interaction_record, timeline_text
@@ -490,7 +490,6 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
 
 #: Cards other apps add to the customer's request page (the rating prompt, say): each is called with
 #: the ticket and returns rendered HTML, or "" to show nothing.
-PORTAL_PANELS: list[Callable[[Ticket], str]] = []
 
 
 def _portal_context(
@@ -523,5 +522,7 @@ def _portal_context(
         "whole": whole,
         "can_write": can_write,
         "verified": ticket.requester_verified_at is not None,
-        "panels": [html for panel in PORTAL_PANELS if (html := panel(ticket))] if whole else [],
+        "panels": [html for panel in contributions("PORTAL_PANELS") if (html := panel(ticket))]
+        if whole
+        else [],
     }

@@ -6,7 +6,7 @@ Each public service is one transaction and keeps the search index in step.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis import lang
+from pelatis.core.hooks import contributions
 from pelatis.core.templatetags.pelatis_ui import format_money
 
 from .inputs import CustomerInput, OrderInput, SubscriptionInput
@@ -42,7 +43,6 @@ User = AbstractBaseUser
 # register a function here from their AppConfig.ready(); a merge calls each
 # with (survivor, merged) inside the merge transaction and records what it
 # returns. Customers cannot import those apps, so they come to it.
-MERGE_PARTICIPANTS: list[Callable[[Customer, Customer], dict[str, int]]] = []
 
 
 def timeline_text(message: str, **params: object) -> str:
@@ -625,7 +625,7 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
     moved["interactions"] = Interaction.objects.filter(customer=merged).update(customer=survivor)
     moved["contacts"] = Customer.objects.filter(company=merged).update(company=survivor)
     survivor.tags.add(*merged.tags.all())
-    for participant in MERGE_PARTICIPANTS:
+    for participant in contributions("CUSTOMER_MERGE_PARTICIPANTS"):
         moved.update(participant(survivor, merged))
 
     for f in ("first_name", "last_name", "company_name", "job_title", "title", "birthday", "vat_number"):

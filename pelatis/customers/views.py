@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pelatis.core.hooks import contributions, contributions_by_key
 from pelatis.core.http import int_or_none, is_htmx, page_of
 
 from . import queries, services
@@ -48,10 +49,6 @@ class ListFilter:
     condition: Callable[[str], Q]
 
 
-#: The extra filters of the customer list, registered by other apps in their ready().
-LIST_FILTERS: list[ListFilter] = []
-
-
 @require_GET
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
@@ -61,7 +58,7 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
     segment = request.GET.get("type", "")
     segment = segment if segment in queries.CUSTOMER_SEGMENTS else ""
     page_no = max(1, int_or_none(request.GET.get("page")) or 1)
-    extras = [(f, request.GET.get(f.param, ""), f.choices()) for f in LIST_FILTERS]
+    extras = [(f, request.GET.get(f.param, ""), f.choices()) for f in contributions("CUSTOMER_LIST_FILTERS")]
     chosen = [(f, value) for f, value, choices in extras if value and value in dict(choices)]
     extra = functools.reduce(operator.and_, (f.condition(value) for f, value in chosen)) if chosen else None
     ctx: dict[str, Any] = {
@@ -95,14 +92,11 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- the 360 page
 
-#: Cards other apps add to the 360 page (customers imports none of them): each is called with the
-#: request and the customer and returns rendered HTML, or "" to show nothing.
-PANELS: list[Callable[[HttpRequest, Customer], str]] = []
-
-#: Where a timeline entry leads: its ``source_type`` ("helpdesk.ticket") → a function taking the entries'
-#: ``source_id`` values and returning {source_id: url} for those it can link (one query at most, never one
-#: per entry). Apps register theirs in ready(), as they do panels.
-TIMELINE_LINKS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+# Other apps add to this page through their hooks.py (see pelatis.core.hooks; customers imports none):
+# CUSTOMER_PANELS, cards called with the request and the customer, returning HTML or "" for nothing;
+# CUSTOMER_TIMELINE_LINKS, where a timeline entry leads: its ``source_type`` ("helpdesk.ticket") → a
+# function taking the entries' ``source_id`` values and returning {source_id: url} for those it can link
+# (one query at most, never one per entry); CUSTOMER_TICKET_STARTERS, below.
 
 
 @dataclass(frozen=True)
@@ -111,10 +105,13 @@ class TicketStarted:
     url: str
 
 
-#: Opens a ticket from the customer's page; the help desk's channels register one in ready(). Called with
-#: keywords customer, subject, body, channel ("phone", "in_person" or "email": then the body is emailed to the
+# CUSTOMER_TICKET_STARTERS open a ticket from the customer's page (the help desk's channels declare one; the
+# first one is used). Called with keywords customer, subject, body, channel ("phone", "in_person" or "email": then the body is emailed to the
 #: customer as the ticket's first message), type, priority and by; raises ValidationError naming the field.
-TICKET_STARTERS: list[Callable[..., TicketStarted]] = []
+
+
+def _ticket_starters() -> list[Callable[..., TicketStarted]]:
+    return contributions("CUSTOMER_TICKET_STARTERS")
 
 
 def _own_links(customer: Customer) -> dict[str, Callable[[list[str]], dict[str, str]]]:
@@ -148,7 +145,7 @@ def timeline_with_links(customer: Customer, items: list[Interaction]) -> list[In
     for item in items:
         if item.source_type and item.source_id:
             wanted.setdefault(item.source_type, set()).add(item.source_id)
-    resolvers = {**_own_links(customer), **TIMELINE_LINKS}
+    resolvers = {**_own_links(customer), **contributions_by_key("CUSTOMER_TIMELINE_LINKS")}
     found: dict[tuple[str, str], str] = {}
     for source_type, ids in wanted.items():
         resolve = resolvers.get(source_type)
@@ -160,7 +157,9 @@ def timeline_with_links(customer: Customer, items: list[Interaction]) -> list[In
 
 
 def _can_start_tickets(request: HttpRequest, customer: Customer) -> bool:
-    return bool(TICKET_STARTERS) and not customer.is_merged and request.user.has_perm("helpdesk.add_ticket")
+    return (
+        bool(_ticket_starters()) and not customer.is_merged and request.user.has_perm("helpdesk.add_ticket")
+    )
 
 
 def _render_detail(
@@ -188,7 +187,9 @@ def _render_detail(
             "name_day": queries.customer_next_name_day(customer, today=timezone.localdate()),
             "next_offset": TIMELINE_PAGE,
             "currency": settings.PELATIS_DEFAULT_CURRENCY,
-            "panels": [html for panel in PANELS if (html := panel(request, customer))],
+            "panels": [
+                html for panel in contributions("CUSTOMER_PANELS") if (html := panel(request, customer))
+            ],
             "can_start_tickets": _can_start_tickets(request, customer),
             "can_log_orders": not customer.is_merged and request.user.has_perm("customers.add_order"),
             "ticket_form": ticket_form if opened == "ticket" else TicketStartForm(),
@@ -275,7 +276,7 @@ def customer_ticket_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            started = TICKET_STARTERS[0](
+            started = _ticket_starters()[0](
                 customer=customer,
                 subject=d["subject"],
                 body=d["body"],

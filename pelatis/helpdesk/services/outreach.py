@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pelatis.core.hooks import contributions
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import timeline_text
 
 from ..models import Message, Ticket
 from ..search import search_index
 from . import sla
-from .tickets import OUTBOUND_SENDERS, _event, _timeline, message_length_check, ticket_set_status
+from .tickets import _event, _timeline, message_length_check, ticket_set_status
 
 
 @transaction.atomic
@@ -98,5 +99,5 @@ def ticket_start_outbound(
         body=text,
         summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=subject),
     )
-    transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
+    transaction.on_commit(lambda: [send(message.pk) for send in contributions("TICKET_OUTBOUND_SENDERS")])
     return ticket

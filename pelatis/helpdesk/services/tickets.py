@@ -7,7 +7,6 @@ customer's timeline, and keeps the SLA clocks in step (services.sla).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pelatis.core.hooks import contributions
 from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import interaction_record, tags_named, timeline_text
 
@@ -35,7 +35,6 @@ STAGE_ORDER = [s.value for s in Ticket.Stage]
 
 # Called after commit with the id of each outbound message that must go out
 # by email; channels registers its sender here (helpdesk cannot import channels).
-OUTBOUND_SENDERS: list[Callable[[int], None]] = []
 
 
 @dataclass
@@ -297,7 +296,7 @@ def reply_send(
         summary=timeline_text(gettext_noop("Answer on ticket #%(id)s"), id=locked.pk),
     )
     if email:
-        transaction.on_commit(lambda: [send(message.pk) for send in OUTBOUND_SENDERS])
+        transaction.on_commit(lambda: [send(message.pk) for send in contributions("TICKET_OUTBOUND_SENDERS")])
     return message
 
 

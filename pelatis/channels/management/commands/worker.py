@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from pelatis.channels import claims
-from pelatis.channels.jobs import JOBS
+from pelatis.channels.jobs import periodic_jobs
 from pelatis.channels.outbound import outbound_resolve_interrupted
 
 log = logging.getLogger("pelatis.worker")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         heartbeat = claims.Heartbeat(wid)
         heartbeat.start()
         self.stdout.write(
-            f"Pelatis worker {wid}: jobs {', '.join(JOBS)}; tasks on {settings.TASKS['default']['BACKEND']}"
+            f"Pelatis worker {wid}: jobs {', '.join(periodic_jobs())}; tasks on {settings.TASKS['default']['BACKEND']}"
         )
         try:
             self._recover()
@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     def _jobs(self, wid: str) -> None:
         dead = claims.dead_worker_ids()
-        for name, job in JOBS.items():
+        for name, job in periodic_jobs().items():
             claim = claims.job_claim(name, lease=JOB_LEASE, by=wid, dead=dead)
             if claim is None:  # not due yet, or another worker runs it
                 continue

@@ -1,0 +1,19 @@
+"""What the help desk adds to the other apps (extension points: :mod:`pelatis.core.hooks`).
+
+- A customer merge carries the merged customer's tickets along.
+- Timeline entries of a ticket link to the ticket's page.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .services.tickets import tickets_move_to_customer
+
+
+def _ticket_links(ids: list[str]) -> dict[str, str]:
+    return {i: reverse("helpdesk:ticket", args=[int(i)]) for i in ids if i.isdigit()}
+
+
+CUSTOMER_MERGE_PARTICIPANTS = [tickets_move_to_customer]
+CUSTOMER_TIMELINE_LINKS = {"helpdesk.ticket": _ticket_links}
