@@ -29,8 +29,13 @@ run: install
 
 test: install lint test-sqlite test-postgres
 
-lint:
+# Style, security rules, formatting, types, the apps' dependency rules and the templates' reach.
+lint: install
 	$(VENV)/bin/ruff check pelatis tests bench
+	$(VENV)/bin/ruff format --check pelatis tests bench
+	$(VENV)/bin/mypy pelatis tests bench
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_layout.py
 
 test-sqlite: install
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: bearer tokens, one error shape, the app routers.
 
-Every error answer is ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`` (``pelatis.apischema.Error``)
+Every error answer is ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`` (``pelatis.core.apischema.Error``)
 and each operation documents the statuses it can answer; who may call what is in docs/api-roles.md.
 """
 

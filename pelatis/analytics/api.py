@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
-from pelatis.apischema import IdPath, In, errors
+from pelatis.core.apischema import IdPath, In, errors
 
 from .metrics import Filters
 from .models import CustomerValue

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from pelatis.apischema import Id, IdPath, In, Moment, PageParams, amount, errors, one_of
+from pelatis.core.apischema import Id, IdPath, In, Moment, PageParams, amount, errors, one_of
 
 from . import queries, services
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from pelatis.apischema import In, Moment, PageParams, errors
+from pelatis.core.apischema import In, Moment, PageParams, errors
 
 from . import queries
 from .services.reviews import review_ingest, review_input_clean

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from pelatis.apischema import Id, IdPath, In, PageParams, errors, one_of
+from pelatis.core.apischema import Id, IdPath, In, PageParams, errors, one_of
 from pelatis.customers.queries import customer_for
 
 from . import queries
