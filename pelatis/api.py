@@ -62,14 +62,14 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, detail: list[dict[str, object]]) -> HttpResponse:
+def _error(request: HttpRequest, status: int, detail: list[dict[str, Any]]) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=status)
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        detail = [
+        detail: list[dict[str, Any]] = [
             {"loc": ["body", field], "msg": str(message), "type": "value_error"}
             for field, messages in exc.message_dict.items()
             for message in messages

@@ -22,13 +22,17 @@ class DatabaseCache(DjangoDatabaseCache):
     changes.
     """
 
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self.table_name = table
+
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         cache_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
         table, key_col, value_col, expires_col = (
-            quote(self._table),
+            quote(self.table_name),
             quote("cache_key"),
             quote("value"),
             quote("expires"),
@@ -36,7 +40,8 @@ class DatabaseCache(DjangoDatabaseCache):
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {value_col}, {expires_col} FROM {table} WHERE {key_col} = %s{lock}", [cache_key]
+                f"SELECT {value_col}, {expires_col} FROM {table} WHERE {key_col} = %s{lock}",  # noqa: S608 — quoted identifiers of our own table; the key is a parameter
+                [cache_key],
             )
             row = cursor.fetchone()
             if row is not None:
@@ -48,8 +53,12 @@ class DatabaseCache(DjangoDatabaseCache):
                     expires = converter(expires, expression, connection)
             if row is None or expires < tz_now():
                 raise ValueError(f"Key '{key}' not found")
-            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode()))
+            # Django's own database cache stores pickles the same way; only this install writes that table.
+            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode()))  # noqa: S301
             new_value = value + delta
             encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode("latin1")
-            cursor.execute(f"UPDATE {table} SET {value_col} = %s WHERE {key_col} = %s", [encoded, cache_key])
+            cursor.execute(
+                f"UPDATE {table} SET {value_col} = %s WHERE {key_col} = %s",  # noqa: S608 — quoted identifiers; values are parameters
+                [encoded, cache_key],
+            )
         return new_value

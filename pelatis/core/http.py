@@ -26,11 +26,11 @@ def int_or_none(raw: str | None) -> int | None:
 
 def page_of(
     request: HttpRequest, items: Any, per_page: int, *, count: int | None = None
-) -> tuple[Page, list[Any]]:
+) -> tuple[Page[Any], list[Any]]:
     """The page ``?page=N`` asks for (out of range gives the nearest) and the page numbers around it for the
     pager, with … where numbers are left out; ``count`` saves the COUNT query when the caller knows it."""
     paginator = Paginator(items, per_page)
     if count is not None:
-        paginator.count = count  # type: ignore[misc]  # cached_property: skips a second COUNT
+        paginator.count = count  # a cached_property: setting it skips a second COUNT
     page = paginator.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
     return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

@@ -29,7 +29,7 @@ def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except DatabaseError:
         log.warning("readiness: the database does not answer", exc_info=True)
         return False
@@ -39,7 +39,7 @@ def _cache_ok() -> bool:
     key, value = "pelatis:readyz", secrets.token_hex(8)
     try:
         cache.set(key, value, timeout=30)
-        return cache.get(key) == value
+        return bool(cache.get(key) == value)
     except Exception:  # any backend error (database table gone, Redis down) means not ready
         log.warning("readiness: the cache does not answer", exc_info=True)
         return False

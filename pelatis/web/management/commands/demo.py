@@ -31,7 +31,7 @@ DEMO_USERS = [
     ("manager", "manager", False, "Νίκος", "Σταθόπουλος"),
     ("agent", "agent", False, "Μαρία", "Κωνσταντίνου"),
 ]
-DEMO_PASSWORD = "pelatis-demo"
+DEMO_PASSWORD = "pelatis-demo"  # noqa: S105 — the demo's published log-in; `pelatis demo` refuses in production
 
 
 def database_contents() -> dict[str, int]:

@@ -92,7 +92,7 @@ class Supervisor:
         # The worker shares the terminal's process group, so Ctrl-C reaches it too. The web server gets a
         # group of its own: it hears one signal only (ours, below), and whatever it leaves behind (a
         # gunicorn worker stuck in its shutdown) can be killed as a group once it is gone.
-        process = subprocess.Popen(argv, start_new_session=own_group)
+        process = subprocess.Popen(argv, start_new_session=own_group)  # noqa: S603 — our own interpreter and arguments, no shell
         self._say(f"{name} started, pid {process.pid}")
         return process
 
