@@ -33,7 +33,7 @@ test: install lint test-sqlite test-postgres
 lint: install
 	$(VENV)/bin/ruff check pelatis tests bench
 	$(VENV)/bin/ruff format --check pelatis tests bench
-	$(VENV)/bin/mypy pelatis tests bench
+	$(VENV)/bin/mypy pelatis tests bench scripts
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/check_layout.py
 

@@ -193,7 +193,8 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict[str, object]:
         raise ImproperlyConfigured(f"PELATIS_DATABASE_URL is not a valid database URL: {exc}") from exc
     if database.get("ENGINE") == "django.db.backends.sqlite3":
         options = dict(SQLITE_OPTIONS)
-        options.update(database.get("OPTIONS") or {})  # type: ignore[call-overload]
+        given = database.get("OPTIONS")
+        options.update(given if isinstance(given, dict) else {})
         database["OPTIONS"] = options
         name = str(database.get("NAME") or "")
         if name and name != ":memory:" and not name.startswith("file:"):

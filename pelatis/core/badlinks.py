@@ -46,5 +46,5 @@ def bad_links_refused(request: HttpRequest, *, template: str) -> HttpResponse:
     response = render(request, template, {"minutes": max(1, _window() // 60)}, status=429)
     response["Retry-After"] = str(_window())
     # The path holds a (possibly real) token: keep it out of the request log.
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag, not in the stubs
     return response

@@ -237,7 +237,8 @@ def _shade(colour: str, *, lightness: float) -> str:
 
 
 def _mix_white(colour: str, share: float) -> str:
-    return _hex(tuple(c + (1 - c) * share for c in _rgb(colour)))  # type: ignore[arg-type]
+    red, green, blue = _rgb(colour)
+    return _hex((red + (1 - red) * share, green + (1 - green) * share, blue + (1 - blue) * share))
 
 
 def _luminance(colour: str) -> float:

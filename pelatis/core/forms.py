@@ -24,7 +24,7 @@ class ServiceErrorsMixin:
         super().__init__(*args, **kwargs)
 
     def add_service_errors(self, error: ValidationError) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
+        form: forms.Form = self  # type: ignore[assignment]  # a mixin: the class it is mixed into is a Form
         if not hasattr(error, "error_dict"):
             form.add_error(None, error)
             return
