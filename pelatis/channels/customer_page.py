@@ -1,6 +1,6 @@
-"""Work that starts on the customer's page: a new ticket (a call, a visit, or an email we write first) and the
-card of the customer's tickets. Registered with customers in ChannelsConfig.ready(), so customers imports no
-help desk code.
+"""Work that starts on the customer's page: a new ticket (a call, a visit, or an email we write first), the
+form that logs a call or visit beside the timeline, and the card of the customer's tickets. Declared in
+channels' hooks.py, so customers imports no help desk or channels code.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Customer
-from pelatis.customers.views import TicketStarted
+from pelatis.customers.page_views import TicketStarted, TicketStarter
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.outreach import ticket_start_outbound
 from pelatis.helpdesk.services.tickets import InboundMail, message_length_check, ticket_open
@@ -23,7 +23,7 @@ STAFF_CHANNELS = ("phone", "in_person", "email")
 TICKETS_SHOWN = 10
 
 
-def ticket_start(
+def _ticket_start(
     *,
     customer: Customer,
     subject: str,
@@ -53,6 +53,20 @@ def ticket_start(
             by=by,
         )
     return TicketStarted(ticket_id=ticket.pk, url=reverse("helpdesk:ticket", args=[ticket.pk]))
+
+
+ticket_start = TicketStarter(
+    start=_ticket_start,
+    types=lambda: list(Ticket.Type.choices),
+    priorities=lambda: list(Ticket.Priority.choices),
+)
+
+
+def call_log_form(request: HttpRequest, customer: Customer) -> str:
+    """The form beside the customer's timeline that logs a phone call or visit (and may open a ticket)."""
+    if customer.is_merged or not request.user.has_perm("customers.add_interaction"):
+        return ""
+    return render_to_string("channels/_customer_call_log.html", {"c": customer}, request=request)
 
 
 def tickets_panel(request: HttpRequest, customer: Customer) -> str:

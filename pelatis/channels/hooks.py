@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-from .customer_page import ticket_start, tickets_panel
+from .customer_page import call_log_form, ticket_start, tickets_panel
 from .jobs import job_acknowledgements, job_follow_ups, job_mail_poll, job_outbound_retry, job_sla_scan
 from .tasks import reply_email_enqueue
 
 TICKET_OUTBOUND_SENDERS = [reply_email_enqueue]
 CUSTOMER_TICKET_STARTERS = [ticket_start]
 CUSTOMER_PANELS = [tickets_panel]
+CUSTOMER_ACTIONS = [call_log_form]
 PERIODIC_JOBS = {
     "mail_poll": job_mail_poll,
     "sla_scan": job_sla_scan,
