@@ -1,29 +1,30 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import CsatSurvey, FeedbackOptOut, NpsCampaign, NpsResponse, NpsRun, Review
 
 
-class NpsRunInline(admin.TabularInline):
+class NpsRunInline(admin.TabularInline[NpsRun, NpsCampaign]):
     model = NpsRun
     extra = 0
     can_delete = False
     readonly_fields = ("ran_at", "sent", "failed")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: NpsCampaign | None = None) -> bool:
         return False
 
 
 @admin.register(NpsCampaign)
-class NpsCampaignAdmin(admin.ModelAdmin):
+class NpsCampaignAdmin(admin.ModelAdmin[NpsCampaign]):
     list_display = ("name", "segment", "tag", "order_days", "interval_days", "active")
     list_filter = ("active", "segment")
     inlines = [NpsRunInline]
 
 
 @admin.register(NpsResponse)
-class NpsResponseAdmin(admin.ModelAdmin):
+class NpsResponseAdmin(admin.ModelAdmin[NpsResponse]):
     list_display = ("customer", "campaign", "sent_at", "score", "answered_at", "sentiment_label")
     list_filter = ("campaign", "sentiment_label")
     raw_id_fields = ("customer", "follow_up_ticket")
@@ -31,7 +32,7 @@ class NpsResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(admin.ModelAdmin[Review]):
     list_display = (
         "platform",
         "external_id",
@@ -47,13 +48,13 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackOptOut)
-class FeedbackOptOutAdmin(admin.ModelAdmin):
+class FeedbackOptOutAdmin(admin.ModelAdmin[FeedbackOptOut]):
     list_display = ("customer", "created_at", "source", "withdrawn_at")
     list_filter = ("source",)
     raw_id_fields = ("customer", "recorded_by")
 
 
 @admin.register(CsatSurvey)
-class CsatSurveyAdmin(admin.ModelAdmin):
+class CsatSurveyAdmin(admin.ModelAdmin[CsatSurvey]):
     list_display = ("ticket", "customer", "sent_at", "score", "answered_at", "sentiment_label")
     raw_id_fields = ("ticket", "customer", "follow_up_ticket")

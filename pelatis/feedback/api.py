@@ -104,7 +104,7 @@ def feedback_list(request: HttpRequest, params: Query[FeedbackParams]) -> dict[s
     response={200: ReviewOut, 201: ReviewOut, **errors(400)},
     summary="Store a review or mention (as the signed webhook does)",
 )
-def reviews_create(request: HttpRequest, payload: ReviewIn) -> Status:
+def reviews_create(request: HttpRequest, payload: ReviewIn) -> Status[dict[str, Any]]:
     if not request.user.has_perm(queries.ANSWER_PERMISSION):
         raise PermissionDenied
     data = review_input_clean(payload.dict(exclude_none=True))

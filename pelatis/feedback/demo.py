@@ -68,12 +68,12 @@ def feedback_demo(customers: Sequence[Customer]) -> dict[str, int]:
         made["nps"] += 1
     made["csat"] = _csat_demo()
     for i, (platform, rating, text, language) in enumerate(REVIEWS):
-        customer = customers[i] if i < len(customers) and i % 2 == 0 else None
+        reviewer = customers[i] if i < len(customers) and i % 2 == 0 else None
         email = (
-            ContactPoint.objects.filter(customer=customer, kind="email")
+            ContactPoint.objects.filter(customer=reviewer, kind="email")
             .values_list("value", flat=True)
             .first()
-            if customer is not None
+            if reviewer is not None
             else None
         )
         data = review_input_clean(
@@ -83,8 +83,8 @@ def feedback_demo(customers: Sequence[Customer]) -> dict[str, int]:
                 "rating": rating,
                 "text": text,
                 "language": language,
-                "author": customer.display_name
-                if customer is not None
+                "author": reviewer.display_name
+                if reviewer is not None
                 else ("Μαρία Κ." if language == "el" else "John D."),
                 "author_email": email or "",
                 "url": f"https://{platform}.example/reviews/demo-{i + 1}",
@@ -112,11 +112,14 @@ def _csat_demo() -> int:
         .order_by("pk")
     )
     for i, ticket in enumerate(resolved[:200]):
+        resolved_at = ticket.resolved_at
+        if resolved_at is None:  # not after the filter above; narrows the type
+            continue
         survey = csat_survey_for(ticket=ticket)
         csat_answer(survey=survey, score=CSAT_SCORES[i % len(CSAT_SCORES)])
-        day_after = ticket.resolved_at + dt.timedelta(days=1)
+        day_after = resolved_at + dt.timedelta(days=1)
         CsatSurvey.objects.filter(pk=survey.pk).update(
-            sent_at=ticket.resolved_at + dt.timedelta(hours=1), answered_at=min(day_after, timezone.now())
+            sent_at=resolved_at + dt.timedelta(hours=1), answered_at=min(day_after, timezone.now())
         )
         made += 1
     return made

@@ -21,7 +21,23 @@ class SentimentFields(models.Model):
         abstract = True
 
 
-class CsatSurvey(SentimentFields):
+class FollowUpFields(models.Model):
+    """The ticket opened once to follow up an unhappy answer or review."""
+
+    follow_up_ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("follow-up ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CsatSurvey(SentimentFields, FollowUpFields):
     """One satisfaction question per resolved ticket: a 1–5 rating and an optional comment.
 
     A second click changes the rating; it never counts twice.
@@ -39,14 +55,6 @@ class CsatSurvey(SentimentFields):
     score = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
-    follow_up_ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("follow-up ticket"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("satisfaction survey")
@@ -157,7 +165,7 @@ class NpsRun(models.Model):
         return f"{self.campaign_id} {self.ran_at:%Y-%m-%d %H:%M}: {self.sent}"
 
 
-class NpsResponse(SentimentFields):
+class NpsResponse(SentimentFields, FollowUpFields):
     """One NPS question sent to one customer: a 0–10 score and a "why?"; a second click changes the score."""
 
     campaign = models.ForeignKey(
@@ -173,14 +181,6 @@ class NpsResponse(SentimentFields):
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.TextField(_("why?"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)
-    follow_up_ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("follow-up ticket"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -204,7 +204,7 @@ class NpsResponse(SentimentFields):
         return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
 
 
-class Review(SentimentFields):
+class Review(SentimentFields, FollowUpFields):
     """A review or social mention from an outside platform, and our answer to it."""
 
     class Kind(models.TextChoices):
@@ -240,14 +240,6 @@ class Review(SentimentFields):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    follow_up_ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("follow-up ticket"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
 
     class Meta:

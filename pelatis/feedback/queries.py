@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,7 @@ from pelatis.customers.models import Customer
 from .models import CsatSurvey, NpsCampaign, NpsResponse, NpsRun, Review
 from .services.nps import DETRACTOR_MAX
 
-User = AbstractBaseUser | AnonymousUser
+Viewer = User | AnonymousUser  # request.user: signed in, or not
 
 # Feedback has no roles of its own yet: whoever sees tickets sees feedback, whoever may answer
 # customers on tickets may answer reviews (agents and up; read-only users only read).
@@ -28,11 +28,11 @@ HISTORY_LIMIT = 100
 KINDS = ("csat", "nps", "review")
 
 
-def can_answer(user: User) -> bool:
+def can_answer(user: Viewer) -> bool:
     return user.has_perm(ANSWER_PERMISSION)
 
 
-def review_for(user: User, review_id: int, *, write: bool = False) -> Review:
+def review_for(user: Viewer, review_id: int, *, write: bool = False) -> Review:
     """The review with this id if ``user`` may see it (and answer it, with write=True); else 403/404."""
     if not user.has_perm(VIEW_PERMISSION) or (write and not can_answer(user)):
         raise PermissionDenied
@@ -115,7 +115,7 @@ def feedback_items(*, kind: str = "", since: dt.datetime | None = None) -> Query
     def shaped(qs: QuerySet[Any], name: str, score: str, text: str, at: str) -> QuerySet[Any]:
         if since is not None:
             qs = qs.filter(**{f"{at}__gte": since})
-        return (
+        rows: QuerySet[Any] = (
             qs.order_by()
             .annotate(
                 f_kind=Value(name, output_field=CharField()),
@@ -140,6 +140,7 @@ def feedback_items(*, kind: str = "", since: dt.datetime | None = None) -> Query
                 "f_follow_up_ticket_id",
             )
         )
+        return rows
 
     parts = {
         "csat": lambda: shaped(
@@ -175,11 +176,11 @@ class NpsScore(NamedTuple):
 NO_SCORE = NpsScore(0, 0, 0, 0)
 
 
-def can_manage_campaigns(user: User) -> bool:
+def can_manage_campaigns(user: Viewer) -> bool:
     return bool(user.has_perm(MANAGE_CAMPAIGNS_PERMISSION))
 
 
-def campaign_for(user: User, campaign_id: int, *, write: bool = False) -> NpsCampaign:
+def campaign_for(user: Viewer, campaign_id: int, *, write: bool = False) -> NpsCampaign:
     """The campaign if ``user`` may see it (and manage it, with write=True); else 403/404."""
     if not user.has_perm(VIEW_PERMISSION) or (write and not can_manage_campaigns(user)):
         raise PermissionDenied

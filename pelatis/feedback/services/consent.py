@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +16,6 @@ from pelatis.customers.services import interaction_record, timeline_text
 
 from ..models import FeedbackOptOut
 
-User = AbstractBaseUser
 SALT = "pelatis.feedback.optout"
 LINK_MAX_AGE = 60 * 60 * 24 * 400  # an old survey email's opt-out link still works for over a year
 
@@ -32,9 +31,9 @@ def optout_from_token(token: str) -> Customer:
     return Customer.objects.get(pk=int(data["c"]))
 
 
-def opted_out_ids() -> QuerySet[FeedbackOptOut]:
+def opted_out_ids() -> QuerySet[FeedbackOptOut, int]:
     """Customer ids with an opt-out in force, as a subquery for survey selection."""
-    return FeedbackOptOut.objects.filter(withdrawn_at__isnull=True).values("customer_id")
+    return FeedbackOptOut.objects.filter(withdrawn_at__isnull=True).values_list("customer_id", flat=True)
 
 
 def feedback_opted_out(customer: Customer) -> bool:

@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -35,7 +34,6 @@ from ..models import NpsCampaign, NpsResponse, NpsRun
 from ..sentiment import text_sentiment
 from .consent import feedback_opted_out, opted_out_ids, optout_token
 
-User = AbstractBaseUser
 log = logging.getLogger(__name__)
 SALT = "pelatis.nps"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a score link works for 30 days
@@ -344,10 +342,10 @@ def nps_answer(*, response: NpsResponse, score: int, comment: str | None = None)
             mail=InboundMail(body_text=locked.comment or timeline_text(gettext_noop("No comment given."))),
         )
         locked.follow_up_ticket = follow_up
-    elif new_comment and locked.follow_up_ticket_id is not None:
+    elif new_comment and (follow_up_ticket := locked.follow_up_ticket) is not None:
         # The "why?" usually comes after the click that opened the ticket: the team sees it there too.
         note_add(
-            ticket=locked.follow_up_ticket,
+            ticket=follow_up_ticket,
             by=None,  # type: ignore[arg-type]  # the customer, not a user
             body_text=timeline_text(
                 gettext_noop("The customer's comment in the NPS survey: %(comment)s"), comment=new_comment

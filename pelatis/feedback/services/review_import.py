@@ -75,10 +75,11 @@ def reviews_import(*, data: bytes, file_name: str = "reviews.csv") -> ReviewImpo
         )
     if not (columns.has("text") or columns.has("rating")):
         raise ImportFileError(_("The file needs a “text” or a “rating” column."), column="text")
-    result = ReviewImportResult(total=len(table.rows), warnings=columns.warnings)
+    rows = list(table.rows)  # read_csv holds the rows as a list already
+    result = ReviewImportResult(total=len(rows), warnings=columns.warnings)
     tz = timezone.get_default_timezone()
     cleaned: list[ReviewInput] = []
-    for row_no, cells in table.rows:
+    for row_no, cells in rows:
         values = {
             name: text_of(cells[pos[0]]) if pos[0] < len(cells) else ""
             for name, pos in columns.positions.items()

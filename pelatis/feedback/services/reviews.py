@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -32,7 +32,6 @@ from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 from ..models import Review
 from ..sentiment import text_sentiment
 
-User = AbstractBaseUser
 MAX_TEXT = 20_000
 MAX_ANSWER = 4000
 _PLATFORM_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
@@ -100,9 +99,9 @@ def _moment(value: Any) -> dt.datetime:
         moment = dt.datetime.combine(value, dt.time())
     else:
         text = str(value).strip()
-        moment = parse_datetime(text) if "T" in text or " " in text else None
-        if moment is None:
-            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())  # ValueError when not a date
+        parsed = parse_datetime(text) if "T" in text or " " in text else None
+        # ValueError when not a date
+        moment = parsed or dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -335,7 +334,7 @@ def review_answer(*, review: Review, answer: str, by: User) -> Review:
         raise ValidationError({"answer": [_("At most %(n)d characters.") % {"n": MAX_ANSWER}]})
     locked = Review.objects.select_for_update(of=("self",)).select_related("customer").get(pk=review.pk)
     locked.answer = text
-    locked.answered_by = by  # type: ignore[assignment]
+    locked.answered_by = by
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
     if locked.customer is not None:

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _resolved_ticket(agent: Any) -> Ticket:
-    ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    ticket_id = mail_ingest(mail()).ticket_id
+    assert ticket_id is not None
+    ticket = Ticket.objects.get(pk=ticket_id)
     reply_send(ticket=ticket, body_text="Έγινε η κράτηση.", by=agent, status="resolved")
     Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - dt.timedelta(hours=2))
     return ticket
@@ -94,7 +96,7 @@ def test_tampered_or_out_of_range_links_change_nothing(smtp_server: Any, agent: 
 def test_rating_links_are_rate_limited_per_client(smtp_server: Any, agent: Any) -> None:
     from django.core.cache import cache
 
-    from pelatis.feedback.views import RATE_LIMIT
+    from pelatis.feedback.views.public import RATE_LIMIT
 
     cache.clear()
     ticket = _resolved_ticket(agent)

@@ -1,4 +1,4 @@
-"""The feedback router (mounted in a test API exactly as the project API mounts it)."""
+"""The feedback API at /api/v1/feedback, as the project API mounts it."""
 
 from __future__ import annotations
 
@@ -8,31 +8,16 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from pelatis.feedback.models import NpsResponse, Review
-from pelatis.feedback.services import nps_answer, nps_campaign_create, review_ingest, review_input_clean
+from pelatis.feedback.models import Review
+from pelatis.feedback.tests.helpers import days_ago, nps_answered, review_add
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("pelatis.feedback.tests.api_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def feedback(papadopoulos: Any) -> None:
-    campaign = nps_campaign_create(name="NPS")
-    sent = timezone.now() - dt.timedelta(days=2)
-    response = NpsResponse.objects.create(
-        campaign=campaign, customer=papadopoulos, sent_at=sent, ask_again_after=sent
-    )
-    nps_answer(response=response, score=9, comment="Πολύ καλή εξυπηρέτηση!")
-    review_ingest(
-        data=review_input_clean(
-            {
-                "platform": "google",
-                "external_id": "g-1",
-                "rating": 4,
-                "text": "Nice stay",
-                "published_at": (timezone.now() - dt.timedelta(days=5)).isoformat(),
-            }
-        )
-    )
+    nps_answered(papadopoulos, score=9, comment="Πολύ καλή εξυπηρέτηση!", sent_days_ago=2)
+    review_add(platform="google", external_id="g-1", rating=4, text="Nice stay", published_at=days_ago(5))
 
 
 def test_list_merges_kinds_newest_first_and_pages(api_as: Any, reader: Any, feedback: None) -> None:

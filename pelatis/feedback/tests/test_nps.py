@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.utils import timezone
 
@@ -33,7 +34,8 @@ def _nps_links(message: Any) -> list[str]:
 
 
 def _stop_link(message: Any) -> str:
-    return re.findall(r"http://testserver(/feedback/optout/[^/\s]+/)", message.body)[0]
+    links: list[str] = re.findall(r"http://testserver(/feedback/optout/[^/\s]+/)", message.body)
+    return links[0]
 
 
 def test_email_asks_in_greek_with_the_vocative_and_eleven_links(papadopoulos: Any) -> None:
@@ -44,7 +46,9 @@ def test_email_asks_in_greek_with_the_vocative_and_eleven_links(papadopoulos: An
     assert message.body.startswith("Αγαπητέ κύριε Παπαδόπουλε,")
     assert "Πόσο πιθανό είναι να μας προτείνετε σε έναν φίλο ή συνάδελφο;" in message.body
     assert "Να μη μου ζητάτε πια τη γνώμη μου" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html = message.alternatives[0][0]
+    assert isinstance(html, str)
     assert "Πόσο πιθανό είναι" in html
     assert len(_nps_links(message)) == 11
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

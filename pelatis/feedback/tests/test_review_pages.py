@@ -9,34 +9,26 @@ from django.test import Client
 
 from pelatis.customers.models import Interaction
 from pelatis.feedback.models import Review
-from pelatis.feedback.services import review_ingest, review_input_clean
+from pelatis.feedback.tests.helpers import review_add
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def review(papadopoulos: Any) -> Review:
-    item, _created = review_ingest(
-        data=review_input_clean(
-            {
-                "platform": "google",
-                "external_id": "g-1",
-                "rating": 2,
-                "author": "Γιώργος Παπαδόπουλος",
-                "text": "Βρώμικο μπάνιο και αγενής υπάλληλος.",
-            }
-        )
+    return review_add(
+        platform="google",
+        external_id="g-1",
+        rating=2,
+        author="Γιώργος Παπαδόπουλος",
+        text="Βρώμικο μπάνιο και αγενής υπάλληλος.",
     )
-    return item
 
 
 @pytest.fixture
 def others() -> list[Review]:
     rows = [("tripadvisor", f"t-{i}", 5, "Lovely stay, spotless room!") for i in range(30)]
-    return [
-        review_ingest(data=review_input_clean({"platform": p, "external_id": e, "rating": r, "text": t}))[0]
-        for p, e, r, t in rows
-    ]
+    return [review_add(platform=p, external_id=e, rating=r, text=t) for p, e, r, t in rows]
 
 
 def test_anonymous_is_sent_to_log_in(review: Review) -> None:

@@ -112,7 +112,7 @@ def test_body_that_is_not_a_json_object_is_a_400() -> None:
 
 
 def test_webhook_is_rate_limited() -> None:
-    from pelatis.feedback.views import HOOK_RATE_LIMIT
+    from pelatis.feedback.views.public import HOOK_RATE_LIMIT
 
     codes = [_post(REVIEW, signature="sha256=00").status_code for _ in range(HOOK_RATE_LIMIT + 1)]
     assert codes[-1] == 429

@@ -14,13 +14,8 @@ from pelatis.feedback.demo import feedback_demo
 from pelatis.feedback.models import CsatSurvey, NpsResponse, Review
 from pelatis.feedback.queries import sentiment_history
 from pelatis.feedback.sentiment import sentiment_shown
-from pelatis.feedback.services import (
-    csat_answer,
-    nps_answer,
-    nps_campaign_create,
-    review_ingest,
-    review_input_clean,
-)
+from pelatis.feedback.services import csat_answer
+from pelatis.feedback.tests.helpers import days_ago, nps_answered, review_add
 
 pytestmark = pytest.mark.django_db
 
@@ -50,23 +45,14 @@ def test_history_brings_the_three_sources_together_newest_first(papadopoulos: An
     survey = CsatSurvey.objects.create(ticket=open_ticket(papadopoulos), customer=papadopoulos)
     csat_answer(survey=survey, score=2, comment="Απαράδεκτη καθυστέρηση.")
     CsatSurvey.objects.filter(pk=survey.pk).update(answered_at=timezone.now() - dt.timedelta(days=10))
-    campaign = nps_campaign_create(name="NPS")
-    sent = timezone.now() - dt.timedelta(days=1)
-    response = NpsResponse.objects.create(
-        campaign=campaign, customer=papadopoulos, sent_at=sent, ask_again_after=sent
-    )
-    nps_answer(response=response, score=9, comment="Great service, thank you!")
-    review_ingest(
-        data=review_input_clean(
-            {
-                "platform": "google",
-                "external_id": "g-1",
-                "rating": 3,
-                "author_email": "g.papadopoulos@example.gr",
-                "text": "Ουδέτερη εμπειρία, τίποτα το ιδιαίτερο.",
-                "published_at": (timezone.now() - dt.timedelta(days=5)).isoformat(),
-            }
-        )
+    nps_answered(papadopoulos, score=9, comment="Great service, thank you!", sent_days_ago=1)
+    review_add(
+        platform="google",
+        external_id="g-1",
+        rating=3,
+        author_email="g.papadopoulos@example.gr",
+        text="Ουδέτερη εμπειρία, τίποτα το ιδιαίτερο.",
+        published_at=days_ago(5),
     )
     history = sentiment_history(papadopoulos)
     assert [(p.source, p.label) for p in history][0:1] == [("nps", "positive")]
@@ -79,16 +65,8 @@ def test_merge_carries_feedback_to_the_survivor(papadopoulos: Any) -> None:
     twin = customer_create(
         data=CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["gp@example.gr"])
     )
-    review, _created = review_ingest(
-        data=review_input_clean(
-            {
-                "platform": "google",
-                "external_id": "g-9",
-                "rating": 5,
-                "text": "Τέλεια!",
-                "author_email": "gp@example.gr",
-            }
-        )
+    review = review_add(
+        platform="google", external_id="g-9", rating=5, text="Τέλεια!", author_email="gp@example.gr"
     )
     assert review.customer == twin
     record = customer_merge(survivor=papadopoulos, merged=twin)

@@ -1,55 +1,37 @@
-"""Feedback pages.
-
-Public (signed links, no login, rate limited): the CSAT rating page, the NPS score and "why?" page,
-the "stop asking me" opt-out, and the signed review webhook. Staff (login): the reviews and mentions
-list and a review's page with an answer form and a live tone check; the NPS campaigns with their runs,
-answers and score, which managers set up and run.
-"""
+"""Public feedback pages (signed links, no login, rate limited): the CSAT rating page, the NPS score and
+"why?" page, the "stop asking me" opt-out, and the signed review webhook."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
-from pelatis.core.http import int_or_none, is_htmx, page_of
+from pelatis.core.http import int_or_none
 from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import Customer
-from pelatis.helpdesk.tonehints import HintView, hint_views
 
-from . import queries
-from .forms import NpsCampaignForm, ReviewAnswerForm, ReviewFilterForm
-from .jobs import SCALE
-from .models import CsatSurvey, FeedbackOptOut, NpsResponse, Review
-from .services import csat_answer, csat_from_token
-from .services.consent import feedback_opt_out, optout_from_token
-from .services.nps import (
-    TEXTS,
-    nps_answer,
-    nps_campaign_create,
-    nps_campaign_run,
-    nps_campaign_update,
-    nps_from_token,
-    nps_question,
-    nps_token,
-)
-from .services.reviews import review_answer, review_ingest, review_input_clean
+from ..jobs import SCALE
+from ..models import CsatSurvey, FeedbackOptOut, NpsResponse
+from ..services import csat_answer, csat_from_token
+from ..services.consent import feedback_opt_out, optout_from_token
+from ..services.nps import TEXTS, nps_answer, nps_from_token, nps_question, nps_token
+from ..services.reviews import review_ingest, review_input_clean
 
 # Clicks and comments per client: plenty for a customer, a wall for a link-guessing loop.
 RATE_LIMIT = 30
@@ -57,8 +39,7 @@ RATE_WINDOW = 10 * 60
 # Deliveries per sender and minute: a platform's burst fits, a signature-guessing loop does not.
 HOOK_RATE_LIMIT = 120
 HOOK_MAX_BYTES = 256 * 1024
-PAGE_SIZE = 25
-RUNS_SHOWN = 20
+Answer = TypeVar("Answer", CsatSurvey, NpsResponse)
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
@@ -100,27 +81,47 @@ def rate_view(request: HttpRequest, token: str) -> HttpResponse:
     if (limited := _limited(request)) is not None:
         return limited
     with translation.override(survey.language):
-        if request.method == "GET" and survey.score != score:
-            labels = SCALE.get(survey.language, SCALE["en"])
-            return _confirm(request, f"{score}/5 · {labels[score - 1]}")
-        comment = request.POST.get("comment") if request.method == "POST" else None
-        if request.method == "POST":
-            survey = csat_answer(survey=survey, score=score, comment=comment)
-        response = render(
+        labels = SCALE.get(survey.language, SCALE["en"])
+        clicked = _one_click(
             request,
-            "feedback/rated.html",
-            {"survey": survey, "token": token, "commented": comment is not None},
+            survey,
+            score=score,
+            choice=f"{score}/5 · {labels[score - 1]}",
+            record=partial(csat_answer, survey=survey),
         )
-        response["X-Robots-Tag"] = "noindex"
-        return response
+        if isinstance(clicked, HttpResponse):
+            return clicked
+        survey, commented = clicked
+        response = render(
+            request, "feedback/rated.html", {"survey": survey, "token": token, "commented": commented}
+        )
+    return _noindex(response)
 
 
-def _confirm(request: HttpRequest, choice: str) -> HttpResponse:
-    """The page behind a one-click link: it posts the choice back at once (browsers run the script, link
-    scanners in mail filters do not), with a button for browsers without JavaScript."""
-    response = render(request, "feedback/confirm.html", {"choice": choice})
+def _noindex(response: HttpResponse) -> HttpResponse:
+    """Pages behind signed links stay out of search engines."""
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _one_click(
+    request: HttpRequest,
+    answer: Answer,
+    *,
+    score: int,
+    choice: str,
+    record: Callable[..., Answer],
+) -> HttpResponse | tuple[Answer, bool]:
+    """A one-click survey link: a GET of a score not yet recorded shows the page that posts it back at once
+    (browsers run its script, link scanners in mail filters do not; a button serves browsers without
+    JavaScript); a POST records the score, with the comment when one came (``record(score=, comment=)``).
+    Returns that page, or the answer as it now stands and whether a comment came."""
+    if request.method == "GET" and answer.score != score:
+        return _noindex(render(request, "feedback/confirm.html", {"choice": choice}))
+    if request.method != "POST":
+        return answer, False
+    comment = request.POST.get("comment")
+    return record(score=score, comment=comment), comment is not None
 
 
 @never_cache
@@ -140,24 +141,28 @@ def nps_view(request: HttpRequest, token: str) -> HttpResponse:
         return limited
     language = response.language if response.language in TEXTS else "en"
     with translation.override(language):
-        if request.method == "GET" and response.score != score:
-            return _confirm(request, f"{score}/10")
-        comment = request.POST.get("comment") if request.method == "POST" else None
-        if request.method == "POST":
-            response = nps_answer(response=response, score=score, comment=comment)
+        clicked = _one_click(
+            request,
+            response,
+            score=score,
+            choice=f"{score}/10",
+            record=partial(nps_answer, response=response),
+        )
+        if isinstance(clicked, HttpResponse):
+            return clicked
+        response, commented = clicked
         page = render(
             request,
             "feedback/nps.html",
             {
                 "response": response,
                 "token": token,
-                "commented": comment is not None,
+                "commented": commented,
                 "question": nps_question(language, formal=response.customer.formal),
                 "scores": [(n, reverse("feedback:nps", args=[nps_token(response, n)])) for n in range(11)],
             },
         )
-    page["X-Robots-Tag"] = "noindex"
-    return page
+    return _noindex(page)
 
 
 @csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a session; the token is the proof
@@ -181,8 +186,7 @@ def optout_view(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         template = "feedback/opted_out.html" if request.method == "POST" else "feedback/optout_confirm.html"
         page = render(request, template, {"customer": customer})
-    page["X-Robots-Tag"] = "noindex"
-    return page
+    return _noindex(page)
 
 
 # ---------------------------------------------------------------- public: review webhook
@@ -246,199 +250,3 @@ def review_hook_view(request: HttpRequest) -> JsonResponse:
         },
         status=201 if created else 200,
     )
-
-
-# ---------------------------------------------------------------- staff: reviews and mentions
-
-
-@require_GET
-@login_required
-def reviews_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(queries.VIEW_PERMISSION):
-        raise PermissionDenied
-    form = ReviewFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, page_range = page_of(
-        request,
-        queries.review_list(
-            platform=filters.get("platform", ""),
-            unanswered=filters.get("unanswered", False),
-            negative=filters.get("negative", False),
-        ),
-        PAGE_SIZE,
-    )
-    return render(
-        request,
-        "feedback/reviews.html",
-        {
-            "page": page,
-            "reviews": list(page.object_list),
-            "platforms": queries.review_platforms(),
-            "filters": filters,
-            "page_range": page_range,
-        },
-    )
-
-
-def _hints(text: str, review: Review) -> list[HintView]:
-    """Tone hints for a public answer, in the review's language and the customer's form of address."""
-    formal = review.customer.formal if review.customer is not None else True
-    language = review.language[:2] if review.language[:2] in ("el", "en") else None
-    return hint_views(text, language=language, formal=formal)
-
-
-def _review_page(
-    request: HttpRequest, review: Review, form: ReviewAnswerForm | None = None, status: int = 200
-) -> HttpResponse:
-    can_answer = queries.can_answer(request.user)
-    body = form.data.get("answer", "") if form is not None and form.is_bound else review.answer
-    body = (body or "").replace("\r\n", "\n")
-    return render(
-        request,
-        "feedback/review.html",
-        {
-            "review": review,
-            "can_answer": can_answer,
-            "form": form or ReviewAnswerForm(),
-            "body": body,
-            "hints": _hints(body, review) if can_answer else [],
-            "checked": bool(body.strip()),
-        },
-        status=status,
-    )
-
-
-@require_GET
-@login_required
-def review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_page(request, queries.review_for(request.user, pk))
-
-
-@require_POST
-@login_required
-def review_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.review_for(request.user, pk, write=True)
-    form = ReviewAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            review_answer(review=review, answer=form.cleaned_data["answer"], by=request.user)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Answer saved. Copy it to the platform to publish it."))
-            url = reverse("feedback:review", args=[review.pk]) + "#answer"
-            if is_htmx(request):
-                return HttpResponse(headers={"HX-Redirect": url})
-            return redirect(url)
-    return _review_page(request, review, form, status=422)
-
-
-@require_POST
-@login_required
-def review_tone_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live tone check of the answer box: the hints partial."""
-    review = queries.review_for(request.user, pk, write=True)
-    text = request.POST.get("answer", "").replace("\r\n", "\n")
-    return render(
-        request, "helpdesk/_tone_hints.html", {"hints": _hints(text, review), "checked": bool(text.strip())}
-    )
-
-
-# ---------------------------------------------------------------- staff: NPS campaigns
-
-
-@require_GET
-@login_required
-def campaigns_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(queries.VIEW_PERMISSION):
-        raise PermissionDenied
-    page, page_range = page_of(request, queries.campaign_list(), PAGE_SIZE)
-    campaigns = list(page.object_list)
-    scores = queries.campaign_scores([c.pk for c in campaigns])
-    return render(
-        request,
-        "feedback/campaigns.html",
-        {
-            "page": page,
-            "page_range": page_range,
-            "can_manage": queries.can_manage_campaigns(request.user),
-            "rows": [(c, scores.get(c.pk, queries.NO_SCORE)) for c in campaigns],
-        },
-    )
-
-
-@require_GET
-@login_required
-def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = queries.campaign_for(request.user, pk)
-    page, page_range = page_of(request, queries.campaign_answers(campaign), PAGE_SIZE)
-    return render(
-        request,
-        "feedback/campaign.html",
-        {
-            "campaign": campaign,
-            "score": queries.campaign_scores([campaign.pk]).get(campaign.pk, queries.NO_SCORE),
-            "runs": list(campaign.runs.order_by("-ran_at", "-id")[:RUNS_SHOWN]),
-            "page": page,
-            "page_range": page_range,
-            "answers": list(page.object_list),
-            "can_manage": queries.can_manage_campaigns(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New campaign (no pk) or a campaign's settings; managers only."""
-    if pk is None:
-        if not (
-            request.user.has_perm(queries.VIEW_PERMISSION) and queries.can_manage_campaigns(request.user)
-        ):
-            raise PermissionDenied
-        campaign = None
-    else:
-        campaign = queries.campaign_for(request.user, pk, write=True)
-    if request.method == "GET":
-        initial = NpsCampaignForm.initial_for(campaign) if campaign is not None else None
-        return render(
-            request,
-            "feedback/campaign_form.html",
-            {"form": NpsCampaignForm(initial=initial), "campaign": campaign},
-        )
-    form = NpsCampaignForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if campaign is None:
-                campaign = nps_campaign_create(**data)
-                messages.success(request, _("NPS campaign “%(name)s” created.") % {"name": campaign.name})
-            else:
-                campaign = nps_campaign_update(campaign=campaign, **data)
-                messages.success(request, _("NPS campaign “%(name)s” saved.") % {"name": campaign.name})
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            return redirect("feedback:campaign", campaign.pk)
-    return render(request, "feedback/campaign_form.html", {"form": form, "campaign": campaign}, status=422)
-
-
-@require_POST
-@login_required
-def campaign_run_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send the campaign's due surveys now, as the worker would; the counts come back as a message."""
-    campaign = queries.campaign_for(request.user, pk, write=True)
-    if not campaign.active:
-        messages.error(request, _("This NPS campaign is paused: make it active to run it."))
-        return redirect("feedback:campaign", campaign.pk)
-    run = nps_campaign_run(campaign=campaign)
-    text = _("%(sent)s sent, %(failed)s failed.") % {"sent": run.sent, "failed": run.failed}
-    if run.failed:
-        messages.warning(
-            request, text + " " + _("The mail server refused a message: the next run tries again.")
-        )
-    elif run.sent:
-        messages.success(request, text)
-    else:
-        messages.info(request, text + " " + _("No customer is due right now."))
-    return redirect("feedback:campaign", campaign.pk)
