@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
 from pelatis.core.http import int_or_none
 from pelatis.core.ratelimit import client_key, over_limit
-from pelatis.customers.models import Customer
 
 from ..jobs import SCALE
 from ..models import CsatSurvey, FeedbackOptOut, NpsResponse
@@ -40,6 +39,7 @@ RATE_WINDOW = 10 * 60
 HOOK_RATE_LIMIT = 120
 HOOK_MAX_BYTES = 256 * 1024
 Answer = TypeVar("Answer", CsatSurvey, NpsResponse)
+Opened = TypeVar("Opened")
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
@@ -49,11 +49,26 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _blocked(request: HttpRequest) -> HttpResponse | None:
-    """A client that failed too many signed links is refused before its token is looked at."""
+def _signed_link(request: HttpRequest, open_token: Callable[[], Opened]) -> HttpResponse | Opened:
+    """What a signed link stands for (``open_token()``), or the page that refuses it: a client that failed
+    too many links is refused before its token is looked at; a bad, expired or out-of-range token is
+    counted as a failure; a client over the rate limit waits."""
     if bad_links_blocked(request):
         return bad_links_refused(request, template="channels/public/too_many_links.html")
-    return None
+    try:
+        opened = open_token()
+    except (signing.BadSignature, ObjectDoesNotExist, KeyError, ValueError):
+        return _invalid_link(request)
+    if (limited := _limited(request)) is not None:
+        return limited
+    return opened
+
+
+def _scored(opened: tuple[Answer, int], scores: range) -> tuple[Answer, int]:
+    """A survey link's answer and score; ValueError when the score is not one the survey offers."""
+    if opened[1] not in scores:
+        raise ValueError(opened[1])
+    return opened
 
 
 def _limited(request: HttpRequest) -> HttpResponse | None:
@@ -70,16 +85,10 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
 def rate_view(request: HttpRequest, token: str) -> HttpResponse:
     """The clicked rating is recorded by a POST the page sends at once (a mail scanner that fetches every
     link records nothing); a second click changes it; a POST with a comment adds the comment."""
-    if (blocked := _blocked(request)) is not None:
-        return blocked
-    try:
-        survey, score = csat_from_token(token)
-    except (signing.BadSignature, CsatSurvey.DoesNotExist, KeyError, ValueError):
-        return _invalid_link(request)
-    if score not in range(1, 6):
-        return _invalid_link(request)
-    if (limited := _limited(request)) is not None:
-        return limited
+    opened = _signed_link(request, lambda: _scored(csat_from_token(token), range(1, 6)))
+    if isinstance(opened, HttpResponse):
+        return opened
+    survey, score = opened
     with translation.override(survey.language):
         labels = SCALE.get(survey.language, SCALE["en"])
         clicked = _one_click(
@@ -129,16 +138,10 @@ def _one_click(
 def nps_view(request: HttpRequest, token: str) -> HttpResponse:
     """As :func:`rate_view`: the page posts the clicked 0–10 score back (another click changes it); a POST
     with a comment adds the "why?"."""
-    if (blocked := _blocked(request)) is not None:
-        return blocked
-    try:
-        response, score = nps_from_token(token)
-    except (signing.BadSignature, NpsResponse.DoesNotExist, KeyError, ValueError):
-        return _invalid_link(request)
-    if score not in range(11):
-        return _invalid_link(request)
-    if (limited := _limited(request)) is not None:
-        return limited
+    opened = _signed_link(request, lambda: _scored(nps_from_token(token), range(11)))
+    if isinstance(opened, HttpResponse):
+        return opened
+    response, score = opened
     language = response.language if response.language in TEXTS else "en"
     with translation.override(language):
         clicked = _one_click(
@@ -172,14 +175,9 @@ def optout_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link shows what it will do; only a POST records "stop asking me for feedback" (the page's button,
     or a mail client's RFC 8058 one-click unsubscribe), so a mail filter fetching the link changes nothing.
     A second POST changes nothing."""
-    if (blocked := _blocked(request)) is not None:
-        return blocked
-    try:
-        customer = optout_from_token(token)
-    except (signing.BadSignature, Customer.DoesNotExist, KeyError, ValueError):
-        return _invalid_link(request)
-    if (limited := _limited(request)) is not None:
-        return limited
+    customer = _signed_link(request, lambda: optout_from_token(token))
+    if isinstance(customer, HttpResponse):
+        return customer
     if request.method == "POST":
         feedback_opt_out(customer=customer, source=FeedbackOptOut.Source.LINK)
     language = customer.language if customer.language in TEXTS else "en"
