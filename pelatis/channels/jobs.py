@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from pelatis.core.hooks import contributions_by_key
 from pelatis.helpdesk.models import Ticket
+from pelatis.helpdesk.services.delivery import answered_tickets_q, tickets_mark_acknowledged
 from pelatis.helpdesk.services.sla import sla_scan
 
 from .imap import mailboxes_poll
-from .outbound import answered_tickets_q, outbound_due_ids
+from .outbound import outbound_due_ids
 from .tasks import acknowledgement_send_task, follow_up_send_task, reply_email_send_task
 
 RETRY_AFTER = dt.timedelta(minutes=2)
@@ -51,7 +52,7 @@ def job_acknowledgements() -> str:
         created_at__gt=now - ACK_WINDOW,
     )
     answered = list(waiting.filter(answered_tickets_q()).values_list("pk", flat=True)[:1000])
-    skipped = Ticket.objects.filter(pk__in=answered, acknowledged_at__isnull=True).update(acknowledged_at=now)
+    skipped = tickets_mark_acknowledged(ticket_ids=answered, now=now)
     ids = list(waiting.exclude(answered_tickets_q()).values_list("pk", flat=True)[:200])
     for pk in ids:
         acknowledgement_send_task.enqueue(ticket_id=pk)

@@ -18,13 +18,22 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from pelatis.core.business import sender_address
-from pelatis.customers.models import ContactPoint
 from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.services.delivery import (
+    AutoEmail,
+    message_claim,
+    message_mark_failed,
+    message_mark_sent,
+    messages_requeue_interrupted,
+    ticket_acknowledgement_queue,
+    ticket_follow_up_queue,
+    ticket_recipient_email,
+)
 from pelatis.lang.address import salutation
 
 from . import claims
@@ -64,23 +73,6 @@ def mail_connection() -> BaseEmailBackend:
 def _language(ticket: Ticket) -> str:
     code = (ticket.customer.language or ticket.language or settings.LANGUAGE_CODE)[:2]
     return code if code in SUPPORTED else "en"
-
-
-def _recipient(ticket: Ticket) -> str:
-    last_in = (
-        ticket.messages.filter(direction=Message.Direction.INBOUND)
-        .exclude(from_email="")
-        .order_by("-created_at")
-        .first()
-    )
-    if last_in is not None:
-        return last_in.from_email
-    point = (
-        ContactPoint.objects.filter(customer=ticket.customer, kind="email")
-        .order_by("-is_primary", "id")
-        .first()
-    )
-    return point.value if point else ""
 
 
 def _thread_headers(ticket: Ticket, *, before: Message | None = None) -> dict[str, str]:
@@ -154,7 +146,7 @@ def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: d
         template=template,
         context=context,
         message_id=mid,
-        to=_recipient(ticket),
+        to=ticket_recipient_email(ticket),
         headers=_thread_headers(ticket),
     ).send()
     return mid
@@ -163,64 +155,17 @@ def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: d
 # --- the outbox: claim, send, record -------------------------------------------------------------------
 
 
-def _due(now: dt.datetime) -> Q:
-    waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    return (Q(delivery=Message.Delivery.QUEUED) & waiting) | Q(
-        delivery=Message.Delivery.FAILED, next_attempt_at__lte=now
-    )
-
-
 def outbound_resolve_interrupted(*, message_id: int | None = None, now: dt.datetime | None = None) -> int:
     """Messages left "sending" by a sender that died (its worker is gone, or the lease ran out) are queued
     again with their Message-ID, or given up when they had all their tries. Returns how many."""
     now = now or timezone.now()
-    stale = Q(claimed_at__lt=now - sending_lease())
-    dead = claims.dead_worker_ids(now=now)
-    if dead:
-        stale |= Q(claimed_by__in=dead)
-    interrupted = Message.objects.filter(stale, delivery=Message.Delivery.SENDING)
-    if message_id is not None:
-        interrupted = interrupted.filter(pk=message_id)
-    note = "Interrupted while sending; to be sent again with the same Message-ID."
-    given_up = interrupted.filter(attempts__gte=max_attempts()).update(
-        delivery=Message.Delivery.FAILED,
-        next_attempt_at=None,
-        claimed_at=None,
-        claimed_by="",
-        delivery_error=note[:300],
+    return messages_requeue_interrupted(
+        stale_before=now - sending_lease(),
+        dead_workers=claims.dead_worker_ids(now=now),
+        max_attempts=max_attempts(),
+        message_id=message_id,
+        now=now,
     )
-    again = interrupted.update(
-        delivery=Message.Delivery.QUEUED,
-        next_attempt_at=now,
-        claimed_at=None,
-        claimed_by="",
-        delivery_error=note[:300],
-    )
-    return given_up + again
-
-
-def _claim(message_id: int) -> Message | None:
-    """Take one due message for sending (queued → sending, one more attempt), committed before any I/O."""
-    now = timezone.now()
-    with transaction.atomic():
-        won = Message.objects.filter(_due(now), pk=message_id, direction=Message.Direction.OUTBOUND).update(
-            delivery=Message.Delivery.SENDING,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            claimed_by=claims.worker_id(),
-            next_attempt_at=None,
-        )
-        if not won:
-            return None
-        message = Message.objects.select_related("ticket__customer").get(pk=message_id)
-        fill: dict[str, object] = {}
-        if not message.message_id:  # queued before Message-IDs were given at queue time
-            fill["message_id"] = message.message_id = Message.new_message_id()
-        if not message.to:  # the address is chosen once: a retry goes where the first try went
-            fill["to"] = message.to = [_recipient(message.ticket)]
-        if fill:
-            Message.objects.filter(pk=message.pk).update(**fill)
-    return message
 
 
 def _build(message: Message) -> EmailMultiAlternatives:
@@ -252,12 +197,9 @@ def message_deliver(message_id: int) -> str:
     does nothing, so a task that runs twice sends nothing twice.
     """
     outbound_resolve_interrupted(message_id=message_id)
-    message = _claim(message_id)
+    message = message_claim(message_id=message_id, by=claims.worker_id())
     if message is None:
         return Message.objects.filter(pk=message_id).values_list("delivery", flat=True).first() or ""
-    mine = Message.objects.filter(
-        pk=message.pk, delivery=Message.Delivery.SENDING, claimed_at=message.claimed_at
-    )
     try:
         if not (message.to and message.to[0]):
             raise ValueError("no email address for the customer")
@@ -268,24 +210,13 @@ def message_deliver(message_id: int) -> str:
         )
         error = f"{exc.__class__.__name__}: {exc}".strip(": ")[:300]
         last = message.attempts >= max_attempts()
-        with transaction.atomic():
-            mine.update(
-                delivery=Message.Delivery.FAILED,
-                delivery_error=error,
-                claimed_at=None,
-                claimed_by="",
-                next_attempt_at=None if last else timezone.now() + retry_delay(message.attempts),
-            )
-        return Message.Delivery.FAILED
-    with transaction.atomic():
-        Message.objects.filter(pk=message.pk).exclude(delivery=Message.Delivery.SENT).update(
-            delivery=Message.Delivery.SENT,
-            sent_at=timezone.now(),
-            delivery_error="",
-            claimed_at=None,
-            claimed_by="",
-            next_attempt_at=None,
+        message_mark_failed(
+            message=message,
+            error=error,
+            next_attempt_at=None if last else timezone.now() + retry_delay(message.attempts),
         )
+        return Message.Delivery.FAILED
+    message_mark_sent(message_id=message.pk)
     return Message.Delivery.SENT
 
 
@@ -315,37 +246,6 @@ def outbound_due_ids(
 # --- automatic emails: queued as messages, then delivered ----------------------------------------------
 
 
-def _queue_auto(
-    ticket: Ticket, *, subject: str, body: str, template: str, context: dict[str, object]
-) -> Message:
-    return Message.objects.create(
-        ticket=ticket,
-        direction=Message.Direction.OUTBOUND,
-        subject=subject,
-        body_text=body,
-        is_auto=True,
-        delivery=Message.Delivery.QUEUED,
-        to=[_recipient(ticket)],
-        email_template=template,
-        email_context=context,
-    )
-
-
-def ticket_answered(ticket: Ticket) -> bool:
-    """Has staff already answered the customer (a first response, or a reply that is not automatic)?"""
-    return (
-        ticket.first_responded_at is not None
-        or ticket.messages.filter(direction=Message.Direction.OUTBOUND, is_auto=False).exists()
-    )
-
-
-def answered_tickets_q() -> Q:
-    """``ticket_answered`` as a filter on tickets."""
-    return Q(first_responded_at__isnull=False) | Q(
-        pk__in=Message.objects.filter(direction=Message.Direction.OUTBOUND, is_auto=False).values("ticket_id")
-    )
-
-
 def acknowledgement_queue(*, ticket_id: int) -> None:
     """After the new ticket commits, tell the customer we have it and when to expect an answer."""
     from .tasks import acknowledgement_send_task
@@ -355,62 +255,41 @@ def acknowledgement_queue(*, ticket_id: int) -> None:
 
 def acknowledgement_send(ticket_id: int) -> None:
     """The automatic acknowledgement, once per ticket: queued as a message (committed), then sent."""
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update()
-            .select_related("customer")
-            .filter(pk=ticket_id, acknowledged_at__isnull=True)
-            .first()
-        )
-        if ticket is None:
-            return
-        if ticket_answered(ticket):
-            # A staff reply already went out (or is on its way): "we received your message" after
-            # an answer would only confuse; the ticket counts as acknowledged by that reply.
-            Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
-            return
-        if not _recipient(ticket):
-            return
-        due = ticket.first_response_due
-        with translation.override(_language(ticket)):
-            when = ""
-            if due is not None:
-                local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
-                when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
-            subject = translation.gettext("We received your message")
-        message = _queue_auto(
-            ticket,
-            subject=subject,
-            body=f"[auto] {subject} {when}".strip(),
-            template="acknowledgement",
-            context={"when": when, "auto": "auto-replied"},
-        )
-        Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
-    message_deliver(message.pk)
+    message = ticket_acknowledgement_queue(ticket_id=ticket_id, compose=_acknowledgement)
+    if message is not None:
+        message_deliver(message.pk)
+
+
+def _acknowledgement(ticket: Ticket) -> AutoEmail:
+    """We have your message, and when to expect an answer (the first-response deadline, in their zone)."""
+    due = ticket.first_response_due
+    with translation.override(_language(ticket)):
+        when = ""
+        if due is not None:
+            local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
+            when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
+        subject = translation.gettext("We received your message")
+    return AutoEmail(
+        subject=subject,
+        body=f"[auto] {subject} {when}".strip(),
+        template="acknowledgement",
+        context={"when": when, "auto": "auto-replied"},
+    )
 
 
 def follow_up_send(ticket_id: int) -> None:
     """After resolution, ask once whether the answer solved it, in the customer's language."""
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update()
-            .select_related("customer")
-            .filter(pk=ticket_id, status=Ticket.Status.RESOLVED, follow_up_sent_at__isnull=True)
-            .first()
-        )
-        if ticket is None or not _recipient(ticket):
-            return
-        with translation.override(_language(ticket)):
-            subject = translation.gettext("Did this solve it?")
-        message = _queue_auto(
-            ticket,
-            subject=subject,
-            body=f"[auto] {subject}",
-            template="follow_up",
-            context={"auto": "auto-generated"},
-        )
-        Ticket.objects.filter(pk=ticket.pk).update(follow_up_sent_at=timezone.now())
-    message_deliver(message.pk)
+    message = ticket_follow_up_queue(ticket_id=ticket_id, compose=_follow_up)
+    if message is not None:
+        message_deliver(message.pk)
+
+
+def _follow_up(ticket: Ticket) -> AutoEmail:
+    with translation.override(_language(ticket)):
+        subject = translation.gettext("Did this solve it?")
+    return AutoEmail(
+        subject=subject, body=f"[auto] {subject}", template="follow_up", context={"auto": "auto-generated"}
+    )
 
 
 def _zone(name: str):  # type: ignore[no-untyped-def]

@@ -19,17 +19,18 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pelatis.customers.models import Customer
-from pelatis.helpdesk.models import Attachment, Message, Ticket
+from pelatis.helpdesk.models import Message, Ticket
+from pelatis.helpdesk.services.delivery import StoredFile, message_attach
 from pelatis.helpdesk.services.requester import (
     VERIFIED_BY_MAIL,
     ticket_requester_email,
     ticket_requester_verify,
 )
+from pelatis.helpdesk.services.routing import ticket_set_team
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
 
 from .customers import customer_by_email, customer_create_from_contact
@@ -183,8 +184,8 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
         channel="email",
         language=mail.language or customer.language,
     )
-    if team_id is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(team_id=team_id)
+    if team_id is not None:  # the mailbox's team, over what routing chose
+        ticket_set_team(ticket=ticket, team_id=team_id)
     _attachments(message, parsed)
     from .outbound import acknowledgement_queue
 
@@ -193,19 +194,13 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
 
 
 def _attachments(message: Message, parsed: ParsedMessage) -> None:
+    files = []
     for item in parsed.attachments:
         rejected = ""
         if item.size > MAX_ATTACHMENT_BYTES or (item.size and not item.data):
             rejected = f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
         elif item.content_type in BLOCKED_TYPES:
             rejected = f"blocked file type {item.content_type}"
-        att = Attachment(
-            message=message,
-            filename=item.filename[:255] or "attachment",
-            content_type=item.content_type[:100],
-            size=item.size,
-            rejected=rejected,
-        )
-        if not rejected:
-            att.file.save(att.filename, ContentFile(item.data), save=False)
-        att.save()
+        files.append(StoredFile(item.filename, item.content_type, item.size, item.data, rejected=rejected))
+    if files:
+        message_attach(message=message, files=files)

@@ -1,13 +1,20 @@
-"""Routing of new tickets: rules by language, type, channel and skill; round-robin or least-loaded assignment."""
+"""Routing of new tickets: rules by language, type, channel and skill; round-robin or least-loaded assignment;
+and moving a ticket to another team, which keeps its assignee only when they belong to that team."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..models import AgentProfile, RoutingRule, Ticket, TicketEvent
+from ..models import AgentProfile, RoutingRule, Team, Ticket, TicketEvent
 
 OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.ON_HOLD]
 
@@ -46,6 +53,27 @@ def _eligible(rule: RoutingRule, language: str) -> list[Any]:
     return chosen
 
 
+def _event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    old: str = "",
+    new: str = "",
+    note: str = "",
+    by: User | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        old=old,
+        new=new,
+        note=note[:300],
+        by=by if by is not None and by.is_authenticated else None,
+        at=at or timezone.now(),
+    )
+
+
 def ticket_route(*, ticket: Ticket) -> None:
     """Set the team and, by the rule's strategy, the agent of a new ticket (caller holds the ticket's transaction)."""
     rule = rule_for(ticket)
@@ -72,10 +100,47 @@ def ticket_route(*, ticket: Ticket) -> None:
             agent = min(candidates, key=lambda u: (load.get(u.pk, 0), u.pk))
     ticket.assignee = agent
     ticket.save(update_fields=["team", "assignee", "updated_at"])
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind="routed",
+    _event(
+        ticket,
+        "routed",
         new=str(agent.pk if agent else ""),
-        note=f"{rule.name} → {rule.team.name}"[:300],
+        note=f"{rule.name} → {rule.team.name}",
         at=ticket.created_at,
     )
+
+
+@transaction.atomic
+def ticket_set_team(*, ticket: Ticket, team_id: int | None, by: User | None = None, note: str = "") -> Ticket:
+    """Move the ticket to a team (None: no team), with a "team" event; an assignee outside the new team is
+    unassigned, with an "assigned" event. Nothing changes (and nothing is recorded) when the team is the same."""
+    team = None
+    if team_id is not None:
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise ValidationError({"team_id": [_("No team with id %(id)s.") % {"id": team_id}]})
+    locked = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    if locked.team_id == team_id:
+        return locked
+    old = locked.team
+    locked.team = team
+    _event(
+        locked,
+        "team",
+        old=str(old.pk if old else ""),
+        new=str(team.pk if team else ""),
+        note=note or f"{old.name if old else '—'} → {team.name if team else '—'}",
+        by=by,
+    )
+    agent_id = locked.assignee_id
+    if team is not None and agent_id is not None and not team.members.filter(pk=agent_id).exists():
+        locked.assignee = None
+        _event(
+            locked,
+            "assigned",
+            old=str(agent_id),
+            new="",
+            note=_("not a member of %(team)s") % {"team": team.name},
+            by=by,
+        )
+    locked.save(update_fields=["team", "assignee", "updated_at"])
+    return locked
