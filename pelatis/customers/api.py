@@ -14,10 +14,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from pelatis.core.apischema import Id, IdPath, In, Moment, PageParams, amount, errors, one_of
 
-from . import queries, services
+from . import queries
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
 from .models import Address, ContactPoint, Customer, Interaction, Order, Subscription
 from .normalise import email_normalise, phone_normalise
+from .services.contact_points import address_add, contact_point_add, contact_point_remove
+from .services.customers import customer_create, customer_update
+from .services.merge import customer_merge
+from .services.orders import order_create, subscription_create
+from .services.timeline import interaction_record
 
 router = Router(tags=["customers"])
 
@@ -311,7 +316,7 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 @router.post("/customers", response={201: CustomerOut, **errors(400)}, summary="Create a customer")
 def customers_create(request: HttpRequest, payload: CustomerIn) -> Status:
     _require(request, "customers.add_customer")
-    customer = services.customer_create(data=_customer_input(payload), by=request.user)
+    customer = customer_create(data=_customer_input(payload), by=request.user)
     return Status(201, queries.customer_list().get(pk=customer.pk))
 
 
@@ -335,7 +340,7 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
         kept = {("email", v) for v in clean.emails} | {("phone", v) for v in clean.phones}
         if any((p.kind, p.value) not in kept for p in customer.contact_points.all()):
             raise PermissionDenied
-    services.customer_update(customer=customer, data=data, by=request.user)
+    customer_update(customer=customer, data=data, by=request.user)
     return queries.customer_list().get(pk=customer_id)
 
 
@@ -357,7 +362,7 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
     _require(request, "customers.merge_customer")
     survivor = queries.customer_for(request.user, customer_id, write=True)
     merged = _referenced_customer(request, payload.merged_id, "merged_id")
-    record = services.customer_merge(survivor=survivor, merged=merged, by=request.user)
+    record = customer_merge(survivor=survivor, merged=merged, by=request.user)
     return {"survivor_id": survivor.pk, "merged_id": merged.pk, "moved": record.moved}
 
 
@@ -384,7 +389,7 @@ def contact_points_add(request: HttpRequest, customer_id: IdPath, payload: Conta
         value = email_normalise(payload.value) if payload.kind == "email" else phone_normalise(payload.value)
     except ValueError as exc:
         raise ValidationError({"value": [str(exc)]}) from exc
-    point = services.contact_point_add(
+    point = contact_point_add(
         customer=customer,
         kind=payload.kind,
         value=value,
@@ -401,7 +406,7 @@ def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status:
     _require(request, "customers.delete_contactpoint")
     point = get_object_or_404(ContactPoint, pk=point_id)
     queries.customer_for(request.user, point.customer_id, write=True)
-    services.contact_point_remove(point=point, by=request.user)
+    contact_point_remove(point=point, by=request.user)
     return Status(204, None)
 
 
@@ -421,7 +426,7 @@ def addresses_list(request: HttpRequest, customer_id: IdPath) -> list[Address]:
 )
 def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn) -> Status:
     customer = queries.customer_for(request.user, customer_id, write=True)
-    return Status(201, services.address_add(customer=customer, **payload.dict()))
+    return Status(201, address_add(customer=customer, **payload.dict()))
 
 
 # ---------------------------------------------------------------- orders
@@ -450,7 +455,7 @@ def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
         channel=payload.channel,
         lines=[OrderLineInput(**line.dict()) for line in payload.lines],
     )
-    order = services.order_create(customer=customer, data=data, by=request.user)
+    order = order_create(customer=customer, data=data, by=request.user)
     return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
 
@@ -479,7 +484,7 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Statu
     _require(request, "customers.add_subscription")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
     data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
-    return Status(201, services.subscription_create(customer=customer, data=data, by=request.user))
+    return Status(201, subscription_create(customer=customer, data=data, by=request.user))
 
 
 # ---------------------------------------------------------------- interactions
@@ -506,4 +511,4 @@ def interactions_list(
 def interactions_add(request: HttpRequest, customer_id: IdPath, payload: InteractionIn) -> Status:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
-    return Status(201, services.interaction_record(customer=customer, actor=request.user, **payload.dict()))
+    return Status(201, interaction_record(customer=customer, actor=request.user, **payload.dict()))

@@ -16,14 +16,10 @@ from faker import Faker
 
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
 from .models import Customer, Interaction
-from .services import (
-    address_add,
-    customer_create,
-    interaction_record,
-    note_add,
-    order_create,
-    subscription_create,
-)
+from .services.contact_points import address_add
+from .services.customers import customer_create
+from .services.orders import order_create, subscription_create
+from .services.timeline import interaction_record, note_add
 
 LOCALES = [
     ("el_GR", "el", "GR", "Europe/Athens", 70),

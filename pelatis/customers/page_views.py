@@ -22,9 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 from pelatis.core.hooks import contributions, contributions_by_key
 from pelatis.core.http import int_or_none, is_htmx
 
-from . import queries, services
+from . import queries
 from .forms import NoteForm, OrderLogForm, TicketStartForm
 from .models import Customer, Interaction, MergeRecord
+from .services.orders import order_create
+from .services.timeline import note_add
 
 TIMELINE_PAGE = 20
 
@@ -196,7 +198,7 @@ def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()  # only strips; the service decides what a valid note is
     try:
-        services.note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request.user)
+        note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request.user)
     except ValidationError as exc:
         form.add_error("body", exc.message_dict.get("body") or exc.messages)
         if not is_htmx(request):
@@ -271,7 +273,7 @@ def customer_order_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrderLogForm(request.POST)
     if form.is_valid():
         try:
-            order = services.order_create(customer=customer, data=form.to_input(), by=request.user)
+            order = order_create(customer=customer, data=form.to_input(), by=request.user)
         except ValidationError as exc:
             _errors_onto(form, exc)
         else:

@@ -25,9 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pelatis.core.hooks import contributions
 from pelatis.core.http import int_or_none, is_htmx, page_of
 
-from . import queries, services
+from . import queries
 from .forms import CustomerForm, split_values
 from .normalise import email_normalise, phone_normalise
+from .services.customers import customer_save
+from .services.merge import customer_merge
 
 PAGE_SIZE = 25
 
@@ -124,7 +126,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST)
     if form.is_valid():
         try:
-            customer = services.customer_save(
+            customer = customer_save(
                 customer=None, data=form.to_input(), address=form.address(), by=request.user
             )
         except ValidationError as exc:
@@ -148,9 +150,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CustomerForm(request.POST, exclude_pk=customer.pk)
     if form.is_valid():
         try:
-            services.customer_save(
-                customer=customer, data=form.to_input(), address=form.address(), by=request.user
-            )
+            customer_save(customer=customer, data=form.to_input(), address=form.address(), by=request.user)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -174,7 +174,7 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
         raise Http404
     if request.method == "POST":
         try:
-            services.customer_merge(survivor=survivor, merged=merged, by=request.user)
+            customer_merge(survivor=survivor, merged=merged, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -36,7 +36,9 @@ from ..models import (
     Tag,
 )
 from ..search import customer_terms, name_terms
-from ..services import derived_fields_fill, search_reindex, tags_named, timeline_text
+from ..services.customers import tags_named
+from ..services.derived import derived_fields_fill, search_reindex
+from ..services.timeline import timeline_text
 from .common import (
     IN_CHUNK,
     MAX_PREVIEW_CHANGES,

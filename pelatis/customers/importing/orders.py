@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pelatis import lang
-from pelatis.core.templatetags.pelatis_ui import format_money
+from pelatis.core.formatting import format_money
 
 from ..inputs import OrderInput, OrderLineInput
 from ..models import (
@@ -38,7 +38,7 @@ from ..models import (
     SearchTerm,
 )
 from ..normalise import email_normalise, phone_normalise
-from ..services import search_reindex
+from ..services.derived import search_reindex
 from .columns import ORDER_COLUMNS, _word, header_key, map_headers, parse_datetime, parse_decimal, text_of
 from .common import (
     CHUNK,

@@ -34,7 +34,8 @@ from ..models import (
     Order,
     OrderLine,
 )
-from ..services import derived_fields_fill, search_reindex, timeline_text
+from ..services.derived import derived_fields_fill, search_reindex
+from ..services.timeline import timeline_text
 from .common import IN_CHUNK, User, _chunks
 from .orders import order_event
 

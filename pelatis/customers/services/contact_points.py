@@ -1,0 +1,126 @@
+"""A customer's emails, phones and postal addresses."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Address, ContactPoint, Customer
+from .derived import search_reindex
+
+User = AbstractBaseUser
+
+
+@transaction.atomic
+def contact_point_add(
+    *,
+    customer: Customer,
+    kind: str,
+    value: str,
+    label: str = "",
+    is_primary: bool = False,
+    by: User | None = None,
+) -> ContactPoint:
+    """Add an email or phone (``value`` already normalised); re-adding an existing one updates its label."""
+    point, created = ContactPoint.objects.get_or_create(
+        customer=customer, kind=kind, value=value, defaults={"label": label[:30]}
+    )
+    if not created and label:
+        point.label = label[:30]
+        point.save(update_fields=["label"])
+    if is_primary or not ContactPoint.objects.filter(customer=customer, kind=kind, is_primary=True).exists():
+        ContactPoint.objects.filter(customer=customer, kind=kind).update(is_primary=False)
+        ContactPoint.objects.filter(pk=point.pk).update(is_primary=True)
+        point.is_primary = True
+    search_reindex(customer_ids=[customer.pk])
+    return point
+
+
+@transaction.atomic
+def contact_point_remove(*, point: ContactPoint, by: User | None = None) -> None:
+    """Remove an email or phone; the next one of its kind becomes primary."""
+    customer_id, kind = point.customer_id, point.kind
+    point.delete()
+    rest = ContactPoint.objects.filter(customer_id=customer_id, kind=kind)
+    if not rest.filter(is_primary=True).exists():
+        first = rest.order_by("id").first()
+        if first is not None:  # none left of this kind
+            rest.filter(pk=first.pk).update(is_primary=True)
+    search_reindex(customer_ids=[customer_id])
+
+
+@transaction.atomic
+def address_add(
+    *,
+    customer: Customer,
+    line1: str,
+    city: str = "",
+    postcode: str = "",
+    region: str = "",
+    country: str = "GR",
+    label: str = "",
+    line2: str = "",
+    is_primary: bool = False,
+) -> Address:
+    """Add a postal address."""
+    if not line1.strip():
+        raise ValidationError({"line1": [_("The street is required.")]})
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValidationError({"country": [_("Use a two-letter country code such as GR.")]})
+    if is_primary:
+        customer.addresses.update(is_primary=False)
+    return Address.objects.create(
+        customer=customer,
+        line1=line1.strip(),
+        line2=line2.strip(),
+        city=city.strip(),
+        postcode=postcode.strip(),
+        region=region.strip(),
+        country=country,
+        label=label.strip(),
+        is_primary=is_primary or not customer.addresses.exists(),
+    )
+
+
+@transaction.atomic
+def address_primary_set(
+    *,
+    customer: Customer,
+    street: str = "",
+    number: str = "",
+    postcode: str = "",
+    city: str = "",
+    region: str = "",
+    country: str = "GR",
+) -> Address | None:
+    """Replace the customer's primary postal address with these parts (street and number make the first line);
+    all parts blank removes it. Raises ValidationError naming the part."""
+    parts = {"street": street, "number": number, "postcode": postcode, "city": city, "region": region}
+    parts = {k: " ".join((v or "").split()) for k, v in parts.items()}
+    current = customer.addresses.filter(is_primary=True).first()
+    if not any(parts.values()):
+        if current is not None:
+            current.delete()
+        return None
+    errors: dict[str, list[str]] = {}
+    if not parts["street"]:
+        errors["street"] = [_("The street is required.")]
+    country = (country or "GR").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        errors["country"] = [_("Use a two-letter country code such as GR.")]
+    for name, limit in (("street", 190), ("number", 10), ("postcode", 20), ("city", 100), ("region", 100)):
+        if len(parts[name]) > limit:
+            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
+    if errors:
+        raise ValidationError(errors)
+    line1 = f"{parts['street']} {parts['number']}".strip()
+    if current is None:
+        customer.addresses.update(is_primary=False)
+        current = Address(customer=customer, is_primary=True)
+    current.line1, current.postcode, current.city = line1, parts["postcode"], parts["city"]
+    current.region, current.country = parts["region"], country
+    current.save()
+    return current
