@@ -25,6 +25,7 @@ from django.utils import timezone
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Ok
 from schemathesis.pytest.lazy import get_all_tests  # the per-operation test builder of the pinned 4.x
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -85,7 +86,7 @@ class Cast:
 
     token: str
     ids: dict[str, list[int]]
-    turn: itertools.count = field(default_factory=itertools.count)
+    turn: itertools.count[int] = field(default_factory=itertools.count)
 
     def real(self, kind: str) -> int:
         """One of the existing ids of this kind, in turn (deterministic)."""
@@ -191,6 +192,7 @@ def test_api_never_answers_500_and_keeps_its_schema(label: str, api_schema: Any,
     [result] = get_all_tests(
         schema=api_schema.include(method=method, path=path), test_func=check, settings=None, given_kwargs=None
     )
+    assert isinstance(result, Ok), result
     _operation, run = result.ok()
     run()
     assert STATS[label]["cases"] > 0

@@ -200,7 +200,7 @@ REQUESTS: dict[str, Callable[[World], dict[str, Any]]] = {
 def _call(client: ApiClient, operation: str, world: World) -> Any:
     method, path = operation.split(" ", 1)
     url = path.format(**world.path_ids())
-    data = REQUESTS.get(operation, lambda w: {})(world)
+    data = REQUESTS[operation](world) if operation in REQUESTS else {}
     if method == "GET":
         return client.get(url, **data)
     if method == "DELETE":

@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 
@@ -66,6 +66,21 @@ def _fresh_cache(db: None) -> Iterator[None]:
     cache.delete(CACHE_KEY)
     yield
     cache.delete(CACHE_KEY)
+
+
+def _ticket_from_mail() -> Ticket:
+    """The request a customer's email opens."""
+    ingested = mail_ingest(raw_mail())
+    assert ingested.ticket_id is not None
+    return Ticket.objects.get(pk=ingested.ticket_id)
+
+
+def _html(message: EmailMessage) -> str:
+    """The HTML part of an email Pelatis sent."""
+    assert isinstance(message, EmailMultiAlternatives)
+    content = message.alternatives[0][0]
+    assert isinstance(content, str)
+    return content
 
 
 def _client(user: Any, language: str = "el") -> Client:
@@ -199,7 +214,7 @@ def test_the_portal_of_a_request_carries_the_business_brand(db: None, client: Cl
     from pelatis.channels.web import portal_url
 
     business_profile_save(fields=AIGAIO)
-    ticket = Ticket.objects.get(pk=mail_ingest(raw_mail()).ticket_id)
+    ticket = _ticket_from_mail()
     response = client.get(urlsplit(portal_url(ticket)).path)
     assert response.status_code == 200
     page = response.content.decode()
@@ -220,14 +235,14 @@ def test_a_reply_email_is_branded_and_sent_under_the_business_name(
     settings.PELATIS_BASE_URL = "https://support.aigaio.example.gr"
     settings.DEFAULT_FROM_EMAIL = "Pelatis <desk@aigaio.example.gr>"
     business_profile_save(fields=AIGAIO, logo=png())
-    ticket = Ticket.objects.get(pk=mail_ingest(raw_mail()).ticket_id)
+    ticket = _ticket_from_mail()
     mail.outbox.clear()
     # when an agent replies and the outbox sends it
     with django_capture_on_commit_callbacks(execute=True):
         reply_send(ticket=ticket, body_text="Καλησπέρα σας, ναι, έχουμε διαθέσιμο δίκλινο.", by=agent)
     # then the email names the business and carries its address, phone and logo
     [sent] = [m for m in mail.outbox if "δίκλινο" in m.body]
-    html = sent.alternatives[0][0]
+    html = _html(sent)
     assert (
         "Αιγαίο Τουριστική Μ.Ι.Κ.Ε.\nΛεωφόρος Ποσειδώνος 12\n17561 Παλαιό Φάληρο\n+30 210 987 6543"
         in sent.body
@@ -256,10 +271,10 @@ def test_a_business_name_with_a_comma_is_quoted_in_the_from_line(db: None, setti
 def test_an_email_without_business_details_has_no_empty_footer(
     db: None, agent: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    ticket = Ticket.objects.get(pk=mail_ingest(raw_mail()).ticket_id)
+    ticket = _ticket_from_mail()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         reply_send(ticket=ticket, body_text="Ναι, έχουμε.", by=agent)
     [sent] = [m for m in mail.outbox if "Ναι, έχουμε." in m.body]
-    assert "data-business-footer" not in sent.alternatives[0][0]
+    assert "data-business-footer" not in _html(sent)
     assert sender_address() == "Pelatis <pelatis@localhost>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +21,10 @@ def test_healthz_and_readyz_answer_without_a_login() -> None:
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pelatis.web import health
-
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr(health.connection, "cursor", broken)
+    monkeypatch.setattr(connection, "cursor", broken)  # the connection /readyz asks
     response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json()["database"] == "failing"

@@ -14,7 +14,11 @@ LOCALE = Path(__file__).resolve().parent.parent / "pelatis" / "locale"
 
 def _entries(po: Path) -> list[tuple[str, str, bool]]:
     """(msgid, joined msgstr(s), fuzzy) for every entry but the header."""
-    entries, msgid, msgstr, fuzzy, current = [], [], [], False, None
+    entries: list[tuple[str, str, bool]] = []
+    msgid: list[str] = []
+    msgstr: list[str] = []
+    fuzzy = False
+    current: list[str] | None = None
     for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if msgid:

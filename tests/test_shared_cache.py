@@ -58,7 +58,7 @@ def _post_alternating(servers: list[Server], posts: int) -> list[tuple[int, int]
 
 
 def _two_servers_count_together(data_dir: Path, label: str, **env: str) -> None:
-    servers = [serve(data_dir, **env), serve(data_dir, **env)]
+    servers = [serve(data_dir, workers=2, **env), serve(data_dir, workers=2, **env)]
     try:
         results = _post_alternating(servers, LIMIT + 2)
     finally:

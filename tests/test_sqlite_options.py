@@ -59,7 +59,8 @@ def _settings_database(url: str, data_dir: Path) -> dict[str, object]:
         timeout=120,
         check=True,
     )
-    return json.loads(result.stdout)
+    database: dict[str, object] = json.loads(result.stdout)
+    return database
 
 
 def test_a_sqlite_url_gets_the_same_options_as_the_default(tmp_path: Path) -> None:

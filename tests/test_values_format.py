@@ -11,7 +11,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from pelatis.core.templatetags.pelatis_ui import (
+from pelatis.core.formatting import (
     format_duration,
     format_money,
     format_month,

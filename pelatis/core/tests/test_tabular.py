@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pelatis.core import tabular
 from pelatis.core.tabular import Column, layout_for
@@ -43,9 +44,16 @@ ROW = [
 ]
 
 
-def naive(*parts: int) -> dt.datetime:
+def naive(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     """A wall-clock time as XLSX keeps it (no zone)."""
-    return dt.datetime(*parts, tzinfo=ATHENS).replace(tzinfo=None)  # type: ignore[misc]
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ATHENS).replace(tzinfo=None)
+
+
+def active_sheet(data: bytes) -> Worksheet:
+    """The sheet an XLSX download opens on."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
 def read_csv(data: bytes, delimiter: str) -> list[list[str]]:
@@ -132,15 +140,14 @@ def test_formula_cells_are_defused_in_csv_and_kept_as_text_in_xlsx() -> None:
     _head, row = read_csv(write(layout_for("el"), [evil]), ";")
     assert row[:2] == ['\'=HYPERLINK("x")', "'+cmd"]
     assert row[3] == "'-"  # not a number: written as text, defused
-    sheet = load_workbook(io.BytesIO(write(layout_for("el"), [evil], "xlsx"))).active
+    sheet = active_sheet(write(layout_for("el"), [evil], "xlsx"))
     assert sheet["A2"].value == '=HYPERLINK("x")'
     assert sheet["A2"].data_type == "s"
 
 
 def test_xlsx_cells_are_typed_with_number_formats(settings: Any) -> None:
     settings.TIME_ZONE = "Europe/Athens"
-    book = load_workbook(io.BytesIO(write(layout_for("el"), fmt="xlsx")))
-    sheet = book.active
+    sheet = active_sheet(write(layout_for("el"), fmt="xlsx"))
     assert [c.value for c in sheet[1]] == [c.label for c in COLUMNS]
     assert sheet.freeze_panes == "A2"
     row = {c.key: cell for c, cell in zip(COLUMNS, sheet[2], strict=True)}
@@ -160,7 +167,7 @@ def test_xlsx_cells_are_typed_with_number_formats(settings: Any) -> None:
 
 
 def test_machine_xlsx_has_keys_codes_and_iso_date_formats() -> None:
-    sheet = load_workbook(io.BytesIO(write(layout_for(machine=True), fmt="xlsx"))).active
+    sheet = active_sheet(write(layout_for(machine=True), fmt="xlsx"))
     assert [c.value for c in sheet[1]] == [c.key for c in COLUMNS]
     assert sheet["B2"].value == "phone"
     assert sheet["G2"].number_format == "yyyy-mm-dd"
