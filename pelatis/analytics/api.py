@@ -12,7 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from pelatis.core.apischema import IdPath, In, errors
 
-from .metrics import Filters
+from .metrics.base import Filters
 from .models import CustomerValue
 from .services import dashboard_for
 

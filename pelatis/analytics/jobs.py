@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from pelatis.channels.claims import job_claim
 
-from .metrics import Filters
+from .metrics.base import Filters
 from .models import CustomerValue
 from .services import (
     REFRESH_LEASE,

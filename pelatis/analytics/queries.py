@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 from django.db import connection
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from pelatis.customers.models import Order
 
@@ -21,7 +22,9 @@ _EPOCH = {
 _FLOAT = {"sqlite": "CAST({col} AS REAL)", "postgresql": "CAST({col} AS DOUBLE PRECISION)"}
 
 
-def order_arrays(*, until: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def order_arrays(
+    *, until: dt.datetime
+) -> tuple[NDArray[np.int64], NDArray[np.datetime64], NDArray[np.float64]]:
     """(customer ids, order times as datetime64[s] on the business's wall clock, totals) of every sold order up to ``until``."""
     qs = (
         Order.objects.filter(placed_at__lte=until)
@@ -39,7 +42,7 @@ def order_arrays(*, until: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndar
         f"SELECT {table}.{qn('customer_id')}, {_EPOCH[vendor].format(col=placed)}, "
         f"{_FLOAT[vendor].format(col=total)}"
     )
-    parts: list[np.ndarray] = []
+    parts: list[NDArray[np.float64]] = []
     with connection.cursor() as cursor:
         cursor.execute(f"{select} FROM {tail}", params)
         while rows := cursor.fetchmany(CHUNK):
@@ -52,18 +55,18 @@ def order_arrays(*, until: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndar
     )
 
 
-def _local(utc_seconds: np.ndarray) -> np.ndarray:
+def _local(utc_seconds: NDArray[np.int64]) -> NDArray[np.int64]:
     """UTC epoch seconds shifted to the business time zone's wall clock, so days are the business's
     days (the offset is looked up once per distinct UTC hour)."""
     if utc_seconds.size == 0:
         return utc_seconds
     tz = timezone.get_current_timezone()
     hours, inverse = np.unique(utc_seconds // 3600, return_inverse=True)
-    offsets = np.array(
-        [
-            dt.datetime.fromtimestamp(int(h) * 3600, tz).utcoffset().total_seconds()  # type: ignore[union-attr]
-            for h in hours
-        ],
-        dtype=np.int64,
-    )
+    offsets = np.array([_offset_seconds(int(h) * 3600, tz) for h in hours], dtype=np.int64)
     return utc_seconds + offsets[inverse.reshape(-1)]
+
+
+def _offset_seconds(utc_seconds: int, tz: dt.tzinfo) -> float:
+    """The zone's offset from UTC at that moment, in seconds (an aware moment always has one)."""
+    offset = dt.datetime.fromtimestamp(utc_seconds, tz).utcoffset()
+    return offset.total_seconds() if offset is not None else 0.0

@@ -59,7 +59,7 @@ def score(values: ArrayLike, *, higher_is_better: bool = True) -> NDArray[np.int
     arr = np.asarray(values, dtype=np.float64)
     if arr.size == 0:
         return np.zeros(0, dtype=np.int8)
-    ranks = rankdata(arr if higher_is_better else -arr, method="min")
+    ranks = np.asarray(rankdata(arr if higher_is_better else -arr, method="min"), dtype=np.float64)
     return (1 + np.floor(5.0 * (ranks - 1) / arr.size)).astype(np.int8)
 
 

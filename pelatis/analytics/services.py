@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -16,8 +16,13 @@ from pelatis.channels.claims import Claim, job_claim, job_finish, job_running
 from pelatis.customers.models import Customer
 
 from . import rfm
-from .clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value, rfm_summary
-from .metrics import Filters, dashboard
+from .clv.arrays import FloatArray
+from .clv.bgnbd import BetaGeoModel
+from .clv.gamma_gamma import GammaGammaModel
+from .clv.summary import Summary, rfm_summary
+from .clv.value import customer_lifetime_value
+from .metrics.base import Filters
+from .metrics.overview import dashboard
 from .models import ClvFit, CustomerValue, MetricSnapshot
 from .queries import order_arrays
 
@@ -40,7 +45,9 @@ class ValueRun:
     seconds: float
 
 
-def _fit(summary, progress_note: Callable[[str], None]):  # type: ignore[no-untyped-def]
+def _fit(
+    summary: Summary, progress_note: Callable[[str], None]
+) -> tuple[BetaGeoModel, GammaGammaModel, str] | tuple[None, None, str]:
     """Both models fitted on the summary, or (None, None, reason)."""
     repeaters = int((summary.frequency > 0).sum())
     if repeaters < MIN_REPEAT_BUYERS:
@@ -83,11 +90,14 @@ def customer_values_refresh(
     r, f, m = rfm.rfm_scores(totals, as_of_day=as_of_day)
     segment = rfm.segments(r, f)
     summary = rfm_summary(ids, times, amounts, as_of=np.datetime64(as_of.isoformat()), unit_days=7.0)
-    purchase = spend = None
+    purchase: BetaGeoModel | None = None
+    spend: GammaGammaModel | None = None
     why = "not asked to fit"
     if fit:
         purchase, spend, why = _fit(summary, note)
-    p_alive = expected = clv = None
+    p_alive: FloatArray | None = None
+    expected: FloatArray | None = None
+    clv: FloatArray | None = None
     if purchase is not None and spend is not None:
         p_alive = purchase.probability_alive(summary.frequency, summary.recency, summary.T)
         expected = purchase.conditional_expected_purchases(
@@ -112,7 +122,7 @@ def customer_values_refresh(
     now = timezone.now()
     epoch = dt.date(1970, 1, 1)
 
-    def rows(start: int, stop: int):  # type: ignore[no-untyped-def]
+    def rows(start: int, stop: int) -> Iterator[CustomerValue]:
         for i in range(start, stop):
             yield CustomerValue(  # a merge moves the orders, so every id here is a live customer
                 customer_id=int(totals.customer_ids[i]),
@@ -143,8 +153,8 @@ def customer_values_refresh(
                 fitted_at=now,
                 as_of=as_of,
                 unit="W",
-                purchase_params=asdict(purchase.params),
-                spend_params=asdict(spend.params),
+                purchase_params=asdict(purchase.fitted_params()),
+                spend_params=asdict(spend.fitted_params()),
                 customers=total,
                 distinct_rows=purchase.n_distinct_ or 0,
                 seconds=round(time.perf_counter() - started, 3),

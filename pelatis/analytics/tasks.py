@@ -7,7 +7,7 @@ from django_tasks import task
 
 from pelatis.channels.claims import Claim
 
-from .metrics import Filters
+from .metrics.base import Filters
 
 
 @task()

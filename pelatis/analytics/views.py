@@ -15,7 +15,8 @@ from pelatis.core import tabular
 from pelatis.customers.models import Interaction
 from pelatis.helpdesk.models import Team
 
-from .metrics import Filters, summary_rows
+from .metrics.base import Filters
+from .metrics.overview import summary_rows
 from .models import Segment
 from .services import dashboard_for, dashboard_for_page, dashboard_refresh_start, dashboard_refreshing
 from .tables import CHARTS, download_table, localised

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def rated(make_customer: Any, open_ticket: Any, agent: Any) -> Ticket:
     """A resolved ticket rated 5 by Γιώργος Παπαδόπουλος."""
     customer = make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["giorgos@example.gr"])
-    ticket = open_ticket(customer)
+    ticket: Ticket = open_ticket(customer)
     reply_send(ticket=ticket, body_text="Καλησπέρα, ναι έχουμε.", by=agent, send_email=False)
     ticket_set_status(ticket=ticket, status=Ticket.Status.RESOLVED, by=agent)
     csat_answer(survey=csat_survey_for(ticket=Ticket.objects.get(pk=ticket.pk)), score=5)
@@ -227,7 +227,7 @@ def test_kept_numbers_speak_the_readers_language(
 ) -> None:
     from django.utils import translation
 
-    from pelatis.analytics.metrics import Filters
+    from pelatis.analytics.metrics.base import Filters
     from pelatis.analytics.services import dashboard_refresh
 
     buying_book(make_customer, make_order, 10)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pelatis.analytics import metrics
-from pelatis.analytics.metrics import Filters
+from pelatis.analytics.metrics.base import Filters
+from pelatis.analytics.metrics.value import customer_value
 from pelatis.analytics.models import ClvFit, CustomerValue, MetricSnapshot
 from pelatis.analytics.services import MIN_REPEAT_BUYERS, customer_values_refresh, dashboard_for
 from pelatis.analytics.tests.helpers import JANUARY, at, clock, customer, order
@@ -89,7 +89,7 @@ def test_refresh_counts_order_days_in_the_business_time_zone(db: None) -> None:
 def test_customer_value_before_a_fit_has_no_predicted_value(db: None) -> None:
     order(customer(), at(2026, 1, 5), "40.00")
     customer_values_refresh(as_of=dt.date(2026, 1, 31), fit=False)
-    value = metrics.customer_value(JANUARY)
+    value = customer_value(JANUARY)
     assert (value["customers"], value["scored"], value["historical_clv"]) == (1, 0, 40.0)
     assert value["predicted_clv"] is None
     assert value["mean_p_alive"] is None
@@ -137,10 +137,10 @@ def test_refresh_fits_the_clv_models_on_a_generated_book(db: None) -> None:
         if v.orders == 1:
             assert v.p_alive == 1.0  # BG/NBD: no repeat purchase, no evidence of dropping out
     # and the dashboard reads them
-    value = metrics.customer_value(Filters(dt.date(2025, 7, 1), as_of))
+    value = customer_value(Filters(dt.date(2025, 7, 1), as_of))
     assert value["scored"] == 300
-    assert value["predicted_clv"] > 0  # type: ignore[operator]
-    assert sum(row["customers"] for row in value["distribution"]) == 300  # type: ignore[attr-defined]
+    assert value["predicted_clv"] > 0
+    assert sum(row["customers"] for row in value["distribution"]) == 300
 
 
 # --- the dashboard cache -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Avg, Count
@@ -29,7 +29,8 @@ class Command(BaseCommand):
             end = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
             raise CommandError(f"--as-of: {as_of!r} is not a date such as 2026-06-30") from exc
-        console = Console(file=self.stdout)
+        # Django's OutputWrapper is a text stream, though not typed as IO[str]
+        console = Console(file=cast("IO[str]", self.stdout))
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task("Reading orders…", total=None)

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 from rich.console import Console
 from rich.table import Table
 
-from pelatis.analytics.metrics import Filters, summary_rows
+from pelatis.analytics.metrics.base import Filters
+from pelatis.analytics.metrics.overview import summary_rows
 from pelatis.analytics.services import dashboard_for
 
 
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             table.add_column("value", justify="right")
             for label, value in summary_rows(snapshot.data):
                 table.add_row(str(label), value)
-        console = Console(file=self.stdout, width=100)
+        # Django's OutputWrapper is a text stream, though not typed as IO[str]
+        console = Console(file=cast("IO[str]", self.stdout), width=100)
         console.print(table)
         console.print(
             f"computed {timezone.localtime(snapshot.computed_at):%Y-%m-%d %H:%M} in {snapshot.seconds:.2f} s"
