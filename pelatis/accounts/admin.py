@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from .services import login_unlock
 
 
-class LoginAttemptAdmin(AccessAttemptAdmin):
+class LoginAttemptAdmin(AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no type information
     actions = ["unlock", *AccessAttemptAdmin.actions]
 
     @admin.action(description=_("Unlock: forget these failed log-ins"), permissions=["delete"])

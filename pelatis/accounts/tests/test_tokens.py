@@ -14,7 +14,9 @@ def test_token_is_stored_hashed_and_revocable(agent: Any) -> None:
     issued = token_create(user=agent, name="shop")
     stored = ApiToken.objects.get(pk=issued.token.pk)
     assert issued.secret not in (stored.digest, stored.prefix)
-    assert token_authenticate(issued.secret).user == agent
+    found = token_authenticate(issued.secret)
+    assert found is not None
+    assert found.user == agent
     assert token_authenticate(issued.secret + "x") is None
     token_revoke(token=stored)
     assert token_authenticate(issued.secret) is None
@@ -26,7 +28,9 @@ def test_cli_prints_the_token_alone_on_its_last_line(agent: Any) -> None:
     last = out.getvalue().strip().splitlines()[-1]
     assert last.startswith("pel_")
     assert " " not in last
-    assert token_authenticate(last).user == agent
+    found = token_authenticate(last)
+    assert found is not None
+    assert found.user == agent
 
 
 def test_roles_exist_with_their_permissions(db: None) -> None:
