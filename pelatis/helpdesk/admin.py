@@ -22,24 +22,24 @@ admin.site.index_title = _("Settings and records")
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ["name", "email"]
     filter_horizontal = ["members"]
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(admin.ModelAdmin):
+class AgentProfileAdmin(admin.ModelAdmin[AgentProfile]):
     list_display = ["user", "title", "languages", "skills", "available"]
     fields = ["user", "title", "signature", "languages", "skills", "available"]
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(admin.ModelAdmin[Calendar]):
     list_display = ["name", "time_zone", "holiday_country"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     list_display = [
         "name",
         "rank",
@@ -53,7 +53,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     list_display = [
         "name",
         "rank",
@@ -69,19 +69,19 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(admin.ModelAdmin[CannedReply]):
     list_display = ["name", "language", "team", "active"]
     list_filter = ["language", "active"]
 
 
 @admin.register(ToneRule)
-class ToneRuleAdmin(admin.ModelAdmin):
+class ToneRuleAdmin(admin.ModelAdmin[ToneRule]):
     list_display = ["rule_id", "language", "category", "pattern", "severity", "active"]
     list_filter = ["language", "category", "active"]
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(admin.ModelAdmin[Ticket]):
     list_display = ["id", "subject", "customer", "status", "priority", "assignee", "created_at"]
     list_filter = ["status", "priority", "type"]
     raw_id_fields = ["customer", "merged_into", "assignee"]
@@ -89,7 +89,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(admin.ModelAdmin[Message]):
     """Read-only: messages are written by the help desk services (replies, email ingestion)."""
 
     list_display = ["id", "ticket", "direction", "author", "delivery", "created_at"]

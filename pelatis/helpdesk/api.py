@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -17,7 +18,17 @@ from pelatis.customers.queries import customer_for
 
 from . import queries
 from .models import Message, Ticket
-from .services import tickets as services
+from .services.lifecycle import ticket_set_stage, ticket_set_status
+from .services.merge import message_split, ticket_merge
+from .services.messages import InboundMail, message_length_check, note_add, reply_send
+from .services.tickets import (
+    KEEP,
+    ticket_assign,
+    ticket_link_orders,
+    ticket_open,
+    ticket_set_priority,
+    ticket_set_tags,
+)
 
 router = Router(tags=["tickets"])
 
@@ -139,25 +150,30 @@ def tickets_list(request: HttpRequest, params: Query[InboxParams]) -> dict[str, 
 @router.post(
     "/tickets", response={201: TicketDetail, **errors(400)}, summary="Log a request (phone call, visit, chat)"
 )
-def tickets_create(request: HttpRequest, payload: TicketIn) -> Status:
+def tickets_create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, object]]:
     if not request.user.has_perm("helpdesk.add_ticket"):
         raise PermissionDenied
-    services.message_length_check(payload.body)
+    message_length_check(payload.body)
     customer = _referenced(
         lambda: customer_for(request.user, payload.customer_id),
         "customer_id",
         _("No customer with id %(id)s.") % {"id": payload.customer_id},
     )
-    ticket, _message = services.ticket_open(
+    ticket, _message = ticket_open(
         customer=customer,
         subject=payload.subject,
         channel=payload.channel,
         type=payload.type,
         priority=payload.priority,
-        mail=services.InboundMail(body_text=payload.body),
-        by=request.user,
+        mail=InboundMail(body_text=payload.body),
+        by=queries.request_user(request),
     )
     return Status(201, _detail(ticket))
+
+
+def _writable(request: HttpRequest, ticket_id: int) -> tuple[Ticket, User]:
+    """The ticket a call changes (404 or 403 as on the ticket page) and the user who changes it."""
+    return queries.ticket_for(request.user, ticket_id, write=True), queries.request_user(request)
 
 
 def _referenced(fetch: Callable[[], T], field: str, missing: str) -> T:
@@ -183,21 +199,19 @@ def tickets_get(request: HttpRequest, ticket_id: IdPath) -> dict[str, object]:
     response={201: MessageOut, **errors(400, 404)},
     summary="Reply to the customer or add a note",
 )
-def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn) -> Status:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
+def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn) -> Status[Message]:
+    ticket, by = _writable(request, ticket_id)
     if payload.kind == "note":
-        message: Message = services.note_add(ticket=ticket, body_text=payload.body, by=request.user)
+        message = note_add(ticket=ticket, body_text=payload.body, by=by)
     else:
-        message = services.reply_send(
-            ticket=ticket, body_text=payload.body, by=request.user, status=payload.status
-        )
+        message = reply_send(ticket=ticket, body_text=payload.body, by=by, status=payload.status)
     return Status(201, message)
 
 
 @router.post("/tickets/{ticket_id}/status", response={200: TicketOut, **errors(400, 404)})
 def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    return services.ticket_set_status(ticket=ticket, status=payload.status, by=request.user)
+    ticket, by = _writable(request, ticket_id)
+    return ticket_set_status(ticket=ticket, status=payload.status, by=by)
 
 
 @router.post(
@@ -206,13 +220,13 @@ def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -
     summary="Move a complaint to its next stage",
 )
 def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    return services.ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=request.user)
+    ticket, by = _writable(request, ticket_id)
+    return ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=by)
 
 
 @router.post("/tickets/{ticket_id}/assign", response={200: TicketOut, **errors(400, 404)})
 def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
+    ticket, by = _writable(request, ticket_id)
     agent = (
         get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first()
         if payload.assignee_id
@@ -222,8 +236,8 @@ def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -
         raise ValidationError(
             {"assignee_id": [_("No active user with id %(id)s.") % {"id": payload.assignee_id}]}
         )
-    team_id = payload.team_id if "team_id" in payload.model_fields_set else services.KEEP
-    return services.ticket_assign(ticket=ticket, agent=agent, team_id=team_id, by=request.user)
+    team_id = payload.team_id if "team_id" in payload.model_fields_set else KEEP
+    return ticket_assign(ticket=ticket, agent=agent, team_id=team_id, by=by)
 
 
 class PriorityIn(In):
@@ -236,8 +250,8 @@ class PriorityIn(In):
     summary="Change priority (re-applies the SLA policy)",
 )
 def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    return services.ticket_set_priority(ticket=ticket, priority=payload.priority, by=request.user)
+    ticket, by = _writable(request, ticket_id)
+    return ticket_set_priority(ticket=ticket, priority=payload.priority, by=by)
 
 
 @router.post(
@@ -246,16 +260,16 @@ def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityI
     summary="Merge another ticket into this one",
 )
 def tickets_merge(request: HttpRequest, ticket_id: IdPath, payload: MergeIn) -> Ticket:
-    survivor = queries.ticket_for(request.user, ticket_id, write=True)
+    survivor, by = _writable(request, ticket_id)
     merged = _referenced(
         lambda: queries.ticket_for(request.user, payload.merged_id, write=True),
         "merged_id",
         _("No ticket with id %(id)s.") % {"id": payload.merged_id},
     )
-    return services.ticket_merge(
+    return ticket_merge(
         survivor=survivor,
         merged=merged,
-        by=request.user,
+        by=by,
         confirm_other_customer=payload.confirm_other_customer,
     )
 
@@ -274,8 +288,8 @@ class TagsIn(In):
     summary="Link the customer's orders",
 )
 def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    return services.ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=request.user)
+    ticket, by = _writable(request, ticket_id)
+    return ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=by)
 
 
 @router.put(
@@ -284,8 +298,8 @@ def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -
     summary="Replace the ticket's tags",
 )
 def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ticket:
-    ticket = queries.ticket_for(request.user, ticket_id, write=True)
-    return services.ticket_set_tags(ticket=ticket, names=payload.tags, by=request.user)
+    ticket, by = _writable(request, ticket_id)
+    return ticket_set_tags(ticket=ticket, names=payload.tags, by=by)
 
 
 @router.post(
@@ -293,12 +307,12 @@ def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ti
     response={201: TicketOut, **errors(404)},
     summary="Move a message into a new ticket",
 )
-def messages_split(request: HttpRequest, message_id: IdPath) -> Status:
+def messages_split(request: HttpRequest, message_id: IdPath) -> Status[Ticket]:
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         raise Http404
-    queries.ticket_for(request.user, message.ticket_id, write=True)
-    return Status(201, services.message_split(message=message, by=request.user))
+    _ticket, by = _writable(request, message.ticket_id)
+    return Status(201, message_split(message=message, by=by))
 
 
 class ToneIn(In):

@@ -12,14 +12,9 @@ from django.utils import timezone
 from pelatis.customers.models import Customer
 
 from .models import Team
-from .services.tickets import (
-    InboundMail,
-    message_receive,
-    reply_send,
-    ticket_assign,
-    ticket_open,
-    ticket_set_status,
-)
+from .services.lifecycle import ticket_set_status
+from .services.messages import InboundMail, message_receive, reply_send
+from .services.tickets import ticket_assign, ticket_open
 
 REQUESTS = [
     (
@@ -51,7 +46,7 @@ REQUESTS = [
 @transaction.atomic
 def demo_tickets(*, count: int = 40, seed: int = 2026) -> int:
     """Open ``count`` tickets for demo customers, some answered, pending, resolved or reopened."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — repeatable demo data, not a secret
     user_model = get_user_model()
     agents = list(user_model.objects.filter(username__in=["agent", "manager"]))
     team, _ = Team.objects.get_or_create(name="Υποδοχή")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +28,8 @@ def agents() -> QuerySet[Any]:
     )
 
 
-class AgentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class AgentChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -160,7 +160,7 @@ class SplitForm(ServiceErrorsMixin, forms.Form):
     message = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
-class AgentProfileForm(ServiceErrorsMixin, forms.ModelForm):
+class AgentProfileForm(ServiceErrorsMixin, forms.ModelForm[AgentProfile]):
     """What an agent edits of themselves: the name and title replies are signed with, or a signature."""
 
     ID_PREFIX = "profile"

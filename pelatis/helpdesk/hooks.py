@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .services.tickets import tickets_move_to_customer
+from .services.merge import tickets_move_to_customer
 
 
 def _ticket_links(ids: list[str]) -> dict[str, str]:

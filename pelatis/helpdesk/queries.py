@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as StaffUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Least
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from pelatis.customers.queries import customer_search_ids
@@ -19,7 +20,7 @@ from pelatis.customers.queries import customer_search_ids
 from . import search
 from .models import Message, Team, Ticket, TicketEvent
 
-User = AbstractBaseUser | AnonymousUser
+User = StaffUser | AnonymousUser
 OPEN_STATUSES = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.ON_HOLD]
 # The SLA clock runs only in these: pending and on hold wait on someone else.
 RUNNING_STATUSES = [Ticket.Status.NEW, Ticket.Status.OPEN]
@@ -36,6 +37,14 @@ _PRIORITY_RANK = {
     Ticket.Priority.NORMAL: 2,
     Ticket.Priority.LOW: 3,
 }
+
+
+def request_user(request: HttpRequest) -> StaffUser:
+    """The signed-in user a staff view or API call acts as (log-in or token checked by then); else 403."""
+    user = request.user
+    if not isinstance(user, StaffUser):
+        raise PermissionDenied
+    return user
 
 
 def ticket_for(user: User, ticket_id: int, *, write: bool = False) -> Ticket:
@@ -273,7 +282,7 @@ def inbox_rows(
     found: SearchResult | None = None,
     total: int | None = None,
     now: dt.datetime | None = None,
-) -> Sequence[Ticket]:
+) -> QuerySet[Ticket] | Chain:
     """The rows of ``inbox()`` in the same order, paged cheaply: "overdue first" and "due first" are the few
     tickets with a (late) running clock by due time, then the rest newest first from the date index."""
     now = now or timezone.now()

@@ -115,14 +115,14 @@ def matching_ids(query: TicketQuery, *, limit: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT ticket_id FROM {TicketSearch._meta.db_table} "
+                f"SELECT ticket_id FROM {TicketSearch._meta.db_table} "  # noqa: S608 — names are constants; the query is a parameter
                 f"WHERE to_tsvector('{TS_CONFIG}'::regconfig, doc) @@ to_tsquery('{TS_CONFIG}'::regconfig, %s) "
                 "ORDER BY ticket_id DESC LIMIT %s",
                 [tsquery_postgres(query.groups), limit],
             )
         else:
             cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",  # noqa: S608 — names are constants; the query is a parameter
                 [fts_match_sqlite(query.groups), limit],
             )
         return [int(row[0]) for row in cursor.fetchall()]
@@ -134,18 +134,6 @@ def _texts(messages: list[Message]) -> list[str]:
         m.visible_text or m.body_text
         for i, m in enumerate(messages)
         if m.direction == Message.Direction.INBOUND or i == 0
-    ]
-
-
-def _docs(tickets: list[Ticket]) -> list[TicketSearch]:
-    return [
-        TicketSearch(
-            ticket_id=t.pk,
-            doc=doc_of(
-                subject=t.subject, customer_name=t.customer.display_name, texts=_texts(t.search_messages)
-            ),
-        )  # type: ignore[attr-defined]
-        for t in tickets
     ]
 
 
@@ -166,7 +154,15 @@ def search_index(*, ticket_ids: Iterable[int], batch: int = 500) -> int:
             .only("subject", "customer__display_name")
             .prefetch_related(Prefetch("messages", queryset=inbound, to_attr="search_messages"))
         )
-        rows = _docs(tickets)
+        rows = [
+            TicketSearch(
+                ticket_id=t.pk,
+                doc=doc_of(
+                    subject=t.subject, customer_name=t.customer.display_name, texts=_texts(t.search_messages)
+                ),
+            )
+            for t in tickets
+        ]
         TicketSearch.objects.filter(ticket_id__in=chunk).delete()
         TicketSearch.objects.bulk_create(rows, batch_size=batch)
         done += len(rows)

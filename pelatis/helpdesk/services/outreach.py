@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from pelatis.core.hooks import contributions
 from pelatis.customers.models import ContactPoint, Customer
-from pelatis.customers.services import timeline_text
 
 from ..models import Message, Ticket
 from ..search import search_index
 from . import sla
-from .tickets import _event, _timeline, message_length_check, ticket_set_status
+from .history import event_record, timeline_opened
+from .lifecycle import ticket_set_status
+from .messages import message_length_check, message_send_on_commit
 
 
 @transaction.atomic
@@ -27,7 +26,7 @@ def ticket_start_outbound(
     body: str,
     type: str = Ticket.Type.QUESTION,
     priority: str = Ticket.Priority.NORMAL,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Ticket:
     """A conversation we start by email: the ticket's first message is ours, queued and sent after commit by
     the same outbound path as replies. The ticket then waits on the customer; their answer threads onto it."""
@@ -72,7 +71,7 @@ def ticket_start_outbound(
         acknowledged_at=now,
         requester_verified_at=now,
     )
-    _event(ticket, "opened", new=ticket.status, note="email", by=actor, at=now)
+    event_record(ticket, "opened", new=ticket.status, note="email", by=actor, at=now)
     sla.sla_start(ticket=ticket)
     search_index(ticket_ids=[ticket.pk])
     message = Message.objects.create(
@@ -90,14 +89,6 @@ def ticket_start_outbound(
         email_context={"body": text},
     )
     ticket = ticket_set_status(ticket=ticket, status=Ticket.Status.PENDING, by=by)
-    _timeline(
-        ticket,
-        channel="email",
-        direction="out",
-        at=now,
-        by=actor,
-        body=text,
-        summary=timeline_text(gettext_noop("Ticket #%(id)s: %(subject)s"), id=ticket.pk, subject=subject),
-    )
-    transaction.on_commit(lambda: [send(message.pk) for send in contributions("TICKET_OUTBOUND_SENDERS")])
+    timeline_opened(ticket, direction="out", at=now, by=actor, body=text)
+    message_send_on_commit(message)
     return ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,21 +18,21 @@ PLACEHOLDERS = ("greeting", "title_name", "first_name", "last_name", "order", "a
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
-def signature_of(agent: AbstractBaseUser | None) -> str:
+def signature_of(agent: User | None) -> str:
     """How the agent signs replies: their own signature, else full name and job title; never the login name."""
     if agent is None or not agent.is_authenticated:
         return ""
     profile = AgentProfile.objects.filter(user_id=agent.pk).only("title", "signature").first()
     if profile is not None and profile.signature.strip():
         return "\n".join(line.rstrip() for line in profile.signature.strip().splitlines())
-    name = " ".join((agent.get_full_name() or "").split())  # type: ignore[attr-defined]
+    name = " ".join((agent.get_full_name() or "").split())
     if not name:
         return ""
     title = " ".join(profile.title.split()) if profile is not None else ""
     return f"{name}\n{title}" if title else name
 
 
-def signed(text: str, agent: AbstractBaseUser | None) -> str:
+def signed(text: str, agent: User | None) -> str:
     """The reply with the agent's signature at its end, unless it already ends with it (a canned reply's
     {agent}); when the agent signed with their name alone, the rest of the signature goes under it."""
     signature = signature_of(agent)
@@ -46,7 +46,7 @@ def signed(text: str, agent: AbstractBaseUser | None) -> str:
     return f"{body}\n\n{signature}"
 
 
-def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str, str]:
+def placeholders_of(ticket: Ticket, agent: User | None) -> dict[str, str]:
     """The values a canned reply may use for this ticket, in the customer's form of address."""
     customer = ticket.customer
     order = (
@@ -71,7 +71,7 @@ def placeholders_of(ticket: Ticket, agent: AbstractBaseUser | None) -> dict[str,
     }
 
 
-def canned_render(*, reply: CannedReply, ticket: Ticket, agent: AbstractBaseUser | None) -> str:
+def canned_render(*, reply: CannedReply, ticket: Ticket, agent: User | None) -> str:
     """The reply's text for this ticket; unknown placeholders stay visible so the agent notices them."""
     values = placeholders_of(ticket, agent)
     return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), reply.body)
@@ -103,9 +103,9 @@ def canned_save(
     _check_body(body)
     if not name.strip():
         raise ValidationError({"name": [_("A name is required.")]})
-    clash = CannedReply.objects.filter(name=name.strip(), language=language).exclude(
-        pk=reply.pk if reply else None
-    )
+    clash = CannedReply.objects.filter(name=name.strip(), language=language)
+    if reply is not None:
+        clash = clash.exclude(pk=reply.pk)
     if clash.exists():
         raise ValidationError({"name": [_("A reply with this name already exists in this language.")]})
     reply = reply or CannedReply()
@@ -116,7 +116,7 @@ def canned_save(
 
 @transaction.atomic
 def agent_profile_save(
-    *, user: AbstractBaseUser, first_name: str, last_name: str, title: str, signature: str
+    *, user: User, first_name: str, last_name: str, title: str, signature: str
 ) -> AgentProfile:
     """The agent's name, job title and signature, as replies are signed with them."""
     first, last = " ".join(first_name.split())[:150], " ".join(last_name.split())[:150]
@@ -128,7 +128,7 @@ def agent_profile_save(
                 ]
             }
         )
-    user.first_name, user.last_name = first, last  # type: ignore[attr-defined]
+    user.first_name, user.last_name = first, last
     user.save(update_fields=["first_name", "last_name"])
     profile, _created = AgentProfile.objects.get_or_create(user=user)
     profile.title = " ".join(title.split())[:100]

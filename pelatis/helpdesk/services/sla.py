@@ -28,6 +28,7 @@ from ..models import Calendar, SlaPause, SlaPolicy, Ticket
 
 FOLLOW_UP_AFTER = dt.timedelta(days=3)
 WARN_BEFORE = dt.timedelta(minutes=30)
+_SLA_FIELDS = ["sla_policy", "first_response_due", "next_response_due", "resolution_due", "updated_at"]
 
 
 def _spans(raw: list[list[str]]) -> tuple[Span, ...]:
@@ -74,7 +75,7 @@ def _engine(key: str) -> BusinessCalendar:
             Season(
                 name=s.get("name", ""),
                 start=tuple(s["start"]),
-                end=tuple(s["end"]),  # type: ignore[arg-type]
+                end=tuple(s["end"]),
                 hours=_week(s.get("hours", {})),
             )
             for s in model.seasons
@@ -143,30 +144,14 @@ def sla_start(*, ticket: Ticket) -> None:
     """Pick the policy and set the first-response and resolution due times (saves the ticket)."""
     ticket.sla_policy = policy_for(ticket)
     sla_refresh(ticket=ticket, now=ticket.created_at, pauses=[])  # a new ticket has never paused
-    ticket.save(
-        update_fields=[
-            "sla_policy",
-            "first_response_due",
-            "next_response_due",
-            "resolution_due",
-            "updated_at",
-        ]
-    )
+    ticket.save(update_fields=_SLA_FIELDS)
 
 
 def sla_set_policy(*, ticket: Ticket, policy: SlaPolicy | None, now: dt.datetime | None = None) -> None:
     """Change the policy; the business time already used counts against the new targets."""
     ticket.sla_policy = policy
     sla_refresh(ticket=ticket, now=now or timezone.now())
-    ticket.save(
-        update_fields=[
-            "sla_policy",
-            "first_response_due",
-            "next_response_due",
-            "resolution_due",
-            "updated_at",
-        ]
-    )
+    ticket.save(update_fields=_SLA_FIELDS)
 
 
 def sla_refresh(

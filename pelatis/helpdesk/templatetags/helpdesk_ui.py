@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -170,7 +171,7 @@ def since(value: dt.datetime | None) -> str:
 
 
 @register.filter
-def person_short(user: Any) -> str:
+def person_short(user: User | None) -> str:
     """The first name (or the username) where a column is narrow."""
     if user is None:
         return ""
@@ -178,7 +179,7 @@ def person_short(user: Any) -> str:
 
 
 @register.filter
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     """A user's name for display."""
     if user is None:
         return ""

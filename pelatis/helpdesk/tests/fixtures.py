@@ -6,7 +6,8 @@ import pytest
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Ticket
-from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
+from pelatis.helpdesk.services.messages import InboundMail
+from pelatis.helpdesk.services.tickets import ticket_open
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_errors_name_the_field_and_roles_are_enforced(
 def test_split_link_and_tag_over_the_api(
     papadopoulos: Customer, open_ticket: Any, make_order: Any, agent: Any, api_as: Any
 ) -> None:
-    from pelatis.helpdesk.services.tickets import InboundMail, message_receive
+    from pelatis.helpdesk.services.messages import InboundMail, message_receive
 
     ticket = open_ticket(papadopoulos)
     second = message_receive(ticket=ticket, mail=InboundMail(body_text="Άλλο θέμα", subject="Τιμολόγιο"))

@@ -15,18 +15,12 @@ from django.utils import timezone
 from pelatis.customers.models import Customer
 from pelatis.helpdesk import queries
 from pelatis.helpdesk.models import Team, Ticket
-from pelatis.helpdesk.services.tickets import (
-    reply_send,
-    ticket_assign,
-    ticket_set_status,
-    ticket_set_tags,
-)
+from pelatis.helpdesk.services.lifecycle import ticket_set_status
+from pelatis.helpdesk.services.messages import reply_send
+from pelatis.helpdesk.services.tickets import ticket_assign, ticket_set_tags
+from pelatis.helpdesk.tests.pages import rows
 
 INBOX = reverse("helpdesk:inbox")
-
-
-def rows(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<tr data-ticket="(\d+)"', html)]
 
 
 def due(ticket: Ticket, minutes: int) -> None:

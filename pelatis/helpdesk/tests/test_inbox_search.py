@@ -13,13 +13,11 @@ from pelatis.customers.models import Customer
 from pelatis.helpdesk import search
 from pelatis.helpdesk.models import Ticket, TicketSearch
 from pelatis.helpdesk.queries import ticket_search
-from pelatis.helpdesk.services.tickets import InboundMail, message_receive, message_split, ticket_merge
+from pelatis.helpdesk.services.merge import message_split, ticket_merge
+from pelatis.helpdesk.services.messages import InboundMail, message_receive
+from pelatis.helpdesk.tests.pages import rows
 
 INBOX = reverse("helpdesk:inbox")
-
-
-def rows(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<tr data-ticket="(\d+)"', html)]
 
 
 def found(q: str) -> set[int]:

@@ -15,12 +15,10 @@ from django.utils import translation
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import AgentProfile, CannedReply, Message, Ticket, TicketEvent
+from pelatis.helpdesk.services.messages import InboundMail, message_receive, reply_send
 from pelatis.helpdesk.services.replies import canned_render, signature_of
-from pelatis.helpdesk.services.tickets import InboundMail, message_receive, reply_send, ticket_assign
-
-
-def url(name: str, *args: Any) -> str:
-    return reverse(f"helpdesk:{name}", args=args)
+from pelatis.helpdesk.services.tickets import ticket_assign
+from pelatis.helpdesk.tests.pages import url
 
 
 @pytest.fixture

@@ -11,12 +11,16 @@ from django.urls import reverse
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Message, Ticket
-from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_merge
+from pelatis.helpdesk.services.merge import ticket_merge
+from pelatis.helpdesk.services.messages import InboundMail, message_receive
 
 
 @pytest.fixture
 def stranger(make_customer: Any) -> Customer:
-    return make_customer(first_name="Μαρία", last_name="Ξένη", emails=["maria.xeni@example.com"])
+    customer: Customer = make_customer(
+        first_name="Μαρία", last_name="Ξένη", emails=["maria.xeni@example.com"]
+    )
+    return customer
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from django.utils import translation
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Message
-from pelatis.helpdesk.services.tickets import message_max_chars, note_add, reply_send
-
-HTMX = {"HX-Request": "true"}
+from pelatis.helpdesk.services.messages import message_max_chars, note_add, reply_send
+from pelatis.helpdesk.tests.pages import HTMX
 
 
 def test_default_limit_is_fifty_thousand_characters() -> None:

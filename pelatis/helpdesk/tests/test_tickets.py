@@ -11,16 +11,10 @@ from pelatis.customers.models import Customer, Interaction
 from pelatis.customers.services import customer_merge
 from pelatis.helpdesk.models import Message, SlaPause, Ticket, TicketEvent
 from pelatis.helpdesk.services import sla
-from pelatis.helpdesk.services.tickets import (
-    InboundMail,
-    message_receive,
-    note_add,
-    reply_send,
-    ticket_merge,
-    ticket_open,
-    ticket_set_stage,
-    ticket_set_status,
-)
+from pelatis.helpdesk.services.lifecycle import ticket_set_stage, ticket_set_status
+from pelatis.helpdesk.services.merge import ticket_merge
+from pelatis.helpdesk.services.messages import InboundMail, message_receive, note_add, reply_send
+from pelatis.helpdesk.services.tickets import ticket_open
 
 ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
 
@@ -183,7 +177,7 @@ def test_customer_merge_carries_tickets(papadopoulos: Customer, make_customer: A
 def test_split_a_second_question_into_its_own_ticket(
     papadopoulos: Customer, open_ticket: Any, agent: Any
 ) -> None:
-    from pelatis.helpdesk.services.tickets import message_split
+    from pelatis.helpdesk.services.merge import message_split
 
     ticket = open_ticket(papadopoulos)
     second = message_receive(
@@ -224,6 +218,7 @@ def test_priority_change_reapplies_the_policy_and_stage_notes_stay_on_their_line
     ticket = open_ticket(papadopoulos, type=Ticket.Type.COMPLAINT)
     normal_due = ticket.first_response_due
     ticket = ticket_set_priority(ticket=ticket, priority="urgent", by=agent)
+    assert ticket.sla_policy is not None
     assert ticket.sla_policy.priority == "urgent"
     assert ticket.first_response_due < normal_due
     ticket_set_stage(
