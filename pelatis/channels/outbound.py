@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from pelatis.core.business import sender_address
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.delivery import (
     AutoEmail,
@@ -34,20 +33,16 @@ from pelatis.helpdesk.services.delivery import (
     ticket_follow_up_queue,
     ticket_recipient_email,
 )
-from pelatis.lang.address import salutation
 
 from . import claims
+from .mail import customer_greeting, email_build, email_subject, email_timeout
+from .mail import mail_connection as mail_connection  # feedback's surveys import it from here
 from .parse import ticket_token
 
 log = logging.getLogger(__name__)
 SUPPORTED = {"el", "en"}
 FIRST_RETRY = dt.timedelta(minutes=2)  # then 4, 8, 16 … minutes
 LAST_RETRY = dt.timedelta(hours=6)  # the longest wait between two tries
-
-
-def email_timeout() -> float:
-    """Seconds a mail server may keep us waiting on one step (settings.EMAIL_TIMEOUT, default 20)."""
-    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 20)
 
 
 def max_attempts() -> int:
@@ -62,12 +57,8 @@ def sending_lease() -> dt.timedelta:
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """The wait after the ``attempts``-th failed try: 2, 4, 8 … minutes, at most LAST_RETRY."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LAST_RETRY)
-
-
-def mail_connection() -> BaseEmailBackend:
-    """A connection to the configured mail backend with the timeout set (never wait forever)."""
-    return get_connection(timeout=email_timeout())
+    doublings: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST_RETRY * doublings, LAST_RETRY)
 
 
 def _language(ticket: Ticket) -> str:
@@ -82,7 +73,10 @@ def _thread_headers(ticket: Ticket, *, before: Message | None = None) -> dict[st
         messages = messages.exclude(pk=before.pk).filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
         )
-    ids = list(messages.order_by("created_at", "id").values_list("message_id", "direction"))
+    ids = [
+        (str(mid), direction)
+        for mid, direction in messages.order_by("created_at", "id").values_list("message_id", "direction")
+    ]
     if not ids:
         return {}
     last_in = [mid for mid, direction in ids if direction == Message.Direction.INBOUND]
@@ -92,55 +86,56 @@ def _thread_headers(ticket: Ticket, *, before: Message | None = None) -> dict[st
     }
 
 
-def _email(
+def ticket_email_build(
     ticket: Ticket,
     *,
     subject: str,
     template: str,
-    context: dict[str, object],
+    context: dict[str, Any],
     message_id: str,
     to: str,
     headers: dict[str, str],
+    unsubscribe_url: str | None = None,
 ) -> EmailMultiAlternatives:
-    customer = ticket.customer
+    """An email about a ticket: its token in the subject, greeting, ticket and token in the templates'
+    context, in the customer's language; ``context["auto"]`` is its Auto-Submitted value (default "no")."""
     language = _language(ticket)
-    with translation.override(language):
-        ctx = {
+    token = ticket_token(ticket.pk)
+    return email_build(
+        to=to,
+        subject=f"{subject} {token}",
+        template=template,
+        context={
             "ticket": ticket,
-            "token": ticket_token(ticket.pk),
-            "greeting": salutation(
-                language=language,
-                formal=customer.formal,
-                title=customer.title,
-                first_name=customer.first_name,
-                last_name=customer.last_name,
-            ),
+            "token": token,
+            "greeting": customer_greeting(ticket.customer, language=language),
             **context,
-        }
-        base = template if "/" in template else f"channels/email/{template}"
-        text = render_to_string(f"{base}.txt", ctx)
-        html = render_to_string(f"{base}.html", ctx)
-    email = EmailMultiAlternatives(
-        subject=f"{subject} {ticket_token(ticket.pk)}",
-        body=text,
-        from_email=sender_address(),
-        to=[to],
-        connection=mail_connection(),
-        headers={"Message-ID": message_id, "Auto-Submitted": str(context.get("auto", "no")), **headers},
+        },
+        language=language,
+        message_id=message_id,
+        auto=str(context.get("auto", "no")),
+        unsubscribe_url=unsubscribe_url,
+        headers=headers,
     )
-    email.attach_alternative(html, "text/html")
-    return email
 
 
-def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: dict[str, object]) -> str:
+def ticket_email_send(
+    ticket: Ticket,
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    unsubscribe_url: str | None = None,
+) -> str:
     """Send an email about a ticket now (threaded, in the customer's language); returns its Message-ID.
 
     Other apps (feedback surveys) use this; ``template`` names channels/email/<template>.txt/.html
-    or another app's templates with a path prefix. Talks to the mail server: call it with no
+    or another app's templates with a path prefix; ``context["auto"]`` sets Auto-Submitted and
+    ``unsubscribe_url`` the one-click List-Unsubscribe. Talks to the mail server: call it with no
     transaction open, after the caller's claim has committed.
     """
     mid = Message.new_message_id()
-    _email(
+    ticket_email_build(
         ticket,
         subject=subject,
         template=template,
@@ -148,6 +143,7 @@ def ticket_email_send(ticket: Ticket, *, subject: str, template: str, context: d
         message_id=mid,
         to=ticket_recipient_email(ticket),
         headers=_thread_headers(ticket),
+        unsubscribe_url=unsubscribe_url,
     ).send()
     return mid
 
@@ -179,7 +175,7 @@ def _build(message: Message) -> EmailMultiAlternatives:
             ticket.subject if ticket.subject.lower().startswith(("re:", "απ:")) else f"Re: {ticket.subject}"
         )
         template, context = "reply", {"body": message.body_text}
-    return _email(
+    return ticket_email_build(
         ticket,
         subject=subject,
         template=template,
@@ -262,13 +258,12 @@ def acknowledgement_send(ticket_id: int) -> None:
 
 def _acknowledgement(ticket: Ticket) -> AutoEmail:
     """We have your message, and when to expect an answer (the first-response deadline, in their zone)."""
-    due = ticket.first_response_due
-    with translation.override(_language(ticket)):
-        when = ""
-        if due is not None:
-            local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
+    language, due, when = _language(ticket), ticket.first_response_due, ""
+    if due is not None:
+        local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
+        with translation.override(language):
             when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
-        subject = translation.gettext("We received your message")
+    subject = email_subject(template="acknowledgement", context={}, language=language)
     return AutoEmail(
         subject=subject,
         body=f"[auto] {subject} {when}".strip(),
@@ -285,16 +280,13 @@ def follow_up_send(ticket_id: int) -> None:
 
 
 def _follow_up(ticket: Ticket) -> AutoEmail:
-    with translation.override(_language(ticket)):
-        subject = translation.gettext("Did this solve it?")
+    subject = email_subject(template="follow_up", context={}, language=_language(ticket))
     return AutoEmail(
         subject=subject, body=f"[auto] {subject}", template="follow_up", context={"auto": "auto-generated"}
     )
 
 
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    import zoneinfo
-
+def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
