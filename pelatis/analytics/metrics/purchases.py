@@ -95,9 +95,8 @@ def cohorts(f: Filters) -> list[Json]:
     cohort_sql, cohort_params = month_case(f"c.{qn('first_at')}", starts)
     month_sql, month_params = month_case(f"o.{qn('placed_at')}", starts)
     not_sold = [Order.Status.CANCELLED.value, Order.Status.REFUNDED.value]
-    # Only the ORM's own SQL, quoted identifiers and %s placeholders are formatted in; values are parameters.
     sql = (
-        f"WITH c AS ({first_sql}) SELECT {cohort_sql}, {month_sql}, COUNT(DISTINCT o.{qn('customer_id')}) "  # noqa: S608 — see above
+        f"WITH c AS ({first_sql}) SELECT {cohort_sql}, {month_sql}, COUNT(DISTINCT o.{qn('customer_id')}) "  # noqa: S608 — only ORM SQL, quoted names and %s go in; values are parameters
         f"FROM c JOIN {qn(Order._meta.db_table)} o ON o.{qn('customer_id')} = c.{qn('customer_id')} "
         f"WHERE o.{qn('status')} NOT IN (%s, %s) AND o.{qn('placed_at')} >= c.{qn('first_at')} "
         f"AND o.{qn('placed_at')} < %s GROUP BY 1, 2"
