@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 from pelatis.lang.fold import is_greek
 from pelatis.lang.greeklish import to_latin
-from pelatis.lang.tone import CompiledRules, ToneFit, ToneHint, ToneRule, _fold_mapped, check_tone, rule_for
+from pelatis.lang.tone import CompiledRules, ToneFit, ToneHint, ToneRule, check_tone, rule_for
+from pelatis.lang.tone.folding import _fold_mapped
 
 __all__ = ["FITS", "Edit", "apply_edit", "apply_suggestion", "edits_for", "fit_of", "fix_all", "plan"]
 
