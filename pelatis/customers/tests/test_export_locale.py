@@ -341,7 +341,7 @@ def test_labels_in_any_of_our_languages_map_back_to_codes(
 
 
 def test_every_label_maps_back_in_every_language(db: None) -> None:
-    from pelatis.customers.forms import COMMON_LANGUAGES, country_choices
+    from pelatis.customers.form_choices import COMMON_LANGUAGES, country_choices
 
     for code, _name in django_settings.LANGUAGES:
         with translation.override(code):
