@@ -16,19 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from pelatis.channels.outbound import mail_connection
-from pelatis.core.business import sender_address
+from pelatis.channels.mail import customer_greeting, email_build
 from pelatis.customers.models import ContactPoint, Customer, Order, Tag
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
-from pelatis.lang.address import salutation
 
 from ..models import NpsCampaign, NpsResponse, NpsRun
 from ..sentiment import text_sentiment
@@ -210,36 +207,21 @@ def _survey_email(
         (score, base_url + reverse("feedback:nps", args=[nps_token(response, score)])) for score in range(11)
     ]
     stop_url = base_url + reverse("feedback:optout", args=[optout_token(customer)])
-    with translation.override(language):
-        ctx = {
-            "greeting": salutation(
-                language=language,
-                formal=customer.formal,
-                title=customer.title,
-                first_name=customer.first_name,
-                last_name=customer.last_name,
-            ),
+    return email_build(
+        to=address,
+        subject=texts["subject"],
+        template="feedback/email/nps",
+        context={
+            "greeting": customer_greeting(customer, language=language),
             "question": nps_question(language, formal=customer.formal),
             "texts": texts,
             "links": links,
             "stop_url": stop_url,
-        }
-        text = render_to_string("feedback/email/nps.txt", ctx)
-        html = render_to_string("feedback/email/nps.html", ctx)
-    email = EmailMultiAlternatives(
-        subject=texts["subject"],
-        body=text,
-        from_email=sender_address(),
-        to=[address],
-        # RFC 8058: mail clients may offer their own one-click "unsubscribe" that posts to the same link.
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
         },
+        language=language,
+        auto="auto-generated",
+        unsubscribe_url=stop_url,
     )
-    email.attach_alternative(html, "text/html")
-    return email
 
 
 def nps_send(
@@ -278,7 +260,6 @@ def nps_send(
             ask_again_after=now + dt.timedelta(days=campaign.interval_days),
         )
     email = _survey_email(response, customer, address, base_url)
-    email.connection = mail_connection()
     try:
         email.send()
     except OSError:
