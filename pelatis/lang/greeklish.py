@@ -334,7 +334,7 @@ def _romanise_chunk(chunk: str) -> str:
     s = _GK_RE.sub("γ" + _ZWSP + "κ", s)  # ELOT: γκ → gk (ICU says nk)
     s = _VOWEL_DIALYTIKA_RE.sub(_ZWSP, s)  # ELOT: αϋ → ay (ICU says au/af)
     with _icu_lock:
-        out = _transliterator().transliterate(s)
+        out: str = _transliterator().transliterate(s)
     out = out.replace(_ZWSP, "")
     if not out.isascii():  # letters ICU has no rule for (archaic ϛ, ϡ ...)
         out = unicodedata.normalize("NFKD", out).encode("ascii", "ignore").decode("ascii")

@@ -18,6 +18,10 @@ def _weight(source: str) -> int:
     return len(re.findall(r"[^\W\d_]", re.sub(r"\\.", "", source)))
 
 
+# (rule index, severity rank, alternatives as (regex source, starts at a word start), regex if it must run alone)
+_PassItem = tuple[int, int, tuple[tuple[str, bool], ...], re.Pattern[str] | None]
+
+
 @dataclass(frozen=True)
 class _Pass:
     """One scan of a text: rules starting at word starts, other rules, and rules that must run alone."""
@@ -40,7 +44,7 @@ class _Pass:
                     yield index, m.start(), m.end()
 
 
-def _make_pass(items: list[tuple[int, int, tuple[tuple[str, bool], ...], re.Pattern[str] | None]]) -> _Pass:
+def _make_pass(items: list[_PassItem]) -> _Pass:
     """Combine (rule index, severity rank, alternatives, regex if it must run alone) into one scan.
 
     Each alternative ends in an empty marker group naming its rule, so no group wraps a branch.
@@ -119,7 +123,7 @@ class CompiledRules:
             if (rule.language == "*" or rule.language in languages) and (formal or not rule.formal_only)
         ]
 
-        def items(kind: str) -> list[tuple[int, int, tuple[tuple[str, bool], ...], re.Pattern[str] | None]]:
+        def items(kind: str) -> list[_PassItem]:
             return [
                 (
                     i,
@@ -132,7 +136,7 @@ class CompiledRules:
             ]
 
         # Keys are ASCII letters and digits, so \w is the same boundary there as in folded text.
-        keyed = [
+        keyed: list[_PassItem] = [
             (
                 i,
                 SEVERITIES.index(rules[i].severity),

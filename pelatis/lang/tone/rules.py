@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("el", "en", "*")
 CATEGORIES = ("blaming", "imperative", "casual", "jargon", "negative", "shouting", "address", "structure")
@@ -70,9 +71,10 @@ def _default_rule_tuple() -> tuple[ToneRule, ...]:
     return tuple(_rule_from_json(item) for item in data["rules"])
 
 
-def _rule_from_json(item: dict[str, object]) -> ToneRule:
-    fits = tuple(ToneFit(**fit) for fit in item.pop("fits", None) or ())  # type: ignore[arg-type, attr-defined]
-    return ToneRule(**item, fits=fits)  # type: ignore[arg-type]
+def _rule_from_json(item: dict[str, Any]) -> ToneRule:
+    fields = dict(item)
+    fits = tuple(ToneFit(**fit) for fit in fields.pop("fits", None) or ())
+    return ToneRule(**fields, fits=fits)
 
 
 def default_rules() -> list[ToneRule]:
