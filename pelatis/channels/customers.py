@@ -7,6 +7,10 @@ new customer the same way when nobody matches.
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.conf import settings
+
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import customer_create
@@ -52,3 +56,11 @@ def customer_create_from_contact(
     if time_zone:
         data.time_zone = time_zone
     return customer_create(data=data)
+
+
+def customer_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The customer's time zone by name; the business's own (settings.TIME_ZONE) when it is unset or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)

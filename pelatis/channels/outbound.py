@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from pelatis.helpdesk.services.delivery import (
 )
 
 from . import claims
+from .customers import customer_zone
 from .mail import customer_greeting, email_build, email_subject, email_timeout
 from .mail import mail_connection as mail_connection  # feedback's surveys import it from here
 from .parse import ticket_token
@@ -260,7 +260,7 @@ def _acknowledgement(ticket: Ticket) -> AutoEmail:
     """We have your message, and when to expect an answer (the first-response deadline, in their zone)."""
     language, due, when = _language(ticket), ticket.first_response_due, ""
     if due is not None:
-        local = timezone.localtime(due, timezone=_zone(ticket.customer.time_zone))
+        local = timezone.localtime(due, timezone=customer_zone(ticket.customer.time_zone))
         with translation.override(language):
             when = f"{formats.date_format(local, 'l j E')} {formats.time_format(local, 'H:i')}"
     subject = email_subject(template="acknowledgement", context={}, language=language)
@@ -284,10 +284,3 @@ def _follow_up(ticket: Ticket) -> AutoEmail:
     return AutoEmail(
         subject=subject, body=f"[auto] {subject}", template="follow_up", context={"auto": "auto-generated"}
     )
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)

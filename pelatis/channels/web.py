@@ -25,39 +25,28 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
 from pelatis.core.hooks import contributions
 from pelatis.core.ratelimit import client_key, over_limit
-from pelatis.customers.models import ContactPoint, Customer
-from pelatis.customers.services import interaction_record, timeline_text
+from pelatis.customers.models import ContactPoint
 from pelatis.helpdesk.models import Message, Ticket
-from pelatis.helpdesk.services.requester import (
-    VERIFIED_BY_LINK,
-    message_mark_typed_on_web,
-    ticket_requester_email,
-    ticket_requester_verify,
-)
-from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+from pelatis.helpdesk.services.requester import ticket_requester_email
 
-from . import outbound
-from .customers import customer_by_email, customer_create_from_contact
+from .customers import customer_zone
 from .forms import HONEYPOT, ReplyForm, SupportForm
+from .portal import PortalLinkError, portal_link, portal_open
+from .portal import portal_url as portal_url  # pages and tests outside channels ask web for it
+from .support import support_reply_receive, support_request_confirm, support_request_open
 
-PORTAL_SALT = "pelatis.portal"
-PORTAL_MAX_AGE = dt.timedelta(days=90)
 # Posts (new requests and portal replies together) per client and window;
 # settings.PELATIS_SUPPORT_RATE_LIMIT / _WINDOW (seconds) override them.
 RATE_LIMIT = 5
@@ -70,86 +59,6 @@ FORM_FIELD_OF_ERROR = {
     "phones": "phone",
     "body": "message",
 }
-
-
-# ---------------------------------------------------------------- signed links
-
-
-class PortalLinkError(Exception):
-    """A portal token that is not ours, was altered, has expired or names a ticket that is gone."""
-
-    def __init__(self, *, expired: bool = False) -> None:
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
-
-
-@dataclass(frozen=True)
-class PortalAccess:
-    """What a working link opens: the ticket (the survivor, if it was merged), and whether the link came
-    through the requester's mailbox."""
-
-    ticket: Ticket
-    mailbox: bool
-
-
-def portal_token(ticket: Ticket, *, mailbox: bool = False) -> str:
-    """The signed, timestamped token of a ticket's portal page: the ticket, its customer, the kind of link."""
-    return signing.dumps(
-        {"t": ticket.pk, "c": ticket.customer_id, "k": "m" if mailbox else "v"}, salt=PORTAL_SALT
-    )
-
-
-def portal_link(ticket: Ticket, *, mailbox: bool = False) -> str:
-    """The path (no scheme or host) of the ticket's portal page, e.g. '/support/t/<token>/'; valid 90 days.
-
-    Only a link sent to the requester's address may be a ``mailbox`` link."""
-    return reverse("support:ticket", kwargs={"token": portal_token(ticket, mailbox=mailbox)})
-
-
-def portal_url(ticket: Ticket) -> str:
-    """The whole mailbox link, for emails to the requester."""
-    return f"{settings.PELATIS_BASE_URL}{portal_link(ticket, mailbox=True)}"
-
-
-def portal_open(token: str) -> PortalAccess:
-    """The ticket a portal token stands for (the survivor, if it was merged); raises PortalLinkError."""
-    try:
-        data = signing.loads(token, salt=PORTAL_SALT, max_age=PORTAL_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise PortalLinkError(expired=True) from exc
-    except signing.BadSignature as exc:
-        raise PortalLinkError from exc
-    try:
-        ticket_id, customer_id = int(data["t"]), int(data["c"])
-    except (TypeError, KeyError, ValueError) as exc:
-        raise PortalLinkError from exc
-    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
-    seen: set[int] = set()
-    while ticket is not None and ticket.merged_into_id and ticket.pk not in seen:
-        seen.add(ticket.pk)
-        ticket = Ticket.objects.select_related("customer").filter(pk=ticket.merged_into_id).first()
-    if ticket is None or not _same_customer(customer_id, ticket.customer_id):
-        # The ticket moved to someone else (or into someone else's ticket): the old link shows nothing.
-        raise PortalLinkError
-    # Links made before there were two kinds were all handed to the visitor of the form.
-    return PortalAccess(ticket=ticket, mailbox=data.get("k") == "m")
-
-
-def portal_ticket(token: str) -> Ticket:
-    """The ticket a portal token stands for, whichever kind of link it is; raises PortalLinkError."""
-    return portal_open(token).ticket
-
-
-def _same_customer(signed_id: int, current_id: int) -> bool:
-    """The customer of the link, or the customer they were merged into, owns the ticket now."""
-    seen: set[int] = set()
-    cid: int | None = signed_id
-    while cid is not None and cid not in seen:
-        if cid == current_id:
-            return True
-        seen.add(cid)
-        cid = Customer.objects.filter(pk=cid).values_list("merged_into_id", flat=True).first()
-    return False
 
 
 # ---------------------------------------------------------------- rate limit
@@ -171,76 +80,6 @@ def _too_many() -> str:
         "We received several messages from your connection in a short time. Please try again in %(n)d minutes.",
         minutes,
     ) % {"n": minutes}
-
-
-# ---------------------------------------------------------------- services of the public channel
-
-
-@transaction.atomic
-def support_request_open(
-    *,
-    name: str,
-    email: str,
-    subject: str,
-    message: str,
-    type: str,
-    language: str,
-    phone: str = "",
-    time_zone: str = "",
-    consent_text: str = "",
-) -> Ticket:
-    """A request from the public form: the customer (found by email or created), the ticket, the acknowledgement.
-
-    An existing customer's profile is not changed by what a stranger can type
-    into a public form; a new phone number is put on their timeline instead.
-    """
-    customer = customer_by_email(email)
-    new_phone = ""
-    if customer is None:
-        customer = customer_create_from_contact(
-            email=email, name=name, language=language, phone=phone, time_zone=time_zone
-        )
-    elif phone and not ContactPoint.objects.filter(customer=customer, kind="phone", value=phone).exists():
-        new_phone = phone
-    mail = InboundMail(
-        body_text=message, visible_text=message, subject=subject, from_email=email, language=language
-    )
-    ticket, first = ticket_open(
-        customer=customer, subject=subject, mail=mail, channel="web", type=type, language=language
-    )
-    message_mark_typed_on_web(message_id=first.pk)
-    body = [consent_text] if consent_text else []
-    if new_phone:
-        body.append(timeline_text(gettext_noop("Phone number given on the form: %(phone)s"), phone=new_phone))
-    interaction_record(
-        customer=customer,
-        channel="web",
-        direction="internal",
-        body="\n".join(body),
-        summary=timeline_text(
-            gettext_noop("Consent given on the support form to store request #%(id)s"), id=ticket.pk
-        ),
-        source_type="helpdesk.ticket",
-        source_id=str(ticket.pk),
-    )
-    outbound.acknowledgement_queue(ticket_id=ticket.pk)
-    return ticket
-
-
-@transaction.atomic
-def support_reply_receive(*, ticket: Ticket, message: str, language: str) -> Message:
-    """The customer's reply on the portal: a message on the ticket (reopening it if it was resolved)."""
-    received = message_receive(
-        ticket=ticket,
-        mail=InboundMail(body_text=message, visible_text=message, subject=ticket.subject, language=language),
-    )
-    message_mark_typed_on_web(message_id=received.pk)
-    return received
-
-
-def support_request_confirm(*, ticket: Ticket) -> bool:
-    """The reader of the mailbox link confirmed the request is theirs; True when this changed anything."""
-    return ticket_requester_verify(ticket_id=ticket.pk, how=VERIFIED_BY_LINK)
 
 
 # ---------------------------------------------------------------- views
@@ -391,13 +230,6 @@ class Entry:
     by: str
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _when(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     """'Τρίτη 5 Μαΐου, 13:00' in the active language, in the customer's clock."""
     return formats.date_format(timezone.localtime(value, timezone=zone), "l j E, H:i")
@@ -488,15 +320,11 @@ def _conversation(ticket: Ticket, *, whole: bool) -> list[Entry]:
     return entries
 
 
-#: Cards other apps add to the customer's request page (the rating prompt, say): each is called with
-#: the ticket and returns rendered HTML, or "" to show nothing.
-
-
 def _portal_context(
     ticket: Ticket, form: ReplyForm, alert: str, *, whole: bool, can_write: bool
 ) -> dict[str, Any]:
     # The visitor's page knows nothing of the customer's profile: it keeps the business's clock.
-    zone = _zone(ticket.customer.time_zone if whole else settings.TIME_ZONE)
+    zone = customer_zone(ticket.customer.time_zone if whole else settings.TIME_ZONE)
     status_label, status_tone = _status(ticket)
     expectation, expectation_tone = _expectation(ticket, zone)
     email = ticket_requester_email(ticket)

@@ -22,6 +22,6 @@ def ticket_priorities() -> list[tuple[str, str]]:
 @register.simple_tag
 def request_link(ticket: Ticket) -> str:
     """The whole link of the ticket's request page, for emails to the requester's own address only."""
-    from pelatis.channels.web import portal_url
+    from pelatis.channels.portal import portal_url
 
     return portal_url(ticket)

@@ -11,9 +11,9 @@ from django.core import signing
 from django.core.cache import cache
 from django.test import Client
 
+from pelatis.channels.portal import PORTAL_SALT, portal_link
 from pelatis.channels.services import mail_ingest
 from pelatis.channels.tests.test_ingest import mail
-from pelatis.channels.web import PORTAL_SALT, portal_link
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Message, Ticket, TicketEvent
 from pelatis.helpdesk.services.tickets import note_add, reply_send

@@ -12,7 +12,7 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.test import Client
 
-from pelatis.channels.web import PortalLinkError, portal_link, portal_ticket, portal_token
+from pelatis.channels.portal import PortalLinkError, portal_link, portal_ticket, portal_token
 from pelatis.customers.models import ContactPoint, Customer, Interaction
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import (
