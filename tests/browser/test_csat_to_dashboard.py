@@ -35,7 +35,9 @@ def test_resolved_ticket_csat_click_moves_the_dashboard(
 
     settings.LANGUAGE_CODE = "el"
     cache.clear()
-    ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    arrived = mail_ingest(mail())
+    assert arrived.ticket_id is not None
+    ticket = Ticket.objects.get(pk=arrived.ticket_id)
 
     # the manager's dashboard: no rating yet
     boss = page_for("el-GR")

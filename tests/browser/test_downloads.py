@@ -8,10 +8,11 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 
 from pelatis.customers.models import Customer
 
@@ -80,8 +81,9 @@ def test_customer_list_downloads_csv_and_xlsx_in_greek(
     head = [c.value for c in sheet[1]]
     assert head[:6] == ["Κωδικός πελάτη", "Είδος", "Κατηγορία", "Προσφώνηση", "Όνομα", "Επώνυμο"]
     eleni = next(r for r in sheet.iter_rows(min_row=2) if r[head.index("Επώνυμο")].value == "Νικολάου")
-    birthday = eleni[head.index("Ημερομηνία γέννησης")]
+    birthday = cast(Cell, eleni[head.index("Ημερομηνία γέννησης")])  # a written cell, never a merged one
     assert birthday.is_date
+    assert isinstance(birthday.value, dt.datetime)
     assert birthday.value.date() == dt.date(1985, 11, 3)
     assert birthday.number_format == "dd/mm/yyyy"
 

@@ -113,6 +113,7 @@ def test_email_answered_with_canned_reply_and_tone_fix_then_reopened(
     )
     arrived = mail_ingest(raw)
     assert arrived.outcome == "ticket"
+    assert arrived.ticket_id is not None
     ticket = Ticket.objects.get(pk=arrived.ticket_id)
     assert ticket.customer_id == papadopoulos.pk
     original_id = ticket.messages.get(direction="in").message_id
