@@ -28,6 +28,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -222,11 +223,13 @@ def side_lifetimes(work: Path) -> dict[str, object]:
     }
 
 
-def _child(side: str, work: Path, timeout: float = 1800.0) -> dict[str, object]:
+def _child(side: str, work: Path, timeout: float = 1800.0) -> dict[str, Any]:
+    """Run one side in a fresh process; its timings, parameters and memory figures (JSON)."""
     out = work / f"result_{side}.json"
     cmd = [sys.executable, "-m", "bench.bench_clv", "--side", side, str(work)]
     subprocess.run(cmd, cwd=ROOT, check=True, timeout=timeout)
-    return json.loads(out.read_text(encoding="utf-8"))
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -253,7 +256,9 @@ def compare_summaries(work: Path) -> tuple[bool, str]:
     return equal, detail
 
 
-def log_likelihoods(work: Path, ours: dict, ref: dict) -> tuple[float, float, float, float]:
+def log_likelihoods(
+    work: Path, ours: dict[str, Any], ref: dict[str, Any]
+) -> tuple[float, float, float, float]:
     """Total BG/NBD and Gamma-Gamma log-likelihood at our and at lifetimes' parameters (our formulas)."""
     from pelatis.analytics.clv import BetaGeoParams, _gg_ll_grad, bgnbd_log_likelihood
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from django.db import connection
@@ -181,7 +182,7 @@ def run(report: Report, work: Path) -> None:
     memory(report, work)
 
 
-def _in_a_process(work: Path, kind: str, path: Path) -> dict[str, object]:
+def _in_a_process(work: Path, kind: str, path: Path) -> dict[str, Any]:
     env = {**os.environ, "PELATIS_DATA_DIR": str(work / "memory")}
     env.pop("PELATIS_DATABASE_URL", None)
     if not (work / "memory").exists():

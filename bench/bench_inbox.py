@@ -121,7 +121,7 @@ def run(report: Report, work: Path) -> None:
 
     urlpatterns = [path("__bare__/", bare_view), *project_urls.urlpatterns]
     module = type(project_urls)("bench_urls")
-    module.urlpatterns = urlpatterns  # type: ignore[attr-defined]
+    module.urlpatterns = urlpatterns  # type: ignore[attr-defined]  # a module built at run time declares no attributes
     import sys
 
     sys.modules["bench_urls"] = module
