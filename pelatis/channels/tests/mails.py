@@ -156,3 +156,13 @@ def dsn_bounce(
         b"".join(b"--" + boundary + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + boundary + b"--\r\n"
     )
     return head + body
+
+
+# Every trick a hostile HTML mail plays: scripts, handlers, styles, remote images, forms, frames.
+HOSTILE_HTML = (
+    '<html><head><title>T</title><style>p{color:red}</style></head><body onload="steal()">'
+    '<p style="color:red" onclick="x()">Γεια σας <a href="https://shop.gr/o/1" onmouseover="x()">παραγγελία</a></p>'
+    '<img src="https://tracker.example/p.gif" onerror="alert(1)"><img src="cid:logo@x" alt="logo">'
+    '<a href="javascript:alert(1)">κλικ</a><script>alert("xss")</script><iframe src="https://evil"></iframe>'
+    "<form action=https://evil><input name=p></form></body></html>"
+)
