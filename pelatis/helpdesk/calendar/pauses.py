@@ -50,8 +50,8 @@ def elapsed_with_pauses(
         if high > low:
             stopped.append((low, high))
     total = calendar._business_time(begin, until)
-    for pause_start, pause_end in _merge(stopped):
-        total -= calendar._business_time(pause_start, pause_end or until)  # every pause was clipped to now already
+    for pause_start, pause_end in _merge(stopped):  # every pause was clipped to now already
+        total -= calendar._business_time(pause_start, pause_end or until)
     return total / _MINUTE
 
 
