@@ -6,18 +6,18 @@ from .models import JobRun, Mailbox, QuarantinedMail, WorkerProcess
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     list_display = ["name", "host", "username", "folder", "team", "active", "last_polled_at", "last_error"]
 
 
 @admin.register(QuarantinedMail)
-class QuarantinedMailAdmin(admin.ModelAdmin):
+class QuarantinedMailAdmin(admin.ModelAdmin[QuarantinedMail]):
     list_display = ["received_at", "reason", "resolved_at"]
     readonly_fields = ["raw", "reason", "received_at"]
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(admin.ModelAdmin[JobRun]):
     list_display = [
         "name",
         "next_due_at",
@@ -31,5 +31,5 @@ class JobRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkerProcess)
-class WorkerProcessAdmin(admin.ModelAdmin):
+class WorkerProcessAdmin(admin.ModelAdmin[WorkerProcess]):
     list_display = ["worker_id", "host", "pid", "started_at", "seen_at"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from pelatis.customers.models import Customer
 from pelatis.customers.queries import customer_for
 from pelatis.customers.services import interaction_record
 from pelatis.helpdesk.models import Ticket
+from pelatis.helpdesk.queries import request_user
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
 
@@ -47,7 +49,7 @@ class ContactLogForm(forms.Form):
 
 
 @transaction.atomic
-def contact_log(*, customer: Customer, data: dict[str, object], by: object) -> Ticket | None:
+def contact_log(*, customer: Customer, data: dict[str, object], by: User) -> Ticket | None:
     """Record a call or visit; with open_ticket, also a ticket carrying the details."""
     details = str(data.get("details") or "")
     if data.get("open_ticket"):
@@ -59,7 +61,7 @@ def contact_log(*, customer: Customer, data: dict[str, object], by: object) -> T
             priority=str(data["priority"]),
             mail=InboundMail(body_text=details or str(data["summary"])),
             by=by,
-        )  # type: ignore[arg-type]
+        )
         return ticket
     interaction_record(
         customer=customer,
@@ -68,7 +70,7 @@ def contact_log(*, customer: Customer, data: dict[str, object], by: object) -> T
         summary=str(data["summary"]),
         body=details,
         actor=by,
-    )  # type: ignore[arg-type]
+    )
     return None
 
 
@@ -80,13 +82,13 @@ def contact_log_view(request: HttpRequest, customer_id: int) -> HttpResponse:
         raise PermissionDenied
     form = ContactLogForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
         messages.error(request, _("Nothing was logged: %(errors)s") % {"errors": errors})
         return redirect("customers:detail", pk=customer.pk)
     if form.cleaned_data["open_ticket"] and not request.user.has_perm("helpdesk.add_ticket"):
         raise PermissionDenied
     try:
-        ticket = contact_log(customer=customer, data=form.cleaned_data, by=request.user)
+        ticket = contact_log(customer=customer, data=form.cleaned_data, by=request_user(request))
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("customers:detail", pk=customer.pk)

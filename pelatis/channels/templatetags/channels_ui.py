@@ -11,12 +11,12 @@ register = template.Library()
 
 @register.simple_tag
 def ticket_types() -> list[tuple[str, str]]:
-    return list(Ticket.Type.choices)
+    return [(value, str(label)) for value, label in Ticket.Type.choices]
 
 
 @register.simple_tag
 def ticket_priorities() -> list[tuple[str, str]]:
-    return list(Ticket.Priority.choices)
+    return [(value, str(label)) for value, label in Ticket.Priority.choices]
 
 
 @register.simple_tag

@@ -87,7 +87,7 @@ def related_image(html: str, image: bytes, cid: str) -> bytes:
     )
     msg.set_content("See the photo.")
     msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[1]
+    html_part = list(msg.iter_parts())[1]
     html_part.add_related(image, maintype="image", subtype="png", cid=f"<{cid}>")
     return msg.as_bytes(policy=SMTP)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -28,7 +29,7 @@ def mail(
     message_id: str | None = None,
     in_reply_to: str | None = None,
     headers: dict[str, str] | None = None,
-    attachments: list[tuple[str, str, bytes]] = (),
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
@@ -47,11 +48,19 @@ def mail(
     return msg.as_bytes()
 
 
+def ingested(raw: bytes, *, team_id: int | None = None) -> Ticket:
+    """The ticket a mail opened or landed on (the ingestion must have filed it on one)."""
+    result = mail_ingest(raw, team_id=team_id)
+    assert result.ticket_id is not None, result
+    return Ticket.objects.get(pk=result.ticket_id)
+
+
 def test_new_mail_from_an_unknown_sender_opens_a_ticket_and_is_acknowledged(smtp_server: Any) -> None:
     # when: a Greek customer writes in windows-1253
     result = mail_ingest(mail(charset="windows-1253"))
     # then
     assert result.outcome == "ticket"
+    assert result.ticket_id is not None
     ticket = Ticket.objects.get(pk=result.ticket_id)
     customer = ticket.customer
     assert (customer.first_name, customer.last_name) == ("Γιώργος", "Παπαδόπουλος")
@@ -83,6 +92,7 @@ def test_the_same_message_delivered_twice_is_stored_once(smtp_server: Any) -> No
 def test_agent_reply_is_threaded_and_the_customer_answer_reopens(smtp_server: Any, agent: Any) -> None:
     # given: a ticket from a known, formal customer
     result = mail_ingest(mail())
+    assert result.ticket_id is not None
     ticket = Ticket.objects.get(pk=result.ticket_id)
     Customer.objects.filter(pk=ticket.customer_id).update(title="κ.", formal=True)
     original = ticket.messages.get(direction="in").message_id
@@ -166,6 +176,7 @@ def test_attachments_are_kept_or_visibly_rejected(smtp_server: Any) -> None:
         ]
     )
     result = mail_ingest(raw)
+    assert result.ticket_id is not None
     atts = {a.filename: a for a in Attachment.objects.filter(message__ticket_id=result.ticket_id)}
     assert atts["τιμολόγιο.pdf"].rejected == ""
     assert atts["τιμολόγιο.pdf"].file.read() == b"%PDF-1.4 test"

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from pelatis.channels.services import mail_ingest
-from pelatis.channels.tests.test_ingest import mail
-from pelatis.helpdesk.models import RoutingRule, Team, Ticket
+from pelatis.channels.tests.test_ingest import ingested, mail
+from pelatis.helpdesk.models import RoutingRule, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def test_the_mailbox_team_is_recorded_and_an_assignee_from_another_team_is_unass
     reception, billing = Team.objects.create(name="Reception"), Team.objects.create(name="Billing")
     receptionist = _routed_to(reception)
     # when
-    ticket = Ticket.objects.get(pk=mail_ingest(mail(), team_id=billing.pk).ticket_id)
+    ticket = ingested(mail(), team_id=billing.pk)
     # then
     assert (ticket.team, ticket.assignee) == (billing, None)
     events = list(ticket.events.order_by("pk").values_list("kind", "old", "new"))
@@ -43,7 +42,7 @@ def test_an_assignee_who_is_also_in_the_mailbox_team_keeps_the_ticket() -> None:
     reception, billing = Team.objects.create(name="Reception"), Team.objects.create(name="Billing")
     both = _routed_to(reception)
     billing.members.add(both)
-    ticket = Ticket.objects.get(pk=mail_ingest(mail(), team_id=billing.pk).ticket_id)
+    ticket = ingested(mail(), team_id=billing.pk)
     assert (ticket.team, ticket.assignee) == (billing, both)
     assert list(ticket.events.filter(kind__in=["team", "assigned"]).values_list("kind", flat=True)) == [
         "team"
@@ -53,6 +52,6 @@ def test_an_assignee_who_is_also_in_the_mailbox_team_keeps_the_ticket() -> None:
 def test_mail_through_the_team_routing_chose_records_no_move() -> None:
     reception = Team.objects.create(name="Reception")
     receptionist = _routed_to(reception)
-    ticket = Ticket.objects.get(pk=mail_ingest(mail(), team_id=reception.pk).ticket_id)
+    ticket = ingested(mail(), team_id=reception.pk)
     assert (ticket.team, ticket.assignee) == (reception, receptionist)
     assert not ticket.events.filter(kind__in=["team", "assigned"]).exists()

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from pelatis.channels import outbound
 from pelatis.channels.jobs import job_outbound_retry
-from pelatis.channels.services import mail_ingest
-from pelatis.channels.tests.test_ingest import mail
+from pelatis.channels.tests.test_ingest import ingested, mail
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import reply_send
 
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _ticket() -> Ticket:
-    return Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    return ingested(mail())
 
 
 def test_a_reply_keeps_its_message_id_from_queue_to_retry_and_backs_off(
@@ -38,6 +37,7 @@ def test_a_reply_keeps_its_message_id_from_queue_to_retry_and_backs_off(
     for _try in range(3):
         failed = Message.objects.get(pk=message.pk)
         assert (failed.delivery, failed.message_id) == ("failed", queued_id)
+        assert failed.next_attempt_at is not None
         waits.append(round((failed.next_attempt_at - timezone.now()).total_seconds() / 60))
         Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
         job_outbound_retry()

@@ -36,6 +36,7 @@ def outbox_mode(settings: Any) -> None:
 def _ticket(capture: Any) -> Ticket:
     with capture(execute=True):  # the acknowledgement goes out after commit
         result = mail_ingest(mail())
+    assert result.ticket_id is not None
     return Ticket.objects.get(pk=result.ticket_id)
 
 
@@ -73,7 +74,9 @@ def test_without_a_mail_server_the_reply_is_kept_in_the_outbox_as_sent(
     stored = OutboxMessage.objects.get(message_id=reply.message_id)
     parsed = email.message_from_bytes(bytes(stored.raw), policy=policy.default)
     assert parsed["To"] == "g.papadopoulos@example.gr"
-    assert "Ναι, έχουμε δίκλινο" in parsed.get_body(("plain",)).get_content()
+    plain = parsed.get_body(("plain",))
+    assert plain is not None
+    assert "Ναι, έχουμε δίκλινο" in plain.get_content()
     assert f"[#{ticket.pk}]" in stored.subject
     assert ["Message-ID", reply.message_id] in stored.headers
     # the agent is told where it went, and the ticket page says so and links to it
@@ -107,6 +110,7 @@ def test_the_outbox_lists_each_email_and_shows_it_as_the_customer_sees_it(
     assert "srcdoc=" in detail
     assert "Ναι, έχουμε δίκλινο" in detail
     assert "data-email-text" in detail
+    assert reply.message_id is not None
     assert html.escape(reply.message_id) in detail
     assert "In-Reply-To" in detail
     raw = client.get(reverse("outbox:raw", args=[stored.pk]))

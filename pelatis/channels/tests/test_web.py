@@ -335,7 +335,7 @@ def test_an_expired_link_says_so_and_a_moved_ticket_shows_nothing(
     ticket = open_ticket(papadopoulos)
     real = time.time()
     with monkeypatch.context() as m:
-        m.setattr(signing.time, "time", lambda: real - 91 * 24 * 3600)
+        m.setattr(time, "time", lambda: real - 91 * 24 * 3600)  # the clock signing reads
         old = portal_token(ticket)
     response = client.get(f"/support/t/{old}/")
     assert response.status_code == 404
@@ -379,8 +379,12 @@ def test_an_empty_portal_reply_is_422_writes_nothing_and_keeps_the_link_out_of_t
     ticket = open_ticket(papadopoulos)
     link = portal_link(ticket, mailbox=True)
     records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Recorder()
     logging.getLogger("django.request").addHandler(handler)
     try:
         response = client.post(link, {"message": "   "})

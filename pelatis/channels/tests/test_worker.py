@@ -10,8 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from pelatis.channels.services import mail_ingest
-from pelatis.channels.tests.test_ingest import mail
+from pelatis.channels.tests.test_ingest import ingested, mail
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import reply_send
 
@@ -25,7 +24,7 @@ def _worker_once() -> str:
 
 
 def test_follow_up_asks_once_in_the_customers_language(smtp_server: Any, agent: Any) -> None:
-    ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    ticket = ingested(mail())
     reply_send(ticket=ticket, body_text="Έγινε η κράτηση.", by=agent, status="resolved")
     Ticket.objects.filter(pk=ticket.pk).update(follow_up_due=timezone.now() - dt.timedelta(minutes=1))
     before = len(smtp_server.messages)
@@ -42,7 +41,7 @@ def test_follow_up_asks_once_in_the_customers_language(smtp_server: Any, agent: 
 def test_a_reply_that_failed_to_send_is_retried_and_sent_once(
     smtp_server: Any, agent: Any, settings: Any
 ) -> None:
-    ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    ticket = ingested(mail())
     good_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens there: the send fails
     message = reply_send(ticket=ticket, body_text="Η απάντησή μας.", by=agent)
@@ -63,7 +62,7 @@ def test_a_reply_that_failed_to_send_is_retried_and_sent_once(
 
 
 def test_sla_scan_marks_overdue_tickets(smtp_server: Any) -> None:
-    ticket = Ticket.objects.get(pk=mail_ingest(mail()).ticket_id)
+    ticket = ingested(mail())
     Ticket.objects.filter(pk=ticket.pk).update(first_response_due=timezone.now() - dt.timedelta(minutes=5))
     assert "1 newly breached" in _worker_once()
     assert Ticket.objects.get(pk=ticket.pk).sla_breached

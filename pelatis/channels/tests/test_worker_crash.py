@@ -55,7 +55,11 @@ def test_a_worker_killed_mid_batch_loses_no_reply_and_sends_none_under_a_new_mes
         kills = 0
         worker = inst.start("worker", "--interval", "0.5")
         for at in KILL_AT:
-            assert wait_until(lambda at=at: len(mailbox.message_ids()) >= at, seconds=180), inst.log()
+
+            def arrived(at: int = at) -> bool:
+                return len(mailbox.message_ids()) >= at
+
+            assert wait_until(arrived, seconds=180), inst.log()
             worker.kill()
             worker.wait(timeout=30)
             kills += 1
