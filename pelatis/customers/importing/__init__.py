@@ -51,12 +51,15 @@ a 2-core machine 100k rows take ~22 s; phonenumbers (two parses per phone)
 and CustomerInput.cleaned() are half of it, the ~13 rows written per customer
 (~9 of them search terms) most of the rest. See bench/bench_import.py.
 
-The package: ``read`` turns the file into a table, ``columns`` maps headers and
-parses cells, ``customers`` (validation and matching) with ``customers_write``
-and ``orders`` do the two imports, and ``common`` holds the results, progress,
-job bookkeeping and bulk-write helpers they share; ``run`` has ``import_file``
-(an import now, as the CLI runs it) and ``jobs`` the web's queued imports,
-which a background task runs while a page follows their progress.
+The package: ``read`` turns the file into a table, ``columns`` maps headers
+(``column_aliases``) and parses cells, ``words`` reads the words files use for
+stored values; ``customers`` (with ``customers_rows``, ``customers_match``,
+``customers_write`` and ``customers_update``) and ``orders`` (with
+``orders_write``) do the two imports on ``base``'s shared start, and ``common``
+holds the results, progress, job bookkeeping and bulk-write helpers they share;
+``run`` has ``import_file`` (an import now, as the CLI runs it) and ``jobs`` the
+web's queued imports, which a background task runs while a page follows their
+progress; ``undo`` puts an import back.
 
 Memory stays bounded whatever the file's size: the file is read in pieces
 (never decoded or unpacked whole), validated rows spill to a temporary file
@@ -66,9 +69,8 @@ chunks as the spill is read back.
 
 from __future__ import annotations
 
+from .column_aliases import CUSTOMER_COLUMNS, ORDER_COLUMNS
 from .columns import (
-    CUSTOMER_COLUMNS,
-    ORDER_COLUMNS,
     Column,
     ColumnMap,
     header_key,

@@ -3,8 +3,8 @@
 New customers go in with executemany, their derived name fields and search
 terms from the services' own helpers (``derived_fields_fill``, ``customer_terms``),
 with SQLite's non-unique indexes rebuilt once after a big first load. Existing
-customers are written only when the file really changes them, and then get
-one timeline entry and a search re-index, as ``customer_update`` would.
+customers (``customers_update``) are written only when the file really changes
+them, and then get one timeline entry and a search re-index, as ``customer_update`` would.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import connection
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from pelatis import lang
 from pelatis.lang import fold
 from pelatis.lang.scripts import same_name_other_script
 
@@ -36,24 +34,19 @@ from ..models import (
     Tag,
 )
 from ..search import customer_terms, name_terms
-from ..services.customers import tags_named
-from ..services.derived import derived_fields_fill, search_reindex
+from ..services.customers import PROFILE_FIELDS, tags_named
+from ..services.derived import derived_fields_fill
 from ..services.timeline import timeline_text
 from .common import (
-    IN_CHUNK,
-    MAX_PREVIEW_CHANGES,
     ImportOptions,
     ImportResult,
     User,
-    _chunks,
     _db_date,
     _db_datetime,
     _insert_many,
     _Progress,
     _timed,
-    _update_many,
 )
-from .labels import field_label, field_labels_for_timeline, jsonable
 
 
 @dataclass
@@ -89,25 +82,6 @@ class _Slot:
     # field → (stored, in the file, why kept) for values the file has but the policy keeps.
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     kept: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
-
-
-_SCALARS = (
-    "kind",
-    "category",
-    "first_name",
-    "last_name",
-    "company_name",
-    "job_title",
-    "title",
-    "formal",
-    "language",
-    "time_zone",
-    "preferred_channel",
-    "birthday",
-    "vat_number",
-    "external_ref",
-    "notes",
-)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -147,6 +121,19 @@ class _Derived:
 _NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
 
 
+def _address_row(customer_id: int, a: _Address, *, primary: bool) -> Address:
+    return Address(
+        customer_id=customer_id,
+        line1=a.line1,
+        line2=a.line2,
+        city=a.city,
+        postcode=a.postcode,
+        region=a.region,
+        country=a.country,
+        is_primary=primary,
+    )
+
+
 def _blank(value: Any) -> bool:
     return value is None or value == ""
 
@@ -168,7 +155,7 @@ class _CustomerWrites:
         """The update policy, field by field: a blank stored field is filled; a filled one is replaced
         only when the import overwrites; a Greek-script name is never replaced by its Latin spelling."""
         slot.changes, slot.kept = {}, {}
-        for f in _SCALARS:
+        for f in PROFILE_FIELDS:
             if f not in slot.given:
                 continue
             new, old = getattr(slot.data, f), getattr(have, f)
@@ -181,13 +168,17 @@ class _CustomerWrites:
             else:
                 slot.kept[f] = (old, new, "filled")
 
-    def _tags_for(self, slots: Sequence[_Slot]) -> dict[str, int]:
-        """The ids of the chunk's tags (created as needed); only tags of customers really written are made."""
-        names = [
+    def _new_tag_names(self, slots: Sequence[_Slot]) -> list[str]:
+        """The chunk's tag names whose ids are not known yet, once each."""
+        return [
             t
             for t in dict.fromkeys(t for s in slots for t in s.data.tags)
             if t.casefold() not in self.tag_ids
         ]
+
+    def _tags_for(self, slots: Sequence[_Slot]) -> dict[str, int]:
+        """The ids of the chunk's tags (created as needed); only tags of customers really written are made."""
+        names = self._new_tag_names(slots)
         if names:
             by_fold = {fold(tag.name): tag.pk for tag in tags_named(names)}
             self.tag_ids.update({name.casefold(): by_fold[fold(name)] for name in names})
@@ -195,11 +186,7 @@ class _CustomerWrites:
 
     def _tags_known(self, slots: Sequence[_Slot]) -> dict[str, int]:
         """For a preview: the ids of the tags that exist, and a made-up (negative) id for each new one."""
-        names = [
-            t
-            for t in dict.fromkeys(t for s in slots for t in s.data.tags)
-            if t.casefold() not in self.tag_ids
-        ]
+        names = self._new_tag_names(slots)
         if names:
             wanted = {fold(n) for n in names}
             found = {
@@ -299,19 +286,7 @@ class _CustomerWrites:
                     (cid, "system", "internal", summary, "", stamp, actor_id, "customers.importjob", source)
                 )
                 if slot.addresses:
-                    addresses += [
-                        Address(
-                            customer_id=cid,
-                            line1=a.line1,
-                            line2=a.line2,
-                            city=a.city,
-                            postcode=a.postcode,
-                            region=a.region,
-                            country=a.country,
-                            is_primary=i == 0,
-                        )
-                        for i, a in enumerate(slot.addresses)
-                    ]
+                    addresses += [_address_row(cid, a, primary=i == 0) for i, a in enumerate(slot.addresses)]
                 consents += [self._consent(cid, c, now) for c in dict.fromkeys(slot.consents)]
         with _timed(self.result, "insert"):
             _insert_many(
@@ -351,177 +326,3 @@ class _CustomerWrites:
             job=self.job if self.job.pk else None,
             recorded_at=now,
         )
-
-    def _update(
-        self, slots: Sequence[_Slot], now: dt.datetime, tag_ids: dict[str, int], *, write: bool
-    ) -> int:
-        """Lay the slots over their stored customers by the update policy (``_resolve``): only customers
-        that really change are written, get a timeline entry, an undo record and a re-index (re-importing
-        an unchanged file writes nothing). Lists the changes for the preview; returns how many change."""
-        by_id = {s.customer_id: s for s in slots if s.customer_id is not None}
-        ids = list(by_id)
-        have_points: dict[int, set[tuple[str, str]]] = {}
-        primary: set[tuple[int, str]] = set()
-        for cid, kind, value, is_primary in ContactPoint.objects.filter(customer_id__in=ids).values_list(
-            "customer_id", "kind", "value", "is_primary"
-        ):
-            have_points.setdefault(cid, set()).add((kind, value))
-            if is_primary:
-                primary.add((cid, kind))
-        have_tags = set(
-            Customer.tags.through.objects.filter(customer_id__in=ids).values_list("customer_id", "tag_id")
-        )
-        have_addresses: dict[int, set[tuple[str, str, str]]] = {}
-        for cid, line1, city, postcode in Address.objects.filter(customer_id__in=ids).values_list(
-            "customer_id", "line1", "city", "postcode"
-        ):
-            have_addresses.setdefault(cid, set()).add((lang.fold(line1), lang.fold(city), postcode))
-        have_consents = {
-            (cid, channel, granted, stated_at)
-            for cid, channel, granted, stated_at in ImportedConsent.objects.filter(
-                customer_id__in=ids
-            ).values_list("customer_id", "channel", "granted", "stated_at")
-        }
-        changed_rows: list[Customer] = []
-        points, links, addresses, events, records, consents = [], [], [], [], [], []
-        count = 0
-        for cid, slot in by_id.items():
-            customer = self.loaded[cid]
-            name = customer.display_name
-            added: dict[str, list[Any]] = {}
-            for kind, values in (("email", slot.data.emails), ("phone", slot.data.phones)):
-                for value in values:
-                    if (kind, value) not in have_points.get(cid, set()):
-                        points.append(
-                            ContactPoint(
-                                customer_id=cid,
-                                kind=kind,
-                                value=value,
-                                created_at=now,
-                                is_primary=(cid, kind) not in primary,
-                            )
-                        )
-                        primary.add((cid, kind))
-                        have_points.setdefault(cid, set()).add((kind, value))
-                        added.setdefault(f"{kind}s", []).append(value)
-            for tag in slot.data.tags:
-                tag_id = tag_ids[tag.casefold()]
-                if (cid, tag_id) not in have_tags:
-                    links.append(Customer.tags.through(customer_id=cid, tag_id=tag_id))
-                    have_tags.add((cid, tag_id))
-                    added.setdefault("tags", []).append(tag)
-            seen = have_addresses.setdefault(cid, set())
-            new_addresses: list[list[str]] = []
-            for a in slot.addresses:
-                key = (lang.fold(a.line1), lang.fold(a.city), a.postcode)
-                if key not in seen:
-                    addresses.append(
-                        Address(
-                            customer_id=cid,
-                            line1=a.line1,
-                            line2=a.line2,
-                            city=a.city,
-                            postcode=a.postcode,
-                            region=a.region,
-                            country=a.country,
-                            is_primary=not seen,
-                        )
-                    )
-                    seen.add(key)
-                    new_addresses.append([a.line1, a.city, a.postcode])
-                    added.setdefault("addresses", []).append(
-                        ", ".join(p for p in (a.line1, a.postcode, a.city) if p)
-                    )
-            for c in dict.fromkeys(slot.consents):
-                if (cid, c.channel, c.granted, c.stated_at) not in have_consents:
-                    have_consents.add((cid, c.channel, c.granted, c.stated_at))
-                    consents.append(self._consent(cid, c, now))
-                    added.setdefault("consents", []).append(_consent_text(c))
-            if len(self.result.changes) < MAX_PREVIEW_CHANGES and (slot.changes or slot.kept or added):
-                self.result.changes.append(_change_entry(cid, name, slot, added))
-            if not slot.changes and not added:
-                continue
-            count += 1
-            if not write:
-                continue
-            for f, (_old, new) in slot.changes.items():
-                setattr(customer, f, new)
-            derived_fields_fill(customer)
-            customer.updated_at = now  # also when only contact points were added: later edits are newer
-            changed_rows.append(customer)
-            records.append(
-                ImportChange(
-                    job=self.job,
-                    action=ImportChange.Action.CUSTOMER_UPDATED,
-                    object_id=cid,
-                    before={f: jsonable(old) for f, (old, _new) in slot.changes.items()},
-                    after={f: jsonable(new) for f, (_old, new) in slot.changes.items()},
-                    added={
-                        "emails": added.get("emails", []),
-                        "phones": added.get("phones", []),
-                        "tags": [tag_ids[t.casefold()] for t in added.get("tags", [])],
-                        "addresses": new_addresses,
-                    },
-                )
-            )
-            summary = timeline_text(
-                gettext_noop("Updated from import of %(file)s: %(fields)s"),
-                file=self.file_name,
-                fields=field_labels_for_timeline([*slot.changes, *added]),
-            )
-            events.append(
-                Interaction(
-                    customer_id=cid,
-                    channel=Interaction.Channel.SYSTEM,
-                    direction=Interaction.Direction.INTERNAL,
-                    summary=summary[:300],
-                    occurred_at=now,
-                    actor=self.actor,
-                    source_type="customers.importjob",
-                    source_id=str(self.job.pk),
-                )
-            )
-        if not write:
-            return count
-        _update_many(
-            Customer,
-            (*_SCALARS, "display_name", "sort_name", "name_key", "name_day_name", "updated_at"),
-            changed_rows,
-        )
-        ContactPoint.objects.bulk_create(points, batch_size=500)
-        Customer.tags.through.objects.bulk_create(links, batch_size=500)
-        Address.objects.bulk_create(addresses, batch_size=500)
-        Interaction.objects.bulk_create(events, batch_size=500)
-        ImportedConsent.objects.bulk_create(consents, batch_size=500)
-        ImportChange.objects.bulk_create(records, batch_size=500)
-        touched = [e.customer_id for e in events]
-        if touched:
-            # A company's name is in its contacts' search terms too (as customer_update does).
-            touched += Customer.objects.filter(company_id__in=touched).values_list("pk", flat=True)
-            for chunk in _chunks(list(dict.fromkeys(touched)), IN_CHUNK):
-                search_reindex(customer_ids=chunk)
-        return count
-
-
-def _consent_text(c: _Consent) -> str:
-    stated = f", {c.stated_at:%Y-%m-%d}" if c.stated_at else ""
-    answer = _("yes") if c.granted else _("no")
-    return f"{field_label(c.channel + '_consent')}: {answer} ({c.source}{stated})"
-
-
-def _change_entry(cid: int, name: str, slot: _Slot, added: dict[str, list[Any]]) -> dict[str, Any]:
-    fields = [
-        {"field": f, "before": jsonable(old), "after": jsonable(new), "kept": ""}
-        for f, (old, new) in slot.changes.items()
-    ]
-    fields += [
-        {"field": f, "before": jsonable(old), "after": jsonable(new), "kept": why}
-        for f, (old, new, why) in slot.kept.items()
-    ]
-    return {
-        "id": cid,
-        "name": name,
-        "rows": slot.rows[:5],
-        "fields": fields,
-        "added": [{"field": f, "value": str(v)} for f, values in added.items() for v in values],
-    }

@@ -34,10 +34,11 @@ from ..models import (
     Order,
     OrderLine,
 )
+from ..services.contact_points import contact_points_primary_fill
 from ..services.derived import derived_fields_fill, search_reindex
 from ..services.timeline import timeline_text
 from .common import IN_CHUNK, User, _chunks
-from .orders import order_event
+from .orders_write import order_event, order_snapshot, stored_lines
 
 UNDO_DAYS = 30  # default of PELATIS_IMPORT_UNDO_DAYS
 _NAMED = 10  # records named in a refusal
@@ -224,21 +225,7 @@ def _replaced_order_changed(change: ImportChange) -> set[int]:
     order = Order.objects.filter(pk=oid).first()
     if order is None:
         return set()
-    lines = [
-        [n, s, c, _num(q), _num(p)]
-        for n, s, c, q, p in order.lines.order_by("id").values_list(
-            "name", "sku", "category", "quantity", "unit_price"
-        )
-    ]
-    now = {
-        "customer_id": order.customer_id,
-        "placed_at": order.placed_at.isoformat(),
-        "currency": order.currency,
-        "status": order.status,
-        "channel": order.channel,
-        "total": _num(order.total),
-        "lines": lines,
-    }
+    now = order_snapshot(order, stored_lines([oid]).get(oid, []))
     after = change.after or {}
     same = all(_same(now[k], after.get(k)) for k in now)
     return set() if same else {oid}
@@ -251,10 +238,6 @@ def _same(a: Any, b: Any) -> bool:
         except ValueError:
             return a == b
     return bool(a == b)
-
-
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 # ---------------------------------------------------------------- putting back
@@ -273,11 +256,7 @@ def _customer_restore(change: ImportChange, job: ImportJob) -> None:
     for kind, values in (("email", added.get("emails", [])), ("phone", added.get("phones", []))):
         if values:
             ContactPoint.objects.filter(customer_id=cid, kind=kind, value__in=values).delete()
-            rest = ContactPoint.objects.filter(customer_id=cid, kind=kind)
-            if rest.exists() and not rest.filter(is_primary=True).exists():
-                first = rest.order_by("id").first()
-                assert first is not None
-                rest.filter(pk=first.pk).update(is_primary=True)
+            contact_points_primary_fill(customer_id=cid, kind=kind)
     if added.get("tags"):
         Customer.tags.through.objects.filter(customer_id=cid, tag_id__in=added["tags"]).delete()
     for line1, city, postcode in added.get("addresses", []):

@@ -7,7 +7,13 @@ Each public service is one transaction and keeps the search index in step. Other
 
 from __future__ import annotations
 
-from .contact_points import address_add, address_primary_set, contact_point_add, contact_point_remove
+from .contact_points import (
+    address_add,
+    address_primary_set,
+    contact_point_add,
+    contact_point_remove,
+    contact_points_primary_fill,
+)
 from .customers import customer_create, customer_save, customer_update, tags_named
 from .derived import derived_fields_fill, display_name_of, name_key_of, search_reindex, sort_name_of
 from .merge import customer_merge
@@ -19,6 +25,7 @@ __all__ = [
     "address_primary_set",
     "contact_point_add",
     "contact_point_remove",
+    "contact_points_primary_fill",
     "customer_create",
     "customer_merge",
     "customer_save",

@@ -43,12 +43,17 @@ def contact_point_remove(*, point: ContactPoint, by: User | None = None) -> None
     """Remove an email or phone; the next one of its kind becomes primary."""
     customer_id, kind = point.customer_id, point.kind
     point.delete()
+    contact_points_primary_fill(customer_id=customer_id, kind=kind)
+    search_reindex(customer_ids=[customer_id])
+
+
+def contact_points_primary_fill(*, customer_id: int, kind: str) -> None:
+    """Make the oldest email (or phone) primary when the customer has some and none is primary."""
     rest = ContactPoint.objects.filter(customer_id=customer_id, kind=kind)
     if not rest.filter(is_primary=True).exists():
         first = rest.order_by("id").first()
         if first is not None:  # none left of this kind
             rest.filter(pk=first.pk).update(is_primary=True)
-    search_reindex(customer_ids=[customer_id])
 
 
 @transaction.atomic

@@ -26,7 +26,8 @@ from pelatis.core.tabular import Layout, layout_for
 from pelatis.customers import locale_values
 from pelatis.customers.exporting import COLUMNS, export_customers
 from pelatis.customers.importing import import_file
-from pelatis.customers.importing.columns import CUSTOMER_COLUMNS, map_headers
+from pelatis.customers.importing.column_aliases import CUSTOMER_COLUMNS
+from pelatis.customers.importing.columns import map_headers
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import Customer, Tag
 from pelatis.customers.services import address_add, customer_create
