@@ -62,15 +62,15 @@ def csat_send(ticket_id: int, *, base_url: str | None = None) -> bool:
     ]
     with translation.override(language):
         subject = translation.gettext("How did we do?")
+    stop_url = base_url + reverse("feedback:optout", args=[optout_token(ticket.customer)])
     try:
+        # Automatic mail (a vacation reply must not answer it) that the customer can stop in one click.
         ticket_email_send(
             ticket,
             subject=subject,
             template="feedback/email/csat",
-            context={
-                "links": links,
-                "stop_url": base_url + reverse("feedback:optout", args=[optout_token(ticket.customer)]),
-            },
+            context={"links": links, "stop_url": stop_url, "auto": "auto-generated"},
+            unsubscribe_url=stop_url,
         )
     except OSError as exc:
         log.warning("CSAT for ticket %s not sent: %s", ticket.pk, exc.__class__.__name__)

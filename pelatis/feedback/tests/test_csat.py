@@ -49,6 +49,10 @@ def test_rating_email_is_sent_once_in_greek_and_a_click_records_it(
     text = surveys[0].get_body(("plain",)).get_content()
     assert "Πολύ ικανοποιημένος" in text
     assert f"[#{ticket.pk}]" in str(surveys[0]["Subject"])
+    # automatic mail that a vacation reply leaves alone, and that one click on the list header stops
+    assert surveys[0]["Auto-Submitted"] == "auto-generated"
+    assert surveys[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/feedback/" in str(surveys[0]["List-Unsubscribe"])
     links = _links(surveys[0])
     assert len(links) == 5
     # the customer clicks "4": the page posts it back; then they change their mind to "5" and add a comment
