@@ -3,7 +3,6 @@ and moving a ticket to another team, which keeps its assignee only when they bel
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -11,10 +10,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AgentProfile, RoutingRule, Team, Ticket, TicketEvent
+from ..models import AgentProfile, RoutingRule, Team, Ticket
+from .history import event_record
 
 OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.ON_HOLD]
 
@@ -53,27 +52,6 @@ def _eligible(rule: RoutingRule, language: str) -> list[Any]:
     return chosen
 
 
-def _event(
-    ticket: Ticket,
-    kind: str,
-    *,
-    old: str = "",
-    new: str = "",
-    note: str = "",
-    by: User | None = None,
-    at: dt.datetime | None = None,
-) -> None:
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        old=old,
-        new=new,
-        note=note[:300],
-        by=by if by is not None and by.is_authenticated else None,
-        at=at or timezone.now(),
-    )
-
-
 def ticket_route(*, ticket: Ticket) -> None:
     """Set the team and, by the rule's strategy, the agent of a new ticket (caller holds the ticket's transaction)."""
     rule = rule_for(ticket)
@@ -100,7 +78,7 @@ def ticket_route(*, ticket: Ticket) -> None:
             agent = min(candidates, key=lambda u: (load.get(u.pk, 0), u.pk))
     ticket.assignee = agent
     ticket.save(update_fields=["team", "assignee", "updated_at"])
-    _event(
+    event_record(
         ticket,
         "routed",
         new=str(agent.pk if agent else ""),
@@ -123,7 +101,7 @@ def ticket_set_team(*, ticket: Ticket, team_id: int | None, by: User | None = No
         return locked
     old = locked.team
     locked.team = team
-    _event(
+    event_record(
         locked,
         "team",
         old=str(old.pk if old else ""),
@@ -134,7 +112,7 @@ def ticket_set_team(*, ticket: Ticket, team_id: int | None, by: User | None = No
     agent_id = locked.assignee_id
     if team is not None and agent_id is not None and not team.members.filter(pk=agent_id).exists():
         locked.assignee = None
-        _event(
+        event_record(
             locked,
             "assigned",
             old=str(agent_id),
