@@ -48,6 +48,43 @@ def pelatis(*args: str, env: dict[str, str], timeout: int = 300) -> subprocess.C
     )
 
 
+def django_run(code: str, env: dict[str, str]) -> str:
+    """Python ``code`` run after ``django.setup()`` in a process of its own; what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def start_together(
+    commands: list[list[str]], env: dict[str, str], meeting: Path
+) -> list[subprocess.Popen[str]]:
+    """Start processes that each touch ``ready-*`` in ``meeting`` once Django is set up and then wait for ``go``
+    there; ``go`` is written when all are ready (or one has already exited, or after 120 s), so their work
+    overlaps."""
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for command in commands
+    ]
+    for _ in range(1200):
+        if len(list(meeting.glob("ready-*"))) == len(processes) or any(
+            p.poll() is not None for p in processes
+        ):
+            break
+        time.sleep(0.1)
+    (meeting / "go").touch()
+    return processes
+
+
 def migrated_data_dir(data_dir: Path, template: Path | None = None) -> Path:
     """``data_dir`` with a migrated SQLite database: copied from ``template`` when given, else `pelatis migrate`."""
     data_dir.mkdir(parents=True, exist_ok=True)

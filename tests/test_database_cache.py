@@ -4,9 +4,7 @@ read-modify-write per increment that keeps the window the counter was opened wit
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from pelatis.core.ratelimit import over_limit
-from tests.served import ROOT, clean_env, pelatis
+from tests.served import clean_env, django_run, pelatis, start_together
 
 
 def _expires(key: str) -> Any:
@@ -82,57 +80,23 @@ def test_increments_from_concurrent_processes_are_all_counted(
     )
     setup = pelatis("createcachetable", env=env)
     assert setup.returncode == 0, setup.stderr
-    opened = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.core.cache import "
-            "cache; cache.clear(); print(cache.add('concurrent', 0, timeout=600))",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    opened = django_run(
+        "from django.core.cache import cache; cache.clear(); print(cache.add('concurrent', 0, timeout=600))",
+        env,
     )
-    assert opened.stdout.strip() == "True"
+    assert opened.strip() == "True"
     processes, rounds = 4, 40
-    counters = [
-        subprocess.Popen(
-            [sys.executable, "-c", COUNTER, str(tmp_path), str(rounds), str(n)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(processes)
-    ]
-    for _ in range(1200):  # until every process has set Django up (at most 120 s)
-        if len(list(tmp_path.glob("ready-*"))) == processes or any(c.poll() is not None for c in counters):
-            break
-        time.sleep(0.1)
-    (tmp_path / "go").touch()
+    counters = start_together(
+        [[sys.executable, "-c", COUNTER, str(tmp_path), str(rounds), str(n)] for n in range(processes)],
+        env,
+        tmp_path,
+    )
     for counter in counters:
         _, err = counter.communicate(timeout=300)
         assert counter.returncode == 0, err[-2000:]
-    total = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.core.cache import "
-            "cache; print(cache.get('concurrent'))",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    print(f"\n{processes} processes × {rounds} increments of one counter: counted {total.stdout.strip()}")
-    assert total.stdout.strip() == str(processes * rounds)  # Django's get-then-set incr loses some
+    total = django_run("from django.core.cache import cache; print(cache.get('concurrent'))", env)
+    print(f"\n{processes} processes × {rounds} increments of one counter: counted {total.strip()}")
+    assert total.strip() == str(processes * rounds)  # Django's get-then-set incr loses some
 
 
 @pytest.mark.django_db

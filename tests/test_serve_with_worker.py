@@ -104,14 +104,20 @@ def served(tmp_path: Path, migrated: Path) -> Iterator[tuple[subprocess.Popen[by
         process.wait(timeout=30)
 
 
+def _both_up(port: int, db: Path, log: Path) -> int:
+    """Waits until the web server answers and the worker has started and beats; the worker's process id."""
+    _until(lambda: _answers(port), "the web server", log)
+    worker_pid: int = _until(lambda: _pids(log, "worker"), "the worker to start", log)[0]
+    _until(lambda: worker_pid in _live_workers(db), "the worker's heartbeat", log)
+    return worker_pid
+
+
 def test_one_command_serves_and_runs_the_worker_and_ctrl_c_stops_both(
     served: tuple[subprocess.Popen[bytes], int, Path, Path],
 ) -> None:
     process, port, db, log = served
     # the web server answers and the worker says it is alive
-    _until(lambda: _answers(port), "the web server", log)
-    worker_pid = _until(lambda: _pids(log, "worker"), "the worker to start", log)[0]
-    _until(lambda: worker_pid in _live_workers(db), "the worker's heartbeat", log)
+    worker_pid = _both_up(port, db, log)
     web_pid = _pids(log, "web server")[0]
 
     # when: the worker dies, it is started again and registers anew
@@ -139,9 +145,7 @@ def test_sigterm_to_the_command_alone_stops_both(
     served: tuple[subprocess.Popen[bytes], int, Path, Path],
 ) -> None:
     process, port, db, log = served
-    _until(lambda: _answers(port), "the web server", log)
-    worker_pid = _until(lambda: _pids(log, "worker"), "the worker to start", log)[0]
-    _until(lambda: worker_pid in _live_workers(db), "the worker's heartbeat", log)
+    _both_up(port, db, log)
     # when: only the supervising command is told to stop (a service manager, a `kill`)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0

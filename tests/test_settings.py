@@ -24,17 +24,22 @@ def _pelatis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_production_mode_passes_check_deploy(tmp_path: Path) -> None:
-    result = _pelatis(
+def _check_deploy(data_dir: Path, **secret: str) -> subprocess.CompletedProcess[str]:
+    """`pelatis check --deploy` in production mode, failing on warnings, with the secret given as ``secret``."""
+    return _pelatis(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
         PELATIS_MODE="production",
-        PELATIS_SECRET_KEY=secrets.token_urlsafe(50),
         PELATIS_ALLOWED_HOSTS="crm.example.gr",
-        PELATIS_DATA_DIR=str(tmp_path),
+        PELATIS_DATA_DIR=str(data_dir),
+        **secret,
     )
+
+
+def test_production_mode_passes_check_deploy(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, PELATIS_SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,14 +63,5 @@ def test_malformed_values_are_refused_not_guessed(tmp_path: Path) -> None:
 def test_secret_can_come_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "key"
     secret.write_text(secrets.token_urlsafe(50) + "\n")
-    result = _pelatis(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        PELATIS_MODE="production",
-        PELATIS_SECRET_KEY_FILE=str(secret),
-        PELATIS_ALLOWED_HOSTS="crm.example.gr",
-        PELATIS_DATA_DIR=str(tmp_path),
-    )
+    result = _check_deploy(tmp_path, PELATIS_SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -7,10 +7,9 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.served import ROOT, clean_env
+from tests.served import ROOT, clean_env, django_run, start_together
 
 PRINT_DATABASE = (
     "import json; from pelatis import settings; print(json.dumps(settings.DATABASES['default'], default=str))"
@@ -92,36 +91,16 @@ def test_concurrent_writers_on_a_sqlite_url_never_get_database_is_locked(tmp_pat
     env = clean_env(
         tmp_path, PELATIS_DATABASE_URL=f"sqlite:///{path}", DJANGO_SETTINGS_MODULE="pelatis.settings"
     )
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.db import connection; "
-            "connection.cursor().execute('CREATE TABLE counter (n INTEGER UNIQUE, writer INTEGER)')",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
+    django_run(
+        "from django.db import connection; "
+        "connection.cursor().execute('CREATE TABLE counter (n INTEGER UNIQUE, writer INTEGER)')",
+        env,
     )
     # when four processes each run 150 read-then-write transactions at once
     processes, rounds = 4, 150
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(rounds), str(tmp_path)],
-            cwd=ROOT,
-            env=env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(processes)
-    ]
-    for _ in range(1200):  # until every writer has set Django up (at most 120 s)
-        if len(list(tmp_path.glob("ready-*"))) == processes or any(w.poll() is not None for w in writers):
-            break
-        time.sleep(0.1)
-    (tmp_path / "go").touch()
+    writers = start_together(
+        [[sys.executable, "-c", WRITER, str(rounds), str(tmp_path)] for _ in range(processes)], env, tmp_path
+    )
     outcomes = []
     for writer in writers:
         out, err = writer.communicate(timeout=300)
