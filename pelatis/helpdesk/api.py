@@ -78,6 +78,10 @@ class TicketDetail(TicketOut):
     messages: list[MessageOut]
 
 
+# What a call that changes a ticket answers: the ticket, or an error (bad input, no such ticket, the common ones).
+TICKET_CHANGED = {200: TicketOut, **errors(400, 404)}
+
+
 class TicketIn(In):
     customer_id: Id
     subject: str = Field(..., max_length=250)
@@ -208,7 +212,7 @@ def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn)
     return Status(201, message)
 
 
-@router.post("/tickets/{ticket_id}/status", response={200: TicketOut, **errors(400, 404)})
+@router.post("/tickets/{ticket_id}/status", response=TICKET_CHANGED)
 def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -> Ticket:
     ticket, by = _writable(request, ticket_id)
     return ticket_set_status(ticket=ticket, status=payload.status, by=by)
@@ -216,7 +220,7 @@ def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -
 
 @router.post(
     "/tickets/{ticket_id}/stage",
-    response={200: TicketOut, **errors(400, 404)},
+    response=TICKET_CHANGED,
     summary="Move a complaint to its next stage",
 )
 def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> Ticket:
@@ -224,7 +228,7 @@ def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> 
     return ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=by)
 
 
-@router.post("/tickets/{ticket_id}/assign", response={200: TicketOut, **errors(400, 404)})
+@router.post("/tickets/{ticket_id}/assign", response=TICKET_CHANGED)
 def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -> Ticket:
     ticket, by = _writable(request, ticket_id)
     agent = (
@@ -246,7 +250,7 @@ class PriorityIn(In):
 
 @router.post(
     "/tickets/{ticket_id}/priority",
-    response={200: TicketOut, **errors(400, 404)},
+    response=TICKET_CHANGED,
     summary="Change priority (re-applies the SLA policy)",
 )
 def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityIn) -> Ticket:
@@ -256,7 +260,7 @@ def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityI
 
 @router.post(
     "/tickets/{ticket_id}/merge",
-    response={200: TicketOut, **errors(400, 404)},
+    response=TICKET_CHANGED,
     summary="Merge another ticket into this one",
 )
 def tickets_merge(request: HttpRequest, ticket_id: IdPath, payload: MergeIn) -> Ticket:
@@ -284,7 +288,7 @@ class TagsIn(In):
 
 @router.post(
     "/tickets/{ticket_id}/orders",
-    response={200: TicketOut, **errors(400, 404)},
+    response=TICKET_CHANGED,
     summary="Link the customer's orders",
 )
 def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -> Ticket:
@@ -294,7 +298,7 @@ def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -
 
 @router.put(
     "/tickets/{ticket_id}/tags",
-    response={200: TicketOut, **errors(400, 404)},
+    response=TICKET_CHANGED,
     summary="Replace the ticket's tags",
 )
 def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ticket:

@@ -17,21 +17,7 @@ Semantics worth knowing:
   exactly returns 17:00, not the next morning.
 - Arithmetic runs in UTC; results come back in the calendar's zone. To show a due time to a
   customer, convert the same instant: `due.astimezone(ZoneInfo(customer_tz))`.
+
+The modules: ``spans`` (opening hours, seasons, closures), ``public_holidays``, ``business`` (the
+calendar and its clock), ``pauses`` (SLA clocks that stop).
 """
-
-from __future__ import annotations
-
-from .business import SEARCH_DAYS, BusinessCalendar, always_open
-from .pauses import due_with_pauses, elapsed_with_pauses
-from .spans import Closure, Season, Span
-
-__all__ = [
-    "SEARCH_DAYS",
-    "BusinessCalendar",
-    "Closure",
-    "Season",
-    "Span",
-    "always_open",
-    "due_with_pauses",
-    "elapsed_with_pauses",
-]

@@ -15,15 +15,9 @@ from datetime import time
 from django.db.models import Q
 from django.utils import timezone
 
-from ..calendar import (
-    BusinessCalendar,
-    Closure,
-    Season,
-    Span,
-    always_open,
-    due_with_pauses,
-    elapsed_with_pauses,
-)
+from ..calendar.business import BusinessCalendar, always_open
+from ..calendar.pauses import due_with_pauses, elapsed_with_pauses
+from ..calendar.spans import Closure, Season, Span
 from ..models import Calendar, SlaPause, SlaPolicy, Ticket
 
 FOLLOW_UP_AFTER = dt.timedelta(days=3)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from pelatis.helpdesk.calendar import BusinessCalendar, Closure, Season, Span
+from pelatis.helpdesk.calendar.business import BusinessCalendar
+from pelatis.helpdesk.calendar.spans import Closure, Season, Span
 
 ATHENS = ZoneInfo("Europe/Athens")
 NINE_TO_FIVE = (Span(time(9), time(17)),)

@@ -9,14 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pelatis.helpdesk.calendar import (
-    BusinessCalendar,
-    Closure,
-    Season,
-    Span,
-    always_open,
-    due_with_pauses,
-)
+from pelatis.helpdesk.calendar.business import BusinessCalendar, always_open
+from pelatis.helpdesk.calendar.pauses import due_with_pauses
+from pelatis.helpdesk.calendar.spans import Closure, Season, Span
 from pelatis.helpdesk.tests.calendars import (
     ATHENS,
     HOTEL,

@@ -7,13 +7,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from pelatis.helpdesk.calendar import (
-    BusinessCalendar,
-    Closure,
-    Season,
-    Span,
-    public_holidays,
-)
+from pelatis.helpdesk.calendar import public_holidays
+from pelatis.helpdesk.calendar.business import BusinessCalendar
+from pelatis.helpdesk.calendar.spans import Closure, Season, Span
 from pelatis.helpdesk.tests.calendars import (
     ATHENS,
     HIGH_SEASON,

@@ -9,14 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pelatis.helpdesk.calendar import (
-    BusinessCalendar,
-    Season,
-    Span,
-    always_open,
-    due_with_pauses,
-    elapsed_with_pauses,
-)
+from pelatis.helpdesk.calendar.business import BusinessCalendar, always_open
+from pelatis.helpdesk.calendar.pauses import due_with_pauses, elapsed_with_pauses
+from pelatis.helpdesk.calendar.spans import Season, Span
 from pelatis.helpdesk.tests.calendars import (
     HOTEL,
     OFFICE,

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pelatis.helpdesk import default_data, search
-from pelatis.helpdesk.calendar import always_open, elapsed_with_pauses
+from pelatis.helpdesk.calendar.business import always_open
+from pelatis.helpdesk.calendar.pauses import elapsed_with_pauses
 from pelatis.helpdesk.defaults import defaults_ensure
 from pelatis.helpdesk.models import Calendar, CannedReply, SlaPolicy
 from pelatis.helpdesk.services.sla import calendar_engine
