@@ -15,6 +15,18 @@ from pelatis.helpdesk.models import Message, Ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _mailbox(dovecot: Any, name: str) -> Mailbox:
+    """A mailbox on the test Dovecot, its password read from PELATIS_TEST_IMAP_PASSWORD."""
+    return Mailbox.objects.create(
+        name=name,
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_ssl=False,
+        username=dovecot.user,
+        password_env="PELATIS_TEST_IMAP_PASSWORD",
+    )
+
+
 def test_poll_ingests_unseen_mail_once(
     dovecot: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -28,14 +40,7 @@ def test_poll_ingests_unseen_mail_once(
         )
     )
     monkeypatch.setenv("PELATIS_TEST_IMAP_PASSWORD", dovecot.password)
-    Mailbox.objects.create(
-        name="reservations",
-        host="127.0.0.1",
-        port=dovecot.port,
-        use_ssl=False,
-        username=dovecot.user,
-        password_env="PELATIS_TEST_IMAP_PASSWORD",
-    )
+    _mailbox(dovecot, "reservations")
     # when
     out = io.StringIO()
     call_command("mail", "poll", stdout=out)
@@ -52,14 +57,7 @@ def test_poll_ingests_unseen_mail_once(
 
 def test_a_broken_mailbox_is_reported_not_fatal(dovecot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PELATIS_TEST_IMAP_PASSWORD", "wrong")
-    Mailbox.objects.create(
-        name="broken",
-        host="127.0.0.1",
-        port=dovecot.port,
-        use_ssl=False,
-        username=dovecot.user,
-        password_env="PELATIS_TEST_IMAP_PASSWORD",
-    )
+    _mailbox(dovecot, "broken")
     out = io.StringIO()
     call_command("mail", "poll", stdout=out)
     assert "broken: error" in out.getvalue()

@@ -187,8 +187,14 @@ def messages_requeue_interrupted(
     return given_up + again
 
 
-def _auto_queue(ticket: Ticket, email: AutoEmail, *, to: str) -> Message:
-    return Message.objects.create(
+def _auto_queue(ticket: Ticket, compose: Callable[[Ticket], AutoEmail], *, stamp: str) -> Message | None:
+    """Queue the automatic email ``compose`` writes, to the ticket's address, and set the ticket's ``stamp``
+    field to now (it is sent once); None, and nothing written, when the ticket has no address."""
+    to = ticket_recipient_email(ticket)
+    if not to:
+        return None
+    email = compose(ticket)
+    message = Message.objects.create(
         ticket=ticket,
         direction=Message.Direction.OUTBOUND,
         subject=email.subject,
@@ -199,6 +205,8 @@ def _auto_queue(ticket: Ticket, email: AutoEmail, *, to: str) -> Message:
         email_template=email.template,
         email_context=email.context,
     )
+    Ticket.objects.filter(pk=ticket.pk).update(**{stamp: timezone.now()})
+    return message
 
 
 @transaction.atomic
@@ -220,12 +228,7 @@ def ticket_acknowledgement_queue(*, ticket_id: int, compose: Callable[[Ticket], 
     if ticket_answered(ticket):
         Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
         return None
-    to = ticket_recipient_email(ticket)
-    if not to:
-        return None
-    message = _auto_queue(ticket, compose(ticket), to=to)
-    Ticket.objects.filter(pk=ticket.pk).update(acknowledged_at=timezone.now())
-    return message
+    return _auto_queue(ticket, compose, stamp="acknowledged_at")
 
 
 def tickets_mark_acknowledged(*, ticket_ids: Iterable[int], now: dt.datetime | None = None) -> int:
@@ -244,14 +247,7 @@ def ticket_follow_up_queue(*, ticket_id: int, compose: Callable[[Ticket], AutoEm
         .filter(pk=ticket_id, status=Ticket.Status.RESOLVED, follow_up_sent_at__isnull=True)
         .first()
     )
-    if ticket is None:
-        return None
-    to = ticket_recipient_email(ticket)
-    if not to:
-        return None
-    message = _auto_queue(ticket, compose(ticket), to=to)
-    Ticket.objects.filter(pk=ticket.pk).update(follow_up_sent_at=timezone.now())
-    return message
+    return None if ticket is None else _auto_queue(ticket, compose, stamp="follow_up_sent_at")
 
 
 @transaction.atomic
