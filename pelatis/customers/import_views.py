@@ -4,6 +4,7 @@ see, calls one service and renders."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -57,6 +58,15 @@ def customer_import_view(request: HttpRequest) -> HttpResponse:
     return redirect("customers:import_job", pk=job.pk)
 
 
+def _job_step(request: HttpRequest, job: ImportJob, step: Callable[[], object]) -> HttpResponse:
+    """Take the next step of an import, back to its page; a refusal shows there as a message."""
+    try:
+        step()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("customers:import_job", pk=job.pk)
+
+
 def _job_for(request: HttpRequest, pk: int) -> ImportJob:
     job: ImportJob = get_object_or_404(_importing().import_jobs_of(request.user), pk=pk)
     return job
@@ -89,17 +99,17 @@ def customer_import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     found = {c["header"]: c["field"] for c in (job.preview or {}).get("columns", [])}
     mapping = {h: f for h, f in mapping.items() if h in found and found[h] != f}
     mapping = {**(job.options or {}).get("mapping", {}), **mapping}
-    try:
-        _importing().import_job_preview_again(
+    return _job_step(
+        request,
+        job,
+        lambda: _importing().import_job_preview_again(
             job=job,
             overwrite=request.POST.get("overwrite") == "on",
             skip_invalid=request.POST.get("skip_invalid") == "on",
             mapping=mapping,
             language=translation.get_language() or "",
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("customers:import_job", pk=job.pk)
+        ),
+    )
 
 
 @require_POST
@@ -108,11 +118,7 @@ def customer_import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the previewed import (a background task)."""
     job = _job_for(request, pk)
-    try:
-        _importing().import_job_confirm(job=job, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("customers:import_job", pk=job.pk)
+    return _job_step(request, job, lambda: _importing().import_job_confirm(job=job, by=request.user))
 
 
 @require_POST
@@ -151,16 +157,6 @@ def _field_choices(kind: str) -> dict[str, str]:
     return {c.name: importing.field_label(c.name) for c in columns}
 
 
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
-
-
 def _job_context(job: ImportJob) -> dict[str, Any]:
     importing = _importing()
     report = importing.ImportJobReport.of(job)
@@ -178,8 +174,8 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
                     {
                         "field": f["field"],
                         "label": label(f["field"]),
-                        "before": _shown(f["before"]),
-                        "after": _shown(f["after"]),
+                        "before": importing.value_shown(f["before"]),
+                        "after": importing.value_shown(f["after"]),
                         "kept": f["kept"],
                         "note": _KEPT.get(f["kept"], ""),
                     }

@@ -100,7 +100,7 @@ from .jobs import (
     import_job_run,
     import_jobs_of,
 )
-from .labels import FIELD_LABELS, field_label
+from .labels import FIELD_LABELS, field_label, value_shown
 from .platforms import PLATFORMS, Platform, platform_detect
 from .read import (
     Table,
@@ -162,4 +162,5 @@ __all__ = [
     "read_xlsx",
     "sniff_delimiter",
     "text_of",
+    "value_shown",
 ]

@@ -87,3 +87,14 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def value_shown(value: Any) -> str:
+    """A value before or after an import as a person reads it: "—" for none, yes or no for a flag."""
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    return str(value)

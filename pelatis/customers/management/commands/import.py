@@ -23,6 +23,7 @@ from pelatis.customers.importing import (
     RowError,
     field_label,
     import_file,
+    value_shown,
 )
 from pelatis.customers.importing.platforms import LABELS
 
@@ -201,22 +202,12 @@ class Command(BaseCommand):
                     "filled": _("kept: the field is filled (use --overwrite)"),
                     "script": _("kept: the same name in Greek"),
                 }.get(f["kept"], "")
-                line = f"  {who}: {field_label(f['field'])}: {_shown(f['before'])} → {_shown(f['after'])}"
+                line = f"  {who}: {field_label(f['field'])}: {value_shown(f['before'])} → {value_shown(f['after'])}"
                 out.print(f"{line}  [{note}]" if note else line, markup=False)
             for a in change["added"]:
                 out.print(f"  {who}: {field_label(a['field'])}: + {a['value']}", markup=False)
         if len(result.changes) > SHOWN_CHANGES:
             out.print(_("… and %(n)d more changed records.") % {"n": len(result.changes) - SHOWN_CHANGES})
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
 
 
 def _write_report(path: Path, result: ImportResult) -> None:
