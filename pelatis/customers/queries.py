@@ -75,7 +75,7 @@ def _fuzzy_probes(cursor: Any, probes: list[Probe], table: str) -> list[Probe]:
             continue
         head = Probe(f"k:{key[:3]}", True, 0)
         cursor.execute(
-            f"SELECT DISTINCT term FROM (SELECT term FROM {table} WHERE term >= %s AND term < %s "
+            f"SELECT DISTINCT term FROM (SELECT term FROM {table} WHERE term >= %s AND term < %s "  # noqa: S608 — the table name is our own and the scan size a constant; the key is a parameter
             f"ORDER BY term LIMIT {FUZZY_SCAN}) t",
             [head.term, head.upper],
         )

@@ -168,9 +168,9 @@ def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[
         if probe.prefix
         else ("term = %s", [probe.term])
     )
-    sql = f"SELECT customer_id, {probe.score} AS s FROM {table} WHERE {where}"
+    sql = f"SELECT customer_id, {probe.score} AS s FROM {table} WHERE {where}"  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
     if cap is not None:
-        sql = f"SELECT customer_id, s FROM ({sql} ORDER BY term, customer_id LIMIT {int(cap)}) capped"
+        sql = f"SELECT customer_id, s FROM ({sql} ORDER BY term, customer_id LIMIT {int(cap)}) capped"  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
     return sql, params
 
 
@@ -181,13 +181,13 @@ def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tu
     SELECT with OR-ed ranges tempts planners into a full index scan.
     """
     union, params = _union(probes, table, cap)
-    return f"SELECT customer_id, MAX(s) AS s FROM ({union}) u GROUP BY customer_id", params
+    return f"SELECT customer_id, MAX(s) AS s FROM ({union}) u GROUP BY customer_id", params  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
 
 
 def group_count_sql(probes: list[Probe], table: str, cap: int) -> tuple[str, list[object]]:
     """The number of index entries the group's probes touch, counted up to ``cap``."""
     union, params = _union(probes, table, None)
-    return f"(SELECT COUNT(*) FROM ({union} LIMIT {int(cap)}) n)", params
+    return f"(SELECT COUNT(*) FROM ({union} LIMIT {int(cap)}) n)", params  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
 
 
 def _union(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[object]]:
@@ -210,7 +210,7 @@ def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, l
         else:
             whens.append(f"WHEN t.term = %s THEN {probe.score}")
             params.append(probe.term)
-    sql = f"(SELECT MAX(CASE {' '.join(whens)} ELSE 0 END) FROM {table} t WHERE t.customer_id = {outer}.customer_id)"
+    sql = f"(SELECT MAX(CASE {' '.join(whens)} ELSE 0 END) FROM {table} t WHERE t.customer_id = {outer}.customer_id)"  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
     return sql, params
 
 
@@ -228,7 +228,7 @@ def ranked_sql(
     join = f"JOIN {customer_table} c ON c.id = d.customer_id AND c.merged_into_id IS NULL"
     if len(groups) == 1:
         cand, params = group_candidates_sql(groups[0], table, SINGLE_GROUP_CAP)
-        return f"SELECT d.customer_id, d.s AS score FROM ({cand}) d {join} {order}", params
+        return f"SELECT d.customer_id, d.s AS score FROM ({cand}) d {join} {order}", params  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
     checks, params = [], []
     for i, probes in enumerate(groups):
         if i != driver:
@@ -241,7 +241,7 @@ def ranked_sql(
     total = " + ".join(["d.s"] + [f"d.s{i}" for i in range(len(checks))])
     matched = " AND ".join(f"d.s{i} > 0" for i in range(len(checks)))
     sql = (
-        f"SELECT d.customer_id, {total} AS score FROM (SELECT d0.customer_id, d0.s, {cols} FROM ({cand}) d0) d "
+        f"SELECT d.customer_id, {total} AS score FROM (SELECT d0.customer_id, d0.s, {cols} FROM ({cand}) d0) d "  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
         f"{join} WHERE {matched} {order}"
     )
     return sql, params

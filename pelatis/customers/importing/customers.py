@@ -153,7 +153,7 @@ class _CustomerImport(_FileImport, _CustomerRows, _CustomerUpdates):
         self.tag_ids = {}
         created = updated = unchanged = rows_in = 0
         with _indexes_deferred(plan.new if write else 0, Customer, ContactPoint, SearchTerm, Interaction):
-            for chunk in _batches(self._checked(self._assembled(plan, spill, new=True)), CHUNK):
+            for chunk in _batches(self._checked(self._assembled(plan, spill, new=True), {}), CHUNK):
                 if write:
                     self._create(chunk, now, self._tags_for(chunk))
                 created += len(chunk)
@@ -186,7 +186,7 @@ class _CustomerImport(_FileImport, _CustomerRows, _CustomerUpdates):
         spill.seek(0)
         open_slots: dict[int, _Slot] = {}
         for index, slot_index in enumerate(plan.slot_of):
-            row: _Row = pickle.load(spill)
+            row: _Row = pickle.load(spill)  # noqa: S301 — the spill is our own temporary file, written above
             key = plan.slots[slot_index]
             if (key.customer_id is None) != new:
                 continue
@@ -208,12 +208,12 @@ class _CustomerImport(_FileImport, _CustomerRows, _CustomerUpdates):
             else:
                 open_slots[slot_index] = slot
 
-    def _checked(self, slots: Iterator[_Slot], stored: dict[int, Customer] | None = None) -> Iterator[_Slot]:
+    def _checked(self, slots: Iterator[_Slot], stored: dict[int, Customer]) -> Iterator[_Slot]:
         """The slots whose customer, as several rows or a row laid over its stored profile make it,
-        is still valid as a whole; the others become errors on their last row."""
+        is still valid as a whole; the others become errors on their last row. ``stored``: the existing
+        customers of the slots by id (none for new customers)."""
         for slot in slots:
             if slot.customer_id is not None:
-                assert stored is not None
                 have = stored[slot.customer_id]
                 self._resolve(slot, have)
                 merged = CustomerInput(

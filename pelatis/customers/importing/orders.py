@@ -236,10 +236,9 @@ class _OrderImport(_FileImport, _OrderWrites):
                 next(c for c in ("customer_ref", "email", "phone") if self.cols.has(c)),
                 _("The customer is missing: give the customer's reference, email or phone."),
             )
-        if bad:
+        if bad or clean is None:  # no clean input without an error naming why
             errors.extend(bad)
             return None
-        assert clean is not None
         # Kept compact (one line, no customer yet): every valid row of the file waits here for matching.
         return _Line(
             row_no,

@@ -69,16 +69,15 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
     """Undo an import in one transaction; raises ValidationError naming the records changed since."""
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     deadline = import_undo_deadline(locked)
-    if deadline is None:
+    if deadline is None or locked.applied_at is None:
         raise ValidationError(_("This import cannot be undone: it wrote nothing, or it was already undone."))
     if timezone.now() > deadline:
         raise ValidationError(
             _("This import is more than %(days)d days old and can no longer be undone.")
             % {"days": undo_days()}
         )
-    assert locked.applied_at is not None
     changes = list(locked.changes.all())
-    count, names = _changed_since(locked, changes)
+    count, names = _changed_since(locked, changes, stamp=locked.applied_at)
     if count:
         more = count - len(names)
         message = ngettext(
@@ -130,10 +129,10 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
 # ---------------------------------------------------------------- what changed since
 
 
-def _changed_since(job: ImportJob, changes: list[ImportChange]) -> tuple[int, list[str]]:
-    """How many records were changed after the import wrote them, and the first ones by name."""
-    assert job.applied_at is not None
-    stamp = job.applied_at
+def _changed_since(
+    job: ImportJob, changes: list[ImportChange], *, stamp: dt.datetime
+) -> tuple[int, list[str]]:
+    """How many records were changed after the import wrote them (at ``stamp``), and the first ones by name."""
     customer_ids: set[int] = set()
     order_ids: set[int] = set()
     for change in changes:
