@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -175,11 +174,6 @@ def tickets_create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, 
     return Status(201, _detail(ticket))
 
 
-def _writable(request: HttpRequest, ticket_id: int) -> tuple[Ticket, User]:
-    """The ticket a call changes (404 or 403 as on the ticket page) and the user who changes it."""
-    return queries.ticket_for(request.user, ticket_id, write=True), queries.request_user(request)
-
-
 def _referenced(fetch: Callable[[], T], field: str, missing: str) -> T:
     """An object named in a request body: a missing one is a 422 naming the field, checked before any write."""
     try:
@@ -204,7 +198,7 @@ def tickets_get(request: HttpRequest, ticket_id: IdPath) -> dict[str, object]:
     summary="Reply to the customer or add a note",
 )
 def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn) -> Status[Message]:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     if payload.kind == "note":
         message = note_add(ticket=ticket, body_text=payload.body, by=by)
     else:
@@ -214,7 +208,7 @@ def tickets_message(request: HttpRequest, ticket_id: IdPath, payload: MessageIn)
 
 @router.post("/tickets/{ticket_id}/status", response=TICKET_CHANGED)
 def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     return ticket_set_status(ticket=ticket, status=payload.status, by=by)
 
 
@@ -224,13 +218,13 @@ def tickets_status(request: HttpRequest, ticket_id: IdPath, payload: StatusIn) -
     summary="Move a complaint to its next stage",
 )
 def tickets_stage(request: HttpRequest, ticket_id: IdPath, payload: StageIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     return ticket_set_stage(ticket=ticket, stage=payload.stage, note=payload.note, by=by)
 
 
 @router.post("/tickets/{ticket_id}/assign", response=TICKET_CHANGED)
 def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     agent = (
         get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first()
         if payload.assignee_id
@@ -254,7 +248,7 @@ class PriorityIn(In):
     summary="Change priority (re-applies the SLA policy)",
 )
 def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     return ticket_set_priority(ticket=ticket, priority=payload.priority, by=by)
 
 
@@ -264,7 +258,7 @@ def tickets_priority(request: HttpRequest, ticket_id: IdPath, payload: PriorityI
     summary="Merge another ticket into this one",
 )
 def tickets_merge(request: HttpRequest, ticket_id: IdPath, payload: MergeIn) -> Ticket:
-    survivor, by = _writable(request, ticket_id)
+    survivor, by = queries.ticket_to_change(request, ticket_id)
     merged = _referenced(
         lambda: queries.ticket_for(request.user, payload.merged_id, write=True),
         "merged_id",
@@ -292,7 +286,7 @@ class TagsIn(In):
     summary="Link the customer's orders",
 )
 def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     return ticket_link_orders(ticket=ticket, order_ids=payload.order_ids, by=by)
 
 
@@ -302,7 +296,7 @@ def tickets_orders(request: HttpRequest, ticket_id: IdPath, payload: OrdersIn) -
     summary="Replace the ticket's tags",
 )
 def tickets_tags(request: HttpRequest, ticket_id: IdPath, payload: TagsIn) -> Ticket:
-    ticket, by = _writable(request, ticket_id)
+    ticket, by = queries.ticket_to_change(request, ticket_id)
     return ticket_set_tags(ticket=ticket, names=payload.tags, by=by)
 
 
@@ -315,7 +309,7 @@ def messages_split(request: HttpRequest, message_id: IdPath) -> Status[Ticket]:
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         raise Http404
-    _ticket, by = _writable(request, message.ticket_id)
+    _ticket, by = queries.ticket_to_change(request, message.ticket_id)
     return Status(201, message_split(message=message, by=by))
 
 

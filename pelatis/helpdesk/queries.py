@@ -47,6 +47,11 @@ def request_user(request: HttpRequest) -> StaffUser:
     return user
 
 
+def ticket_to_change(request: HttpRequest, ticket_id: int) -> tuple[Ticket, StaffUser]:
+    """The ticket a staff action or API call changes (404 or 403 as ``ticket_for``) and who changes it."""
+    return ticket_for(request.user, ticket_id, write=True), request_user(request)
+
+
 def ticket_for(user: User, ticket_id: int, *, write: bool = False) -> Ticket:
     """The ticket if ``user`` may see it (and work on it, with write=True); else 404/403."""
     if not user.has_perm("helpdesk.view_ticket") or (write and not user.has_perm("helpdesk.change_ticket")):

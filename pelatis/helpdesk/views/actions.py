@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from .. import queries
 from ..forms import AssignForm, NoteForm, PriorityForm, ReplyForm, SplitForm, StageForm, StatusForm
 from ..models import Message, Ticket
-from ..services import tickets as services
 from ..services.lifecycle import ticket_set_stage, ticket_set_status
 from ..services.merge import message_split
 from ..services.messages import note_add, reply_send
+from ..services.tickets import ticket_assign, ticket_link_orders, ticket_set_priority
 from .ticket_page import done, invalid, lf, orders_form, stage_form, to_ticket
 
 
@@ -67,13 +67,11 @@ def _delivery_said(message: Message) -> str:
 @require_POST
 @login_required
 def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = ReplyForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        message = reply_send(
-            ticket=ticket, body_text=lf(data["body"]), by=queries.request_user(request), status=data["status"]
-        )
+        message = reply_send(ticket=ticket, body_text=lf(data["body"]), by=user, status=data["status"])
         return done(request, ticket, _delivery_said(message), anchor=f"m{message.pk}")
 
     return submit(request, ticket, form, act, "helpdesk/_composer.html", reply_form=form, tab="reply")
@@ -82,11 +80,11 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def note_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = NoteForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        note = note_add(ticket=ticket, body_text=lf(data["body"]), by=queries.request_user(request))
+        note = note_add(ticket=ticket, body_text=lf(data["body"]), by=user)
         return done(request, ticket, _("Note added."), anchor=f"m{note.pk}")
 
     return submit(request, ticket, form, act, "helpdesk/_composer.html", note_form=form, tab="note")
@@ -95,11 +93,11 @@ def note_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def status_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = StatusForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        ticket_set_status(ticket=ticket, status=data["status"], by=queries.request_user(request))
+        ticket_set_status(ticket=ticket, status=data["status"], by=user)
         return done(request, ticket, _("Status changed."))
 
     return submit(request, ticket, form, act, "helpdesk/_properties.html", status_form=form)
@@ -108,13 +106,11 @@ def status_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = PriorityForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        services.ticket_set_priority(
-            ticket=ticket, priority=data["priority"], by=queries.request_user(request)
-        )
+        ticket_set_priority(ticket=ticket, priority=data["priority"], by=user)
         return done(request, ticket, _("Priority changed."))
 
     return submit(request, ticket, form, act, "helpdesk/_properties.html", priority_form=form)
@@ -124,11 +120,11 @@ def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def orders_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Link some of the customer's orders to the ticket."""
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = orders_form(ticket, request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        services.ticket_link_orders(ticket=ticket, order_ids=data["orders"], by=queries.request_user(request))
+        ticket_link_orders(ticket=ticket, order_ids=data["orders"], by=user)
         n = len(data["orders"])
         return done(request, ticket, ngettext("%(n)d order linked.", "%(n)d orders linked.", n) % {"n": n})
 
@@ -138,16 +134,16 @@ def orders_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = AssignForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
         team = data["team"]
-        services.ticket_assign(
+        ticket_assign(
             ticket=ticket,
             agent=data["assignee"],
             team_id=team.pk if team is not None else None,
-            by=queries.request_user(request),
+            by=user,
         )
         return done(request, ticket, _("Assignment saved."))
 
@@ -157,13 +153,11 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def stage_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = stage_form(ticket, request.POST) or StageForm(request.POST)
 
     def act(data: dict[str, Any]) -> HttpResponse:
-        ticket_set_stage(
-            ticket=ticket, stage=data["stage"], note=data["note"], by=queries.request_user(request)
-        )
+        ticket_set_stage(ticket=ticket, stage=data["stage"], note=data["note"], by=user)
         return done(request, ticket, _("Complaint stage updated."))
 
     return submit(request, ticket, form, act, "helpdesk/_stages.html", stage_form=form)
@@ -173,7 +167,7 @@ def stage_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def split_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Move one of the customer's messages into a new ticket of its own; the new ticket opens."""
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = SplitForm(request.POST)
     message = None
     if form.is_valid():
@@ -182,7 +176,7 @@ def split_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("That message is not on this ticket."))
         return to_ticket(request, ticket)
     try:
-        new = message_split(message=message, by=queries.request_user(request))
+        new = message_split(message=message, by=user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return to_ticket(request, ticket)

@@ -39,12 +39,12 @@ def tone_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def canned_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Insert a canned reply, rendered for this ticket, into the reply box (after what is already typed)."""
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     body = lf(request.POST.get("body", ""))
     canned_id = int_or_none(request.POST.get("canned"))
     reply = CannedReply.objects.filter(pk=canned_id, active=True).first() if canned_id is not None else None
     if reply is not None:
-        text = replies.canned_render(reply=reply, ticket=ticket, agent=queries.request_user(request))
+        text = replies.canned_render(reply=reply, ticket=ticket, agent=user)
         body = f"{body.rstrip()}\n\n{text}" if body.strip() else text
     return render(
         request,

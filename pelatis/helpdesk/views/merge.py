@@ -40,7 +40,7 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     Tickets of different customers need the explicit confirmation box ticked; without it the merge is
     refused with the service's message next to the box.
     """
-    ticket = queries.ticket_for(request.user, pk, write=True)
+    ticket, user = queries.ticket_to_change(request, pk)
     form = MergeForm(request.POST if request.method == "POST" else (request.GET or None))
     target = _target(form, ticket) if form.is_bound and form.is_valid() else None
     if form.is_bound and not form.errors and target is not None and request.method == "POST":
@@ -49,7 +49,7 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
             ticket_merge(
                 survivor=survivor,
                 merged=ticket,
-                by=queries.request_user(request),
+                by=user,
                 confirm_other_customer=form.cleaned_data["confirm_other_customer"],
             )
         except ValidationError as exc:
