@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pelatis.channels.models import Mailbox, SiteFlag
 from pelatis.channels.outbox import mail_mode
 from pelatis.customers.models import ImportJob
+from pelatis.helpdesk.default_data import CALENDAR_HOLIDAY_COUNTRY, HIGH_SEASON, WEEKDAYS
 
 from .status import is_admin
 
@@ -55,19 +56,16 @@ def _business_done() -> bool:
 
 def _hours_done() -> bool:
     """Done when the business hours are not the shipped calendar any more (edited, or another one added)."""
-    from importlib import import_module
-
     calendar = apps.get_model("helpdesk", "Calendar")
-    shipped = import_module("pelatis.helpdesk.migrations.0002_default_calendar_and_policies")
     rows = list(calendar.objects.values("name", "weekly", "seasons", "closures", "holiday_country"))
     if len(rows) != 1:
         return len(rows) > 1
     row = rows[0]
     return not (
-        row["weekly"] == shipped.WEEKDAYS
-        and row["seasons"] == shipped.HIGH_SEASON
+        row["weekly"] == WEEKDAYS
+        and row["seasons"] == HIGH_SEASON
         and not row["closures"]
-        and row["holiday_country"] == "GR"
+        and row["holiday_country"] == CALENDAR_HOLIDAY_COUNTRY
     )
 
 

@@ -8,47 +8,12 @@ from dataclasses import dataclass
 from django import template
 from django.contrib.auth.models import User
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
-
-from pelatis.core.templatetags.pelatis_ui import icon as base_icon
 
 from ..models import Ticket
 
 register = template.Library()
-
-# Help-desk icons the shared set lacks; same 24×24 grid and stroke as pelatis_ui's.
-_ICONS: dict[str, str] = {
-    "inbox": '<path d="M3 13h5l1.5 3h5L16 13h5"/><path d="M5 5h14l2 8v6H3v-6z"/>',
-    "lock": '<rect x="5" y="10" width="14" height="10" rx="2"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/>',
-    "clip": '<path d="m20 11-8.5 8.5a5 5 0 0 1-7-7L13 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L14 7"/>',
-    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
-    "send": '<path d="M21 3 10 14"/><path d="M21 3 14 21l-4-7-7-4z"/>',
-    "pause": '<circle cx="12" cy="12" r="9"/><path d="M10 9v6M14 9v6"/>',
-    "flag": '<path d="M5 21V4"/><path d="M5 4h13l-3 4.5 3 4.5H5"/>',
-    "history": '<path d="M3 12a9 9 0 1 0 3-6.7L3 8"/><path d="M3 3v5h5M12 7v5l3 2"/>',
-    "sparkle": '<path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M6 18l2.5-2.5M15.5 8.5 18 6"/>',
-    "reply": '<path d="M9 7 4 12l5 5"/><path d="M4 12h10a6 6 0 0 1 6 6v1"/>',
-}
-
-
-@register.simple_tag
-def hicon(name: str, label: str = "") -> SafeString:
-    """Like pelatis_ui's ``icon``, with the help desk's extra icons."""
-    body = _ICONS.get(name)
-    if body is None:
-        return base_icon(name, label)
-    aria = format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"')  # noqa: S308
-    return format_html(
-        '<svg class="icon icon-{}" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" '
-        'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" {}>{}</svg>',
-        name,
-        aria,
-        mark_safe(body),  # noqa: S308 - the icon bodies are constants above
-    )
-
 
 # ---------------------------------------------------------------- SLA
 
