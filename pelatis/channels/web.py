@@ -212,7 +212,7 @@ def _confirm_page(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 def _unlogged(response: HttpResponse) -> HttpResponse:
     # Django logs every 4xx with its path, and this path is a working key to
     # a customer's conversation: keep it out of the logs.
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # the private flag log_response checks
     return response
 
 
