@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -75,7 +76,11 @@ def system_context(request: HttpRequest) -> dict[str, object]:
     """Context processor: ``mail_outbox`` (no mail server: emails stay in the outbox) and
     ``worker_banner``, evaluated only where a template shows it (the staff base page)."""
     banner: Callable[[], WorkerBanner | None] = lambda: _banner(request)  # noqa: E731 — templates call it lazily
-    return {"mail_outbox": settings.EMAIL_BACKEND == OUTBOX_BACKEND, "worker_banner": banner}
+    outbox = settings.EMAIL_BACKEND == OUTBOX_BACKEND
+    # The outbox copy of message N is at mail_outbox_message_url + "N/": the help desk's templates link it
+    # without naming the channels app's URLs.
+    message_url = reverse("outbox:for_message", args=[0]).removesuffix("0/") if outbox else ""
+    return {"mail_outbox": outbox, "mail_outbox_message_url": message_url, "worker_banner": banner}
 
 
 # --- the status page ------------------------------------------------------------------------------------
