@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 def _detail(client: Any, customer: Customer) -> str:
     response = client.get(reverse("customers:detail", args=[customer.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    html: str = response.content.decode()
+    return html
 
 
 def test_a_phone_ticket_started_on_the_page_shows_in_its_tickets_card(

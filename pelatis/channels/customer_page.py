@@ -5,7 +5,7 @@ channels' hooks.py, so customers imports no help desk or channels code.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
@@ -31,7 +31,7 @@ def _ticket_start(
     channel: str,
     type: str,
     priority: str,
-    by: AbstractBaseUser,
+    by: User,
 ) -> TicketStarted:
     """A ticket opened by staff for this customer: what they asked on the phone or in person, or (``email``)
     an email we write to them, which goes out through the outbox like any reply."""
@@ -57,8 +57,8 @@ def _ticket_start(
 
 ticket_start = TicketStarter(
     start=_ticket_start,
-    types=lambda: list(Ticket.Type.choices),
-    priorities=lambda: list(Ticket.Priority.choices),
+    types=lambda: [(value, str(label)) for value, label in Ticket.Type.choices],
+    priorities=lambda: [(value, str(label)) for value, label in Ticket.Priority.choices],
 )
 
 

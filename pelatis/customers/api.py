@@ -103,9 +103,9 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 
 
 @router.post("/customers", response={201: CustomerOut, **errors(400)}, summary="Create a customer")
-def customers_create(request: HttpRequest, payload: CustomerIn) -> Status:
+def customers_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     _require(request, "customers.add_customer")
-    customer = customer_create(data=_customer_input(payload), by=request.user)
+    customer = customer_create(data=_customer_input(payload), by=queries.request_user(request))
     return Status(201, queries.customer_list().get(pk=customer.pk))
 
 
@@ -129,7 +129,7 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
         kept = {("email", v) for v in clean.emails} | {("phone", v) for v in clean.phones}
         if any((p.kind, p.value) not in kept for p in customer.contact_points.all()):
             raise PermissionDenied
-    customer_update(customer=customer, data=data, by=request.user)
+    customer_update(customer=customer, data=data, by=queries.request_user(request))
     return queries.customer_list().get(pk=customer_id)
 
 
@@ -151,7 +151,7 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
     _require(request, "customers.merge_customer")
     survivor = queries.customer_for(request.user, customer_id, write=True)
     merged = _referenced_customer(request, payload.merged_id, "merged_id")
-    record = customer_merge(survivor=survivor, merged=merged, by=request.user)
+    record = customer_merge(survivor=survivor, merged=merged, by=queries.request_user(request))
     return {"survivor_id": survivor.pk, "merged_id": merged.pk, "moved": record.moved}
 
 
@@ -172,7 +172,9 @@ def contact_points_list(request: HttpRequest, customer_id: IdPath) -> list[Conta
     response={201: ContactPointOut, **errors(400, 404)},
     tags=["contact points"],
 )
-def contact_points_add(request: HttpRequest, customer_id: IdPath, payload: ContactPointIn) -> Status:
+def contact_points_add(
+    request: HttpRequest, customer_id: IdPath, payload: ContactPointIn
+) -> Status[ContactPoint]:
     customer = queries.customer_for(request.user, customer_id, write=True)
     try:
         value = email_normalise(payload.value) if payload.kind == "email" else phone_normalise(payload.value)
@@ -184,18 +186,18 @@ def contact_points_add(request: HttpRequest, customer_id: IdPath, payload: Conta
         value=value,
         label=payload.label,
         is_primary=payload.is_primary,
-        by=request.user,
+        by=queries.request_user(request),
     )
     return Status(201, point)
 
 
 @router.delete("/contact-points/{point_id}", response={204: None, **errors(404)}, tags=["contact points"])
-def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status:
+def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status[None]:
     # As in the UI: agents add and edit contact points, only managers and admins remove them.
     _require(request, "customers.delete_contactpoint")
     point = get_object_or_404(ContactPoint, pk=point_id)
     queries.customer_for(request.user, point.customer_id, write=True)
-    contact_point_remove(point=point, by=request.user)
+    contact_point_remove(point=point, by=queries.request_user(request))
     return Status(204, None)
 
 
@@ -213,7 +215,7 @@ def addresses_list(request: HttpRequest, customer_id: IdPath) -> list[Address]:
     response={201: AddressOut, **errors(400, 404)},
     tags=["contact points"],
 )
-def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn) -> Status:
+def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn) -> Status[Address]:
     customer = queries.customer_for(request.user, customer_id, write=True)
     return Status(201, address_add(customer=customer, **payload.dict()))
 
@@ -233,7 +235,7 @@ def orders_list(request: HttpRequest, page: Query[OrderFilters]) -> list[Order]:
 
 
 @router.post("/orders", response={201: OrderOut, **errors(400)}, tags=["orders"])
-def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
+def orders_create(request: HttpRequest, payload: OrderIn) -> Status[Order]:
     _require(request, "customers.add_order")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
     data = OrderInput(
@@ -244,7 +246,7 @@ def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
         channel=payload.channel,
         lines=[OrderLineInput(**line.dict()) for line in payload.lines],
     )
-    order = order_create(customer=customer, data=data, by=request.user)
+    order = order_create(customer=customer, data=data, by=queries.request_user(request))
     return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
 
@@ -269,11 +271,11 @@ def subscriptions_list(request: HttpRequest, page: Query[SubscriptionFilters]) -
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut, **errors(400)}, tags=["subscriptions"])
-def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Status:
+def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Status[Subscription]:
     _require(request, "customers.add_subscription")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
     data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
-    return Status(201, subscription_create(customer=customer, data=data, by=request.user))
+    return Status(201, subscription_create(customer=customer, data=data, by=queries.request_user(request)))
 
 
 # ---------------------------------------------------------------- interactions
@@ -297,7 +299,11 @@ def interactions_list(
     response={201: InteractionOut, **errors(400, 404)},
     tags=["interactions"],
 )
-def interactions_add(request: HttpRequest, customer_id: IdPath, payload: InteractionIn) -> Status:
+def interactions_add(
+    request: HttpRequest, customer_id: IdPath, payload: InteractionIn
+) -> Status[Interaction]:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
-    return Status(201, interaction_record(customer=customer, actor=request.user, **payload.dict()))
+    return Status(
+        201, interaction_record(customer=customer, actor=queries.request_user(request), **payload.dict())
+    )

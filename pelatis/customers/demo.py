@@ -8,8 +8,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import phonenumbers
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -181,7 +183,7 @@ def demo_address(rng: random.Random, fake: Faker, country: str) -> dict[str, str
 # can never reach a real person, whatever SMTP server is set up later.
 DEMO_EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 DEMO_EMAIL_DOMAIN = DEMO_EMAIL_DOMAINS[0]
-SHOWCASE = [
+SHOWCASE: list[dict[str, Any]] = [
     {
         "first_name": "Γιώργος",
         "last_name": "Παπαδόπουλος",
@@ -298,10 +300,10 @@ def demo_load(*, customers: int = 2000, seed: int = 2026) -> DemoSummary:
         counts.customers = len(people) + len(companies) + 1
         order_no = 10000
         for person in people:
-            n_orders = order_counts.get(person.pk)
-            if n_orders is None:
-                n_orders = rng.choices([0, 1, 2, 3, 5, 8], weights=[25, 30, 20, 12, 8, 5])[0]
-            for _k in range(n_orders):
+            planned = order_counts.get(person.pk)
+            if planned is None:
+                planned = rng.choices([0, 1, 2, 3, 5, 8], weights=[25, 30, 20, 12, 8, 5])[0]
+            for _k in range(planned):
                 order_no += 1
                 when = now - dt.timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 1440))
                 items = rng.sample(CATALOGUE, k=rng.randint(1, 3))
@@ -351,10 +353,8 @@ def demo_load(*, customers: int = 2000, seed: int = 2026) -> DemoSummary:
     return counts
 
 
-def _system_user():  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+def _system_user() -> User | None:
+    return User.objects.filter(is_superuser=True).order_by("pk").first()
 
 
 _SUMMARIES = {

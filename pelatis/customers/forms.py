@@ -118,7 +118,7 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
         companies = companies_for_choice()
         if exclude_pk is not None:
             companies = companies.exclude(pk=exclude_pk)
-        self.fields["company"].queryset = companies  # type: ignore[attr-defined]
+        self.fields["company"].queryset = companies  # type: ignore[attr-defined]  # self.fields types each as Field; this one is a ModelChoiceField
         ui = ui_language()
         # A stored value the lists do not hold (an imported code) stays selectable, so saving keeps it.
         current = {
@@ -128,12 +128,12 @@ class CustomerForm(ServiceErrorsMixin, forms.Form):
         languages = language_choices(ui)
         if current["language"] and current["language"] not in dict(languages):
             languages = [*languages, (current["language"], language_label(current["language"], ui))]
-        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]  # self.fields types each as Field; this one is a ChoiceField
         zones = time_zone_choices(ui)
         if current["time_zone"] and current["time_zone"] not in {z for _g, group in zones for z, _l in group}:
             zones = [*zones, (str(_("Other")), [(current["time_zone"], current["time_zone"])])]
-        self.fields["time_zone"].choices = zones  # type: ignore[attr-defined]
-        self.fields["country"].choices = country_choices(ui)  # type: ignore[attr-defined]
+        self.fields["time_zone"].choices = zones  # type: ignore[attr-defined]  # self.fields types each as Field; this one is a ChoiceField
+        self.fields["country"].choices = country_choices(ui)  # type: ignore[attr-defined]  # self.fields types each as Field; this one is a ChoiceField
         # While an email or phone is typed, the page asks whether another customer already has it.
         check = reverse("customers:contact_check") + (
             f"?exclude={exclude_pk}" if exclude_pk is not None else ""
@@ -251,7 +251,7 @@ _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 class AmountField(forms.DecimalField):
     """An amount as people type it: "1.234,50" and "1234,50" in Greek, "1,234.50" and "1234.50" in English."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # django-stubs types DecimalField.to_python as IntegerField's
         text = str(value or "").strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
         if "," in text and "." in text:
             decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -292,7 +292,7 @@ class OrderLogForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         default = settings.PELATIS_DEFAULT_CURRENCY
-        self.fields["currency"].choices = [(c, c) for c in dict.fromkeys((default, *self.CURRENCIES))]  # type: ignore[attr-defined]
+        self.fields["currency"].choices = [(c, c) for c in dict.fromkeys((default, *self.CURRENCIES))]  # type: ignore[attr-defined]  # self.fields types each as Field; this one is a ChoiceField
         self.fields["currency"].initial = default
         self.fields["placed_on"].initial = timezone.localdate()
         for i in range(1, self.LINE_ROWS + 1):

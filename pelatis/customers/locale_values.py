@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import icu
 from django.conf import settings
@@ -21,7 +22,7 @@ from pelatis import lang
 from .models import Customer
 
 # Short names of the two categories (the form's «Εξωτερικός πελάτης» is long for a cell).
-CATEGORY_LABELS = {
+CATEGORY_LABELS: dict[str, object] = {
     Customer.Category.EXTERNAL: pgettext_lazy("customer category", "External"),
     Customer.Category.INTERNAL: pgettext_lazy("customer category", "Internal"),
 }
@@ -45,7 +46,7 @@ def kind_label(value: str) -> str:
 
 
 def category_label(value: str) -> str:
-    label = CATEGORY_LABELS.get(value)  # type: ignore[call-overload]
+    label = CATEGORY_LABELS.get(value)
     return str(label) if label is not None else value
 
 
@@ -75,7 +76,7 @@ def _country_name(code: str, reader: str) -> str:
     return name if name and name != code else code
 
 
-LABELS = {
+LABELS: dict[str, Callable[[str], str]] = {
     "kind": kind_label,
     "category": category_label,
     "preferred_channel": channel_label,

@@ -108,7 +108,7 @@ def timeline_with_links(customer: Customer, items: list[Interaction]) -> list[In
         if resolve is not None:
             found.update(((source_type, i), url) for i, url in resolve(sorted(ids)).items())
     for item in items:
-        item.link = found.get((item.source_type, item.source_id), "")  # type: ignore[attr-defined]
+        item.link = found.get((item.source_type, item.source_id), "")  # type: ignore[attr-defined]  # shown by the timeline template, not stored
     return items
 
 
@@ -198,7 +198,7 @@ def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()  # only strips; the service decides what a valid note is
     try:
-        note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request.user)
+        note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=queries.request_user(request))
     except ValidationError as exc:
         form.add_error("body", exc.message_dict.get("body") or exc.messages)
         if not is_htmx(request):
@@ -248,7 +248,7 @@ def customer_ticket_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                 channel=d["channel"],
                 type=d["type"],
                 priority=d["priority"] or "normal",
-                by=request.user,
+                by=queries.request_user(request),
             )
         except ValidationError as exc:
             _errors_onto(form, exc)
@@ -273,7 +273,7 @@ def customer_order_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrderLogForm(request.POST)
     if form.is_valid():
         try:
-            order = order_create(customer=customer, data=form.to_input(), by=request.user)
+            order = order_create(customer=customer, data=form.to_input(), by=queries.request_user(request))
         except ValidationError as exc:
             _errors_onto(form, exc)
         else:

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as StaffUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Least
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from rapidfuzz import fuzz, process
 
 from pelatis import lang
@@ -31,7 +32,15 @@ from .search import (
     ranked_sql,
 )
 
-User = AbstractBaseUser | AnonymousUser
+User = StaffUser | AnonymousUser
+
+
+def request_user(request: HttpRequest) -> StaffUser:
+    """The signed-in user a staff view or API call acts as (log-in or token checked by then); else 403."""
+    user = request.user
+    if not isinstance(user, StaffUser):
+        raise PermissionDenied
+    return user
 
 
 def customer_for(user: User, customer_id: int, *, write: bool = False) -> Customer:
@@ -256,7 +265,7 @@ def customer_since_of(customer_id: int) -> dt.datetime | None:
     """When this customer's history with us starts (see ``with_customer_since``)."""
     return (
         with_customer_since(Customer.objects.filter(pk=customer_id))
-        .values_list("customer_since", flat=True)
+        .values_list("customer_since", flat=True)  # type: ignore[misc]  # django-stubs does not see the alias with_customer_since() annotates
         .first()
     )
 
@@ -283,11 +292,12 @@ def contact_owners(
         return []
     points = (
         ContactPoint.objects.filter(cond, customer__merged_into__isnull=True)
-        .exclude(customer_id=exclude_pk)
         .select_related("customer")
-        .order_by("kind", "value", "customer_id")[:limit]
+        .order_by("kind", "value", "customer_id")
     )
-    return [ContactOwner(kind=p.kind, value=p.value, customer=p.customer) for p in points]
+    if exclude_pk is not None:
+        points = points.exclude(customer_id=exclude_pk)
+    return [ContactOwner(kind=p.kind, value=p.value, customer=p.customer) for p in points[:limit]]
 
 
 # ---------------------------------------------------------------- staff UI reads (list filters)

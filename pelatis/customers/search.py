@@ -162,7 +162,7 @@ SINGLE_GROUP_CAP = 2000
 DRIVER_CAP = 20000
 
 
-def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[object]]:
+def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[str]]:
     where, params = (
         ("term >= %s AND term < %s", [probe.term, probe.upper])
         if probe.prefix
@@ -174,7 +174,7 @@ def _probe_select(probe: Probe, table: str, cap: int | None) -> tuple[str, list[
     return sql, params
 
 
-def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[object]]:
+def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[str]]:
     """(customer_id, s): each customer matching any probe, with its best score.
 
     One SELECT per probe, each an index equality or range scan: a single
@@ -184,15 +184,15 @@ def group_candidates_sql(probes: list[Probe], table: str, cap: int | None) -> tu
     return f"SELECT customer_id, MAX(s) AS s FROM ({union}) u GROUP BY customer_id", params  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
 
 
-def group_count_sql(probes: list[Probe], table: str, cap: int) -> tuple[str, list[object]]:
+def group_count_sql(probes: list[Probe], table: str, cap: int) -> tuple[str, list[str]]:
     """The number of index entries the group's probes touch, counted up to ``cap``."""
     union, params = _union(probes, table, None)
     return f"(SELECT COUNT(*) FROM ({union} LIMIT {int(cap)}) n)", params  # noqa: S608 — table and column names are our own; scores and caps are ints; search terms are parameters
 
 
-def _union(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[object]]:
+def _union(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[str]]:
     parts: list[str] = []
-    params: list[object] = []
+    params: list[str] = []
     for probe in probes:
         sql, p = _probe_select(probe, table, cap)
         parts.append(sql)
@@ -200,7 +200,7 @@ def _union(probes: list[Probe], table: str, cap: int | None) -> tuple[str, list[
     return " UNION ALL ".join(parts), params
 
 
-def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, list[object]]:
+def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, list[str]]:
     """A scalar subquery scoring the customer ``outer``.customer_id against the group (NULL or 0: no match)."""
     whens, params = [], []
     for probe in sorted(probes, key=lambda p: -p.score):
@@ -216,7 +216,7 @@ def group_check_sql(probes: list[Probe], table: str, outer: str) -> tuple[str, l
 
 def ranked_sql(
     groups: list[list[Probe]], driver: int, table: str, customer_table: str
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[str]]:
     """One statement ranking customers that match every group; LIMIT and OFFSET parameters go last.
 
     The ``driver`` group (the most selective) supplies the candidates from the

@@ -127,7 +127,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             customer = customer_save(
-                customer=None, data=form.to_input(), address=form.address(), by=request.user
+                customer=None, data=form.to_input(), address=form.address(), by=queries.request_user(request)
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -150,7 +150,12 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CustomerForm(request.POST, exclude_pk=customer.pk)
     if form.is_valid():
         try:
-            customer_save(customer=customer, data=form.to_input(), address=form.address(), by=request.user)
+            customer_save(
+                customer=customer,
+                data=form.to_input(),
+                address=form.address(),
+                by=queries.request_user(request),
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -174,7 +179,7 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
         raise Http404
     if request.method == "POST":
         try:
-            customer_merge(survivor=survivor, merged=merged, by=request.user)
+            customer_merge(survivor=survivor, merged=merged, by=queries.request_user(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -3,6 +3,7 @@ samples of the columns no field takes (shown by the preview's mapping step)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -46,7 +47,7 @@ class _FileImport:
         result.warnings = self.cols.warnings
         self.samples: dict[int, list[str]] = {i: [] for i in self.cols.unknown}
         result.columns = columns_of(self.cols, {})
-        self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.tz: dt.tzinfo = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def _sample(self, cells: list[Cell]) -> None:
         """A few values of each unknown column, for the preview's mapping step."""

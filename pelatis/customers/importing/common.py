@@ -16,14 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as User  # re-exported: who runs an import
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Customer, ImportJob
+from ..models import ContactPoint, Customer, ImportJob
 
-User = AbstractBaseUser
 Cell = str | dt.date  # XLSX gives dates and datetimes; everything else is text
 
 MAX_STORED_ERRORS = 1000
@@ -214,6 +213,27 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def customer_ids_by_ref(refs: Iterable[str]) -> dict[str, int]:
+    """Live customers' ids by external reference."""
+    live = Customer.objects.filter(merged_into__isnull=True)
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(refs), IN_CHUNK):
+        for ref, cid in live.filter(external_ref__in=chunk).values_list("external_ref", "id"):
+            if ref is not None:
+                found[ref] = cid
+    return found
+
+
+def customer_ids_by_point(kind: str, values: Iterable[str]) -> dict[str, int]:
+    """Live customers' ids by email or phone (``kind``); the lowest id when customers share one."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(values), IN_CHUNK):
+        points = ContactPoint.objects.filter(kind=kind, value__in=chunk, customer__merged_into__isnull=True)
+        for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
+            found[value] = cid
+    return found
 
 
 def _invalid_rows(errors: Iterable[RowError]) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..models import ContactPoint, Customer
 from ..services.customers import PROFILE_FIELDS
-from .common import IN_CHUNK, _chunks
+from .common import IN_CHUNK, _chunks, customer_ids_by_point, customer_ids_by_ref
 from .customers_rows import _Row
 from .customers_write import _Slot
 
@@ -96,26 +96,17 @@ def _existing(
     keys: list[_Key],
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[int, str | None]]:
     """Existing customers by external reference, email and phone (lowest id wins), and their references."""
-    live = Customer.objects.filter(merged_into__isnull=True)
-    refs = sorted({ref for _row, ref, _e, _p in keys if ref})
-    by_ref: dict[str, int] = {}
-    if not live.exists():
+    if not Customer.objects.filter(merged_into__isnull=True).exists():
         return {}, {}, {}, {}
-    for chunk in _chunks(refs, IN_CHUNK):
-        by_ref.update(live.filter(external_ref__in=chunk).values_list("external_ref", "id"))
+    by_ref = customer_ids_by_ref({ref for _row, ref, _e, _p in keys if ref})
     by_point: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
     if ContactPoint.objects.exists():
-        for kind, values in (
-            ("email", {e for _r, _ref, emails, _p in keys for e in emails}),
-            ("phone", {p for _r, _ref, _e, phones in keys for p in phones}),
-        ):
-            found = by_point[kind]
-            for chunk in _chunks(sorted(values), IN_CHUNK):
-                points = ContactPoint.objects.filter(
-                    kind=kind, value__in=chunk, customer__merged_into__isnull=True
-                )
-                for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
-                    found[value] = cid
+        by_point["email"] = customer_ids_by_point(
+            "email", {e for _r, _ref, emails, _p in keys for e in emails}
+        )
+        by_point["phone"] = customer_ids_by_point(
+            "phone", {p for _r, _ref, _e, phones in keys for p in phones}
+        )
     ids = sorted(set(by_point["email"].values()) | set(by_point["phone"].values()))
     refs_of: dict[int, str | None] = {cid: ref for ref, cid in by_ref.items()}
     for chunk in _chunks(ids, IN_CHUNK):

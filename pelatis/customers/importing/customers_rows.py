@@ -179,11 +179,11 @@ class _CustomerRows:
             given.add("tags")
         if "language" not in given or "time_zone" not in given:
             # Only a new customer takes these: they are not "given", so a stored profile keeps its own.
-            language, zone = infer_locale(country=region, phones=clean.phones)
-            if language and "language" not in given:
-                clean.language = language
-            if zone and "time_zone" not in given:
-                clean.time_zone = zone
+            inferred_language, inferred_zone = infer_locale(country=region, phones=clean.phones)
+            if inferred_language and "language" not in given:
+                clean.language = inferred_language
+            if inferred_zone and "time_zone" not in given:
+                clean.time_zone = inferred_zone
         return _Row(row_no, clean, frozenset(given), address, tuple(consents))
 
     def _consents(

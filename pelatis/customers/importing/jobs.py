@@ -31,7 +31,7 @@ KEEP_UPLOAD_DAYS = 7  # default of PELATIS_IMPORT_KEEP_UPLOAD_DAYS
 
 def import_job_create(
     *,
-    upload: File,
+    upload: File[bytes],
     kind: str,
     skip_invalid: bool,
     by: User | None,

@@ -71,7 +71,7 @@ FIELD_LABELS: dict[str, Promise] = {
 def field_label(name: str) -> str:
     """The field's name for people, in the active language."""
     label = FIELD_LABELS.get(name)
-    return str(capfirst(label)) if label is not None else name
+    return capfirst(str(label)) if label is not None else name
 
 
 def field_labels_for_timeline(names: Iterable[str]) -> str:

@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..inputs import OrderInput, OrderLineInput
-from ..models import ContactPoint, Customer, ImportJob, Order
+from ..models import ImportJob, Order
 from ..normalise import email_normalise, phone_normalise
 from .base import _FileImport
 from .column_aliases import ORDER_COLUMNS
 from .columns import header_key, parse_datetime, parse_decimal, text_of
 from .common import (
-    IN_CHUNK,
     PROGRESS_EVERY,
     Cell,
     ImportFileError,
@@ -34,8 +33,9 @@ from .common import (
     ImportResult,
     RowError,
     User,
-    _chunks,
     _Progress,
+    customer_ids_by_point,
+    customer_ids_by_ref,
 )
 from .orders_write import _Line, _OrderWrites
 from .platforms import Platform
@@ -153,7 +153,7 @@ class _OrderImport(_FileImport, _OrderWrites):
                     _("“%(value)s” is not a date: use DD/MM/YYYY [HH:MM] or YYYY-MM-DD [HH:MM].")
                     % {"value": text_of(placed)},
                 )
-        numbers = {}
+        numbers: dict[str, Decimal | None] = {}
         price_from_total = self.cols.has("line_total") and self._cell(cells, "unit_price") == ""
         for name, default in (
             ("quantity", Decimal("1")),
@@ -166,17 +166,16 @@ class _OrderImport(_FileImport, _OrderWrites):
                 numbers[name] = default
                 continue
             try:
-                numbers[name] = parse_decimal(raw)
+                number = numbers[name] = parse_decimal(raw)
             except ValueError:
                 fail(name, _("“%(value)s” is not a number.") % {"value": text_of(raw)})
                 continue
-            if abs(numbers[name]) >= 10**9:  # the columns hold 12 digits with 2 or 3 decimals
+            if abs(number) >= 10**9:  # the columns hold 12 digits with 2 or 3 decimals
                 fail(name, _("“%(value)s” is too large.") % {"value": text_of(raw)})
-        if price_from_total and numbers.get("line_total") is not None:
-            quantity = numbers.get("quantity") or Decimal("1")
-            numbers["unit_price"] = (
-                (numbers["line_total"] / quantity).quantize(Decimal("0.01")) if quantity else None
-            )
+        line_total = numbers.get("line_total")
+        if price_from_total and line_total is not None:
+            count = numbers.get("quantity") or Decimal("1")
+            numbers["unit_price"] = (line_total / count).quantize(Decimal("0.01")) if count else None
         status = text_of(self._cell(cells, "status"))
         currency = text_of(self._cell(cells, "currency")) or settings.PELATIS_DEFAULT_CURRENCY
         currency = "EUR" if currency == "€" or header_key(currency) in ("ευρω", "euro") else currency
@@ -259,19 +258,11 @@ class _OrderImport(_FileImport, _OrderWrites):
         for p in parsed:
             for name, value in p.keys:
                 wanted[name].add(value)
-        live = Customer.objects.filter(merged_into__isnull=True)
-        found: dict[str, dict[str, int]] = {name: {} for name in wanted}
-        for chunk in _chunks(sorted(wanted["customer_ref"]), IN_CHUNK):
-            found["customer_ref"].update(
-                live.filter(external_ref__in=chunk).values_list("external_ref", "id")
-            )
-        for name in ("email", "phone"):
-            for chunk in _chunks(sorted(wanted[name]), IN_CHUNK):
-                points = ContactPoint.objects.filter(
-                    kind=name, value__in=chunk, customer__merged_into__isnull=True
-                )
-                for value, cid in points.order_by("-customer_id").values_list("value", "customer_id"):
-                    found[name][value] = cid
+        found = {
+            "customer_ref": customer_ids_by_ref(wanted["customer_ref"]),
+            "email": customer_ids_by_point("email", wanted["email"]),
+            "phone": customer_ids_by_point("phone", wanted["phone"]),
+        }
         lines = []
         for line in parsed:
             keys = dict(line.keys)

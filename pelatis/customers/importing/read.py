@@ -296,7 +296,8 @@ def _lean_string_table(xml_source: IO[bytes]) -> list[str]:
         if root is None:
             root = node
         if event == "end" and node.tag == f"{_MAIN_NS}si":
-            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+            text = Text.from_tree(node)
+            strings.append(text.content.replace("x005F_", "") if text is not None else "")
             root.clear()  # every string before this one is done
     return strings
 
@@ -304,7 +305,7 @@ def _lean_string_table(xml_source: IO[bytes]) -> list[str]:
 def _use_lean_string_table() -> None:
     import openpyxl.reader.excel
 
-    openpyxl.reader.excel.read_string_table = _lean_string_table  # type: ignore[attr-defined]
+    openpyxl.reader.excel.read_string_table = _lean_string_table  # type: ignore[attr-defined]  # replaced on purpose; the stubs do not list the reader's helper
 
 
 def check_sheet_shape(source: IO[bytes], sheet_path: str) -> None:
@@ -366,9 +367,9 @@ def open_xlsx(source: IO[bytes]) -> Table:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
         raise _not_xlsx() from exc
     try:
-        check_sheet_shape(source, str(sheet._worksheet_path))  # type: ignore[union-attr]
+        check_sheet_shape(source, str(sheet._worksheet_path))  # type: ignore[attr-defined]  # a read-only sheet knows its part's path; the stubs type it as Worksheet
         # The sheet's own dimension can be wrong or forged: read the rows that are there.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         first = next(_sheet_rows(sheet, 1, MAX_COLUMNS), None)
         if first is None:
             raise ImportFileError(_("The first sheet is empty."))

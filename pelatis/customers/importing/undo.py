@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,7 +250,7 @@ def _customer_restore(change: ImportChange, job: ImportJob) -> None:
     fields = list((change.before or {}).keys())
     for name, value in (change.before or {}).items():
         field = Customer._meta.get_field(name)
-        setattr(customer, name, field.to_python(value))
+        setattr(customer, name, field.to_python(value) if isinstance(field, models.Field) else value)
     added = change.added or {}
     for kind, values in (("email", added.get("emails", [])), ("phone", added.get("phones", []))):
         if values:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Address, ContactPoint, Customer
 from .derived import search_reindex
-
-User = AbstractBaseUser
 
 
 @transaction.atomic

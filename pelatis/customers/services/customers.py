@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,8 +18,6 @@ from ..search import customer_terms
 from .contact_points import address_primary_set
 from .derived import derived_fields_fill, search_reindex
 from .timeline import interaction_record, timeline_text
-
-User = AbstractBaseUser
 
 
 def tags_named(names: list[str]) -> list[Tag]:
@@ -55,7 +53,10 @@ def _company_for(company_id: int | None) -> Customer | None:
 
 
 def _check_external_ref(ref: str | None, exclude_pk: int | None = None) -> None:
-    if ref and Customer.objects.filter(external_ref=ref).exclude(pk=exclude_pk).exists():
+    others = Customer.objects.filter(external_ref=ref)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if ref and others.exists():
         raise ValidationError(
             {"external_ref": [_("Another customer already has the reference “%(ref)s”.") % {"ref": ref}]}
         )
@@ -211,4 +212,9 @@ def customer_save(
 
 def _field_labels(names: list[str]) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return ", ".join(str(Customer._meta.get_field(n).verbose_name) for n in names)
+        return ", ".join(_verbose_name(n) for n in names)
+
+
+def _verbose_name(name: str) -> str:
+    field = Customer._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name

@@ -61,7 +61,7 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
     refs: dict[int, list[str]] = {}
     for cid, ref in Order.objects.filter(customer_id__in=ids).values_list("customer_id", "reference"):
         refs.setdefault(cid, []).append(ref)
-    rows = []
+    rows: list[SearchTerm] = []
     for c in customers:
         if c.merged_into_id is not None:
             continue

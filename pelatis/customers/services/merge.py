@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,8 +23,6 @@ from ..models import ContactPoint, Customer, Interaction, MergeRecord, Order, Se
 from .customers import PROFILE_FIELDS
 from .derived import derived_fields_fill, search_reindex
 from .timeline import interaction_record, timeline_text
-
-User = AbstractBaseUser
 
 
 @transaction.atomic

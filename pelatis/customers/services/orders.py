@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -18,8 +18,6 @@ from pelatis.core.formatting import format_money
 from ..inputs import OrderInput, SubscriptionInput
 from ..models import Customer, Interaction, Order, OrderLine, SearchTerm, Subscription
 from .timeline import interaction_record, timeline_text
-
-User = AbstractBaseUser
 
 
 @transaction.atomic

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Customer, Interaction
-
-User = AbstractBaseUser
 
 
 def timeline_text(message: str, **params: object) -> str:
@@ -60,7 +58,7 @@ def interaction_record(
 
 
 @transaction.atomic
-def note_add(*, customer: Customer, body: str, by: User) -> Interaction:
+def note_add(*, customer: Customer, body: str, by: User | None) -> Interaction:
     """An internal note on the customer's timeline."""
     text = (body or "").strip()
     if not text:

@@ -21,7 +21,7 @@ def make_customer(db: None) -> Any:
 
 @pytest.fixture
 def papadopoulos(make_customer: Any) -> Customer:
-    return make_customer(
+    customer: Customer = make_customer(
         first_name="Γιώργος",
         last_name="Παπαδόπουλος",
         title="κ.",
@@ -30,6 +30,7 @@ def papadopoulos(make_customer: Any) -> Customer:
         vat_number="094259216",
         tags=["VIP"],
     )
+    return customer
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def _detail(client: Any, customer: Customer) -> str:
     response = client.get(reverse("customers:detail", args=[customer.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    html: str = response.content.decode()
+    return html
 
 
 def test_an_order_logged_with_a_greek_total_is_recorded_and_linked_from_the_timeline(

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from django.conf import settings as django_settings
@@ -21,6 +21,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pelatis.core.tabular import Layout, layout_for
 from pelatis.customers import locale_values
@@ -160,9 +162,9 @@ def snapshot() -> list[dict[str, Any]]:
     return out
 
 
-def export(layout: Layout, fmt: str = "csv") -> bytes:
+def export(layout: Layout, fmt: Literal["csv", "xlsx"] = "csv") -> bytes:
     dest = io.BytesIO()
-    export_customers(dest=dest, fmt=fmt, layout=layout)  # type: ignore[arg-type]
+    export_customers(dest=dest, fmt=fmt, layout=layout)
     return dest.getvalue()
 
 
@@ -248,12 +250,15 @@ def test_english_csv_has_english_headers_and_labels(book: list[Customer]) -> Non
 
 def test_greek_xlsx_has_greek_headers_typed_dates_and_labels(book: list[Customer]) -> None:
     sheet = load_workbook(io.BytesIO(export(layout_for("el"), "xlsx"))).active
+    assert isinstance(sheet, Worksheet)
     assert sheet.title == "Πελάτες"
     assert [c.value for c in sheet[1]] == GREEK_HEADERS
     anna = dict(zip(GREEK_HEADERS, sheet[2], strict=True))
     assert anna["Επώνυμο"].value == "Ζαΐμη"
     birthday = anna["Ημερομηνία γέννησης"]
+    assert isinstance(birthday, Cell)
     assert birthday.is_date
+    assert isinstance(birthday.value, dt.datetime)
     assert birthday.value.date() == dt.date(1978, 3, 14)
     assert birthday.number_format == "dd/mm/yyyy"
     assert anna["Πληθυντικός ευγενείας"].value is True
@@ -276,7 +281,9 @@ def test_every_header_is_one_the_importer_reads_as_the_same_column(db: None, for
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("form", ["el", "en", "machine"])
-def test_each_form_imports_back_as_the_same_customers(book: list[Customer], form: str, fmt: str) -> None:
+def test_each_form_imports_back_as_the_same_customers(
+    book: list[Customer], form: str, fmt: Literal["csv", "xlsx"]
+) -> None:
     # given
     before = snapshot()
     data = export(LAYOUTS[form](), fmt)
@@ -395,6 +402,7 @@ def test_web_xlsx_export_of_search_results(client_as: Any, manager: Any, book: l
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Κωδικός πελάτη", "Είδος")
     assert [r[5] for r in rows[1:]] == ["Ζαΐμη"]

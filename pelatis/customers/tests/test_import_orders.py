@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pelatis.customers.models import (
     Customer,
@@ -144,9 +145,11 @@ def test_a_bad_line_skips_its_whole_order_with_skip_invalid(db: None, papadopoul
 
 def test_orders_from_xlsx_with_excel_dates_and_numbers(db: None, papadopoulos: Customer) -> None:
     book = Workbook()
-    book.active.append(["Order", "Customer ID", "Email", "Date", "Product", "Qty", "Price"])
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["Order", "Customer ID", "Email", "Date", "Product", "Qty", "Price"])
     placed = dt.datetime(2026, 7, 1, 9, 15)  # noqa: DTZ001 - Excel cells carry no time zone
-    book.active.append(["X-1", None, "g.papadopoulos@example.gr", placed, "Σουίτα", 2, 160.5])
+    sheet.append(["X-1", None, "g.papadopoulos@example.gr", placed, "Σουίτα", 2, 160.5])
     buffer = io.BytesIO()
     book.save(buffer)
     result = run(buffer.getvalue(), name="orders.xlsx", kind="orders")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -17,9 +17,9 @@ from pelatis.customers.models import Address, Customer, ImportedConsent, Order
 DATA = Path(__file__).parent / "data"
 
 
-def run(name: str, kind: str = "customers", **kwargs: Any) -> Any:
+def run(name: str, kind: Literal["customers", "orders"] = "customers", **kwargs: Any) -> Any:
     with (DATA / name).open("rb") as f:
-        return import_file(source=f, file_name=name, kind=kind, **kwargs)  # type: ignore[arg-type]
+        return import_file(source=f, file_name=name, kind=kind, **kwargs)
 
 
 def consents(customer: Customer) -> set[tuple[str, bool, str, dt.date | None]]:
@@ -40,7 +40,7 @@ def consents(customer: Customer) -> set[tuple[str, bool, str, dt.date | None]]:
     ],
 )
 def test_each_platform_export_imports_without_hand_mapping(
-    db: None, name: str, kind: str, platform: str, created: int
+    db: None, name: str, kind: Literal["customers", "orders"], platform: str, created: int
 ) -> None:
     result = run(name, kind)
     assert result.platform == platform

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from pelatis.customers.models import (
 from pelatis.customers.services import contact_point_add, customer_update
 from pelatis.lang.scripts import same_name_other_script
 
-from .test_import import counts, csv_bytes
+from .import_files import counts, csv_bytes
 
 
 def run(rows: list[list[str]], **kwargs: Any) -> Any:
@@ -261,7 +262,7 @@ def test_undo_of_orders_deletes_new_ones_and_restores_replaced_ones(
     assert ImportChange.objects.filter(job_id=result.job_id).count() == 2
     import_undo(job=ImportJob.objects.get(pk=result.job_id), by=agent)
     b1 = Order.objects.get(reference="B-1")
-    assert (b1.total, b1.lines.count(), b1.lines.get().name) == (100, 1, "Προϊόν")
+    assert (b1.total, b1.lines.count(), b1.lines.get().name) == (Decimal(100), 1, "Προϊόν")
     assert not Order.objects.filter(reference="B-2").exists()
     assert (
         Interaction.objects.get(source_type="customers.order", source_id=str(b1.pk)).summary

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pelatis.customers.importing import (
     CUSTOMER_COLUMNS,
@@ -107,6 +108,7 @@ def test_xlsx_with_english_headers_numbers_and_dates(db: None) -> None:
     # given
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(
         ["First Name", "Surname", "E-mail", "Mobile", "Phone 2", "Date of birth", "Customer ID", "Type"]
     )
@@ -142,8 +144,10 @@ def test_xlsx_with_english_headers_numbers_and_dates(db: None) -> None:
 
 def test_xlsx_is_recognised_by_its_zip_magic_whatever_the_name(db: None) -> None:
     book = Workbook()
-    book.active.append(["Επώνυμο"])
-    book.active.append(["Ρήγας"])
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["Επώνυμο"])
+    sheet.append(["Ρήγας"])
     buffer = io.BytesIO()
     book.save(buffer)
     assert run(buffer.getvalue(), name="upload.bin").created == 1

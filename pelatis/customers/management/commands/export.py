@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         *args: Any,
         kind: str,
         file: Path,
-        fmt: str | None,
+        fmt: Literal["csv", "xlsx"] | None,
         machine: bool,
         language: str | None,
         no_bom: bool,
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         layout = layout_for(language or settings.LANGUAGE_CODE, machine=machine)
         try:
             with file.open("wb") as dest:
-                count = export_customers(dest=dest, fmt=fmt, bom=not no_bom, layout=layout)  # type: ignore[arg-type]
+                count = export_customers(dest=dest, fmt=fmt, bom=not no_bom, layout=layout)
         except OSError as exc:
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": file, "error": exc.strerror}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -98,7 +98,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args: Any,
-        kind: str,
+        kind: Literal["customers", "orders"],
         file: Path,
         skip_invalid: bool,
         report: Path | None,
@@ -107,8 +107,10 @@ class Command(BaseCommand):
         map: list[str],
         **options: Any,
     ) -> None:  # noqa: A002 - the option's name
-        out = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
-        err = Console(file=self.stderr._out, highlight=False)
+        out = Console(
+            file=cast(TextIO, self.stdout._out), highlight=False, soft_wrap=True
+        )  # the stream OutputWrapper wraps
+        err = Console(file=cast(TextIO, self.stderr._out), highlight=False)
         mapping = {}
         for item in map:
             header, sep, target = item.partition("=")
@@ -132,7 +134,7 @@ class Command(BaseCommand):
             result = import_file(
                 source=source,
                 file_name=file.name,
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,
                 overwrite=overwrite,
