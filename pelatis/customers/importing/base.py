@@ -16,7 +16,10 @@ from .read import Table
 
 
 class _FileImport:
-    """One import of one file: maps its headers (the platform's layout and the user's choices first)."""
+    """One import of one file: maps its headers to ``COLUMNS`` (the platform's layout and the user's choices
+    first), then lets the import check and prepare its own (``_prepare``)."""
+
+    COLUMNS: tuple[Column, ...]
 
     def __init__(
         self,
@@ -27,7 +30,6 @@ class _FileImport:
         job: ImportJob,
         result: ImportResult,
         progress: _Progress,
-        columns: tuple[Column, ...],
         options: ImportOptions | None = None,
         platform: Platform | None = None,
     ) -> None:
@@ -43,11 +45,15 @@ class _FileImport:
         self.platform = platform
         overrides = platform.overrides() if platform else {}
         overrides.update({header_key(h): f for h, f in self.options.mapping.items()})
-        self.cols = map_headers(table.headers, columns, overrides=overrides)
+        self.cols = map_headers(table.headers, self.COLUMNS, overrides=overrides)
         result.warnings = self.cols.warnings
         self.samples: dict[int, list[str]] = {i: [] for i in self.cols.unknown}
         result.columns = columns_of(self.cols, {})
         self.tz: dt.tzinfo = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """The import's own checks of the file's columns (raising ImportFileError) and set-up."""
 
     def _sample(self, cells: list[Cell]) -> None:
         """A few values of each unknown column, for the preview's mapping step."""

@@ -31,47 +31,23 @@ from .common import (
     IN_CHUNK,
     PROGRESS_EVERY,
     ImportFileError,
-    ImportOptions,
-    ImportResult,
     RowError,
-    User,
     _batches,
     _indexes_deferred,
-    _Progress,
     _timed,
 )
 from .customers_match import _Key, _Plan, overlay, plan_of
 from .customers_rows import _CustomerRows, _Row
 from .customers_update import _CustomerUpdates
 from .customers_write import _Slot
-from .platforms import Platform
-from .read import Table
 
 
 class _CustomerImport(_FileImport, _CustomerRows, _CustomerUpdates):
-    def __init__(
-        self,
-        *,
-        table: Table,
-        file_name: str,
-        actor: User | None,
-        job: ImportJob,
-        result: ImportResult,
-        progress: _Progress,
-        options: ImportOptions | None = None,
-        platform: Platform | None = None,
-    ) -> None:
-        super().__init__(
-            table=table,
-            file_name=file_name,
-            actor=actor,
-            job=job,
-            result=result,
-            progress=progress,
-            columns=CUSTOMER_COLUMNS,
-            options=options,
-            platform=platform,
-        )
+    COLUMNS = CUSTOMER_COLUMNS
+
+    def _prepare(self) -> None:
+        """A name column is required; where the row's values, address and consents are found."""
+        table, platform = self.table, self.platform
         if not any(self.cols.has(c) for c in ("first_name", "last_name", "full_name", "company")):
             raise ImportFileError(
                 _(

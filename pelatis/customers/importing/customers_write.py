@@ -119,6 +119,7 @@ class _Derived:
 
 
 _NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
+_BIRTHDAY = PROFILE_FIELDS.index("birthday")  # the one profile field written through the database's adapter
 
 
 def _address_row(customer_id: int, a: _Address, *, primary: bool) -> Address:
@@ -204,25 +205,13 @@ class _CustomerWrites:
                 d = slot.data
                 derived = _Derived(d)
                 derived_fields_fill(cast(Customer, derived))  # the service's own helper, on a stand-in
+                profile = [getattr(d, f) for f in PROFILE_FIELDS]
+                profile[_BIRTHDAY] = _db_date(d.birthday)
                 rows.append(
                     (
-                        d.kind,
-                        d.category,
-                        d.first_name,
-                        d.last_name,
-                        d.company_name,
+                        *profile,
                         derived.display_name[:250],
-                        d.job_title,
-                        d.title,
-                        d.formal,
-                        d.language,
-                        d.time_zone,
-                        d.preferred_channel,
-                        _db_date(d.birthday),
                         derived.name_day_name,
-                        d.vat_number,
-                        d.external_ref,
-                        d.notes,
                         derived.sort_name,
                         derived.name_key,
                         stamp,
@@ -237,23 +226,9 @@ class _CustomerWrites:
             _insert_many(
                 Customer,
                 (
-                    "kind",
-                    "category",
-                    "first_name",
-                    "last_name",
-                    "company_name",
+                    *PROFILE_FIELDS,
                     "display_name",
-                    "job_title",
-                    "title",
-                    "formal",
-                    "language",
-                    "time_zone",
-                    "preferred_channel",
-                    "birthday",
                     "name_day_name",
-                    "vat_number",
-                    "external_ref",
-                    "notes",
                     "sort_name",
                     "name_key",
                     "created_at",

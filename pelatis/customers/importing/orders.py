@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..inputs import OrderInput, OrderLineInput
-from ..models import ImportJob, Order
+from ..models import Order
 from ..normalise import email_normalise, phone_normalise
 from .base import _FileImport
 from .column_aliases import ORDER_COLUMNS
@@ -29,17 +29,11 @@ from .common import (
     PROGRESS_EVERY,
     Cell,
     ImportFileError,
-    ImportOptions,
-    ImportResult,
     RowError,
-    User,
-    _Progress,
     customer_ids_by_point,
     customer_ids_by_ref,
 )
 from .orders_write import _Line, _OrderWrites
-from .platforms import Platform
-from .read import Table
 from .words import word_value
 
 # The order's own fields: an export that writes them on an order's first line only is filled down.
@@ -49,29 +43,11 @@ _ORDER_FIELDS = ("reference", "customer_ref", "email", "phone", "placed_at", "cu
 class _OrderImport(_FileImport, _OrderWrites):
     REQUIRED = ("reference", "placed_at", "product")
 
-    def __init__(
-        self,
-        *,
-        table: Table,
-        file_name: str,
-        actor: User | None,
-        job: ImportJob,
-        result: ImportResult,
-        progress: _Progress,
-        options: ImportOptions | None = None,
-        platform: Platform | None = None,
-    ) -> None:
-        super().__init__(
-            table=table,
-            file_name=file_name,
-            actor=actor,
-            job=job,
-            result=result,
-            progress=progress,
-            columns=ORDER_COLUMNS,
-            options=options,
-            platform=platform,
-        )
+    COLUMNS = ORDER_COLUMNS
+
+    def _prepare(self) -> None:
+        """The order's columns are required; a platform may write them on an order's first line only."""
+        platform = self.platform
         self.fill_down = bool(platform and platform.fill_down)
         for name in self.REQUIRED:
             if not self.cols.has(name):

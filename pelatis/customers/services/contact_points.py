@@ -70,8 +70,8 @@ def address_add(
     """Add a postal address."""
     if not line1.strip():
         raise ValidationError({"line1": [_("The street is required.")]})
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
+    code = _country_code(country)
+    if code is None:
         raise ValidationError({"country": [_("Use a two-letter country code such as GR.")]})
     if is_primary:
         customer.addresses.update(is_primary=False)
@@ -82,7 +82,7 @@ def address_add(
         city=city.strip(),
         postcode=postcode.strip(),
         region=region.strip(),
-        country=country,
+        country=code,
         label=label.strip(),
         is_primary=is_primary or not customer.addresses.exists(),
     )
@@ -111,19 +111,25 @@ def address_primary_set(
     errors: dict[str, list[str]] = {}
     if not parts["street"]:
         errors["street"] = [_("The street is required.")]
-    country = (country or "GR").strip().upper()
-    if len(country) != 2 or not country.isalpha():
+    code = _country_code(country or "GR")
+    if code is None:
         errors["country"] = [_("Use a two-letter country code such as GR.")]
     for name, limit in (("street", 190), ("number", 10), ("postcode", 20), ("city", 100), ("region", 100)):
         if len(parts[name]) > limit:
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
-    if errors:
+    if errors or code is None:  # no code without an error saying so
         raise ValidationError(errors)
     line1 = f"{parts['street']} {parts['number']}".strip()
     if current is None:
         customer.addresses.update(is_primary=False)
         current = Address(customer=customer, is_primary=True)
     current.line1, current.postcode, current.city = line1, parts["postcode"], parts["city"]
-    current.region, current.country = parts["region"], country
+    current.region, current.country = parts["region"], code
     current.save()
     return current
+
+
+def _country_code(value: str) -> str | None:
+    """The two-letter country code ``value`` gives, upper-cased; None when it is not one."""
+    code = value.strip().upper()
+    return code if len(code) == 2 and code.isalpha() else None
