@@ -26,7 +26,9 @@ def _all_names() -> list[str]:
 def _run_one(name: str, out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"pelatis-bench-{name}-"))
     os.environ["PELATIS_DATA_DIR"] = str(work)
-    os.environ.pop("PELATIS_DATABASE_URL", None)  # benchmarks measure the embedded set-up
+    url = os.environ.pop("PELATIS_DATABASE_URL", "")  # benchmarks measure the embedded set-up
+    if url.startswith(("postgres://", "postgresql://")):
+        os.environ.setdefault("PELATIS_BENCH_POSTGRES_URL", url)  # for references such as pg_trgm
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pelatis.settings")
     import django
 

@@ -1,5 +1,7 @@
 """Search over 1M customers through the service layer, against the raw index
-probe and a naive LIKE scan on the same SQLite file in the same run."""
+probe and a naive LIKE scan on the same SQLite file in the same run, and against
+SQLite FTS5 and (when PostgreSQL is at hand) pg_trgm over the same folded terms
+with the same queries (bench/search_references.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import random
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from faker import Faker
@@ -17,6 +20,7 @@ from pelatis.customers.search import customer_terms
 from pelatis.customers.services import display_name_of, name_key_of, sort_name_of
 
 from .common import Report, percentiles, scale
+from .search_references import Timings, fts_build, fts_query, measure, pg_connect, trgm_build, trgm_query_for
 
 QUERIES = {
     "Greek": ["Παπαδόπουλος", "Γεωργίου Μαρία", "Κωνσταντίνου", "Νικολάου Ελένη"],
@@ -136,6 +140,7 @@ def run(report: Report, work: Path) -> None:
 
     rounds = 5
     all_service: list[float] = []
+    all_hits = 0
     for label, queries in QUERIES.items():
         samples = []
         hits = 0
@@ -146,6 +151,7 @@ def run(report: Report, work: Path) -> None:
                 samples.append(time.perf_counter() - t)
                 hits += bool(ids)
         all_service += samples
+        all_hits += hits
         p50, p95 = percentiles(samples)
         report.add(
             "search",
@@ -194,4 +200,40 @@ def run(report: Report, work: Path) -> None:
         reference="same file, same run",
         ratio=f"{l50 / s50:.0f}× faster than LIKE",
         target="≥ 50×",
+    )
+    _references(report, [q for qs in QUERIES.values() for q in qs], rounds, s50, all_hits)
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):  # a gigabyte at full scale: nothing reads it afterwards
+        Path(f"{settings.DATABASES['default']['NAME']}{suffix}").unlink(missing_ok=True)
+
+
+def _references(report: Report, queries: list[str], rounds: int, s50: float, service_hits: int) -> None:
+    """SQLite FTS5 and PostgreSQL pg_trgm over the same terms with the same queries, as ratios to the service."""
+    n = rounds * len(queries)
+    built = fts_build()
+    _reference_row(report, "SQLite FTS5", measure(fts_query, queries, rounds), s50,
+                   f"service {service_hits}/{n}; FTS5 table of the folded terms built in {built:.0f} s")  # fmt: skip
+    pg, why = pg_connect()
+    if pg is None:
+        report.add(
+            "search", "vs PostgreSQL pg_trgm (same terms, same queries)", "not measured", reference=why
+        )
+        return
+    with pg:
+        version = pg.info.server_version // 10000
+        built = trgm_build(pg)
+        timings = measure(trgm_query_for(pg), queries, rounds)
+    _reference_row(report, "PostgreSQL pg_trgm", timings, s50,
+                   f"PostgreSQL {version}, GIN trigram index built in {built:.0f} s")  # fmt: skip
+
+
+def _reference_row(report: Report, name: str, timings: Timings, s50: float, how: str) -> None:
+    p50, p95 = percentiles(timings.samples)
+    late = f", {timings.failed} cut off at the timeout" if timings.failed else ""
+    report.add(
+        "search",
+        f"vs {name} (same terms, same queries)",
+        f"{name.split()[-1]} p50/p95 {p50 * 1000:.1f} / {p95 * 1000:.1f} ms",
+        reference=f"{timings.found}/{len(timings.samples)} found{late}; {how}",
+        ratio=f"service {s50 / p50:.2f}× {name.split()[-1]} p50",
     )
