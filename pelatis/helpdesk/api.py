@@ -85,25 +85,25 @@ class TicketIn(In):
     customer_id: Id
     subject: str = Field(..., max_length=250)
     body: str = Field(..., max_length=BODY_MAX, description=BODY_DOC)
-    type: one_of(Ticket.Type.values) = "question"  # type: ignore[valid-type]
-    priority: one_of(Ticket.Priority.values) = "normal"  # type: ignore[valid-type]
+    type: one_of(Ticket.Type.values) = "question"  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
+    priority: one_of(Ticket.Priority.values) = "normal"  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
     channel: Literal["email", "phone", "web", "in_person", "chat", "social"] = "phone"
 
 
 class MessageIn(In):
     kind: Literal["reply", "note"] = "reply"
     body: str = Field(..., max_length=BODY_MAX, description=BODY_DOC)
-    status: one_of(Ticket.Status.values) | None = Field(  # type: ignore[valid-type]
+    status: one_of(Ticket.Status.values) | None = Field(  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
         None, description="Status to set with a reply (default: pending customer)"
     )
 
 
 class StatusIn(In):
-    status: one_of(Ticket.Status.values)  # type: ignore[valid-type]
+    status: one_of(Ticket.Status.values)  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
 
 
 class StageIn(In):
-    stage: one_of(Ticket.Stage.values)  # type: ignore[valid-type]
+    stage: one_of(Ticket.Stage.values)  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
     note: str = Field("", max_length=300)
 
 
@@ -123,7 +123,7 @@ class MergeIn(In):
 
 class InboxParams(PageParams):
     view: Literal["all", "mine", "team", "unassigned", "breaching", "pending"] = "all"
-    status: one_of(["", *Ticket.Status.values]) = ""  # type: ignore[valid-type]
+    status: one_of(["", *Ticket.Status.values]) = ""  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
 
 
 class TicketPage(Schema):
@@ -239,7 +239,7 @@ def tickets_assign(request: HttpRequest, ticket_id: IdPath, payload: AssignIn) -
 
 
 class PriorityIn(In):
-    priority: one_of(Ticket.Priority.values)  # type: ignore[valid-type]
+    priority: one_of(Ticket.Priority.values)  # type: ignore[valid-type]  # a Literal of the model\'s choices, built at import
 
 
 @router.post(

@@ -76,7 +76,7 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a choice field
 
 
 class StageForm(ServiceErrorsMixin, forms.Form):
@@ -120,7 +120,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any number is accepted here; existence and permission are checked ticket by ticket.
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else self.data.get("ids", [])
-        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()][:200]  # type: ignore[attr-defined]
+        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()][:200]  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a choice field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -152,7 +152,7 @@ class LinkOrdersForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, order_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["orders"].choices = order_choices or []  # type: ignore[attr-defined]
+        self.fields["orders"].choices = order_choices or []  # type: ignore[attr-defined]  # fields[...] is typed Field; this one is a choice field
 
 
 class SplitForm(ServiceErrorsMixin, forms.Form):

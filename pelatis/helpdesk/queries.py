@@ -258,7 +258,7 @@ class Chain(Sequence[Ticket]):
             self._sizes = [*head, max(last, 0)]
         return self._sizes
 
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:  # type: ignore[override]  # Sequence.count(value) counts one item; a paginator calls count()
         return sum(self.sizes())
 
     def __len__(self) -> int:
