@@ -17,7 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from pelatis.core.business import sender_address
@@ -46,10 +47,16 @@ def template_base(template: str) -> str:
     return template if "/" in template else f"{CHANNELS_TEMPLATES}/{template}"
 
 
+def render_text(name: str, context: Mapping[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: «Q&A» stays «Q&A» in a text part."""
+    template = get_template(name)
+    return str(template.template.render(Context(dict(context), autoescape=False)))  # type: ignore[attr-defined]  # the Django backend's Template wraps the engine's
+
+
 def email_subject(*, template: str, context: Mapping[str, Any], language: str) -> str:
     """The rendered ``<template>_subject.txt`` in ``language``, on one line."""
     with translation.override(language):
-        subject = render_to_string(f"{template_base(template)}_subject.txt", dict(context))
+        subject = render_text(f"{template_base(template)}_subject.txt", context)
     return " ".join(subject.split())
 
 
@@ -90,7 +97,7 @@ def email_build(
     with translation.override(language):
         if subject is None:
             subject = email_subject(template=template, context=ctx, language=language)
-        text = render_to_string(f"{base}.txt", ctx)
+        text = render_text(f"{base}.txt", ctx)
         html = render_to_string(f"{base}.html", ctx)
     extra = {"Message-ID": message_id or Message.new_message_id(), "Auto-Submitted": auto}
     if unsubscribe_url:

@@ -191,3 +191,15 @@ def test_mail_ingest_command_reads_stdin(smtp_server: Any, monkeypatch: pytest.M
     call_command("mail", "ingest", stdout=out)
     assert out.getvalue().startswith("ticket ticket=")
     assert Ticket.objects.count() == 1
+
+
+def test_the_acknowledgement_text_part_keeps_ampersands_and_quotes_as_written(smtp_server: Any) -> None:
+    # given: a subject with characters HTML escapes
+    mail_ingest(mail(subject='Q&A για "Το Κτήμα" <Νάξος>'))
+    # then: the plain-text part shows them as written; the HTML part escapes them
+    [ack] = smtp_server.messages
+    text = ack.get_body(("plain",)).get_content()
+    assert 'Q&A για "Το Κτήμα" <Νάξος>' in text
+    assert "&amp;" not in text
+    html = ack.get_body(("html",)).get_content()
+    assert "Q&amp;A" in html
