@@ -15,6 +15,7 @@ from pelatis.customers.importing import import_file
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import Customer, Tag
 from pelatis.customers.services import address_add, customer_create, customer_merge
+from pelatis.customers.tests.snapshots import customer_snapshot
 
 
 @pytest.fixture
@@ -70,40 +71,6 @@ def book(db: None) -> list[Customer]:
     return list(Customer.objects.order_by("pk"))
 
 
-def snapshot() -> list[dict[str, Any]]:
-    out = []
-    for c in Customer.objects.filter(merged_into__isnull=True).order_by("sort_name", "first_name"):
-        row = {
-            f: getattr(c, f)
-            for f in (
-                "kind",
-                "category",
-                "first_name",
-                "last_name",
-                "company_name",
-                "display_name",
-                "job_title",
-                "title",
-                "formal",
-                "language",
-                "time_zone",
-                "preferred_channel",
-                "birthday",
-                "name_day_name",
-                "vat_number",
-                "external_ref",
-                "notes",
-                "sort_name",
-                "name_key",
-            )
-        }
-        row["points"] = list(c.contact_points.values_list("kind", "value", "is_primary"))
-        row["tags"] = sorted(c.tags.values_list("name", flat=True))
-        row["addresses"] = list(c.addresses.values_list("line1", "city", "postcode", "country", "is_primary"))
-        out.append(row)
-    return out
-
-
 def export(**kwargs: Any) -> bytes:
     dest = io.BytesIO()
     export_customers(dest=dest, **kwargs)
@@ -147,7 +114,7 @@ def test_formula_looking_cells_are_quoted_for_excel(book: list[Customer]) -> Non
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_gives_back_identical_data(book: list[Customer], fmt: str) -> None:
     # given
-    before = snapshot()
+    before = customer_snapshot()
     data = export(fmt=fmt)
     Customer.objects.all().delete()
     Tag.objects.all().delete()
@@ -157,15 +124,15 @@ def test_export_then_import_gives_back_identical_data(book: list[Customer], fmt:
     assert result.errors == []
     assert result.warnings == []
     assert (result.created, result.updated) == (len(book), 0)
-    assert snapshot() == before
+    assert customer_snapshot() == before
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_reimporting_an_export_changes_nothing(book: list[Customer], fmt: str) -> None:
-    before = snapshot()
+    before = customer_snapshot()
     result = import_file(source=io.BytesIO(export(fmt=fmt)), file_name=f"customers.{fmt}", kind="customers")
     assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, len(book), [])
-    assert snapshot() == before
+    assert customer_snapshot() == before
 
 
 def test_xlsx_keeps_text_as_text(book: list[Customer]) -> None:

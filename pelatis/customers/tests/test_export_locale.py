@@ -33,6 +33,7 @@ from pelatis.customers.importing.columns import map_headers
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import Customer, Tag
 from pelatis.customers.services import address_add, customer_create
+from pelatis.customers.tests.snapshots import customer_snapshot
 
 GREEK_HEADERS = [
     "Κωδικός πελάτη",
@@ -129,37 +130,6 @@ def book(db: None) -> list[Customer]:
         )
     )
     return list(Customer.objects.order_by("pk"))
-
-
-def snapshot() -> list[dict[str, Any]]:
-    out = []
-    for c in Customer.objects.filter(merged_into__isnull=True).order_by("sort_name", "first_name"):
-        row = {
-            f: getattr(c, f)
-            for f in (
-                "kind",
-                "category",
-                "first_name",
-                "last_name",
-                "company_name",
-                "display_name",
-                "job_title",
-                "title",
-                "formal",
-                "language",
-                "time_zone",
-                "preferred_channel",
-                "birthday",
-                "vat_number",
-                "external_ref",
-                "notes",
-            )
-        }
-        row["points"] = list(c.contact_points.values_list("kind", "value", "is_primary"))
-        row["tags"] = sorted(c.tags.values_list("name", flat=True))
-        row["addresses"] = list(c.addresses.values_list("line1", "city", "postcode", "country", "is_primary"))
-        out.append(row)
-    return out
 
 
 def export(layout: Layout, fmt: Literal["csv", "xlsx"] = "csv") -> bytes:
@@ -285,7 +255,7 @@ def test_each_form_imports_back_as_the_same_customers(
     book: list[Customer], form: str, fmt: Literal["csv", "xlsx"]
 ) -> None:
     # given
-    before = snapshot()
+    before = customer_snapshot()
     data = export(LAYOUTS[form](), fmt)
     Customer.objects.all().delete()
     Tag.objects.all().delete()
@@ -295,19 +265,19 @@ def test_each_form_imports_back_as_the_same_customers(
     assert result.errors == []
     assert result.warnings == []
     assert (result.created, result.updated) == (len(book), 0)
-    assert snapshot() == before
+    assert customer_snapshot() == before
 
 
 @pytest.mark.parametrize("form", ["el", "machine"])
 def test_reimporting_an_export_over_the_same_customers_changes_nothing(
     book: list[Customer], form: str
 ) -> None:
-    before = snapshot()
+    before = customer_snapshot()
     result = import_file(
         source=io.BytesIO(export(LAYOUTS[form]())), file_name="customers.csv", kind="customers"
     )
     assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, len(book), [])
-    assert snapshot() == before
+    assert customer_snapshot() == before
 
 
 # ---------------------------------------------------------------- labels back to codes

@@ -115,6 +115,7 @@ def test_a_file_with_bad_rows_previews_the_rejected_rows_and_cannot_be_confirmed
         posted = client_as(manager).post(
             reverse("customers:import"), {"file": upload(BAD), "kind": "customers"}
         )
+    assert posted.status_code == 302
     response = client_as(manager).get(posted["Location"])
     html = response.content.decode()
     assert response.status_code == 200
@@ -123,6 +124,7 @@ def test_a_file_with_bad_rows_previews_the_rejected_rows_and_cannot_be_confirmed
     assert 'data-row="4"' in html
     assert "Nothing has been written yet." in html
     assert "Confirm and import" not in html
+    assert not Customer.objects.exists()
     job = ImportJob.objects.get()
     assert (job.status, job.rows_created, job.rows_invalid) == ("preview", 1, 2)
     # confirming anyway is refused and writes nothing
