@@ -46,15 +46,15 @@ def _pools(rng: random.Random) -> tuple[list[str], list[str], list[str], list[st
     el.seed_instance(7)
     for i, f in enumerate(others):
         f.seed_instance(8 + i)
-    greek_first = list({el.first_name() for _ in range(3000)}) + ["Μαρία", "Ελένη", "Γιώργος"]
-    greek_last = list({el.last_name() for _ in range(5000)}) + [
+    greek_first = sorted({el.first_name() for _ in range(3000)}) + ["Μαρία", "Ελένη", "Γιώργος"]
+    greek_last = sorted({el.last_name() for _ in range(5000)}) + [
         "Παπαδόπουλος",
         "Γεωργίου",
         "Κωνσταντίνου",
         "Νικολάου",
     ]
-    latin_first = list({f.first_name() for f in others for _ in range(800)})
-    latin_last = list({f.last_name() for f in others for _ in range(1500)})
+    latin_first = sorted({f.first_name() for f in others for _ in range(800)})
+    latin_last = sorted({f.last_name() for f in others for _ in range(1500)})
     return greek_first, greek_last, latin_first, latin_last
 
 
