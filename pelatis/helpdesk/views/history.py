@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Interaction
 
-from ..models import Ticket, TicketEvent
+from ..models import Team, Ticket, TicketEvent
 from ..services.lifecycle import STAGE_ORDER
 
 
@@ -41,9 +41,12 @@ def _status_icon(status: str) -> str:
 
 def history_items(events: list[TicketEvent]) -> list[HistoryItem]:
     """The ticket's events as sentences, newest first; assignments name people (one query)."""
-    ids = {int(v) for e in events if e.kind == "assigned" for v in (e.old, e.new) if v.isdigit()}
+    ids = {int(v) for e in events if e.kind in ("assigned", "routed") for v in (e.old, e.new) if v.isdigit()}
     users = get_user_model().objects.in_bulk(list(ids)) if ids else {}
+    team_ids = {int(v) for e in events if e.kind == "team" for v in (e.old, e.new) if v.isdigit()}
+    teams = {str(pk): t.name for pk, t in Team.objects.in_bulk(list(team_ids)).items()} if team_ids else {}
     status = dict(Ticket.Status.choices)
+    priority = dict(Ticket.Priority.choices)
     stage = dict(Ticket.Stage.choices)
     channel = dict(Interaction.Channel.choices)
 
@@ -67,6 +70,33 @@ def history_items(events: list[TicketEvent]) -> list[HistoryItem]:
         elif e.kind == "assigned":
             text = _("Assigned to %(name)s") % {"name": name(e.new)} if e.new else _("Unassigned")
             icon = "user"
+        elif e.kind == "routed":
+            text = _("Routed to %(name)s") % {"name": name(e.new)} if e.new else _("Routed to a team")
+            icon = "users"
+        elif e.kind == "team":
+            text = _("Team: %(old)s → %(new)s") % {
+                "old": teams.get(e.old, "—") if e.old else "—",
+                "new": teams.get(e.new, "—") if e.new else "—",
+            }
+            icon = "users"
+        elif e.kind == "priority":
+            text = _("Priority: %(old)s → %(new)s") % {
+                "old": priority.get(e.old, e.old or "—"),
+                "new": priority.get(e.new, e.new),
+            }
+            icon = "flag"
+        elif e.kind == "orders":
+            text, icon = _("Orders linked: %(orders)s") % {"orders": e.new}, "order"
+        elif e.kind == "tags":
+            text = _("Tags: %(tags)s") % {"tags": e.new} if e.new else _("Tags removed")
+        elif e.kind == "split":
+            split_off = e.new == str(e.ticket_id)
+            text = (
+                _("Split off from ticket #%(id)s") % {"id": e.old}
+                if split_off
+                else _("Ticket #%(id)s was split off from this one") % {"id": e.new}
+            )
+            icon = "merge"
         elif e.kind == "merged":
             text, icon = _("Ticket #%(id)s was merged into this one") % {"id": e.old}, "merge"
         elif e.kind == "verified":
@@ -76,9 +106,9 @@ def history_items(events: list[TicketEvent]) -> list[HistoryItem]:
                 else _("The requester wrote from the address of the request")
             )
             icon = "check"
-        else:
-            text = f"{e.kind}: {e.old} → {e.new}" if (e.old or e.new) else e.kind
-        note = "" if e.kind == "opened" else e.note
+        else:  # a kind this page does not know yet: say that something changed, never the raw key
+            text = _("Changed")
+        note = "" if e.kind in ("opened", "team") else e.note
         items.append(HistoryItem(e.kind, icon, text, note, e.by, e.at))
     items.reverse()
     return items
