@@ -29,9 +29,9 @@ class Duck(DuckService):
         return {
             "answered": r["answered"],
             "satisfied": r["happy"],
-            "csat_pct": metrics._pct(r["happy"], r["answered"]),
+            "csat_pct": metrics.pct(r["happy"], r["answered"]),
             "sent": r["sent"],
-            "response_rate_pct": metrics._pct(r["sent_answered"], r["sent"]),
+            "response_rate_pct": metrics.pct(r["sent_answered"], r["sent"]),
         }
 
     def nps(self) -> dict[str, object]:
@@ -54,7 +54,7 @@ class Duck(DuckService):
             "passives": a - r["promoters"] - r["detractors"],
             "nps": round(100.0 * (r["promoters"] - r["detractors"]) / a, 1) if a else None,
             "sent": r["sent"],
-            "response_rate_pct": metrics._pct(r["sent_answered"], r["sent"]),
+            "response_rate_pct": metrics.pct(r["sent_answered"], r["sent"]),
         }
 
     def reviews(self) -> dict[str, object]:
@@ -69,9 +69,9 @@ class Duck(DuckService):
         )
         return {
             "reviews": r["n"],
-            "average_rating": metrics._round(r["mean_rating"], 2),
-            "negative_pct": metrics._pct(r["negative"], r["n"]),
-            "answered_pct": metrics._pct(r["answered"], r["n"]),
+            "average_rating": metrics.rounded(r["mean_rating"], 2),
+            "negative_pct": metrics.pct(r["negative"], r["n"]),
+            "answered_pct": metrics.pct(r["answered"], r["n"]),
         }
 
     def feedback_trend(self) -> list[dict[str, object]]:
@@ -89,7 +89,7 @@ class Duck(DuckService):
             self.p,
         ):
             if (e := by_month.get(r["m"])) is not None:
-                e.update(csat_pct=metrics._pct(r["happy"], r["n"]), csat_answered=r["n"])
+                e.update(csat_pct=metrics.pct(r["happy"], r["n"]), csat_answered=r["n"])
         for r in _dicts(
             self.con,
             f"""
@@ -117,10 +117,10 @@ class Duck(DuckService):
             "orders": orders,
             "revenue": round(revenue, 2),
             "buyers": buyers,
-            "average_order_value": metrics._ratio(revenue, orders),
-            "purchase_frequency": metrics._ratio(orders, buyers),
+            "average_order_value": metrics.ratio(revenue, orders),
+            "purchase_frequency": metrics.ratio(orders, buyers),
             "repeat_buyers": r["repeaters"],
-            "repeat_purchase_rate_pct": metrics._pct(r["repeaters"], buyers),
+            "repeat_purchase_rate_pct": metrics.pct(r["repeaters"], buyers),
         }
 
     def retention(self) -> dict[str, object]:
@@ -170,7 +170,7 @@ class Duck(DuckService):
                     "cohort": month,
                     "customers": size,
                     "retained_pct": [
-                        metrics._pct(table[month].get(k, 0), size)
+                        metrics.pct(table[month].get(k, 0), size)
                         for k in range(1, len(wanted) - first[month])
                     ],
                 }
@@ -224,9 +224,9 @@ class Duck(DuckService):
         counts = dict(self.con.execute("SELECT segment, count(*) FROM cv GROUP BY 1").fetchall())
         return {
             "customers": r["customers"],
-            "historical_clv": metrics._round(r["historical"]),
-            "predicted_clv": metrics._round(r["predicted"]),
-            "mean_p_alive": metrics._round(r["alive"], 3),
+            "historical_clv": metrics.rounded(r["historical"]),
+            "predicted_clv": metrics.rounded(r["predicted"]),
+            "mean_p_alive": metrics.rounded(r["alive"], 3),
             "scored": r["scored"],
             "computed_at": r["last"].isoformat() if r["last"] else None,
             "distribution": distribution,

@@ -49,9 +49,9 @@ def _service_row(row: Mapping[str, Any]) -> dict[str, object]:
         "resolved": row["resolved"],
         "first_response_minutes": minutes(row["first_response_minutes"]),
         "resolution_minutes": minutes(row["resolution_minutes"]),
-        "fcr_pct": metrics._pct(row["one_touch"], row["answered_resolved"]),
-        "sla_compliance_pct": metrics._pct(row["sla_met"], row["sla_decided"]),
-        "reopen_rate_pct": metrics._pct(row["reopened"], row["ever_resolved"]),
+        "fcr_pct": metrics.pct(row["one_touch"], row["answered_resolved"]),
+        "sla_compliance_pct": metrics.pct(row["sla_met"], row["sla_decided"]),
+        "reopen_rate_pct": metrics.pct(row["reopened"], row["ever_resolved"]),
     }
 
 
@@ -60,7 +60,7 @@ class DuckService:
 
     def __init__(self, con: Any, f: Filters) -> None:
         self.con, self.f = con, f
-        lo, hi = metrics._span(f)
+        lo, hi = metrics.span(f)
         window = dt.timedelta(days=metrics.ACTIVE_WINDOW_DAYS)
         self.p = {"lo": _utc(lo), "hi": _utc(hi)}
         self.retention_p = {**self.p, "slo": _utc(lo - window), "ehi": _utc(hi - window)}
@@ -82,7 +82,7 @@ class DuckService:
                   OR (t.resolved_at >= $lo AND t.resolved_at < $hi)
                   OR (t.first_responded_at >= $lo AND t.first_responded_at < $hi))"""
         if dimension == "month":  # each month counts its own events: one FILTER set per month
-            lo, hi = metrics._span(self.f)
+            lo, hi = metrics.span(self.f)
             params, parts, months = dict(self.p), [], metrics.months_of(self.f)
             for i, month in enumerate(months):
                 day = dt.date.fromisoformat(f"{month}-01")

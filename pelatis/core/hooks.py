@@ -11,7 +11,7 @@ name                           read by     each contribution
 CUSTOMER_PANELS                customers   ``(request, customer) -> html`` card on the 360 page
 CUSTOMER_LIST_FILTERS          customers   a ``customers.views.ListFilter`` on the customer list
 CUSTOMER_TIMELINE_LINKS        customers   ``{source_type: (source_ids) -> {source_id: url}}``
-CUSTOMER_TICKET_STARTERS       customers   opens a ticket from the customer page (first one wins)
+CUSTOMER_TICKET_STARTERS       customers   a ``customers.page_views.TicketStarter`` (first one wins)
 CUSTOMER_ACTIONS               customers   ``(request, customer) -> html`` forms beside the timeline
 CUSTOMER_MERGE_PARTICIPANTS    customers   ``(kept, merged) -> {what: count}`` inside the merge
 TICKET_OUTBOUND_SENDERS        helpdesk    ``(message_id) -> None`` after a reply commits

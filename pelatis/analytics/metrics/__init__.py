@@ -17,9 +17,6 @@ from .satisfaction import csat, feedback_trend, nps, reviews
 from .service_levels import DIMENSIONS, backlog_trend, service, service_by, service_rollup
 from .value import CLV_BUCKETS, TOP_CUSTOMERS, customer_value
 
-# The helpers' names before they were shared between the subject modules (bench/bench_dashboard.py).
-_pct, _ratio, _round, _span = pct, ratio, rounded, span
-
 __all__ = [
     "ACTIVE_WINDOW_DAYS",
     "CLV_BUCKETS",
@@ -28,10 +25,6 @@ __all__ = [
     "Filters",
     "Json",
     "SummaryRow",
-    "_pct",
-    "_ratio",
-    "_round",
-    "_span",
     "backlog_trend",
     "cohorts",
     "commerce",

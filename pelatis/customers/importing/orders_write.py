@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pelatis import lang
 from pelatis.core.formatting import format_money
@@ -20,6 +20,7 @@ from pelatis.core.formatting import format_money
 from ..inputs import OrderLineInput
 from ..models import Customer, ImportChange, ImportJob, Interaction, Order, OrderLine, SearchTerm
 from ..services.derived import search_reindex
+from ..services.timeline import timeline_text
 from .common import (
     CHUNK,
     IN_CHUNK,
@@ -301,12 +302,10 @@ def order_event(order: Order, *, actor: User | None) -> Interaction:
         customer_id=order.customer_id,
         channel=Interaction.Channel.ORDER,
         direction=Interaction.Direction.INBOUND,
-        summary=(
-            _("Order %(ref)s: %(total)s")
-            % {
-                "ref": order.reference,
-                "total": format_money(order.total, order.currency, settings.LANGUAGE_CODE),
-            }
+        summary=timeline_text(
+            gettext_noop("Order %(ref)s: %(total)s"),
+            ref=order.reference,
+            total=format_money(order.total, order.currency, settings.LANGUAGE_CODE),
         )[:300],
         occurred_at=order.placed_at,
         actor=actor,

@@ -8,6 +8,7 @@ import zoneinfo
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -165,3 +166,19 @@ def test_orders_need_their_columns(db: None) -> None:
     )
     assert result.written is False
     assert "customer" in result.errors[0].message
+
+
+def test_an_imported_order_reads_on_the_timeline_in_the_business_language(
+    db: None, papadopoulos: Customer, settings: Any
+) -> None:
+    # given: a Greek business, and an import started by someone reading the English UI
+    settings.LANGUAGE_CODE = "el"
+    rows = [
+        ["reference", "email", "placed_at", "product", "quantity", "unit_price"],
+        ["B-7", "g.papadopoulos@example.gr", "2026-03-01 10:00", "Σουίτα", "1", "160"],
+    ]
+    with translation.override("en"):
+        run(csv_bytes(rows), kind="orders")
+    # then: the timeline says it as order_create() would, for every colleague
+    summary = Interaction.objects.get(source_type="customers.order").summary
+    assert summary == "Παραγγελία B-7: 160,00\xa0€"
