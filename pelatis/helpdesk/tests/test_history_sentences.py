@@ -47,7 +47,9 @@ def test_team_priority_tags_split_and_routing_read_as_sentences(papadopoulos: Cu
     assert "Ticket #9999 was split off from this one" in texts
     assert any(t.startswith("Routed to ") and "agent" in t for t in texts)
     assert "Changed" in texts
-    assert not [t for t in texts if "something-new" in t or "→ high" in t or t.startswith(("team:", "priority:"))]
+    assert not [
+        t for t in texts if "something-new" in t or "→ high" in t or t.startswith(("team:", "priority:"))
+    ]
 
 
 def test_history_sentences_are_greek_for_a_greek_reader(papadopoulos: Customer, agent: Any) -> None:
