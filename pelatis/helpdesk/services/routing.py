@@ -96,7 +96,8 @@ def ticket_set_team(*, ticket: Ticket, team_id: int | None, by: User | None = No
         team = Team.objects.filter(pk=team_id).first()
         if team is None:
             raise ValidationError({"team_id": [_("No team with id %(id)s.") % {"id": team_id}]})
-    locked = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    # Only the ticket row is locked: its team is an outer join, which PostgreSQL cannot lock.
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
     if locked.team_id == team_id:
         return locked
     old = locked.team
