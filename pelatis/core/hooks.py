@@ -14,6 +14,7 @@ CUSTOMER_TIMELINE_LINKS        customers   ``{source_type: (source_ids) -> {sour
 CUSTOMER_TICKET_STARTERS       customers   a ``customers.page_views.TicketStarter`` (first one wins)
 CUSTOMER_ACTIONS               customers   ``(request, customer) -> html`` forms beside the timeline
 CUSTOMER_MERGE_PARTICIPANTS    customers   ``(kept, merged) -> {what: count}`` inside the merge
+CUSTOMER_ORDERS_CHANGED        customers   ``(order_ids) -> None`` after orders are written or deleted
 TICKET_OUTBOUND_SENDERS        helpdesk    ``(message_id) -> None`` after a reply commits
 PORTAL_PANELS                  channels    ``(ticket) -> html`` on the customer's request page
 PERIODIC_JOBS                  channels    ``{name: () -> summary}`` run by ``pelatis worker``

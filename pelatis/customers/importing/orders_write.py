@@ -20,6 +20,7 @@ from pelatis.core.formatting import format_money
 from ..inputs import OrderLineInput
 from ..models import Customer, ImportChange, ImportJob, Interaction, Order, OrderLine, SearchTerm
 from ..services.derived import search_reindex
+from ..services.orders import orders_changed_notify
 from ..services.timeline import timeline_text
 from .common import (
     CHUNK,
@@ -221,6 +222,7 @@ class _OrderWrites:
         ImportChange.objects.create(
             job=self.job, action=ImportChange.Action.ORDERS_CREATED, object_ids=[o.pk for o in orders]
         )
+        orders_changed_notify([o.pk for o in orders])
         SearchTerm.objects.bulk_create(
             [SearchTerm(customer_id=o.customer_id, term=f"o:{lang.fold(o.reference)}"[:120]) for o in orders],
             batch_size=500,
@@ -244,6 +246,7 @@ class _OrderWrites:
             orders, ["customer", "placed_at", "currency", "status", "channel", "total"], batch_size=500
         )
         ids = [o.pk for o in orders]
+        orders_changed_notify(ids)
         for chunk in _chunks(ids, IN_CHUNK):
             OrderLine.objects.filter(order_id__in=chunk).delete()
         OrderLine.objects.bulk_create(

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..services.contact_points import contact_points_primary_fill
 from ..services.derived import derived_fields_fill, search_reindex
+from ..services.orders import orders_changed_notify
 from ..services.timeline import timeline_text
 from .common import IN_CHUNK, User, _chunks
 from .orders_write import order_event, order_snapshot, stored_lines
@@ -93,6 +94,7 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
     for change in changes:
         if change.action == ImportChange.Action.ORDER_REPLACED:
             reindex |= _order_restore(change)
+            orders_changed_notify([int(change.object_id or 0)])
             done["orders_restored"] += 1
         elif change.action == ImportChange.Action.ORDERS_CREATED:
             for chunk in _chunks(change.object_ids, IN_CHUNK):
@@ -102,6 +104,7 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
                     source_type="customers.order", source_id__in=[str(i) for i in chunk]
                 ).delete()
                 done["orders_deleted"] += orders.delete()[1].get("customers.Order", 0)
+                orders_changed_notify(chunk)
     for change in changes:
         if change.action == ImportChange.Action.CUSTOMER_UPDATED:
             _customer_restore(change, locked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,10 +15,19 @@ from django.utils.translation import gettext_noop
 
 from pelatis import lang
 from pelatis.core.formatting import format_money
+from pelatis.core.hooks import contributions
 
 from ..inputs import OrderInput, SubscriptionInput
 from ..models import Customer, Interaction, Order, OrderLine, SearchTerm, Subscription
 from .timeline import interaction_record, timeline_text
+
+
+def orders_changed_notify(order_ids: Iterable[int]) -> None:
+    """Tell the apps that follow orders (their CUSTOMER_ORDERS_CHANGED hooks) which orders were created,
+    changed or deleted, once the writing transaction commits; a rollback tells them nothing."""
+    ids = sorted(set(order_ids))
+    if ids:
+        transaction.on_commit(lambda: [follow(ids) for follow in contributions("CUSTOMER_ORDERS_CHANGED")])
 
 
 @transaction.atomic
@@ -68,6 +78,7 @@ def order_create(*, customer: Customer, data: OrderInput, by: User | None = None
         source_id=str(order.pk),
     )
     SearchTerm.objects.create(customer=customer, term=f"o:{lang.fold(order.reference)}"[:120])
+    orders_changed_notify([order.pk])
     return order
 
 
