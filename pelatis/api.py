@@ -22,6 +22,7 @@ from pelatis.core.ratelimit import over_limit
 from pelatis.customers.api import router as customers_router
 from pelatis.feedback.api import router as feedback_router
 from pelatis.helpdesk.api import router as helpdesk_router
+from pelatis.loyalty.api import router as loyalty_router
 
 
 class TokenAuth(HttpBearer):
@@ -106,3 +107,4 @@ api.add_router("/", customers_router)
 api.add_router("/", helpdesk_router)
 api.add_router("/", analytics_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/loyalty", loyalty_router)

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "pelatis.helpdesk",
     "pelatis.channels",
     "pelatis.feedback",
+    "pelatis.loyalty",
     "pelatis.analytics",
     "pelatis.web",
 ]

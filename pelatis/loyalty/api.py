@@ -1,0 +1,140 @@
+"""Loyalty over REST: a customer's balance, what expires soon and the ledger; redeeming and adjusting.
+
+Mounted by the project API at ``/loyalty`` (bearer tokens, the shared error shape). A redemption or an
+adjustment the balance cannot cover answers 409 naming the balance, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from pelatis.core.apischema import IdPath, In, PageParams, Str, errors
+from pelatis.customers.models import Customer
+from pelatis.customers.queries import request_user
+
+from . import queries
+from .services.ledger import MAX_POINTS, InsufficientPoints, points_adjust, points_redeem
+
+router = Router(tags=["loyalty"])
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str = Field(..., description="earn, redeem, expire, adjust or reverse")
+    points: int = Field(..., description="signed: what the entry added to the balance")
+    order_id: int | None
+    order_reference: str
+    reason: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = Field(None, description="when an earn entry's points expire")
+
+
+class ExpiringOut(Schema):
+    points: int
+    on: dt.date | None = Field(None, description="the first expiry date within the next 30 days")
+
+
+class LedgerPage(Schema):
+    items: list[EntryOut]
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class LoyaltyOut(Schema):
+    customer_id: int
+    balance: int
+    expiring_soon: ExpiringOut
+    ledger: LedgerPage
+
+
+class RedeemIn(In):
+    points: int = Field(..., ge=1, le=MAX_POINTS)
+    reason: Str = Field(..., min_length=1, max_length=500)
+
+
+class AdjustIn(In):
+    points: int = Field(..., ge=-MAX_POINTS, le=MAX_POINTS, description="positive adds, negative takes away")
+    reason: Str = Field(..., min_length=1, max_length=500)
+
+
+class BalanceOut(Schema):
+    customer_id: int
+    balance: int
+    entry_id: int
+
+
+def _customer(request: HttpRequest, customer_id: int, permission: str) -> Customer:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    customer = Customer.objects.select_related("merged_into").filter(pk=customer_id).first()
+    if customer is None:
+        raise Http404
+    return customer.merged_into or customer  # a merged customer's points live with the one it became
+
+
+def _short(exc: InsufficientPoints) -> Status[dict[str, Any]]:
+    message = f"Not enough points: the balance is {exc.balance} points, {exc.wanted} were asked for."
+    return Status(
+        409, {"detail": [{"loc": ["body", "points"], "msg": message, "type": "insufficient_points"}]}
+    )
+
+
+@router.get("/{customer_id}", response={200: LoyaltyOut, **errors(404)}, summary="A customer's points")
+def loyalty_detail(request: HttpRequest, customer_id: IdPath, page: Query[PageParams]) -> dict[str, Any]:
+    customer = _customer(request, customer_id, queries.VIEW_PERMISSION)
+    rows = list(queries.ledger_of(customer)[page.offset : page.offset + page.limit + 1])
+    soon = queries.expiring_soon(customer, now=timezone.now())
+    return {
+        "customer_id": customer.pk,
+        "balance": queries.balance_of(customer),
+        "expiring_soon": {"points": soon.points, "on": soon.on},
+        "ledger": {
+            "items": rows[: page.limit],
+            "limit": page.limit,
+            "offset": page.offset,
+            "has_more": len(rows) > page.limit,
+        },
+    }
+
+
+@router.post(
+    "/{customer_id}/redeem",
+    response={200: BalanceOut, **errors(404, 409)},
+    summary="Spend points (409 when the balance is short)",
+)
+def loyalty_redeem(request: HttpRequest, customer_id: IdPath, payload: RedeemIn) -> Status[dict[str, Any]]:
+    customer = _customer(request, customer_id, queries.REDEEM_PERMISSION)
+    try:
+        entry = points_redeem(
+            customer=customer, points=payload.points, reason=payload.reason, by=request_user(request)
+        )
+    except InsufficientPoints as exc:
+        return _short(exc)
+    return Status(
+        200, {"customer_id": customer.pk, "balance": queries.balance_of(customer), "entry_id": entry.pk}
+    )
+
+
+@router.post(
+    "/{customer_id}/adjust",
+    response={200: BalanceOut, **errors(404, 409)},
+    summary="Add or take away points by hand (managers)",
+)
+def loyalty_adjust(request: HttpRequest, customer_id: IdPath, payload: AdjustIn) -> Status[dict[str, Any]]:
+    customer = _customer(request, customer_id, queries.ADJUST_PERMISSION)
+    try:
+        entry = points_adjust(
+            customer=customer, points=payload.points, reason=payload.reason, by=request_user(request)
+        )
+    except InsufficientPoints as exc:
+        return _short(exc)
+    return Status(
+        200, {"customer_id": customer.pk, "balance": queries.balance_of(customer), "entry_id": entry.pk}
+    )
