@@ -32,6 +32,7 @@ def test_an_import_earns_and_its_undo_reverses(
         )
 
     assert balance(papadopoulos) == 390
+    assert result.job_id is not None
     with django_capture_on_commit_callbacks(execute=True):
         import_undo(job=ImportJob.objects.get(pk=result.job_id), by=agent)
 
