@@ -26,6 +26,7 @@ from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import customer_create, order_create
 from pelatis.helpdesk.models import Team
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+from pelatis.loyalty.services.orders import loyalty_orders_sync
 from tests.fixtures import ApiClient, _user
 
 TABLE = Path(__file__).resolve().parents[1] / "docs" / "api-roles.md"
@@ -115,6 +116,7 @@ def world(db: None) -> World:
             lines=[OrderLineInput(name="Σουίτα", unit_price="90.00")],
         ),
     )
+    loyalty_orders_sync(order_ids=[order.pk])  # the test's transaction never commits: earn the 90 points now
     ticket, _first = ticket_open(
         customer=customer,
         subject="Παράπονο για το δωμάτιο",
@@ -143,6 +145,11 @@ def world(db: None) -> World:
 
 # A valid request for each operation: (query parameters or JSON body) built from the world.
 REQUESTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "POST /api/v1/loyalty/{customer_id}/redeem": lambda w: {"points": 5, "reason": "Δωρεάν καφές"},
+    "POST /api/v1/loyalty/{customer_id}/adjust": lambda w: {
+        "points": 10,
+        "reason": "Αποζημίωση για την καθυστέρηση",
+    },
     "POST /api/v1/customers": lambda w: {"first_name": "Ελένη", "last_name": "Κωνσταντίνου"},
     "PUT /api/v1/customers/{customer_id}": lambda w: {
         "first_name": "Γιώργος",

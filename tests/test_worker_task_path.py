@@ -4,8 +4,9 @@ empty, and does what the user relies on, once; its result row in the database sa
 
 Elsewhere tests run tasks with the immediate backend; here nothing runs until the worker takes it.
 Task kinds (every ``@task`` in pelatis): channels' reply_email_send_task, acknowledgement_send_task and
-follow_up_send_task; customers' import_job_run_task; analytics' dashboard_refresh_task. The NPS survey
-is a periodic job of the same worker, not a task: it is covered at the end, over the same path.
+follow_up_send_task; customers' import_job_run_task; analytics' dashboard_refresh_task; loyalty's
+loyalty_orders_sync_task. The NPS survey is a periodic job of the same worker, not a task: it is
+covered at the end, over the same path.
 """
 
 from __future__ import annotations
@@ -31,12 +32,17 @@ from pelatis.channels.services import mail_ingest
 from pelatis.channels.tasks import acknowledgement_send_task, follow_up_send_task, reply_email_send_task
 from pelatis.channels.tests.test_ingest import mail
 from pelatis.customers.importing import import_job_confirm, import_job_create
+from pelatis.customers.inputs import OrderInput, OrderLineInput
 from pelatis.customers.models import Customer, ImportJob
+from pelatis.customers.services import order_create
 from pelatis.customers.tasks import import_job_run_task
 from pelatis.feedback.models import NpsResponse
 from pelatis.feedback.services import nps_campaign_create
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import reply_send
+from pelatis.loyalty.models import LedgerEntry
+from pelatis.loyalty.queries import balance_of
+from pelatis.loyalty.tasks import loyalty_orders_sync_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -210,3 +216,24 @@ def test_nps_survey_job_sends_one_survey_over_the_same_worker(smtp_server: Any, 
     assert "Πόσο πιθανό είναι να μας προτείνετε" in _plain(survey)
     assert NpsResponse.objects.filter(customer=papadopoulos).count() == 1
     assert not _queue_open()
+
+
+def test_an_order_earns_its_points_once_through_the_worker(papadopoulos: Any) -> None:
+    # given: an order written and committed; loyalty's booking waits in the queue
+    order = order_create(
+        customer=papadopoulos,
+        data=OrderInput(
+            reference="ORD-77",
+            placed_at=timezone.now(),
+            lines=[OrderLineInput(name="Σουίτα", unit_price="120.50")],
+        ),
+    )
+    assert _results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.READY]
+    assert balance_of(papadopoulos) == 0
+    # when
+    _worker_until_empty()
+    _worker_round()
+    # then: 120 points (1 a euro), one earn entry, the task's row succeeded
+    assert balance_of(papadopoulos) == 120
+    assert LedgerEntry.objects.filter(order_id=order.pk, kind="earn").count() == 1
+    assert _results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.SUCCESSFUL]

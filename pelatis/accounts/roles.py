@@ -26,6 +26,13 @@ _VIEW = tuple(
 )
 _VIEW += ("analytics.view_customervalue",)
 _DASHBOARD = ("analytics.view_metricsnapshot",)
+_LOYALTY_VIEW = ("loyalty.view_loyaltyaccount", "loyalty.view_ledgerentry")
+_LOYALTY_WORK = ("loyalty.redeem_points",)
+_LOYALTY_MANAGE = (
+    "loyalty.adjust_points",
+    "loyalty.view_loyaltyprogramme",
+    "loyalty.change_loyaltyprogramme",
+)
 _EDIT = tuple(
     f"customers.{verb}_{m}"
     for m in ["customer", "contactpoint", "address", "order", "orderline", "subscription", "interaction"]
@@ -64,10 +71,20 @@ _MANAGE = (
     "customers.delete_tag",
 )
 
-READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD)
-AGENT = Role("agent", _VIEW + _EDIT + _HELPDESK_VIEW + _HELPDESK_WORK)
+READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD + _LOYALTY_VIEW)
+AGENT = Role("agent", _VIEW + _EDIT + _HELPDESK_VIEW + _HELPDESK_WORK + _LOYALTY_VIEW + _LOYALTY_WORK)
 MANAGER = Role(
-    "manager", _VIEW + _EDIT + _MANAGE + _HELPDESK_VIEW + _HELPDESK_WORK + _HELPDESK_MANAGE + _DASHBOARD
+    "manager",
+    _VIEW
+    + _EDIT
+    + _MANAGE
+    + _HELPDESK_VIEW
+    + _HELPDESK_WORK
+    + _HELPDESK_MANAGE
+    + _DASHBOARD
+    + _LOYALTY_VIEW
+    + _LOYALTY_WORK
+    + _LOYALTY_MANAGE,
 )
 ADMIN = Role(
     "admin",

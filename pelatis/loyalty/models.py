@@ -90,6 +90,7 @@ class LoyaltyAccount(models.Model):
     class Meta:
         verbose_name = _("loyalty account")
         verbose_name_plural = _("loyalty accounts")
+        permissions = [("redeem_points", _("Can redeem points")), ("adjust_points", _("Can adjust points"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(balance__gte=0), name="loyalty_balance_not_negative")
         ]

@@ -13,12 +13,10 @@ from .fifo import lots_remaining
 from .models import LedgerEntry, LoyaltyAccount
 from .services.expiry import movements_of
 
-# The roles (pelatis/accounts/roles.py) do not grant loyalty's own permissions yet, so these stand in:
-# whoever reads customers reads their points, whoever changes customers redeems at the counter, and only
-# managers (who may merge customers) adjust. See /tmp/notes/loyalty.md for the permissions to move to.
-VIEW_PERMISSION = "customers.view_customer"
-REDEEM_PERMISSION = "customers.change_customer"
-ADJUST_PERMISSION = "customers.merge_customer"
+# Every role reads points, agents redeem at the counter, managers adjust (pelatis/accounts/roles.py).
+VIEW_PERMISSION = "loyalty.view_loyaltyaccount"
+REDEEM_PERMISSION = "loyalty.redeem_points"
+ADJUST_PERMISSION = "loyalty.adjust_points"
 
 EXPIRING_WITHIN = dt.timedelta(days=30)
 
