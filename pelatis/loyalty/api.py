@@ -106,7 +106,7 @@ def loyalty_detail(request: HttpRequest, customer_id: IdPath, page: Query[PagePa
 
 @router.post(
     "/{customer_id}/redeem",
-    response={200: BalanceOut, **errors(404, 409)},
+    response={200: BalanceOut, **errors(400, 404, 409)},
     summary="Spend points (409 when the balance is short)",
 )
 def loyalty_redeem(request: HttpRequest, customer_id: IdPath, payload: RedeemIn) -> Status[dict[str, Any]]:
@@ -124,7 +124,7 @@ def loyalty_redeem(request: HttpRequest, customer_id: IdPath, payload: RedeemIn)
 
 @router.post(
     "/{customer_id}/adjust",
-    response={200: BalanceOut, **errors(404, 409)},
+    response={200: BalanceOut, **errors(400, 404, 409)},
     summary="Add or take away points by hand (managers)",
 )
 def loyalty_adjust(request: HttpRequest, customer_id: IdPath, payload: AdjustIn) -> Status[dict[str, Any]]:
