@@ -15,7 +15,7 @@ def localised(data: Mapping[str, Any]) -> dict[str, Any]:
     """The kept dashboard with its labels in the active language (the worker may have computed it in
     another): segment names, request types, channels and months («Δεκ 2025»); the numbers are untouched.
     Months and days keep their key and gain a ``*_label`` for the charts."""
-    from pelatis.core.templatetags.pelatis_ui import format_day, format_month
+    from pelatis.core.formatting import format_day, format_month
     from pelatis.customers.models import Interaction
     from pelatis.helpdesk.models import Ticket
 

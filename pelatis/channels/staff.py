@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pelatis.core.http import request_user
 from pelatis.customers.models import Customer
 from pelatis.customers.queries import customer_for
 from pelatis.customers.services import interaction_record
 from pelatis.helpdesk.models import Ticket
-from pelatis.helpdesk.queries import request_user
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
 

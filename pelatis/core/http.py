@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
@@ -34,3 +36,11 @@ def page_of(
         paginator.count = count  # a cached_property: setting it skips a second COUNT
     page = paginator.get_page(max(1, int_or_none(request.GET.get("page")) or 1))
     return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user a staff view or API call acts as (log-in or token checked by then); else 403."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

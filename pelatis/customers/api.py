@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from pelatis.core.apischema import IdPath, PageParams, errors
+from pelatis.core.http import request_user
 
 from . import queries
 from .api_schemas import (
@@ -105,7 +106,7 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 @router.post("/customers", response={201: CustomerOut, **errors(400)}, summary="Create a customer")
 def customers_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     _require(request, "customers.add_customer")
-    customer = customer_create(data=_customer_input(payload), by=queries.request_user(request))
+    customer = customer_create(data=_customer_input(payload), by=request_user(request))
     return Status(201, queries.customer_list().get(pk=customer.pk))
 
 
@@ -129,7 +130,7 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
         kept = {("email", v) for v in clean.emails} | {("phone", v) for v in clean.phones}
         if any((p.kind, p.value) not in kept for p in customer.contact_points.all()):
             raise PermissionDenied
-    customer_update(customer=customer, data=data, by=queries.request_user(request))
+    customer_update(customer=customer, data=data, by=request_user(request))
     return queries.customer_list().get(pk=customer_id)
 
 
@@ -151,7 +152,7 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
     _require(request, "customers.merge_customer")
     survivor = queries.customer_for(request.user, customer_id, write=True)
     merged = _referenced_customer(request, payload.merged_id, "merged_id")
-    record = customer_merge(survivor=survivor, merged=merged, by=queries.request_user(request))
+    record = customer_merge(survivor=survivor, merged=merged, by=request_user(request))
     return {"survivor_id": survivor.pk, "merged_id": merged.pk, "moved": record.moved}
 
 
@@ -186,7 +187,7 @@ def contact_points_add(
         value=value,
         label=payload.label,
         is_primary=payload.is_primary,
-        by=queries.request_user(request),
+        by=request_user(request),
     )
     return Status(201, point)
 
@@ -197,7 +198,7 @@ def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status[None
     _require(request, "customers.delete_contactpoint")
     point = get_object_or_404(ContactPoint, pk=point_id)
     queries.customer_for(request.user, point.customer_id, write=True)
-    contact_point_remove(point=point, by=queries.request_user(request))
+    contact_point_remove(point=point, by=request_user(request))
     return Status(204, None)
 
 
@@ -246,7 +247,7 @@ def orders_create(request: HttpRequest, payload: OrderIn) -> Status[Order]:
         channel=payload.channel,
         lines=[OrderLineInput(**line.dict()) for line in payload.lines],
     )
-    order = order_create(customer=customer, data=data, by=queries.request_user(request))
+    order = order_create(customer=customer, data=data, by=request_user(request))
     return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
 
@@ -275,7 +276,7 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Statu
     _require(request, "customers.add_subscription")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
     data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
-    return Status(201, subscription_create(customer=customer, data=data, by=queries.request_user(request)))
+    return Status(201, subscription_create(customer=customer, data=data, by=request_user(request)))
 
 
 # ---------------------------------------------------------------- interactions
@@ -304,6 +305,4 @@ def interactions_add(
 ) -> Status[Interaction]:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
-    return Status(
-        201, interaction_record(customer=customer, actor=queries.request_user(request), **payload.dict())
-    )
+    return Status(201, interaction_record(customer=customer, actor=request_user(request), **payload.dict()))

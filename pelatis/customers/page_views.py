@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pelatis.core.hooks import contributions, contributions_by_key
-from pelatis.core.http import int_or_none, is_htmx
+from pelatis.core.http import int_or_none, is_htmx, request_user
 
 from . import queries
 from .forms import NoteForm, OrderLogForm, TicketStartForm
@@ -198,7 +198,7 @@ def customer_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()  # only strips; the service decides what a valid note is
     try:
-        note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=queries.request_user(request))
+        note_add(customer=customer, body=form.cleaned_data.get("body", ""), by=request_user(request))
     except ValidationError as exc:
         form.add_error("body", exc.message_dict.get("body") or exc.messages)
         if not is_htmx(request):
@@ -248,7 +248,7 @@ def customer_ticket_new_view(request: HttpRequest, pk: int) -> HttpResponse:
                 channel=d["channel"],
                 type=d["type"],
                 priority=d["priority"] or "normal",
-                by=queries.request_user(request),
+                by=request_user(request),
             )
         except ValidationError as exc:
             _errors_onto(form, exc)
@@ -273,7 +273,7 @@ def customer_order_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrderLogForm(request.POST)
     if form.is_valid():
         try:
-            order = order_create(customer=customer, data=form.to_input(), by=queries.request_user(request))
+            order = order_create(customer=customer, data=form.to_input(), by=request_user(request))
         except ValidationError as exc:
             _errors_onto(form, exc)
         else:

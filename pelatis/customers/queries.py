@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Least
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from rapidfuzz import fuzz, process
 
 from pelatis import lang
@@ -33,14 +33,6 @@ from .search import (
 )
 
 User = StaffUser | AnonymousUser
-
-
-def request_user(request: HttpRequest) -> StaffUser:
-    """The signed-in user a staff view or API call acts as (log-in or token checked by then); else 403."""
-    user = request.user
-    if not isinstance(user, StaffUser):
-        raise PermissionDenied
-    return user
 
 
 def customer_for(user: User, customer_id: int, *, write: bool = False) -> Customer:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pelatis.core.hooks import contributions
-from pelatis.core.http import int_or_none, is_htmx, page_of
+from pelatis.core.http import int_or_none, is_htmx, page_of, request_user
 
 from . import queries
 from .forms import CustomerForm, split_values
@@ -127,7 +127,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             customer = customer_save(
-                customer=None, data=form.to_input(), address=form.address(), by=queries.request_user(request)
+                customer=None, data=form.to_input(), address=form.address(), by=request_user(request)
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -154,7 +154,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 customer=customer,
                 data=form.to_input(),
                 address=form.address(),
-                by=queries.request_user(request),
+                by=request_user(request),
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -179,7 +179,7 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
         raise Http404
     if request.method == "POST":
         try:
-            customer_merge(survivor=survivor, merged=merged, by=queries.request_user(request))
+            customer_merge(survivor=survivor, merged=merged, by=request_user(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from pelatis.core.apischema import Id, IdPath, In, PageParams, errors, one_of
+from pelatis.core.http import request_user
 from pelatis.customers.queries import customer_for
 
 from . import queries
@@ -169,7 +170,7 @@ def tickets_create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, 
         type=payload.type,
         priority=payload.priority,
         mail=InboundMail(body_text=payload.body),
-        by=queries.request_user(request),
+        by=request_user(request),
     )
     return Status(201, _detail(ticket))
 

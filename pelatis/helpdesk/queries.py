@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Least
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from pelatis.core.http import request_user
 from pelatis.customers.queries import customer_search_ids
 
 from . import search
@@ -37,14 +38,6 @@ _PRIORITY_RANK = {
     Ticket.Priority.NORMAL: 2,
     Ticket.Priority.LOW: 3,
 }
-
-
-def request_user(request: HttpRequest) -> StaffUser:
-    """The signed-in user a staff view or API call acts as (log-in or token checked by then); else 403."""
-    user = request.user
-    if not isinstance(user, StaffUser):
-        raise PermissionDenied
-    return user
 
 
 def ticket_to_change(request: HttpRequest, ticket_id: int) -> tuple[Ticket, StaffUser]:

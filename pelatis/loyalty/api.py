@@ -15,8 +15,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from pelatis.core.apischema import IdPath, In, PageParams, Str, errors
+from pelatis.core.http import request_user
 from pelatis.customers.models import Customer
-from pelatis.customers.queries import request_user
 
 from . import queries
 from .services.ledger import MAX_POINTS, InsufficientPoints, points_adjust, points_redeem

@@ -61,7 +61,7 @@ class SummaryRow(tuple[str, str]):
 def summary_rows(data: Mapping[str, Any]) -> list[SummaryRow]:
     """(label, value) lines of the headline numbers, for `pelatis metrics` and the dashboard: amounts with
     the currency, times in business hours, all in the active language ("1.234,50 €", «9 ώρ. 29 λ.»)."""
-    from pelatis.core.templatetags.pelatis_ui import format_duration, format_money
+    from pelatis.core.formatting import format_duration, format_money
 
     def num(v: float | None, digits: int = 0) -> str:  # in the active language: 1.234,50 in Greek
         return "—" if v is None else number_format(round(v, digits), decimal_pos=digits, force_grouping=True)

@@ -15,8 +15,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
 from pelatis.core.formatting import (
-    PLATFORM_NAMES,
-    format_day,
     format_duration,
     format_money,
     format_month,
@@ -26,16 +24,6 @@ from pelatis.core.formatting import (
     zone_city,
 )
 from pelatis.lang.phones import phone_display
-
-__all__ = [
-    "PLATFORM_NAMES",
-    "format_day",
-    "format_duration",
-    "format_money",
-    "format_month",
-    "platform_name",
-    "register",
-]
 
 register = template.Library()
 

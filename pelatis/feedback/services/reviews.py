@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis.channels.customers import customer_by_email, customer_create_from_contact, name_split
-from pelatis.core.templatetags.pelatis_ui import platform_name
+from pelatis.core.formatting import platform_name
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.normalise import email_normalise, phone_normalise

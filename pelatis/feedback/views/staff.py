@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pelatis.core.http import is_htmx, page_of
+from pelatis.core.http import is_htmx, page_of, request_user
 from pelatis.helpdesk.tonehints import HintView, hint_views
 
 from .. import queries
@@ -28,13 +27,6 @@ RUNS_SHOWN = 20
 
 
 # ---------------------------------------------------------------- staff: reviews and mentions
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The staff member behind a request that passed login_required (as the User type services take)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 @require_GET
@@ -107,7 +99,7 @@ def review_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewAnswerForm(request.POST)
     if form.is_valid():
         try:
-            review_answer(review=review, answer=form.cleaned_data["answer"], by=_signed_in(request))
+            review_answer(review=review, answer=form.cleaned_data["answer"], by=request_user(request))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

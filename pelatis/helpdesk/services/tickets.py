@@ -24,7 +24,7 @@ from pelatis.customers.services import tags_named
 from ..models import Message, Team, Ticket
 from ..search import search_index
 from . import routing, sla
-from .history import event_record, timeline_opened, timeline_record
+from .history import event_record, timeline_opened
 from .lifecycle import CLOSED, PAUSING, STAGE_ORDER, ticket_set_stage, ticket_set_status
 from .merge import merge_customers_differ_message, message_split, ticket_merge, tickets_move_to_customer
 from .messages import (
@@ -43,8 +43,6 @@ __all__ = [
     "PAUSING",
     "STAGE_ORDER",
     "InboundMail",
-    "_event",
-    "_timeline",
     "merge_customers_differ_message",
     "message_length_check",
     "message_max_chars",
@@ -62,10 +60,6 @@ __all__ = [
     "ticket_set_tags",
     "tickets_move_to_customer",
 ]
-
-# The names these helpers had when they lived here (channels' services call them).
-_event = event_record
-_timeline = timeline_record
 
 
 @transaction.atomic

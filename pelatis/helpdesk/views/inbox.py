@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from pelatis.core.http import int_or_none, is_htmx, page_of
+from pelatis.core.http import int_or_none, is_htmx, page_of, request_user
 from pelatis.customers.models import Customer, Interaction, Tag
 
 from .. import queries
@@ -141,7 +141,7 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
     """Assign to me or set a status on the selected rows: each ticket through the service."""
     if not request.user.has_perm("helpdesk.change_ticket"):
         raise PermissionDenied
-    user = queries.request_user(request)
+    user = request_user(request)
     back = _back(request, reverse("helpdesk:inbox"))
     form = BulkForm(request.POST)
     if not form.is_valid():

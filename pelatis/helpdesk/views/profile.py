@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import queries
+from pelatis.core.http import request_user
+
 from ..forms import AgentProfileForm
 from ..models import AgentProfile
 from ..services import replies
@@ -21,7 +22,7 @@ from ..services import replies
 @permission_required("helpdesk.view_ticket", raise_exception=True)
 def profile_view(request: HttpRequest) -> HttpResponse:
     """The agent's own name, job title and signature: what replies are signed with."""
-    user = queries.request_user(request)
+    user = request_user(request)
     profile = AgentProfile.objects.filter(user=user).first() or AgentProfile(user=user)
     initial = {"first_name": user.first_name, "last_name": user.last_name}
     form = AgentProfileForm(
