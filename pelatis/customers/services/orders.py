@@ -22,12 +22,44 @@ from ..models import Customer, Interaction, Order, OrderLine, SearchTerm, Subscr
 from .timeline import interaction_record, timeline_text
 
 
+class _PendingOrders:
+    """The orders a transaction changed, told to the following apps once, when it commits."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.told = False
+
+    def tell(self) -> None:
+        self.told = True
+        ids = sorted(self.ids)
+        for follow in contributions("CUSTOMER_ORDERS_CHANGED"):
+            follow(ids)
+
+
 def orders_changed_notify(order_ids: Iterable[int]) -> None:
     """Tell the apps that follow orders (their CUSTOMER_ORDERS_CHANGED hooks) which orders were created,
-    changed or deleted, once the writing transaction commits; a rollback tells them nothing."""
-    ids = sorted(set(order_ids))
-    if ids:
-        transaction.on_commit(lambda: [follow(ids) for follow in contributions("CUSTOMER_ORDERS_CHANGED")])
+    changed or deleted, once the writing transaction commits; a rollback tells them nothing.
+
+    A transaction that writes many orders one at a time (the demo, a form saving several) tells them
+    once, with every id: the ids gather on the commit callback registered first. A callback that a
+    rolled-back savepoint dropped is not reused; ids gathered in a savepoint rolled back later are still
+    told, which the followers' idempotent reads of the orders as they are make harmless.
+    """
+    ids = set(order_ids)
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    pending: _PendingOrders | None = getattr(connection, "pelatis_pending_orders", None)
+    registered = pending is not None and any(
+        func == pending.tell for _sids, func, _robust in connection.run_on_commit
+    )
+    if pending is not None and registered and not pending.told:
+        pending.ids |= ids
+        return
+    pending = _PendingOrders()
+    pending.ids |= ids
+    connection.pelatis_pending_orders = pending  # our own mark on the connection
+    transaction.on_commit(pending.tell)
 
 
 @transaction.atomic

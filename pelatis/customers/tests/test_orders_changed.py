@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from pelatis.customers.importing import import_file, import_undo
 from pelatis.customers.models import Customer, ImportJob, Order
@@ -87,3 +88,36 @@ def test_a_dry_run_tells_no_one(
     assert heard == []
     assert not Order.objects.exists()
     assert all("orders_changed" not in getattr(c, "__qualname__", "") for c in ran)
+
+
+def test_orders_written_in_one_transaction_are_heard_once_together(
+    db: None,
+    papadopoulos: Customer,
+    make_order: Any,
+    heard: list[list[int]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = make_order(papadopoulos, "ORD-1")
+        second = make_order(papadopoulos, "ORD-2")
+    assert heard == [sorted([first.pk, second.pk])]
+
+
+def test_orders_of_a_rolled_back_savepoint_are_not_heard(
+    db: None,
+    papadopoulos: Customer,
+    make_order: Any,
+    heard: list[list[int]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def failing_form() -> None:
+        with transaction.atomic():
+            make_order(papadopoulos, "ORD-GONE")
+            raise RuntimeError("the form failed after all")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            failing_form()
+        kept = make_order(papadopoulos, "ORD-KEPT")
+    assert heard == [[kept.pk]]
+    assert list(Order.objects.values_list("reference", flat=True)) == ["ORD-KEPT"]
