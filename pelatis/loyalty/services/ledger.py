@@ -39,9 +39,12 @@ class BalanceCheck:
 
 def _points_clean(points: int, *, allow_negative: bool) -> None:
     if points == 0 or abs(points) > MAX_POINTS or (points < 0 and not allow_negative):
-        raise ValidationError(
-            {"points": [_("Give a whole number of points from 1 to %(max)s.") % {"max": MAX_POINTS}]}
+        message = (
+            _("Give a whole number of points other than 0, from -%(max)s to %(max)s.")
+            if allow_negative
+            else _("Give a whole number of points from 1 to %(max)s.")
         )
+        raise ValidationError({"points": [message % {"max": MAX_POINTS}]})
 
 
 def _reason_clean(reason: str) -> str:

@@ -63,6 +63,12 @@ def test_an_adjustment_adds_or_takes_away_but_never_below_zero(papadopoulos: Cus
     with pytest.raises(InsufficientPoints):
         points_adjust(customer=papadopoulos, points=-16, reason="Διόρθωση", by=manager)
 
+    with pytest.raises(ValidationError) as zero:
+        points_adjust(customer=papadopoulos, points=0, reason="Τίποτα", by=manager)
+    assert zero.value.message_dict["points"] == [
+        "Give a whole number of points other than 0, from -10000000 to 10000000."
+    ]
+
     assert balance(papadopoulos) == 15
     assert LedgerEntry.objects.filter(kind="adjust").count() == 2
 
