@@ -20,9 +20,11 @@ from pelatis.accounts.services import token_authenticate
 from pelatis.analytics.api import router as analytics_router
 from pelatis.core.ratelimit import over_limit
 from pelatis.customers.api import router as customers_router
+from pelatis.engagement.api import router as engagement_router
 from pelatis.feedback.api import router as feedback_router
 from pelatis.helpdesk.api import router as helpdesk_router
 from pelatis.loyalty.api import router as loyalty_router
+from pelatis.privacy.api import router as privacy_router
 
 
 class TokenAuth(HttpBearer):
@@ -108,3 +110,5 @@ api.add_router("/", helpdesk_router)
 api.add_router("/", analytics_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/loyalty", loyalty_router)
+api.add_router("/", privacy_router)
+api.add_router("/", engagement_router)

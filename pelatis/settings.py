@@ -136,10 +136,12 @@ INSTALLED_APPS = [
     "pelatis.core",
     "pelatis.accounts",
     "pelatis.customers",
+    "pelatis.privacy",
     "pelatis.helpdesk",
     "pelatis.channels",
     "pelatis.feedback",
     "pelatis.loyalty",
+    "pelatis.engagement",
     "pelatis.analytics",
     "pelatis.web",
 ]

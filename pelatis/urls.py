@@ -16,5 +16,7 @@ urlpatterns = [
     path("outbox/", include("pelatis.channels.outbox_urls")),
     path("feedback/", include("pelatis.feedback.urls")),
     path("dashboard/", include("pelatis.analytics.urls")),
+    path("engagement/", include("pelatis.engagement.urls")),
+    path("privacy/", include("pelatis.privacy.urls")),
     path("", include("pelatis.web.urls")),
 ]
