@@ -17,6 +17,7 @@ urlpatterns = [
     path("feedback/", include("pelatis.feedback.urls")),
     path("dashboard/", include("pelatis.analytics.urls")),
     path("engagement/", include("pelatis.engagement.urls")),
+    path("loyalty/", include("pelatis.loyalty.urls")),
     path("privacy/", include("pelatis.privacy.urls")),
     path("", include("pelatis.web.urls")),
 ]

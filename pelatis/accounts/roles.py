@@ -26,12 +26,34 @@ _VIEW = tuple(
 )
 _VIEW += ("analytics.view_customervalue",)
 _DASHBOARD = ("analytics.view_metricsnapshot",)
-_LOYALTY_VIEW = ("loyalty.view_loyaltyaccount", "loyalty.view_ledgerentry")
+_LOYALTY_VIEW = (
+    "loyalty.view_loyaltyaccount",
+    "loyalty.view_ledgerentry",
+    "loyalty.view_tier",
+    "loyalty.view_reward",
+)
 _LOYALTY_WORK = ("loyalty.redeem_points",)
 _LOYALTY_MANAGE = (
     "loyalty.adjust_points",
     "loyalty.view_loyaltyprogramme",
     "loyalty.change_loyaltyprogramme",
+    "loyalty.add_tier",
+    "loyalty.change_tier",
+    "loyalty.delete_tier",
+    "loyalty.add_reward",
+    "loyalty.change_reward",
+    "loyalty.delete_reward",
+)
+_CONSENT_VIEW = ("privacy.view_consentrecord",)
+_CONSENT_WORK = ("privacy.add_consentrecord",)
+_ENGAGEMENT_VIEW = tuple(
+    f"engagement.view_{m}"
+    for m in ["segment", "messagetemplate", "templateversion", "campaign", "journey", "journeystep", "send"]
+)
+_ENGAGEMENT_MANAGE = tuple(
+    f"engagement.{verb}_{m}"
+    for m in ["segment", "messagetemplate", "templateversion", "campaign", "journey", "journeystep"]
+    for verb in ("add", "change", "delete")
 )
 _EDIT = tuple(
     f"customers.{verb}_{m}"
@@ -71,8 +93,19 @@ _MANAGE = (
     "customers.delete_tag",
 )
 
-READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD + _LOYALTY_VIEW)
-AGENT = Role("agent", _VIEW + _EDIT + _HELPDESK_VIEW + _HELPDESK_WORK + _LOYALTY_VIEW + _LOYALTY_WORK)
+READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD + _LOYALTY_VIEW + _CONSENT_VIEW)
+AGENT = Role(
+    "agent",
+    _VIEW
+    + _EDIT
+    + _HELPDESK_VIEW
+    + _HELPDESK_WORK
+    + _LOYALTY_VIEW
+    + _LOYALTY_WORK
+    + _CONSENT_VIEW
+    + _CONSENT_WORK
+    + _ENGAGEMENT_VIEW,
+)
 MANAGER = Role(
     "manager",
     _VIEW
@@ -84,7 +117,11 @@ MANAGER = Role(
     + _DASHBOARD
     + _LOYALTY_VIEW
     + _LOYALTY_WORK
-    + _LOYALTY_MANAGE,
+    + _LOYALTY_MANAGE
+    + _CONSENT_VIEW
+    + _CONSENT_WORK
+    + _ENGAGEMENT_VIEW
+    + _ENGAGEMENT_MANAGE,
 )
 ADMIN = Role(
     "admin",
