@@ -1,0 +1,7 @@
+"""Engagement pages: segments."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
