@@ -375,6 +375,18 @@ PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("
 # Reviews and mentions posted by connectors to /feedback/hooks/reviews/ are signed with this secret
 # (HMAC-SHA256 of the body in X-Pelatis-Signature); without it the webhook is closed (503).
 PELATIS_REVIEW_WEBHOOK_SECRET = env_str("PELATIS_REVIEW_WEBHOOK_SECRET", "")
+# Engagement: marketing messages per customer per week across all campaigns and journeys (service
+# messages are not counted), and the hours, in each customer's time zone, when nothing is sent.
+PELATIS_ENGAGEMENT_MAX_PER_WEEK = env_int("PELATIS_ENGAGEMENT_MAX_PER_WEEK", 3)
+PELATIS_QUIET_HOURS = env_str("PELATIS_QUIET_HOURS", "21:00-09:00")
+# SMS: "console" (logged without the number), "file" (one JSON line per SMS in PELATIS_SMS_DIR) or
+# "http" (a generic gateway: JSON {to, text, sender} POSTed to PELATIS_SMS_URL with PELATIS_SMS_TOKEN).
+PELATIS_SMS_BACKEND = env_str("PELATIS_SMS_BACKEND", "console")
+PELATIS_SMS_URL = env_str("PELATIS_SMS_URL", "")
+PELATIS_SMS_TOKEN = env_str("PELATIS_SMS_TOKEN", "")
+PELATIS_SMS_SENDER = env_str("PELATIS_SMS_SENDER", "Pelatis")
+PELATIS_SMS_DIR = env_str("PELATIS_SMS_DIR", str(DATA_DIR / "sms"))
+PELATIS_SMS_TIMEOUT = env_int("PELATIS_SMS_TIMEOUT", 10)
 PELATIS_WORKER_INTERVALS = {
     "csat_surveys": 300,  # seconds between runs of each periodic job
     "mail_poll": env_int("PELATIS_MAIL_POLL_SECONDS", 60),
