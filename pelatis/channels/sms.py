@@ -3,9 +3,9 @@
 ``PELATIS_SMS_BACKEND`` picks the gateway:
 
 - ``console`` (the default): each SMS is printed to standard output, its number masked (+30******4567);
-- ``file``: one JSON line per SMS ({id, at, to, text, sender}) in ``PELATIS_SMS_FILE_PATH`` (a folder);
-- ``http``: a generic HTTP gateway, ``POST PELATIS_SMS_HTTP_URL`` with the JSON ``{to, text, sender}``,
-  ``Authorization: Bearer PELATIS_SMS_HTTP_TOKEN``, and a timeout (``PELATIS_SMS_TIMEOUT`` seconds).
+- ``file``: one JSON line per SMS ({id, at, to, text, sender}) in ``PELATIS_SMS_DIR`` (a folder);
+- ``http``: a generic HTTP gateway, ``POST PELATIS_SMS_URL`` with the JSON ``{to, text, sender}``,
+  ``Authorization: Bearer PELATIS_SMS_TOKEN``, and a timeout (``PELATIS_SMS_TIMEOUT`` seconds).
 
 Numbers go out in E.164 (``phonenumbers``; a national number is read in ``PELATIS_SMS_REGION``, GR by
 default). :func:`sms_send` talks to the network: call it with no database transaction open.
@@ -159,11 +159,11 @@ class ConsoleBackend:
 
 
 class FileBackend:
-    """Appends one JSON line per SMS to ``sms-YYYYMMDD.jsonl`` in PELATIS_SMS_FILE_PATH."""
+    """Appends one JSON line per SMS to ``sms-YYYYMMDD.jsonl`` in PELATIS_SMS_DIR."""
 
     def __init__(self, folder: str | Path) -> None:
         if not str(folder):
-            raise ImproperlyConfigured("PELATIS_SMS_FILE_PATH must name a folder for the file SMS backend")
+            raise ImproperlyConfigured("PELATIS_SMS_DIR must name a folder for the file SMS backend")
         self.folder = Path(folder)
 
     def send(self, *, to: str, text: str, sender: str) -> str:
@@ -190,7 +190,7 @@ class HttpBackend:
 
     def __init__(self, url: str, token: str, timeout: float) -> None:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise ImproperlyConfigured("PELATIS_SMS_HTTP_URL must be an http:// or https:// URL")
+            raise ImproperlyConfigured("PELATIS_SMS_URL must be an http:// or https:// URL")
         self.url, self.token, self.timeout = url, token, timeout
 
     def send(self, *, to: str, text: str, sender: str) -> str:
@@ -230,11 +230,11 @@ def sms_backend() -> SmsBackend:
     if name == "console":
         return ConsoleBackend()
     if name == "file":
-        return FileBackend(str(getattr(settings, "PELATIS_SMS_FILE_PATH", "") or ""))
+        return FileBackend(str(getattr(settings, "PELATIS_SMS_DIR", "") or ""))
     if name == "http":
         return HttpBackend(
-            str(getattr(settings, "PELATIS_SMS_HTTP_URL", "") or ""),
-            str(getattr(settings, "PELATIS_SMS_HTTP_TOKEN", "") or ""),
+            str(getattr(settings, "PELATIS_SMS_URL", "") or ""),
+            str(getattr(settings, "PELATIS_SMS_TOKEN", "") or ""),
             sms_timeout(),
         )
     raise ImproperlyConfigured(f"PELATIS_SMS_BACKEND must be console, file or http, not {name!r}")

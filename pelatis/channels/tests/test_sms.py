@@ -62,8 +62,8 @@ def gateway(settings: Any) -> Iterator[Gateway]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.PELATIS_SMS_BACKEND = "http"
-    settings.PELATIS_SMS_HTTP_URL = f"http://127.0.0.1:{server.server_address[1]}/v1/sms"
-    settings.PELATIS_SMS_HTTP_TOKEN = "gw-secret"
+    settings.PELATIS_SMS_URL = f"http://127.0.0.1:{server.server_address[1]}/v1/sms"
+    settings.PELATIS_SMS_TOKEN = "gw-secret"
     settings.PELATIS_SMS_SENDER = "Kafeneio"
     settings.PELATIS_SMS_TIMEOUT = 5
     yield state
@@ -117,7 +117,7 @@ def test_console_backend_prints_the_text_with_the_number_masked() -> None:
 
 def test_file_backend_writes_one_json_line_per_sms(settings: Any, tmp_path: Any) -> None:
     settings.PELATIS_SMS_BACKEND = "file"
-    settings.PELATIS_SMS_FILE_PATH = str(tmp_path / "sms")
+    settings.PELATIS_SMS_DIR = str(tmp_path / "sms")
 
     sms_send(to="6971234567", text="Χρόνια πολλά, Ελένη!", sender="Shop")
     sms_send(to="+306977654321", text="Second", sender="Shop")
@@ -165,7 +165,7 @@ def test_http_gateway_that_is_not_listening_is_an_outage(settings: Any) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens there once the socket closes
     settings.PELATIS_SMS_BACKEND = "http"
-    settings.PELATIS_SMS_HTTP_URL = f"http://127.0.0.1:{port}/sms"
+    settings.PELATIS_SMS_URL = f"http://127.0.0.1:{port}/sms"
     settings.PELATIS_SMS_TIMEOUT = 2
 
     with pytest.raises(SmsError) as error:
@@ -178,6 +178,6 @@ def test_an_unknown_backend_or_a_bad_url_is_a_configuration_error(settings: Any)
     with pytest.raises(ImproperlyConfigured):
         sms_send(to="6971234567", text="x")
     settings.PELATIS_SMS_BACKEND = "http"
-    settings.PELATIS_SMS_HTTP_URL = "file:///etc/passwd"
+    settings.PELATIS_SMS_URL = "file:///etc/passwd"
     with pytest.raises(ImproperlyConfigured):
         sms_send(to="6971234567", text="x")
