@@ -1,0 +1,229 @@
+"""Bought X → also Y: products bought together, ranked by lift, and each customer's top suggestions.
+
+A *basket* is one order (or, with ``basket="customer"``, everything one customer bought within the same
+window of ``window_days``). For products A and B over n baskets:
+
+* support(A, B) = baskets with both / n,
+* lift(A, B) = P(A ∧ B) / (P(A) · P(B)) = both · n / (with A · with B).
+
+A pair counts when it reaches the minimum support and the minimum number of baskets. The table is
+computed with one read of the order lines and a sparse matrix product (baskets × products, transposed
+times itself), never a loop over baskets, and kept in the shared cache by the worker's
+``recommendations`` job; pages and journeys read it from there. A product is its SKU, or its name when
+it has no SKU.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from pelatis.customers.models import Order, OrderLine
+
+CACHE_KEY = "engagement:recommend:table:v1"
+CACHE_SECONDS = 2 * 24 * 3600
+PARTNERS_KEPT = 25  # partners kept per product in the cached table
+SOLD = (Order.Status.PLACED, Order.Status.PAID, Order.Status.FULFILLED)
+
+
+@dataclass(frozen=True)
+class Pair:
+    product: str  # the other product's key (SKU or name)
+    name: str
+    together: int  # baskets with both
+    support: float
+    lift: float
+
+
+@dataclass
+class LiftTable:
+    baskets: int
+    names: dict[str, str] = field(default_factory=dict)  # product key → a display name
+    counts: dict[str, int] = field(default_factory=dict)  # product key → baskets with it
+    partners: dict[str, list[Pair]] = field(default_factory=dict)  # best lift first
+    computed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """The raw pair arrays (each unordered pair once, a < b), for tests and the benchmark."""
+
+    items: list[str]
+    names: list[str]
+    a: npt.NDArray[np.int64]
+    b: npt.NDArray[np.int64]
+    together: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]  # baskets with each item
+    baskets: int
+
+    def lift(self) -> npt.NDArray[np.float64]:
+        return (
+            self.together * float(self.baskets) / (self.count[self.a] * self.count[self.b]).astype(np.float64)
+        )
+
+
+def _lines(
+    since: dt.datetime | None, basket: str, window_days: int
+) -> tuple[list[Any], list[str], list[str]]:
+    """(basket keys, product keys, names) of every sold line, in one query."""
+    line = OrderLine._meta.db_table
+    order = Order._meta.db_table
+    marks = ", ".join(["%s"] * len(SOLD))
+    where = f"o.status IN ({marks})"
+    params: list[Any] = list(SOLD)
+    if since is not None:
+        where += " AND o.placed_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(since))
+    basket_sql = "l.order_id"
+    if basket == "customer":
+        basket_sql = "o.customer_id, o.placed_at"
+    sql = (
+        f"SELECT {basket_sql}, l.sku, l.name FROM {line} l JOIN {order} o ON o.id = l.order_id "  # noqa: S608 — table names from the models, values bound
+        f"WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return [], [], []
+    if basket == "customer":
+        window = dt.timedelta(days=max(window_days, 1)).total_seconds()
+        keys: list[Any] = [(r[0], int(_epoch(r[1]) // window)) for r in rows]
+        return keys, [r[2] or r[3] for r in rows], [r[3] for r in rows]
+    return [r[0] for r in rows], [r[1] or r[2] for r in rows], [r[2] for r in rows]
+
+
+def _epoch(value: Any) -> float:
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC).timestamp()
+
+
+def _codes(values: Iterable[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64)
+    return codes, list(index)
+
+
+def pairs_compute(
+    *,
+    min_support: float = 0.0005,
+    min_together: int = 2,
+    since: dt.datetime | None = None,
+    basket: str = "order",
+    window_days: int = 30,
+) -> Pairs:
+    """Every pair of products bought together at least ``min_together`` times and in at least
+    ``min_support`` of the baskets."""
+    basket_keys, product_keys, line_names = _lines(since, basket, window_days)
+    basket_codes, baskets = _codes(basket_keys)
+    item_codes, items = _codes(product_keys)
+    names = [""] * len(items)
+    for code, name in zip(item_codes.tolist(), line_names, strict=True):
+        if not names[code]:
+            names[code] = name
+    n_baskets, n_items = len(baskets), len(items)
+    empty = np.zeros(0, dtype=np.int64)
+    if n_baskets == 0:
+        return Pairs(items, names, empty, empty, empty, empty, 0)
+    matrix = sp.csr_matrix(
+        (np.ones(len(item_codes), dtype=np.int64), (basket_codes, item_codes)), shape=(n_baskets, n_items)
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1  # a basket has a product or not, whatever the quantity or the number of lines
+    count = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    together = sp.triu(matrix.T.tocsr() @ matrix, k=1).tocoo()
+    threshold = max(min_together, math.ceil(min_support * n_baskets))
+    keep = together.data >= threshold
+    return Pairs(
+        items,
+        names,
+        together.row[keep].astype(np.int64),
+        together.col[keep].astype(np.int64),
+        together.data[keep].astype(np.int64),
+        count,
+        n_baskets,
+    )
+
+
+def lift_table(**options: Any) -> LiftTable:
+    """The pairs as a look-up table: for each product its partners, best lift first (then most baskets)."""
+    pairs = pairs_compute(**options)
+    lift = pairs.lift()
+    table = LiftTable(baskets=pairs.baskets, computed_at=timezone.now())
+    table.names = dict(zip(pairs.items, pairs.names, strict=True))
+    table.counts = dict(zip(pairs.items, pairs.count.tolist(), strict=True))
+    # Both directions, sorted once by (product, -lift, -together).
+    src = np.concatenate([pairs.a, pairs.b])
+    dst = np.concatenate([pairs.b, pairs.a])
+    both = np.concatenate([pairs.together, pairs.together])
+    lifts = np.concatenate([lift, lift])
+    order = np.lexsort((-both, -lifts, src))
+    n = float(pairs.baskets) or 1.0
+    for s, d, t, value in zip(
+        src[order].tolist(), dst[order].tolist(), both[order].tolist(), lifts[order].tolist(), strict=True
+    ):
+        partners = table.partners.setdefault(pairs.items[s], [])
+        if len(partners) < PARTNERS_KEPT:
+            partners.append(Pair(pairs.items[d], pairs.names[d], t, t / n, value))
+    return table
+
+
+def recommendations_refresh(**options: Any) -> LiftTable:
+    """Compute the table and keep it in the shared cache for pages, journeys and campaigns."""
+    table = lift_table(**options)
+    cache.set(CACHE_KEY, table, CACHE_SECONDS)
+    return table
+
+
+def cached_table() -> LiftTable:
+    """The kept table, computed now when the cache has none."""
+    table = cache.get(CACHE_KEY)
+    return table if isinstance(table, LiftTable) else recommendations_refresh()
+
+
+def top_pairs(product: str, *, limit: int = 10, table: LiftTable | None = None) -> list[Pair]:
+    """The products most often bought with ``product`` (its SKU, or its name), best lift first."""
+    table = table or cached_table()
+    return (table.partners.get(product) or [])[:limit]
+
+
+def owned_products(customer_id: int) -> set[str]:
+    """The product keys the customer has bought."""
+    rows = OrderLine.objects.filter(order__customer_id=customer_id, order__status__in=SOLD).values_list(
+        "sku", "name"
+    )
+    return {sku or name for sku, name in rows}
+
+
+def recommendations_for(
+    customer_id: int, *, limit: int = 3, table: LiftTable | None = None, min_lift: float = 1.0
+) -> list[Pair]:
+    """The customer's top suggestions: partners of what they bought with a lift above ``min_lift`` (bought
+    together more often than by chance), best lift first, never something they already own."""
+    table = table or cached_table()
+    owned = owned_products(customer_id)
+    best: dict[str, Pair] = {}
+    for product in owned:
+        for pair in table.partners.get(product, []):
+            if pair.product in owned or pair.lift <= min_lift:
+                continue
+            if pair.product not in best or pair.lift > best[pair.product].lift:
+                best[pair.product] = pair
+    return sorted(best.values(), key=lambda p: (-p.lift, -p.together, p.name))[:limit]
+
+
+def recommendations_text(customer_id: int, *, limit: int = 3) -> str:
+    """The suggestions as lines for a message's ``{{ recommendations }}`` ("" when there are none)."""
+    found = recommendations_for(customer_id, limit=limit)
+    return "\n".join(f"• {pair.name}" for pair in found)
