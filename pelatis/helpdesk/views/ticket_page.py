@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
+from pelatis.core.hooks import contributions
 from pelatis.core.http import is_htmx
 from pelatis.customers.models import Order
 from pelatis.customers.queries import Customer360, customer_360
@@ -132,6 +133,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> di
         "linked_orders": list(ticket.orders.order_by("-placed_at")),
         # A customer's message can move to a ticket of its own while the ticket keeps another message.
         "can_split": can_write and len(page.messages) > 1,
+        # TICKET_PANELS: cards of higher apps beside the ticket, ``(request, ticket) -> html`` or "".
+        "side_panels": [html for panel in contributions("TICKET_PANELS") if (html := panel(request, ticket))],
     }
     if can_write:
         ctx.update(_forms(ticket, ctx["linked_orders"]))
