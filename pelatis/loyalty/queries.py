@@ -1,17 +1,24 @@
-"""Reads: a customer's balance, what expires soon, the ledger page; who may do what."""
+"""Reads: a customer's balance, what expires soon, the ledger page, the tier and what the next one needs;
+who may do what."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
+from pelatis.core.formatting import format_money
 from pelatis.customers.models import Customer
 
 from .fifo import lots_remaining
-from .models import LedgerEntry, LoyaltyAccount
+from .models import LedgerEntry, LoyaltyAccount, LoyaltyProgramme, Tier, TierBasis
 from .services.expiry import movements_of
+from .services.tiers import measure_of
 
 # Every role reads points, agents redeem at the counter, managers adjust (pelatis/accounts/roles.py).
 VIEW_PERMISSION = "loyalty.view_loyaltyaccount"
@@ -25,6 +32,82 @@ EXPIRING_WITHIN = dt.timedelta(days=30)
 class Expiring:
     points: int
     on: dt.date | None
+
+
+@dataclass(frozen=True)
+class TierStatus:
+    """Where a customer stands: their tier, its benefits, and what the next tier still needs."""
+
+    tier: str | None  # the tier's name in the reader's language; None below the lowest tier
+    tier_id: int | None
+    benefits: list[str] = field(default_factory=list)
+    tier_since: dt.datetime | None = None
+    grace_until: dt.datetime | None = None  # below the tier: it is kept until then
+    basis: str = TierBasis.SPEND  # "spend" (euros) or "points", over the last 12 months
+    measure: Decimal = Decimal("0")  # the customer's spend or points in the last 12 months
+    next_tier: str | None = None
+    next_tier_id: int | None = None
+    needed: Decimal | None = (
+        None  # euros or points still missing for the next tier (0: reached, not yet moved)
+    )
+    needed_text: str = ""  # the same, in words: "€120.00 more in purchases", "300 more points"
+
+
+def tier_benefits(tier: Tier) -> list[str]:
+    """The tier's benefits as sentences in the active language (the discount, the flags, each perks line)."""
+    found = []
+    if tier.discount_percent:
+        percent = number_format(tier.discount_percent.normalize(), use_l10n=True)
+        found.append(_("%(percent)s%% discount") % {"percent": percent})
+    if tier.free_delivery:
+        found.append(_("Free delivery"))
+    if tier.early_access:
+        found.append(_("Early access to sales"))
+    if tier.exclusive_offers:
+        found.append(_("Exclusive offers"))
+    found += [line.strip() for line in tier.perks.splitlines() if line.strip()]
+    return found
+
+
+def _needed_text(basis: str, needed: Decimal, language: str) -> str:
+    if basis == TierBasis.POINTS:
+        return _("%(points)s more points") % {
+            "points": number_format(int(needed.to_integral_value()), use_l10n=True, force_grouping=True)
+        }
+    return _("%(amount)s more in purchases") % {"amount": format_money(needed, language=language)}
+
+
+def tier_status(
+    customer_id: int, *, language: str | None = None, now: dt.datetime | None = None
+) -> TierStatus | None:
+    """The customer's tier and the next one (names and texts in ``language``, default the active one);
+    None when the programme has no tiers."""
+    tiers = list(Tier.objects.order_by("threshold"))
+    if not tiers:
+        return None
+    lang = language or translation.get_language() or "el"
+    programme = LoyaltyProgramme.current()
+    holder = Customer.objects.filter(pk=customer_id).values_list("merged_into_id", flat=True).first()
+    account = LoyaltyAccount.objects.filter(customer_id=holder or customer_id).first()
+    measure, _reached = measure_of(customer_id=holder or customer_id, now=now or timezone.now())
+    current = next((t for t in tiers if account is not None and t.pk == account.tier_id), None)
+    above = [t for t in tiers if current is None or t.threshold > current.threshold]
+    upcoming = above[0] if above else None
+    with translation.override(lang):
+        needed = max(Decimal("0"), upcoming.threshold - measure) if upcoming is not None else None
+        return TierStatus(
+            tier=current.label(lang) if current else None,
+            tier_id=current.pk if current else None,
+            benefits=tier_benefits(current) if current else [],
+            tier_since=account.tier_since if account is not None and current else None,
+            grace_until=account.grace_until if account is not None and current else None,
+            basis=programme.tier_basis,
+            measure=measure,
+            next_tier=upcoming.label(lang) if upcoming else None,
+            next_tier_id=upcoming.pk if upcoming else None,
+            needed=needed,
+            needed_text=_needed_text(programme.tier_basis, needed, lang) if needed is not None else "",
+        )
 
 
 def balance_of(customer: Customer) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
+from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Customer
 
@@ -42,3 +44,14 @@ def balances_move(deltas: dict[int, int]) -> None:
         output_field=IntegerField(),
     )
     LoyaltyAccount.objects.filter(pk__in=list(moved)).update(balance=F("balance") + change)
+
+
+def points_holder_id(customer_id: int, *, field: str = "customer_id") -> int:
+    """The customer who holds the points now (a merged customer's went to the one it became).
+
+    Raises ValidationError naming ``field`` when there is no such customer.
+    """
+    row = Customer.objects.filter(pk=customer_id).values_list("pk", "merged_into_id").first()
+    if row is None:
+        raise ValidationError({field: [_("There is no customer %(id)s.") % {"id": customer_id}]})
+    return row[1] or row[0]

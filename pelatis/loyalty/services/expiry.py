@@ -1,4 +1,5 @@
-"""Points expire the programme's number of months after the order that earned them, oldest first."""
+"""Points expire the programme's number of months after the order (or the bonus, or the credit) that gave
+them, oldest first."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from ..models import LedgerEntry, LoyaltyAccount
 from .accounts import balances_move
 
 BATCH = 200
+# The entries that carry an expiry date (every kind that adds points but a manual adjustment).
+EXPIRING_KINDS = [LedgerEntry.Kind.EARN, LedgerEntry.Kind.BONUS, LedgerEntry.Kind.CREDIT]
 
 
 def movements_of(account_ids: list[int]) -> dict[int, list[Movement]]:
@@ -30,7 +33,7 @@ def points_expire(*, now: dt.datetime) -> int:
     """Expire every unspent earned point whose expiry has come; returns the points expired. Idempotent."""
     due = (
         LoyaltyAccount.objects.filter(
-            balance__gt=0, entries__kind=LedgerEntry.Kind.EARN, entries__expires_at__lte=now
+            balance__gt=0, entries__kind__in=EXPIRING_KINDS, entries__expires_at__lte=now
         )
         .values_list("pk", flat=True)
         .distinct()
