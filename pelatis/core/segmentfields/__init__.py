@@ -126,6 +126,8 @@ class SegmentField:
     strict_choices: bool = False
     windowed: bool = False
     help_text: str | Promise = ""
+    # A check (and conversion) of each value after the kind's reader, e.g. an id that must be a number.
+    clean: Callable[[Any], Any] | None = None
 
     def ops(self) -> tuple[str, ...]:
         return self.operators or DEFAULT_OPERATORS[self.kind]
@@ -166,6 +168,8 @@ class SegmentField:
             raise ValidationError(_("Give one value, not a list."))
         reader = _READERS[self.kind]
         value = reader(raw)
+        if self.clean is not None:
+            value = self.clean(value)
         if self.kind == "choice" and self.strict_choices and value not in dict(self.choice_list()):
             raise ValidationError(_("“%(value)s” is not one of the choices.") % {"value": value})
         return value
