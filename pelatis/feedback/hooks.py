@@ -47,3 +47,4 @@ CUSTOMER_TIMELINE_LINKS = {
     "feedback.npsresponse": _nps_links,
     "feedback.review": _review_links,
 }
+from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
