@@ -32,3 +32,4 @@ CUSTOMER_PANELS = [value_panel]
 CUSTOMER_LIST_FILTERS = [
     ListFilter(param="rfm", label=_("RFM segment"), choices=_segment_choices, condition=_in_segment)
 ]
+from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
