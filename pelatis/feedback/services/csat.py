@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pelatis.core.hooks import contributions
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
@@ -84,4 +85,12 @@ def csat_answer(*, survey: CsatSurvey, score: int, comment: str | None = None) -
             ),
             body=locked.comment,
         )
+    told = {
+        "kind": "csat",
+        "customer_id": locked.customer_id,
+        "object_id": locked.pk,
+        "score": score,
+        "is_compliment": score == 5,
+    }
+    transaction.on_commit(lambda: [hook(**told) for hook in contributions("FEEDBACK_RECEIVED")])
     return locked

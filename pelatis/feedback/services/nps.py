@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis.channels.mail import customer_greeting, email_build
+from pelatis.core.hooks import contributions
 from pelatis.customers.models import ContactPoint, Customer, Order, Tag
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.helpdesk.models import Ticket
@@ -343,4 +344,12 @@ def nps_answer(*, response: NpsResponse, score: int, comment: str | None = None)
             source_type="feedback.npsresponse",
             source_id=str(locked.pk),
         )
+    told = {
+        "kind": "nps",
+        "customer_id": locked.customer_id,
+        "object_id": locked.pk,
+        "score": score,
+        "is_compliment": score >= 9,
+    }
+    transaction.on_commit(lambda: [hook(**told) for hook in contributions("FEEDBACK_RECEIVED")])
     return locked

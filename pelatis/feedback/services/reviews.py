@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from pelatis.channels.customers import customer_by_email, customer_create_from_contact, name_split
 from pelatis.core.formatting import platform_name
+from pelatis.core.hooks import contributions
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.normalise import email_normalise, phone_normalise
@@ -321,6 +322,14 @@ def review_ingest(*, data: ReviewInput) -> tuple[Review, bool]:
             source_type="feedback.review",
             source_id=str(review.pk),
         )
+    told = {
+        "kind": "review",
+        "customer_id": review.customer_id,
+        "object_id": review.pk,
+        "score": review.rating,
+        "is_compliment": review.rating == 5,
+    }
+    transaction.on_commit(lambda: [hook(**told) for hook in contributions("FEEDBACK_RECEIVED")])
     return review, True
 
 

@@ -159,3 +159,37 @@ def points_credit(
         source_id=str(ticket_id),
     )
     return entry
+
+
+FEEDBACK_KINDS = ("csat", "nps", "review")
+
+
+def feedback_bonuses(
+    *, kind: str, customer_id: int, object_id: int, is_compliment: bool
+) -> list[LedgerEntry]:
+    """The bonuses one piece of feedback earns: a CSAT or NPS answer the survey bonus (once per survey), a
+    compliment (CSAT 5, NPS 9–10, a five-star review) the compliment bonus (once per answer or review).
+
+    Idempotent: the keys name the survey or review, so a changed answer or a second delivery adds nothing.
+    Feedback from a customer who is gone (erased) earns nothing.
+    """
+    if kind not in FEEDBACK_KINDS:
+        raise ValidationError({"kind": [_("Unknown feedback “%(kind)s”.") % {"kind": kind}]})
+    if not Customer.objects.filter(pk=customer_id).exists():
+        return []
+    given = []
+    if kind in ("csat", "nps"):
+        given.append(
+            points_bonus(
+                customer_id=customer_id, kind=LedgerEntry.BonusKind.SURVEY, key=f"survey:{kind}:{object_id}"
+            )
+        )
+    if is_compliment:
+        given.append(
+            points_bonus(
+                customer_id=customer_id,
+                kind=LedgerEntry.BonusKind.COMPLIMENT,
+                key=f"compliment:{kind}:{object_id}",
+            )
+        )
+    return [entry for entry in given if entry is not None]
