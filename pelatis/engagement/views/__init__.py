@@ -1,0 +1,1 @@
+"""Engagement pages, one module per area (content, segments, campaigns, journeys, public links)."""
