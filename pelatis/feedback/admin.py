@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CsatSurvey, FeedbackOptOut, NpsCampaign, NpsResponse, NpsRun, Review
+from .models import CsatSurvey, NpsCampaign, NpsResponse, NpsRun, Review
 
 
 class NpsRunInline(admin.TabularInline[NpsRun, NpsCampaign]):
@@ -45,13 +45,6 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
     list_filter = ("platform", "kind", "sentiment_label")
     search_fields = ("external_id", "author", "text")
     raw_id_fields = ("customer", "follow_up_ticket", "answered_by")
-
-
-@admin.register(FeedbackOptOut)
-class FeedbackOptOutAdmin(admin.ModelAdmin[FeedbackOptOut]):
-    list_display = ("customer", "created_at", "source", "withdrawn_at")
-    list_filter = ("source",)
-    raw_id_fields = ("customer", "recorded_by")
 
 
 @admin.register(CsatSurvey)

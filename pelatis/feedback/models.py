@@ -71,40 +71,6 @@ class CsatSurvey(SentimentFields, FollowUpFields):
         return f"CSAT #{self.ticket_id}: {self.score or '-'}"
 
 
-class FeedbackOptOut(models.Model):
-    """A customer's "stop asking me for feedback", with when and how; withdrawn rows stay as history."""
-
-    class Source(models.TextChoices):
-        LINK = "link", _("Link in a survey email")
-        STAFF = "staff", _("Recorded by staff")
-        API = "api", _("API")
-
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback_opt_outs"
-    )
-    created_at = models.DateTimeField(_("opted out at"), default=timezone.now)
-    source = models.CharField(_("how"), max_length=10, choices=Source.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("feedback opt-out")
-        verbose_name_plural = _("feedback opt-outs")
-        indexes = [models.Index(fields=["customer", "withdrawn_at"], name="feedback_optout_active")]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id}: {self.source} {self.created_at:%Y-%m-%d}"
-
-
 class NpsCampaign(models.Model):
     """Who is asked "how likely are you to recommend us?" and how often."""
 

@@ -1,23 +1,24 @@
-"""Consent to be asked for feedback: a signed one-click opt-out in every survey email, kept with its history."""
+"""Consent to be asked for feedback, kept by privacy as the "surveys" purpose on email: the names the
+survey jobs use (who is opted out, the signed one-click opt-out in every survey email) delegate there."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from pelatis.customers.models import Customer
-from pelatis.customers.services import interaction_record, timeline_text
-
-from ..models import FeedbackOptOut
+from pelatis.privacy.models import ConsentChannel, ConsentRecord, Purpose, Source
+from pelatis.privacy.queries import consent_allows, consent_q
+from pelatis.privacy.services import consent_record
+from pelatis.privacy.texts import customer_language
 
 SALT = "pelatis.feedback.optout"
 LINK_MAX_AGE = 60 * 60 * 24 * 400  # an old survey email's opt-out link still works for over a year
+# The sources this app's callers name, in privacy's terms ("staff" was the old word for an agent).
+_SOURCES = {"link": Source.LINK, "staff": Source.AGENT, "agent": Source.AGENT, "api": Source.API}
 
 
 def optout_token(customer: Customer) -> str:
@@ -31,58 +32,59 @@ def optout_from_token(token: str) -> Customer:
     return Customer.objects.get(pk=int(data["c"]))
 
 
-def opted_out_ids() -> QuerySet[FeedbackOptOut, int]:
-    """Customer ids with an opt-out in force, as a subquery for survey selection."""
-    return FeedbackOptOut.objects.filter(withdrawn_at__isnull=True).values_list("customer_id", flat=True)
+def opted_out_ids() -> QuerySet[Customer, int]:
+    """Customer ids whose consent does not allow surveys by email, as a subquery for survey selection."""
+    return Customer.objects.exclude(consent_q(Purpose.SURVEYS, ConsentChannel.EMAIL)).values_list(
+        "pk", flat=True
+    )
 
 
 def feedback_opted_out(customer: Customer) -> bool:
-    """True when the customer asked not to be asked for feedback (and has not withdrawn that)."""
-    return FeedbackOptOut.objects.filter(customer_id=customer.pk, withdrawn_at__isnull=True).exists()
+    """True when the customer asked not to be asked for feedback (and has not agreed again since)."""
+    return not consent_allows(customer.pk, Purpose.SURVEYS, ConsentChannel.EMAIL)
 
 
-@transaction.atomic
-def feedback_opt_out(
-    *, customer: Customer, source: str, note: str = "", by: User | None = None
-) -> FeedbackOptOut:
-    """Record "stop asking me for feedback"; a second click finds the opt-out in force and adds nothing."""
-    if source not in FeedbackOptOut.Source.values:
-        raise ValidationError({"source": [_("Unknown source “%(value)s”.") % {"value": source}]})
-    locked = Customer.objects.select_for_update().get(
-        pk=customer.pk
-    )  # one opt-out in force, even on a double click
-    current = FeedbackOptOut.objects.filter(customer=locked, withdrawn_at__isnull=True).first()
-    if current is not None:
-        return current
-    actor = by if by is not None and by.is_authenticated else None
-    opt_out = FeedbackOptOut.objects.create(
-        customer=locked, source=source, note=note.strip()[:200], recorded_by=actor
-    )
-    interaction_record(
-        customer=locked,
-        channel="web" if source == FeedbackOptOut.Source.LINK else "system",
-        direction="in" if source == FeedbackOptOut.Source.LINK else "internal",
-        summary=timeline_text(gettext_noop("Asked not to receive feedback surveys")),
-        actor=actor,
-        source_type="feedback.feedbackoptout",
-        source_id=str(opt_out.pk),
-    )
-    return opt_out
-
-
-@transaction.atomic
-def feedback_opt_in(*, customer: Customer, by: User | None = None) -> int:
-    """Withdraw the customer's opt-out (they agreed to be asked again); returns how many were in force."""
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    withdrawn = FeedbackOptOut.objects.filter(customer=locked, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
-    if withdrawn:
-        interaction_record(
-            customer=locked,
-            channel="system",
-            direction="internal",
-            actor=by,
-            summary=timeline_text(gettext_noop("Agreed again to receive feedback surveys")),
+def optout_wording(customer: Customer) -> str:
+    """What the survey email's opt-out page says, in the customer's language (recorded with the opt-out)."""
+    with translation.override(customer_language(customer)):
+        return " ".join(
+            (
+                _("Stop asking me for feedback?"),
+                _(
+                    "You will receive no more surveys from us. Emails about your requests and orders still "
+                    "reach you as before."
+                ),
+            )
         )
-    return withdrawn
+
+
+def feedback_opt_out(
+    *, customer: Customer, source: str, note: str = "", by: User | AnonymousUser | None = None
+) -> ConsentRecord:
+    """Record "stop asking me for feedback" (surveys by email withdrawn); a second click adds nothing."""
+    return consent_record(
+        customer=customer,
+        purpose=Purpose.SURVEYS,
+        channel=ConsentChannel.EMAIL,
+        granted=False,
+        source=_SOURCES.get(source, source),
+        wording=optout_wording(customer) if source == "link" else "",
+        note=note,
+        by=by,
+    )
+
+
+def feedback_opt_in(
+    *, customer: Customer, by: User | AnonymousUser | None = None, source: str = "agent"
+) -> int:
+    """The customer agreed to be asked again (surveys by email granted); returns 1 when that changed it."""
+    was_allowed = consent_allows(customer.pk, Purpose.SURVEYS, ConsentChannel.EMAIL)
+    consent_record(
+        customer=customer,
+        purpose=Purpose.SURVEYS,
+        channel=ConsentChannel.EMAIL,
+        granted=True,
+        source=_SOURCES.get(source, source),
+        by=by,
+    )
+    return 0 if was_allowed else 1

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from pelatis.customers.models import Interaction
 from pelatis.feedback.jobs import csat_send, job_nps_surveys
-from pelatis.feedback.models import CsatSurvey, FeedbackOptOut, NpsCampaign, NpsResponse, NpsRun
+from pelatis.feedback.models import CsatSurvey, NpsCampaign, NpsResponse, NpsRun
 from pelatis.feedback.services import feedback_opt_out, nps_answer, nps_campaign_create, nps_token
 from pelatis.feedback.services.nps import nps_campaign_run, nps_due_customer_ids
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import ticket_set_status
+from pelatis.privacy.models import ConsentRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_interval_holds_across_campaigns(papadopoulos: Any) -> None:
 
 def test_opted_out_and_email_less_customers_are_skipped(papadopoulos: Any, make_customer: Any) -> None:
     make_customer(first_name="Χωρίς", last_name="Email", phones=["6971112233"])
-    feedback_opt_out(customer=papadopoulos, source=FeedbackOptOut.Source.STAFF)
+    feedback_opt_out(customer=papadopoulos, source="staff")
     nps_campaign_create(name="NPS")
     assert job_nps_surveys() == "0 NPS surveys"
     assert mail.outbox == []
@@ -199,12 +200,17 @@ def test_stop_link_records_an_opt_out_once_and_stops_csat_too(
     page = client.get(stop)
     assert page.status_code == 200
     assert b"data-optout-confirm" in page.content
-    assert not FeedbackOptOut.objects.exists()  # a mail filter fetching the link changes nothing
+    assert not ConsentRecord.objects.exists()  # a mail filter fetching the link changes nothing
     assert client.post(stop).status_code == 200  # the button, or the mail client's one-click (no CSRF token)
     assert client.post(stop).status_code == 200  # a second one changes nothing
-    assert FeedbackOptOut.objects.filter(customer=papadopoulos).count() == 1
-    opt_out = FeedbackOptOut.objects.get(customer=papadopoulos)
-    assert (opt_out.source, opt_out.withdrawn_at) == ("link", None)
+    opt_out = ConsentRecord.objects.get(customer=papadopoulos)  # one record: the second click added nothing
+    assert (opt_out.purpose, opt_out.channel, opt_out.granted, opt_out.source) == (
+        "surveys",
+        "email",
+        False,
+        "link",
+    )
+    assert opt_out.wording.startswith("Να μη σας ζητάμε ξανά τη γνώμη σας;")  # the page, in Greek
     # no NPS after the interval
     later = timezone.now() + dt.timedelta(days=5)
     assert nps_campaign_run(campaign=NpsCampaign.objects.get(), now=later).sent == 0
@@ -219,4 +225,5 @@ def test_stop_link_records_an_opt_out_once_and_stops_csat_too(
 
 def test_tampered_stop_link_changes_nothing(papadopoulos: Any) -> None:
     assert Client().get("/feedback/optout/not-a-token/").status_code == 404
-    assert not FeedbackOptOut.objects.exists()
+    assert Client().post("/feedback/optout/not-a-token/").status_code == 404
+    assert not ConsentRecord.objects.exists()

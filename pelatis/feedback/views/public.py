@@ -26,7 +26,7 @@ from pelatis.core.http import int_or_none
 from pelatis.core.ratelimit import client_key, over_limit
 
 from ..jobs import SCALE
-from ..models import CsatSurvey, FeedbackOptOut, NpsResponse
+from ..models import CsatSurvey, NpsResponse
 from ..services import csat_answer, csat_from_token
 from ..services.consent import feedback_opt_out, optout_from_token
 from ..services.nps import TEXTS, nps_answer, nps_from_token, nps_question, nps_token
@@ -179,7 +179,7 @@ def optout_view(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(customer, HttpResponse):
         return customer
     if request.method == "POST":
-        feedback_opt_out(customer=customer, source=FeedbackOptOut.Source.LINK)
+        feedback_opt_out(customer=customer, source="link")
     language = customer.language if customer.language in TEXTS else "en"
     with translation.override(language):
         template = "feedback/opted_out.html" if request.method == "POST" else "feedback/optout_confirm.html"
