@@ -69,16 +69,12 @@ def test_racing_messages_never_overshoot_the_weekly_cap(smtp_server: Any, settin
     giorgos = opted_in(customer())
     chosen = message_template()
 
-    outcomes = _together(
-        [
-            (
-                lambda n=n: message_send(
-                    key=f"race:cap:{n}", customer_id=giorgos.pk, template=chosen, channel="email"
-                )
-            )
-            for n in range(6)
-        ]
-    )
+    def sender(n: int) -> Callable[[], Send]:
+        return lambda: message_send(
+            key=f"race:cap:{n}", customer_id=giorgos.pk, template=chosen, channel="email"
+        )
+
+    outcomes = _together([sender(n) for n in range(6)])
 
     assert sorted(outcomes) == ["sent"] * 2 + ["skipped"] * 4
     assert len(smtp_server.messages) == 2
