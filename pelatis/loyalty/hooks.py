@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .jobs import job_points_expiry, job_tiers_review
+from .jobs import job_expiry_warnings, job_points_expiry, job_tiers_review
 from .services.ledger import loyalty_move_to_customer
 from .tasks import loyalty_feedback_bonus_task, loyalty_orders_sync_task
 
@@ -38,7 +38,11 @@ def _feedback_received(
 CUSTOMER_ORDERS_CHANGED = [_orders_changed]
 CUSTOMER_MERGE_PARTICIPANTS = [loyalty_move_to_customer]
 FEEDBACK_RECEIVED = [_feedback_received]
-PERIODIC_JOBS = {"points_expiry": job_points_expiry, "loyalty_tiers": job_tiers_review}
+PERIODIC_JOBS = {
+    "points_expiry": job_points_expiry,
+    "loyalty_tiers": job_tiers_review,
+    "loyalty_expiry_warnings": job_expiry_warnings,
+}
 from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
 
 # Pages (loyalty-ui): the 360 card, the portal's card, the credit card beside a complaint.
