@@ -41,6 +41,30 @@ TIER_FIELDS = (
 REWARD_FIELDS = ("name", "description", "points_cost", "stock", "active")
 
 
+def _at_least(
+    errors: dict[str, list[str]], instance: Any, name: str, low: Decimal, high: Decimal | None = None
+) -> None:
+    """The database's range checks, said first in words naming the field."""
+    value = getattr(instance, name)
+    if value is None or isinstance(value, bool):
+        return
+    if value < low or (high is not None and value > high):
+        message = (
+            _("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            if high is not None
+            else _("Give a number of at least %(low)s.") % {"low": low}
+        )
+        errors.setdefault(name, []).append(message)
+
+
+def _ranges_check(instance: Any, ranges: dict[str, tuple[Decimal, Decimal | None]]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, (low, high) in ranges.items():
+        _at_least(errors, instance, name, low, high)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _assign(instance: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
     unknown = sorted(set(values) - set(fields))
     if unknown:
@@ -59,6 +83,7 @@ def programme_update(*, values: dict[str, Any], multipliers: dict[str, Decimal])
     programme.category_multipliers = {
         category.strip(): str(multiplier.normalize()) for category, multiplier in multipliers.items()
     }
+    _ranges_check(programme, {"points_per_euro": (Decimal("0"), None), "expiry_months": (Decimal("1"), None)})
     programme.full_clean()
     programme.save()
     return programme
@@ -71,6 +96,9 @@ def tier_save(*, tier_id: int | None, values: dict[str, Any]) -> Tier:
     _assign(tier, TIER_FIELDS, values)
     if Tier.objects.filter(threshold=tier.threshold).exclude(pk=tier.pk).exists():
         raise ValidationError({"threshold": [_("Another tier already starts at this threshold.")]})
+    _ranges_check(
+        tier, {"threshold": (Decimal("0"), None), "discount_percent": (Decimal("0"), Decimal("100"))}
+    )
     tier.full_clean()
     tier.save()
     return tier
@@ -90,6 +118,7 @@ def reward_save(*, reward_id: int | None, values: dict[str, Any]) -> Reward:
     """Create a reward (``reward_id`` None) or change one."""
     reward = Reward() if reward_id is None else Reward.objects.select_for_update().get(pk=reward_id)
     _assign(reward, REWARD_FIELDS, values)
+    _ranges_check(reward, {"points_cost": (Decimal("1"), None)})
     reward.full_clean()
     reward.save()
     return reward
