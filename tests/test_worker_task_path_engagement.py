@@ -1,0 +1,137 @@
+"""The worker's real path for engagement: tasks are enqueued in the database (django-tasks-db, the shipped
+backend) and taken by `pelatis worker --once` rounds, with the periodic jobs in the same rounds; the
+emails reach a real SMTP server on loopback, each once.
+
+Task kinds: engagement's campaign_run_task (queued by a launch, or by the campaigns job for a scheduled
+campaign whose time has come).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import signal
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from pelatis.customers.inputs import CustomerInput
+from pelatis.customers.models import Customer
+from pelatis.customers.services import customer_create
+from pelatis.engagement.holdout import campaign_scope, is_held_out
+from pelatis.engagement.models import Campaign, MessageTemplate, Segment, Send, TemplateVersion
+from pelatis.engagement.services.campaigns import (
+    CampaignInput,
+    campaign_create,
+    campaign_launch,
+    campaign_schedule,
+)
+from pelatis.engagement.tasks import campaign_run_task
+from pelatis.privacy.services import consent_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MAX_ROUNDS = 5  # worker rounds before a test gives up on the queue emptying
+
+
+@pytest.fixture(autouse=True)
+def database_tasks(settings: Any) -> Iterator[None]:
+    """Tasks go to the database, as shipped; no quiet hours (the test must not depend on the clock); the
+    worker's signal handlers do not outlive the test."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.PELATIS_QUIET_HOURS = "off"
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+
+
+def _worker_round() -> str:
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    return out.getvalue()
+
+
+def _queue_open() -> bool:
+    return DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
+
+
+def _worker_until_empty() -> int:
+    for rounds in range(1, MAX_ROUNDS + 1):
+        _worker_round()
+        if not _queue_open():
+            return rounds
+    pytest.fail(f"tasks still queued after {MAX_ROUNDS} worker rounds")
+
+
+def _results(task: Any, **kwargs: Any) -> list[str]:
+    rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
+    return [row.status for row in rows if row.args_kwargs["kwargs"] == kwargs]
+
+
+def _audience(n: int) -> list[Customer]:
+    customers = []
+    for i in range(n):
+        customer = customer_create(
+            data=CustomerInput(
+                first_name="Δήμητρα", last_name=f"Αλεξίου {i}", emails=[f"dimitra{i}@example.gr"]
+            )
+        )
+        consent_record(customer=customer, purpose="marketing", channel="email", granted=True, source="form")
+        customers.append(customer)
+    return customers
+
+
+def _campaign(holdout: int) -> Campaign:
+    template = MessageTemplate.objects.create(name="Νέα συλλογή", purpose="marketing")
+    TemplateVersion.objects.create(
+        template=template, language="el", subject="Η νέα συλλογή ήρθε", body="{{ address }}, ρίξτε μια ματιά!"
+    )
+    segment = Segment.objects.create(name="Όλοι", definition={"op": "and", "rules": []})
+    return campaign_create(
+        data=CampaignInput(name="Νέα συλλογή", segment=segment, template=template, holdout_percent=holdout)
+    )
+
+
+def test_a_launched_campaign_is_sent_by_the_worker_once(smtp_server: Any) -> None:
+    # given: a campaign to 12 customers, a quarter held out, launched (the request only queues the task)
+    customers = _audience(12)
+    campaign = _campaign(holdout=25)
+    held = {c.pk for c in customers if is_held_out(campaign_scope(campaign.pk), c.pk, 25)}
+    assert campaign_launch(campaign_id=campaign.pk)
+    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.READY]
+    assert smtp_server.messages == []
+    # when
+    _worker_until_empty()
+    _worker_round()
+    # then: one email per customer outside the hold-out group, the task's row succeeded once
+    recipients = sorted(str(m["To"]) for m in smtp_server.messages)
+    assert recipients == sorted(f"dimitra{i}@example.gr" for i, c in enumerate(customers) if c.pk not in held)
+    assert all(str(m["Subject"]) == "Η νέα συλλογή ήρθε" for m in smtp_server.messages)
+    assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp_server.messages)
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
+    assert Send.objects.filter(campaign=campaign, status="held_out").count() == len(held)
+    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
+
+
+def test_a_scheduled_campaign_is_launched_by_the_worker_when_due(smtp_server: Any) -> None:
+    # given: a scheduled campaign whose time has come
+    _audience(3)
+    campaign = _campaign(holdout=0)
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_for=timezone.now() + dt.timedelta(minutes=5))
+    campaign_schedule(campaign=Campaign.objects.get(pk=campaign.pk))
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_for=timezone.now() - dt.timedelta(seconds=1))
+    # when: the worker's campaigns job launches it and the same round runs its task
+    rounds = _worker_until_empty()
+    _worker_round()
+    # then
+    assert rounds >= 1
+    assert len(smtp_server.messages) == 3
+    assert len({str(m["To"]) for m in smtp_server.messages}) == 3
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
+    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
