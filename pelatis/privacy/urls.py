@@ -1,13 +1,14 @@
-"""Privacy pages: the customer's signed preferences page and one-click unsubscribe."""
+"""Privacy pages: the customer's signed preferences page and one-click unsubscribe; the agent's form."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import staff, views
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [
     path("preferences/<str:token>/", views.preferences_view, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("customers/<int:customer_id>/consent/", staff.consent_record_view, name="record"),
 ]

@@ -18,6 +18,7 @@ from typing import Any, cast
 from django.db import connection
 from django.utils.translation import gettext_noop
 
+from pelatis.core.hooks import contributions
 from pelatis.lang import fold
 from pelatis.lang.scripts import same_name_other_script
 
@@ -286,9 +287,17 @@ class _CustomerWrites:
             )
             Address.objects.bulk_create(addresses, batch_size=500)
             ImportedConsent.objects.bulk_create(consents, batch_size=500)
+            self._consents_imported(consents)
             ImportChange.objects.create(
                 job=self.job, action=ImportChange.Action.CUSTOMERS_CREATED, object_ids=ids
             )
+
+    def _consents_imported(self, consents: Sequence[ImportedConsent]) -> None:
+        """Tell the apps that keep consent (CUSTOMER_CONSENTS_IMPORTED) of the consents just written,
+        inside the import's transaction: a preview or a failed import rolls their records back too."""
+        if consents:
+            for contribution in contributions("CUSTOMER_CONSENTS_IMPORTED"):
+                contribution(self.job, list(consents), self.actor)
 
     def _consent(self, customer_id: int, c: _Consent, now: dt.datetime) -> ImportedConsent:
         return ImportedConsent(
