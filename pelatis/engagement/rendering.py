@@ -209,18 +209,9 @@ def _last_purchase(customer: Customer, *, with_product: bool) -> str:
     return f"{product} ({placed})"
 
 
-def _tier(customer: Customer) -> str:
-    tier_status = getattr(loyalty_queries, "tier_status", None)  # tiers arrive with loyalty's tier rules
-    if tier_status is None:
-        return ""
-    status = tier_status(customer.pk)
-    if status is None:
-        return ""
-    for name in ("tier_name", "tier", "name"):
-        value = getattr(status, name, None)
-        if value:
-            return str(getattr(value, "name", value))
-    return ""
+def _tier(customer: Customer, language: str) -> str:
+    status = loyalty_queries.tier_status(customer.pk, language=language)
+    return (status.tier or "") if status is not None else ""
 
 
 def _name_day(customer: Customer) -> str:
@@ -245,7 +236,7 @@ _VALUES: dict[str, Callable[[Customer, str], str]] = {
     "last_name": lambda c, lang: c.last_name,
     "name": lambda c, lang: c.display_name,
     "points": lambda c, lang: _number(loyalty_queries.balance_of(c)),
-    "tier": lambda c, lang: _tier(c),
+    "tier": lambda c, lang: _tier(c, lang),
     "last_purchase": lambda c, lang: _last_purchase(c, with_product=True),
     "last_purchase_date": lambda c, lang: _last_purchase(c, with_product=False),
     "name_day": lambda c, lang: _name_day(c),

@@ -168,3 +168,16 @@ def test_links_take_the_given_href() -> None:
     )
     assert 'href="https://t.example/c?u=https://a.example/x?y=1&amp;z=2"' in html
     assert ">https://a.example/x?y=1&amp;z=2</a>" in html
+
+
+def test_tier_and_name_day_render_empty_when_unknown() -> None:
+    chosen = template(("el", "Θέμα", "Επίπεδο: [{{ tier }}] Γιορτή: [{{ name_day }}]"))
+    rendered = render_for(person(first_name="Xyzzy"), chosen)
+    assert rendered.text == "Επίπεδο: [] Γιορτή: []"
+
+
+def test_name_day_is_the_next_date_in_greek() -> None:
+    chosen = template(("el", "Θέμα", "Γιορτάζετε {{ name_day }}"))
+    rendered = render_for(person(first_name="Γιώργος"), chosen)
+    assert rendered.text.startswith("Γιορτάζετε ")
+    assert any(month in rendered.text for month in ("Απριλίου", "Μαΐου"))  # Αγίου Γεωργίου, or after Easter
