@@ -30,12 +30,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_noop
 
 from pelatis.channels.customers import customer_zone
 from pelatis.channels.mail import email_build
 from pelatis.channels.outbound import max_attempts, sending_lease
 from pelatis.channels.sms import SmsError, is_mobile, sms_send
 from pelatis.customers.models import ContactPoint, Customer
+from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.privacy.links import list_unsubscribe_headers, preferences_url
 from pelatis.privacy.queries import consent_allows
 
@@ -339,8 +341,23 @@ def message_send(
     except Exception as exc:  # the server is down or slow, a backend is misconfigured: recorded, not raised
         log.warning("engagement message %s not sent: %s", send.pk, exc.__class__.__name__)
         return _fail(send, f"{exc.__class__.__name__}: {exc}")
-    Send.objects.filter(pk=send.pk, status=Send.Status.CLAIMED).update(
-        status=Send.Status.SENT, sent_at=timezone.now(), error=""
-    )
+    _record_sent(send, customer, template)
     send.refresh_from_db()
     return send
+
+
+def _record_sent(send: Send, customer: Customer, template: MessageTemplate) -> None:
+    """Sent, and on the customer's timeline (one transaction: both or neither)."""
+    with transaction.atomic():
+        recorded = Send.objects.filter(pk=send.pk, status=Send.Status.CLAIMED).update(
+            status=Send.Status.SENT, sent_at=timezone.now(), error=""
+        )
+        if recorded:
+            interaction_record(
+                customer=customer,
+                channel=send.channel,
+                direction="out",
+                summary=timeline_text(gettext_noop("Message sent: %(template)s"), template=template.name),
+                source_type="engagement.send",
+                source_id=str(send.pk),
+            )

@@ -82,6 +82,8 @@ def test_sends_one_greek_email_with_unsubscribe_headers_and_tracking(smtp_server
 
     assert send.status == Send.Status.SENT
     assert send.sent_at is not None
+    (entry,) = giorgos.interactions.filter(source_type="engagement.send")
+    assert (entry.channel, entry.direction, entry.source_id) == ("email", "out", str(send.pk))
     (received,) = smtp_server.messages
     # Python folds a long encoded subject onto the next line; mail clients drop the fold's space.
     assert str(received["Subject"]).strip() == "Χρόνια πολλά, κύριε Παπαδόπουλε! Δώρο 50 πόντοι"
