@@ -16,6 +16,8 @@ from pelatis.helpdesk.services.requester import (
     ticket_requester_verify,
 )
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
+from pelatis.privacy.models import ConsentChannel, Purpose, Source
+from pelatis.privacy.services import consent_record
 
 from . import outbound
 from .customers import customer_by_email, customer_create_from_contact
@@ -68,6 +70,17 @@ def support_request_open(
         source_type="helpdesk.ticket",
         source_id=str(ticket.pk),
     )
+    if consent_text:
+        # The form's agreement, in the consent history with the exact sentence ticked (a repeat adds nothing).
+        consent_record(
+            customer=customer,
+            purpose=Purpose.SERVICE,
+            channel=ConsentChannel.EMAIL,
+            granted=True,
+            source=Source.FORM,
+            wording=consent_text,
+            note=timeline_text(gettext_noop("Support request #%(id)s"), id=ticket.pk),
+        )
     outbound.acknowledgement_queue(ticket_id=ticket.pk)
     return ticket
 
