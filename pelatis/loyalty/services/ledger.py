@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from pelatis.customers.models import Customer
 
-from ..models import LedgerEntry, LoyaltyAccount
+from ..models import LedgerEntry, LoyaltyAccount, TierChange
 from .accounts import account_locked, balances_move
+from .tiers import tiers_evaluate
 
 MAX_POINTS = 10_000_000  # one movement; far above any real redemption, far below the integer column's limit
 
@@ -111,7 +112,11 @@ def loyalty_move_to_customer(survivor: Customer, merged: Customer) -> dict[str, 
     target = accounts.get(survivor.pk)
     if target is None:
         LoyaltyAccount.objects.filter(pk=source.pk).update(customer=survivor)
+        tiers_evaluate(customer_ids=[survivor.pk])
         return {"loyalty_entries": source.entries.count()}
     moved = LedgerEntry.objects.filter(account=source).update(account=target)
     balances_move({target.pk: source.balance, source.pk: -source.balance})
+    TierChange.objects.filter(account=source).update(account=target)
+    # The survivor's tier follows the spend or points they now have together (the periodic review would too).
+    tiers_evaluate(customer_ids=[survivor.pk])
     return {"loyalty_entries": moved}

@@ -227,3 +227,21 @@ def test_evaluation_queries_do_not_grow_with_accounts(
         counts = tiers_evaluate()
 
     assert counts["upgrades"] == 0
+
+
+def test_a_merge_carries_the_tier_history_and_reviews_the_survivors_tier(
+    papadopoulos: Customer, make_customer: Any, tiers: dict[str, Tier]
+) -> None:
+    from pelatis.customers.services import customer_merge
+
+    twin = make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["gp@example.gr"])
+    paid_order(papadopoulos, "Π-1", "300.00")
+    paid_order(twin, "Π-2", "300.00")
+    tiers_evaluate()
+    assert _account(papadopoulos).tier == tiers["bronze"]
+
+    customer_merge(survivor=papadopoulos, merged=twin, by=None)
+
+    account = _account(papadopoulos)
+    assert account.tier == tiers["silver"]  # €600 together
+    assert TierChange.objects.filter(account=account).count() == 3  # both reached bronze, then silver
