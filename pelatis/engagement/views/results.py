@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from pelatis.core import tabular
@@ -155,8 +155,8 @@ def _table(
     columns = [
         tabular.Column("name", L("Campaign or step")),
         tabular.Column("audience", L("Audience"), "int"),
-        tabular.Column("sent", L("Sent"), "int"),
-        tabular.Column("failed", L("Failed"), "int"),
+        tabular.Column("sent", pgettext_lazy("messages counted", "Sent"), "int"),
+        tabular.Column("failed", pgettext_lazy("messages counted", "Failed"), "int"),
         tabular.Column("bounced", L("Bounced"), "int"),
         tabular.Column("skipped", L("Not sent"), "int"),
         *[tabular.Column(f"skipped_{reason}", skip_label(reason), "int") for reason in reasons],
