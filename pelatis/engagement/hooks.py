@@ -6,3 +6,13 @@ from .campaign_jobs import job_campaigns
 
 # The worker launches scheduled campaigns when their time comes and carries on those left sending.
 PERIODIC_JOBS = {"campaigns": job_campaigns}
+
+
+def _send_links(ids: list[str]) -> dict[str, str]:
+    from .views.content import send_links  # the pages load after the apps: imported when a timeline is shown
+
+    return send_links(ids)
+
+
+# A sent message on the customer's timeline leads to its template's page.
+CUSTOMER_TIMELINE_LINKS = {"engagement.send": _send_links}

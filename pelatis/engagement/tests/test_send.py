@@ -320,3 +320,15 @@ def test_tracked_link_redirects_to_its_target_and_records_the_click(smtp_server:
     assert send.clicks == 2
     assert send.clicked_at is not None
     assert send.opened_at is not None
+
+
+def test_the_timeline_entry_leads_to_the_template(smtp_server: Any) -> None:
+    from pelatis.core.hooks import contributions_by_key
+
+    giorgos = opted_in(customer())
+    chosen = message_template()
+    send = message_send(key="test:timeline", customer_id=giorgos.pk, template=chosen, channel="email")
+
+    links = contributions_by_key("CUSTOMER_TIMELINE_LINKS")["engagement.send"]([str(send.pk), "nonsense"])
+
+    assert links == {str(send.pk): f"/engagement/templates/{chosen.pk}/"}

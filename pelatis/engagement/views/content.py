@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,7 +24,7 @@ from pelatis.customers.queries import customer_search
 from pelatis.privacy.queries import consent_allows
 
 from ..forms_content import MAX_ROWS, PreviewSearchForm, TemplateForm, VersionForm
-from ..models import MessageTemplate, TemplateVersion
+from ..models import MessageTemplate, Send, TemplateVersion
 from ..models.content import Channel
 from ..rendering import PLACEHOLDERS, NoVersion, RenderError, render_for
 from ..services.content import VersionInput, template_save, template_warnings
@@ -244,3 +245,10 @@ def template_edit_view(request: HttpRequest, template_id: int | None = None) -> 
         {**_shared(request), "template": template, "form": form, "rows": rows, "row_count": len(rows)},
         status=status,
     )
+
+
+def send_links(ids: list[str]) -> dict[str, str]:
+    """Timeline entries of sent messages lead to their template's page (one query for all of them)."""
+    wanted = [int(i) for i in ids if i.isdigit()]
+    rows = Send.objects.filter(pk__in=wanted, template__isnull=False).values_list("pk", "template_id")
+    return {str(pk): reverse("engagement:template", args=[template_id]) for pk, template_id in rows}
