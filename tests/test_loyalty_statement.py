@@ -177,3 +177,16 @@ def test_a_missing_font_is_a_clear_error(
 def test_someone_without_a_role_gets_403(client_as: Any, outsider: Any, eleni: Customer) -> None:
     assert client_as(outsider).get(reverse("loyalty:statement", args=[eleni.pk])).status_code == 403
     assert client_as(outsider).get(reverse("loyalty:statement_pdf", args=[eleni.pk])).status_code == 403
+
+
+def test_without_tiers_or_points_the_statement_says_so(
+    client_as: Any, reader: Any, make_customer: Any
+) -> None:
+    customer = make_customer(first_name="Anna", last_name="Smith", language="en")
+    html = client_as(reader).get(reverse("loyalty:statement", args=[customer.pk])).content.decode()
+    assert "Tier: none" in html
+    assert "No movements in this period." in html
+    assert 'data-closing="0"' in html
+    text = pdf_text(client_as(reader).get(reverse("loyalty:statement_pdf", args=[customer.pk])).content)
+    assert "Tier: none" in text
+    assert "No movements in this period." in text
