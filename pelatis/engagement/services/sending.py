@@ -323,6 +323,30 @@ def message_send(
     )
     if not mine:
         return send
+    return _deliver(send, customer, template, channel, extra)
+
+
+def message_retry(*, send_id: int, extra: dict[str, Any] | None = None) -> Send:
+    """Try once more a message that failed for a passing reason (the server was down or slow), with
+    the checks of a first try; one that was sent, bounced, skipped, is being sent or had all its tries
+    is returned as it is. A concurrent second retry finds it claimed and does nothing."""
+    taken = Send.objects.filter(
+        pk=send_id,
+        status=Send.Status.FAILED,
+        bounced_at__isnull=True,
+        template__isnull=False,
+        attempts__lt=max_attempts(),
+    ).update(status=Send.Status.CLAIMED, claimed_at=timezone.now(), attempts=F("attempts") + 1, to_address="")
+    send = Send.objects.select_related("customer", "template").get(pk=send_id)
+    if not taken or send.template is None:
+        return send
+    return _deliver(send, send.customer, send.template, send.channel, extra)
+
+
+def _deliver(
+    send: Send, customer: Customer, template: MessageTemplate, channel: str, extra: dict[str, Any] | None
+) -> Send:
+    """Check, render, send and record a Send this process holds the claim of."""
     outgoing = _checked(send, customer, template, channel, extra)
     if isinstance(outgoing, Send):
         return outgoing

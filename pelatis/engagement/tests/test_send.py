@@ -29,7 +29,7 @@ from pelatis.privacy.services import consent_record
 
 from ..models import MessageTemplate, Send
 from ..services.content import VersionInput, template_save
-from ..services.sending import message_hold_out, message_send
+from ..services.sending import message_hold_out, message_retry, message_send
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
@@ -332,3 +332,34 @@ def test_the_timeline_entry_leads_to_the_template(smtp_server: Any) -> None:
     links = contributions_by_key("CUSTOMER_TIMELINE_LINKS")["engagement.send"]([str(send.pk), "nonsense"])
 
     assert links == {str(send.pk): f"/engagement/templates/{chosen.pk}/"}
+
+
+def test_a_message_failed_while_the_server_was_down_is_retried_once_it_is_back(
+    settings: Any, smtp_server: Any
+) -> None:
+    giorgos = opted_in(customer())
+    chosen = message_template()
+    working_port = settings.EMAIL_PORT
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = s.getsockname()[1]  # nothing listens there: the server is "down"
+    failed = message_send(key="test:retry", customer_id=giorgos.pk, template=chosen, channel="email")
+    assert failed.status == Send.Status.FAILED
+
+    settings.EMAIL_PORT = working_port
+    retried = message_retry(send_id=failed.pk)
+    again = message_retry(send_id=failed.pk)
+
+    assert retried.status == again.status == Send.Status.SENT
+    assert retried.attempts == 2
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_bounced_message_is_not_retried(refusing_smtp: RefusingSink) -> None:
+    gone = opted_in(customer(emails=["gone@example.gr"]))
+    bounced = message_send(
+        key="test:nobounce", customer_id=gone.pk, template=message_template(), channel="email"
+    )
+
+    assert message_retry(send_id=bounced.pk).attempts == 1
+    assert refusing_smtp.messages == []
