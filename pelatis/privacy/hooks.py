@@ -9,10 +9,24 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from .importing import consents_imported
+from .models import ConsentRecord
 from .panels import consent_panel
 from .services import consent_move_to_customer
 
 CUSTOMER_PANELS = [consent_panel]
 CUSTOMER_MERGE_PARTICIPANTS = [consent_move_to_customer]
 CUSTOMER_CONSENTS_IMPORTED = [consents_imported]
+
+
+def _record_links(ids: list[str]) -> dict[str, str]:
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {
+        str(pk): reverse("customers:detail", args=[customer_id]) + "#consent"
+        for pk, customer_id in ConsentRecord.objects.filter(pk__in=pks).values_list("pk", "customer_id")
+    }
+
+
+CUSTOMER_TIMELINE_LINKS = {"privacy.consentrecord": _record_links}

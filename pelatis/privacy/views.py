@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
 from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import Customer
+from pelatis.lang.address import salutation
 
 from .links import PREFERENCES_SALT, UNSUBSCRIBE_SALT, customer_from_token, preferences_path
 from .models import ConsentChannel, Purpose, Source
@@ -61,6 +62,17 @@ def _in_language(customer: Customer, page: Callable[[], HttpResponse]) -> HttpRe
         return _private(page())
 
 
+def _greeting(customer: Customer) -> str:
+    """The page opens as our emails do: in the customer's language and form of address."""
+    return salutation(
+        language=customer_language(customer),
+        formal=customer.formal,
+        title=customer.title,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+    )
+
+
 def _rows(customer: Customer) -> list[dict[str, object]]:
     """The page's grid: one row per purpose a customer chooses, a box per channel, ticked when allowed."""
     state = {(s.purpose, s.channel): s.granted for s in consent_current(customer.pk)}
@@ -98,7 +110,7 @@ def preferences_view(request: HttpRequest, token: str) -> HttpResponse:
             request,
             "privacy/preferences.html",
             {
-                "customer": customer,
+                "greeting": _greeting(customer),
                 "rows": _rows(customer),
                 "saved": request.method == "POST",
                 "changed": changed,

@@ -160,3 +160,8 @@ def test_a_merged_customers_old_link_speaks_for_the_customer_kept(
     customer_merge(survivor=papadopoulos, merged=twin, by=manager)
     Client().post(path)
     assert ConsentRecord.objects.get().customer_id == papadopoulos.pk
+
+
+def test_the_page_greets_the_customer_as_our_emails_do(papadopoulos: Customer) -> None:
+    html = Client().get(preferences_path(papadopoulos)).content.decode()
+    assert "Αγαπητέ κύριε Παπαδόπουλε," in html
