@@ -363,3 +363,22 @@ def test_a_bounced_message_is_not_retried(refusing_smtp: RefusingSink) -> None:
 
     assert message_retry(send_id=bounced.pk).attempts == 1
     assert refusing_smtp.messages == []
+
+
+def test_without_a_mail_server_the_email_lands_in_the_outbox(settings: Any) -> None:
+    from pelatis.channels.models import OutboxMessage
+    from pelatis.channels.outbox import OUTBOX_BACKEND, outbox_render
+
+    settings.EMAIL_BACKEND = OUTBOX_BACKEND
+    giorgos = opted_in(customer())
+
+    send = message_send(
+        key="test:outbox", customer_id=giorgos.pk, template=message_template(), channel="email"
+    )
+
+    assert send.status == Send.Status.SENT
+    (stored,) = OutboxMessage.objects.all()
+    assert stored.subject.strip() == "Χρόνια πολλά, κύριε Παπαδόπουλε! Δώρο 50 πόντοι"
+    shown = outbox_render(stored)
+    assert "σας περιμένουμε στο κατάστημα" in shown.text
+    assert any(name == "List-Unsubscribe-Post" for name, _value in shown.headers)
