@@ -387,6 +387,9 @@ PELATIS_SMS_TOKEN = env_str("PELATIS_SMS_TOKEN", "")
 PELATIS_SMS_SENDER = env_str("PELATIS_SMS_SENDER", "Pelatis")
 PELATIS_SMS_DIR = env_str("PELATIS_SMS_DIR", str(DATA_DIR / "sms"))
 PELATIS_SMS_TIMEOUT = env_int("PELATIS_SMS_TIMEOUT", 10)
+# SMS templates longer than this many parts are warned about; national numbers are read in this region.
+PELATIS_SMS_MAX_PARTS = env_int("PELATIS_SMS_MAX_PARTS", 3)
+PELATIS_SMS_REGION = env_str("PELATIS_SMS_REGION", "GR")
 PELATIS_WORKER_INTERVALS = {
     "csat_surveys": 300,  # seconds between runs of each periodic job
     "mail_poll": env_int("PELATIS_MAIL_POLL_SECONDS", 60),

@@ -68,6 +68,8 @@ _ICONS: dict[str, str] = {
     "flag": '<path d="M5 21V4"/><path d="M5 4h13l-3 4.5 3 4.5H5"/>',
     "history": '<path d="M3 12a9 9 0 1 0 3-6.7L3 8"/><path d="M3 3v5h5M12 7v5l3 2"/>',
     "sparkle": '<path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M6 18l2.5-2.5M15.5 8.5 18 6"/>',
+    "gift": '<rect x="3" y="8" width="18" height="4"/><path d="M5 12v9h14v-9M12 8v13"/>'
+    '<path d="M12 8c-2-4-6-4-6-1.5S10 8 12 8c2 0 6 .5 6-1.5S14 4 12 8"/>',
     "reply": '<path d="M9 7 4 12l5 5"/><path d="M4 12h10a6 6 0 0 1 6 6v1"/>',
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
