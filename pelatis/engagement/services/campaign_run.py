@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from pelatis.channels.outbound import sending_lease
@@ -63,8 +63,8 @@ def campaign_audience(campaign: Campaign) -> QuerySet[Customer]:
 
 def campaign_pending(campaign: Campaign) -> QuerySet[Customer]:
     """The audience still without a decision, in id order."""
-    decided = Send.objects.filter(campaign_id=campaign.pk).values("customer_id")
-    return campaign_audience(campaign).exclude(pk__in=decided).order_by("pk")
+    decided = Send.objects.filter(campaign_id=campaign.pk, customer_id=OuterRef("pk"))
+    return campaign_audience(campaign).exclude(Exists(decided)).order_by("pk")  # an anti-join, not NOT IN
 
 
 def _retry_interrupted(campaign: Campaign, *, batch: int) -> int:
