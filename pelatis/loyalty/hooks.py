@@ -26,8 +26,9 @@ def _orders_changed(order_ids: list[int]) -> None:
 
 
 def _feedback_received(
-    *, kind: str, customer_id: int | None, object_id: int, score: int | None, is_compliment: bool
+    kind: str, customer_id: int | None, object_id: int, score: int | None, is_compliment: bool
 ) -> None:
+    """FEEDBACK_RECEIVED: a CSAT or NPS answer, or a review, committed (by keyword or in this order)."""
     if customer_id is None or (kind == "review" and not is_compliment):
         return
     loyalty_feedback_bonus_task.enqueue(
