@@ -4,7 +4,8 @@
   form for agents to record what a customer said.
 - A customer merge moves the merged customer's consent history to the customer kept.
 - A customer import records the marketing consents its file states, inside the import's transaction.
-- Timeline entries of consent link to the customer's consent record page.
+- Timeline entries of consent link to the customer's consent card.
+- Segments can ask whether a customer's current consent allows a purpose on a channel (segment_fields).
 """
 
 from __future__ import annotations
@@ -30,3 +31,4 @@ def _record_links(ids: list[str]) -> dict[str, str]:
 
 
 CUSTOMER_TIMELINE_LINKS = {"privacy.consentrecord": _record_links}
+from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
