@@ -13,6 +13,10 @@
 from __future__ import annotations
 
 from .jobs import job_expiry_warnings, job_points_expiry, job_tiers_review
+from .panels import customer_panel, portal_panel, ticket_panel
+from .segment_fields import (
+    SEGMENT_FIELDS as SEGMENT_FIELDS,
+)  # what segments can ask (pelatis.core.segmentfields)
 from .services.ledger import loyalty_move_to_customer
 from .tasks import loyalty_feedback_bonus_task, loyalty_orders_sync_task
 
@@ -44,11 +48,8 @@ PERIODIC_JOBS = {
     "loyalty_tiers": job_tiers_review,
     "loyalty_expiry_warnings": job_expiry_warnings,
 }
-from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
 
 # Pages (loyalty-ui): the 360 card, the portal's card, the credit card beside a complaint.
-from .panels import customer_panel, portal_panel, ticket_panel  # noqa: E402 — grouped with what it adds
-
 CUSTOMER_PANELS = [customer_panel]
 PORTAL_PANELS = [portal_panel]
 TICKET_PANELS = [ticket_panel]
