@@ -176,6 +176,13 @@ def _rows(template: MessageTemplate | None, data: Any = None) -> list[VersionFor
     return forms
 
 
+def _row_title(row: VersionForm) -> str:
+    code = str(
+        row.data.get(row.add_prefix("language"), "") if row.is_bound else row.initial.get("language", "")
+    )
+    return f"{language_name(code.strip())} ({code.strip()})" if code.strip() else _("Another language")
+
+
 def _put_errors(error: ValidationError, form: TemplateForm, rows: list[VersionForm], used: list[int]) -> None:
     """The service's errors next to their fields: ``versions.N.body`` on the N-th filled-in row."""
     rest: dict[str, list[str]] = {}
@@ -242,7 +249,13 @@ def template_edit_view(request: HttpRequest, template_id: int | None = None) -> 
     return render(
         request,
         "engagement/template_form.html",
-        {**_shared(request), "template": template, "form": form, "rows": rows, "row_count": len(rows)},
+        {
+            **_shared(request),
+            "template": template,
+            "form": form,
+            "rows": [(row, _row_title(row)) for row in rows],
+            "row_count": len(rows),
+        },
         status=status,
     )
 
