@@ -400,4 +400,6 @@ PELATIS_WORKER_INTERVALS = {
     "nps_surveys": 3600,
     "metrics_refresh": env_int("PELATIS_METRICS_REFRESH_SECONDS", 600),
     "customer_values": 3600,  # checks hourly, rescoring once a day
+    "loyalty_tiers": 3600,
+    "loyalty_expiry_warnings": 3600,
 }
