@@ -43,6 +43,7 @@ class RunResult:
     stopped: bool = False  # not sending (cancelled, finished, unknown): nothing done
     retry_at: dt.datetime | None = None  # when the earliest deferred customer's quiet hours end
     started_at: dt.datetime | None = None  # the campaign's launch (its run's lease is keyed on it)
+    last_pk: int = 0  # the last customer decided or deferred: where a continuing run starts
 
 
 def customer_key(campaign_id: int, customer_id: int) -> str:
@@ -91,10 +92,19 @@ def _sending(campaign_id: int) -> bool:
 
 
 def campaign_run(
-    *, campaign_id: int, now: dt.datetime | None = None, batches: int = MAX_BATCHES, batch: int = BATCH
+    *,
+    campaign_id: int,
+    now: dt.datetime | None = None,
+    after: int = 0,
+    batches: int | None = None,
+    batch: int | None = None,
 ) -> RunResult:
-    """Decide up to ``batches`` × ``batch`` pending customers of a sending campaign; finishes it when
-    none is left. Safe to run twice at once or again after a crash: every decision is keyed."""
+    """Decide up to ``batches`` × ``batch`` pending customers of a sending campaign with ids above
+    ``after`` (a run that used up its batches says where the next one starts, so customers deferred
+    for their quiet hours never hold the rest back); finishes the campaign when none is left. Safe to
+    run twice at once or again after a crash: every decision is keyed."""
+    batches = MAX_BATCHES if batches is None else batches
+    batch = BATCH if batch is None else batch
     result = RunResult()
     campaign = Campaign.objects.select_related("segment", "template").filter(pk=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.SENDING:
@@ -103,7 +113,6 @@ def campaign_run(
     result.started_at = campaign.started_at
     scope = campaign_scope(campaign.pk)
     pending = campaign_pending(campaign)
-    after = 0
     for _ in range(batches):
         if not _sending(campaign.pk):  # cancelled meanwhile: stop before the next batch
             result.stopped = True
@@ -111,6 +120,7 @@ def campaign_run(
         customers = list(pending.filter(pk__gt=after)[:batch])
         if not customers:
             break
+        ended = len(customers) < batch  # the audience ends within this batch
         moment = now or timezone.now()
         for customer in customers:
             key = customer_key(campaign.pk, customer.pk)
@@ -131,7 +141,9 @@ def campaign_run(
                 campaign=campaign,
             )
             result.sent += 1
-        after = customers[-1].pk
+        after = result.last_pk = customers[-1].pk
+        if ended:
+            break
     else:
         result.more = True
         return result

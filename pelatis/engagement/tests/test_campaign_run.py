@@ -15,9 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from pelatis.customers.models import Customer
+from pelatis.engagement import tasks as tasks_module
 from pelatis.engagement.campaign_jobs import job_campaigns
 from pelatis.engagement.holdout import campaign_scope, is_held_out
 from pelatis.engagement.models import Campaign, MessageTemplate, Segment, Send, TemplateVersion
+from pelatis.engagement.services import campaign_run as run_module
 from pelatis.engagement.services.campaign_run import campaign_run
 from pelatis.engagement.services.campaigns import (
     CampaignInput,
@@ -185,13 +187,51 @@ def test_quiet_hours_defer_a_customer_until_morning(smtp_server: Any, settings: 
     assert len(smtp_server.messages) == 2
 
 
+def test_customers_in_quiet_hours_never_hold_the_rest_back(
+    smtp_server: Any, settings: Any, monkeypatch: Any
+) -> None:
+    # given: quiet hours around the present moment in Athens, and runs of one batch of two customers
+    local = timezone.localtime(timezone.now(), ATHENS)
+    start, end = local - dt.timedelta(hours=1), local + dt.timedelta(hours=2)
+    settings.PELATIS_QUIET_HOURS = f"{start:%H:%M}-{end:%H:%M}"
+    monkeypatch.setattr(run_module, "BATCH", 2)
+    monkeypatch.setattr(run_module, "MAX_BATCHES", 1)
+    runs = []
+    real_run = run_module.campaign_run
+
+    def counted(**kwargs: Any) -> Any:
+        runs.append(kwargs.get("after", 0))
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(tasks_module, "campaign_run", counted)
+    _customers(5)
+    campaign = _campaign()
+    # when: launched; every customer is in their quiet hours
+    assert campaign_launch(campaign_id=campaign.pk)
+    # then: the chain walked the audience once, two at a time, and stopped; nothing sent, nothing lost
+    assert len(runs) == 3
+    assert runs[0] == 0
+    assert runs == sorted(runs)
+    assert smtp_server.messages == []
+    assert not Send.objects.exists()
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.SENDING
+    assert job_campaigns() == "0 campaigns launched, 0 resumed"  # held until the quiet hours end
+    # when: the quiet hours are over and the hold lapsed
+    settings.PELATIS_QUIET_HOURS = "off"
+    cache.clear()
+    assert job_campaigns() == "0 campaigns launched, 1 resumed"
+    # then
+    assert len(smtp_server.messages) == 5
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
+
+
 def test_a_large_audience_goes_in_bounded_batches(smtp_server: Any) -> None:
     _customers(7)
     campaign = _campaign()
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING, started_at=timezone.now())
     first = campaign_run(campaign_id=campaign.pk, batches=2, batch=3)
     assert (first.sent, first.more, first.done) == (6, True, False)
-    second = campaign_run(campaign_id=campaign.pk, batches=2, batch=3)
+    second = campaign_run(campaign_id=campaign.pk, after=first.last_pk, batches=2, batch=3)
     assert (second.sent, second.more, second.done) == (1, False, True)
     assert len(smtp_server.messages) == 7
 
