@@ -15,9 +15,16 @@ CUSTOMER_TICKET_STARTERS       customers   a ``customers.page_views.TicketStarte
 CUSTOMER_ACTIONS               customers   ``(request, customer) -> html`` forms beside the timeline
 CUSTOMER_MERGE_PARTICIPANTS    customers   ``(kept, merged) -> {what: count}`` inside the merge
 CUSTOMER_ORDERS_CHANGED        customers   ``(order_ids) -> None`` after orders are written or deleted
+CUSTOMER_CONSENTS_IMPORTED     customers   ``(job, imported_consents, actor) -> None`` inside an import's
+                                           transaction (a preview or a failed import rolls it back)
 TICKET_OUTBOUND_SENDERS        helpdesk    ``(message_id) -> None`` after a reply commits
+TICKET_PANELS                  helpdesk    ``(request, ticket) -> html`` card beside the ticket
 PORTAL_PANELS                  channels    ``(ticket) -> html`` on the customer's request page
 PERIODIC_JOBS                  channels    ``{name: () -> summary}`` run by ``pelatis worker``
+FEEDBACK_RECEIVED              feedback    ``(kind=, customer_id=, object_id=, score=, is_compliment=)``
+                                           after a survey answer or a review commits
+SEGMENT_FIELDS                 engagement  ``{key: core.segmentfields.SegmentField}``: what a segment can
+                                           filter on, declared by the app that owns the data
 =============================  ==========  =======================================================
 
 Contributions come in ``INSTALLED_APPS`` order and are read once per process (they are code, not
