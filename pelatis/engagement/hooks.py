@@ -16,3 +16,21 @@ def _send_links(ids: list[str]) -> dict[str, str]:
 
 # A sent message on the customer's timeline leads to its template's page.
 CUSTOMER_TIMELINE_LINKS = {"engagement.send": _send_links}
+
+
+def _job_journeys() -> str:
+    from .jobs import job_journeys  # the runner reaches the sending services: imported when the job runs
+
+    return job_journeys()
+
+
+def _job_recommendations() -> str:
+    from .jobs import job_recommendations
+
+    return job_recommendations()
+
+
+# The worker enrols customers into active journeys and sends their due steps; and keeps the
+# bought-together table fresh for {{ recommendations }} and the staff page.
+PERIODIC_JOBS["journeys"] = _job_journeys
+PERIODIC_JOBS["recommendations"] = _job_recommendations

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,47 +71,85 @@ class Pairs:
         )
 
 
-def _lines(
-    since: dt.datetime | None, basket: str, window_days: int
-) -> tuple[list[Any], list[str], list[str]]:
-    """(basket keys, product keys, names) of every sold line, in one query."""
-    line = OrderLine._meta.db_table
-    order = Order._meta.db_table
-    marks = ", ".join(["%s"] * len(SOLD))
-    where = f"o.status IN ({marks})"
-    params: list[Any] = list(SOLD)
-    if since is not None:
-        where += " AND o.placed_at >= %s"
-        params.append(connection.ops.adapt_datetimefield_value(since))
-    basket_sql = "l.order_id"
-    if basket == "customer":
-        basket_sql = "o.customer_id, o.placed_at"
-    sql = (
-        f"SELECT {basket_sql}, l.sku, l.name FROM {line} l JOIN {order} o ON o.id = l.order_id "  # noqa: S608 — table names from the models, values bound
-        f"WHERE {where}"
-    )
+CHUNK = 500_000  # rows fetched at a time: memory stays bounded however many lines there are
+
+
+@dataclass
+class _Read:
+    """The sold lines as codes: one basket code and one product code per line, and the line id where
+    each product was first seen (its display name is read from that line afterwards)."""
+
+    baskets: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    products: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    first_line: dict[int, int] = field(default_factory=dict)
+
+
+def _read(since: dt.datetime | None, basket: str, window_days: int) -> _Read:
+    """Every sold line's basket and product, streamed in chunks and coded as integers."""
+    line, order = OrderLine._meta.db_table, Order._meta.db_table
+    params: list[Any] = []
+    if basket == "order" and since is None:
+        # Every line in table order (a sequential scan, no join); lines of orders not sold are
+        # dropped afterwards by their order id (there are few such orders).
+        sql = f"SELECT l.id, COALESCE(NULLIF(l.sku, ''), l.name), l.order_id FROM {line} l"  # noqa: S608 — table names from the models
+    else:
+        marks = ", ".join(["%s"] * len(SOLD))
+        where = f"o.status IN ({marks})"
+        params = list(SOLD)
+        if since is not None:
+            where += " AND o.placed_at >= %s"
+            params.append(connection.ops.adapt_datetimefield_value(since))
+        basket_sql = "o.customer_id, o.placed_at" if basket == "customer" else "l.order_id"
+        sql = (
+            f"SELECT l.id, COALESCE(NULLIF(l.sku, ''), l.name), {basket_sql} "  # noqa: S608 — table names from the models, values bound
+            f"FROM {line} l JOIN {order} o ON o.id = l.order_id WHERE {where}"
+        )
+    read = _Read()
+    index = read.index
+    window = dt.timedelta(days=max(window_days, 1)).total_seconds()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return [], [], []
-    if basket == "customer":
-        window = dt.timedelta(days=max(window_days, 1)).total_seconds()
-        keys: list[Any] = [(r[0], int(_epoch(r[1]) // window)) for r in rows]
-        return keys, [r[2] or r[3] for r in rows], [r[3] for r in rows]
-    return [r[0] for r in rows], [r[1] or r[2] for r in rows], [r[2] for r in rows]
+        while rows := cursor.fetchmany(CHUNK):
+            columns = list(zip(*rows, strict=True))
+            before = len(index)
+            codes = np.fromiter(
+                (index.setdefault(key, len(index)) for key in columns[1]), dtype=np.int64, count=len(rows)
+            )
+            if len(index) > before:  # products seen for the first time in this chunk: where
+                fresh = np.flatnonzero(codes >= before)
+                for position in fresh.tolist():
+                    read.first_line.setdefault(int(codes[position]), int(columns[0][position]))
+            read.products.append(codes)
+            if basket == "customer":
+                # one basket per customer and window: the customer id and the window's number in one integer
+                keys = [
+                    int(c) * 1_000_000 + int(_epoch(at) // window)
+                    for c, at in zip(columns[2], columns[3], strict=True)
+                ]
+                read.baskets.append(np.asarray(keys, dtype=np.int64))
+            else:
+                read.baskets.append(np.asarray(columns[2], dtype=np.int64))
+    return read
+
+
+def _names(read: _Read) -> list[str]:
+    """A display name per product: the name on the line where it was first seen (one indexed read)."""
+    names = [""] * len(read.index)
+    ids = list(read.first_line.values())
+    by_line: dict[int, str] = {}
+    for start in range(0, len(ids), 900):  # under SQLite's limit on bound values
+        rows = OrderLine.objects.filter(pk__in=ids[start : start + 900]).values_list("pk", "name")
+        by_line.update(dict(rows))
+    for code, line_id in read.first_line.items():
+        names[code] = by_line.get(line_id, "")
+    return names
 
 
 def _epoch(value: Any) -> float:
     if isinstance(value, dt.datetime):
         return value.timestamp()
     return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC).timestamp()
-
-
-def _codes(values: Iterable[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
-    index: dict[Any, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64)
-    return codes, list(index)
 
 
 def pairs_compute(
@@ -125,19 +162,28 @@ def pairs_compute(
 ) -> Pairs:
     """Every pair of products bought together at least ``min_together`` times and in at least
     ``min_support`` of the baskets."""
-    basket_keys, product_keys, line_names = _lines(since, basket, window_days)
-    basket_codes, baskets = _codes(basket_keys)
-    item_codes, items = _codes(product_keys)
-    names = [""] * len(items)
-    for code, name in zip(item_codes.tolist(), line_names, strict=True):
-        if not names[code]:
-            names[code] = name
-    n_baskets, n_items = len(baskets), len(items)
+    read = _read(since, basket, window_days)
+    items = list(read.index)
     empty = np.zeros(0, dtype=np.int64)
-    if n_baskets == 0:
-        return Pairs(items, names, empty, empty, empty, empty, 0)
+    if not read.products:
+        return Pairs(items, [], empty, empty, empty, empty, 0)
+    item_codes = np.concatenate(read.products)
+    raw_baskets = np.concatenate(read.baskets)
+    if basket == "order" and since is None:
+        unsold = np.fromiter(
+            Order.objects.exclude(status__in=SOLD).values_list("pk", flat=True).iterator(), dtype=np.int64
+        )
+        if len(unsold):
+            sold = ~np.isin(raw_baskets, unsold)
+            item_codes, raw_baskets = item_codes[sold], raw_baskets[sold]
+        if not len(item_codes):
+            return Pairs(items, [], empty, empty, empty, np.zeros(len(items), dtype=np.int64), 0)
+    # Basket ids (order ids) as consecutive rows of the matrix.
+    _unique, basket_codes = np.unique(raw_baskets, return_inverse=True)
+    n_baskets, n_items = len(_unique), len(items)
     matrix = sp.csr_matrix(
-        (np.ones(len(item_codes), dtype=np.int64), (basket_codes, item_codes)), shape=(n_baskets, n_items)
+        (np.ones(len(item_codes), dtype=np.int64), (basket_codes.ravel(), item_codes)),
+        shape=(n_baskets, n_items),
     )
     matrix.sum_duplicates()
     matrix.data[:] = 1  # a basket has a product or not, whatever the quantity or the number of lines
@@ -147,7 +193,7 @@ def pairs_compute(
     keep = together.data >= threshold
     return Pairs(
         items,
-        names,
+        _names(read),
         together.row[keep].astype(np.int64),
         together.col[keep].astype(np.int64),
         together.data[keep].astype(np.int64),

@@ -16,13 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from pelatis.channels.outbound import sending_lease
 from pelatis.loyalty.services.bonuses import points_bonus
 
-from ..models import Enrollment, Journey, JourneyStep
+from ..models import Enrollment, Journey, JourneyStep, Send
 from ..recommend import recommendations_text
 from .enrol import journey_enrol
 from .sending import message_hold_out, message_send, quiet_hours_end
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 200  # enrolments read and worked per round
 MAX_BATCHES = 10  # rounds per run: a run works at most BATCH × MAX_BATCHES steps, the next run the rest
-LEASE = dt.timedelta(minutes=15)  # a worker that died mid-step leaves it to another after this
+LEASE_SECONDS = 15 * 60  # a worker that died mid-step leaves it to another after this (or the setting)
 ENROL_EVERY = dt.timedelta(minutes=10)  # triggers are scanned at most this often per journey
 GREETINGS = {Journey.Trigger.BIRTHDAY: "birthday", Journey.Trigger.NAME_DAY: "name_day"}
 
@@ -43,13 +45,15 @@ class RunSummary:
     held_out: int = 0
     skipped: int = 0
     deferred: int = 0
+    in_flight: int = 0
     finished: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def __str__(self) -> str:
         return (
             f"{self.enrolled} enrolled, {self.sent} sent, {self.skipped} not sent, "
-            f"{self.held_out} held out, {self.deferred} deferred to after quiet hours, {self.finished} finished"
+            f"{self.held_out} held out, {self.deferred} deferred to after quiet hours, "
+            f"{self.in_flight} still in flight, {self.finished} finished"
         )
 
 
@@ -94,6 +98,10 @@ def _steps_of(journey_ids: set[int]) -> dict[int, dict[int, JourneyStep]]:
     return steps
 
 
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "PELATIS_JOURNEY_LEASE_SECONDS", LEASE_SECONDS)))
+
+
 def _take(enrollment: Enrollment, now: dt.datetime) -> bool:
     """Lease the enrolment's current step; False when another worker has it or moved it on."""
     taken = Enrollment.objects.filter(
@@ -101,7 +109,7 @@ def _take(enrollment: Enrollment, now: dt.datetime) -> bool:
         next_position=enrollment.next_position,
         next_due_at=enrollment.next_due_at,
         status=enrollment.status,
-    ).update(next_due_at=now + LEASE)
+    ).update(next_due_at=now + _lease())
     return bool(taken)
 
 
@@ -118,7 +126,11 @@ def _move_on(enrollment: Enrollment, steps: dict[int, JourneyStep], now: dt.date
         )
         return True
     nxt = steps[following[0]]
-    due = max(enrollment.anchor_at + dt.timedelta(days=nxt.delay_days), now)
+    # On time from the trigger, but never closer to this step than the journey spaces them (a step
+    # that went late, after quiet hours or a pause, does not pull the next one along with it).
+    current = steps.get(position)
+    gap = nxt.delay_days - (current.delay_days if current is not None else 0)
+    due = max(enrollment.anchor_at + dt.timedelta(days=nxt.delay_days), now + dt.timedelta(days=max(gap, 0)))
     same_step.update(next_position=nxt.position, next_due_at=due)
     return False
 
@@ -140,13 +152,15 @@ def _uses_recommendations(step: JourneyStep) -> bool:
     return any("recommendations" in f"{v.subject} {v.body}" for v in step.template.versions.all())
 
 
-def _work(enrollment: Enrollment, step: JourneyStep, first: int, summary: RunSummary) -> None:
+def _work(enrollment: Enrollment, step: JourneyStep, first: int, summary: RunSummary) -> bool:
+    """Send (or record as held out) the step; False when its message is still being sent by someone
+    else, or by a worker that died mid-send (the step then waits for that sending lease to run out)."""
     journey = enrollment.journey
     key = step_key(journey.pk, enrollment.pk, step.position)
     if enrollment.status == Enrollment.Status.HELD_OUT:
         message_hold_out(key=key, customer_id=enrollment.customer_id, step=step, enrollment=enrollment)
         summary.held_out += 1
-        return
+        return True
     if step.position == first:
         _greeting_bonus(enrollment, journey)
     extra: dict[str, Any] = {}
@@ -162,10 +176,16 @@ def _work(enrollment: Enrollment, step: JourneyStep, first: int, summary: RunSum
         extra=extra,
     )
     summary.by_status[send.status] += 1
-    if send.status == send.Status.SENT:
+    if send.status == Send.Status.CLAIMED:
+        retry_at = send.claimed_at + sending_lease() + dt.timedelta(seconds=1)
+        Enrollment.objects.filter(pk=enrollment.pk, next_position=step.position).update(next_due_at=retry_at)
+        summary.in_flight += 1
+        return False
+    if send.status == Send.Status.SENT:
         summary.sent += 1
     else:
         summary.skipped += 1
+    return True
 
 
 def _advance(
@@ -186,7 +206,8 @@ def _advance(
             )
             summary.deferred += 1
             return
-    _work(enrollment, step, min(steps), summary)
+    if not _work(enrollment, step, min(steps), summary):
+        return
     if _move_on(enrollment, steps, now):
         summary.finished += 1
 

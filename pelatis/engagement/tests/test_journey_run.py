@@ -9,10 +9,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from pelatis.customers.models import Customer
 from pelatis.engagement.models import Enrollment, Journey, Send
 from pelatis.engagement.services import journey_run
+from pelatis.engagement.services.enrol import journey_enrol
 from pelatis.engagement.services.journey_run import journeys_run, step_key
 from pelatis.loyalty.models import LedgerEntry, LoyaltyProgramme
 from pelatis.privacy.services import consent_record
@@ -156,4 +158,34 @@ def test_a_stale_worker_never_sends_or_advances_twice(smtp_server: Any, name_day
 
     assert (summary.sent, summary.skipped) == (0, 0)
     assert len(smtp_server.messages) == 1
+    assert Enrollment.objects.get().next_position == 2
+
+
+def test_a_message_in_flight_when_a_worker_died_goes_once_after_its_lease(
+    smtp_server: Any, name_day_journey: Journey, settings: Any
+) -> None:
+    settings.PELATIS_QUIET_HOURS = "off"
+    who = lazaros(1)
+    journey_enrol(journey=name_day_journey, now=LAZARUS_DAY)
+    enrolment = Enrollment.objects.get()
+    step = name_day_journey.steps.get(position=1)
+    key = step_key(name_day_journey.pk, enrolment.pk, 1)
+    # A worker claimed the message and died before sending it: its claim is fresh.
+    Send.objects.create(
+        key=key, customer=who, channel="email", template=step.template, step=step, enrollment=enrolment
+    )
+
+    summary = journeys_run(now=LAZARUS_DAY)
+
+    assert (summary.in_flight, summary.sent) == (1, 0)
+    assert smtp_server.messages == []
+    enrolment.refresh_from_db()
+    assert enrolment.next_position == 1  # the step waits for the dead worker's sending lease
+
+    Send.objects.filter(key=key).update(claimed_at=timezone.now() - dt.timedelta(minutes=30))
+    journeys_run(now=timezone.now() + dt.timedelta(minutes=5))
+    journeys_run(now=timezone.now() + dt.timedelta(minutes=10))
+
+    assert recipients(smtp_server) == ["lazaros1@example.gr"]
+    assert Send.objects.get(key=key).status == Send.Status.SENT
     assert Enrollment.objects.get().next_position == 2

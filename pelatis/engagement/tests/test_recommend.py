@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from pelatis.customers.models import Order
 from pelatis.engagement.recommend import lift_table, pairs_compute, recommendations_for, recommendations_text
 
 from .journey_fixtures import buy, person
@@ -23,7 +24,7 @@ def line(sku: str) -> tuple[str, str, str]:
 
 @pytest.fixture
 def baskets() -> dict[str, int]:
-    """Five orders: AB, ABC (with A twice), AC, BD, D; n = 5, with A 3, B 3, C 2, D 2."""
+    """Five orders: AB, ABC (with A twice), AC, BD, D (and a cancelled AD); n = 5, with A 3, B 3, C 2, D 2."""
     first, second, third = (
         person("Άννα", "Α", "a@example.gr"),
         person("Βασίλης", "Β", "b@example.gr"),
@@ -34,6 +35,8 @@ def baskets() -> dict[str, int]:
     buy(second, "R-3", NOW, line("A"), line("C"))
     buy(third, "R-4", NOW, line("B"), line("D"))
     buy(third, "R-5", NOW, line("D"))
+    cancelled = buy(third, "R-6", NOW, line("A"), line("D"))  # a cancelled order counts for nothing
+    Order.objects.filter(pk=cancelled.pk).update(status=Order.Status.CANCELLED)
     return {"first": first.pk, "second": second.pk, "third": third.pk}
 
 
