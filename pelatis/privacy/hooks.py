@@ -32,4 +32,3 @@ def _record_links(ids: list[str]) -> dict[str, str]:
 
 CUSTOMER_TIMELINE_LINKS = {"privacy.consentrecord": _record_links}
 from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
-from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
