@@ -83,10 +83,50 @@ class _Read:
     products: list[npt.NDArray[np.int64]] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     first_line: dict[int, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)  # when the reader found them with the codes
+
+
+MAX_CODED = 5000  # up to this many products, the database codes them (two bound values each)
+PRODUCT_KEY = "COALESCE(NULLIF(l.sku, ''), l.name)"
+
+
+def _read_coded() -> _Read | None:
+    """Every line's order and product code, coded by the database: the distinct products are read first
+    (with a name each), then the lines come back as two integers each, joined to the codes. None when
+    there are too many products for the bound values (the general reader then codes them)."""
+    line = OrderLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT {PRODUCT_KEY}, l.name FROM {line} l")  # noqa: S608 — table name from the model
+        named = cursor.fetchall()
+        read = _Read()
+        for key, name in named:
+            if key not in read.index:
+                read.index[key] = len(read.index)
+                read.names.append(name)
+        if len(read.index) > MAX_CODED:
+            return None
+        if not read.index:
+            return read
+        values = ", ".join(["(%s, %s)"] * len(read.index))
+        params = [value for key, code in read.index.items() for value in (key, code)]
+        cursor.execute(
+            f"WITH p(k, c) AS (VALUES {values}) "  # noqa: S608 — placeholders only; table name from the model
+            f"SELECT l.order_id, p.c FROM {line} l JOIN p ON p.k = {PRODUCT_KEY}",
+            params,
+        )
+        while rows := cursor.fetchmany(CHUNK):
+            both = np.array(rows, dtype=np.int64)
+            read.baskets.append(both[:, 0])
+            read.products.append(both[:, 1])
+    return read
 
 
 def _read(since: dt.datetime | None, basket: str, window_days: int) -> _Read:
     """Every sold line's basket and product, streamed in chunks and coded as integers."""
+    if basket == "order" and since is None:
+        coded = _read_coded()
+        if coded is not None:
+            return coded
     line, order = OrderLine._meta.db_table, Order._meta.db_table
     params: list[Any] = []
     if basket == "order" and since is None:
@@ -135,6 +175,8 @@ def _read(since: dt.datetime | None, basket: str, window_days: int) -> _Read:
 
 def _names(read: _Read) -> list[str]:
     """A display name per product: the name on the line where it was first seen (one indexed read)."""
+    if read.names:
+        return read.names
     names = [""] * len(read.index)
     ids = list(read.first_line.values())
     by_line: dict[int, str] = {}
@@ -171,7 +213,8 @@ def pairs_compute(
     raw_baskets = np.concatenate(read.baskets)
     if basket == "order" and since is None:
         unsold = np.fromiter(
-            Order.objects.exclude(status__in=SOLD).values_list("pk", flat=True).iterator(), dtype=np.int64
+            Order.objects.exclude(status__in=SOLD).order_by().values_list("pk", flat=True).iterator(),
+            dtype=np.int64,
         )
         if len(unsold):
             sold = ~np.isin(raw_baskets, unsold)
