@@ -21,9 +21,12 @@ from pelatis.analytics.metrics import Filters
 from pelatis.analytics.services import customer_values_refresh, dashboard_refresh
 from pelatis.customers.demo import DEMO_EMAIL_DOMAIN, demo_load
 from pelatis.customers.models import Customer
+from pelatis.engagement.demo import engagement_demo
 from pelatis.feedback.demo import feedback_demo
 from pelatis.helpdesk.demo import demo_tickets
 from pelatis.helpdesk.models import Ticket
+from pelatis.loyalty.demo import loyalty_demo
+from pelatis.privacy.demo import privacy_demo
 
 # (login, role, superuser, first name, last name): replies are signed and tickets assigned by name, never by login.
 DEMO_USERS = [
@@ -96,12 +99,19 @@ class Command(BaseCommand):
                     Customer.objects.filter(merged_into__isnull=True, category="external").order_by("pk")[:60]
                 )
             )
+            consents = privacy_demo(
+                list(Customer.objects.filter(merged_into__isnull=True, category="external").order_by("pk"))
+            )
+            loyalty_demo()
+            engagement = engagement_demo()
         scored = customer_values_refresh()
         dashboard_refresh(Filters.default())
         self.stdout.write(
             f"Loaded {summary.customers} customers, {summary.orders} orders, {summary.subscriptions} subscriptions, "
             f"{tickets} tickets, {sum(feedback.values())} survey answers and reviews, "
-            f"{summary.interactions} timeline entries, {scored.customers} customers scored"
+            f"{summary.interactions} timeline entries, {consents} consents, {engagement['segments']} segments, "
+            f"{engagement['templates']} message templates, {engagement['journeys']} journeys (switched off), "
+            f"{scored.customers} customers scored"
             f"{' with CLV' if scored.fit else ''} in {time.monotonic() - started:.1f} s."
         )
         self.stdout.write(self.style.SUCCESS(f"Log in as admin / {DEMO_PASSWORD} (also manager, agent)."))
