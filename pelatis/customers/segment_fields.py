@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from .locale_values import country_name, language_name
 from .models import Address, ContactPoint, Customer, Order, OrderLine, Subscription, Tag
 
 CHOICES_SHOWN = 500  # data-driven lists offer the most common values; a rule may still name any
+CHOICES_SECONDS = 300
 CUSTOMER = _("Customer")
 PURCHASES = _("Purchases")
 SUBSCRIPTIONS = _("Subscriptions")
@@ -49,9 +51,16 @@ def _active_subscriptions() -> QuerySet[Subscription]:
 
 
 def _common(queryset: QuerySet[Any], name: str) -> list[str]:
-    """The values of ``name`` most rows have, most common first."""
-    rows = queryset.exclude(**{name: ""}).values(name).annotate(n=Count("pk")).order_by("-n", name)
-    return [row[name] for row in rows[:CHOICES_SHOWN]]
+    """The values of ``name`` most rows have, most common first; kept a few minutes in the shared cache,
+    as counting them reads a whole table (the editor asks on every redraw)."""
+
+    def read() -> list[str]:
+        rows = queryset.exclude(**{name: ""}).values(name).annotate(n=Count("pk")).order_by("-n", name)
+        return [row[name] for row in rows[:CHOICES_SHOWN]]
+
+    key = f"segment-choices:{queryset.model._meta.label_lower}:{name}"
+    found = cache.get_or_set(key, read, CHOICES_SECONDS)
+    return list(found or [])
 
 
 def _languages() -> list[tuple[str, str]]:
