@@ -29,7 +29,12 @@ def optout_token(customer: Customer) -> str:
 def optout_from_token(token: str) -> Customer:
     """The customer a link stands for; raises signing.BadSignature (incl. expiry) or Customer.DoesNotExist."""
     data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
-    return Customer.objects.get(pk=int(data["c"]))
+    customer = Customer.objects.get(pk=int(data["c"]))
+    for _hop in range(10):  # a merged customer's old link speaks for the customer kept (their consent moved)
+        if customer.merged_into_id is None:
+            return customer
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    raise Customer.DoesNotExist
 
 
 def opted_out_ids() -> QuerySet[Customer, int]:

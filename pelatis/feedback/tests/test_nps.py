@@ -227,3 +227,17 @@ def test_tampered_stop_link_changes_nothing(papadopoulos: Any) -> None:
     assert Client().get("/feedback/optout/not-a-token/").status_code == 404
     assert Client().post("/feedback/optout/not-a-token/").status_code == 404
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_merged_customers_stop_link_opts_out_the_customer_kept(
+    papadopoulos: Any, make_customer: Any, manager: Any
+) -> None:
+    from pelatis.customers.services import customer_merge
+    from pelatis.feedback.services import optout_token
+    from pelatis.privacy.queries import consent_allows
+
+    twin = make_customer(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["gp@example.gr"])
+    stop = f"/feedback/optout/{optout_token(twin)}/"
+    customer_merge(survivor=papadopoulos, merged=twin, by=manager)
+    assert Client().post(stop).status_code == 200
+    assert consent_allows(papadopoulos.pk, "surveys", "email") is False
