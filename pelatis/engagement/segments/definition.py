@@ -44,7 +44,8 @@ class _Compiler:
         if not isinstance(node, dict):
             self.error(prefix.rstrip(".") or "definition", _("Give a rule or a group of rules."))
             return None
-        op = node.get("op")
+        # the whole filter may leave out its "and": {} is every customer (the model's default)
+        op = node.get("op", "and" if depth == 1 else None)
         if op not in ("and", "or"):
             self.error(f"{prefix}op", _("Choose “and” (all rules) or “or” (any rule)."))
         rules = node.get("rules", [])

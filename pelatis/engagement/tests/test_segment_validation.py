@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from pelatis.engagement.segments import MAX_DEPTH, definition_validate, segment_count, segment_customers
+from pelatis.engagement.segments import (
+    MAX_DEPTH,
+    definition_validate,
+    segment_count,
+    segment_counts,
+    segment_customers,
+)
 
 
 def errors_of(definition: Any) -> dict[str, list[str]]:
@@ -101,3 +107,20 @@ def test_query_count_does_not_grow_with_rules(db: None, django_assert_max_num_qu
         segment_count(definition)
     with django_assert_max_num_queries(1):
         list(segment_customers(definition)[:20])
+
+
+def test_the_empty_filter_is_every_customer(make_customer: Any) -> None:
+    make_customer(first_name="Άννα", last_name="Α")
+    assert segment_count({}) == 1
+    assert segment_count({"rules": []}) == 1
+    assert list(errors_of({"rules": [{"rules": []}]})) == ["rules.0.op", "rules.0.rules"]
+
+
+def test_counts_of_several_segments_in_one_query(make_customer: Any, django_assert_num_queries: Any) -> None:
+    make_customer(first_name="Άννα", last_name="Α")
+    make_customer(first_name="Bob", last_name="B", language="en")
+    greek = {"op": "and", "rules": [{"field": "customer.language", "op": "eq", "value": "el"}]}
+    broken = {"op": "and", "rules": [{"field": "gone.field", "op": "eq", "value": 1}]}
+    with django_assert_num_queries(1):
+        counts = segment_counts({1: greek, 2: {}, 3: broken})
+    assert counts == {1: 1, 2: 2, 3: None}
