@@ -168,3 +168,27 @@ def test_nested_groups(cast: Any) -> None:
     assert {c.first_name for c in segment_customers(definition)} == {"Γιώργος", "Ελένη"}
     definition["rules"][1]["op"] = "and"
     assert segment_count(definition) == 0
+
+
+def test_dates_and_text_operators(cast: Any) -> None:
+    today = timezone.localdate()
+    week = [(today - dt.timedelta(days=7)).isoformat(), today.isoformat()]
+    everyone = {"Γιώργος", "Maria", "Ελένη"}
+    assert names({"field": "customer.created", "op": "between", "value": week}) == everyone
+    assert names({"field": "customer.created", "op": "after", "value": today.isoformat()}) == set()
+    assert names({"field": "customer.created", "op": "after", "value": week[0]}) == everyone
+    assert names({"field": "orders.product", "op": "contains", "value": "τσάι"}) == {"Maria"}
+    assert names({"field": "orders.product", "op": "eq", "value": "Μηχανή"}) == {"Γιώργος"}
+
+
+def test_field_q_reads_and_checks_the_value(cast: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from pelatis.engagement.segments import segment_fields
+
+    spend = segment_fields()["orders.spend"]
+    assert Customer.objects.filter(spend.q("gt", "500,00")).count() == 1
+    with pytest.raises(ValidationError, match="operators"):
+        spend.q("contains", "5")
+    with pytest.raises(ValidationError, match="not a number"):
+        spend.q("gt", "πεντακόσια")
