@@ -68,3 +68,16 @@ def test_an_import_never_resubscribes_a_customer_who_unsubscribed(papadopoulos: 
     ).encode()
     import_file(source=io.BytesIO(data), file_name="old.csv", kind="customers")
     assert consent_allows(papadopoulos.pk, "marketing", "email") is False
+    assert consent_allows(Customer.objects.get(first_name="Νέος").pk, "marketing", "email") is True
+
+
+def test_an_import_that_updates_a_customer_records_their_consent(papadopoulos: Customer) -> None:
+    assert consent_allows(papadopoulos.pk, "marketing", "sms") is False  # marketing is opt-in
+    data = (
+        "first_name,last_name,email,sms_consent\nΓιώργος,Παπαδόπουλος,g.papadopoulos@example.gr,ναι\n"
+    ).encode()
+    result = import_file(source=io.BytesIO(data), file_name="ενημέρωση.csv", kind="customers")
+    assert (result.created, result.updated) == (0, 1)
+    assert consent_allows(papadopoulos.pk, "marketing", "sms") is True
+    record = ConsentRecord.objects.get(customer=papadopoulos, channel="sms")
+    assert (record.purpose, record.granted, record.source) == ("marketing", True, "import")

@@ -155,6 +155,7 @@ class _CustomerUpdates(_CustomerWrites):
         Address.objects.bulk_create(addresses, batch_size=500)
         Interaction.objects.bulk_create(events, batch_size=500)
         ImportedConsent.objects.bulk_create(consents, batch_size=500)
+        self._consents_imported(consents)
         ImportChange.objects.bulk_create(records, batch_size=500)
         touched = [e.customer_id for e in events]
         if touched:
