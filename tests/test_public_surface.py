@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # review webhook, the business logo that emails show, the log-in pages, language switching, the probes,
 # and the API's schema and docs (the operations themselves need a token).
 PUBLIC = re.compile(
-    r"^/(support/|admin/logout/|feedback/(r|n|optout)/|feedback/hooks/|settings/business/logo/|login/|logout/|i18n/|"
+    r"^/(support/|admin/logout/|feedback/(r|n|optout)/|feedback/hooks/|privacy/(preferences|unsubscribe)/|engagement/(c|o)/|settings/business/logo/|login/|logout/|i18n/|"
     r"healthz$|readyz$|admin/login/|api/v1/(docs|openapi\.json)|static/)"
 )
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
