@@ -24,6 +24,7 @@ from pelatis.analytics.models import CustomerValue
 from pelatis.customers.inputs import CustomerInput, OrderInput, OrderLineInput
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import customer_create, order_create
+from pelatis.engagement.models import Segment
 from pelatis.helpdesk.models import Team
 from pelatis.helpdesk.services.tickets import InboundMail, message_receive, ticket_open
 from pelatis.loyalty.services.orders import loyalty_orders_sync
@@ -85,6 +86,7 @@ class World:
     other_ticket_id: int
     second_message_id: int
     team_id: int
+    segment_id: int
 
     def path_ids(self) -> dict[str, int]:
         return {
@@ -93,6 +95,7 @@ class World:
             "order_id": self.order_id,
             "ticket_id": self.ticket_id,
             "message_id": self.second_message_id,
+            "segment_id": self.segment_id,
         }
 
 
@@ -131,6 +134,10 @@ def world(db: None) -> World:
     )
     CustomerValue.objects.create(customer=customer, orders=1, revenue=90.0, segment="new")
     team = Team.objects.create(name="Υποδοχή")
+    segment = Segment.objects.create(
+        name="Ελληνόφωνοι",
+        definition={"op": "and", "rules": [{"field": "customer.language", "op": "eq", "value": "el"}]},
+    )
     return World(
         customer=customer,
         duplicate=duplicate,
@@ -140,11 +147,42 @@ def world(db: None) -> World:
         other_ticket_id=other.pk,
         second_message_id=second.pk,
         team_id=team.pk,
+        segment_id=segment.pk,
     )
 
 
 # A valid request for each operation: (query parameters or JSON body) built from the world.
 REQUESTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "POST /api/v1/customers/{customer_id}/consent": lambda w: {
+        "purpose": "marketing",
+        "channel": "sms",
+        "granted": True,
+        "wording": "Συμφωνώ να λαμβάνω προσφορές με SMS.",
+        "note": "Από το τηλέφωνο",
+    },
+    "POST /api/v1/segments": lambda w: {
+        "name": "Θεσσαλονίκη VIP",
+        "definition": {
+            "op": "and",
+            "rules": [
+                {"field": "customer.city", "op": "eq", "value": "Θεσσαλονίκη"},
+                {"field": "customer.tags", "op": "any", "value": ["VIP"]},
+            ],
+        },
+    },
+    "POST /api/v1/segments/count": lambda w: {
+        "definition": {
+            "op": "or",
+            "rules": [
+                {"field": "orders.spend", "op": "gt", "value": "500"},
+                {"field": "orders.category", "op": "eq", "value": "Καφές", "within_days": 90},
+            ],
+        }
+    },
+    "PUT /api/v1/segments/{segment_id}": lambda w: {
+        "name": "Ελληνόφωνοι πελάτες",
+        "definition": {"op": "and", "rules": [{"field": "customer.language", "op": "eq", "value": "el"}]},
+    },
     "POST /api/v1/loyalty/{customer_id}/redeem": lambda w: {"points": 5, "reason": "Δωρεάν καφές"},
     "POST /api/v1/loyalty/{customer_id}/adjust": lambda w: {
         "points": 10,
