@@ -34,3 +34,8 @@ def _job_recommendations() -> str:
 # bought-together table fresh for {{ recommendations }} and the staff page.
 PERIODIC_JOBS["journeys"] = _job_journeys
 PERIODIC_JOBS["recommendations"] = _job_recommendations
+
+# A segment can be the audience of an NPS campaign (read by feedback once it offers the choice).
+from .nps_audience import SEGMENT_AUDIENCE  # noqa: E402 — grouped with what it adds
+
+NPS_AUDIENCES = [SEGMENT_AUDIENCE]
