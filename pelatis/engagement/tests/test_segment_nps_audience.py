@@ -23,3 +23,9 @@ def test_segment_audience(make_customer: Any) -> None:
     assert not Customer.objects.filter(SEGMENT_AUDIENCE.condition(str(segment.pk))).exists()
     assert not Customer.objects.filter(SEGMENT_AUDIENCE.condition("999999")).exists()
     assert not Customer.objects.filter(SEGMENT_AUDIENCE.condition("x")).exists()
+
+
+def test_offered_through_the_extension_point() -> None:
+    from pelatis.core.hooks import contributions
+
+    assert SEGMENT_AUDIENCE in contributions("NPS_AUDIENCES")
