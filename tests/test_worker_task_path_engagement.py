@@ -135,3 +135,46 @@ def test_a_scheduled_campaign_is_launched_by_the_worker_when_due(smtp_server: An
     assert len({str(m["To"]) for m in smtp_server.messages}) == 3
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
     assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
+
+
+# --- journeys: "run now" queues journey_run_task; the worker's journeys job runs them on its own ---------
+
+
+def _welcome_journey(name: str) -> Any:
+    from pelatis.engagement.models import Journey, JourneyStep
+
+    template = MessageTemplate.objects.create(name=f"{name} template", purpose="marketing")
+    TemplateVersion.objects.create(
+        template=template, language="el", subject="Καλώς ήρθατε", body="{{ address }}, καλώς ήρθατε!"
+    )
+    journey = Journey.objects.create(name=name, trigger="onboarding", options={"on": "signup"}, active=True)
+    JourneyStep.objects.create(journey=journey, position=1, delay_days=0, template=template)
+    return journey
+
+
+def test_run_now_queues_the_journey_and_the_worker_sends_it_once(smtp_server: Any) -> None:
+    from pelatis.engagement.services.journeys import journey_run_now
+    from pelatis.engagement.tasks import journey_run_task
+
+    # given: three new customers who consented, and a welcome journey a manager runs now
+    _audience(3)
+    journey = _welcome_journey("Καλωσόρισμα")
+    journey_run_now(journey=journey)
+    assert _results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.READY]
+    # when
+    _worker_until_empty()
+    _worker_round()
+    # then: one welcome each, even though the worker's journeys job ran in the same rounds
+    assert sorted(str(m["To"]) for m in smtp_server.messages) == [f"dimitra{i}@example.gr" for i in range(3)]
+    assert _results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.SUCCESSFUL]
+
+
+def test_the_worker_runs_active_journeys_on_its_own(smtp_server: Any) -> None:
+    # given: a customer who consented and a welcome journey nobody ran by hand
+    _audience(1)
+    _welcome_journey("Καλωσόρισμα")
+    # when: two worker rounds (the journeys job is due in the first)
+    out = _worker_round() + _worker_round()
+    # then
+    assert "journeys" in out
+    assert [str(m["To"]) for m in smtp_server.messages] == ["dimitra0@example.gr"]
