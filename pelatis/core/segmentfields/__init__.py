@@ -188,6 +188,8 @@ def parse_window(raw: Any) -> int | None:
 def _text(raw: Any) -> str:
     if not isinstance(raw, str | int):
         raise ValidationError(_("Give a text."))
+    if isinstance(raw, str) and "\x00" in raw:
+        raise ValidationError(_("The text contains a NUL character."))
     text = " ".join(str(raw).split())
     if not text:
         raise ValidationError(_("Give a value."))

@@ -112,9 +112,26 @@ class _Compiler:
         return field.build(op, value, window)
 
 
+def _has_nul(tree: Any) -> bool:
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
 def definition_q(definition: Any) -> Q:
     """The filter of a definition on Customer, merged and (unless asked for) internal customers left out;
     ValidationError ``{path: [messages]}`` naming every bad rule."""
+    if _has_nul(definition):
+        # PostgreSQL can store no NUL in text or JSON: refused here, whatever key carries it
+        raise ValidationError({"definition": [_("The filter contains a NUL character.")]})
     compiler = _Compiler()
     q = compiler.group(definition, "", 1)
     if isinstance(definition, dict) and not isinstance(definition.get("include_internal", False), bool):

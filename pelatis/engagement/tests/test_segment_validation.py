@@ -124,3 +124,9 @@ def test_counts_of_several_segments_in_one_query(make_customer: Any, django_asse
     with django_assert_num_queries(1):
         counts = segment_counts({1: greek, 2: {}, 3: broken})
     assert counts == {1: 1, 2: 2, 3: None}
+
+
+def test_nul_characters_are_refused_anywhere() -> None:
+    rule = {"field": "customer.city", "op": "eq", "value": "Θεσ\x00"}
+    assert list(errors_of({"op": "and", "rules": [rule]})) == ["definition"]
+    assert list(errors_of({"op": "and", "rules": [], "note\x00": 1})) == ["definition"]
