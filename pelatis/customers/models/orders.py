@@ -40,6 +40,8 @@ class Order(models.Model):
             # Reports read a period's orders, and each customer's first and last sale, from these alone.
             models.Index(fields=["customer", "placed_at", "status"], name="order_customer_sold"),
             models.Index(fields=["placed_at", "status", "customer", "total"], name="order_period"),
+            # A customer's spend (segments, tiers): read from the index alone, without the table.
+            models.Index(fields=["customer", "status", "total"], name="order_customer_spend"),
         ]
 
     def __str__(self) -> str:
