@@ -73,7 +73,9 @@ def _insert(journey: Journey, queryset: QuerySet[Any], first_delay: dt.timedelta
         )
     queryset = queryset.annotate(
         j_status=status,
-        j_due=ExpressionWrapper(F("j_anchor") + Value(first_delay), output_field=DateTimeField()),
+        j_due=ExpressionWrapper(F("j_anchor") + Value(first_delay), output_field=DateTimeField())
+        if first_delay
+        else F("j_anchor"),
     ).values("j_customer", "j_occurrence", "j_anchor", "j_status", "j_due")
     select_sql, params = queryset.query.sql_with_params()
     table = connection.ops.quote_name(Enrollment._meta.db_table)

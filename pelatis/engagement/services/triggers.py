@@ -75,7 +75,7 @@ def local_dates(now: dt.datetime) -> dict[dt.date, tuple[list[str], bool]]:
     """The customers' time zones grouped by their local date at ``now``: date → (zones, includes the
     business's default zone, which also stands for unknown zone names)."""
     default = settings.TIME_ZONE
-    zones = set(Customer.objects.values_list("time_zone", flat=True).distinct()) | {default}
+    zones = set(Customer.objects.order_by().values_list("time_zone", flat=True).distinct()) | {default}
     groups: dict[dt.date, tuple[list[str], bool]] = {}
     by_date: dict[dt.date, list[str]] = defaultdict(list)
     for name in zones:
@@ -136,7 +136,9 @@ def names_celebrating(names: list[str], day: dt.date) -> list[str]:
 
 def name_day_customers(journey: Journey, now: dt.datetime) -> Iterator[Candidates]:
     """Customers whose name day is today in their own time zone; occurrence: the year."""
-    names = list(_customers().exclude(name_day_name="").values_list("name_day_name", flat=True).distinct())
+    names = list(
+        _customers().exclude(name_day_name="").order_by().values_list("name_day_name", flat=True).distinct()
+    )
     for day, zone_q in _by_local_date(now):
         celebrating = names_celebrating(names, day)
         if celebrating:
