@@ -204,3 +204,38 @@ def test_seasonal_on_its_date() -> None:
     assert not enrolled(journey)
     journey_enrol(journey=journey, now=at(2026, 8, 15, 12))
     assert enrolled(journey) == {(customer.pk, "2026")}
+
+
+def test_the_audience_segment_restricts_in_the_same_statement() -> None:
+    from pelatis.engagement.models import Segment
+
+    greek = person("Λάζαρος", "Ιωάννου", "lazaros@example.gr")
+    person("Lazarus", "Smith", "lazarus@example.com", language="en")
+    segment = Segment.objects.create(
+        name="Ελληνόφωνοι",
+        definition={"op": "and", "rules": [{"field": "customer.language", "op": "eq", "value": "el"}]},
+    )
+    journey = journey_with_steps(Journey.Trigger.NAME_DAY, audience=segment)
+
+    journey_enrol(journey=journey, now=at(2026, 4, 4, 9))
+
+    assert enrolled(journey) == {(greek.pk, "2026")}
+
+
+def test_win_back_by_the_audience_alone() -> None:
+    from pelatis.engagement.models import Segment
+
+    now = at(2026, 6, 10, 12)
+    lapsing = person("Χαμένη", "Πελάτισσα", "lost@example.gr", language="el")
+    other = person("Other", "Buyer", "other@example.com", language="en")
+    last = buy(lapsing, "F-1", now - dt.timedelta(days=10), ("S1", "Σέλα", "Αξεσουάρ"))
+    buy(other, "F-2", now - dt.timedelta(days=10), ("S1", "Σέλα", "Αξεσουάρ"))
+    segment = Segment.objects.create(
+        name="Ελληνόφωνοι",
+        definition={"op": "and", "rules": [{"field": "customer.language", "op": "eq", "value": "el"}]},
+    )
+    journey = journey_with_steps(Journey.Trigger.WIN_BACK, audience=segment)
+
+    journey_enrol(journey=journey, now=now)
+
+    assert enrolled(journey) == {(lapsing.pk, f"last:{last.pk}")}
