@@ -24,9 +24,21 @@ from tests.visible_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("customers", "helpdesk", "channels", "feedback", "analytics", "accounts", "web")
+APPS = (
+    "customers",
+    "helpdesk",
+    "channels",
+    "feedback",
+    "analytics",
+    "accounts",
+    "web",
+    "loyalty",
+    "privacy",
+    "engagement",
+)
 # Metric names as the code calls them; pages say «Πιθανότητα να παραμένει ενεργός», «Επίλυση με την πρώτη επαφή».
 METRIC_CODES = ("P(alive)", "p_alive", "FCR", "fcr_pct", "clv", "aov", "first_response_minutes")
+_PLACEHOLDER = re.compile(r"\{\{\s*[a-z_]+\s*\}\}")
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _TOKEN = re.compile(r"(?<![\w@./#-])[a-z][a-z0-9_.]*[a-z0-9](?![\w@/-])")
 
@@ -52,7 +64,9 @@ def raw_keys_in(text: str, codes: set[str]) -> list[str]:
     someone's words (an English review, a name), where "new" or "paid" are plain words."""
     found = []
     for line in text.splitlines():
-        line = line.strip()
+        line = _PLACEHOLDER.sub(
+            " ", line
+        ).strip()  # a template's {{ points }} is meant to be shown as written
         tokens = _TOKEN.findall(line)
         words = re.findall(r"[^\W\d]+(?:[_.][^\W\d]+)*", line)
         if not line:
@@ -70,6 +84,7 @@ def raw_keys_in(text: str, codes: set[str]) -> list[str]:
 def book(db: None) -> Iterator[dict[str, Any]]:
     """A small demo book, as `make run` loads it, with its dashboard computed."""
     from pelatis.customers.models import Customer, Order
+    from pelatis.engagement.models import Journey, MessageTemplate, Segment
     from pelatis.feedback.models import Review
     from pelatis.helpdesk.models import Ticket
 
@@ -87,6 +102,9 @@ def book(db: None) -> Iterator[dict[str, Any]]:
         "review": Review.objects.order_by("id").first(),
         "platforms": set(Review.objects.values_list("platform", flat=True)),
         "sales_channels": set(Order.objects.exclude(channel="").values_list("channel", flat=True)),
+        "segments": list(Segment.objects.values_list("pk", flat=True)),
+        "templates": list(MessageTemplate.objects.values_list("pk", flat=True)),
+        "journeys": list(Journey.objects.values_list("pk", flat=True)),
     }
     cache.clear()
 
@@ -107,6 +125,19 @@ def pages(book: dict[str, Any]) -> list[str]:
         reverse("feedback:reviews"),
         reverse("feedback:review", args=[book["review"].pk]),
         reverse("analytics:dashboard"),
+        reverse("loyalty:programme"),
+        reverse("loyalty:statement", args=[book["customer"].pk]),
+        reverse("engagement:home"),
+        reverse("engagement:segments"),
+        *[reverse("engagement:segment", args=[pk]) for pk in book["segments"]],
+        reverse("engagement:templates"),
+        *[reverse("engagement:template", args=[pk]) for pk in book["templates"]],
+        reverse("engagement:campaigns"),
+        reverse("engagement:campaign_new"),
+        reverse("engagement:journeys"),
+        *[reverse("engagement:journey", args=[pk]) for pk in book["journeys"]],
+        *[reverse("engagement:journey_results", args=[pk]) for pk in book["journeys"]],
+        reverse("engagement:product_pairs"),
         "/support/",
         urlsplit(portal_url(Ticket.objects.get(pk=book["tickets"][0][0]))).path,
     ]
@@ -132,6 +163,12 @@ def test_the_pages_show_no_raw_keys_in_greek(book: dict[str, Any]) -> None:
         assert response.status_code == 200, path
         problems += [f"{path}: {p}" for p in raw_keys_in(visible_text(response.content.decode()), codes)]
     assert problems == [], "\n".join(problems)
+
+
+def test_the_check_passes_a_template_placeholder_but_not_a_bare_key() -> None:
+    codes = {"points", "name_day"}
+    assert raw_keys_in("Έχετε {{ points }} πόντους, γιορτή: {{name_day}}", codes) == []
+    assert raw_keys_in("Βάση: points", codes) == ["'points' in 'Βάση: points'"]
 
 
 def test_the_check_finds_a_raw_key() -> None:
