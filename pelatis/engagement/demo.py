@@ -43,8 +43,9 @@ TEMPLATES: list[tuple[str, str, list[VersionInput]]] = [
             VersionInput(
                 "el",
                 "Χρόνια πολλά από το {{ business }}!",
-                "Χρόνια πολλά, {{ address }}!\n\nΣας ευχόμαστε υγεία και χαρά. Για τη γιορτή σας σάς "
-                "χαρίσαμε πόντους: έχετε πλέον {{ points }} πόντους.\n\n{{ business }}",
+                "Χρόνια πολλά, {{ address }}!\n\nΥγεία και χαρά από όλους εμάς. Για τη γιορτή προστέθηκαν "
+                "πόντοι δώρο στον λογαριασμό πιστότητας: το υπόλοιπο είναι τώρα {{ points }} πόντοι.\n\n"
+                "{{ business }}",
             ),
             VersionInput(
                 "en",
@@ -77,14 +78,14 @@ TEMPLATES: list[tuple[str, str, list[VersionInput]]] = [
             VersionInput(
                 "el",
                 "Πώς ήταν η εμπειρία σας;",
-                "{{ greeting }}\n\nΠέρασαν λίγες εβδομάδες από την επίσκεψή σας ({{ last_purchase }}). Πώς σας "
-                "φάνηκε; Απαντήστε σε αυτό το μήνυμα, το διαβάζουμε.\n\n{{ business }}",
+                "{{ greeting }}\n\nΠέρασαν λίγες εβδομάδες από την τελευταία επίσκεψη. Πώς ήταν; Μια απάντηση "
+                "σε αυτό το μήνυμα φτάνει σε εμάς και τη διαβάζουμε.\n\n{{ business }}",
             ),
             VersionInput(
                 "en",
                 "How was your stay?",
-                "{{ greeting }}\n\nIt has been a few weeks since your visit ({{ last_purchase }}). How was it? "
-                "Just reply to this email: we read every answer.\n\n{{ business }}",
+                "{{ greeting }}\n\nIt has been a few weeks since your visit. How was it? Just reply to this "
+                "email: we read every answer.\n\n{{ business }}",
             ),
         ],
     ),
