@@ -61,13 +61,15 @@ TEMPLATES: list[tuple[str, str, list[VersionInput]]] = [
         [
             VersionInput(
                 "el",
-                "Χρόνια πολλά, {{ first_name }}!",
-                "{{ greeting }}\n\nΧρόνια πολλά για τα γενέθλιά σας!\n\n{{ business }}",
+                "Χρόνια πολλά, {{ address }}!",
+                "Χρόνια πολλά, {{ address }}!\n\nΝα είναι μια χρονιά γεμάτη υγεία και ωραία ταξίδια. Με τις "
+                "καλύτερες ευχές από όλους εμάς.\n\n{{ business }}",
             ),
             VersionInput(
                 "en",
-                "Happy birthday, {{ first_name }}!",
-                "{{ greeting }}\n\nHappy birthday!\n\n{{ business }}",
+                "Happy birthday, {{ address }}!",
+                "Happy birthday, {{ address }}!\n\nMay the year ahead bring you health and good journeys. "
+                "Best wishes from all of us.\n\n{{ business }}",
             ),
         ],
     ),
@@ -77,7 +79,7 @@ TEMPLATES: list[tuple[str, str, list[VersionInput]]] = [
         [
             VersionInput(
                 "el",
-                "Πώς ήταν η εμπειρία σας;",
+                "Πώς ήταν η επίσκεψη;",
                 "{{ greeting }}\n\nΠέρασαν λίγες εβδομάδες από την τελευταία επίσκεψη. Πώς ήταν; Μια απάντηση "
                 "σε αυτό το μήνυμα φτάνει σε εμάς και τη διαβάζουμε.\n\n{{ business }}",
             ),
