@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,7 @@ from pelatis.core.forms import ServiceErrorsMixin
 from pelatis.customers.models import Tag
 
 from .models import NpsCampaign
+from .nps_audiences import audience_groups, audience_offered
 from .services.reviews import MAX_ANSWER
 
 
@@ -45,6 +46,12 @@ class NpsCampaignForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Only for “Customers with an order in the last N days”."),
     )
+    audience = forms.ChoiceField(
+        label=_("Saved segment"),
+        required=False,
+        help_text=_("Only for “Customers of a saved segment”: its customers at each run."),
+        error_messages={"invalid_choice": _("Unknown saved segment “%(value)s”: choose one of the list.")},
+    )
     interval_days = forms.IntegerField(
         label=_("Ask each customer at most every (days)"),
         initial=90,
@@ -54,6 +61,17 @@ class NpsCampaignForm(ServiceErrorsMixin, forms.Form):
         label=_("Active: the worker sends it on schedule"), required=False, initial=True
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        audience = cast(forms.ChoiceField, self.fields["audience"])
+        segment = cast(forms.ChoiceField, self.fields["segment"])
+        if audience_offered():
+            # Grouped under what offers them ("Customers in a segment"): each saved segment by name.
+            audience.choices = [("", "—"), *audience_groups()]
+        else:  # no app offers audiences: the choice is not shown at all
+            del self.fields["audience"]
+            segment.choices = [c for c in NpsCampaign.Segment.choices if c[0] != NpsCampaign.Segment.AUDIENCE]
+
     @classmethod
     def initial_for(cls, campaign: NpsCampaign) -> dict[str, Any]:
         return {
@@ -61,6 +79,7 @@ class NpsCampaignForm(ServiceErrorsMixin, forms.Form):
             "segment": campaign.segment,
             "tag": campaign.tag_id,
             "order_days": campaign.order_days,
+            "audience": campaign.audience,
             "interval_days": campaign.interval_days,
             "active": campaign.active,
         }

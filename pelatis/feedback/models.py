@@ -78,6 +78,7 @@ class NpsCampaign(models.Model):
         ALL = "all", _("All customers")
         TAG = "tag", _("Customers with a tag")
         RECENT_ORDER = "recent_order", _("Customers with an order in the last N days")
+        AUDIENCE = "audience", _("Customers of a saved segment")
 
     name = models.CharField(_("name"), max_length=120)
     segment = models.CharField(_("who"), max_length=14, choices=Segment.choices, default=Segment.ALL)
@@ -85,6 +86,11 @@ class NpsCampaign(models.Model):
         Tag, verbose_name=_("tag"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order_days = models.PositiveIntegerField(_("ordered within (days)"), null=True, blank=True)
+    # An audience another app offers (NPS_AUDIENCES), as "<param>:<value>" ("segment:12"); the customers it
+    # stands for are worked out at each run, and one that is gone matches nobody.
+    audience = models.CharField(_("saved segment"), max_length=80, blank=True)
+    # Not stored: the audience's label as the pages show it (the segment's name; empty once it is gone).
+    audience_label = ""
     # No customer is asked more often than this, whichever campaign asked last.
     interval_days = models.PositiveIntegerField(_("ask each customer at most every (days)"), default=90)
     active = models.BooleanField(_("active"), default=True)
@@ -102,6 +108,10 @@ class NpsCampaign(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(segment="recent_order") | models.Q(order_days__gte=1),
                 name="nps_campaign_order_segment_has_days",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(segment="audience") | ~models.Q(audience=""),
+                name="nps_campaign_audience_segment_has_audience",
             ),
             models.CheckConstraint(
                 condition=models.Q(interval_days__gte=1), name="nps_campaign_interval_positive"

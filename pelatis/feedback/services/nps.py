@@ -29,6 +29,7 @@ from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
 
 from ..models import NpsCampaign, NpsResponse, NpsRun
+from ..nps_audiences import audience_condition, audience_labels
 from ..sentiment import text_sentiment
 from .consent import feedback_opted_out, opted_out_ids, optout_token
 
@@ -94,9 +95,10 @@ def _campaign_values(
     order_days: int | None,
     interval_days: int | None,
     active: bool,
+    audience: str = "",
 ) -> dict[str, object]:
     """A campaign's settings checked (ValidationError naming each field that does not fit the segment), with
-    a tag or a number of days that the segment does not use left out."""
+    a tag, a number of days or an audience that the segment does not use left out."""
     errors: dict[str, list[str]] = {}
     name = " ".join((name or "").split())
     if not name:
@@ -107,6 +109,15 @@ def _campaign_values(
         errors["tag"] = [_("Choose the tag of the customers to ask.")]
     if segment == NpsCampaign.Segment.RECENT_ORDER and not (order_days and order_days >= 1):
         errors["order_days"] = [_("Give the number of days (1 or more).")]
+    audience = (audience or "").strip()
+    if segment == NpsCampaign.Segment.AUDIENCE:
+        if not audience:
+            errors["audience"] = [_("Choose the saved segment of the customers to ask.")]
+        elif len(audience) > 80 or audience not in audience_labels():
+            errors["audience"] = [
+                _("Unknown saved segment “%(value)s”: it may have been deleted. Choose another.")
+                % {"value": audience[:80]}
+            ]
     if interval_days is None or interval_days < 1:
         errors["interval_days"] = [_("The interval is at least one day.")]
     if errors:
@@ -116,6 +127,7 @@ def _campaign_values(
         "segment": segment,
         "tag": tag if segment == NpsCampaign.Segment.TAG else None,
         "order_days": order_days if segment == NpsCampaign.Segment.RECENT_ORDER else None,
+        "audience": audience if segment == NpsCampaign.Segment.AUDIENCE else "",
         "interval_days": interval_days,
         "active": active,
     }
@@ -130,8 +142,11 @@ def nps_campaign_create(
     order_days: int | None = None,
     interval_days: int = 90,
     active: bool = True,
+    audience: str = "",
 ) -> NpsCampaign:
-    """A new NPS campaign; raises ValidationError naming the field that does not fit the segment."""
+    """A new NPS campaign; raises ValidationError naming the field that does not fit the segment.
+
+    ``audience`` is one of the audiences other apps offer (``"segment:12"``), for the segment "audience"."""
     return NpsCampaign.objects.create(
         **_campaign_values(
             name=name,
@@ -140,6 +155,7 @@ def nps_campaign_create(
             order_days=order_days,
             interval_days=interval_days,
             active=active,
+            audience=audience,
         )
     )
 
@@ -154,10 +170,17 @@ def nps_campaign_update(
     order_days: int | None = None,
     interval_days: int | None = None,
     active: bool = True,
+    audience: str = "",
 ) -> NpsCampaign:
     """Change a campaign's settings, with the same checks as :func:`nps_campaign_create`."""
     values = _campaign_values(
-        name=name, segment=segment, tag=tag, order_days=order_days, interval_days=interval_days, active=active
+        name=name,
+        segment=segment,
+        tag=tag,
+        order_days=order_days,
+        interval_days=interval_days,
+        active=active,
+        audience=audience,
     )
     locked = NpsCampaign.objects.select_for_update().get(pk=campaign.pk)
     for field, value in values.items():
@@ -174,7 +197,9 @@ def _resting(campaign: NpsCampaign, now: dt.datetime) -> Q:
 def nps_due_customer_ids(
     campaign: NpsCampaign, *, now: dt.datetime | None = None, limit: int = BATCH
 ) -> list[int]:
-    """Customers this campaign would ask now: in its segment, with an email, not opted out, not asked lately."""
+    """Customers this campaign would ask now: in its segment, with an email, not opted out, not asked lately.
+
+    A saved segment (segment "audience") is read as it is at this run; one that is gone matches nobody."""
     now = now or timezone.now()
     qs = Customer.objects.filter(
         Exists(ContactPoint.objects.filter(customer=OuterRef("pk"), kind=ContactPoint.Kind.EMAIL)),
@@ -187,6 +212,9 @@ def nps_due_customer_ids(
     elif campaign.segment == NpsCampaign.Segment.RECENT_ORDER:
         since = now - dt.timedelta(days=campaign.order_days or 0)
         qs = qs.filter(Exists(Order.objects.filter(customer=OuterRef("pk"), placed_at__gte=since)))
+    elif campaign.segment == NpsCampaign.Segment.AUDIENCE:
+        # As a subquery: an offer's condition may join rows, and a customer is still picked once.
+        qs = qs.filter(pk__in=Customer.objects.filter(audience_condition(campaign.audience)).values("pk"))
     return list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
 
 

@@ -18,7 +18,8 @@ from pelatis.helpdesk.tonehints import HintView, hint_views
 
 from .. import queries
 from ..forms import NpsCampaignForm, ReviewAnswerForm, ReviewFilterForm
-from ..models import Review
+from ..models import NpsCampaign, Review
+from ..nps_audiences import audience_labels
 from ..services.nps import nps_campaign_create, nps_campaign_run, nps_campaign_update
 from ..services.reviews import review_answer
 
@@ -125,6 +126,15 @@ def review_tone_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- staff: NPS campaigns
 
 
+def _label_audiences(campaigns: list[NpsCampaign]) -> None:
+    """Give the campaigns aimed at a saved segment its name to show (one look-up for them all)."""
+    aimed = [c for c in campaigns if c.segment == NpsCampaign.Segment.AUDIENCE]
+    if aimed:
+        labels = audience_labels()
+        for campaign in aimed:
+            campaign.audience_label = labels.get(campaign.audience, "")
+
+
 @require_GET
 @login_required
 def campaigns_view(request: HttpRequest) -> HttpResponse:
@@ -132,6 +142,7 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page, page_range = page_of(request, queries.campaign_list(), PAGE_SIZE)
     campaigns = list(page.object_list)
+    _label_audiences(campaigns)
     scores = queries.campaign_scores([c.pk for c in campaigns])
     return render(
         request,
@@ -149,6 +160,7 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_for(request.user, pk)
+    _label_audiences([campaign])
     page, page_range = page_of(request, queries.campaign_answers(campaign), PAGE_SIZE)
     return render(
         request,
