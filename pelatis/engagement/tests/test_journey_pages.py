@@ -178,3 +178,16 @@ def test_bought_together_page(agent: Any) -> None:
     assert 'data-pair="HELMET"' in html
     assert "Κράνος" in html
     assert "1.50" in html or "1,50" in html  # lift = 2 · 3 / (2 · 2)
+
+
+def test_journey_page_shows_settings_by_their_labels_in_greek(agent: Any) -> None:
+    journey = journey_with_steps(Journey.Trigger.CHECK_IN, 0, options={"weeks": 3, "after": "ticket"})
+    client = client_for(agent)
+    client.cookies["django_language"] = "el"
+
+    html = client.get(
+        reverse("engagement:journey", args=[journey.pk]), headers={"Accept-Language": "el"}
+    ).content.decode()
+
+    assert "a resolved request" not in html
+    assert "ticket" not in html.split('<section class="card" id="steps">')[0].split("<h1>")[1]

@@ -189,3 +189,45 @@ def test_a_message_in_flight_when_a_worker_died_goes_once_after_its_lease(
     assert recipients(smtp_server) == ["lazaros1@example.gr"]
     assert Send.objects.get(key=key).status == Send.Status.SENT
     assert Enrollment.objects.get().next_position == 2
+
+
+def test_cross_sell_email_carries_the_customers_suggestions(smtp_server: Any, settings: Any) -> None:
+    from pelatis.engagement.models import TemplateVersion
+    from pelatis.engagement.recommend import recommendations_refresh
+
+    from .journey_fixtures import buy
+
+    settings.PELATIS_QUIET_HOURS = "off"
+    now = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC)
+    others = [lazaros(n) for n in (2, 3)]
+    # Others bought a bike with a helmet, someone a book: helmets go with bikes (lift 4·2 / (3·2) > 1).
+    for i, who in enumerate(others):
+        buy(
+            who,
+            f"H-{i}",
+            now - dt.timedelta(days=30),
+            ("BIKE", "Ποδήλατο", "Ποδήλατα"),
+            ("HELMET", "Κράνος", "Αξεσουάρ"),
+        )
+    buy(lazaros(4), "H-5", now - dt.timedelta(days=30), ("BOOK", "Βιβλίο", "Βιβλία"))
+    buyer = lazaros(1)
+    buy(
+        buyer,
+        "H-9",
+        now - dt.timedelta(hours=2),
+        ("BIKE", "Ποδήλατο", "Ποδήλατα"),
+        ("BELL", "Κουδούνι", "Αξεσουάρ"),
+    )
+    table = recommendations_refresh(min_support=0, min_together=1)
+    assert [p.product for p in table.partners["BIKE"]][:1] == ["HELMET"]
+    journey = journey_with_steps(Journey.Trigger.CROSS_SELL, options={"category": "Ποδήλατα"})
+    TemplateVersion.objects.filter(template__steps__journey=journey, language="el").update(
+        body="{{ address }}, για το νέο σας ποδήλατο:\n{{ recommendations }}"
+    )
+
+    journeys_run(now=now)
+
+    assert recipients(smtp_server) == ["lazaros1@example.gr"]
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert "• Κράνος" in text
+    assert "Ποδήλατο\n" not in text.split("ποδήλατο:")[1]  # never what they already own

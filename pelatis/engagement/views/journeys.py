@@ -48,15 +48,23 @@ def journey_view(request: HttpRequest, pk: int) -> HttpResponse:
         "journey": journey,
         "steps": queries.steps_with_counts(journey),
         "enrolments": queries.enrolment_counts(journey),
-        "options": [
-            (JourneyForm.base_fields[k].label, v)
-            for k, v in journey.options.items()
-            if k in JourneyForm.base_fields
-        ],
+        "options": _settings_shown(journey),
         "can_manage": queries.can_manage_journeys(request.user),
         "can_see_results": request.user.has_perm("engagement.view_send"),
     }
     return render(request, "engagement/journey.html", context)
+
+
+def _settings_shown(journey: Journey) -> list[tuple[object, object]]:
+    """The trigger's settings as the page shows them: each with its label, a choice by its label."""
+    shown = []
+    for name, value in journey.options.items():
+        field = JourneyForm.base_fields.get(name)
+        if field is None:
+            continue
+        labels = dict(getattr(field, "choices", None) or ())
+        shown.append((field.label, labels.get(value, value)))
+    return shown
 
 
 def _form_page(
