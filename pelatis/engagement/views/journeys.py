@@ -57,7 +57,7 @@ def journey_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _settings_shown(journey: Journey) -> list[tuple[object, object]]:
     """The trigger's settings as the page shows them: each with its label, a choice by its label."""
-    shown = []
+    shown: list[tuple[object, object]] = []
     for name, value in journey.options.items():
         field = JourneyForm.base_fields.get(name)
         if field is None:
