@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -63,6 +64,23 @@ def test_an_altered_link_gets_400_and_no_redirect(client: Client) -> None:
     assert "Location" not in response
     send.refresh_from_db()
     assert send.clicks == 0
+
+
+def test_a_broken_click_link_shows_the_sites_page_in_greek(client: Client) -> None:
+    send = sent()
+    token = click_token(send.pk, "https://shop.example.gr/")
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "el"
+
+    response = client.get(reverse("engagement:click", args=[token[:-6]]))
+
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Ο σύνδεσμος δεν λειτουργεί" in page
+    assert "not valid" not in page
+    assert response["X-Robots-Tag"] == "noindex"
 
 
 def test_only_web_addresses_are_signed() -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64
 
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -44,7 +45,9 @@ def click_view(request: HttpRequest, token: str) -> HttpResponse:
         send_id, target = click_from_token(token)
     except _TOKEN_ERRORS:
         bad_link_record(request)
-        return _unlogged(HttpResponseBadRequest("This link is not valid.", content_type="text/plain"))
+        # The site's own page, in the reader's language; still a 400 and never a redirect.
+        invalid = render(request, "channels/public/link_invalid.html", {"expired": False}, status=400)
+        return _unlogged(invalid)
     if not _limited(request):
         click_record(send_id=send_id)
     return _unlogged(HttpResponseRedirect(target))
