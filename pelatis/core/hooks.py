@@ -23,6 +23,8 @@ PORTAL_PANELS                  channels    ``(ticket) -> html`` on the customer'
 PERIODIC_JOBS                  channels    ``{name: () -> summary}`` run by ``pelatis worker``
 FEEDBACK_RECEIVED              feedback    ``(kind=, customer_id=, object_id=, score=, is_compliment=)``
                                            after a survey answer or a review commits
+NPS_AUDIENCES                  feedback    a ``customers.views.ListFilter`` whose choices an NPS campaign
+                                           can target (engagement offers its saved segments)
 SEGMENT_FIELDS                 engagement  ``{key: core.segmentfields.SegmentField}``: what a segment can
                                            filter on, declared by the app that owns the data
 =============================  ==========  =======================================================
