@@ -3,9 +3,11 @@ see them and preview them for a customer; errors name the field and the placehol
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -177,3 +179,80 @@ def test_the_empty_list_explains_templates(client_as: Any, agent: Any) -> None:
     response = client_as(agent).get(reverse("engagement:templates"))
     assert response.status_code == 200
     assert "{{ address }}" in response.content.decode()
+
+
+def _greek(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "el"
+    return client
+
+
+def _visible(response: Any) -> str:
+    """The page as read: no tags, scripts, styles or attribute values."""
+    body = re.sub(r"<(script|style|head)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_greek_template_page_names_languages_never_codes(
+    client_as: Any, agent: Any, greeting: MessageTemplate
+) -> None:
+    client = _greek(client_as(agent))
+
+    page = _visible(client.get(reverse("engagement:template", args=[greeting.pk])))
+    listed = _visible(client.get(reverse("engagement:templates")))
+
+    words = set(re.findall(r"\w+", page))
+    assert "Ελληνικά" in page
+    assert "Αγγλικά" in page
+    assert "εναλλακτική" in page  # the fallback badge, in Greek
+    assert not {"el", "en", "fallback"} & words
+    assert "Ελληνικά" in listed
+    assert not {"el", "en"} & set(re.findall(r"\w+", listed))
+
+
+def test_the_preview_search_names_the_customers_language(
+    client_as: Any, agent: Any, greeting: MessageTemplate
+) -> None:
+    giorgos = customer(language="el")
+    client = _greek(client_as(agent))
+
+    found = client.get(reverse("engagement:template_customers", args=[greeting.pk]), {"q": "papadopoulos"})
+    full = client.get(reverse("engagement:template", args=[greeting.pk]), {"q": "papadopoulos"})
+
+    for response in (found, full):
+        text = _visible(response)
+        assert f'data-preview-customer="{giorgos.pk}"' in response.content.decode()
+        assert "Ελληνικά" in text
+        assert " el " not in text
+
+
+def test_the_form_offers_languages_by_name(client_as: Any, manager: Any, greeting: MessageTemplate) -> None:
+    client = _greek(client_as(manager))
+
+    page = client.get(reverse("engagement:template_edit", args=[greeting.pk])).content.decode()
+
+    # the fallback and each version's language are a choice of named languages, not a box for a code
+    assert re.search(r'<select name="fallback_language"[^>]*>', page)
+    assert re.search(r'<select name="v0-language"[^>]*>', page)
+    assert re.search(r'<option value="de"[^>]*>Deutsch \(Γερμανικά\)</option>', page)
+    assert re.search(r'<option value="en" selected>English \(Αγγλικά\)</option>', page)  # the fallback
+    assert 'type="text" name="fallback_language"' not in page
+    assert "Άλλες γλώσσες" in page or "Other languages" in page
+    assert "(el)" not in page
+
+
+def test_a_version_in_another_language_is_chosen_from_the_list(client_as: Any, manager: Any) -> None:
+    data = form_data(**{"v2-language": "uk", "v2-subject": "Вітаємо", "v2-body": "Вітаємо, {{ address }}!"})
+
+    response = client_as(manager).post(reverse("engagement:template_new"), data)
+
+    assert response.status_code == 302
+    template = MessageTemplate.objects.get(name="Γιορτή")
+    assert sorted(template.versions.values_list("language", flat=True)) == ["el", "en", "uk"]
+
+
+def test_a_language_not_offered_is_refused_on_its_field(client_as: Any, manager: Any) -> None:
+    response = client_as(manager).post(reverse("engagement:template_new"), form_data(fallback_language="zz"))
+
+    assert response.status_code == 422
+    assert 'data-error-for="fallback_language"' in response.content.decode()
+    assert not MessageTemplate.objects.filter(name="Γιορτή").exists()

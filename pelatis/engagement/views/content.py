@@ -3,6 +3,7 @@ chosen customer, and the editor (managers). Agents and read-only users see templ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pelatis.channels.sms import sms_max_parts, sms_size
 from pelatis.core.http import page_of, request_user
-from pelatis.customers.form_choices import language_choices, ui_language
 from pelatis.customers.locale_values import language_name
 from pelatis.customers.models import Customer
 from pelatis.customers.queries import customer_search
@@ -46,10 +46,8 @@ def _template_for(request: HttpRequest, template_id: int, *, write: bool = False
 
 
 def _shared(request: HttpRequest) -> dict[str, Any]:
-    ui = ui_language()
     return {
         "placeholders": [(name, str(text)) for name, text in PLACEHOLDERS.items()],
-        "language_codes": language_choices(ui),
         "can_edit": request.user.has_perm(CHANGE_PERMISSION),
     }
 
@@ -65,7 +63,7 @@ def template_list_view(request: HttpRequest) -> HttpResponse:
         )
     ).order_by("name")
     page, page_range = page_of(request, templates, PAGE_SIZE)
-    rows = [(t, [v.language for v in t.versions.all()]) for t in page.object_list]
+    rows = [(t, _languages(v.language for v in t.versions.all())) for t in page.object_list]
     return render(
         request,
         "engagement/templates.html",
@@ -79,6 +77,17 @@ def template_list_view(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- a template and its preview
+
+
+def _languages(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, name in the reader's language): pages show the name, the code stays for the data attribute."""
+    return [(code, language_name(code)) for code in codes]
+
+
+def _found(q: str) -> list[tuple[Customer, str]]:
+    """Customers matching the preview's search, each with the name of the language they read."""
+    customers = customer_search(q, limit=SEARCH_RESULTS).customers if q else []
+    return [(c, language_name(c.language)) for c in customers]
 
 
 def _preview(template: MessageTemplate, customer: Customer) -> dict[str, Any]:
@@ -114,9 +123,7 @@ def template_view(request: HttpRequest, template_id: int) -> HttpResponse:
     template = _template_for(request, template_id)
     search = PreviewSearchForm(request.GET)
     wanted = search.cleaned_data if search.is_valid() else {}
-    found: list[Customer] = []
-    if wanted.get("q"):
-        found = customer_search(wanted["q"], limit=SEARCH_RESULTS).customers
+    found = _found(wanted.get("q") or "")
     preview = None
     if wanted.get("customer"):
         customer = get_object_or_404(Customer, pk=wanted["customer"], merged_into__isnull=True)
@@ -148,7 +155,7 @@ def template_customers_view(request: HttpRequest, template_id: int) -> HttpRespo
     """The search box's results (htmx): customers to preview the template for."""
     template = _template_for(request, template_id)
     q = str(request.GET.get("q", "")).strip()[:100]
-    found = customer_search(q, limit=SEARCH_RESULTS).customers if q else []
+    found = _found(q)
     return render(
         request, "engagement/_template_customers.html", {"template": template, "found": found, "q": q}
     )
@@ -159,10 +166,12 @@ def template_customers_view(request: HttpRequest, template_id: int) -> HttpRespo
 
 def _rows(template: MessageTemplate | None, data: Any = None) -> list[VersionForm]:
     """One form per language version: Greek and English always, the template's others, one blank row."""
+    existing = {v.language: v for v in template.versions.all()} if template is not None else {}
     if data is not None:
         count = min(int(data.get("rows") or 0), MAX_ROWS) if str(data.get("rows") or "0").isdigit() else 0
-        return [VersionForm(data, prefix=f"v{i}", auto_id=f"id_v{i}_%s") for i in range(count)]
-    existing = {v.language: v for v in template.versions.all()} if template is not None else {}
+        return [
+            VersionForm(data, prefix=f"v{i}", auto_id=f"id_v{i}_%s", languages=existing) for i in range(count)
+        ]
     languages = ["el", "en"] + sorted(set(existing) - {"el", "en"}) + [""]
     forms = []
     for i, code in enumerate(languages):
@@ -172,7 +181,7 @@ def _rows(template: MessageTemplate | None, data: Any = None) -> list[VersionFor
             "subject": version.subject if version else "",
             "body": version.body if version else "",
         }
-        forms.append(VersionForm(initial=initial, prefix=f"v{i}", auto_id=f"id_v{i}_%s"))
+        forms.append(VersionForm(initial=initial, prefix=f"v{i}", auto_id=f"id_v{i}_%s", languages=existing))
     return forms
 
 
@@ -180,7 +189,7 @@ def _row_title(row: VersionForm) -> str:
     code = str(
         row.data.get(row.add_prefix("language"), "") if row.is_bound else row.initial.get("language", "")
     )
-    return f"{language_name(code.strip())} ({code.strip()})" if code.strip() else _("Another language")
+    return language_name(code.strip()) if code.strip() else _("Another language")
 
 
 def _put_errors(error: ValidationError, form: TemplateForm, rows: list[VersionForm], used: list[int]) -> None:
@@ -198,6 +207,13 @@ def _put_errors(error: ValidationError, form: TemplateForm, rows: list[VersionFo
         form.add_service_errors(ValidationError(rest))
 
 
+def _stored(template: MessageTemplate | None) -> list[str]:
+    """The codes the template already uses: the language lists keep offering them."""
+    if template is None:
+        return []
+    return [template.fallback_language, *(v.language for v in template.versions.all())]
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def template_edit_view(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
@@ -205,7 +221,7 @@ def template_edit_view(request: HttpRequest, template_id: int | None = None) -> 
     if template is None and not request.user.has_perm(ADD_PERMISSION):
         raise PermissionDenied
     if request.method == "POST":
-        form, rows = TemplateForm(request.POST), _rows(template, request.POST)
+        form, rows = TemplateForm(request.POST, languages=_stored(template)), _rows(template, request.POST)
         if form.is_valid() and all(row.is_valid() for row in rows):
             used = [i for i, row in enumerate(rows) if not row.is_blank()]
             versions = [
@@ -245,7 +261,7 @@ def template_edit_view(request: HttpRequest, template_id: int | None = None) -> 
             if template is not None
             else {}
         )
-        form, rows, status = TemplateForm(initial=initial), _rows(template), 200
+        form, rows, status = TemplateForm(initial=initial, languages=_stored(template)), _rows(template), 200
     return render(
         request,
         "engagement/template_form.html",
