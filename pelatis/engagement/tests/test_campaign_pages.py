@@ -117,7 +117,9 @@ def test_outsider_and_anonymous_are_kept_out(outsider: Any, draft: Campaign) -> 
 
 
 def test_a_get_never_launches(manager: Any, draft: Campaign) -> None:
-    assert _client(manager).get(reverse("engagement:campaign_launch", args=[draft.pk])).status_code == 405
+    question = _client(manager).get(reverse("engagement:campaign_launch", args=[draft.pk]))
+    assert question.status_code == 200  # the question before launching
+    assert "data-launch-question" in question.content.decode()
     assert Campaign.objects.get(pk=draft.pk).status == Campaign.Status.DRAFT
 
 

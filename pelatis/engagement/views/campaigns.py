@@ -55,17 +55,30 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _audience_words(campaign: Campaign) -> dict[str, str]:
+    """The template's purpose and the channel as the pages name them («Προωθητικά», «Email»)."""
+    return {"purpose": campaign.template.get_purpose_display(), "channel": campaign.get_channel_display()}
+
+
 @require_GET
 @login_required
 def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign with its figures; before the launch who it would reach now, while sending how many
+    wait for their quiet hours to end, and after an empty run why nobody received it."""
     campaign = queries.campaign_for(request.user, pk)
     started = campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
+    results = campaign_results(campaign) if started else None
+    explain_empty = results is not None and results.audience == 0 and campaign.status == Campaign.Status.DONE
     return render(
         request,
         "engagement/campaign.html",
         {
             "campaign": campaign,
-            "results": campaign_results(campaign) if started else None,
+            "results": results,
+            "reach": queries.campaign_reach(campaign) if not started or explain_empty else None,
+            "explain_empty": explain_empty,
+            "waiting": queries.campaign_waiting(campaign),
+            "words": _audience_words(campaign),
             "can_manage": queries.can_manage_campaigns(request.user),
             "can_edit": campaign.status in EDITABLE,
             "can_launch": campaign.status in LAUNCHABLE,
@@ -116,11 +129,24 @@ def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         return render(request, "engagement/campaign_form.html", context, status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def campaign_launch_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start sending now (the worker sends in batches; a second press starts nothing)."""
+    """GET asks first, showing how many customers it reaches now; the POST from that page starts sending
+    (the worker sends in batches; a second press starts nothing). A POST without the confirmation (an
+    old page, a stray form) is sent to the question, never launched."""
     campaign = queries.campaign_for(request.user, pk, write=True)
+    if campaign.status not in LAUNCHABLE:
+        messages.info(request, _("This campaign has already started or was cancelled."))
+        return redirect("engagement:campaign", campaign.pk)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        context = {
+            "campaign": campaign,
+            "reach": queries.campaign_reach(campaign),
+            "words": _audience_words(campaign),
+            "zone": settings.TIME_ZONE,
+        }
+        return render(request, "engagement/campaign_launch.html", context)
     try:
         launched = campaign_launch(campaign_id=campaign.pk)
     except ValidationError as exc:
