@@ -164,7 +164,9 @@ class SegmentField:
         return self._scalar(raw)
 
     def _scalar(self, raw: Any) -> Any:
-        if isinstance(raw, list | tuple | dict):
+        if isinstance(raw, dict):
+            raise ValidationError(_("Give one value (a text, number or date), not an object."))
+        if isinstance(raw, list | tuple):
             raise ValidationError(_("Give one value, not a list."))
         reader = _READERS[self.kind]
         value = reader(raw)

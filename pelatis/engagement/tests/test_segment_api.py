@@ -109,3 +109,19 @@ def test_manager_changes_and_deletes(api_as: Any, manager: Any, customers: Any) 
     assert api.delete(f"/api/v1/segments/{segment.pk}").status_code == 204
     assert not Segment.objects.exists()
     assert api.get(f"/api/v1/segments/{segment.pk}").status_code == 404
+
+
+def test_an_object_for_a_value_is_called_an_object_not_a_list(api_as: Any, manager: Any) -> None:
+    api = api_as(manager)
+    for value, words, not_words in (
+        ({"from": 1}, "not an object", "list"),
+        ([1, 2], "not a list", "object"),
+    ):
+        definition = {"op": "and", "rules": [{"field": "orders.count", "op": "gt", "value": value}]}
+        answer = api.post("/api/v1/segments", {"name": "Πολλές αγορές", "definition": definition})
+        assert answer.status_code == 422, value
+        [error] = answer.json()["detail"]
+        assert error["loc"] == ["body", "definition", "rules", 0, "value"]
+        assert words in error["msg"]
+        assert not_words not in error["msg"]
+    assert not Segment.objects.exists()

@@ -23,6 +23,8 @@ from ..segments.services import segment_create, segment_delete, segment_update
 
 PAGE_SIZE = 25
 PREVIEW_SIZE = 10
+SAVE = "save"  # the Save button: the only action that writes
+REDRAW = "redraw"  # the field and operator selects (and a post without an action): draw again, never save
 EMPTY_TREE: dict[str, Any] = {"op": "and", "rules": [{"field": "", "op": "", "value": ""}]}
 
 
@@ -97,8 +99,10 @@ def _editor_page(
 @require_http_methods(["GET", "POST"])
 @login_required
 def segment_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New segment (no pk) or a segment's editor; managers only. Editor buttons redraw the editor (htmx:
-    only the editor), ``action=save`` saves in one transaction."""
+    """New segment (no pk) or a segment's editor; managers only. Only ``action=save`` (the Save button)
+    saves, in one transaction. Anything else redraws: the editor's buttons (``add-rule:…``, ``remove:…``),
+    its field and operator selects (``redraw``) and a post with no action at all. A redraw never saves and,
+    with htmx, answers only the rules editor (the fragment the selects and buttons swap), never a page."""
     if pk is None:
         _need(request, queries.ADD_PERMISSION)
         segment = None
@@ -109,10 +113,11 @@ def segment_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
         tree = segment.definition if segment else EMPTY_TREE
         return _editor_page(request, segment, SegmentForm(initial=initial), tree, {}, 200)
     tree = tree_from_post(request.POST)
-    action = request.POST.get("action", "save")
+    action = request.POST.get("action", REDRAW)
     form = SegmentForm(request.POST)
-    if action != "save":
-        tree = tree_apply(tree, action)
+    if action != SAVE:
+        if action != REDRAW:
+            tree = tree_apply(tree, action)
         if is_htmx(request):
             context = {"tree": editor_tree(tree), "field_groups": field_groups()}
             return render(request, "engagement/_segment_editor.html", context)
