@@ -180,3 +180,25 @@ def test_the_card_needs_few_queries(
     with django_assert_max_num_queries(15):
         html = customer_panel(request, with_points)
     assert html.count("data-entry=") == 8
+
+
+def test_a_short_balance_is_said_in_greek_numbers_on_a_greek_page(
+    client_as: Any, agent: Any, with_points: Customer
+) -> None:
+    from django.conf import settings
+
+    points_adjust(customer=with_points, points=3269, reason="Μεταφορά από το παλιό σύστημα", by=None)
+    client = client_as(agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "el"
+    response = client.post(
+        reverse("loyalty:redeem", args=[with_points.pk]), {"points": "999999", "reason": "Δοκιμή"}, **HTMX
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    start = html.index("data-short>")
+    message = html[start : html.index("</p>", start)]
+    assert "3.389" in message  # the balance, grouped as Greek writes it
+    assert "999.999" in message
+    assert "3389" not in message
+    assert "999999" not in message
+    assert _entries(with_points) == [("adjust", 120), ("adjust", 3269)]

@@ -72,13 +72,25 @@ class NextTierOut(Schema):
     needed_text: str = Field(..., description="the same in words, e.g. “€120.00 more in purchases”")
 
 
+class QualifiesOut(Schema):
+    id: int
+    name: str
+
+
 class LoyaltyOut(Schema):
     customer_id: int
     balance: int
     expiring_soon: ExpiringOut
     ledger: LedgerPage
     tier: TierOut | None = Field(None, description="null below the lowest tier or without tiers")
-    next_tier: NextTierOut | None = Field(None, description="null at the top tier or without tiers")
+    qualifies_for: QualifiesOut | None = Field(
+        None,
+        description="a higher tier the last 12 months already reach; the tier review (run after each "
+        "order's points are booked, and periodically) places the customer there; null otherwise",
+    )
+    next_tier: NextTierOut | None = Field(
+        None, description="the tier after the one held (or qualified for); null at the top or without tiers"
+    )
     tier_basis: str | None = Field(
         None, description="spend (euros) or points, over the last 12 months; null without tiers"
     )
@@ -147,7 +159,13 @@ def loyalty_detail(request: HttpRequest, customer_id: IdPath, page: Query[PagePa
 
 def _tier_fields(status: queries.TierStatus | None) -> dict[str, Any]:
     if status is None:
-        return {"tier": None, "next_tier": None, "tier_basis": None, "tier_measure": None}
+        return {
+            "tier": None,
+            "qualifies_for": None,
+            "next_tier": None,
+            "tier_basis": None,
+            "tier_measure": None,
+        }
     tier = None
     if status.tier_id is not None:
         tier = {
@@ -165,7 +183,16 @@ def _tier_fields(status: queries.TierStatus | None) -> dict[str, Any]:
             "needed": status.needed,
             "needed_text": status.needed_text,
         }
-    return {"tier": tier, "next_tier": upcoming, "tier_basis": status.basis, "tier_measure": status.measure}
+    qualifies = None
+    if status.qualifies_id is not None:
+        qualifies = {"id": status.qualifies_id, "name": status.qualifies}
+    return {
+        "tier": tier,
+        "qualifies_for": qualifies,
+        "next_tier": upcoming,
+        "tier_basis": status.basis,
+        "tier_measure": status.measure,
+    }
 
 
 @router.post(

@@ -6,25 +6,69 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pelatis.core.forms import ServiceErrorsMixin
 
 from .models import LoyaltyProgramme, Reward, Tier
 from .services.ledger import MAX_POINTS
-from .services.programme import PROGRAMME_FIELDS, REWARD_FIELDS, TIER_FIELDS
+from .services.programme import (
+    PROGRAMME_FIELDS,
+    PROGRAMME_LIMITS,
+    REWARD_FIELDS,
+    REWARD_LIMITS,
+    TIER_FIELDS,
+    TIER_LIMITS,
+    range_errors,
+)
 
 MULTIPLIER_ROWS_EXTRA = 3
 
 
-class ProgrammeForm(ServiceErrorsMixin, forms.Form):
-    """The programme's rules (the category multipliers are rows of their own: MultiplierFormSet)."""
+class _ModelFieldsForm(ServiceErrorsMixin, forms.Form):
+    """A form over some of a model's fields: decimals typed and shown in the reader's format («1,5»), and
+    the service's ranges checked with its words, so a wrong value shows with every other wrong one."""
 
-    ID_PREFIX = "programme"
+    MODEL: type[Any]
+    FIELDS: tuple[str, ...] = ()
+    LIMITS: dict[str, tuple[Decimal, Decimal | None]] = {}
+    ROWS: dict[str, int] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(LoyaltyProgramme, fields=PROGRAMME_FIELDS))
+        decimals = tuple(
+            n for n in self.FIELDS if self.MODEL._meta.get_field(n).get_internal_type() == "DecimalField"
+        )
+        self.fields.update(forms.fields_for_model(self.MODEL, fields=self.FIELDS, localized_fields=decimals))
+        for name in decimals:
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+        for name, (low, high) in self.LIMITS.items():
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)
+            ]
+            if not field.localize:  # a number input: the browser's hint (the page has novalidate)
+                field.widget.attrs.update(
+                    {"min": str(low), **({"max": str(high)} if high is not None else {})}
+                )
+        for name, rows in self.ROWS.items():
+            self.fields[name].widget.attrs["rows"] = rows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, messages in range_errors(data, self.LIMITS).items():
+            self.add_error(name, messages)
+        return data
+
+
+class ProgrammeForm(_ModelFieldsForm):
+    """The programme's rules (the category multipliers are rows of their own: MultiplierFormSet)."""
+
+    ID_PREFIX = "programme"
+    MODEL = LoyaltyProgramme
+    FIELDS = PROGRAMME_FIELDS
+    LIMITS = PROGRAMME_LIMITS
 
 
 class MultiplierForm(forms.Form):
@@ -32,6 +76,8 @@ class MultiplierForm(forms.Form):
     multiplier = forms.DecimalField(
         label=_("Multiplier"),
         required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=2,
@@ -81,23 +127,24 @@ def multiplier_rows(programme: LoyaltyProgramme, data: Any = None) -> Any:
     return MultiplierFormSet(data, initial=initial, prefix="mult")
 
 
-class TierForm(ServiceErrorsMixin, forms.Form):
+class TierForm(_ModelFieldsForm):
     ID_PREFIX = "tier"
+    MODEL = Tier
+    FIELDS = TIER_FIELDS
+    LIMITS = TIER_LIMITS
+    ROWS = {"perks": 3}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(Tier, fields=TIER_FIELDS))
         self.fields["perks"].help_text = _("One perk per line.")
-        self.fields["perks"].widget.attrs["rows"] = 3
 
 
-class RewardForm(ServiceErrorsMixin, forms.Form):
+class RewardForm(_ModelFieldsForm):
     ID_PREFIX = "reward"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(Reward, fields=REWARD_FIELDS))
-        self.fields["description"].widget.attrs["rows"] = 2
+    MODEL = Reward
+    FIELDS = REWARD_FIELDS
+    LIMITS = REWARD_LIMITS
+    ROWS = {"description": 2}
 
 
 class RedeemForm(ServiceErrorsMixin, forms.Form):

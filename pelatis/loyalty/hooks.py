@@ -2,7 +2,8 @@
 
 - Orders earn points when they are paid and give them back when cancelled, refunded or deleted, whichever
   path wrote them (the form, the API, an import or its undo): customers tells loyalty after each commit,
-  and the points are booked by a task, so a failure there never fails the request that wrote the order.
+  and the points are booked by a task, so a failure there never fails the request that wrote the order;
+  the same task then reviews those customers' tiers, so a tier follows new orders at once.
 - A customer merge carries the merged customer's ledger and balance along.
 - The worker expires unspent points that reached their expiry date, reviews tiers (up at once, down after
   the grace period) and warns customers by email of points about to expire.

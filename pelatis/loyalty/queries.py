@@ -51,6 +51,10 @@ class TierStatus:
         None  # euros or points still missing for the next tier (0: reached, not yet moved)
     )
     needed_text: str = ""  # the same, in words: "€120.00 more in purchases", "300 more points"
+    # A higher tier the last 12 months already reach, before the tier review has placed the customer there
+    # (the review runs after each order's points are booked and periodically): None when placed.
+    qualifies: str | None = None
+    qualifies_id: int | None = None
 
 
 def tier_benefits(tier: Tier) -> list[str]:
@@ -69,7 +73,9 @@ def tier_benefits(tier: Tier) -> list[str]:
     return found
 
 
-def _needed_text(basis: str, needed: Decimal, language: str) -> str:
+def _needed_text(basis: str, needed: Decimal, language: str, *, joined: bool) -> str:
+    if needed <= 0 and not joined:  # a first tier from 0, for someone not in the programme yet
+        return _("with the first points") if basis == TierBasis.POINTS else _("with the first purchase")
     if basis == TierBasis.POINTS:
         return _("%(points)s more points") % {
             "points": number_format(int(needed.to_integral_value()), use_l10n=True, force_grouping=True)
@@ -77,11 +83,16 @@ def _needed_text(basis: str, needed: Decimal, language: str) -> str:
     return _("%(amount)s more in purchases") % {"amount": format_money(needed, language=language)}
 
 
+def _rank(tier: Tier | None) -> Decimal:
+    return tier.threshold if tier is not None else Decimal("-1")
+
+
 def tier_status(
     customer_id: int, *, language: str | None = None, now: dt.datetime | None = None
 ) -> TierStatus | None:
-    """The customer's tier and the next one (names and texts in ``language``, default the active one);
-    None when the programme has no tiers."""
+    """The customer's tier, a higher one they already qualify for, and the next one (names and texts in
+    ``language``, default the active one); None when the programme has no tiers. Only reads: placing a
+    customer is the tier review's job."""
     tiers = list(Tier.objects.order_by("threshold"))
     if not tiers:
         return None
@@ -89,9 +100,12 @@ def tier_status(
     programme = LoyaltyProgramme.current()
     holder = Customer.objects.filter(pk=customer_id).values_list("merged_into_id", flat=True).first()
     account = LoyaltyAccount.objects.filter(customer_id=holder or customer_id).first()
-    measure, _reached = measure_of(customer_id=holder or customer_id, now=now or timezone.now())
+    measure, reached_id = measure_of(customer_id=holder or customer_id, now=now or timezone.now())
     current = next((t for t in tiers if account is not None and t.pk == account.tier_id), None)
-    above = [t for t in tiers if current is None or t.threshold > current.threshold]
+    reached = next((t for t in tiers if t.pk == reached_id), None)
+    qualifies = reached if _rank(reached) > _rank(current) else None
+    base = qualifies or current
+    above = [t for t in tiers if base is None or t.threshold > base.threshold]
     upcoming = above[0] if above else None
     with translation.override(lang):
         needed = max(Decimal("0"), upcoming.threshold - measure) if upcoming is not None else None
@@ -106,7 +120,13 @@ def tier_status(
             next_tier=upcoming.label(lang) if upcoming else None,
             next_tier_id=upcoming.pk if upcoming else None,
             needed=needed,
-            needed_text=_needed_text(programme.tier_basis, needed, lang) if needed is not None else "",
+            needed_text=(
+                _needed_text(programme.tier_basis, needed, lang, joined=account is not None)
+                if needed is not None
+                else ""
+            ),
+            qualifies=qualifies.label(lang) if qualifies else None,
+            qualifies_id=qualifies.pk if qualifies else None,
         )
 
 

@@ -41,6 +41,7 @@ class SyncResult:
     reversed: int = 0
     points_earned: int = 0
     points_reversed: int = 0
+    customer_ids: frozenset[int] = frozenset()  # whose orders (or earnings of gone orders) these were
 
 
 def months_after(moment: dt.datetime, months: int) -> dt.datetime:
@@ -83,6 +84,7 @@ def loyalty_orders_sync(*, order_ids: Iterable[int]) -> SyncResult:
             reversed=totals.reversed + done.reversed,
             points_earned=totals.points_earned + done.points_earned,
             points_reversed=totals.points_reversed + done.points_reversed,
+            customer_ids=totals.customer_ids | done.customer_ids,
         )
     return totals
 
@@ -134,6 +136,7 @@ def _sync_batch(ids: list[int]) -> SyncResult:
         reversed=len(new) - earned,
         points_earned=sum(e.points for e in new[:earned]),
         points_reversed=-sum(e.points for e in new[earned:]),
+        customer_ids=frozenset(o["customer_id"] for o in orders.values()) | frozenset(earned_by.values()),
     )
 
 

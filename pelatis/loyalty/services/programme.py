@@ -11,9 +11,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..models import LoyaltyProgramme, Reward, Tier
+from .ledger import MAX_POINTS
 
 PROGRAMME_FIELDS = (
     "points_per_euro",
@@ -41,26 +43,69 @@ TIER_FIELDS = (
 REWARD_FIELDS = ("name", "description", "points_cost", "stock", "active")
 
 
-def _at_least(
-    errors: dict[str, list[str]], instance: Any, name: str, low: Decimal, high: Decimal | None = None
-) -> None:
-    """The database's range checks, said first in words naming the field."""
-    value = getattr(instance, name)
-    if value is None or isinstance(value, bool):
-        return
-    if value < low or (high is not None and value > high):
-        message = (
-            _("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}
-            if high is not None
-            else _("Give a number of at least %(low)s.") % {"low": low}
-        )
-        errors.setdefault(name, []).append(message)
+BONUS_MAX = Decimal("100000")
+# The programme's sensible ranges (low, high): far beyond any real shop's settings, and a typo such as an
+# extra zero or two is refused rather than paid out. The forms check the same ranges with the same words.
+PROGRAMME_LIMITS: dict[str, tuple[Decimal, Decimal | None]] = {
+    "points_per_euro": (Decimal("0"), Decimal("1000")),
+    "expiry_months": (Decimal("1"), Decimal("120")),
+    "first_purchase_bonus": (Decimal("0"), BONUS_MAX),
+    "birthday_bonus": (Decimal("0"), BONUS_MAX),
+    "name_day_bonus": (Decimal("0"), BONUS_MAX),
+    "survey_bonus": (Decimal("0"), BONUS_MAX),
+    "compliment_bonus": (Decimal("0"), BONUS_MAX),
+    "tier_grace_days": (Decimal("0"), Decimal("730")),
+    "expiry_warning_days": (Decimal("0"), Decimal("365")),
+}
+TIER_LIMITS: dict[str, tuple[Decimal, Decimal | None]] = {
+    "threshold": (Decimal("0"), None),
+    "discount_percent": (Decimal("0"), Decimal("100")),
+}
+REWARD_LIMITS: dict[str, tuple[Decimal, Decimal | None]] = {
+    "points_cost": (Decimal("1"), Decimal(MAX_POINTS)),
+}
 
 
-def _ranges_check(instance: Any, ranges: dict[str, tuple[Decimal, Decimal | None]]) -> None:
+def range_message(low: Decimal, high: Decimal | None) -> str:
+    """The words of a range check, numbers in the reader's format («από 0 έως 100.000»)."""
+
+    def number(value: Decimal) -> str:
+        return number_format(value, use_l10n=True, force_grouping=True)
+
+    if high is None:
+        return _("Give a number of at least %(low)s.") % {"low": number(low)}
+    return _("Give a number from %(low)s to %(high)s.") % {"low": number(low), "high": number(high)}
+
+
+def range_errors(
+    values: dict[str, Any], ranges: dict[str, tuple[Decimal, Decimal | None]]
+) -> dict[str, list[str]]:
+    """``{field: [message]}`` for each number in ``values`` outside its range (other values are left to
+    the model's checks)."""
     errors: dict[str, list[str]] = {}
     for name, (low, high) in ranges.items():
-        _at_least(errors, instance, name, low, high)
+        value = values.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            continue
+        if value < low or (high is not None and value > high):
+            errors[name] = [range_message(low, high)]
+    return errors
+
+
+def _validate(
+    instance: Any,
+    ranges: dict[str, tuple[Decimal, Decimal | None]],
+    found: dict[str, list[str]] | None = None,
+) -> None:
+    """Every problem of the row at once (``found`` so far, the ranges, the model's own checks)."""
+    errors = dict(found or {})
+    for name, messages in range_errors({name: getattr(instance, name) for name in ranges}, ranges).items():
+        errors.setdefault(name, messages)
+    try:
+        instance.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -83,8 +128,7 @@ def programme_update(*, values: dict[str, Any], multipliers: dict[str, Decimal])
     programme.category_multipliers = {
         category.strip(): str(multiplier.normalize()) for category, multiplier in multipliers.items()
     }
-    _ranges_check(programme, {"points_per_euro": (Decimal("0"), None), "expiry_months": (Decimal("1"), None)})
-    programme.full_clean()
+    _validate(programme, PROGRAMME_LIMITS)
     programme.save()
     return programme
 
@@ -94,12 +138,10 @@ def tier_save(*, tier_id: int | None, values: dict[str, Any]) -> Tier:
     """Create a tier (``tier_id`` None) or change one; two tiers never share a threshold."""
     tier = Tier() if tier_id is None else Tier.objects.select_for_update().get(pk=tier_id)
     _assign(tier, TIER_FIELDS, values)
+    found = {}
     if Tier.objects.filter(threshold=tier.threshold).exclude(pk=tier.pk).exists():
-        raise ValidationError({"threshold": [_("Another tier already starts at this threshold.")]})
-    _ranges_check(
-        tier, {"threshold": (Decimal("0"), None), "discount_percent": (Decimal("0"), Decimal("100"))}
-    )
-    tier.full_clean()
+        found["threshold"] = [_("Another tier already starts at this threshold.")]
+    _validate(tier, TIER_LIMITS, found)
     tier.save()
     return tier
 
@@ -118,8 +160,7 @@ def reward_save(*, reward_id: int | None, values: dict[str, Any]) -> Reward:
     """Create a reward (``reward_id`` None) or change one."""
     reward = Reward() if reward_id is None else Reward.objects.select_for_update().get(pk=reward_id)
     _assign(reward, REWARD_FIELDS, values)
-    _ranges_check(reward, {"points_cost": (Decimal("1"), None)})
-    reward.full_clean()
+    _validate(reward, REWARD_LIMITS)
     reward.save()
     return reward
 

@@ -21,6 +21,8 @@ from ..panels import active_rewards, card_context
 from ..services.ledger import InsufficientPoints, points_adjust, points_redeem
 from ..services.rewards import reward_redeem
 from ..statement import FontMissing, statement_of, statement_pdf
+from ..templatetags.loyalty_ui import points as points_text
+from ..templatetags.loyalty_ui import points_signed
 
 
 def _customer(request: HttpRequest, pk: int, permission: str) -> Customer:
@@ -31,10 +33,10 @@ def _customer(request: HttpRequest, pk: int, permission: str) -> Customer:
 
 
 def short_message(exc: InsufficientPoints) -> str:
-    """The 409's message, in the reader's language."""
+    """The 409's message, in the reader's language with its number format («3.389» in Greek)."""
     return _("Not enough points: the balance is %(balance)s points, %(wanted)s were asked for.") % {
-        "balance": exc.balance,
-        "wanted": exc.wanted,
+        "balance": points_text(exc.balance),
+        "wanted": points_text(exc.wanted),
     }
 
 
@@ -74,7 +76,10 @@ def redeem_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _answer(request, customer, redeem_form=form, status=422)
-    done = _("Redeemed %(points)s points: %(reason)s.") % {"points": -entry.points, "reason": entry.reason}
+    done = _("Redeemed %(points)s points: %(reason)s.") % {
+        "points": points_text(-entry.points),
+        "reason": entry.reason,
+    }
     return _answer(request, customer, done=done)
 
 
@@ -98,7 +103,10 @@ def adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _answer(request, customer, adjust_form=form, status=422)
-    done = _("Adjusted by %(points)+d points: %(reason)s.") % {"points": entry.points, "reason": entry.reason}
+    done = _("Adjusted by %(points)s points: %(reason)s.") % {
+        "points": points_signed(entry.points),
+        "reason": entry.reason,
+    }
     return _answer(request, customer, done=done)
 
 
