@@ -1,0 +1,50 @@
+"""The journey pages fit their cards: settings read as label beside value, and the results table's thirteen
+figures wrap their headings and scroll inside the card on a narrow screen."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from .journey_fixtures import journey_with_steps
+
+pytestmark = pytest.mark.django_db
+
+
+def _greek(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "el"
+    return client
+
+
+def test_journey_settings_are_a_label_value_grid(manager: Any) -> None:
+    journey = journey_with_steps("name_day", 0, bonus_points=100, holdout_percent=5)
+
+    page = _greek(manager).get(reverse("engagement:journey", args=[journey.pk])).content.decode()
+
+    settings_list = re.search(r'<dl class="props" data-settings>(.*?)</dl>', page, flags=re.S)
+    assert settings_list is not None
+    body = settings_list.group(1)
+    assert "prop-pair" not in body  # a pair wrapper breaks the grid: the value then sits under its label
+    assert re.search(r"<dt>[^<]+</dt><dd>100</dd>", body)
+    assert re.search(r"<dt>[^<]+</dt><dd>5 %</dd>", body)
+
+
+def test_journey_results_table_wraps_and_scrolls_inside_its_card(manager: Any) -> None:
+    journey = journey_with_steps("name_day", 0, 7)
+
+    page = _greek(manager).get(reverse("engagement:journey_results", args=[journey.pk])).content.decode()
+
+    card = re.search(r'<section class="card step-results" id="steps">\s*<div class="table-wrap"[^>]*>', page)
+    assert card is not None
+    style = re.search(r"<style>(.*?)</style>", page, flags=re.S)
+    assert style is not None
+    assert re.search(r"\.step-results \.table th \{[^}]*white-space: normal", style.group(1))
+    assert re.search(r"\.step-results \.table-wrap \{[^}]*overflow-x: auto", style.group(1))
+    assert page.count('data-step="') == 2
