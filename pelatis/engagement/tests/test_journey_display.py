@@ -1,5 +1,5 @@
-"""The journey pages fit their cards: settings read as label beside value, and the results table's thirteen
-figures wrap their headings and scroll inside the card on a narrow screen."""
+"""The journey pages fit their cards: settings read as label beside value, and a step's results are two
+tables (delivery, orders) whose headings wrap and which scroll inside their cards on a narrow screen."""
 
 from __future__ import annotations
 
@@ -41,10 +41,17 @@ def test_journey_results_table_wraps_and_scrolls_inside_its_card(manager: Any) -
 
     page = _greek(manager).get(reverse("engagement:journey_results", args=[journey.pk])).content.decode()
 
-    card = re.search(r'<section class="card step-results" id="steps">\s*<div class="table-wrap"[^>]*>', page)
-    assert card is not None
+    tables = re.findall(
+        r'<section class="card step-results"[^>]*>.*?<div class="table-wrap"[^>]*>\s*<table class="table">(.*?)</table>',
+        page,
+        flags=re.S,
+    )
+    assert len(tables) == 2  # delivery, orders: each narrow enough for its card
+    assert all(len(re.findall(r'<th scope="col"', table)) <= 8 for table in tables)
     style = re.search(r"<style>(.*?)</style>", page, flags=re.S)
     assert style is not None
     assert re.search(r"\.step-results \.table th \{[^}]*white-space: normal", style.group(1))
     assert re.search(r"\.step-results \.table-wrap \{[^}]*overflow-x: auto", style.group(1))
     assert page.count('data-step="') == 2
+    assert page.count('data-step-orders="') == 2
+    assert "{#" not in page
