@@ -24,6 +24,8 @@ from pelatis.privacy.texts import one_click_wording
 
 pytestmark = pytest.mark.django_db
 
+FORM = "application/x-www-form-urlencoded"
+
 
 @pytest.fixture(autouse=True)
 def _fresh(settings: Any) -> None:
@@ -140,14 +142,63 @@ def test_expired_link(papadopoulos: Customer, settings: Any, monkeypatch: Any) -
     assert not ConsentRecord.objects.exists()
 
 
-def test_posts_are_rate_limited(papadopoulos: Customer, settings: Any, monkeypatch: Any) -> None:
+def test_preference_changes_are_limited_per_customer_not_per_address(
+    papadopoulos: Customer, make_customer: Any, monkeypatch: Any
+) -> None:
     import pelatis.privacy.views as views
 
     monkeypatch.setattr(views, "RATE_LIMIT", 2)
-    client = Client()
-    path = unsubscribe_path(papadopoulos)
+    client = Client()  # one address for everyone, as an office or a mail provider
+    path = preferences_path(papadopoulos)
     assert [client.post(path).status_code for _ in range(3)] == [200, 200, 429]
     assert client.get(path).status_code == 200  # looking is not limited
+    other = make_customer(first_name="Ελένη", last_name="Νικολάου", emails=["eleni@example.gr"])
+    assert client.post(preferences_path(other)).status_code == 200  # another customer's link still works
+
+
+def test_one_click_unsubscribe_is_never_refused_by_the_limit(
+    papadopoulos: Customer, monkeypatch: Any
+) -> None:
+    import pelatis.privacy.views as views
+
+    monkeypatch.setattr(views, "RATE_LIMIT", 1)
+    consent_record(customer=papadopoulos, purpose="marketing", channel="email", granted=True, source="form")
+    client = Client()
+    path = unsubscribe_path(papadopoulos)
+    statuses = [
+        client.post(path, "List-Unsubscribe=One-Click", content_type=FORM).status_code for _ in range(5)
+    ]
+    assert statuses == [200] * 5
+    assert consent_allows(papadopoulos.pk, "marketing", "email") is False
+    assert ConsentRecord.objects.filter(customer=papadopoulos).count() == 2  # the repeats wrote nothing
+
+
+def test_a_valid_unsubscribe_passes_from_an_address_the_bad_link_wall_blocks(
+    papadopoulos: Customer, settings: Any
+) -> None:
+    """Mail providers post one-click unsubscribes from shared addresses: someone else's bad links from
+    the same address must not cost our customer their unsubscribe."""
+    settings.PELATIS_BAD_LINK_LIMIT = 3
+    consent_record(customer=papadopoulos, purpose="marketing", channel="email", granted=True, source="form")
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    good = unsubscribe_path(papadopoulos)
+    bad = [f"/privacy/unsubscribe/{good.rstrip('/').rsplit('/', 1)[1][:-3]}x{n:02d}/" for n in range(4)]
+    assert [client.post(path).status_code for path in bad] == [404, 404, 404, 429]  # the wall stands
+    assert client.post(bad[0]).status_code == 429
+    answer = client.post(good, "List-Unsubscribe=One-Click", content_type=FORM)
+    assert answer.status_code == 200
+    assert consent_allows(papadopoulos.pk, "marketing", "email") is False
+    assert client.get(preferences_path(papadopoulos)).status_code == 200  # the customer's own page too
+
+
+def test_a_signed_link_of_an_erased_customer_is_not_counted_as_a_guess(
+    papadopoulos: Customer, settings: Any
+) -> None:
+    settings.PELATIS_BAD_LINK_LIMIT = 2
+    client = Client()
+    path = unsubscribe_path(papadopoulos)
+    Customer.objects.filter(pk=papadopoulos.pk).delete()
+    assert [client.post(path).status_code for _ in range(4)] == [404] * 4  # never the wall's 429
 
 
 def test_a_merged_customers_old_link_speaks_for_the_customer_kept(

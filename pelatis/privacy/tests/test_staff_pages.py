@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from pelatis.customers.models import Customer
 from pelatis.customers.services import customer_merge
-from pelatis.privacy.models import ConsentRecord
+from pelatis.privacy.models import ConsentRecord, Purpose
 from pelatis.privacy.queries import consent_allows
 from pelatis.privacy.services import consent_record
 
@@ -35,6 +36,30 @@ def test_the_card_shows_the_grid_and_the_last_changes(
     assert 'data-consent="surveys.email" data-granted="yes"' in html
     assert READ_OUT in html
     assert "data-consent-form" in html
+
+
+def test_the_card_says_what_holds_where_nothing_is_recorded(
+    papadopoulos: Customer, agent: Any, client_as: Any
+) -> None:
+    """No bare "default" in every cell: a note under the grid says which purposes are allowed until the
+    customer objects and which only after their yes."""
+    consent_record(customer=papadopoulos, purpose="marketing", channel="email", granted=True, source="form")
+    html = client_as(agent).get(f"/customers/{papadopoulos.pk}/").content.decode()
+    card = html.split("data-consent-panel", 1)[1].split("</section>", 1)[0]
+    assert "προεπιλογή" not in card
+    assert ">default<" not in card
+    assert 'data-consent="marketing.email" data-granted="yes">' in card  # recorded: no mark
+    assert 'data-consent="marketing.sms" data-granted="no" data-unrecorded>' in card
+    assert 'data-consent="surveys.email" data-granted="yes" data-unrecorded>' in card
+    note = card.split("data-consent-unrecorded>", 1)[1].split("</p>", 1)[0]
+    allowed, not_allowed = note.split(": ", 1)[1].split(". ", 1)
+    with translation.override(html.split('lang="', 1)[1].split('"', 1)[0]):  # the page's language
+        surveys, profiling, offers = (str(Purpose(p).label) for p in ("surveys", "profiling", "marketing"))
+    assert surveys in allowed
+    assert profiling in allowed
+    assert offers not in allowed
+    assert offers in not_allowed
+    assert 'class="table-wrap"' in card  # a narrow column scrolls the grid instead of cutting it
 
 
 def test_read_only_staff_see_the_card_without_the_form(
