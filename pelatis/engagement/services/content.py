@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pelatis.channels.sms import sms_max_parts, sms_size
+from pelatis.core.templatetags.pelatis_ui import language_label
 
 from ..models import MessageTemplate, TemplateVersion
 from ..models.content import Channel, Purpose
@@ -36,7 +37,9 @@ def _version_errors(
     if not LANGUAGE_CODE.match(language):
         errors[f"{prefix}.language"] = [_("Write a language code such as el, en or de.")]
     elif language in seen:
-        errors[f"{prefix}.language"] = [_("There is already a version in “%(code)s”.") % {"code": language}]
+        errors[f"{prefix}.language"] = [
+            _("There is already a version in %(language)s.") % {"language": language_label(language)}
+        ]
     seen.add(language)
     if channel == Channel.EMAIL and not version.subject.strip():
         errors[f"{prefix}.subject"] = [_("An email needs a subject.")]
@@ -81,8 +84,8 @@ def template_save(
         errors.update(_version_errors(index, version, channel=channel, seen=seen))
     if versions and fallback not in seen:
         errors["fallback_language"] = [
-            _("The fallback language needs a version: write one in “%(code)s” or choose another.")
-            % {"code": fallback or "—"}
+            _("The fallback language needs a version: write one in %(language)s or choose another.")
+            % {"language": language_label(fallback) if fallback else "—"}
         ]
     if errors:
         raise ValidationError(errors)
@@ -127,11 +130,11 @@ def template_warnings(template: MessageTemplate) -> list[str]:
         if size.parts > sms_max_parts():
             warnings.append(
                 _(
-                    "The %(language)s SMS takes %(parts)s parts (%(length)s characters in %(encoding)s, "
+                    "The SMS in %(language)s takes %(parts)s parts (%(length)s characters in %(encoding)s, "
                     "%(per_part)s a part) before its placeholders are filled; more than %(max)s parts cost more."
                 )
                 % {
-                    "language": version.language,
+                    "language": language_label(version.language),
                     "parts": size.parts,
                     "length": size.length,
                     "encoding": size.encoding,
