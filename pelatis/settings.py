@@ -402,4 +402,5 @@ PELATIS_WORKER_INTERVALS = {
     "customer_values": 3600,  # checks hourly, rescoring once a day
     "loyalty_tiers": 3600,
     "loyalty_expiry_warnings": 3600,
+    "recommendations": 3600,  # bought-together pairs; recomputed when older than 6 hours
 }
