@@ -373,7 +373,8 @@ TASKS = {"default": {"BACKEND": env_str("PELATIS_TASKS_BACKEND", "django_tasks_d
 # Where customers reach this install: links in emails (ratings) are built on it.
 PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reviews and mentions posted by connectors to /feedback/hooks/reviews/ are signed with this secret
-# (HMAC-SHA256 of the body in X-Pelatis-Signature); without it the webhook is closed (503).
+# (HMAC-SHA256 of "<X-Pelatis-Timestamp>.<body>" in X-Pelatis-Signature, the timestamp within 5 minutes of
+# the server's clock); without it the webhook is closed (503).
 PELATIS_REVIEW_WEBHOOK_SECRET = env_str("PELATIS_REVIEW_WEBHOOK_SECRET", "")
 # Engagement: marketing messages per customer per week across all campaigns and journeys (service
 # messages are not counted), and the hours, in each customer's time zone, when nothing is sent.

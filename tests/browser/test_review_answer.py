@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -34,9 +35,14 @@ def test_review_from_webhook_answered_with_the_tone_checker(
         },
         ensure_ascii=False,
     ).encode()
-    signature = "sha256=" + hmac.new(b"s3cret-hook", body, hashlib.sha256).hexdigest()
+    stamp = str(int(time.time()))
+    signature = "sha256=" + hmac.new(b"s3cret-hook", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     hook = Client().post(
-        "/feedback/hooks/reviews/", body, content_type="application/json", HTTP_X_PELATIS_SIGNATURE=signature
+        "/feedback/hooks/reviews/",
+        body,
+        content_type="application/json",
+        HTTP_X_PELATIS_SIGNATURE=signature,
+        HTTP_X_PELATIS_TIMESTAMP=stamp,
     )
     assert hook.status_code in (200, 201)
     review = Review.objects.get(external_id="g-77")

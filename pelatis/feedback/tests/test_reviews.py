@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from typing import Any
 
 import pytest
@@ -29,15 +30,52 @@ def _secret(settings: Any) -> None:
 
 
 def _post(
-    payload: Any, *, secret: str = SECRET, signature: str | None = None, raw: bytes | None = None
+    payload: Any,
+    *,
+    secret: str = SECRET,
+    signature: str | None = None,
+    raw: bytes | None = None,
+    timestamp: str | None = None,
 ) -> Any:
     body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    headers = {}
+    stamp = str(int(time.time())) if timestamp is None else timestamp
+    headers = {"X-Pelatis-Timestamp": stamp} if stamp else {}
     if signature is None:
-        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        signature = (
+            "sha256=" + hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        )
     if signature:
         headers["X-Pelatis-Signature"] = signature
     return Client().post(URL, body, content_type="application/json", headers=headers)
+
+
+def test_a_request_signed_six_minutes_ago_is_refused_as_a_replay() -> None:
+    old = str(int(time.time()) - 6 * 60)
+    response = _post(REVIEW, timestamp=old)  # genuinely signed, with its own timestamp
+    assert response.status_code == 401
+    assert "5 minutes" in response.json()["error"]
+    assert not Review.objects.exists()
+    assert _post(REVIEW, timestamp=str(int(time.time()) - 4 * 60)).status_code == 201  # inside the window
+
+
+def test_a_fresh_timestamp_does_not_revive_an_old_signature() -> None:
+    old = str(int(time.time()) - 10 * 60)
+    body = json.dumps(REVIEW, ensure_ascii=False).encode("utf-8")
+    captured = "sha256=" + hmac.new(SECRET.encode(), old.encode() + b"." + body, hashlib.sha256).hexdigest()
+    response = _post(REVIEW, signature=captured, timestamp=str(int(time.time())))
+    assert response.status_code == 401
+    assert "signature" in response.json()["error"]
+    assert not Review.objects.exists()
+
+
+def test_a_request_without_a_timestamp_or_signed_over_the_body_alone_is_refused() -> None:
+    body = json.dumps(REVIEW, ensure_ascii=False).encode("utf-8")
+    body_only = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    missing = _post(REVIEW, signature=body_only, timestamp="")
+    assert missing.status_code == 401
+    assert "X-Pelatis-Timestamp" in missing.json()["error"]
+    assert _post(REVIEW, signature=body_only).status_code == 401
+    assert not Review.objects.exists()
 
 
 REVIEW = {

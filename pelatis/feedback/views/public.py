@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -38,6 +39,8 @@ RATE_WINDOW = 10 * 60
 # Deliveries per sender and minute: a platform's burst fits, a signature-guessing loop does not.
 HOOK_RATE_LIMIT = 120
 HOOK_MAX_BYTES = 256 * 1024
+# A signed request is taken this many seconds either side of the server's clock, and never again later.
+HOOK_WINDOW = 5 * 60
 Answer = TypeVar("Answer", CsatSurvey, NpsResponse)
 Opened = TypeVar("Opened")
 
@@ -199,13 +202,24 @@ def _hook_error(
     return JsonResponse(body, status=status)
 
 
-def signature_valid(secret: str, body: bytes, header: str) -> bool:
-    """``X-Pelatis-Signature: sha256=<hex>``: HMAC-SHA256 of the raw body, compared in constant time."""
+def signature_valid(secret: str, body: bytes, header: str, timestamp: str) -> bool:
+    """``X-Pelatis-Signature: sha256=<hex>``: HMAC-SHA256 of ``<X-Pelatis-Timestamp>.<raw body>``, compared
+    in constant time; the timestamp is signed with the body, so an old request cannot be sent again with a
+    fresh one."""
     scheme, _sep, given = (header or "").strip().partition("=")
     if scheme.lower() != "sha256" or not given:
         return False
-    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    signed = timestamp.encode("ascii", "replace") + b"." + body
+    expected = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, given.strip().lower())
+
+
+def timestamp_fresh(timestamp: str, *, now: float | None = None) -> bool:
+    """True when ``X-Pelatis-Timestamp`` (Unix seconds) is within HOOK_WINDOW of this server's clock."""
+    seconds = int_or_none(timestamp)
+    if seconds is None:
+        return False
+    return abs((time.time() if now is None else now) - seconds) <= HOOK_WINDOW
 
 
 @csrf_exempt  # platforms post without a session: the HMAC signature is the proof
@@ -223,8 +237,17 @@ def review_hook_view(request: HttpRequest) -> JsonResponse:
     header = request.headers.get("X-Pelatis-Signature", "")
     if not header:
         return _hook_error("The X-Pelatis-Signature header is missing.", status=401)
-    if not signature_valid(secret, body, header):
-        return _hook_error("The signature does not match the body.", status=401)
+    timestamp = request.headers.get("X-Pelatis-Timestamp", "").strip()
+    if not timestamp:
+        return _hook_error("The X-Pelatis-Timestamp header is missing.", status=401)
+    if not signature_valid(secret, body, header, timestamp):
+        return _hook_error("The signature does not match the timestamp and the body.", status=401)
+    if not timestamp_fresh(timestamp):
+        # A replay of an old request (or a connector whose clock is off): its signature is genuine.
+        return _hook_error(
+            f"The timestamp is more than {HOOK_WINDOW // 60} minutes away from this server's clock.",
+            status=401,
+        )
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
