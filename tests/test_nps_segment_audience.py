@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pelatis.customers.models import Customer
 from pelatis.customers.services import address_add
+from pelatis.engagement.models import Segment
 from pelatis.engagement.segments.services import segment_create, segment_delete
 from pelatis.feedback.models import NpsCampaign
 from pelatis.feedback.services import feedback_opt_out, nps_campaign_create
@@ -79,10 +81,15 @@ def test_a_segment_chosen_on_the_form_is_asked_and_a_deleted_one_asks_nobody(
     assert nps_campaign_run(campaign=campaign).sent == 1
     assert [m.to for m in mail.outbox] == [["giorgos@example.gr"]]
 
-    # when: the segment is deleted while a new customer of it is due
+    # when: deleting the segment is refused while the survey uses it, naming the survey
     anna = _customer(make_customer, "Anna", "Θεσσαλονίκη")
     assert nps_due_customer_ids(campaign) == [anna.pk]
-    segment_delete(segment=segment)
+    with pytest.raises(ValidationError) as refused:
+        segment_delete(segment=segment)
+    assert campaign.name in refused.value.message_dict["segment"][0]
+    assert Segment.objects.filter(pk=segment.pk).exists()
+    # ... and when it goes all the same (e.g. from the admin), the survey asks nobody
+    Segment.objects.filter(pk=segment.pk).delete()
 
     # then: the campaign asks nobody, and its page says so
     assert nps_due_customer_ids(campaign) == []

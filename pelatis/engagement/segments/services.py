@@ -11,7 +11,9 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from pelatis.engagement.models import Segment
+from pelatis.feedback.models import NpsCampaign
 
+from ..nps_audience import SEGMENT_AUDIENCE
 from .definition import definition_validate
 
 NAME_MAX = 120
@@ -70,11 +72,19 @@ def segment_update(
 
 @transaction.atomic
 def segment_delete(*, segment: Segment, by: User | None = None) -> None:
-    """Delete a segment no campaign or journey uses; ValidationError naming them otherwise."""
+    """Delete a segment no campaign, journey or NPS survey uses; ValidationError naming them otherwise.
+
+    An NPS campaign names its segment by value (feedback holds no key to engagement), so it is looked up
+    here, with the campaigns and journeys the database protects."""
+    surveys = NpsCampaign.objects.filter(
+        segment=NpsCampaign.Segment.AUDIENCE, audience=f"{SEGMENT_AUDIENCE.param}:{segment.pk}"
+    ).values_list("name", flat=True)
     try:
+        if surveys.exists():
+            raise ProtectedError("used by NPS campaigns", set())
         Segment.objects.filter(pk=segment.pk).delete()
     except ProtectedError as exc:
-        users = sorted({str(obj) for obj in exc.protected_objects})[:5]
+        users = sorted({str(obj) for obj in exc.protected_objects} | set(surveys))[:5]
         raise ValidationError(
             {"segment": [_("Used by %(users)s: change their audience first.") % {"users": ", ".join(users)}]}
         ) from None
