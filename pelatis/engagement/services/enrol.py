@@ -27,21 +27,23 @@ from django.db.models import (
 from ..models import Enrollment, Journey, Segment
 from .triggers import candidates
 
-# hash(journey, customer) = ((customer * A + journey * B) mod P) mod 100; A is Knuth's multiplicative
-# constant, P a prime, so consecutive customer ids spread over the hundred buckets.
+# Fibonacci hashing: (customer + journey * B) * A modulo 2**32, where A = 2**32 / golden ratio (Knuth),
+# scaled to 0–99 by its high bits. Consecutive ids land far apart (the three-distance theorem), so any
+# run of ids, a small audience or a day's sign-ups, is split at the hold-out percentage, and the same
+# integer arithmetic runs in SQLite and PostgreSQL (64-bit, no overflow below 3·10⁹ customers).
 HASH_A = 2654435761
 HASH_B = 40503
-HASH_P = 1000003
+HASH_M = 2**32
 
 
 def holdout_bucket(journey_id: int, customer_id: int) -> int:
     """The customer's bucket (0–99) for this journey; buckets below holdout_percent are held out."""
-    return ((customer_id * HASH_A + journey_id * HASH_B) % HASH_P) % 100
+    return ((customer_id + journey_id * HASH_B) * HASH_A % HASH_M) * 100 // HASH_M
 
 
 def _bucket_expression(journey_id: int) -> ExpressionWrapper[Any]:
-    mixed = (F("j_customer") * Value(HASH_A) + Value(journey_id * HASH_B)) % Value(HASH_P)
-    return ExpressionWrapper(mixed % Value(100), output_field=IntegerField())
+    mixed = ((F("j_customer") + Value(journey_id * HASH_B)) * Value(HASH_A)) % Value(HASH_M)
+    return ExpressionWrapper(mixed * Value(100) / Value(HASH_M), output_field=IntegerField())
 
 
 def _audience_ids(journey: Journey) -> QuerySet[Any] | None:

@@ -114,6 +114,16 @@ def test_holdout_is_a_stable_hash_and_roughly_the_percentage() -> None:
     assert 3 <= len(expected) <= 24  # the hash spreads customers; 12 of 60 expected
 
 
+@pytest.mark.parametrize("journey_id", [1, 4, 37, 1009])
+@pytest.mark.parametrize("first_id", [1, 7, 5_000, 2_000_000])
+def test_holdout_splits_any_run_of_consecutive_ids_at_the_percentage(journey_id: int, first_id: int) -> None:
+    # Customers who signed up together have consecutive ids; a hold-out that kept or sent a whole run
+    # would compare one cohort with another. Any 100 consecutive ids split within ±3 of the percentage.
+    for percent in (10, 20, 50):
+        held = sum(holdout_bucket(journey_id, c) < percent for c in range(first_id, first_id + 100))
+        assert abs(held - percent) <= 3, (percent, held)
+
+
 def test_onboarding_after_the_first_purchase_only() -> None:
     now = at(2026, 6, 10, 12)
     new = person("Νέα", "Πελάτισσα", "new@example.gr")
