@@ -27,6 +27,8 @@ NPS_AUDIENCES                  feedback    a ``customers.views.ListFilter`` whos
                                            can target (engagement offers its saved segments)
 SEGMENT_FIELDS                 engagement  ``{key: core.segmentfields.SegmentField}``: what a segment can
                                            filter on, declared by the app that owns the data
+PERSONAL_DATA                  privacy     a ``core.personaldata.PersonalDataParticipant``: the app's part
+                                           in a data-subject export and erasure
 =============================  ==========  =======================================================
 
 Contributions come in ``INSTALLED_APPS`` order and are read once per process (they are code, not
