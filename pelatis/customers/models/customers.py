@@ -92,6 +92,9 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the person's data was erased (right to erasure): the row stays, so orders, tickets and
+    # ledgers keep their customer and every aggregate is unchanged, but it holds nothing personal.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["sort_name", "id"]
@@ -115,6 +118,10 @@ class Customer(models.Model):
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class ContactPoint(models.Model):
