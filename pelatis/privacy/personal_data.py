@@ -1,0 +1,278 @@
+"""Privacy's part in a data-subject export and erasure (the consent history), and the helpers every app's
+participant shares: values as an export writes them, and the person's names, emails and phones found in
+free text however it spells them.
+
+Consent records are kept through an erasure: they prove what the person agreed to and when they withdrew
+it (a legitimate record of the business, listed as a legal hold). Only the staff's note is scrubbed.
+
+Finding the person in free text: a term matches whatever its case and accents ("Μαρία", "ΜΑΡΙΑ",
+"Μαρια"), a Greek masculine name also in the vocative a greeting uses ("Γιώργο", "Παπαδόπουλε"), and a
+phone number however it is spaced or prefixed ("+30 697 123 4567", "6971234567").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django.db.models import Model, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
+from pelatis.lang.address import vocative
+
+from .models import ConsentChannel, ConsentRecord, Purpose, Source
+
+MIN_TERM = 3  # shorter terms (initials) would scrub half of every text
+_SEPARATORS = r"[\s.\-/()]*"
+_GREEK_LETTERS = {
+    "α": "αά",
+    "ε": "εέ",
+    "η": "ηή",
+    "ι": "ιίϊΐ",
+    "ο": "οό",
+    "υ": "υύϋΰ",
+    "ω": "ωώ",
+    "σ": "σς",
+    "ς": "σς",
+}
+
+
+# --- values as an export writes them ----------------------------------------------------------------------
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    """A date or moment as ISO 8601 (a moment with its offset), None for none."""
+    return None if value is None else value.isoformat()
+
+
+def label(choices: Any, code: str) -> str:
+    """The label of a choice in the active language (``choices`` a TextChoices class); "" for no code."""
+    if not code:
+        return ""
+    return str(dict(choices.choices).get(code, code))
+
+
+def number(value: Decimal | float | int | None) -> float | int | None:
+    """A number as JSON carries it."""
+    if value is None or isinstance(value, int):
+        return value
+    return float(value)
+
+
+def staff_name(user: Any) -> str:
+    """A staff member as the export names them (their full name, else their user name)."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username()).strip()
+
+
+# --- the person in free text --------------------------------------------------------------------------------
+
+
+def _is_phone(term: str) -> bool:
+    return sum(ch.isdigit() for ch in term) >= 7 and not re.search(r"[^\d\s+.\-/()]", term)
+
+
+def _phone_pattern(term: str) -> str:
+    """Digits with any separators between them, with or without the country code."""
+    digits = re.sub(r"\D", "", term)
+    national, country = digits, ""
+    try:
+        parsed = phonenumbers.parse(term, "GR")
+        if phonenumbers.is_possible_number(parsed):
+            national, country = str(parsed.national_number), str(parsed.country_code)
+    except phonenumbers.NumberParseException:
+        pass
+    body = _SEPARATORS.join(national)
+    if country:
+        prefix = rf"(?:(?:\+|00){_SEPARATORS})?" + _SEPARATORS.join(country) + _SEPARATORS
+        body = f"(?:{prefix})?(?:0{_SEPARATORS})?{body}"
+    return rf"(?<!\d){body}(?!\d)"
+
+
+def _letter(ch: str) -> str:
+    if ch.isspace():
+        return r"\s+"
+    base = unicodedata.normalize("NFD", ch.lower())[0]
+    if base in _GREEK_LETTERS:
+        return f"[{_GREEK_LETTERS[base]}]"
+    if base != ch.lower():  # a Latin letter with a diacritic: with or without it
+        return f"[{re.escape(base)}{re.escape(ch)}]"
+    return re.escape(ch)
+
+
+def _name_forms(term: str) -> set[str]:
+    """The term, and with its Greek masculine words in the vocative (first name and surname forms)."""
+    words = term.split()
+    forms = {term}
+    for surname in (False, True):
+        forms.add(" ".join(vocative(w, surname=surname) for w in words))
+    return {f for f in forms if len(f) >= MIN_TERM}
+
+
+@functools.lru_cache(maxsize=64)
+def person_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One case- and accent-insensitive pattern for every term and its forms (longest first); None for none."""
+    texts: set[str] = set()
+    phones: list[str] = []
+    for raw in terms:
+        term = " ".join((raw or "").split())
+        if len(term) < MIN_TERM:
+            continue
+        if _is_phone(term):
+            phones.append(_phone_pattern(term))
+        else:
+            texts |= _name_forms(term)
+    parts = phones + ["".join(_letter(ch) for ch in t) for t in sorted(texts, key=len, reverse=True)]
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def scrub_person(text: str, terms: frozenset[str], placeholder: str) -> str:
+    """``text`` with the person's names, emails and phones (in any of the forms above) replaced."""
+    pattern = person_pattern(terms)
+    if not text or pattern is None:
+        return text
+    return pattern.sub(placeholder, text)
+
+
+def identifying_terms(terms: Iterable[str]) -> frozenset[str]:
+    """The terms that name one person on their own: emails, phone numbers and full names (two words or
+    more). A first name or a surname alone would also scrub other people's text, so text that is not the
+    person's by key is scrubbed of these only."""
+    found = set()
+    for raw in terms:
+        term = " ".join((raw or "").split())
+        if len(term) >= MIN_TERM and ("@" in term or _is_phone(term) or len(term.split()) >= 2):
+            found.add(term)
+    return frozenset(found)
+
+
+def _needles(terms: frozenset[str]) -> set[str]:
+    """What a database LIKE can look for (the pattern then decides): each term, a phone's last digits."""
+    found = set()
+    for term in terms:
+        found.add(re.sub(r"\D", "", term)[-4:] if _is_phone(term) else term)
+    return {n for n in found if n}
+
+
+def rows_scrub(
+    rows: QuerySet[Any],
+    fields: Sequence[str],
+    terms: frozenset[str],
+    placeholder: str,
+    *,
+    search: bool = False,
+) -> int:
+    """Scrub the person from the text ``fields`` of ``rows``; returns how many rows changed.
+
+    ``rows`` are one person's (bounded by their data); with ``search`` they may be a whole table, and the
+    database first narrows them to rows that contain a term. A scrubbed value is cut to its column's size.
+    """
+    pattern = person_pattern(terms)
+    if pattern is None or not fields:
+        return 0
+    model: type[Model] = rows.model
+    if search:
+        found = Q()
+        for needle in _needles(terms):
+            for name in fields:
+                found |= Q(**{f"{name}__icontains": needle})
+        rows = rows.filter(found)
+    sizes = {name: getattr(model._meta.get_field(name), "max_length", None) for name in fields}
+    changed = 0
+    for pk, *values in rows.values_list("pk", *fields).iterator():
+        updates = {}
+        for name, value in zip(fields, values, strict=True):
+            if not value:
+                continue
+            new = pattern.sub(placeholder, value)
+            if new != value:
+                updates[name] = new[: sizes[name]] if sizes[name] else new
+        if updates:
+            model._default_manager.filter(pk=pk).update(**updates)
+            changed += 1
+    return changed
+
+
+def json_scrub(value: Any, terms: frozenset[str], placeholder: str) -> Any:
+    """A JSON value with the person scrubbed from every string in it (keys included)."""
+    if isinstance(value, str):
+        return scrub_person(value, terms, placeholder)
+    if isinstance(value, list):
+        return [json_scrub(v, terms, placeholder) for v in value]
+    if isinstance(value, dict):
+        return {
+            json_scrub(k, terms, placeholder): json_scrub(v, terms, placeholder) for k, v in value.items()
+        }
+    return value
+
+
+# --- privacy's own part: the consent history ----------------------------------------------------------------
+
+
+def consent_export(customer_id: int, language: str) -> list[Section]:
+    """The customer's whole consent history, newest first: what, how, the words shown, when and by whom."""
+    records = (
+        ConsentRecord.objects.filter(customer_id=customer_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+    with translation.override(language):
+        rows = [
+            {
+                "purpose": label(Purpose, r.purpose),
+                "purpose_code": r.purpose,
+                "channel": label(ConsentChannel, r.channel),
+                "channel_code": r.channel,
+                "granted": r.granted,
+                "source": label(Source, r.source),
+                "source_code": r.source,
+                "wording": r.wording,
+                "note": r.note,
+                "recorded_by": staff_name(r.recorded_by),
+                "given_or_withdrawn_at": iso(r.recorded_at),
+                "recorded_at": iso(r.created_at),
+            }
+            for r in records
+        ]
+        fields = {
+            "purpose": _(
+                "What the consent is for (service messages, offers and news, surveys, suggestions)."
+            ),
+            "purpose_code": _("The purpose as a code, for programs."),
+            "channel": _("The way of contact it covers (email, SMS, phone)."),
+            "channel_code": _("The channel as a code, for programs."),
+            "granted": _("True when consent was given, false when it was refused or withdrawn."),
+            "source": _("How we learned it (web form, your link, recorded by staff, import, API)."),
+            "source_code": _("The source as a code, for programs."),
+            "wording": _("The words shown or read out to you when you chose."),
+            "note": _("A note by the staff member who recorded it."),
+            "recorded_by": _("The staff member who recorded it, if any."),
+            "given_or_withdrawn_at": _("When you gave or withdrew it."),
+            "recorded_at": _("When it was recorded in our system."),
+        }
+        return [Section(key="consent", title=_("Consent history"), rows=rows, fields=fields)]
+
+
+def consent_erase(context: ErasureContext) -> ErasureReport:
+    """Keeps every consent record (proof of consent and of its withdrawal) and scrubs the person from its
+    note and wording."""
+    records = ConsentRecord.objects.filter(customer_id=context.customer_id)
+    scrubbed = rows_scrub(records, ["note", "wording"], context.terms, context.placeholder)
+    return ErasureReport(
+        counts={"consent_records_kept": records.count(), "consent_records_scrubbed": scrubbed},
+        holds=[_("Consent history kept as evidence of consent and its withdrawal.")],
+    )
+
+
+PARTICIPANT = PersonalDataParticipant(app="privacy", export=consent_export, erase=consent_erase)
