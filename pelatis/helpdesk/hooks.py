@@ -17,3 +17,10 @@ def _ticket_links(ids: list[str]) -> dict[str, str]:
 
 CUSTOMER_MERGE_PARTICIPANTS = [tickets_move_to_customer]
 CUSTOMER_TIMELINE_LINKS = {"helpdesk.ticket": _ticket_links}
+
+# The data-subject rights (privacy): the person's tickets, messages and attachments.
+from pelatis.core.personaldata import PersonalDataParticipant  # noqa: E402 — appended by area
+
+from .personal_data import helpdesk_erase, helpdesk_export  # noqa: E402
+
+PERSONAL_DATA = [PersonalDataParticipant(app="helpdesk", export=helpdesk_export, erase=helpdesk_erase)]

@@ -1,0 +1,196 @@
+"""The rights of access and portability: everything Pelatis holds about a customer, as one ZIP.
+
+Every installed app's ``PERSONAL_DATA`` participant gives its sections (see
+:mod:`pelatis.core.personaldata`). The ZIP holds ``README.html`` (the table of contents, in the
+customer's language), ``schema.json`` (each section's key, title, fields and counts), for each section
+``<key>.json`` (machine-readable) and ``<key>.csv`` (UTF-8 with a BOM, in the customer's locale, so a
+Greek Excel opens it), and the section's files under ``files/<key>/``.
+
+ZIPs are written under ``DATA_DIR/exports/privacy/`` (never under MEDIA: only a permission-checked view
+or the command line hands them out).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import secrets
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pelatis.core import tabular
+from pelatis.core.audit import Action, audit_record
+from pelatis.core.personaldata import Section
+from pelatis.customers.models import Customer
+
+from .erase import participants
+
+_UNSAFE = re.compile(r"[\\/\x00-\x1f:*?\"<>|]+")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the table of contents."""
+
+    key: str
+    title: str
+    rows: int
+    files: int
+
+
+def exports_dir() -> Path:
+    """Where export ZIPs are written: inside the data folder, outside MEDIA."""
+    return Path(settings.DATA_DIR) / "exports" / "privacy"
+
+
+def _safe_name(name: str, taken: set[str]) -> str:
+    base = _UNSAFE.sub("_", name).strip(" .") or "file"
+    candidate, n = base[:150], 1
+    while candidate in taken:
+        n += 1
+        stem, dot, ext = base[:140].rpartition(".")
+        candidate = f"{stem}-{n}.{ext}" if dot else f"{base[:140]}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return tabular.csv_safe(str(value))
+
+
+def section_csv(section: Section, delimiter: str) -> bytes:
+    """The section as CSV: a header of field labels, one line per row; UTF-8 with a BOM."""
+    keys: list[str] = list(section.fields)
+    for row in section.rows:
+        keys.extend(k for k in row if k not in keys)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([str(section.fields.get(k, k)) for k in keys])
+    for row in section.rows:
+        writer.writerow([_cell(row.get(k)) for k in keys])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sections(customer_id: int, language: str) -> list[tuple[str, Section]]:
+    """Every participant's sections, each under a key unique in the ZIP."""
+    found: list[tuple[str, Section]] = []
+    keys: set[str] = set()
+    for participant in participants():
+        for section in participant.export(customer_id, language):
+            key = _safe_name(
+                section.key if section.key not in keys else f"{participant.app}_{section.key}", keys
+            )
+            found.append((key, section))
+    return found
+
+
+def export_write(
+    customer: Customer, sections: Sequence[tuple[str, Section]], language: str, dest: Path
+) -> list[TocEntry]:
+    """Write the ZIP to ``dest``; returns the table of contents."""
+    delimiter = tabular.layout_for(language).delimiter
+    toc: list[TocEntry] = []
+    schema: list[dict[str, Any]] = []
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, section in sections:
+            names: set[str] = set()
+            files = [(_safe_name(f.name, names), f) for f in section.files]
+            for name, item in files:
+                archive.writestr(f"files/{key}/{name}", item.read())
+            archive.writestr(f"{key}.json", json.dumps(list(section.rows), ensure_ascii=False, indent=2))
+            archive.writestr(f"{key}.csv", section_csv(section, delimiter))
+            title = str(section.title)
+            toc.append(TocEntry(key, title, len(section.rows), len(files)))
+            schema.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "fields": {k: str(v) for k, v in section.fields.items()},
+                    "rows": len(section.rows),
+                    "json": f"{key}.json",
+                    "csv": f"{key}.csv",
+                    "files": [f"files/{key}/{name}" for name, _item in files],
+                }
+            )
+        generated = timezone.now()
+        document = {
+            "customer_id": customer.pk,
+            "generated_at": generated.isoformat(),
+            "language": language,
+            "csv": {"encoding": "utf-8-sig", "delimiter": delimiter},
+            "sections": schema,
+        }
+        archive.writestr("schema.json", json.dumps(document, ensure_ascii=False, indent=2))
+        readme = render_to_string(
+            "privacy/rights/export_readme.html",
+            {"customer": customer, "toc": toc, "generated": generated, "language": language},
+        )
+        archive.writestr("README.html", readme)
+    return toc
+
+
+def customer_export(
+    customer_id: int,
+    *,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    language: str | None = None,
+    out: Path | None = None,
+) -> Path:
+    """Write everything held about the customer to a ZIP (in their language) and return its path."""
+    customer = Customer.objects.get(pk=customer_id)
+    language = (language or customer.language or settings.LANGUAGE_CODE).split("-")[0]
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    folder = exports_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    dest = (
+        Path(out)
+        if out is not None
+        else folder / f"customer-{customer_id}-{stamp}-{secrets.token_hex(4)}.zip"
+    )
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+    try:
+        with translation.override(language):
+            sections = _sections(customer_id, language)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            export_write(customer, sections, language, partial)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    audit_record(
+        Action.EXPORT,
+        request=request,
+        actor=actor,
+        customer_id=customer_id,
+        fields=[key for key, _s in sections],
+        detail="personal data export (ZIP)",
+    )
+    return dest
+
+
+def export_toc(path: Path) -> list[TocEntry]:
+    """The table of contents of an export ZIP, read back from its schema."""
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read("schema.json"))
+    return [TocEntry(s["key"], s["title"], int(s["rows"]), len(s["files"])) for s in document["sections"]]
