@@ -23,3 +23,10 @@ PERIODIC_JOBS = {
     "acknowledgements": job_acknowledgements,
     "follow_ups": job_follow_ups,
 }
+
+# The data-subject rights (privacy): outbox copies of emails to the person, quarantined mail from them.
+from pelatis.core.personaldata import PersonalDataParticipant  # noqa: E402 — appended by area
+
+from .personal_data import channels_erase, channels_export  # noqa: E402
+
+PERSONAL_DATA = [PersonalDataParticipant(app="channels", export=channels_export, erase=channels_erase)]
