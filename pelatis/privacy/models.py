@@ -167,7 +167,9 @@ class DataRequest(models.Model):
     evidence = models.TextField(_("what was sent"), blank=True)
     # A portal filing's one-time key (from its signed link): the same link cannot file twice.
     portal_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    # Set when the managers were told it is overdue (claimed before the email goes: once per request).
+    # The managers' overdue email: claimed (a conditional UPDATE) before it goes, recorded once it went, so
+    # it goes once per request; a claim left by a crashed sender is taken over after a lease.
+    overdue_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

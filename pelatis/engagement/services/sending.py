@@ -39,7 +39,7 @@ from pelatis.channels.sms import SmsError, is_mobile, sms_send
 from pelatis.customers.models import ContactPoint, Customer
 from pelatis.customers.services import interaction_record, timeline_text
 from pelatis.privacy.links import list_unsubscribe_headers, preferences_url
-from pelatis.privacy.queries import consent_allows
+from pelatis.privacy.queries import RESTRICTED_PURPOSES, consent_allows, is_restricted
 
 from ..models import Enrollment, JourneyStep, MessageTemplate, Send
 from ..models.campaigns import Campaign
@@ -242,6 +242,8 @@ def _checked(
     """What to send, or the Send recorded as skipped (or failed, for a template that cannot render)."""
     if customer.merged_into_id is not None:
         return _skip(send, Send.Skip.NO_ADDRESS, "merged into another customer")
+    if template.purpose in RESTRICTED_PURPOSES and is_restricted(customer.pk):
+        return _skip(send, Send.Skip.RESTRICTED)
     if not consent_allows(customer.pk, template.purpose, channel):
         return _skip(send, Send.Skip.NO_CONSENT)
     to = address_of(customer.pk, channel)
