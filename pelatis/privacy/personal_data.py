@@ -109,12 +109,24 @@ def _letter(ch: str) -> str:
     return re.escape(ch)
 
 
+def _declined(word: str, case: str) -> str:
+    """A Greek masculine name (-ος, -ης, -ας) in the accusative or genitive; other words as they are."""
+    if len(word) < 4 or word[-1] not in "ςσ" or not any("\u0370" <= ch <= "\u1fff" for ch in word):
+        return word
+    if case == "genitive" and word[-2].lower() in "οό":
+        return word[:-1] + "υ"
+    return word[:-1]
+
+
 def _name_forms(term: str) -> set[str]:
-    """The term, and with its Greek masculine words in the vocative (first name and surname forms)."""
+    """The term, and its Greek masculine words in the accusative, genitive and vocative (first-name and
+    surname forms): «τον Γιώργο Παπαδόπουλο», «του Γιώργου Παπαδόπουλου», «κύριε Παπαδόπουλε»."""
     words = term.split()
     forms = {term}
     for surname in (False, True):
         forms.add(" ".join(vocative(w, surname=surname) for w in words))
+    for case in ("accusative", "genitive"):
+        forms.add(" ".join(_declined(w, case) for w in words))
     return {f for f in forms if len(f) >= MIN_TERM}
 
 
@@ -158,11 +170,18 @@ def identifying_terms(terms: Iterable[str]) -> frozenset[str]:
 
 
 def _needles(terms: frozenset[str]) -> set[str]:
-    """What a database LIKE can look for (the pattern then decides): each term, a phone's last digits."""
+    """What a database LIKE can look for (the pattern then decides): an email as it is, a phone's last
+    digits, a name's longest word without its ending (so any case of it is found)."""
     found = set()
     for term in terms:
-        found.add(re.sub(r"\D", "", term)[-4:] if _is_phone(term) else term)
-    return {n for n in found if n}
+        if _is_phone(term):
+            found.add(re.sub(r"\D", "", term)[-4:])
+        elif "@" in term:
+            found.add(term)
+        else:
+            longest = max(term.split(), key=len, default="")
+            found.add(longest[:-2] if len(longest) > 5 else longest)
+    return {n for n in found if len(n) >= MIN_TERM}
 
 
 def rows_scrub(

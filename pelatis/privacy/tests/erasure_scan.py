@@ -17,8 +17,9 @@ TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def participant(app: str) -> PersonalDataParticipant:
-    """The app's participant as the rights find it: through PERSONAL_DATA."""
-    found = [p for p in contributions("PERSONAL_DATA") if p.app == app]
+    """The app's participant of ``pelatis.<app>.personal_data`` as the rights find it: in PERSONAL_DATA."""
+    module = f"pelatis.{app}.personal_data"
+    found = [p for p in contributions("PERSONAL_DATA") if p.app == app and p.export.__module__ == module]
     assert len(found) == 1, f"{app} declares {len(found)} PERSONAL_DATA participants"
     chosen: PersonalDataParticipant = found[0]
     return chosen
