@@ -47,4 +47,8 @@ CUSTOMER_TIMELINE_LINKS = {
     "feedback.npsresponse": _nps_links,
     "feedback.review": _review_links,
 }
+from .personal_data import PARTICIPANT as _PERSONAL_DATA  # noqa: E402 — export and erasure (below)
 from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
+
+# Surveys, NPS answers and reviews in a data-subject export and erasure (pelatis.core.personaldata).
+PERSONAL_DATA = [_PERSONAL_DATA]
