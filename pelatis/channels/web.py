@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.badlinks import signed_link_open
 from pelatis.core.hooks import contributions
 from pelatis.core.ratelimit import client_key, over_limit
 from pelatis.customers.models import ContactPoint
@@ -148,15 +148,22 @@ def support_form_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ticket_portal_view(request: HttpRequest, token: str) -> HttpResponse:
-    if bad_links_blocked(request):
-        return bad_links_refused(request, template="channels/public/too_many_links.html")
-    try:
-        access = portal_open(token)
-    except PortalLinkError as exc:
-        bad_link_record(request)
-        return _unlogged(
-            render(request, "channels/public/link_invalid.html", {"expired": exc.expired}, status=404)
-        )
+    opened = signed_link_open(
+        request,
+        lambda: portal_open(token),
+        errors=(PortalLinkError,),
+        invalid=lambda exc: _unlogged(
+            render(
+                request,
+                "channels/public/link_invalid.html",
+                {"expired": getattr(exc, "expired", False)},
+                status=404,
+            )
+        ),
+    )
+    if isinstance(opened, HttpResponse):
+        return opened
+    access = opened
     ticket = access.ticket
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and ticket.language in dict(settings.LANGUAGES):
         # A link from an email opens in the language the customer wrote in, until they switch.

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.badlinks import bad_link_record, signed_link_open
 from pelatis.core.ratelimit import client_key, over_limit
 
 from ..services.tracking import click_from_token, click_record, open_from_token, open_record
@@ -39,15 +39,18 @@ def _unlogged(response: HttpResponse) -> HttpResponse:
 @require_GET
 def click_view(request: HttpRequest, token: str) -> HttpResponse:
     """Record the click (unless the client is over the rate limit) and go to the signed address."""
-    if bad_links_blocked(request):
-        return bad_links_refused(request, template="channels/public/too_many_links.html")
-    try:
-        send_id, target = click_from_token(token)
-    except _TOKEN_ERRORS:
-        bad_link_record(request)
+    opened = signed_link_open(
+        request,
+        lambda: click_from_token(token),
+        errors=_TOKEN_ERRORS,
         # The site's own page, in the reader's language; still a 400 and never a redirect.
-        invalid = render(request, "channels/public/link_invalid.html", {"expired": False}, status=400)
-        return _unlogged(invalid)
+        invalid=lambda _error: _unlogged(
+            render(request, "channels/public/link_invalid.html", {"expired": False}, status=400)
+        ),
+    )
+    if isinstance(opened, HttpResponse):
+        return opened
+    send_id, target = opened
     if not _limited(request):
         click_record(send_id=send_id)
     return _unlogged(HttpResponseRedirect(target))

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pelatis.core.badlinks import bad_link_record, bad_links_blocked, bad_links_refused
+from pelatis.core.badlinks import signed_link_open
 from pelatis.core.http import int_or_none
 from pelatis.core.ratelimit import client_key, over_limit
 
@@ -46,22 +46,23 @@ Opened = TypeVar("Opened")
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
-    bad_link_record(request)
     response = render(request, "feedback/link_invalid.html", status=404)
     response._has_been_logged = True  # type: ignore[attr-defined]  # the path may hold a real token
     return response
 
 
 def _signed_link(request: HttpRequest, open_token: Callable[[], Opened]) -> HttpResponse | Opened:
-    """What a signed link stands for (``open_token()``), or the page that refuses it: a client that failed
-    too many links is refused before its token is looked at; a bad, expired or out-of-range token is
-    counted as a failure; a client over the rate limit waits."""
-    if bad_links_blocked(request):
-        return bad_links_refused(request, template="channels/public/too_many_links.html")
-    try:
-        opened = open_token()
-    except (signing.BadSignature, ObjectDoesNotExist, KeyError, ValueError):
-        return _invalid_link(request)
+    """What a signed link stands for (``open_token()``), or the page that refuses it: a bad, expired or
+    out-of-range token counts as a failure (``core.badlinks``: a working link opens whatever the wall
+    says); a client over the rate limit waits."""
+    opened = signed_link_open(
+        request,
+        open_token,
+        errors=(signing.BadSignature, ObjectDoesNotExist, KeyError, ValueError),
+        invalid=lambda _error: _invalid_link(request),
+    )
+    if isinstance(opened, HttpResponse):
+        return opened
     if (limited := _limited(request)) is not None:
         return limited
     return opened
