@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -48,6 +50,17 @@ class ErasureSummary:
 
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run, so everything it wrote is rolled back."""
+
+
+def exports_dir() -> Path:
+    """Where export ZIPs are written: inside the data folder, outside MEDIA."""
+    return Path(settings.DATA_DIR) / "exports" / "privacy"
+
+
+def _exports_forget(customer_id: int) -> None:
+    """Earlier export ZIPs of an erased customer would be a copy of what was erased: delete them."""
+    for path in exports_dir().glob(f"customer-{customer_id}-*.zip"):
+        path.unlink(missing_ok=True)
 
 
 def participants() -> list[PersonalDataParticipant]:
@@ -129,6 +142,7 @@ def customer_erase(
                 # The staff's reason, with anything naming the person scrubbed: the trail outlives them.
                 detail=scrub(reason, terms)[:REASON_MAX],
             )
+            transaction.on_commit(lambda: _exports_forget(customer_id))
     except _DryRun:
         summary.erased_at = None
     return summary

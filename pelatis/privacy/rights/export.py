@@ -35,7 +35,7 @@ from pelatis.core.audit import Action, audit_record
 from pelatis.core.personaldata import Section
 from pelatis.customers.models import Customer
 
-from .erase import participants
+from .erase import exports_dir, participants
 
 _UNSAFE = re.compile(r"[\\/\x00-\x1f:*?\"<>|]+")
 
@@ -48,11 +48,6 @@ class TocEntry:
     title: str
     rows: int
     files: int
-
-
-def exports_dir() -> Path:
-    """Where export ZIPs are written: inside the data folder, outside MEDIA."""
-    return Path(settings.DATA_DIR) / "exports" / "privacy"
 
 
 def _safe_name(name: str, taken: set[str]) -> str:
