@@ -36,3 +36,9 @@ from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — w
 
 # The consent history in a data-subject export; kept (scrubbed of the person) through an erasure.
 PERSONAL_DATA = [_PERSONAL_DATA]
+
+# The rights of access and erasure (rights): the customer page's "Export personal data (ZIP)" and "Erase this
+# customer" buttons, for managers and admins.
+from .rights.actions import rights_actions  # noqa: E402 — appended by area
+
+CUSTOMER_ACTIONS = [rights_actions]
