@@ -54,3 +54,8 @@ PERIODIC_JOBS = {
 CUSTOMER_PANELS = [customer_panel]
 PORTAL_PANELS = [portal_panel]
 TICKET_PANELS = [ticket_panel]
+
+# The account, ledger, tier changes and warnings in a data-subject export and erasure (core.personaldata).
+from .personal_data import PARTICIPANT as _PERSONAL_DATA  # noqa: E402 — appended by area
+
+PERSONAL_DATA = [_PERSONAL_DATA]
