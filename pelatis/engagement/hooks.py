@@ -39,3 +39,8 @@ PERIODIC_JOBS["recommendations"] = _job_recommendations
 from .nps_audience import SEGMENT_AUDIENCE  # noqa: E402 — grouped with what it adds
 
 NPS_AUDIENCES = [SEGMENT_AUDIENCE]
+
+# Messages sent and journeys in a data-subject export and erasure (pelatis.core.personaldata).
+from .personal_data import PARTICIPANT as _PERSONAL_DATA  # noqa: E402 — grouped with what it adds
+
+PERSONAL_DATA = [_PERSONAL_DATA]
