@@ -67,6 +67,15 @@
       if (params.getAll(name).every(function (value) { return value === ""; })) params.delete(name);
     });
   });
+  // Tags keep their own colour (any colour the business picks): the page gives it as data-tag-colour and
+  // it is set here through the CSSOM, because the Content-Security-Policy allows no style="" attribute.
+  function paintTags(root) {
+    var found = Array.from(root.querySelectorAll ? root.querySelectorAll("[data-tag-colour]") : []);
+    if (root.matches && root.matches("[data-tag-colour]")) found.push(root);
+    found.forEach(function (el) { el.style.setProperty("--tag", el.dataset.tagColour); });
+  }
+  paintTags(document);
+  document.addEventListener("htmx:load", function (event) { paintTags(event.target); });
   // A submit button says it is working and cannot be pressed twice (imports can take a while).
   document.addEventListener("submit", function (event) {
     var form = event.target;
