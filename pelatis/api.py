@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from pelatis.accounts.scopes import scope_limit, scope_refusal
 from pelatis.accounts.services import token_authenticate
 from pelatis.analytics.api import router as analytics_router
 from pelatis.core.ratelimit import over_limit
@@ -28,15 +29,20 @@ from pelatis.privacy.api import router as privacy_router
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer pel_…``; also enforces the per-token rate limit."""
+    """``Authorization: Bearer pel_…``; enforces the per-token rate limit and the token's scope
+    (``pelatis.accounts.scopes``): a revoked or expired token is 401, a read token that tries to
+    write is 403."""
 
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
-        found = token_authenticate(token)
+        found = token_authenticate(token, ip=request.META.get("REMOTE_ADDR"))
         if found is None:
             return None
         if over_limit(f"api:{found.pk}", limit=settings.PELATIS_API_RATE_PER_MINUTE, window=60):
             raise HttpError(429, "Too many requests: slow down and retry in a minute.")
-        request.user = found.user
+        refusal = scope_refusal(found.scope, request.method or "")
+        if refusal is not None:
+            raise HttpError(403, refusal)
+        request.user = scope_limit(found.user, found.scope)
         return found
 
 

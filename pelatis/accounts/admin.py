@@ -1,16 +1,23 @@
-"""The admin's view of failed log-ins (django-axes' attempts), with an unlock action."""
+"""The admin's view of failed log-ins (django-axes' attempts), with an unlock action; the users' list
+with a two-factor reset."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .services import login_unlock
+from .services.sessions import sessions_end
+from .services.two_factor import two_factor_disable
 
 
 class LoginAttemptAdmin(AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no type information
@@ -28,3 +35,34 @@ class LoginAttemptAdmin(AccessAttemptAdmin):  # type: ignore[misc]  # django-axe
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, LoginAttemptAdmin)
+
+
+class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]  # the user model is swappable: Any here
+    """Django's user admin with a way out for a user who lost the phone: reset two-factor log-in."""
+
+    actions = ["two_factor_reset"]
+
+    @admin.action(
+        description=_("Reset two-factor log-in (the user sets it up again)"), permissions=["change"]
+    )
+    def two_factor_reset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = 0
+        for user in queryset:  # the users ticked on one admin page
+            if two_factor_disable(user=user, request=request, by=request.user, reset=True):
+                count += 1
+            sessions_end(user=user, keep=request.session.session_key if user.pk == request.user.pk else None)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor log-in was reset for %(count)d user; their sessions were logged out.",
+                "Two-factor log-in was reset for %(count)d users; their sessions were logged out.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, StaffUserAdmin)

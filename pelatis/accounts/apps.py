@@ -10,7 +10,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff and access")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models.signals import post_migrate
+
+        from .signals import on_logged_in, on_logged_out
+
+        user_logged_in.connect(on_logged_in, dispatch_uid="pelatis-login")
+        user_logged_out.connect(on_logged_out, dispatch_uid="pelatis-logout")
 
         # Permissions are created on post_migrate, app by app, so the role
         # groups are refilled after each app's permissions exist.

@@ -1,23 +1,43 @@
-"""Staff sessions end after a spell of inactivity (``PELATIS_SESSION_IDLE_MINUTES``)."""
+"""Staff sessions: they end after a spell of inactivity (``PELATIS_SESSION_IDLE_MINUTES``), are noted in
+``UserSession`` (so a user can see and end them), and pass the two-factor gate:
+
+- a user with an authenticator app whose session is not verified (a password-only log-in, e.g. through
+  the admin site's form) is not logged in: the session goes back to the code step;
+- a user who must use two-factor log-in (``PELATIS_2FA_REQUIRED``) but has no device yet can only reach
+  the set-up page (and log out) until it is done.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .login_flow import pending_start
+from .queries import two_factor_enabled, two_factor_required
+from .services.sessions import session_touch
 
 SEEN_KEY = "pelatis_seen"
+# Whether the user has a device and must have one, as of the last look (refreshed with SEEN_KEY).
+TWO_FACTOR_KEY = "pelatis_2fa"
 # The last-seen time is written at most this often, so a busy page does not save the session on
 # every request.
 SEEN_RESOLUTION_SECONDS = 60
+# Paths a half-logged-in user may still reach: the log-in steps, the set-up, log-out, assets, the API
+# (token-authenticated) and the language switch.
+_ALWAYS_OPEN = ("/static/", "/api/", "/i18n/", "/healthz", "/readyz")
+_GATE_URL_NAMES = ("login", "account:login_code", "logout", "account:two_factor_setup")
 
 
 class SessionIdleMiddleware:
-    """Logs out a signed-in user whose previous request is older than the idle limit."""
+    """Logs out a signed-in user whose previous request is older than the idle limit; the two-factor gate."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,6 +53,53 @@ class SessionIdleMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
-            if not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION_SECONDS:
+            state = request.session.get(TWO_FACTOR_KEY)
+            if (
+                not isinstance(seen, int)
+                or now - seen >= SEEN_RESOLUTION_SECONDS
+                or not isinstance(state, list)
+            ):
                 request.session[SEEN_KEY] = now
+                state = [two_factor_enabled(user), two_factor_required(user)]
+                request.session[TWO_FACTOR_KEY] = state
+                if request.session.session_key:
+                    session_touch(
+                        user=user,
+                        session_key=request.session.session_key,
+                        ip=request.META.get("REMOTE_ADDR"),
+                        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    )
+            gate = _two_factor_gate(request, user, enabled=bool(state[0]), required=bool(state[1]))
+            if gate is not None:
+                return gate
         return self.get_response(request)
+
+
+def two_factor_state_forget(request: HttpRequest) -> None:
+    """Look again on the next request (after this session's user set up or removed a device)."""
+    request.session.pop(TWO_FACTOR_KEY, None)
+
+
+def _two_factor_gate(
+    request: HttpRequest, user: Any, *, enabled: bool, required: bool
+) -> HttpResponse | None:
+    if not (enabled or required) or user.is_verified() or _open(request.path):
+        return None
+    if enabled:
+        # Logged in with the password alone: back to the half-way state, then the code step.
+        backend = request.session.get(BACKEND_SESSION_KEY, settings.AUTHENTICATION_BACKENDS[-1])
+        logout(request)
+        pending_start(request, user, backend)
+        target = reverse("account:login_code")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("account:two_factor_setup"))
+
+
+def _open(path: str) -> bool:
+    if path.startswith(_ALWAYS_OPEN) or path.startswith(
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    ):
+        return True
+    return any(path == reverse(name) for name in _GATE_URL_NAMES)

@@ -4,15 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import health, onboarding, status
+from . import account_login, health, onboarding, status
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Two steps: the password, then a code for users with two-factor log-in (pelatis.web.account_login;
+    # the code step is "account:login_code").
+    path("login/", account_login.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("pelatis.web.account_urls")),
     path("start/", onboarding.landing_view, name="landing"),
     path("getting-started/", onboarding.getting_started_view, name="getting_started"),
     path("getting-started/dismiss/", onboarding.getting_started_dismiss_view, name="getting_started_dismiss"),
