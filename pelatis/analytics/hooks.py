@@ -32,4 +32,8 @@ CUSTOMER_PANELS = [value_panel]
 CUSTOMER_LIST_FILTERS = [
     ListFilter(param="rfm", label=_("RFM segment"), choices=_segment_choices, condition=_in_segment)
 ]
+from .personal_data import PARTICIPANT as _PERSONAL_DATA  # noqa: E402 — export and erasure (below)
 from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — what segments can ask (pelatis.core.segmentfields)
+
+# The customer's scores (profiling) in a data-subject export; their name out of kept dashboards on erasure.
+PERSONAL_DATA = [_PERSONAL_DATA]
