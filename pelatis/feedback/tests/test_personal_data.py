@@ -82,7 +82,7 @@ def test_the_export_holds_surveys_answers_and_reviews_with_labels(
     assert survey["answered_at"] == feedback["survey"].answered_at.isoformat()
     [answer] = sections["nps_answers"].rows
     assert (answer["score"], answer["category_code"]) == (9, "promoter")
-    assert answer["category"] == "Promoter (9–10)"  # its Greek is in the catalogue
+    assert answer["category"] == "Υποστηρικτής (9–10)"
     reviews = sections["reviews"].rows
     assert [r["platform"] for r in reviews] == ["Tripadvisor", "Google"]  # the unlinked one by its email too
     assert reviews[1]["kind_code"] == "review"
