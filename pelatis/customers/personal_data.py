@@ -23,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, Model, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pelatis import lang
 from pelatis.core.personaldata import ErasureContext, ErasureReport, Section, scrub
@@ -362,7 +363,11 @@ def customers_erase(context: ErasureContext) -> ErasureReport:
     orders = Order.objects.filter(customer_id__in=ids).count()
     if orders:
         report.holds.append(
-            _("%(n)d orders: kept with their amounts and dates (accounting records), with no name attached.")
+            ngettext(
+                "%(n)d order: kept with its amount and date (accounting records), with no name attached.",
+                "%(n)d orders: kept with their amounts and dates (accounting records), with no name attached.",
+                orders,
+            )
             % {"n": orders}
         )
     return report
