@@ -112,8 +112,7 @@ def analytics_erase(context: ErasureContext) -> ErasureReport:
             changed += 1
     return ErasureReport(
         counts={
-            "scores_kept": CustomerValue.objects.filter(customer_id=context.customer_id).count(),
-            "dashboards_scrubbed": changed,
+            "dashboards": changed,
         }
     )
 

@@ -151,10 +151,9 @@ def engagement_erase(context: ErasureContext) -> ErasureReport:
     cid, ph = context.customer_id, context.placeholder
     sends = Send.objects.filter(customer_id=cid)
     counts = {
-        "sends_kept": sends.count(),
-        "addresses_removed": sends.exclude(to_address="").update(to_address=ph),
-        "subjects_removed": sends.exclude(subject="").update(subject=ph),
-        "errors_scrubbed": rows_scrub(sends.exclude(error=""), ["error"], context.terms, ph),
+        "sent_message_addresses": sends.exclude(to_address="").update(to_address=ph),
+        "sent_message_subjects": sends.exclude(subject="").update(subject=ph),
+        "sent_message_errors": rows_scrub(sends.exclude(error=""), ["error"], context.terms, ph),
         "journeys_ended": Enrollment.objects.filter(customer_id=cid, status=Enrollment.Status.ACTIVE).update(
             status=Enrollment.Status.EXITED, exit_reason=EXIT_ERASED, next_due_at=None
         ),

@@ -215,7 +215,7 @@ def feedback_erase(context: ErasureContext) -> ErasureReport:
     # Other people's feedback that quotes them: only what names this one person on its own.
     quoted = identifying_terms(terms)
     others = Review.objects.exclude(pk__in=review_ids)
-    counts["quotes_scrubbed"] = (
+    counts["feedback_quotes"] = (
         rows_scrub(others, ["text", "answer", "author"], quoted, ph, search=True)
         + rows_scrub(CsatSurvey.objects.exclude(customer_id=cid), ["comment"], quoted, ph, search=True)
         + rows_scrub(NpsResponse.objects.exclude(customer_id=cid), ["comment"], quoted, ph, search=True)

@@ -151,12 +151,11 @@ def loyalty_erase(context: ErasureContext) -> ErasureReport:
     entries = LedgerEntry.objects.filter(account__customer_id=cid)
     return ErasureReport(
         counts={
-            "ledger_entries_kept": entries.count(),
-            "ledger_reasons_scrubbed": rows_scrub(entries, ["reason", "order_reference"], terms, ph),
-            "tier_changes_scrubbed": rows_scrub(
+            "ledger_reasons": rows_scrub(entries, ["reason", "order_reference"], terms, ph),
+            "tier_change_reasons": rows_scrub(
                 TierChange.objects.filter(account__customer_id=cid), ["reason"], terms, ph
             ),
-            "expiry_warnings_scrubbed": rows_scrub(
+            "expiry_warning_errors": rows_scrub(
                 ExpiryWarning.objects.filter(account__customer_id=cid), ["error"], terms, ph
             ),
         }

@@ -289,7 +289,7 @@ def consent_erase(context: ErasureContext) -> ErasureReport:
     records = ConsentRecord.objects.filter(customer_id=context.customer_id)
     scrubbed = rows_scrub(records, ["note", "wording"], context.terms, context.placeholder)
     return ErasureReport(
-        counts={"consent_records_kept": records.count(), "consent_records_scrubbed": scrubbed},
+        counts={"consent_notes": scrubbed},
         holds=[_("Consent history kept as evidence of consent and its withdrawal.")],
     )
 

@@ -70,7 +70,7 @@ def test_erasure_keeps_every_number_and_takes_the_name_out_of_dashboards(scored:
     report = erase("analytics", scored, terms)
 
     assert hits("analytics", terms) == []
-    assert report.counts == {"scores_kept": 1, "dashboards_scrubbed": 1}
+    assert report.counts == {"dashboards": 1}
     assert list(CustomerValue.objects.order_by("pk").values_list(*SCORES)) == scores
     [after] = MetricSnapshot.objects.values_list("data", flat=True)
     top = after["value"]["top"]

@@ -104,10 +104,9 @@ def test_erasure_removes_copies_and_keeps_every_figure(
 
     assert hits("engagement", terms) == []
     assert report.counts == {
-        "sends_kept": 2,
-        "addresses_removed": 2,
-        "subjects_removed": 1,
-        "errors_scrubbed": 1,
+        "sent_message_addresses": 2,
+        "sent_message_subjects": 1,
+        "sent_message_errors": 1,
         "journeys_ended": 1,
     }
     assert list(Send.objects.order_by("pk").values_list(*KEPT)) == kept

@@ -114,7 +114,7 @@ def test_erasure_leaves_no_term_and_every_number(papadopoulos: Customer, feedbac
     assert report.counts["survey_comments"] == 1
     assert report.counts["nps_comments"] == 1
     assert report.counts["reviews"] == 2
-    assert report.counts["quotes_scrubbed"] == 1
+    assert report.counts["feedback_quotes"] == 1
     assert list(CsatSurvey.objects.order_by("pk").values_list(*NUMBERS)) == surveys
     assert list(NpsResponse.objects.order_by("pk").values_list(*NUMBERS, "sent_at")) == answers
     assert list(Review.objects.order_by("pk").values_list(*REVIEW_NUMBERS)) == reviews

@@ -83,10 +83,9 @@ def test_erasure_scrubs_every_text_and_keeps_the_points(
 
     assert hits("loyalty", terms) == []
     assert report.counts == {
-        "ledger_entries_kept": 2,
-        "ledger_reasons_scrubbed": 2,
-        "tier_changes_scrubbed": 1,
-        "expiry_warnings_scrubbed": 1,
+        "ledger_reasons": 2,
+        "tier_change_reasons": 1,
+        "expiry_warning_errors": 1,
     }
     assert (
         list(
@@ -108,5 +107,5 @@ def test_erasure_scrubs_every_text_and_keeps_the_points(
 def test_a_customer_without_an_account_exports_empty_sections(papadopoulos: Customer) -> None:
     sections = participant("loyalty").export(papadopoulos.pk, "en")
     assert all(not s.rows for s in sections)
-    assert erase("loyalty", papadopoulos, person_terms(papadopoulos)).counts["ledger_entries_kept"] == 0
+    assert not any(erase("loyalty", papadopoulos, person_terms(papadopoulos)).counts.values())
     assert not LoyaltyAccount.objects.exists()  # an erasure opens no account
