@@ -196,3 +196,25 @@ def test_a_manager_confirms_with_the_number_and_a_reason(
     assert "data-erased" in detail
     assert "data-rights-erase" not in detail
     assert client.get(url).status_code == 409
+
+
+def test_the_command_asks_in_a_terminal_and_erases_only_on_the_customer_number(
+    papadopoulos: Customer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter(["όχι", str(papadopoulos.pk)])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(answers))
+
+    with pytest.raises(CommandError, match="Not erased"):
+        call_command("privacy", "erase", str(papadopoulos.pk), "--reason", "Αίτημα", stdout=io.StringIO())
+    papadopoulos.refresh_from_db()
+    assert papadopoulos.erased_at is None
+
+    call_command("privacy", "erase", str(papadopoulos.pk), "--reason", "Αίτημα", stdout=io.StringIO())
+    papadopoulos.refresh_from_db()
+    assert papadopoulos.erased_at is not None
+
+
+def test_the_command_names_a_missing_customer(db: None) -> None:
+    with pytest.raises(CommandError, match="no customer 999"):
+        call_command("privacy", "export", "999", stdout=io.StringIO())
