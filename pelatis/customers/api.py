@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from pelatis.core.apischema import IdPath, PageParams, errors
+from pelatis.core.audit import Action, audit_record
 from pelatis.core.http import request_user
 
 from . import queries
@@ -35,6 +36,7 @@ from .api_schemas import (
 from .inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
 from .models import Address, ContactPoint, Customer, Interaction, Order, Subscription
 from .normalise import email_normalise, phone_normalise
+from .services.audit import customer_view_record
 from .services.contact_points import address_add, contact_point_add, contact_point_remove
 from .services.customers import customer_create, customer_update
 from .services.merge import customer_merge
@@ -61,6 +63,18 @@ def _referenced_customer(
 
 def _customer_input(payload: CustomerIn) -> CustomerInput:
     return CustomerInput(**payload.dict())
+
+
+def _read(request: HttpRequest, customer: Customer) -> Customer:
+    """A read of one customer's personal data, for the audit trail (once per user and 10 minutes)."""
+    customer_view_record(request=request, customer_id=customer.pk, detail="API")
+    return customer
+
+
+def _wrote(request: HttpRequest, customer_id: int, field: str) -> None:
+    """A write the customers services do not audit themselves (addresses added, orders, subscriptions,
+    the timeline)."""
+    audit_record(Action.CHANGE, request=request, customer_id=customer_id, fields=[field], detail="API")
 
 
 # ---------------------------------------------------------------- customers
@@ -106,13 +120,13 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 @router.post("/customers", response={201: CustomerOut, **errors(400)}, summary="Create a customer")
 def customers_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     _require(request, "customers.add_customer")
-    customer = customer_create(data=_customer_input(payload), by=request_user(request))
+    customer = customer_create(data=_customer_input(payload), by=request_user(request), request=request)
     return Status(201, queries.customer_list().get(pk=customer.pk))
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **errors(404)}, summary="One customer")
 def customers_get(request: HttpRequest, customer_id: IdPath) -> Customer:
-    queries.customer_for(request.user, customer_id)
+    _read(request, queries.customer_for(request.user, customer_id))
     return Customer.objects.prefetch_related("contact_points", "tags").get(pk=customer_id)
 
 
@@ -130,7 +144,7 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
         kept = {("email", v) for v in clean.emails} | {("phone", v) for v in clean.phones}
         if any((p.kind, p.value) not in kept for p in customer.contact_points.all()):
             raise PermissionDenied
-    customer_update(customer=customer, data=data, by=request_user(request))
+    customer_update(customer=customer, data=data, by=request_user(request), request=request)
     return queries.customer_list().get(pk=customer_id)
 
 
@@ -140,7 +154,7 @@ def customers_update(request: HttpRequest, customer_id: IdPath, payload: Custome
     summary="Likely duplicates",
 )
 def customers_duplicates(request: HttpRequest, customer_id: IdPath) -> list[Customer]:
-    return queries.duplicates_of(queries.customer_for(request.user, customer_id))
+    return queries.duplicates_of(_read(request, queries.customer_for(request.user, customer_id)))
 
 
 @router.post(
@@ -152,7 +166,7 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
     _require(request, "customers.merge_customer")
     survivor = queries.customer_for(request.user, customer_id, write=True)
     merged = _referenced_customer(request, payload.merged_id, "merged_id")
-    record = customer_merge(survivor=survivor, merged=merged, by=request_user(request))
+    record = customer_merge(survivor=survivor, merged=merged, by=request_user(request), request=request)
     return {"survivor_id": survivor.pk, "merged_id": merged.pk, "moved": record.moved}
 
 
@@ -165,7 +179,7 @@ def customers_merge(request: HttpRequest, customer_id: IdPath, payload: MergeIn)
     tags=["contact points"],
 )
 def contact_points_list(request: HttpRequest, customer_id: IdPath) -> list[ContactPoint]:
-    return list(queries.customer_for(request.user, customer_id).contact_points.all())
+    return list(_read(request, queries.customer_for(request.user, customer_id)).contact_points.all())
 
 
 @router.post(
@@ -188,6 +202,7 @@ def contact_points_add(
         label=payload.label,
         is_primary=payload.is_primary,
         by=request_user(request),
+        request=request,
     )
     return Status(201, point)
 
@@ -198,7 +213,7 @@ def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status[None
     _require(request, "customers.delete_contactpoint")
     point = get_object_or_404(ContactPoint, pk=point_id)
     queries.customer_for(request.user, point.customer_id, write=True)
-    contact_point_remove(point=point, by=request_user(request))
+    contact_point_remove(point=point, by=request_user(request), request=request)
     return Status(204, None)
 
 
@@ -208,7 +223,7 @@ def contact_points_remove(request: HttpRequest, point_id: IdPath) -> Status[None
     tags=["contact points"],
 )
 def addresses_list(request: HttpRequest, customer_id: IdPath) -> list[Address]:
-    return list(queries.customer_for(request.user, customer_id).addresses.all())
+    return list(_read(request, queries.customer_for(request.user, customer_id)).addresses.all())
 
 
 @router.post(
@@ -218,7 +233,9 @@ def addresses_list(request: HttpRequest, customer_id: IdPath) -> list[Address]:
 )
 def addresses_add(request: HttpRequest, customer_id: IdPath, payload: AddressIn) -> Status[Address]:
     customer = queries.customer_for(request.user, customer_id, write=True)
-    return Status(201, address_add(customer=customer, **payload.dict()))
+    address = address_add(customer=customer, **payload.dict())
+    _wrote(request, customer.pk, "address")
+    return Status(201, address)
 
 
 # ---------------------------------------------------------------- orders
@@ -248,6 +265,7 @@ def orders_create(request: HttpRequest, payload: OrderIn) -> Status[Order]:
         lines=[OrderLineInput(**line.dict()) for line in payload.lines],
     )
     order = order_create(customer=customer, data=data, by=request_user(request))
+    _wrote(request, customer.pk, "orders")
     return Status(201, Order.objects.prefetch_related("lines").get(pk=order.pk))
 
 
@@ -276,7 +294,9 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Statu
     _require(request, "customers.add_subscription")
     customer = _referenced_customer(request, payload.customer_id, "customer_id")
     data = SubscriptionInput(**payload.dict(exclude={"customer_id"}))
-    return Status(201, subscription_create(customer=customer, data=data, by=request_user(request)))
+    subscription = subscription_create(customer=customer, data=data, by=request_user(request))
+    _wrote(request, customer.pk, "subscriptions")
+    return Status(201, subscription)
 
 
 # ---------------------------------------------------------------- interactions
@@ -291,7 +311,7 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionIn) -> Statu
 def interactions_list(
     request: HttpRequest, customer_id: IdPath, page: Query[PageParams]
 ) -> list[Interaction]:
-    customer = queries.customer_for(request.user, customer_id)
+    customer = _read(request, queries.customer_for(request.user, customer_id))
     return list(Interaction.objects.filter(customer=customer)[page.offset : page.offset + page.limit])
 
 
@@ -305,4 +325,6 @@ def interactions_add(
 ) -> Status[Interaction]:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
-    return Status(201, interaction_record(customer=customer, actor=request_user(request), **payload.dict()))
+    interaction = interaction_record(customer=customer, actor=request_user(request), **payload.dict())
+    _wrote(request, customer.pk, "interactions")
+    return Status(201, interaction)

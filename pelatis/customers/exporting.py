@@ -18,7 +18,7 @@ from pelatis.core.tabular import MACHINE, Column, Layout, csv_safe, write_csv, w
 from . import locale_values
 from .models import Customer
 
-__all__ = ["CHUNK", "COLUMNS", "columns", "csv_safe", "customer_rows", "export_customers"]
+__all__ = ["CHUNK", "COLUMNS", "columns", "csv_safe", "customer_count", "customer_rows", "export_customers"]
 
 
 # The headers people read are ones the importer knows in both languages (checked by the tests).
@@ -124,6 +124,15 @@ def customer_row(customer: Customer, layout: Layout = MACHINE) -> list[Any]:
         address.postcode if address else "",
         address.country if address else "",
     ]
+
+
+def customer_count(customer_ids: list[int] | None) -> int:
+    """How many rows ``customer_rows`` gives for these ids (None: every live customer), in one query."""
+    live = Customer.objects.filter(merged_into__isnull=True)
+    if customer_ids is None:
+        return live.count()
+    ids = list(dict.fromkeys(customer_ids))
+    return sum(live.filter(pk__in=ids[i : i + CHUNK]).count() for i in range(0, len(ids), CHUNK))
 
 
 def customer_rows(customer_ids: list[int] | None, layout: Layout = MACHINE) -> Iterator[list[Any]]:

@@ -128,7 +128,7 @@ def customer_import_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a written import, in one transaction; refused, naming them, when records were changed since."""
     job = _job_for(request, pk)
     try:
-        done = _importing().import_undo(job=job, by=request.user)
+        done = _importing().import_undo(job=job, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("customers:import_job", pk=job.pk)

@@ -25,6 +25,7 @@ from pelatis.core.http import int_or_none, is_htmx, request_user
 from . import queries
 from .forms import NoteForm, OrderLogForm, TicketStartForm
 from .models import Customer, Interaction, MergeRecord
+from .services.audit import customer_view_record
 from .services.orders import order_create
 from .services.timeline import note_add
 
@@ -168,6 +169,7 @@ def _render_detail(
 @login_required
 def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = queries.customer_for(request.user, pk)
+    customer_view_record(request=request, customer_id=customer.pk)
     return _render_detail(request, customer)
 
 

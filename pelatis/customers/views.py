@@ -22,6 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pelatis.core.audit import Action, audit_record
 from pelatis.core.hooks import contributions
 from pelatis.core.http import int_or_none, is_htmx, page_of, request_user
 
@@ -127,7 +128,11 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             customer = customer_save(
-                customer=None, data=form.to_input(), address=form.address(), by=request_user(request)
+                customer=None,
+                data=form.to_input(),
+                address=form.address(),
+                by=request_user(request),
+                request=request,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -155,6 +160,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.to_input(),
                 address=form.address(),
                 by=request_user(request),
+                request=request,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -179,7 +185,7 @@ def customer_merge_view(request: HttpRequest, pk: int, other_pk: int) -> HttpRes
         raise Http404
     if request.method == "POST":
         try:
-            customer_merge(survivor=survivor, merged=merged, by=request_user(request))
+            customer_merge(survivor=survivor, merged=merged, by=request_user(request), request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -217,6 +223,14 @@ def customer_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     ids = queries.customer_search_ids(q, limit=100_000) if q else None
     layout = tabular.layout_from_request(request)
     today = timezone.localdate()
+    # Recorded before the rows stream (a download cut short still handed out what it sent), with the count
+    # of customers it holds; the search words are not kept (they may be a name).
+    rows = exporting.customer_count(ids)
+    audit_record(
+        Action.EXPORT,
+        request=request,
+        detail=f"customers {fmt.upper()}: {rows} rows" + (" (search results)" if q else ""),
+    )
     # CSV streams as the rows are read; XLSX is written to a temporary file first (bounded memory).
     return tabular.table_response(
         fmt,

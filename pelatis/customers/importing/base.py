@@ -8,9 +8,20 @@ import zoneinfo
 
 from django.conf import settings
 
+from pelatis.core.audit import Action, audit_record
+
 from ..models import ImportJob
 from .columns import Column, header_key, map_headers, text_of
-from .common import MAX_SAMPLES, Cell, ImportOptions, ImportResult, User, _Progress, columns_of
+from .common import (
+    MAX_SAMPLES,
+    Cell,
+    ImportOptions,
+    ImportResult,
+    User,
+    _invalid_rows,
+    _Progress,
+    columns_of,
+)
 from .platforms import Platform
 from .read import Table
 
@@ -54,6 +65,19 @@ class _FileImport:
 
     def _prepare(self) -> None:
         """The import's own checks of the file's columns (raising ImportFileError) and set-up."""
+
+    def _audit(self) -> None:
+        """The import's one audit entry, written in its transaction once it is applied: who and how many,
+        never a name or a value from the file (not even the file's name)."""
+        r = self.result
+        audit_record(
+            Action.IMPORT,
+            actor=self.actor if self.actor is not None and self.actor.is_authenticated else None,
+            detail=(
+                f"{r.kind} import #{self.job.pk}: {r.total} rows, {r.created} new, {r.updated} updated, "
+                f"{r.unchanged} unchanged, {_invalid_rows(r.errors)} rejected"
+            ),
+        )
 
     def _sample(self, cells: list[Cell]) -> None:
         """A few values of each unknown column, for the preview's mapping step."""

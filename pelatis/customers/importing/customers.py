@@ -120,6 +120,7 @@ class _CustomerImport(_FileImport, _CustomerRows, _CustomerUpdates):
                     transaction.set_rollback(True)
                     return
                 self.result.written = True
+                self._audit()
 
     def _write(self, plan: _Plan, spill: IO[bytes], *, write: bool) -> None:
         """Check every planned customer as a whole and, when ``write``, write it: the new ones first,

@@ -108,6 +108,7 @@ class _OrderImport(_FileImport, _OrderWrites):
                 transaction.set_rollback(True)
                 return
             self.result.written = True
+            self._audit()
 
     def _parse(self, row_no: int, cells: list[Cell], errors: list[RowError]) -> _Line | None:
         bad: list[RowError] = []

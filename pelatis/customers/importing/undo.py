@@ -19,9 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
+
+from pelatis.core.audit import Action, audit_record
 
 from ..models import (
     Address,
@@ -66,8 +69,9 @@ def import_undo_available(job: ImportJob, *, now: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
-    """Undo an import in one transaction; raises ValidationError naming the records changed since."""
+def import_undo(*, job: ImportJob, by: User | None, request: HttpRequest | None = None) -> dict[str, int]:
+    """Undo an import in one transaction; raises ValidationError naming the records changed since. The
+    audit trail records the undo as an import entry with its counts."""
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     deadline = import_undo_deadline(locked)
     if deadline is None or locked.applied_at is None:
@@ -125,6 +129,12 @@ def import_undo(*, job: ImportJob, by: User | None) -> dict[str, int]:
         status=ImportJob.Status.UNDONE,
         undone_at=timezone.now(),
         undone_by=by if by is not None and by.is_authenticated else None,
+    )
+    audit_record(
+        Action.IMPORT,
+        request=request,
+        actor=by if by is not None and by.is_authenticated else None,
+        detail=f"{locked.kind} import #{locked.pk} undone: " + ", ".join(f"{k}={v}" for k, v in done.items()),
     )
     return done
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from pelatis.core.audit import Action, audit_record
 
 from ..models import Address, ContactPoint, Customer
 from .derived import search_reindex
@@ -20,29 +23,49 @@ def contact_point_add(
     label: str = "",
     is_primary: bool = False,
     by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> ContactPoint:
     """Add an email or phone (``value`` already normalised); re-adding an existing one updates its label."""
     point, created = ContactPoint.objects.get_or_create(
         customer=customer, kind=kind, value=value, defaults={"label": label[:30]}
     )
-    if not created and label:
+    changed = created
+    if not created and label and label[:30] != point.label:
         point.label = label[:30]
         point.save(update_fields=["label"])
-    if is_primary or not ContactPoint.objects.filter(customer=customer, kind=kind, is_primary=True).exists():
+        changed = True
+    if not point.is_primary and (
+        is_primary or not ContactPoint.objects.filter(customer=customer, kind=kind, is_primary=True).exists()
+    ):
         ContactPoint.objects.filter(customer=customer, kind=kind).update(is_primary=False)
         ContactPoint.objects.filter(pk=point.pk).update(is_primary=True)
-        point.is_primary = True
+        point.is_primary = changed = True
     search_reindex(customer_ids=[customer.pk])
+    if changed:
+        _audit(customer.pk, _field_of(kind), by=by, request=request)
     return point
 
 
+def _field_of(kind: str) -> str:
+    return {"email": "emails", "phone": "phones"}.get(kind, kind)
+
+
+def _audit(customer_id: int, field: str, *, by: User | None, request: HttpRequest | None) -> None:
+    """One audit entry naming the changed field (never its value)."""
+    actor = by if by is not None and by.is_authenticated else None
+    audit_record(Action.CHANGE, request=request, actor=actor, customer_id=customer_id, fields=[field])
+
+
 @transaction.atomic
-def contact_point_remove(*, point: ContactPoint, by: User | None = None) -> None:
+def contact_point_remove(
+    *, point: ContactPoint, by: User | None = None, request: HttpRequest | None = None
+) -> None:
     """Remove an email or phone; the next one of its kind becomes primary."""
     customer_id, kind = point.customer_id, point.kind
     point.delete()
     contact_points_primary_fill(customer_id=customer_id, kind=kind)
     search_reindex(customer_ids=[customer_id])
+    _audit(customer_id, _field_of(kind), by=by, request=request)
 
 
 def contact_points_primary_fill(*, customer_id: int, kind: str) -> None:
@@ -67,7 +90,7 @@ def address_add(
     line2: str = "",
     is_primary: bool = False,
 ) -> Address:
-    """Add a postal address."""
+    """Add a postal address (not audited here: the demo adds them; the API records its own)."""
     if not line1.strip():
         raise ValidationError({"line1": [_("The street is required.")]})
     code = _country_code(country)
@@ -98,16 +121,44 @@ def address_primary_set(
     city: str = "",
     region: str = "",
     country: str = "GR",
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Address | None:
     """Replace the customer's primary postal address with these parts (street and number make the first line);
-    all parts blank removes it. Raises ValidationError naming the part."""
+    all parts blank removes it. Raises ValidationError naming the part. A change is audited."""
+    address, changed = address_primary_change(
+        customer=customer,
+        street=street,
+        number=number,
+        postcode=postcode,
+        city=city,
+        region=region,
+        country=country,
+    )
+    if changed:
+        _audit(customer.pk, "address", by=by, request=request)
+    return address
+
+
+def address_primary_change(
+    *,
+    customer: Customer,
+    street: str = "",
+    number: str = "",
+    postcode: str = "",
+    city: str = "",
+    region: str = "",
+    country: str = "GR",
+) -> tuple[Address | None, bool]:
+    """``address_primary_set`` without its audit entry (the caller records the change with others, as one):
+    the address and whether anything changed. Call inside a transaction."""
     parts = {"street": street, "number": number, "postcode": postcode, "city": city, "region": region}
     parts = {k: " ".join((v or "").split()) for k, v in parts.items()}
     current = customer.addresses.filter(is_primary=True).first()
     if not any(parts.values()):
         if current is not None:
             current.delete()
-        return None
+        return None, current is not None
     errors: dict[str, list[str]] = {}
     if not parts["street"]:
         errors["street"] = [_("The street is required.")]
@@ -120,13 +171,19 @@ def address_primary_set(
     if errors or code is None:  # no code without an error saying so
         raise ValidationError(errors)
     line1 = f"{parts['street']} {parts['number']}".strip()
+    wanted = (line1, parts["postcode"], parts["city"], parts["region"], code)
+    if (
+        current is not None
+        and (current.line1, current.postcode, current.city, current.region, current.country) == wanted
+    ):
+        return current, False
     if current is None:
         customer.addresses.update(is_primary=False)
         current = Address(customer=customer, is_primary=True)
     current.line1, current.postcode, current.city = line1, parts["postcode"], parts["city"]
     current.region, current.country = parts["region"], code
     current.save()
-    return current
+    return current, True
 
 
 def _country_code(value: str) -> str | None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from pelatis import lang
+from pelatis.core.audit import Action, audit_record
 
 from ..inputs import CustomerInput
 from ..models import ContactPoint, Customer, Interaction, SearchTerm, Tag
 from ..search import customer_terms
-from .contact_points import address_primary_set
+from .contact_points import address_primary_change
 from .derived import derived_fields_fill, search_reindex
 from .timeline import interaction_record, timeline_text
 
@@ -83,8 +87,15 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def customer_create(*, data: CustomerInput, by: User | None = None, region: str | None = None) -> Customer:
-    """Create a customer with contact points and tags; raises ValidationError naming each bad field."""
+def customer_create(
+    *,
+    data: CustomerInput,
+    by: User | None = None,
+    region: str | None = None,
+    request: HttpRequest | None = None,
+) -> Customer:
+    """Create a customer with contact points and tags; raises ValidationError naming each bad field.
+    The audit trail records who created it (``request`` adds the address it came from)."""
     clean = data.cleaned(region=region)
     _check_external_ref(clean.external_ref)
     customer = Customer(**{f: getattr(clean, f) for f in PROFILE_FIELDS})
@@ -127,30 +138,62 @@ def customer_create(*, data: CustomerInput, by: User | None = None, region: str 
         external_ref=customer.external_ref,
     )
     SearchTerm.objects.bulk_create([SearchTerm(customer=customer, term=t) for t in terms])
+    audit_record(Action.CREATE, request=request, actor=_actor(by), customer_id=customer.pk)
     return customer
 
 
 @transaction.atomic
 def customer_update(
-    *, customer: Customer, data: CustomerInput, by: User | None = None, region: str | None = None
+    *,
+    customer: Customer,
+    data: CustomerInput,
+    by: User | None = None,
+    region: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Customer:
-    """Replace the customer's profile, emails, phones and tags with ``data``."""
+    """Replace the customer's profile, emails, phones and tags with ``data``; the audit trail records
+    which fields changed (names only, old values only where :mod:`pelatis.core.audit` allows)."""
+    updated, changes = _customer_update(customer=customer, data=data, by=by, region=region)
+    _audit_changes(updated.pk, changes, by=by, request=request)
+    return updated
+
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def _customer_update(
+    *, customer: Customer, data: CustomerInput, by: User | None, region: str | None
+) -> tuple[Customer, Changes]:
     clean = data.cleaned(region=region)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.merged_into_id is not None:
         raise ValidationError({"__all__": [_("This customer was merged into another and cannot be edited.")]})
     _check_external_ref(clean.external_ref, exclude_pk=locked.pk)
-    changed = [f for f in PROFILE_FIELDS if getattr(locked, f) != getattr(clean, f)]
+    changes: Changes = {
+        f: (getattr(locked, f), getattr(clean, f))
+        for f in PROFILE_FIELDS
+        if getattr(locked, f) != getattr(clean, f)
+    }
+    changed = list(changes)
+    old_company = locked.company_id
     for f in PROFILE_FIELDS:
         setattr(locked, f, getattr(clean, f))
     if clean.company_id == locked.pk:
         raise ValidationError({"company_id": [_("A customer cannot be its own company.")]})
     locked.company = _company_for(clean.company_id)
+    if locked.company_id != old_company:
+        changes["company"] = (old_company, locked.company_id)
+    points = list(ContactPoint.objects.filter(customer=locked, kind__in=["email", "phone"]))
+    for kind, field, values in (("email", "emails", clean.emails), ("phone", "phones", clean.phones)):
+        have = [p for p in points if p.kind == kind]
+        primary = next((p.value for p in have if p.is_primary), None)
+        if {p.value for p in have} != set(values) or (values and primary != values[0]):
+            changes[field] = (None, None)  # named, never copied
     if by is not None and not by.has_perm("customers.delete_contactpoint"):
         # Agents add and correct emails and phones; removing one is a manager's call, in the UI and the API.
         kept = {"email": set(clean.emails), "phone": set(clean.phones)}
         dropped: dict[str, list[str]] = {}
-        for point in ContactPoint.objects.filter(customer=locked, kind__in=["email", "phone"]):
+        for point in points:
             if point.value not in kept[point.kind]:
                 dropped.setdefault("emails" if point.kind == "email" else "phones", []).append(point.value)
         if dropped:
@@ -164,7 +207,11 @@ def customer_update(
     locked.save()
     _contact_points_replace(locked, "email", clean.emails)
     _contact_points_replace(locked, "phone", clean.phones)
-    locked.tags.set(tags_named(clean.tags))
+    old_tags = set(locked.tags.values_list("pk", flat=True))
+    new_tags = tags_named(clean.tags)
+    if {t.pk for t in new_tags} != old_tags:
+        changes["tags"] = (None, None)
+    locked.tags.set(new_tags)
     if changed:
         interaction_record(
             customer=locked,
@@ -176,7 +223,20 @@ def customer_update(
             source_id=str(locked.pk),
         )
     search_reindex(customer_ids=[locked.pk, *locked.contacts.values_list("pk", flat=True)])
-    return locked
+    return locked, changes
+
+
+def _actor(by: User | None) -> User | None:
+    return by if by is not None and by.is_authenticated else None
+
+
+def _audit_changes(
+    customer_id: int, changes: Changes, *, by: User | None, request: HttpRequest | None
+) -> None:
+    if changes:
+        audit_record(
+            Action.CHANGE, request=request, actor=_actor(by), customer_id=customer_id, fields=changes
+        )
 
 
 def _contact_points_replace(customer: Customer, kind: str, values: list[str]) -> None:
@@ -198,15 +258,20 @@ def customer_save(
     address: dict[str, str] | None = None,
     by: User | None = None,
     region: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Customer:
     """Create (``customer`` None) or update a customer and, when given, its primary address, in one transaction:
-    the staff form's save. ``address`` holds street, number, postcode, city, region and country."""
+    the staff form's save. ``address`` holds street, number, postcode, city, region and country.
+    One audit entry: the creation, or the fields this save changed (the address among them)."""
     if customer is None:
-        saved = customer_create(data=data, by=by, region=region)
-    else:
-        saved = customer_update(customer=customer, data=data, by=by, region=region)
-    if address is not None:
-        address_primary_set(customer=saved, **address)
+        saved = customer_create(data=data, by=by, region=region, request=request)
+        if address is not None:
+            address_primary_change(customer=saved, **address)
+        return saved
+    saved, changes = _customer_update(customer=customer, data=data, by=by, region=region)
+    if address is not None and address_primary_change(customer=saved, **address)[1]:
+        changes["address"] = (None, None)
+    _audit_changes(saved.pk, changes, by=by, request=request)
     return saved
 
 

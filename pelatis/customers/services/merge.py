@@ -14,9 +14,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from pelatis.core.audit import Action, audit_record
 from pelatis.core.hooks import contributions
 
 from ..models import ContactPoint, Customer, Interaction, MergeRecord, Order, SearchTerm, Subscription
@@ -26,8 +28,11 @@ from .timeline import interaction_record, timeline_text
 
 
 @transaction.atomic
-def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = None) -> MergeRecord:
-    """Fold ``merged`` into ``survivor``: everything moves, blanks are filled, a trail is kept.
+def customer_merge(
+    *, survivor: Customer, merged: Customer, by: User | None = None, request: HttpRequest | None = None
+) -> MergeRecord:
+    """Fold ``merged`` into ``survivor``: everything moves, blanks are filled, a trail is kept (the audit
+    entry names the kept customer and, in its detail, the merged one's id).
 
     The merged customer stays as a row pointing at the survivor, so old links
     and references still resolve.
@@ -92,6 +97,13 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User | None = No
         actor=by,
         source_type="customers.mergerecord",
         source_id=str(record.pk),
+    )
+    audit_record(
+        Action.MERGE,
+        request=request,
+        actor=record.merged_by,
+        customer_id=survivor.pk,
+        detail=f"merged #{merged.pk}",
     )
     return record
 

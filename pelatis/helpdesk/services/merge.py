@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pelatis.core.audit import Action, audit_record
 from pelatis.customers.models import Customer
 
 from ..models import Message, Ticket, TicketEvent
@@ -68,6 +69,15 @@ def ticket_merge(
     )
     merged.save()
     note = _("different customers, confirmed") if survivor.customer_id != merged.customer_id else ""
+    if survivor.customer_id != merged.customer_id:
+        # The merged ticket's messages now stand under another customer: its requester changed.
+        audit_record(
+            Action.CHANGE,
+            actor=by if by is not None and by.is_authenticated else None,
+            customer_id=merged.customer_id,
+            fields={"requester": (merged.customer_id, survivor.customer_id)},
+            detail=f"ticket #{merged.pk} merged into #{survivor.pk}",
+        )
     event_record(survivor, "merged", old=str(merged.pk), new=str(survivor.pk), by=by, at=now, note=note)
     survivor.save()
     search_index(ticket_ids=[survivor.pk, merged.pk])

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from pelatis.core.audit import Action, audit_record
 from pelatis.core.tabular import layout_for
 from pelatis.customers.exporting import export_customers
 
@@ -64,4 +65,6 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": file, "error": exc.strerror}
             ) from exc
+        # From the command line: no user, no address; the file's path is not kept.
+        audit_record(Action.EXPORT, detail=f"customers {fmt.upper()}: {count} rows (command line)")
         self.stdout.write(_("Exported %(n)d customers to %(file)s.") % {"n": count, "file": file})
