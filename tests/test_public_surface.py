@@ -12,10 +12,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # Deliberately public: the web form and its signed pages, signed survey and opt-out links, the signed
-# review webhook, the business logo that emails show, the log-in pages, language switching, the probes,
-# and the API's schema and docs (the operations themselves need a token).
+# review webhook, the customer's data-request page and its signed link, the business logo that emails
+# show, the log-in pages, language switching, the probes, and the API's schema and docs (the operations
+# themselves need a token).
 PUBLIC = re.compile(
-    r"^/(support/|admin/logout/|feedback/(r|n|optout)/|feedback/hooks/|privacy/(preferences|unsubscribe)/|engagement/(c|o)/|settings/business/logo/|login/|logout/|i18n/|"
+    r"^/(support/|admin/logout/|feedback/(r|n|optout)/|feedback/hooks/|privacy/(preferences|unsubscribe|request)/|engagement/(c|o)/|settings/business/logo/|login/|logout/|i18n/|"
     r"healthz$|readyz$|admin/login/|api/v1/(docs|openapi\.json)|static/)"
 )
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}

@@ -30,3 +30,8 @@ from pelatis.core.personaldata import PersonalDataParticipant  # noqa: E402 — 
 from .personal_data import channels_erase, channels_export  # noqa: E402
 
 PERSONAL_DATA = [PersonalDataParticipant(app="channels", export=channels_export, erase=channels_erase)]
+
+# Retention (privacy runs every app's RETENTION_POLICIES): quarantined mail and outbox copies after N days.
+from .retention import mail_purge  # noqa: E402 — appended by area
+
+RETENTION_POLICIES = {"mail_purge": mail_purge}

@@ -52,3 +52,8 @@ from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — w
 
 # Surveys, NPS answers and reviews in a data-subject export and erasure (pelatis.core.personaldata).
 PERSONAL_DATA = [_PERSONAL_DATA]
+
+# Retention (privacy runs every app's RETENTION_POLICIES): survey links past their period.
+from .retention import survey_links_expire  # noqa: E402 — appended by area
+
+RETENTION_POLICIES = {"survey_links": survey_links_expire}

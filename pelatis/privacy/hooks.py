@@ -37,6 +37,20 @@ from .segment_fields import SEGMENT_FIELDS as SEGMENT_FIELDS  # noqa: E402 — w
 # The consent history in a data-subject export; kept (scrubbed of the person) through an erasure.
 PERSONAL_DATA = [_PERSONAL_DATA]
 
+# The request log (requests): requests and restrictions in a data-subject export and erasure; the customer
+# page's card of rights (restriction, open requests); the portal's pointer to the data-request page; the
+# managers' overdue email and the daily retention run; privacy's own retention policy (inactive customers).
+from .dsr.overdue import job_privacy_overdue  # noqa: E402 — grouped with what it adds
+from .panels import portal_panel, restriction_panel  # noqa: E402
+from .personal_data_requests import PARTICIPANT as _REQUESTS_DATA  # noqa: E402
+from .retention import customers_inactive_policy, job_retention  # noqa: E402
+
+PERSONAL_DATA.append(_REQUESTS_DATA)
+CUSTOMER_PANELS.append(restriction_panel)
+PORTAL_PANELS = [portal_panel]
+PERIODIC_JOBS = {"privacy_overdue": job_privacy_overdue, "retention": job_retention}
+RETENTION_POLICIES = {"customers_inactive": customers_inactive_policy}
+
 # The rights of access and erasure (rights): the customer page's "Export personal data (ZIP)" and "Erase this
 # customer" buttons, for managers and admins.
 from .rights.actions import rights_actions  # noqa: E402 — appended by area

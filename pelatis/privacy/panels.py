@@ -1,16 +1,21 @@
-"""The customer 360 card of consent: what holds per purpose and channel, the last changes, and the
-agent's form to record a new statement."""
+"""The customer 360 cards of privacy: consent (what holds per purpose and channel, the last changes, the
+agent's form to record a new statement) and the customer's rights (restriction, open requests); the
+portal's pointer to the data-request page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from pelatis.customers.models import Customer
 
+from .dsr.forms import RestrictionForm
 from .forms import ConsentRecordForm
-from .models import DEFAULTS, ConsentChannel, Purpose
-from .queries import consent_current, consent_history
+from .models import CLOSED_STATUSES, DEFAULTS, ConsentChannel, DataRequest, Purpose
+from .queries import consent_current, consent_history, restrictions_active
 
 LAST_CHANGES = 5
 
@@ -44,3 +49,35 @@ def consent_panel(request: HttpRequest, customer: Customer) -> str:
         },
         request=request,
     )
+
+
+def restriction_panel(request: HttpRequest, customer: Customer) -> str:
+    """The 360 card of the customer's rights: a restriction of processing in force (managers start and
+    lift it) and their open data-subject requests."""
+    if not request.user.has_perm("privacy.view_consentrecord"):
+        return ""
+    active = restrictions_active(customer.pk).select_related("started_by", "request").first()
+    open_requests = list(
+        DataRequest.objects.filter(customer=customer)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by(Coalesce("extended_until", "due_at"))[:5]
+    )
+    can_restrict = request.user.has_perm("privacy.change_processingrestriction")
+    return render_to_string(
+        "privacy/_rights_panel.html",
+        {
+            "customer": customer,
+            "active": active,
+            "open_requests": open_requests,
+            "can_restrict": can_restrict,
+            "form": RestrictionForm() if can_restrict and active is None else None,
+            "can_view_requests": request.user.has_perm("privacy.view_datarequest"),
+            "can_file": request.user.has_perm("privacy.add_datarequest"),
+        },
+        request=request,
+    )
+
+
+def portal_panel(ticket: Any) -> str:
+    """The customer's request page (the portal): where to ask about their personal data."""
+    return render_to_string("privacy/dsr/_portal_card.html", {})

@@ -30,6 +30,7 @@ from ..queries import restrictions_active
 
 ANSWER_WITHIN = relativedelta(months=1)  # GDPR art. 12(3): without undue delay, at the latest a month
 MAX_EXTENSION = relativedelta(months=2)  # "extended by two further months where necessary"
+LONGEST = relativedelta(months=3)  # so at most three calendar months from receipt
 DETAILS_MAX = 4000
 TEXT_MAX = 4000
 
@@ -41,7 +42,7 @@ def due_after(received_at: dt.datetime) -> dt.datetime:
 
 def latest_extension(received_at: dt.datetime) -> dt.datetime:
     """The furthest a deadline may be extended: three calendar months after receipt."""
-    return received_at + ANSWER_WITHIN + MAX_EXTENSION
+    return received_at + LONGEST
 
 
 def _user(actor: Any) -> User | None:
