@@ -56,3 +56,9 @@ RETENTION_POLICIES = {"customers_inactive": customers_inactive_policy}
 from .rights.actions import rights_actions  # noqa: E402 — appended by area
 
 CUSTOMER_ACTIONS = [rights_actions]
+
+# The audit trail (audit): the customer page's "History of access" card (latest entries, for managers and
+# admins), linking to the log filtered to the customer.
+from .audit.panels import audit_panel  # noqa: E402 — appended by area
+
+CUSTOMER_PANELS.append(audit_panel)
