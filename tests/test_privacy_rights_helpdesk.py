@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pelatis.channels.models import JobRun
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.search import matching_ids, parse
@@ -92,3 +93,11 @@ def test_an_export_reads_as_many_queries_for_many_tickets_and_orders(
         make_order(papadopoulos, f"WEB-20{i}")
 
     assert _export_queries(papadopoulos) == few
+
+
+def test_a_workers_last_error_quoting_the_address_is_scrubbed(papadopoulos: Customer) -> None:
+    JobRun.objects.create(name="outbound_retry", last_error="550 mailbox g.papadopoulos@example.gr unknown")
+
+    customer_erase(papadopoulos.pk, reason="Αίτημα")
+
+    assert JobRun.objects.get(name="outbound_retry").last_error == "550 mailbox [erased] unknown"

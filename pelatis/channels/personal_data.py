@@ -15,10 +15,10 @@ from email import policy
 
 from django.utils.translation import gettext as _
 
-from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section
+from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section, scrub
 from pelatis.customers.personal_data import customers_terms, mentions_q, plain
 
-from .models import OutboxMessage, QuarantinedMail
+from .models import JobRun, Mailbox, OutboxMessage, QuarantinedMail
 
 _OUTBOX_TEXT = ("to", "subject", "headers", "from_email")
 
@@ -109,4 +109,20 @@ def channels_erase(context: ErasureContext) -> ErasureReport:
     report.counts["outbox_emails"] = OutboxMessage.objects.filter(pk__in=outbox).delete()[0]
     quarantined = [q.pk for q in _quarantined(terms)]
     report.counts["quarantined_emails"] = QuarantinedMail.objects.filter(pk__in=quarantined).delete()[0]
+    report.counts["job_messages"] = _job_messages_scrub(context.terms, context.placeholder)
     return report
+
+
+def _job_messages_scrub(terms: frozenset[str], placeholder: str) -> int:
+    """A worker's or mailbox's last error may quote an address (a refused recipient): scrub the person."""
+    done = 0
+    for job in JobRun.objects.filter(mentions_q(("last_result", "last_error"), terms)).iterator(100):
+        job.last_result = scrub(job.last_result, terms, placeholder)[:300]
+        job.last_error = scrub(job.last_error, terms, placeholder)
+        job.save(update_fields=["last_result", "last_error"])
+        done += 1
+    for box in Mailbox.objects.filter(mentions_q(("last_error",), terms)).iterator(100):
+        box.last_error = scrub(box.last_error, terms, placeholder)[:300]
+        box.save(update_fields=["last_error"])
+        done += 1
+    return done

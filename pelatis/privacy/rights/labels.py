@@ -20,6 +20,7 @@ ITEM_LABELS = {
     "quotes_elsewhere": _("mentions in other requests"),
     "outbox_emails": _("outbox copies of emails"),
     "quarantined_emails": _("quarantined emails"),
+    "job_messages": _("background job messages"),
 }
 
 
