@@ -177,10 +177,29 @@ def test_the_admin_site_login_does_not_skip_the_code(admin_user_: Any, policy: A
 
 
 def test_a_force_login_of_a_user_with_a_device_is_not_verified(agent: Any, policy: Any) -> None:
-    enable_two_factor(agent)
+    key, _codes = enable_two_factor(agent)
     client = Client()
     client.force_login(agent)
     assert client.get("/customers/")["Location"].startswith(CODE)
+
+
+def test_a_password_only_session_cannot_replace_the_device(agent: Any, policy: Any, settings: Any) -> None:
+    key, _codes = enable_two_factor(agent)
+    client = Client()
+    client.force_login(agent)  # as the admin site's form would: the password only
+    assert client.get(SETUP)["Location"].startswith(CODE)
+    client.force_login(agent)
+    new_key = "ab" * 20
+    response = client.post(SETUP, {"code": totp_code(new_key)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(CODE)
+    assert TOTPDevice.objects.get(user=agent).key == key
+    # and the view refuses on its own too, should the gate be missing
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("SessionIdleMiddleware")]
+    client = Client()
+    client.force_login(agent)
+    assert client.post(SETUP, {"code": totp_code(new_key)}).status_code == 403
+    assert TOTPDevice.objects.get(user=agent).key == key
 
 
 def test_policy_none_lets_an_admin_in_with_the_password(admin_user_: Any, policy: Any) -> None:

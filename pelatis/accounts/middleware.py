@@ -30,10 +30,10 @@ TWO_FACTOR_KEY = "pelatis_2fa"
 # The last-seen time is written at most this often, so a busy page does not save the session on
 # every request.
 SEEN_RESOLUTION_SECONDS = 60
-# Paths a half-logged-in user may still reach: the log-in steps, the set-up, log-out, assets, the API
-# (token-authenticated) and the language switch.
+# Paths open to a session that has not passed the gate: assets, the API (token-authenticated), the
+# language switch, health checks; and, for a user still to set up a device, the set-up and log-out.
 _ALWAYS_OPEN = ("/static/", "/api/", "/i18n/", "/healthz", "/readyz")
-_GATE_URL_NAMES = ("login", "account:login_code", "logout", "account:two_factor_setup")
+_SETUP_URL_NAMES = ("account:two_factor_setup", "logout")
 
 
 class SessionIdleMiddleware:
@@ -83,10 +83,13 @@ def two_factor_state_forget(request: HttpRequest) -> None:
 def _two_factor_gate(
     request: HttpRequest, user: Any, *, enabled: bool, required: bool
 ) -> HttpResponse | None:
-    if not (enabled or required) or user.is_verified() or _open(request.path):
+    if not (enabled or required) or _always_open(request.path) or user.is_verified():
         return None
     if enabled:
-        # Logged in with the password alone: back to the half-way state, then the code step.
+        if request.path == reverse("logout"):
+            return None
+        # Logged in with the password alone: back to the half-way state, then the code step. Nothing
+        # else is open to this session, the set-up page included (it would replace the device).
         backend = request.session.get(BACKEND_SESSION_KEY, settings.AUTHENTICATION_BACKENDS[-1])
         logout(request)
         pending_start(request, user, backend)
@@ -94,12 +97,11 @@ def _two_factor_gate(
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)
+    if any(request.path == reverse(name) for name in _SETUP_URL_NAMES):
+        return None
     return HttpResponseRedirect(reverse("account:two_factor_setup"))
 
 
-def _open(path: str) -> bool:
-    if path.startswith(_ALWAYS_OPEN) or path.startswith(
-        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
-    ):
-        return True
-    return any(path == reverse(name) for name in _GATE_URL_NAMES)
+def _always_open(path: str) -> bool:
+    static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    return path.startswith((*_ALWAYS_OPEN, static))

@@ -13,7 +13,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -77,6 +77,10 @@ def _setup_context(request: HttpRequest, form: ConfirmForm) -> dict[str, Any]:
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """The set-up page, or (when it is on) its state: recovery codes left, new codes, turning it off."""
     device = totp_device_of(request.user)
+    if device is not None and not request.user.is_verified():
+        # Only a session verified with the current device may replace it (the middleware sends any
+        # other to the code step; this holds even without it).
+        raise PermissionDenied
     if device is not None and request.method == "GET":
         return render(
             request,
@@ -120,6 +124,8 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Ten new recovery codes (the old ones stop working), shown once."""
     if totp_device_of(request.user) is None:
         return redirect("account:two_factor_setup")
+    if not request.user.is_verified():
+        raise PermissionDenied
     codes = recovery_codes_regenerate(user=request_user(request), request=request)
     return render(request, "web/two_factor/recovery_codes.html", {"codes": codes, "first": False})
 
