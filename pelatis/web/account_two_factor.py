@@ -48,6 +48,11 @@ class PasswordConfirmForm(forms.Form):
     password = forms.CharField(label=gettext_lazy("Your password"), widget=forms.PasswordInput)
 
 
+def _verified(request: HttpRequest) -> bool:
+    """Whether this session passed the code step (django-otp's middleware adds is_verified)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 def _qr_data_uri(url: str) -> str:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=5, border=2, xmldecl=False)
@@ -77,7 +82,7 @@ def _setup_context(request: HttpRequest, form: ConfirmForm) -> dict[str, Any]:
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """The set-up page, or (when it is on) its state: recovery codes left, new codes, turning it off."""
     device = totp_device_of(request.user)
-    if device is not None and not request.user.is_verified():
+    if device is not None and not _verified(request):
         # Only a session verified with the current device may replace it (the middleware sends any
         # other to the code step; this holds even without it).
         raise PermissionDenied
@@ -124,7 +129,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Ten new recovery codes (the old ones stop working), shown once."""
     if totp_device_of(request.user) is None:
         return redirect("account:two_factor_setup")
-    if not request.user.is_verified():
+    if not _verified(request):
         raise PermissionDenied
     codes = recovery_codes_regenerate(user=request_user(request), request=request)
     return render(request, "web/two_factor/recovery_codes.html", {"codes": codes, "first": False})
