@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pelatis.accounts.models import ApiToken
 from pelatis.accounts.services import token_authenticate
+from pelatis.core.models import AuditEvent
 
 
 def _create(*args: str) -> tuple[str, str]:
@@ -40,6 +41,13 @@ def test_cli_takes_a_scope_and_an_expiry_in_days(agent: Any) -> None:
     call_command("token", "list", "agent", stdout=out)
     assert f"{token.prefix}  e-shop  write" in out.getvalue()
     assert "never used" not in out.getvalue()  # authenticating used it
+    call_command("token", "revoke", token.prefix, stdout=out)
+    assert token_authenticate(secret) is None
+    details = set(AuditEvent.objects.filter(action="security").values_list("detail", flat=True))
+    assert details == {
+        f"API token {token.prefix} created (command line)",
+        f"API token {token.prefix} revoked (command line)",
+    }
 
 
 def test_cli_refuses_a_non_positive_expiry(agent: Any) -> None:

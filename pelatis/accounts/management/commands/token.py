@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pelatis.accounts.models import ApiToken, Scope
 from pelatis.accounts.services import token_create, token_revoke
+from pelatis.core.audit import audit_record
 
 
 class Command(BaseCommand):
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             token = ApiToken.objects.filter(prefix=options["prefix"]).first()
             if token is None:
                 raise CommandError(f"No token with prefix {options['prefix']!r}")
-            token_revoke(token=token)
+            if token_revoke(token=token):
+                audit_record("security", detail=f"API token {token.prefix} revoked (command line)")
             self.stdout.write(f"Revoked {token.prefix}")
         else:
             for t in ApiToken.objects.filter(user=self._user(options["username"])):
@@ -71,6 +73,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        audit_record("security", detail=f"API token {issued.token.prefix} created (command line)")
         until = f", expires {expires_at:%Y-%m-%d}" if expires_at else ""
         self.stderr.write(
             f"Token {issued.token.prefix} ({issued.token.scope}{until}) for {user.get_username()}; "
