@@ -140,6 +140,10 @@ def test_password_change_uses_the_validators_and_ends_other_sessions(agent: Any)
     assert home.get("/customers/").status_code == 200
     assert office.get("/customers/").status_code == 302
     assert AuditEvent.objects.filter(action="security", detail="password changed").count() == 1
+    # this browser is still listed, under its new session key
+    assert list(UserSession.objects.filter(user=agent).values_list("session_key", flat=True)) == [
+        home.session.session_key
+    ]
 
 
 def test_an_admin_creates_a_token_seen_once_and_revokes_it(admin_user_: Any) -> None:

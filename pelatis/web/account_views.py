@@ -29,7 +29,7 @@ from pelatis.accounts.queries import (
     two_factor_required,
 )
 from pelatis.accounts.services import token_create, token_revoke
-from pelatis.accounts.services.sessions import sessions_end
+from pelatis.accounts.services.sessions import session_rekey, sessions_end
 from pelatis.core.audit import audit_record
 from pelatis.core.http import request_user
 
@@ -105,7 +105,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            update_session_auth_hash(request, form.user)
+            old_key = request.session.session_key
+            update_session_auth_hash(request, form.user)  # a new session key for this browser
+            session_rekey(old_key=old_key, new_key=request.session.session_key)
             sessions_end(user=request_user(request), keep=request.session.session_key)
             audit_record("security", request=request, detail="password changed")
             messages.success(request, _("Your password was changed. Your other sessions were logged out."))

@@ -48,6 +48,12 @@ def session_touch(*, user: User, session_key: str, ip: str | None, user_agent: s
         session_record(user=user, session_key=session_key, ip=ip, user_agent=user_agent)
 
 
+def session_rekey(*, old_key: str | None, new_key: str | None) -> None:
+    """Follow a session whose key changed (Django cycles it when the password changes)."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def session_forget(*, session_key: str) -> None:
     """Drop the record of a session that was logged out."""
     UserSession.objects.filter(session_key=session_key).delete()
