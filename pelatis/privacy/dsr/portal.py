@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -104,26 +105,29 @@ def link_email_send(*, contact_point: ContactPoint, customer: Customer, kind: st
     send_mail(subject, body, None, [contact_point.value], fail_silently=False)
 
 
-def link_request(email: str, kind: str) -> bool:
-    """Send the link when ``email`` belongs to a customer; True when one went. Never raises for the
-    caller to reveal: a failed send is logged (without the address) and reported as False."""
+def link_target(email: str) -> ContactPoint | None:
+    """The contact point a link email for ``email`` goes to, or None when no customer holds the address."""
     owners = owners_of(email)
     if not owners:
-        return False
-    point = (
-        ContactPoint.objects.filter(
-            kind=ContactPoint.Kind.EMAIL, value=email.strip().lower(), customer_id__in=[c.pk for c in owners]
-        )
-        .order_by("pk")
-        .first()
+        return None
+    points = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=email.strip().lower()).order_by(
+        "pk"
     )
-    if point is None:  # owners_of followed a merge: the address sits on the merged customer's row
-        point = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=email.strip().lower()).first()
-    if point is None:
+    return points.filter(customer_id__in=[c.pk for c in owners]).first() or points.first()
+
+
+def link_send(*, contact_point_id: int, kind: str, nonce: str) -> bool:
+    """Send one queued link email, at most once per ``nonce`` (claimed in the shared cache before it goes:
+    a task run again after a crash sends nothing twice); False when nothing went."""
+    point = ContactPoint.objects.filter(pk=contact_point_id, kind=ContactPoint.Kind.EMAIL).first()
+    if point is None or kind not in RequestKind.values:
+        return False
+    owners = owners_of(point.value)
+    if not owners or not cache.add(f"pelatis:privacy:dsr-link:{nonce}", 1, timeout=LINK_MAX_AGE):
         return False
     try:
         link_email_send(contact_point=point, customer=owners[0], kind=kind)
-    except Exception:  # SMTP down: the visitor sees the same page; staff see the log
+    except Exception:  # SMTP down: the requester asks again; staff see the log (no address in it)
         log.exception("data-request link email for contact point %s failed", point.pk)
         return False
     return True

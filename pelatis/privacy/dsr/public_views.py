@@ -4,6 +4,7 @@ the link we email. The page answers the same whether or not the address is a cus
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +19,9 @@ from pelatis.core.ratelimit import client_key, over_limit
 from ..models import DataRequest, RequestChannel
 from ..texts import customer_language
 from .forms import PortalConfirmForm, PortalRequestForm, portal_kind_label
-from .portal import RequestLinkError, link_open, link_request
+from .portal import RequestLinkError, link_open, link_target
 from .services import request_file
+from .tasks import portal_link_send_task
 
 # Asks per connection and window, and links per address and day: a person needs one or two; a loop
 # mailing somebody's inbox full meets the wall.
@@ -55,7 +57,12 @@ def portal_request_view(request: HttpRequest) -> HttpResponse:
         if (refused := _limited(request, str(request.POST.get("email", ""))[:254])) is not None:
             return refused
         if form.is_valid():
-            link_request(form.cleaned_data["email"], form.cleaned_data["kind"])
+            # Queued, with ids only: the email goes from the worker, so the page takes as long for a
+            # customer's address as for any other.
+            if (point := link_target(form.cleaned_data["email"])) is not None:
+                portal_link_send_task.enqueue(
+                    contact_point_id=point.pk, kind=form.cleaned_data["kind"], nonce=secrets.token_urlsafe(12)
+                )
             return _private(render(request, "privacy/dsr/portal_sent.html", {"hours": 72}))
         return _private(render(request, "privacy/dsr/portal_form.html", {"form": form}, status=422))
     return _private(render(request, "privacy/dsr/portal_form.html", {"form": form}))

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail, signing
 
 from pelatis.customers.models import Customer
-from pelatis.privacy.dsr.portal import SALT
+from pelatis.privacy.dsr.portal import SALT, link_send, link_target
 from pelatis.privacy.models import DataRequest
 
 PAGE = "/privacy/request/"
@@ -127,3 +127,24 @@ def test_one_address_gets_at_most_three_links_a_day(client: Any, papadopoulos: C
     ]
     assert codes == [200, 200, 200, 429]
     assert len(mail.outbox) == 3
+
+
+def test_a_queued_link_email_goes_once_per_task_even_if_the_task_runs_again(papadopoulos: Customer) -> None:
+    point = link_target("G.Papadopoulos@example.gr")
+    assert point is not None
+    assert link_target("nobody@example.gr") is None
+    assert link_send(contact_point_id=point.pk, kind="access", nonce="task-1") is True
+    assert link_send(contact_point_id=point.pk, kind="access", nonce="task-1") is False  # a retry
+    assert len(mail.outbox) == 1
+
+
+def test_a_good_link_opens_even_for_a_client_the_bad_link_wall_blocks(
+    client: Any, papadopoulos: Customer, settings: Any
+) -> None:
+    settings.PELATIS_BAD_LINK_LIMIT = 2
+    client.post(PAGE, {"email": "g.papadopoulos@example.gr", "kind": "access"})
+    link = _link(mail.outbox[0])
+    for _ in range(3):
+        client.get("/privacy/request/made-up-token/")
+    assert client.get("/privacy/request/made-up-token/").status_code == 429
+    assert client.get(link).status_code == 200
