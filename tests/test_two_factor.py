@@ -242,6 +242,22 @@ def test_new_recovery_codes_replace_the_old(agent: Any, policy: Any) -> None:
     assert set(StaticToken.objects.filter(device__user=agent).values_list("token", flat=True)) == set(new)
 
 
+def test_a_verified_user_moves_to_a_new_phone(agent: Any, policy: Any) -> None:
+    key, _codes = enable_two_factor(agent)
+    client = Client()
+    client.post(LOGIN, {"username": "agent", "password": PASSWORD})
+    client.post(CODE, {"code": totp_code(key, ahead=1)})
+    assert "data-two-factor-new-phone" in client.get(SETUP).content.decode()
+    page = client.get(SETUP + "?new=1")
+    assert "data-two-factor-qr" in page.content.decode()
+    new_key = client.session["pelatis_2fa_setup_key"]
+    assert new_key != key
+    done = client.post(SETUP, {"code": totp_code(new_key)})
+    assert done.status_code == 200
+    assert TOTPDevice.objects.get(user=agent).key == new_key
+    assert client.get("/customers/").status_code == 200
+
+
 def test_turning_it_off_needs_the_password_and_is_refused_when_required(
     agent: Any, admin_user_: Any, policy: Any
 ) -> None:

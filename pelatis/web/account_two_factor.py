@@ -80,13 +80,14 @@ def _setup_context(request: HttpRequest, form: ConfirmForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
-    """The set-up page, or (when it is on) its state: recovery codes left, new codes, turning it off."""
+    """The set-up page, or (when it is on) its state: recovery codes left, new codes, turning it off.
+    ``?new`` sets up a new phone in place of the old one (from a verified session only)."""
     device = totp_device_of(request.user)
     if device is not None and not _verified(request):
         # Only a session verified with the current device may replace it (the middleware sends any
         # other to the code step; this holds even without it).
         raise PermissionDenied
-    if device is not None and request.method == "GET":
+    if device is not None and request.method == "GET" and "new" not in request.GET:
         return render(
             request,
             "web/two_factor/manage.html",
