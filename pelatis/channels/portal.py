@@ -76,7 +76,8 @@ def portal_open(token: str) -> PortalAccess:
     while ticket is not None and ticket.merged_into_id and ticket.pk not in seen:
         seen.add(ticket.pk)
         ticket = Ticket.objects.select_related("customer").filter(pk=ticket.merged_into_id).first()
-    if ticket is None or not _same_customer(customer_id, ticket.customer_id):
+    if ticket is None or not _same_customer(customer_id, ticket.customer_id) or ticket.customer.erased_at:
+        # (An erased customer's old links open nothing: the request's text is gone anyway.)
         # The ticket moved to someone else (or into someone else's ticket): the old link shows nothing.
         raise PortalLinkError
     # Links made before there were two kinds were all handed to the visitor of the form.

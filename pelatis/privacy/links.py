@@ -25,6 +25,8 @@ def customer_from_token(token: str, *, salt: str) -> Customer:
     data = signing.loads(token, salt=salt, max_age=LINK_MAX_AGE)
     customer = Customer.objects.get(pk=int(data["c"]))
     for _hop in range(10):  # a merged customer's old links speak for the customer kept
+        if customer.erased_at is not None:  # an erased customer's old links open nothing
+            raise Customer.DoesNotExist
         if customer.merged_into_id is None:
             return customer
         customer = Customer.objects.get(pk=customer.merged_into_id)

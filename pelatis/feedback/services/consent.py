@@ -31,6 +31,8 @@ def optout_from_token(token: str) -> Customer:
     data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
     customer = Customer.objects.get(pk=int(data["c"]))
     for _hop in range(10):  # a merged customer's old link speaks for the customer kept (their consent moved)
+        if customer.erased_at is not None:  # an erased customer's old links open nothing
+            raise Customer.DoesNotExist
         if customer.merged_into_id is None:
             return customer
         customer = Customer.objects.get(pk=customer.merged_into_id)

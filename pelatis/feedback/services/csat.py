@@ -30,7 +30,11 @@ def csat_token(survey: CsatSurvey, score: int) -> str:
 def csat_from_token(token: str) -> tuple[CsatSurvey, int]:
     """The survey and score a link stands for; raises signing.BadSignature (incl. expiry) or CsatSurvey.DoesNotExist."""
     data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
-    return CsatSurvey.objects.select_related("ticket", "customer").get(pk=int(data["s"])), int(data["v"])
+    # An erased customer's old links open nothing (raising DoesNotExist, like a deleted survey).
+    surveys = CsatSurvey.objects.select_related("ticket", "customer").exclude(
+        customer__erased_at__isnull=False
+    )
+    return surveys.get(pk=int(data["s"])), int(data["v"])
 
 
 @transaction.atomic

@@ -84,7 +84,9 @@ def nps_token(response: NpsResponse, score: int) -> str:
 def nps_from_token(token: str) -> tuple[NpsResponse, int]:
     """The response and score a link stands for; raises signing.BadSignature (incl. expiry) or DoesNotExist."""
     data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
-    return NpsResponse.objects.select_related("customer").get(pk=int(data["n"])), int(data["v"])
+    # An erased customer's old links open nothing (raising DoesNotExist, like a deleted response).
+    responses = NpsResponse.objects.select_related("customer").exclude(customer__erased_at__isnull=False)
+    return responses.get(pk=int(data["n"])), int(data["v"])
 
 
 def _campaign_values(

@@ -1,0 +1,49 @@
+"""After an erasure the person's old links open nothing: a survey link cannot write a new score or
+comment, the preferences and opt-out links show no page, and the request page is gone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from pelatis.channels.portal import portal_link
+from pelatis.customers.models import Customer
+from pelatis.feedback.models import CsatSurvey
+from pelatis.feedback.services.consent import optout_token
+from pelatis.feedback.services.csat import csat_survey_for, csat_token
+from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
+from pelatis.privacy.links import preferences_path, unsubscribe_path
+from pelatis.privacy.rights.erase import customer_erase
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings: Any, tmp_path: Any) -> None:
+    settings.DATA_DIR = tmp_path
+
+
+def test_an_erased_customers_links_open_nothing(client: Client, papadopoulos: Customer) -> None:
+    ticket, _message = ticket_open(
+        customer=papadopoulos, subject="Κράτηση", mail=InboundMail(body_text="Γεια")
+    )
+    survey = csat_survey_for(ticket=ticket)
+    links = {
+        "survey": reverse("feedback:rate", args=[csat_token(survey, 5)]),
+        "opt-out": reverse("feedback:optout", args=[optout_token(papadopoulos)]),
+        "preferences": preferences_path(papadopoulos),
+        "unsubscribe": unsubscribe_path(papadopoulos),
+        "request page": portal_link(ticket, mailbox=True),
+    }
+    assert {name: client.get(url).status_code for name, url in links.items()} == dict.fromkeys(links, 200)
+
+    customer_erase(papadopoulos.pk, reason="Αίτημα διαγραφής")
+
+    assert {name: client.get(url).status_code for name, url in links.items()} == dict.fromkeys(links, 404)
+    client.post(links["survey"], {"comment": "νέο σχόλιο"})
+    survey.refresh_from_db()
+    assert survey.score is None
+    assert not CsatSurvey.objects.filter(comment__contains="νέο").exists()
