@@ -229,7 +229,7 @@ def customer_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     audit_record(
         Action.EXPORT,
         request=request,
-        detail=f"customers {fmt.upper()}: {rows} rows" + (" (search results)" if q else ""),
+        detail=f"customers {fmt.upper()}{' (search results)' if q else ''}: rows={rows}",
     )
     # CSV streams as the rows are read; XLSX is written to a temporary file first (bounded memory).
     return tabular.table_response(

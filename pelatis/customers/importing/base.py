@@ -74,8 +74,8 @@ class _FileImport:
             Action.IMPORT,
             actor=self.actor if self.actor is not None and self.actor.is_authenticated else None,
             detail=(
-                f"{r.kind} import #{self.job.pk}: {r.total} rows, {r.created} new, {r.updated} updated, "
-                f"{r.unchanged} unchanged, {_invalid_rows(r.errors)} rejected"
+                f"{r.kind} import #{self.job.pk}: rows={r.total} new={r.created} updated={r.updated} "
+                f"unchanged={r.unchanged} rejected={_invalid_rows(r.errors)}"
             ),
         )
 

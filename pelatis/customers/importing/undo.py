@@ -134,7 +134,7 @@ def import_undo(*, job: ImportJob, by: User | None, request: HttpRequest | None 
         Action.IMPORT,
         request=request,
         actor=by if by is not None and by.is_authenticated else None,
-        detail=f"{locked.kind} import #{locked.pk} undone: " + ", ".join(f"{k}={v}" for k, v in done.items()),
+        detail=f"{locked.kind} import #{locked.pk} undone: " + " ".join(f"{k}={v}" for k, v in done.items()),
     )
     return done
 

@@ -66,5 +66,5 @@ class Command(BaseCommand):
                 _("Cannot write %(file)s: %(error)s") % {"file": file, "error": exc.strerror}
             ) from exc
         # From the command line: no user, no address; the file's path is not kept.
-        audit_record(Action.EXPORT, detail=f"customers {fmt.upper()}: {count} rows (command line)")
+        audit_record(Action.EXPORT, detail=f"customers {fmt.upper()} (command line): rows={count}")
         self.stdout.write(_("Exported %(n)d customers to %(file)s.") % {"n": count, "file": file})

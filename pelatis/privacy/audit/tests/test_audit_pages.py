@@ -37,7 +37,7 @@ def log(papadopoulos: Customer, agent: Any, make_customer: Any) -> dict[str, Any
     """A few entries: a view and a change of Παπαδόπουλος by the agent, an import by the system, an old export."""
     other = make_customer(first_name="Μαρία", last_name="Ιωάννου")  # its creation is an entry (by the system)
     old = AuditEvent(
-        action="export", actor=agent, actor_name="agent", detail="customers CSV: 3 rows", at=_at(2026, 3, 1)
+        action="export", actor=agent, actor_name="agent", detail="customers CSV: rows=3", at=_at(2026, 3, 1)
     )
     old.save()
     return {
@@ -48,7 +48,7 @@ def log(papadopoulos: Customer, agent: Any, make_customer: Any) -> dict[str, Any
             customer_id=papadopoulos.pk,
             fields={"language": ("el", "en"), "emails": (1, 2)},
         ),
-        "import": audit_record("import", detail="customers import #4: 2 rows, 2 new"),
+        "import": audit_record("import", detail="customers import #4: rows=2 new=2"),
         "other": audit_record("view", actor=agent, customer_id=other.pk),
         "old": old,
     }
