@@ -277,3 +277,29 @@ def test_the_export_button_says_so_when_the_export_is_missing(
     assert "not available in this installation" in response.content.decode()
     filed.refresh_from_db()
     assert filed.evidence == ""
+
+
+def test_an_erasure_request_leads_to_the_erasure_page(
+    client: Any, papadopoulos: Customer, handler: Any
+) -> None:
+    filed = request_file(customer_id=papadopoulos.pk, kind="erasure", channel="letter")
+    client.force_login(handler)
+    page = client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
+    assert f'href="/privacy/customers/{papadopoulos.pk}/erase/" data-erase-link' in page
+
+
+def test_a_request_filed_before_identification_is_linked_later(
+    client: Any, papadopoulos: Customer, handler: Any
+) -> None:
+    filed = request_file(
+        customer_id=None, kind="access", channel="email", requester_email="someone@example.gr"
+    )
+    client.force_login(handler)
+    assert "data-export" not in client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
+    response = client.post(
+        reverse("privacy:request_action", args=[filed.pk, "identify"]), {"customer": papadopoulos.pk}
+    )
+    assert response.status_code == 302
+    filed.refresh_from_db()
+    assert filed.customer_id == papadopoulos.pk
+    assert "data-export" in client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
