@@ -195,7 +195,9 @@ TEMPLATES = [
 SQLITE_OPTIONS: dict[str, object] = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    # secure_delete: deleted text (an erasure's) is overwritten, not left in free pages until VACUUM.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+    "PRAGMA secure_delete=ON;",
 }
 
 

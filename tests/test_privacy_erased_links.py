@@ -47,3 +47,30 @@ def test_an_erased_customers_links_open_nothing(client: Client, papadopoulos: Cu
     survey.refresh_from_db()
     assert survey.score is None
     assert not CsatSurvey.objects.filter(comment__contains="νέο").exists()
+
+
+def test_an_order_after_the_erasure_does_not_make_the_customer_findable(papadopoulos: Customer) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pelatis.customers.inputs import OrderInput, OrderLineInput
+    from pelatis.customers.queries import customer_search
+    from pelatis.customers.services.orders import order_create
+
+    customer_erase(papadopoulos.pk, reason="Αίτημα διαγραφής")
+    papadopoulos.refresh_from_db()
+
+    order_create(
+        customer=papadopoulos,
+        data=OrderInput(
+            reference="WEB-777",
+            placed_at=timezone.now() - dt.timedelta(hours=1),
+            lines=[OrderLineInput(name="Σέλα", unit_price="40.00")],
+        ),
+    )
+
+    for term in ("erased", "[erased]"):
+        assert not customer_search(term).customers, term
+    # the order itself is still found by its reference (the books need it), on the anonymous record
+    assert [c.pk for c in customer_search("WEB-777").customers] == [papadopoulos.pk]

@@ -63,8 +63,8 @@ def search_reindex(*, customer_ids: Iterable[int]) -> None:
         refs.setdefault(cid, []).append(ref)
     rows: list[SearchTerm] = []
     for c in customers:
-        if c.merged_into_id is not None:
-            continue
+        if c.merged_into_id is not None or c.erased_at is not None:
+            continue  # an erased customer is found by no term, even after a later order
         names = [c.first_name, c.last_name, c.company_name]
         if c.company is not None:
             names.append(c.company.company_name)
