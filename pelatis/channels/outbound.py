@@ -201,8 +201,14 @@ def message_deliver(message_id: int) -> str:
             raise ValueError("no email address for the customer")
         _build(message).send()
     except Exception as exc:  # the server is down, slow or refuses; a template broke: tried again later
+        # The class and SMTP code only: a server's refusal quotes the recipient's address (the whole
+        # error is kept on the message, where erasure reaches it; logs are not).
         log.warning(
-            "email %s not sent (try %s): %s %s", message.pk, message.attempts, exc.__class__.__name__, exc
+            "email %s not sent (try %s): %s %s",
+            message.pk,
+            message.attempts,
+            exc.__class__.__name__,
+            getattr(exc, "smtp_code", ""),
         )
         error = f"{exc.__class__.__name__}: {exc}".strip(": ")[:300]
         last = message.attempts >= max_attempts()

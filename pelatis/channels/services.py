@@ -93,7 +93,8 @@ def mail_ingest(raw: bytes, *, team_id: int | None = None) -> IngestResult:
 
 def _quarantine(raw: bytes, reason: str) -> IngestResult:
     QuarantinedMail.objects.create(raw=raw, reason=reason[:300])
-    log.warning("mail quarantined: %s", reason)
+    # Only the kind of reason (unreadable, rejected): its text may quote the sender's address or headers.
+    log.warning("mail quarantined: %s", reason.partition(":")[0])
     return IngestResult("quarantined", reason=reason)
 
 
