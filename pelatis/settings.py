@@ -315,7 +315,7 @@ _CSP_DIRECTIVES = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
-if env_bool("PELATIS_CSP_REPORT_ONLY", True):
+if env_bool("PELATIS_CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
