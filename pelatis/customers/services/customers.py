@@ -164,6 +164,8 @@ Changes = dict[str, tuple[Any, Any]]
 def _customer_update(
     *, customer: Customer, data: CustomerInput, by: User | None, region: str | None
 ) -> tuple[Customer, Changes]:
+    """``customer_update`` without its audit entry: the customer and what changed ({field: (old, new)}).
+    Call inside a transaction (locks the customer's row)."""
     clean = data.cleaned(region=region)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.merged_into_id is not None:
