@@ -62,3 +62,10 @@ CUSTOMER_ACTIONS = [rights_actions]
 from .audit.panels import audit_panel  # noqa: E402 — appended by area
 
 CUSTOMER_PANELS.append(audit_panel)
+
+
+def _request_links(ids: list[str]) -> dict[str, str]:
+    return {i: reverse("privacy:request", args=[int(i)]) for i in ids if i.isdigit()}
+
+
+CUSTOMER_TIMELINE_LINKS["privacy.datarequest"] = _request_links  # the request log (requests)

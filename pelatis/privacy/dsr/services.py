@@ -7,16 +7,19 @@ import datetime as dt
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pelatis.core.audit import audit_record
-from pelatis.customers.models import Customer
+from pelatis.customers.models import Customer, Interaction
+from pelatis.customers.services import interaction_record, timeline_text
 
 from ..models import (
     CLOSED_STATUSES,
@@ -43,6 +46,32 @@ def due_after(received_at: dt.datetime) -> dt.datetime:
 def latest_extension(received_at: dt.datetime) -> dt.datetime:
     """The furthest a deadline may be extended: three calendar months after receipt."""
     return received_at + LONGEST
+
+
+_TIMELINE = gettext_noop("Data-subject request #%(number)s: %(kind)s")
+_TIMELINE_CHANNEL = {
+    RequestChannel.PORTAL: Interaction.Channel.WEB,
+    RequestChannel.EMAIL: Interaction.Channel.EMAIL,
+    RequestChannel.PHONE: Interaction.Channel.PHONE,
+    RequestChannel.IN_PERSON: Interaction.Channel.IN_PERSON,
+    RequestChannel.LETTER: Interaction.Channel.SYSTEM,
+}
+
+
+def _timeline(request: DataRequest, customer: Customer, actor: User | None) -> None:
+    """The request on the customer's timeline, as something they did (no personal text in it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(RequestKind(request.kind).label)
+    interaction_record(
+        customer=customer,
+        channel=_TIMELINE_CHANNEL[RequestChannel(request.channel)],
+        direction=Interaction.Direction.INBOUND,
+        summary=timeline_text(_TIMELINE, number=request.pk, kind=kind),
+        occurred_at=request.received_at,
+        actor=actor,
+        source_type="privacy.datarequest",
+        source_id=str(request.pk),
+    )
 
 
 def _user(actor: Any) -> User | None:
@@ -117,6 +146,8 @@ def request_file(
         if portal_key:
             return DataRequest.objects.get(portal_key=portal_key)
         raise
+    if customer is not None:
+        _timeline(request, customer, _user(actor))
     audit_record(
         "request",
         actor=_user(actor),
@@ -202,8 +233,11 @@ def request_identify(*, request: DataRequest, customer_id: int, actor: Any = Non
     customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
     if customer is None:
         raise ValidationError({"customer_id": [_("No customer with id %(id)s.") % {"id": customer_id}]})
+    if locked.customer_id == customer.pk:
+        return locked
     locked.customer = customer
     locked.save(update_fields=["customer"])
+    _timeline(locked, customer, _user(actor))
     audit_record(
         "request",
         actor=_user(actor),

@@ -15,13 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from pelatis.core.hooks import contributions_by_key
 from pelatis.core.models import AuditEvent
-from pelatis.customers.models import Customer
+from pelatis.customers.models import Customer, Interaction
 from pelatis.privacy.dsr.services import (
     due_after,
     request_close,
     request_extend,
     request_file,
+    request_identify,
 )
 from pelatis.privacy.models import DataRequest, ProcessingRestriction
 
@@ -303,3 +305,32 @@ def test_a_request_filed_before_identification_is_linked_later(
     filed.refresh_from_db()
     assert filed.customer_id == papadopoulos.pk
     assert "data-export" in client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
+
+
+def test_a_request_lands_on_the_customers_timeline_as_theirs(papadopoulos: Customer, filer: Any) -> None:
+    filed = request_file(
+        customer_id=papadopoulos.pk,
+        kind="access",
+        channel="phone",
+        details="Ο κ. Παπαδόπουλος τηλεφώνησε",
+        actor=filer,
+    )
+    entry = Interaction.objects.get(source_type="privacy.datarequest")
+    assert (entry.customer_id, entry.direction, entry.channel, entry.source_id) == (
+        papadopoulos.pk,
+        "in",
+        "phone",
+        str(filed.pk),
+    )
+    assert entry.summary == f"Data-subject request #{filed.pk}: Access (a copy of their data)"
+    assert entry.body == ""  # the details stay on the request
+    links = contributions_by_key("CUSTOMER_TIMELINE_LINKS")["privacy.datarequest"]([entry.source_id])
+    assert links == {str(filed.pk): reverse("privacy:request", args=[filed.pk])}
+
+
+def test_identifying_a_request_puts_it_on_the_timeline_once(papadopoulos: Customer, handler: Any) -> None:
+    filed = request_file(customer_id=None, kind="erasure", channel="email")
+    assert not Interaction.objects.filter(source_type="privacy.datarequest").exists()
+    request_identify(request=filed, customer_id=papadopoulos.pk, actor=handler)
+    request_identify(request=filed, customer_id=papadopoulos.pk, actor=handler)
+    assert Interaction.objects.filter(source_type="privacy.datarequest", customer=papadopoulos).count() == 1
