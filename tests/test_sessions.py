@@ -191,3 +191,21 @@ def test_account_pages_need_a_log_in(db: None) -> None:
         response = Client().get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
+
+
+def test_an_admin_revokes_any_token_from_the_admin(admin_user_: Any, agent: Any) -> None:
+    issued = token_create(user=agent, scope="write")
+    type(admin_user_).objects.filter(pk=admin_user_.pk).update(is_staff=True)
+    client = _log_in(admin_user_.username)
+    listing = client.get("/admin/accounts/apitoken/").content.decode()
+    assert issued.token.prefix in listing
+    assert issued.secret not in listing
+    response = client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [issued.token.pk]}, follow=True
+    )
+    assert "1 token revoked." in response.content.decode()
+    assert token_authenticate(issued.secret) is None
+    assert AuditEvent.objects.filter(
+        action="security", actor=admin_user_, detail=f"API token {issued.token.prefix} revoked"
+    ).exists()
+    assert client.get(f"/admin/accounts/apitoken/{issued.token.pk}/delete/").status_code == 403

@@ -15,7 +15,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .services import login_unlock
+from pelatis.core.audit import audit_record
+
+from .models import ApiToken
+from .services import login_unlock, token_revoke
 from .services.sessions import sessions_end
 from .services.two_factor import two_factor_disable
 
@@ -66,3 +69,46 @@ _User = get_user_model()
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, StaffUserAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Every user's API tokens, read-only, with a revoke action (tokens are issued on /account/tokens/ or
+    with `pelatis token create`, where the secret is shown once)."""
+
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "last_used_ip",
+        "revoked_at",
+    ]
+    list_filter = ["scope"]
+    search_fields = ["prefix", "name", "user__username"]
+    list_select_related = ["user"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False  # revoke instead: the row keeps when it was last used, and from where
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["view"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):  # the tokens ticked on one admin page
+            if token_revoke(token=token):
+                audit_record("security", request=request, detail=f"API token {token.prefix} revoked")
+                count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count},
+        )
