@@ -101,3 +101,21 @@ def test_the_portal_request_page_points_to_the_data_request_page(
     page = client.get(urlsplit(portal_url(ticket)).path).content.decode()
     assert "data-dsr-portal-card" in page
     assert reverse("privacy:portal_request") in page
+
+
+def test_an_erasure_request_of_an_erased_customer_offers_to_close_with_the_erasure_as_evidence(
+    client: Any, data_dir: Path, papadopoulos: Customer, manager: Any
+) -> None:
+    handler = grant(manager, *MANAGER_PERMISSIONS)
+    filed = request_file(customer_id=papadopoulos.pk, kind="erasure", channel="email")
+    client.force_login(handler)
+    assert "audit entry" not in client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
+
+    customer_erase(papadopoulos.pk, reason="the customer's request", actor=handler)
+
+    page = client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
+    start = page.index("data-close-form")
+    form = page[start : page.index("</form>", start)]
+    assert "Erased on" in form
+    assert "audit entry" in form
+    assert re.search(r'value="done"[^>]*checked', form)

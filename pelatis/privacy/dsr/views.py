@@ -17,14 +17,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pelatis.core.forms import ServiceErrorsMixin
 from pelatis.core.http import int_or_none, page_of, request_user
+from pelatis.core.models import AuditEvent
 from pelatis.customers.models import Customer
 
-from ..models import ProcessingRestriction, RequestKind, RequestStatus, RetentionRun
+from ..models import DataRequest, ProcessingRestriction, RequestKind, RequestStatus, RetentionRun
 from ..retention import policies_configured
 from . import services
 from .forms import (
@@ -107,6 +109,20 @@ def _exports_of(customer_id: int | None, evidence: str) -> list[str]:
     return re.findall(rf"\bcustomer-{customer_id}-\d{{8}}T\d{{6}}-[0-9a-f]+\.zip\b", evidence)
 
 
+def _close_initial(item: DataRequest) -> dict[str, str]:
+    """For an erasure request whose customer is erased: done, with the erasure's audit entry as evidence."""
+    if item.kind != RequestKind.ERASURE or item.customer is None or item.customer.erased_at is None:
+        return {}
+    event = AuditEvent.objects.filter(action="erase", customer_id=item.customer_id).order_by("-pk").first()
+    erased = date_format(timezone.localtime(item.customer.erased_at), "SHORT_DATETIME_FORMAT")
+    evidence = _("Erased on %(date)s (audit entry %(event)s): %(items)s") % {
+        "date": erased,
+        "event": event.pk if event else "—",
+        "items": ", ".join(f["field"] for f in event.fields) if event else "",
+    }
+    return {"status": RequestStatus.DONE, "evidence": evidence[:4000]}
+
+
 def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -> HttpResponse:
     item = request_get(pk)
     handles = request.user.has_perm(HANDLE_PERMISSION) and not item.is_closed
@@ -125,7 +141,7 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
             "status_form": forms.get("status_form") or RequestStatusForm(initial={"status": item.status}),
             "extend_form": forms.get("extend_form")
             or RequestExtendForm(initial={"until": until + dt.timedelta(days=30)}),
-            "close_form": forms.get("close_form") or RequestCloseForm(),
+            "close_form": forms.get("close_form") or RequestCloseForm(initial=_close_initial(item)),
             "identify_form": forms.get("identify_form") or RequestIdentifyForm(),
             "restrict_form": forms.get("restrict_form") or RestrictionForm(),
         }
