@@ -174,7 +174,9 @@ def request_extend(
     if locked.status in CLOSED_STATUSES:
         errors["status"] = [_("The request is closed; a closed request has no deadline to extend.")]
     if not reason:
-        errors["extension_reason"] = [_("Say why the answer needs more time (the requester is told).")]
+        errors["extension_reason"] = [
+            _("Say why the answer needs more time (and tell the requester within the first month).")
+        ]
     _too_long(errors, "extension_reason", reason, TEXT_MAX)
     if until <= locked.due_at:
         errors["extended_until"] = [_("The new deadline must be after the first one.")]
