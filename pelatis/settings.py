@@ -297,7 +297,7 @@ SESSION_COOKIE_HTTPONLY = True
 # cookie itself never outlives a fortnight.
 PELATIS_SESSION_IDLE_MINUTES = env_int("PELATIS_SESSION_IDLE_MINUTES", 8 * 60)
 SESSION_COOKIE_AGE = 14 * 24 * 3600
-# Two-factor log-in: admins always; "all" requires it of every role, "admins" only of admins.
+# Two-factor log-in: "admins" (the default) requires it of admins, "all" of every role, "none" of nobody.
 PELATIS_2FA_REQUIRED = env_str("PELATIS_2FA_REQUIRED", "admins")
 OTP_TOTP_ISSUER = "Pelatis"
 

@@ -12,3 +12,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PELATIS_API_RATE_PER_MINUTE = 10_000
 LANGUAGE_CODE = "en"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Two-factor log-in has its own tests (tests/test_two_factor*.py set the policy with the settings fixture);
+# everywhere else staff log in with a password, as before.
+PELATIS_2FA_REQUIRED = "none"

@@ -69,7 +69,7 @@ class ApiClient:
 @pytest.fixture
 def api_as() -> Any:
     def make(user: Any) -> ApiClient:
-        return ApiClient(token_create(user=user).secret if user is not None else None)
+        return ApiClient(token_create(user=user, scope="admin").secret if user is not None else None)
 
     return make
 

@@ -133,7 +133,7 @@ def cast(db: None) -> Cast:
         ids["ticket"].append(ticket.pk)
         ids["message"].extend([first.pk, second.pk])
     ids["team"], ids["user"] = [team.pk], [admin.pk]
-    return Cast(token=token_create(user=admin).secret, ids=ids)
+    return Cast(token=token_create(user=admin, scope="admin").secret, ids=ids)
 
 
 # Which existing objects a path parameter or a body field names.

@@ -285,7 +285,7 @@ def test_role_table_holds(operation: str, role: str, allowed: bool, world: World
     assert method == "GET" or operation in REQUESTS or operation.startswith("DELETE"), (
         f"add a valid request for {operation} to REQUESTS"
     )
-    client = ApiClient(token_create(user=_user_for(role)).secret)
+    client = ApiClient(token_create(user=_user_for(role), scope="admin").secret)
     response, written = _writes(client, operation, world)
     if allowed:
         assert 200 <= response.status_code < 300, (response.status_code, response.content[:500])
@@ -306,7 +306,7 @@ def test_without_a_token_every_operation_is_401(operation: str, world: World) ->
 
 
 def test_agent_cannot_remove_a_contact_point_by_leaving_it_out_of_a_profile_update(world: World) -> None:
-    agent = ApiClient(token_create(user=_user_for("agent")).secret)
+    agent = ApiClient(token_create(user=_user_for("agent"), scope="admin").secret)
     response = agent.put(
         f"/api/v1/customers/{world.customer.pk}",
         {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]},
@@ -328,7 +328,7 @@ def test_agent_cannot_remove_a_contact_point_by_leaving_it_out_of_a_profile_upda
 
 
 def test_manager_may_remove_a_contact_point_by_leaving_it_out(world: World) -> None:
-    manager = ApiClient(token_create(user=_user_for("manager")).secret)
+    manager = ApiClient(token_create(user=_user_for("manager"), scope="admin").secret)
     response = manager.put(
         f"/api/v1/customers/{world.customer.pk}",
         {"first_name": "Γιώργος", "last_name": "Παπαδόπουλος", "emails": [], "phones": ["697 123 4567"]},

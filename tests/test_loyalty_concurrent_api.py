@@ -41,7 +41,7 @@ agent = get_user_model().objects.create_user(username="tamias", password="s3cret
 user_set_role(user=agent, role="agent")
 customer = customer_create(data=CustomerInput(first_name="Ελένη", last_name="Κωνσταντίνου"))
 points_adjust(customer=customer, points={points}, reason="Αρχικοί πόντοι", by=None)
-print(json.dumps({{"customer": customer.pk, "token": token_create(user=agent).secret}}))
+print(json.dumps({{"customer": customer.pk, "token": token_create(user=agent, scope="admin").secret}}))
 """
 
 CHECK = """

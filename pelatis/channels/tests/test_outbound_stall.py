@@ -24,7 +24,7 @@ customer = customer_create(data=CustomerInput(first_name="Μαρία", last_name
 ticket, _m = ticket_open(customer=customer, subject="Κράτηση", mail=InboundMail(body_text="Έχετε δωμάτιο;"))
 reply = reply_send(ticket=ticket, body_text="Ναι, έχουμε.", by=agent)
 print(json.dumps({"ticket": ticket.pk, "message": reply.pk, "message_id": reply.message_id,
-                  "token": token_create(user=agent).secret}))
+                  "token": token_create(user=agent, scope="admin").secret}))
 """
 
 WRITER = """
