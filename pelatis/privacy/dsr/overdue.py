@@ -60,8 +60,14 @@ def requests_overdue_notify(now: dt.datetime | None = None) -> int:
         request = DataRequest.objects.get(pk=pk)
         try:
             _email(request, recipients)
-        except Exception:  # SMTP down or refused: give the claim back, the next run tries again
-            log.exception("overdue email for request %s failed", pk)
+        except Exception as exc:  # SMTP down or refused: give the claim back, the next run tries again
+            # The class and SMTP code only: a server's refusal quotes the recipients' addresses.
+            log.warning(
+                "overdue email for request %s not sent: %s %s",
+                pk,
+                exc.__class__.__name__,
+                getattr(exc, "smtp_code", ""),
+            )
             DataRequest.objects.filter(pk=pk, overdue_claimed_at=now).update(overdue_claimed_at=None)
             continue
         DataRequest.objects.filter(pk=pk).update(overdue_notified_at=timezone.now())

@@ -127,7 +127,13 @@ def link_send(*, contact_point_id: int, kind: str, nonce: str) -> bool:
         return False
     try:
         link_email_send(contact_point=point, customer=owners[0], kind=kind)
-    except Exception:  # SMTP down: the requester asks again; staff see the log (no address in it)
-        log.exception("data-request link email for contact point %s failed", point.pk)
+    except Exception as exc:  # SMTP down: the requester asks again
+        # The class and SMTP code only: a server's refusal quotes the recipient's address.
+        log.warning(
+            "data-request link email for contact point %s not sent: %s %s",
+            point.pk,
+            exc.__class__.__name__,
+            getattr(exc, "smtp_code", ""),
+        )
         return False
     return True
