@@ -18,7 +18,9 @@ class AuditFilterForm(forms.Form):
         label=_("Customer"),
         required=False,
         max_length=200,
-        help_text=_("A customer number (#42) or a name, email or phone."),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("#42, name, email or phone"), "type": "search", "autocomplete": "off"}
+        ),
     )
     user = forms.ChoiceField(label=_("User"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
