@@ -171,6 +171,10 @@ class DataRequest(models.Model):
     # it goes once per request; a claim left by a crashed sender is taken over after a lease.
     overdue_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The requester's email about an extension (GDPR art. 12(3): they are told, with the reasons): the
+    # deadline they were told of, and the claim of the email on its way (as above).
+    extension_notice_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extension_noticed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ..models import DataRequest
+from .notices import extension_notice_send, extension_notices_pending
 from .queries import handlers, overdue_q, with_deadline
 
 log = logging.getLogger(__name__)
@@ -76,4 +77,6 @@ def requests_overdue_notify(now: dt.datetime | None = None) -> int:
 
 
 def job_privacy_overdue() -> str:
-    return f"{requests_overdue_notify()} overdue requests notified"
+    """The managers' overdue emails, and any requester's extension notice whose task was lost or failed."""
+    told = sum(extension_notice_send(pk) for pk in extension_notices_pending())
+    return f"{requests_overdue_notify()} overdue requests notified, {told} extension notices"

@@ -38,6 +38,7 @@ from .forms import (
     RestrictionForm,
 )
 from .queries import HANDLE_PERMISSION, overdue_count, request_get, requests_filtered
+from .tasks import extension_notice_task
 
 PER_PAGE = 50
 _VIEW = permission_required("privacy.view_datarequest", raise_exception=True)
@@ -188,6 +189,8 @@ def request_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
             elif action == "extend":
                 until = _end_of_day(data["until"])
                 services.request_extend(request=item, until=until, reason=data["reason"], actor=user)
+                # The requester is told, with the reason (GDPR art. 12(3)); ids only in the task.
+                extension_notice_task.enqueue(request_id=item.pk)
             elif action == "close":
                 services.request_close(
                     request=item,

@@ -37,7 +37,7 @@ def test_each_overdue_request_is_emailed_to_the_managers_once(
 
     assert requests_overdue_notify() == 1
     assert requests_overdue_notify() == 0
-    assert job_privacy_overdue() == "0 overdue requests notified"
+    assert job_privacy_overdue() == "0 overdue requests notified, 0 extension notices"
 
     (message,) = smtp_server.messages
     assert message["To"] == handler.email  # the agent (no permission to handle) is not told
