@@ -175,7 +175,7 @@ def request_extend(
         errors["status"] = [_("The request is closed; a closed request has no deadline to extend.")]
     if not reason:
         errors["extension_reason"] = [
-            _("Say why the answer needs more time (and tell the requester within the first month).")
+            _("Say why the answer needs more time (the requester is told by email).")
         ]
     _too_long(errors, "extension_reason", reason, TEXT_MAX)
     if until <= locked.due_at:
