@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,35 +115,30 @@ def _email_preview_path() -> str:
 
 
 def _privacy_paths() -> list[str]:
-    """The privacy area's staff pages (audit log, request log, a customer's rights)."""
+    """The privacy area's staff pages: the audit log, the request log with a request, a new request, the
+    retention runs, and a customer's erasure page."""
     from pelatis.customers.models import Customer
+    from pelatis.privacy.dsr.services import request_file
 
-    customer_id = (
-        Customer.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)[0]
+    customer = Customer.objects.filter(merged_into__isnull=True).order_by("pk").first()
+    assert customer is not None
+    request = request_file(
+        customer_id=customer.pk, kind="access", channel="email", details="Τι κρατάτε για μένα;"
     )
-    found = []
-    for name, args in [
-        ("privacy:audit", []),
-        ("privacy:audit_list", []),
-        ("privacy:requests", []),
-        ("privacy:request_list", []),
-        ("privacy:request_new", []),
-        ("privacy:retention", []),
-        ("privacy:erase", [customer_id]),
-        ("privacy:customer_erase", [customer_id]),
-        ("privacy:export", [customer_id]),
-    ]:
-        try:
-            found.append(reverse(name, args=args))
-        except NoReverseMatch:
-            continue
-    return found
+    return [
+        reverse("privacy:audit"),
+        reverse("privacy:requests"),
+        reverse("privacy:request", args=[request.pk]),
+        reverse("privacy:request_new"),
+        reverse("privacy:retention"),
+        reverse("privacy:rights_erase", args=[customer.pk]),
+    ]
 
 
 def _public_paths() -> list[str]:
     """The pages a customer opens: the support form, a ticket's portal page, a signed preferences page, the
     CSAT and NPS survey pages (a click on a score the survey has not recorded yet shows the page that posts
-    it back at once) and the API docs."""
+    it back at once), the data-request page and the API docs."""
     from pelatis.channels.portal import portal_link
     from pelatis.customers.models import Customer
     from pelatis.feedback.models import CsatSurvey, NpsResponse
@@ -168,6 +163,7 @@ def _public_paths() -> list[str]:
         preferences_path(customer),
         reverse("feedback:rate", args=[csat_token(survey, csat_score)]),
         reverse("feedback:nps", args=[nps_token(nps, nps_score)]),
+        reverse("privacy:portal_request"),
         reverse("login"),
         "/api/v1/docs",
     ]
@@ -292,7 +288,7 @@ def test_every_main_page_loads_under_the_policy_without_a_violation(
 
     # then: nothing was blocked, and every document carried the enforcing header
     assert len(staff.walked) >= 30
-    assert len(public.walked) == 8
+    assert len(public.walked) == 9
     walks = [staff, admin, public]
     violations = [v for walk in walks for v in walk.violations]
     assert violations == [], "\n".join(str(v) for v in violations)
