@@ -439,4 +439,14 @@ PELATIS_WORKER_INTERVALS = {
     "loyalty_tiers": 3600,
     "loyalty_expiry_warnings": 3600,
     "recommendations": 3600,  # bought-together pairs; recomputed when older than 6 hours
+    "privacy_overdue": 900,  # data-subject requests past their deadline: one email to managers each
+    "retention": 3600,  # the policies below; a real run happens at most once a day
 }
+
+# Retention policies (pelatis retention [--dry-run]; the worker runs them daily). 0 switches one off.
+# Customers with no sign of life for this many years are anonymised (erased): off unless set.
+PELATIS_RETENTION_INACTIVE_YEARS = env_int("PELATIS_RETENTION_INACTIVE_YEARS", 0)
+# Quarantined inbound mail and outbox copies are deleted after this many days.
+PELATIS_RETENTION_MAIL_DAYS = env_int("PELATIS_RETENTION_MAIL_DAYS", 90)
+# Survey links stop taking answers this many days after the survey was sent (they never outlive 30).
+PELATIS_RETENTION_SURVEY_TOKEN_DAYS = env_int("PELATIS_RETENTION_SURVEY_TOKEN_DAYS", 60)

@@ -74,3 +74,26 @@ def test_an_order_after_the_erasure_does_not_make_the_customer_findable(papadopo
         assert not customer_search(term).customers, term
     # the order itself is still found by its reference (the books need it), on the anonymous record
     assert [c.pk for c in customer_search("WEB-777").customers] == [papadopoulos.pk]
+
+
+def test_survey_links_close_after_the_retention_period(
+    client: Client, papadopoulos: Customer, settings: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.PELATIS_RETENTION_SURVEY_TOKEN_DAYS = 10
+    ticket, _message = ticket_open(
+        customer=papadopoulos, subject="Κράτηση", mail=InboundMail(body_text="Γεια")
+    )
+    survey = csat_survey_for(ticket=ticket)
+    url = reverse("feedback:rate", args=[csat_token(survey, 4)])
+    CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=timezone.now() - dt.timedelta(days=9))
+    assert client.get(url).status_code == 200
+
+    CsatSurvey.objects.filter(pk=survey.pk).update(sent_at=timezone.now() - dt.timedelta(days=11))
+    assert client.get(url).status_code == 404
+    client.post(url)
+    survey.refresh_from_db()
+    assert survey.score is None

@@ -46,6 +46,18 @@ _LOYALTY_MANAGE = (
 )
 _CONSENT_VIEW = ("privacy.view_consentrecord",)
 _CONSENT_WORK = ("privacy.add_consentrecord",)
+# Data-subject requests: agents record them, managers handle them (status, extension, closing,
+# restriction), read the audit trail and the retention runs.
+_REQUESTS_VIEW = ("privacy.view_datarequest",)
+_REQUESTS_WORK = ("privacy.add_datarequest",)
+_PRIVACY_MANAGE = (
+    "privacy.change_datarequest",
+    "privacy.view_processingrestriction",
+    "privacy.add_processingrestriction",
+    "privacy.change_processingrestriction",
+    "privacy.view_retentionrun",
+    "core.view_auditevent",
+)
 _ENGAGEMENT_VIEW = tuple(
     f"engagement.view_{m}"
     for m in ["segment", "messagetemplate", "templateversion", "campaign", "journey", "journeystep", "send"]
@@ -93,7 +105,9 @@ _MANAGE = (
     "customers.delete_tag",
 )
 
-READ_ONLY = Role("read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD + _LOYALTY_VIEW + _CONSENT_VIEW)
+READ_ONLY = Role(
+    "read-only", _VIEW + _HELPDESK_VIEW + _DASHBOARD + _LOYALTY_VIEW + _CONSENT_VIEW + _REQUESTS_VIEW
+)
 AGENT = Role(
     "agent",
     _VIEW
@@ -104,6 +118,8 @@ AGENT = Role(
     + _LOYALTY_WORK
     + _CONSENT_VIEW
     + _CONSENT_WORK
+    + _REQUESTS_VIEW
+    + _REQUESTS_WORK
     + _ENGAGEMENT_VIEW,
 )
 MANAGER = Role(
@@ -120,6 +136,9 @@ MANAGER = Role(
     + _LOYALTY_MANAGE
     + _CONSENT_VIEW
     + _CONSENT_WORK
+    + _REQUESTS_VIEW
+    + _REQUESTS_WORK
+    + _PRIVACY_MANAGE
     + _ENGAGEMENT_VIEW
     + _ENGAGEMENT_MANAGE,
 )

@@ -15,6 +15,7 @@ from pelatis.helpdesk.models import Ticket
 from pelatis.helpdesk.services.tickets import InboundMail, ticket_open
 
 from ..models import CsatSurvey
+from ..retention import survey_link_open
 from ..sentiment import text_sentiment
 
 SALT = "pelatis.csat"
@@ -34,7 +35,10 @@ def csat_from_token(token: str) -> tuple[CsatSurvey, int]:
     surveys = CsatSurvey.objects.select_related("ticket", "customer").exclude(
         customer__erased_at__isnull=False
     )
-    return surveys.get(pk=int(data["s"])), int(data["v"])
+    survey = surveys.get(pk=int(data["s"]))
+    if not survey_link_open(survey.sent_at, timezone.now()):  # the retention period has passed
+        raise signing.SignatureExpired
+    return survey, int(data["v"])
 
 
 @transaction.atomic

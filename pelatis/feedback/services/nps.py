@@ -30,6 +30,7 @@ from pelatis.helpdesk.services.tickets import InboundMail, note_add, ticket_open
 
 from ..models import NpsCampaign, NpsResponse, NpsRun
 from ..nps_audiences import audience_condition, audience_labels
+from ..retention import survey_link_open
 from ..sentiment import text_sentiment
 from .consent import feedback_opted_out, opted_out_ids, optout_token
 
@@ -86,7 +87,10 @@ def nps_from_token(token: str) -> tuple[NpsResponse, int]:
     data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
     # An erased customer's old links open nothing (raising DoesNotExist, like a deleted response).
     responses = NpsResponse.objects.select_related("customer").exclude(customer__erased_at__isnull=False)
-    return responses.get(pk=int(data["n"])), int(data["v"])
+    response = responses.get(pk=int(data["n"]))
+    if not survey_link_open(response.sent_at, timezone.now()):  # the retention period has passed
+        raise signing.SignatureExpired
+    return response, int(data["v"])
 
 
 def _campaign_values(
