@@ -29,6 +29,8 @@ SEGMENT_FIELDS                 engagement  ``{key: core.segmentfields.SegmentFie
                                            filter on, declared by the app that owns the data
 PERSONAL_DATA                  privacy     a ``core.personaldata.PersonalDataParticipant``: the app's part
                                            in a data-subject export and erasure
+RETENTION_POLICIES             privacy     ``{name: (dry_run, now) -> int | None}``: how many items the
+                                           policy removed (would remove), None when switched off
 =============================  ==========  =======================================================
 
 Contributions come in ``INSTALLED_APPS`` order and are read once per process (they are code, not
