@@ -240,6 +240,9 @@ def test_a_realistic_run_logs_no_email_address_or_phone_number(
     )
     assert support.status_code == 302, support.content[:500]
     api_work(manager, email)
+    # the refused customer asks for their data from the portal: the confirmation link cannot reach them
+    portal = Client().post(reverse("privacy:portal_request"), {"email": email, "kind": "access"})
+    assert portal.status_code == 200, portal.content[:500]
     writer = ContactPoint.objects.filter(kind="email").exclude(customer=customer).order_by("pk").first()
     assert writer is not None
     for raw in [
