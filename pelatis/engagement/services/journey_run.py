@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from pelatis.channels.outbound import sending_lease
 from pelatis.loyalty.services.bonuses import points_bonus
+from pelatis.privacy.models import Purpose
+from pelatis.privacy.queries import consent_allows
 
 from ..models import Enrollment, Journey, JourneyStep, Send
 from ..recommend import recommendations_text
@@ -164,7 +166,11 @@ def _work(enrollment: Enrollment, step: JourneyStep, first: int, summary: RunSum
     if step.position == first:
         _greeting_bonus(enrollment, journey)
     extra: dict[str, Any] = {}
-    if _uses_recommendations(step):
+    if _uses_recommendations(step) and consent_allows(
+        enrollment.customer_id, Purpose.PROFILING, step.channel
+    ):
+        # Suggestions from the customer's own purchases are profiling: an objection or a restriction
+        # leaves the line empty (the rest of the message still goes, under its own purpose).
         extra["recommendations"] = recommendations_text(enrollment.customer_id)
     send = message_send(
         key=key,

@@ -205,7 +205,10 @@ def test_a_message_in_flight_when_a_worker_died_goes_once_after_its_lease(
     assert Enrollment.objects.get().next_position == 2
 
 
-def test_cross_sell_email_carries_the_customers_suggestions(smtp_server: Any, settings: Any) -> None:
+@pytest.mark.parametrize("objects", [False, True])
+def test_cross_sell_email_carries_the_customers_suggestions(
+    smtp_server: Any, settings: Any, objects: bool
+) -> None:
     from pelatis.engagement.models import TemplateVersion
     from pelatis.engagement.recommend import recommendations_refresh
 
@@ -239,9 +242,16 @@ def test_cross_sell_email_carries_the_customers_suggestions(smtp_server: Any, se
         body="{{ address }}, για το νέο σας ποδήλατο:\n{{ recommendations }}"
     )
 
+    if objects:  # the customer objected to personalised suggestions (profiling)
+        consent_record(customer=buyer, purpose="profiling", channel="email", granted=False, source="agent")
+
     journeys_run(now=now)
 
     assert recipients(smtp_server) == ["lazaros1@example.gr"]
     text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    if objects:
+        assert "Κράνος" not in text
+        assert "για το νέο σας ποδήλατο" in text
+        return
     assert "• Κράνος" in text
     assert "Ποδήλατο\n" not in text.split("ποδήλατο:")[1]  # never what they already own
