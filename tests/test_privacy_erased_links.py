@@ -97,3 +97,27 @@ def test_survey_links_close_after_the_retention_period(
     client.post(url)
     survey.refresh_from_db()
     assert survey.score is None
+
+
+def test_an_erased_customer_cannot_be_edited_back_into_a_person(
+    client_as: Any, manager: Any, papadopoulos: Customer
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from pelatis.customers.inputs import CustomerInput
+    from pelatis.customers.services import customer_update
+
+    customer_erase(papadopoulos.pk, reason="Αίτημα διαγραφής")
+    papadopoulos.refresh_from_db()
+    client = client_as(manager)
+
+    page = client.get(reverse("customers:detail", args=[papadopoulos.pk])).content.decode()
+    assert reverse("customers:edit", args=[papadopoulos.pk]) not in page
+    assert client.get(reverse("customers:edit", args=[papadopoulos.pk])).status_code == 302
+    with pytest.raises(ValidationError, match="erased"):
+        customer_update(
+            customer=papadopoulos,
+            data=CustomerInput(first_name="Γιώργος", last_name="Παπαδόπουλος", emails=["g@example.gr"]),
+        )
+    papadopoulos.refresh_from_db()
+    assert papadopoulos.first_name == "[erased]"

@@ -149,6 +149,9 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if customer.is_merged:
         messages.warning(request, _("This customer was merged into another and cannot be edited."))
         return redirect("customers:detail", pk=customer.pk)
+    if customer.erased_at is not None:
+        messages.warning(request, _("This customer's personal data was erased; the record cannot be edited."))
+        return redirect("customers:detail", pk=customer.pk)
     if request.method != "POST":
         form = CustomerForm(initial=CustomerForm.initial_for(customer), exclude_pk=customer.pk)
         return render(request, "customers/form.html", _form_context(form, c=customer))

@@ -170,6 +170,10 @@ def _customer_update(
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.merged_into_id is not None:
         raise ValidationError({"__all__": [_("This customer was merged into another and cannot be edited.")]})
+    if locked.erased_at is not None:  # writing a name or an email back would re-identify the person
+        raise ValidationError(
+            {"__all__": [_("This customer's personal data was erased; the record cannot be edited.")]}
+        )
     _check_external_ref(clean.external_ref, exclude_pk=locked.pk)
     changes: Changes = {
         f: (getattr(locked, f), getattr(clean, f))
