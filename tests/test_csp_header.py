@@ -121,6 +121,13 @@ def test_every_main_staff_page_carries_the_enforcing_policy(
         reverse("engagement:journeys"),
         reverse("engagement:product_pairs"),
         reverse("outbox:list"),
+        reverse("account:profile"),
+        reverse("account:tokens"),
+        reverse("account:two_factor_setup"),
+        reverse("privacy:audit"),
+        reverse("privacy:requests"),
+        reverse("privacy:request_new"),
+        reverse("privacy:rights_erase", args=[papadopoulos.pk]),
     ]
     # when / then
     for path in paths:
@@ -141,6 +148,7 @@ def test_public_pages_and_the_api_docs_carry_the_enforcing_policy(
         reverse("login"),
         portal_link(ticket),
         preferences_path(papadopoulos),
+        reverse("privacy:portal_request"),
         "/api/v1/docs",
     ]:
         assert_enforced(client.get(path), path)
