@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pelatis.core.formatting import format_money
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.privacy.personal_data import identifying_terms, iso, json_scrub, label
+from pelatis.core.personaltext import identifying_terms, iso, json_scrub, label
 
 from .models import CustomerValue, MetricSnapshot, Segment
 

@@ -16,7 +16,8 @@ from email import policy
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section, scrub
-from pelatis.customers.personal_data import customers_terms, mentions_q, plain
+from pelatis.core.personaltext import mentions_q
+from pelatis.customers.personal_data import customers_terms, plain
 
 from .models import JobRun, Mailbox, OutboxMessage, QuarantinedMail
 

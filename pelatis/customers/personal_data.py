@@ -7,14 +7,12 @@ unchanged) but empties it: the name becomes the placeholder; contact points, add
 go; notes, VAT number, birthday and external reference are cleared; timeline text, merge snapshots and
 import reports lose what named the person. Orders and their amounts stay: they are the business's
 records (a legal hold, listed). Customers merged into this one are the same person and go the same way.
-
-Also the helpers the other apps' participants share: :func:`scrub_json` and :func:`mentions_q`.
+The values and text helpers every participant shares are in :mod:`pelatis.core.personaltext`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -27,6 +25,7 @@ from django.utils.translation import ngettext
 
 from pelatis import lang
 from pelatis.core.personaldata import ErasureContext, ErasureReport, Section, scrub
+from pelatis.core.personaltext import MIN_TERM, json_scrub, mentions_q
 from pelatis.lang.address import vocative
 
 from .models import (
@@ -43,9 +42,6 @@ from .models import (
     Subscription,
 )
 from .normalise import phone_search_digits
-
-MIN_TERM = 3  # as pelatis.core.personaldata.scrub: shorter terms would blank unrelated text
-
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -81,45 +77,6 @@ def labels(model: type[Model], names: Iterable[str]) -> dict[str, str]:
         label = getattr(found, "verbose_name", None)
         out[name] = str(label) if label else name.replace("_", " ")
     return out
-
-
-def scrub_json(value: Any, terms: frozenset[str], placeholder: str) -> Any:
-    """``value`` (a JSON document) with every term scrubbed from every string in it, keys included."""
-    if isinstance(value, str):
-        return scrub(value, terms, placeholder)
-    if isinstance(value, list):
-        return [scrub_json(v, terms, placeholder) for v in value]
-    if isinstance(value, dict):
-        return {
-            scrub(str(k), terms, placeholder): scrub_json(v, terms, placeholder) for k, v in value.items()
-        }
-    return value
-
-
-def term_variants(terms: Iterable[str]) -> set[str]:
-    """The forms a term may be stored in: as written, lower and upper case, and JSON-escaped (SQLite
-    keeps JSON columns with \\u escapes, and its LIKE folds ASCII case only)."""
-    out: set[str] = set()
-    for term in terms:
-        if len(term) < MIN_TERM:
-            continue
-        for form in {term, term.lower(), term.upper(), term.title()}:
-            out.add(form)
-            escaped = json.dumps(form)[1:-1]
-            if escaped != form:
-                out.add(escaped)
-    return out
-
-
-def mentions_q(fields: Iterable[str], terms: Iterable[str]) -> Q:
-    """Rows whose ``fields`` mention any term (a filter for scrubbing text not tied to the customer by key).
-    An empty term list matches nothing."""
-    q = Q(pk__in=[])
-    variants = term_variants(terms)
-    for name in fields:
-        for form in variants:
-            q |= Q(**{f"{name}__icontains": form})
-    return q
 
 
 def person_ids(customer_id: int) -> list[int]:
@@ -405,14 +362,14 @@ def _imports_scrub(ids: list[int], terms: frozenset[str], placeholder: str) -> i
             change.before, change.after = {}, {}
             change.added = {k: [] for k in change.added} if isinstance(change.added, dict) else {}
         else:
-            change.before = scrub_json(change.before, terms, placeholder)
-            change.after = scrub_json(change.after, terms, placeholder)
-            change.added = scrub_json(change.added, terms, placeholder)
+            change.before = json_scrub(change.before, terms, placeholder, text=scrub)
+            change.after = json_scrub(change.after, terms, placeholder, text=scrub)
+            change.added = json_scrub(change.added, terms, placeholder, text=scrub)
         change.save(update_fields=["before", "after", "added"])
         done += 1
     for job in ImportJob.objects.filter(mentions_q(("errors", "preview", "file_name"), terms)).iterator(100):
-        job.errors = scrub_json(job.errors, terms, placeholder)
-        job.preview = scrub_json(job.preview, terms, placeholder)
+        job.errors = json_scrub(job.errors, terms, placeholder, text=scrub)
+        job.preview = json_scrub(job.preview, terms, placeholder, text=scrub)
         job.file_name = scrub(job.file_name, terms, placeholder)
         job.save(update_fields=["errors", "preview", "file_name"])
         done += 1

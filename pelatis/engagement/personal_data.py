@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
+from pelatis.core.personaltext import iso, label, rows_scrub
 from pelatis.customers.locale_values import language_name
-from pelatis.privacy.personal_data import iso, label, rows_scrub
 
 from .models import Enrollment, Journey, Send
 from .models.content import Channel

@@ -21,9 +21,9 @@ from django.utils.translation import pgettext
 
 from pelatis.core.formatting import platform_name
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
+from pelatis.core.personaltext import identifying_terms, iso, label, rows_scrub
 from pelatis.customers.locale_values import language_name
 from pelatis.customers.models import ContactPoint
-from pelatis.privacy.personal_data import identifying_terms, iso, label, rows_scrub
 
 from .models import CsatSurvey, NpsResponse, Review
 

@@ -18,7 +18,8 @@ from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section, scrub
-from pelatis.customers.personal_data import labels, mentions_q, person_ids, plain, scrub_json
+from pelatis.core.personaltext import json_scrub, mentions_q
+from pelatis.customers.personal_data import labels, person_ids, plain
 
 from .models import Attachment, Message, Ticket, TicketEvent
 from .search import search_index
@@ -178,8 +179,8 @@ def _quotes_scrub(own_ids: list[int], terms: frozenset[str], placeholder: str) -
     for m in quoting.only("ticket_id", *_TEXT).iterator(500):
         for name in ("subject", "body_text", "body_html", "visible_text", "from_email"):
             setattr(m, name, scrub(getattr(m, name), terms, placeholder))
-        m.to = scrub_json(m.to, terms, placeholder)
-        m.cc = scrub_json(m.cc, terms, placeholder)
+        m.to = json_scrub(m.to, terms, placeholder, text=scrub)
+        m.cc = json_scrub(m.cc, terms, placeholder, text=scrub)
         batch.append(m)
         tickets.add(m.ticket_id)
     Message.objects.bulk_update(batch, list(_TEXT), batch_size=200)

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.privacy.personal_data import iso, label, rows_scrub, staff_name
+from pelatis.core.personaltext import iso, label, rows_scrub, staff_name
 
 from .models import ExpiryWarning, LedgerEntry, LoyaltyAccount, TierChange
 

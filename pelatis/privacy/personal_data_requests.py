@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
+from pelatis.core.personaltext import iso, label, rows_scrub, staff_name
 
 from .models import DataRequest, ProcessingRestriction, RequestChannel, RequestKind, RequestStatus
-from .personal_data import iso, label, rows_scrub, staff_name
 
 _TEXTS = ["details", "outcome", "evidence", "extension_reason"]
 

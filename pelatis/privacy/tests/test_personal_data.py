@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from pelatis.core.personaltext import identifying_terms, rows_scrub, scrub_person
 from pelatis.customers.models import Customer
 from pelatis.privacy.models import ConsentRecord
-from pelatis.privacy.personal_data import identifying_terms, rows_scrub, scrub_person
 from pelatis.privacy.services import consent_record
 
 from .erasure_scan import erase, hits, participant, person_terms
