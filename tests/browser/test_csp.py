@@ -258,6 +258,12 @@ def test_every_main_page_loads_under_the_policy_without_a_violation(
     staff.visit(reverse("customers:list"))
     staff.page.locator("input[name=q]").first.press_sequentially("Παπ", delay=20)
     staff.page.wait_for_load_state("networkidle")
+    # the results came in by htmx, and their tags still wear their own colours (set through the CSSOM)
+    expect(staff.page.locator("#results .tag[data-tag-colour]").first).to_be_visible()
+    painted = staff.page.locator("#results .tag[data-tag-colour]").evaluate_all(
+        "tags => tags.map(t => [t.dataset.tagColour, getComputedStyle(t).getPropertyValue('--tag').trim()])"
+    )
+    assert all(colour.lower() == got.lower() for colour, got in painted), painted
     staff.visit(reverse("analytics:dashboard"))
     expect(staff.page.locator("canvas").first).to_be_visible()
 
