@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from pelatis.core.http import page_of
@@ -81,6 +82,39 @@ def outbox_message_view(request: HttpRequest, pk: int) -> HttpResponse:
             **_mode(),
         },
     )
+
+
+# The email's own HTML, framed by its outbox page: mail clients need its inline style attributes, so
+# this one response allows them, and nothing else: no script, no <style> of another origin, no fetch,
+# no form; the frame is sandboxed and only our own pages may frame it.
+_EMAIL_HTML_POLICY: dict[str, list[str]] = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "sandbox": [""],
+}
+
+
+@require_GET
+@login_required
+@_STAFF
+@xframe_options_sameorigin
+def outbox_html_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The email's HTML part alone, for the sandboxed frame on its outbox page (404 when it has none)."""
+    item = get_object_or_404(OutboxMessage, pk=pk)
+    html = outbox_render(item).html
+    if not html:
+        raise Http404("This email has no HTML part.")
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    # This response's whole policy, in place of the site's (django-csp's per-response setting, which its
+    # @csp decorator sets; the decorator's typing takes views without URL arguments only).
+    response._csp_config = _EMAIL_HTML_POLICY  # type: ignore[attr-defined]  # read by csp.middleware
+    return response
 
 
 @require_GET
