@@ -10,6 +10,10 @@ from pelatis.core.forms import ServiceErrorsMixin
 from ..models import RequestChannel, RequestKind, RequestStatus
 from .services import DETAILS_MAX, TEXT_MAX
 
+# What <input type="date"> reads and sends, whatever the language's date format (a browser leaves a
+# "06/02/2027" value empty, and the form then says the field is required).
+ISO_DATE = "%Y-%m-%d"
+
 
 class RequestFileForm(ServiceErrorsMixin, forms.Form):
     """Staff record a request that came by email, phone, in person or by letter."""
@@ -54,7 +58,9 @@ class RequestExtendForm(ServiceErrorsMixin, forms.Form):
     ID_PREFIX = "extend"
     FIELD_OF_ERROR = {"extended_until": "until", "extension_reason": "reason"}
 
-    until = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
     reason = forms.CharField(
         label=_("Why it needs more time"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -92,7 +98,7 @@ class RestrictionForm(ServiceErrorsMixin, forms.Form):
     until = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
         help_text=_("Leave empty: until lifted."),
     )
 

@@ -93,6 +93,7 @@ def portal_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 requester_email=link.contact_point.value,
                 portal_key=link.key,
+                http_request=request,
             )
         if filed is not None:
             context = {"filed": filed, "due": timezone.localtime(filed.deadline)}

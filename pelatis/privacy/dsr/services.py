@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ ANSWER_WITHIN = relativedelta(months=1)  # GDPR art. 12(3): without undue delay,
 MAX_EXTENSION = relativedelta(months=2)  # "extended by two further months where necessary"
 LONGEST = relativedelta(months=3)  # so at most three calendar months from receipt
 DETAILS_MAX = 4000
+CLOCK_SLACK = dt.timedelta(minutes=5)  # a staff member's clock a little ahead of the server's
 TEXT_MAX = 4000
 
 
@@ -94,11 +96,14 @@ def request_file(
     requester_email: str = "",
     received_at: dt.datetime | None = None,
     portal_key: str | None = None,
+    http_request: HttpRequest | None = None,
 ) -> DataRequest:
     """Record a data-subject request (status "received", answer due one calendar month after receipt).
 
-    ``customer_id`` may be None until the requester is identified. A ``portal_key`` (from a signed
-    portal link) files once: the same key again returns the request it filed."""
+    ``customer_id`` may be None until the requester is identified, but something must say whom to answer
+    (the customer, an email or the details). A ``portal_key`` (from a signed portal link) files once: the
+    same key again returns the request it filed. ``http_request`` (the staff page's or the portal's) gives
+    the audit entry its IP address."""
     details, requester_email = (details or "").strip(), (requester_email or "").strip()
     errors: dict[str, list[str]] = {}
     if kind not in RequestKind.values:
@@ -124,6 +129,15 @@ def request_file(
             errors["customer_id"] = [_("No customer with id %(id)s.") % {"id": customer_id}]
         elif customer.merged_into_id is not None:
             errors["customer_id"] = [_("This customer was merged into another; file it for that one.")]
+    if customer_id is None and not requester_email and not details:
+        nobody = _(
+            "Give the customer's number, the requester's email or what they asked (with where to answer): "
+            "otherwise nobody can be answered."
+        )
+        for name in ("customer_id", "requester_email", "details"):
+            errors.setdefault(name, []).append(nobody)
+    if received_at is not None and received_at > timezone.now() + CLOCK_SLACK:
+        errors["received_at"] = [_("The day it was received cannot be in the future.")]
     if errors:
         raise ValidationError(errors)
     if portal_key and (done := DataRequest.objects.filter(portal_key=portal_key).first()) is not None:
@@ -150,6 +164,7 @@ def request_file(
         _timeline(request, customer, _user(actor))
     audit_record(
         "request",
+        request=http_request,
         actor=_user(actor),
         customer_id=customer.pk if customer else None,
         fields={"status": (None, request.status)},
@@ -164,7 +179,12 @@ def _locked(request: DataRequest) -> DataRequest:
 
 @transaction.atomic
 def request_extend(
-    *, request: DataRequest, until: dt.datetime, reason: str, actor: Any = None
+    *,
+    request: DataRequest,
+    until: dt.datetime,
+    reason: str,
+    actor: Any = None,
+    http_request: HttpRequest | None = None,
 ) -> DataRequest:
     """Extend the deadline (GDPR art. 12(3)): at most two months beyond the first, with a reason the
     requester is told. An open request only."""
@@ -198,6 +218,7 @@ def request_extend(
     locked.save(update_fields=["extended_until", "extension_reason", "handled_by"])
     audit_record(
         "request",
+        request=http_request,
         actor=_user(actor),
         customer_id=locked.customer_id,
         fields={"extended_until": (old, until)},
@@ -207,7 +228,9 @@ def request_extend(
 
 
 @transaction.atomic
-def request_set_status(*, request: DataRequest, status: str, actor: Any = None) -> DataRequest:
+def request_set_status(
+    *, request: DataRequest, status: str, actor: Any = None, http_request: HttpRequest | None = None
+) -> DataRequest:
     """Move an open request on (received → verifying → in progress); closing goes through request_close."""
     locked = _locked(request)
     if status not in (RequestStatus.RECEIVED, RequestStatus.VERIFYING, RequestStatus.IN_PROGRESS):
@@ -220,6 +243,7 @@ def request_set_status(*, request: DataRequest, status: str, actor: Any = None) 
     locked.save(update_fields=["status", "handled_by"])
     audit_record(
         "request",
+        request=http_request,
         actor=_user(actor),
         customer_id=locked.customer_id,
         fields={"status": (old, status)},
@@ -229,7 +253,9 @@ def request_set_status(*, request: DataRequest, status: str, actor: Any = None) 
 
 
 @transaction.atomic
-def request_identify(*, request: DataRequest, customer_id: int, actor: Any = None) -> DataRequest:
+def request_identify(
+    *, request: DataRequest, customer_id: int, actor: Any = None, http_request: HttpRequest | None = None
+) -> DataRequest:
     """Link a request to the customer it is about, once the requester is identified."""
     locked = _locked(request)
     customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
@@ -242,6 +268,7 @@ def request_identify(*, request: DataRequest, customer_id: int, actor: Any = Non
     _timeline(locked, customer, _user(actor))
     audit_record(
         "request",
+        request=http_request,
         actor=_user(actor),
         customer_id=customer.pk,
         fields=["customer"],
@@ -252,7 +279,13 @@ def request_identify(*, request: DataRequest, customer_id: int, actor: Any = Non
 
 @transaction.atomic
 def request_close(
-    *, request: DataRequest, status: str, outcome: str, evidence: str = "", actor: Any = None
+    *,
+    request: DataRequest,
+    status: str,
+    outcome: str,
+    evidence: str = "",
+    actor: Any = None,
+    http_request: HttpRequest | None = None,
 ) -> DataRequest:
     """Close a request as done or refused, saying what was decided (``outcome``, required) and what was
     sent (``evidence``: e.g. the export's file name and checksum, or the erasure's summary)."""
@@ -278,6 +311,7 @@ def request_close(
     locked.save(update_fields=["status", "outcome", "evidence", "closed_at", "handled_by"])
     audit_record(
         "request",
+        request=http_request,
         actor=_user(actor),
         customer_id=locked.customer_id,
         fields={"status": (old, status)},
@@ -311,6 +345,7 @@ def restriction_start(
     until: dt.datetime | None = None,
     request: DataRequest | None = None,
     actor: Any = None,
+    http_request: HttpRequest | None = None,
 ) -> ProcessingRestriction:
     """Restrict the customer's processing from now: no marketing, surveys or profiling until lifted (or
     ``until``). A customer already restricted keeps the restriction in force (it is returned)."""
@@ -335,6 +370,7 @@ def restriction_start(
     )
     audit_record(
         "restrict",
+        request=http_request,
         actor=_user(actor),
         customer_id=customer.pk,
         fields=["restriction"],
@@ -344,7 +380,9 @@ def restriction_start(
 
 
 @transaction.atomic
-def restriction_lift(*, restriction: ProcessingRestriction, actor: Any = None) -> ProcessingRestriction:
+def restriction_lift(
+    *, restriction: ProcessingRestriction, actor: Any = None, http_request: HttpRequest | None = None
+) -> ProcessingRestriction:
     """Lift a restriction now (the customer is told before, as art. 18(3) asks); lifting twice does nothing."""
     now = timezone.now()
     lifted = ProcessingRestriction.objects.filter(pk=restriction.pk, lifted_at__isnull=True).update(
@@ -354,6 +392,7 @@ def restriction_lift(*, restriction: ProcessingRestriction, actor: Any = None) -
     if lifted:
         audit_record(
             "restrict",
+            request=http_request,
             actor=_user(actor),
             customer_id=restriction.customer_id,
             fields=["restriction"],

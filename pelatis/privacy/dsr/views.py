@@ -93,6 +93,7 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
                 requester_email=data["requester_email"],
                 received_at=data["received_at"],
                 actor=request_user(request),
+                http_request=request,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -185,10 +186,14 @@ def request_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
         data = form.cleaned_data
         try:
             if action == "status":
-                services.request_set_status(request=item, status=data["status"], actor=user)
+                services.request_set_status(
+                    request=item, status=data["status"], actor=user, http_request=request
+                )
             elif action == "extend":
                 until = _end_of_day(data["until"])
-                services.request_extend(request=item, until=until, reason=data["reason"], actor=user)
+                services.request_extend(
+                    request=item, until=until, reason=data["reason"], actor=user, http_request=request
+                )
                 # The requester is told, with the reason (GDPR art. 12(3)); ids only in the task.
                 extension_notice_task.enqueue(request_id=item.pk)
             elif action == "close":
@@ -198,9 +203,12 @@ def request_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
                     outcome=data["outcome"],
                     evidence=data["evidence"],
                     actor=user,
+                    http_request=request,
                 )
             elif action == "identify":
-                services.request_identify(request=item, customer_id=data["customer"], actor=user)
+                services.request_identify(
+                    request=item, customer_id=data["customer"], actor=user, http_request=request
+                )
             elif item.customer is None:
                 raise ValidationError({"reason": [_("Identify the customer first.")]})
             else:
@@ -210,6 +218,7 @@ def request_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
                     until=_end_of_day(data["until"]) if data["until"] else None,
                     request=item,
                     actor=user,
+                    http_request=request,
                 )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -268,7 +277,7 @@ def restriction_view(request: HttpRequest, customer_id: int) -> HttpResponse:
         restriction = get_object_or_404(
             ProcessingRestriction, pk=int_or_none(request.POST.get("lift")) or 0, customer=customer
         )
-        services.restriction_lift(restriction=restriction, actor=user)
+        services.restriction_lift(restriction=restriction, actor=user, http_request=request)
         messages.success(
             request, _("Restriction lifted: marketing, surveys and profiling follow consent again.")
         )
@@ -282,6 +291,7 @@ def restriction_view(request: HttpRequest, customer_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 until=_end_of_day(until) if until else None,
                 actor=user,
+                http_request=request,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pelatis import lang
@@ -18,7 +19,7 @@ class EraseForm(forms.Form):
         label=_("Why"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("E.g. the customer's request by email of 12/03. Kept in the audit trail."),
+        error_messages={"max_length": _("At most %(limit_value)d characters (you wrote %(show_value)d).")},
     )
     confirm = forms.CharField(
         label=_("Type the customer's number or name to confirm"),
@@ -28,6 +29,10 @@ class EraseForm(forms.Form):
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.customer = customer
+        # The trail keeps the reason whole, so the field takes no more than the trail keeps.
+        self.fields["reason"].help_text = gettext(
+            "E.g. the customer's request by email of 12/03. At most %(max)d characters, kept in the audit trail."
+        ) % {"max": REASON_MAX}
 
     def clean_confirm(self) -> str:
         typed = " ".join(self.cleaned_data["confirm"].split())
