@@ -6,6 +6,7 @@ once a day."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pelatis.channels.models import OutboxMessage, QuarantinedMail
 from pelatis.core.models import AuditEvent
@@ -22,7 +23,7 @@ from pelatis.feedback.models import CsatSurvey
 from pelatis.feedback.services.csat import csat_survey_for
 from pelatis.privacy.dsr.services import request_file
 from pelatis.privacy.models import RetentionRun
-from pelatis.privacy.retention import inactive_customers, job_retention, retention_run
+from pelatis.privacy.retention import inactive_customers, job_retention, policy_label, retention_run
 
 NOW = timezone.now()
 
@@ -163,4 +164,15 @@ def test_the_runs_page_is_for_those_allowed(
     client.force_login(manager)
     page = client.get(reverse("privacy:retention")).content.decode()
     assert f'data-run="{run.pk}"' in page
-    assert "customers_inactive" in page
+    assert 'data-policy="customers_inactive"' in page
+    for language in ("el", "en"):
+        page = client.get(reverse("privacy:retention"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        with translation.override(language):
+            labels = [
+                str(policy_label(name)) for name in ("customers_inactive", "mail_purge", "survey_links")
+            ]
+        shown = re.sub(r"<[^>]+>", " ", page)  # the text people read, without the attributes
+        for label in labels:
+            assert label in shown
+        for key in ("customers_inactive", "mail_purge", "survey_links"):
+            assert key not in shown

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pelatis.core.audit import audit_record
 from pelatis.core.hooks import contributions_by_key
@@ -38,6 +39,20 @@ ERASE_PER_RUN = 500
 # The daily job skips when a real run started less than this long ago.
 JOB_EVERY = dt.timedelta(hours=20)
 ERASE_MODULE = "pelatis.privacy.rights.erase"
+
+
+# What each app's policy does, as people read it (the run's page shows these, never the keys).
+POLICY_LABELS = {
+    "customers_inactive": _("Inactive customers anonymised"),
+    "mail_purge": _("Quarantined mail and outbox copies deleted"),
+    "survey_links": _("Survey links expired"),
+}
+
+
+def policy_label(name: str) -> str:
+    """A policy's name as people read it; one this list does not know yet reads as words."""
+    label = POLICY_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ").capitalize()
 
 
 class _DryRunRollback(Exception):

@@ -27,7 +27,7 @@ from pelatis.core.models import AuditEvent
 from pelatis.customers.models import Customer
 
 from ..models import DataRequest, ProcessingRestriction, RequestKind, RequestStatus, RetentionRun
-from ..retention import policies_configured
+from ..retention import policies_configured, policy_label
 from . import services
 from .forms import (
     RequestCloseForm,
@@ -308,13 +308,21 @@ def restriction_view(request: HttpRequest, customer_id: int) -> HttpResponse:
 @permission_required("privacy.view_retentionrun", raise_exception=True)
 def retention_view(request: HttpRequest) -> HttpResponse:
     page, page_range = page_of(request, RetentionRun.objects.select_related("started_by"), PER_PAGE)
+    runs = [
+        (
+            run,
+            [(name, policy_label(name), count) for name, count in (run.counts or {}).items()],
+            [(name, policy_label(name), error) for name, error in (run.errors or {}).items()],
+        )
+        for run in page.object_list
+    ]
     return render(
         request,
         "privacy/dsr/retention.html",
         {
             "page": page,
             "page_range": page_range,
-            "runs": list(page.object_list),
-            "policies": policies_configured(),
+            "runs": runs,
+            "policies": [policy_label(name) for name in policies_configured()],
         },
     )
