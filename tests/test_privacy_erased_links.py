@@ -121,3 +121,43 @@ def test_an_erased_customer_cannot_be_edited_back_into_a_person(
         )
     papadopoulos.refresh_from_db()
     assert papadopoulos.first_name == "[erased]"
+
+
+def test_nothing_new_is_recorded_about_an_erased_customer(
+    api_as: Any, client_as: Any, manager: Any, papadopoulos: Customer
+) -> None:
+    from pelatis.customers.models import Address, ContactPoint, Interaction
+    from pelatis.helpdesk.models import Ticket
+
+    customer_erase(papadopoulos.pk, reason="Αίτημα διαγραφής")
+    before = (Interaction.objects.count(), Ticket.objects.count())
+    api = api_as(manager)
+    pk = papadopoulos.pk
+    attempts = {
+        "email": api.post(
+            f"/api/v1/customers/{pk}/contact-points", {"kind": "email", "value": "g@example.gr"}
+        ),
+        "address": api.post(f"/api/v1/customers/{pk}/addresses", {"line1": "Ερμού 10", "city": "Αθήνα"}),
+        "note": api.post(
+            f"/api/v1/customers/{pk}/interactions",
+            {"channel": "phone", "direction": "in", "summary": "Ο κ. Παπαδόπουλος τηλεφώνησε"},
+        ),
+        "ticket": api.post(
+            "/api/v1/tickets", {"customer_id": pk, "subject": "Κλήση", "body": "Γιώργος, 6971234567"}
+        ),
+    }
+    assert {what: r.status_code for what, r in attempts.items()} == dict.fromkeys(attempts, 422)
+    assert all("erased" in r.content.decode() for r in attempts.values())
+
+    web = client_as(manager)
+    web.post(
+        reverse("customers:note_add", args=[pk]), {"body": "Γιώργος Παπαδόπουλος, νέο email g@example.gr"}
+    )
+    web.post(
+        reverse("customers:ticket_new", args=[pk]),
+        {"subject": "Κλήση", "body": "Γιώργος", "channel": "phone", "type": "question", "priority": "normal"},
+    )
+
+    assert not ContactPoint.objects.filter(customer_id=pk).exists()
+    assert not Address.objects.filter(customer_id=pk).exists()
+    assert (Interaction.objects.count(), Ticket.objects.count()) == before

@@ -26,7 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PLACEHOLDER = "[erased]"
+from django.utils.translation import gettext_noop
+
+# Stored in place of the person's data; privacy.rights writes it in the business's language.
+PLACEHOLDER = gettext_noop("[erased]")
 
 
 @dataclass(frozen=True)

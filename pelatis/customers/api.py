@@ -325,6 +325,7 @@ def interactions_add(
 ) -> Status[Interaction]:
     _require(request, "customers.add_interaction")
     customer = queries.customer_for(request.user, customer_id)
+    customer.refuse_if_erased()  # staff text about an erased person would identify them again
     interaction = interaction_record(customer=customer, actor=request_user(request), **payload.dict())
     _wrote(request, customer.pk, "interactions")
     return Status(201, interaction)

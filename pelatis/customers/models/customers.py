@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,18 @@ class Customer(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    def refuse_if_erased(self) -> None:
+        """A ValidationError (naming ``customer``) when the person's data was erased: nothing new that
+        could identify them again (an email, a phone, an address, a note, a request) is recorded."""
+        if self.erased_at is not None:
+            raise ValidationError(
+                {
+                    "customer": [
+                        _("This customer's personal data was erased; nothing new can be recorded about them.")
+                    ]
+                }
+            )
 
 
 class ContactPoint(models.Model):

@@ -26,6 +26,7 @@ def contact_point_add(
     request: HttpRequest | None = None,
 ) -> ContactPoint:
     """Add an email or phone (``value`` already normalised); re-adding an existing one updates its label."""
+    customer.refuse_if_erased()
     point, created = ContactPoint.objects.get_or_create(
         customer=customer, kind=kind, value=value, defaults={"label": label[:30]}
     )
@@ -91,6 +92,7 @@ def address_add(
     is_primary: bool = False,
 ) -> Address:
     """Add a postal address (not audited here: the demo adds them; the API records its own)."""
+    customer.refuse_if_erased()
     if not line1.strip():
         raise ValidationError({"line1": [_("The street is required.")]})
     code = _country_code(country)

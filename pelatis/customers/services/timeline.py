@@ -60,6 +60,7 @@ def interaction_record(
 @transaction.atomic
 def note_add(*, customer: Customer, body: str, by: User | None) -> Interaction:
     """An internal note on the customer's timeline."""
+    customer.refuse_if_erased()
     text = (body or "").strip()
     if not text:
         raise ValidationError({"body": [_("The note is empty.")]})

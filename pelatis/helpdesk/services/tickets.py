@@ -75,6 +75,7 @@ def ticket_open(
     by: User | None = None,
 ) -> tuple[Ticket, Message]:
     """A new request from a customer: the ticket, its first message, the SLA clock and the timeline entry."""
+    customer.refuse_if_erased()
     subject = " ".join((subject or "").split())[:250] or _("(no subject)")
     if type not in Ticket.Type.values:
         raise ValidationError({"type": [_("Unknown ticket type “%(value)s”.") % {"value": type}]})

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.audit import Action, audit_record
@@ -102,6 +102,13 @@ def _customer(customer_id: int) -> Customer:
     return customer
 
 
+def placeholder() -> str:
+    """What replaces the person's data, in the business's language (it is stored, and staff read it):
+    «[διαγράφηκε]» on a Greek install, "[erased]" on an English one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(PLACEHOLDER)
+
+
 def customer_erase(
     customer_id: int,
     *,
@@ -121,7 +128,7 @@ def customer_erase(
             terms = frozenset(customer_terms(customer_id))
             summary.terms_count = len(terms)
             context = ErasureContext(
-                customer_id=customer_id, terms=terms, reason=reason, actor=actor, placeholder=PLACEHOLDER
+                customer_id=customer_id, terms=terms, reason=reason, actor=actor, placeholder=placeholder()
             )
             for participant in participants():
                 report = participant.erase(context)
