@@ -55,6 +55,9 @@ class Command(BaseCommand):
             str(threads),
             "--access-logfile",
             "-",
+            # no search words, filters or link tokens in the access log (they can name a customer)
+            "--logger-class",
+            "pelatis.web.accesslog.AccessLogger",
             "--timeout",
             "120",
             "--graceful-timeout",
