@@ -11,25 +11,22 @@ row per set of filters (pruned after a week), so looking through all of them is 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pelatis.core.formatting import format_money
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import identifying_terms, iso, json_scrub, label
+from pelatis.core.personaltext import identifying_terms, iso, json_scrub, label, money
 
 from .models import CustomerValue, MetricSnapshot, Segment
 
 
-def _money(value: float | None, language: str) -> str:
-    return "" if value is None else format_money(round(value, 2), settings.PELATIS_DEFAULT_CURRENCY, language)
-
-
-def _amount(value: float | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+def _money(name: str, value: float | None, language: str) -> dict[str, Any]:
+    amount = None if value is None else Decimal(str(round(value, 2)))
+    return money(name, amount, settings.PELATIS_DEFAULT_CURRENCY, language)
 
 
 def analytics_export(customer_id: int, language: str) -> list[Section]:
@@ -41,8 +38,7 @@ def analytics_export(customer_id: int, language: str) -> list[Section]:
             rows.append(
                 {
                     "orders": value.orders,
-                    "historical_value": _money(value.revenue, language),
-                    "historical_value_amount": _amount(value.revenue),
+                    **_money("historical_value", value.revenue, language),
                     "first_order": iso(value.first_order),
                     "last_order": iso(value.last_order),
                     "recency_score": value.recency_score,
@@ -52,9 +48,7 @@ def analytics_export(customer_id: int, language: str) -> list[Section]:
                     "segment_code": value.segment,
                     "probability_still_active": value.p_alive,
                     "expected_purchases_12_months": value.expected_purchases,
-                    "predicted_value_12_months": _money(value.clv, language),
-                    "predicted_value_12_months_amount": _amount(value.clv),
-                    "currency": settings.PELATIS_DEFAULT_CURRENCY,
+                    **_money("predicted_value_12_months", value.clv, language),
                     "scored_at": iso(value.computed_at),
                 }
             )

@@ -19,8 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 import phonenumbers
+from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
+from pelatis.core.formatting import format_money
 from pelatis.lang.address import vocative
 
 MIN_TERM = 3  # shorter terms (initials) would scrub half of every text
@@ -58,6 +60,29 @@ def number(value: Decimal | float | int | None) -> float | int | None:
     if value is None or isinstance(value, int):
         return value
     return float(value)
+
+
+def money(name: str, amount: Decimal | float | int | None, currency: str, language: str) -> dict[str, Any]:
+    """Money as every export writes it: ``name`` for people (``format_money`` in the reader's language,
+    "535,00 €"), ``name_amount`` the plain number ("535.00", exact: a decimal string) and ``currency`` its
+    ISO code, for programs."""
+    exact = None if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"))
+    return {
+        name: format_money(exact, currency, language) if exact is not None else "",
+        f"{name}_amount": None if exact is None else str(exact),
+        "currency": currency,
+    }
+
+
+def record_kind(key: str) -> str:
+    """What a record is, as people read it: "customers.order" → «παραγγελία» (the model's verbose name in
+    the active language); an unknown key stays as it is, "" for none."""
+    if not key:
+        return ""
+    try:
+        return str(apps.get_model(key)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return key
 
 
 def staff_name(user: Any) -> str:

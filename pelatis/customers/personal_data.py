@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pelatis import lang
+from pelatis.core.formatting import sales_channel_name
 from pelatis.core.personaldata import ErasureContext, ErasureReport, Section, scrub
-from pelatis.core.personaltext import MIN_TERM, json_scrub, mentions_q
+from pelatis.core.personaltext import MIN_TERM, json_scrub, mentions_q, money, number, record_kind
+from pelatis.customers.locale_values import country_name, language_name
 from pelatis.lang.address import vocative
 
 from .models import (
@@ -61,11 +63,6 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def money(amount: Decimal | None, currency: str) -> str | None:
-    """Money in an export: the amount and its currency, machine-readable ("120.00 EUR")."""
-    return None if amount is None else f"{amount} {currency}"
-
-
 def labels(model: type[Model], names: Iterable[str]) -> dict[str, str]:
     """Field name → its localised label, for the export's schema."""
     out: dict[str, str] = {}
@@ -77,6 +74,13 @@ def labels(model: type[Model], names: Iterable[str]) -> dict[str, str]:
         label = getattr(found, "verbose_name", None)
         out[name] = str(label) if label else name.replace("_", " ")
     return out
+
+
+def _quantity(value: Decimal | None) -> float | int | None:
+    """A quantity as people write it: 1 rather than 1.000."""
+    if value is not None and value == value.to_integral_value():
+        return int(value)
+    return number(value)
 
 
 def person_ids(customer_id: int) -> list[int]:
@@ -156,7 +160,7 @@ PROFILE = (
 )
 
 
-def _profile(customer: Customer) -> dict[str, Any]:
+def _profile(customer: Customer, reader: str) -> dict[str, Any]:
     row = {name: plain(getattr(customer, name, None)) for name in PROFILE}
     row.update(
         kind=customer.get_kind_display(),
@@ -164,6 +168,8 @@ def _profile(customer: Customer) -> dict[str, Any]:
         preferred_channel=customer.get_preferred_channel_display(),
         company=customer.company.company_name if customer.company else "",
         tags=[t.name for t in customer.tags.all()],
+        language=language_name(customer.language, reader) if customer.language else "",
+        language_code=customer.language,
     )
     return row
 
@@ -182,7 +188,12 @@ def customers_export(customer_id: int, language: str) -> list[Section]:
     consent_fields = ("channel", "granted", "source", "stated_at", "raw", "recorded_at")
     merge_fields = ("merged_at", "merged", "snapshot", "moved")
     return [
-        Section("profile", _("Profile"), [_profile(customer)], labels(Customer, PROFILE)),
+        Section(
+            "profile",
+            _("Profile"),
+            [_profile(customer, language)],
+            {**labels(Customer, PROFILE), "language_code": _("The language as a code, for programs.")},
+        ),
         Section(
             "contact_points",
             _("Emails and phones"),
@@ -196,10 +207,14 @@ def customers_export(customer_id: int, language: str) -> list[Section]:
             "addresses",
             _("Addresses"),
             [
-                {f: plain(getattr(a, f)) for f in addr_fields}
+                {
+                    **{f: plain(getattr(a, f)) for f in addr_fields},
+                    "country": country_name(a.country, language) if a.country else "",
+                    "country_code": a.country,
+                }
                 for a in Address.objects.filter(customer_id__in=ids)
             ],
-            labels(Address, addr_fields),
+            {**labels(Address, addr_fields), "country_code": _("The country as a code, for programs.")},
         ),
         Section(
             "orders",
@@ -209,22 +224,31 @@ def customers_export(customer_id: int, language: str) -> list[Section]:
                     "reference": o.reference,
                     "placed_at": plain(o.placed_at),
                     "status": o.get_status_display(),
-                    "channel": o.channel,
-                    "total": money(o.total, o.currency),
+                    "status_code": o.status,
+                    "channel": sales_channel_name(o.channel),
+                    "channel_code": o.channel,
+                    **money("total", o.total, o.currency, language),
                     "lines": [
                         {
-                            "sku": line.sku,
                             "product": line.name,
                             "category": line.category,
-                            "quantity": plain(line.quantity),
-                            "unit_price": money(line.unit_price, o.currency),
+                            "quantity": _quantity(line.quantity),
+                            "sku": line.sku,
+                            **money("unit_price", line.unit_price, o.currency, language),
                         }
                         for line in o.lines.all()
                     ],
                 }
                 for o in orders
             ],
-            labels(Order, order_fields),
+            {
+                **labels(Order, order_fields),
+                "status_code": _("The status as a code, for programs."),
+                "channel_code": _("The channel as a code, for programs."),
+                "total_amount": _("The same amount as a number, for programs."),
+                "currency": _("The currency of the amounts."),
+                "lines": _("order lines"),
+            },
         ),
         Section(
             "subscriptions",
@@ -235,11 +259,17 @@ def customers_export(customer_id: int, language: str) -> list[Section]:
                     "started_on": plain(s.started_on),
                     "renews_on": plain(s.renews_on),
                     "status": s.get_status_display(),
-                    "price": money(s.price, s.currency),
+                    "status_code": s.status,
+                    **money("price", s.price, s.currency, language),
                 }
                 for s in Subscription.objects.filter(customer_id__in=ids).order_by("started_on", "id")
             ],
-            labels(Subscription, sub_fields),
+            {
+                **labels(Subscription, sub_fields),
+                "status_code": _("The status as a code, for programs."),
+                "price_amount": _("The same amount as a number, for programs."),
+                "currency": _("The currency of the amounts."),
+            },
         ),
         Section(
             "timeline",
@@ -249,10 +279,16 @@ def customers_export(customer_id: int, language: str) -> list[Section]:
                     **{f: plain(getattr(i, f)) for f in time_fields},
                     "channel": i.get_channel_display(),
                     "direction": i.get_direction_display(),
+                    "source_type": record_kind(i.source_type),
+                    "source_type_code": i.source_type,
                 }
                 for i in Interaction.objects.filter(customer_id__in=ids).order_by("occurred_at", "id")
             ],
-            labels(Interaction, time_fields),
+            {
+                **labels(Interaction, time_fields),
+                "source_type": _("record"),
+                "source_type_code": _("The kind as a code, for programs."),
+            },
         ),
         Section(
             "imported_consents",

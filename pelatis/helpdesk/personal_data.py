@@ -18,7 +18,9 @@ from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section, scrub
-from pelatis.core.personaltext import json_scrub, mentions_q
+from pelatis.core.personaltext import json_scrub, label, mentions_q
+from pelatis.customers.locale_values import language_name
+from pelatis.customers.models import Interaction
 from pelatis.customers.personal_data import labels, person_ids, plain
 
 from .models import Attachment, Message, Ticket, TicketEvent
@@ -64,6 +66,48 @@ def _reader(attachment: Attachment) -> Any:
     return read
 
 
+AUTO_MARKER = "[auto]"  # how our automatic emails (acknowledgement, follow-up) start their plain text
+
+
+def _text(message: Message) -> tuple[str, bool]:
+    """What the message says, without our marker for automatic emails; and whether it was automatic."""
+    text = message.visible_text or message.body_text
+    if message.direction != Message.Direction.INBOUND and text.startswith(AUTO_MARKER):
+        return text[len(AUTO_MARKER) :].lstrip(), True
+    return text, False
+
+
+def _ticket_labels() -> dict[str, str]:
+    return {
+        **labels(Ticket, TICKET_FIELDS),
+        "id": _("request"),
+        "type_code": _("The kind as a code, for programs."),
+        "status_code": _("The status as a code, for programs."),
+        "channel_code": _("The channel as a code, for programs."),
+        "language_code": _("The language as a code, for programs."),
+        "created_at": _("received on"),
+        "first_responded_at": _("first response"),
+        "resolved_at": _("resolved"),
+        "closed_at": _("closed"),
+    }
+
+
+def _message_labels() -> dict[str, str]:
+    return {
+        "ticket": _("request"),
+        "direction": _("direction"),
+        "direction_code": _("The direction as a code, for programs."),
+        "created_at": _("when"),
+        "from_email": _("from"),
+        "to": _("To"),
+        "cc": _("copy to"),
+        "subject": _("subject"),
+        "text": _("text"),
+        "automatic": _("automatic"),
+        "attachments": _("attachments"),
+    }
+
+
 def helpdesk_export(customer_id: int, language: str) -> list[Section]:
     """The person's tickets, every message on them (with its attachments as files)."""
     ids = person_ids(customer_id)
@@ -87,12 +131,18 @@ def helpdesk_export(customer_id: int, language: str) -> list[Section]:
                 {
                     **{f: plain(getattr(t, f)) for f in TICKET_FIELDS},
                     "type": t.get_type_display(),
+                    "type_code": t.type,
                     "status": t.get_status_display(),
+                    "status_code": t.status,
                     "priority": t.get_priority_display(),
+                    "channel": label(Interaction.Channel, t.channel),
+                    "channel_code": t.channel,
+                    "language": language_name(t.language, language) if t.language else "",
+                    "language_code": t.language,
                 }
                 for t in tickets
             ],
-            labels(Ticket, TICKET_FIELDS),
+            _ticket_labels(),
         ),
         Section(
             "messages",
@@ -101,12 +151,14 @@ def helpdesk_export(customer_id: int, language: str) -> list[Section]:
                 {
                     "ticket": m.ticket_id,
                     "direction": m.get_direction_display(),
+                    "direction_code": m.direction,
                     "created_at": plain(m.created_at),
                     "from_email": m.from_email,
                     "to": plain(m.to),
                     "cc": plain(m.cc),
                     "subject": m.subject,
-                    "text": m.visible_text or m.body_text,
+                    "text": _text(m)[0],
+                    "automatic": _text(m)[1],
                     "attachments": [
                         f"files/messages/{_export_name(a)}" if a.file else a.filename
                         for a in m.attachments.all()
@@ -114,7 +166,7 @@ def helpdesk_export(customer_id: int, language: str) -> list[Section]:
                 }
                 for m in messages
             ],
-            {**labels(Message, MESSAGE_FIELDS), "text": _("text"), "attachments": _("attachments")},
+            _message_labels(),
             files,
         ),
     ]

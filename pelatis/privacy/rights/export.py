@@ -61,14 +61,31 @@ def _safe_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _cell(value: Any) -> str:
+_MACHINE_SUFFIXES = ("_code", "_amount")
+
+
+def _text(value: Any) -> str:
+    """A value as a person reads it in a cell: lists joined ("a@x.gr, b@y.gr"), a list of records one per
+    line with their human values ("Καφετιέρα · 1 · 89,90 €"; codes and plain amounts are in the JSON)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    return tabular.csv_safe(str(value))
+    if isinstance(value, dict):
+        return " · ".join(
+            _text(v)
+            for k, v in value.items()
+            if not str(k).endswith(_MACHINE_SUFFIXES) and k != "currency" and _text(v)
+        )
+    if isinstance(value, list | tuple):
+        parts = [_text(v) for v in value]
+        joiner = "\n" if any(isinstance(v, dict) for v in value) else ", "
+        return joiner.join(p for p in parts if p)
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    return tabular.csv_safe(_text(value))
 
 
 def section_csv(section: Section, delimiter: str) -> bytes:

@@ -21,6 +21,28 @@ ITEM_LABELS = {
     "outbox_emails": _("outbox copies of emails"),
     "quarantined_emails": _("quarantined emails"),
     "job_messages": _("background job messages"),
+    # feedback
+    "survey_comments": _("satisfaction survey comments"),
+    "nps_comments": _("“Would you recommend us?” comments"),
+    "reviews": _("reviews and mentions"),
+    "feedback_quotes": _("mentions in other people's feedback"),
+    # loyalty
+    "ledger_reasons": _("reasons of loyalty points entries"),
+    "tier_change_reasons": _("reasons of tier changes"),
+    "expiry_warning_errors": _("errors of points expiry warnings"),
+    # engagement
+    "sent_message_addresses": _("addresses of messages sent"),
+    "sent_message_subjects": _("subjects of messages sent"),
+    "sent_message_errors": _("delivery errors of messages sent"),
+    "journeys_ended": _("journeys ended"),
+    # analytics
+    "dashboards": _("kept dashboards"),
+    # privacy
+    "consent_notes": _("notes on consent records"),
+    "data_requests_kept": _("data-subject requests kept"),
+    "data_requests_scrubbed": _("data-subject requests scrubbed"),
+    "requester_emails_cleared": _("requesters' emails removed"),
+    "restrictions_scrubbed": _("processing restrictions scrubbed"),
 }
 
 
