@@ -151,7 +151,7 @@ def test_the_worker_runs_it_once_a_day(cast: dict[str, Customer], old_mail: None
 
 
 def test_the_runs_page_is_for_those_allowed(
-    client: Any, cast: dict[str, Customer], manager: Any, agent: Any
+    client: Any, cast: dict[str, Customer], manager: Any, agent: Any, settings: Any
 ) -> None:
     from django.contrib.auth.models import Permission
 
@@ -166,7 +166,9 @@ def test_the_runs_page_is_for_those_allowed(
     assert f'data-run="{run.pk}"' in page
     assert 'data-policy="customers_inactive"' in page
     for language in ("el", "en"):
-        page = client.get(reverse("privacy:retention"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("privacy:retention")).content.decode()
+        assert f'lang="{language}"' in page
         with translation.override(language):
             labels = [
                 str(policy_label(name)) for name in ("customers_inactive", "mail_purge", "survey_links")

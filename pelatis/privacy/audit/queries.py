@@ -1,5 +1,6 @@
 """Reading the audit trail (:class:`pelatis.core.models.AuditEvent`): the managers' filtered list, its CSV
-rows and the latest entries of one customer, with the labels people read (actions, field names) and the
+rows and the latest entries of one customer, with the labels people read (actions, field names and
+values, details: :mod:`.labels`) and the
 customers' names for links, each in a bounded number of queries."""
 
 from __future__ import annotations
@@ -10,33 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from pelatis.core.audit import Action
 from pelatis.core.models import AuditEvent
 from pelatis.customers.models import Customer
 from pelatis.customers.queries import customer_search_ids
 
+from .labels import detail_text, field_label, value_label
+
 PERMISSION = "core.view_auditevent"
 SYSTEM = "system"  # the user filter's value for entries without a user (command line, worker, imports)
 SEARCH_LIMIT = 500  # customers a name search may match
-
-# Names of the fields audit entries mention that are not a customer's own model fields.
-_FIELD_LABELS: dict[str, Any] = {
-    "emails": _("Emails"),
-    "phones": _("Phones"),
-    "address": _("Address"),
-    "tags": _("Tags"),
-    "company": _("Company"),
-    "orders": _("Orders"),
-    "subscriptions": _("Subscriptions"),
-    "interactions": _("Timeline"),
-    "requester": _("Requester"),
-}
 
 
 @dataclass(frozen=True)
@@ -53,17 +40,6 @@ class AuditFilters:
 def action_label(value: str) -> str:
     """The action as people read it ("viewed the customer page"), the stored word if unknown."""
     return str(Action(value).label) if value in Action.values else value
-
-
-def field_label(name: str) -> str:
-    """A changed field's name as people read it (the customer form's label where there is one)."""
-    if name in _FIELD_LABELS:
-        return str(_FIELD_LABELS[name])
-    try:
-        field = Customer._meta.get_field(name)
-    except FieldDoesNotExist:  # another app's field (a role, a status): the name as stored
-        return name
-    return str(capfirst(getattr(field, "verbose_name", name)))
 
 
 def customer_number(text: str) -> int | None:
@@ -114,6 +90,7 @@ class Row:
     action: str
     customer_name: str  # "" when the customer is gone, erased or merged: the list shows "#id"
     fields: list[str]
+    detail: str  # in the reader's language where the line is a known one
 
 
 def rows_of(entries: Iterable[AuditEvent], *, names: bool = True) -> list[Row]:
@@ -125,22 +102,29 @@ def rows_of(entries: Iterable[AuditEvent], *, names: bool = True) -> list[Row]:
             entry=e,
             action=action_label(e.action),
             customer_name=found.get(e.customer_id, "") if e.customer_id is not None else "",
-            fields=fields_text(e.fields),
+            fields=fields_text(e.fields, action=e.action),
+            detail=detail_text(e.detail),
         )
         for e in items
     ]
 
 
-def fields_text(fields: Any, *, raw: bool = False) -> list[str]:
-    """The changed fields as people read them: "Language: el → en", or the name alone (``raw``: the
-    stored names, for programs)."""
+def fields_text(fields: Any, *, action: str = "", raw: bool = False) -> list[str]:
+    """The changed fields as people read them: "Language: Greek → English", "Status: — → Received", or the
+    name alone (``raw``: the stored names and values, for programs)."""
     out = []
     for item in fields if isinstance(fields, list) else []:
         if not isinstance(item, dict) or "field" not in item:
             continue
-        label = str(item["field"]) if raw else field_label(str(item["field"]))
+        name = str(item["field"])
+        label = name if raw else field_label(name, action=action)
         if "old" in item or "new" in item:
-            label = f"{label}: {_shown(item.get('old'))} → {_shown(item.get('new'))}"
+            old, new = item.get("old"), item.get("new")
+            if raw:
+                label = f"{label}: {_shown(old)} → {_shown(new)}"
+            else:
+                shown = (value_label(name, v, action=action) for v in (old, new))
+                label = "{}: {} → {}".format(label, *shown)
         out.append(label)
     return out
 
@@ -154,8 +138,8 @@ def csv_rows(entries: QuerySet[AuditEvent], *, machine: bool = False) -> Iterato
             e.action,
             e.customer_id,
             e.ip or "",
-            "; ".join(fields_text(e.fields, raw=machine)),
-            e.detail,
+            "; ".join(fields_text(e.fields, action=e.action, raw=machine)),
+            e.detail if machine else detail_text(e.detail),
         ]
 
 

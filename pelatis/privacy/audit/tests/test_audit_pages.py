@@ -103,7 +103,7 @@ def test_the_list_shows_newest_first_with_labels_and_links(
     html = response.content.decode()
     assert "viewed the customer page" in html
     assert "changed personal data" in html
-    assert "Language: el → en" in html
+    assert "Language: Greek → English" in html  # the languages by name, not their codes
     assert "Emails" in html
     assert f'href="{reverse("customers:detail", args=[papadopoulos.pk])}"' in html
     assert "the system" in html
@@ -217,7 +217,7 @@ def test_the_export_is_the_filtered_list_as_csv_and_is_recorded(
     lines = text.strip().splitlines()
     assert len(lines) == 1 + 3  # header, the change, the view, and the customer's creation
     assert "changed personal data" in text
-    assert "Language: el → en" in text
+    assert "Language: Greek → English" in text
     assert "Ιωάννου" not in text
     (recorded,) = AuditEvent.objects.filter(action="export", detail="audit log")
     assert (recorded.actor_id, recorded.customer_id, recorded.ip) == (auditor.pk, None, "192.0.2.9")
