@@ -158,6 +158,8 @@ def test_the_statement_page_shows_the_same(client_as: Any, reader: Any, eleni: C
     assert 'data-closing="220"' in html
     assert "Δωρεάν καφές στο ταμείο" in html
     assert 'lang="el"' in html
+    # a date input takes ISO dates only: the period stays filled in, whatever the page's language
+    assert f'value="{_period()["start"]}"' in html
     bad = client_as(reader).get(
         reverse("loyalty:statement", args=[eleni.pk]), {"start": "2026-05-01", "end": "2026-04-01"}
     )
