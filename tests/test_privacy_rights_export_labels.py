@@ -1,4 +1,4 @@
-"""A Greek customer's export reads as Greek: every CSV header is a Greek label, no human column holds a raw
+"""A Greek customer's export reads as Greek: every CSV header is a short Greek label, no human column holds a raw
 code (a choice's key, a sales channel, a language, a record type, a JSON array, our "[auto]" marker), and
 every amount people read is written one way (``format_money`` in Greek, "89,90 €"), with the plain
 number and currency beside it for programs. And every item an erasure counts has a name people read."""
@@ -32,6 +32,10 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 # Headers kept as they are in every language: a record's number.
 ASCII_HEADERS = {"ID"}
+# The request log's sections still head their columns with the schema's sentences (pending their labels).
+SENTENCE_HEADERS = {"data_requests.csv", "processing_restrictions.csv"}
+# Words Greek writes in Latin letters.
+LATIN_WORDS = {"email", "Email", "SMS", "NPS"}
 # Columns for programs (by JSON key): codes, plain amounts and the currency, record numbers.
 MACHINE_SUFFIXES = ("_code", "_amount")
 MACHINE_KEYS = {"currency", "id", "source_id", "request", "ticket", "order_reference", "reference"}
@@ -92,8 +96,11 @@ def test_greek_export_reads_as_greek(
     automatic = 0
     for name, keys, header, rows in _sections(path):
         for key, title in zip(keys, header, strict=True):
-            if title.isascii() and title not in ASCII_HEADERS:
-                problems.append(f"{name}: header {title!r} ({key}) is not Greek")  # noqa: PERF401 — one of several checks
+            latin = set(re.findall(r"[A-Za-z]{2,}", title)) - LATIN_WORDS
+            if title not in ASCII_HEADERS and (title.isascii() or latin):
+                problems.append(f"{name}: header {title!r} ({key}) is not Greek")
+            elif title.endswith(".") and name not in SENTENCE_HEADERS:
+                problems.append(f"{name}: header {title!r} ({key}) is a sentence, not a label")
         for row in rows:
             for key, cell in zip(keys, row, strict=True):
                 if "[auto]" in cell:

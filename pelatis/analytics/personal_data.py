@@ -17,9 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import identifying_terms, iso, json_scrub, label, money
+from pelatis.core.personaltext import identifying_terms, iso, json_scrub, label, labelled, money
 
 from .models import CustomerValue, MetricSnapshot, Segment
 
@@ -27,6 +28,25 @@ from .models import CustomerValue, MetricSnapshot, Segment
 def _money(name: str, value: float | None, language: str) -> dict[str, Any]:
     amount = None if value is None else Decimal(str(round(value, 2)))
     return money(name, amount, settings.PELATIS_DEFAULT_CURRENCY, language)
+
+
+# The CSV's column labels (short; ``fields`` documents each column in a sentence).
+_LABELS = {
+    "customer_value": {
+        "orders": gettext_lazy("orders"),
+        "historical_value": gettext_lazy("historical value"),
+        "first_order": gettext_lazy("first order"),
+        "last_order": gettext_lazy("last order"),
+        "recency_score": gettext_lazy("recency score"),
+        "frequency_score": gettext_lazy("frequency score"),
+        "monetary_score": gettext_lazy("monetary score"),
+        "segment": gettext_lazy("segment"),
+        "probability_still_active": gettext_lazy("probability still active"),
+        "expected_purchases_12_months": gettext_lazy("expected purchases (12 months)"),
+        "predicted_value_12_months": gettext_lazy("predicted value (12 months)"),
+        "scored_at": gettext_lazy("scored on"),
+    },
+}
 
 
 def analytics_export(customer_id: int, language: str) -> list[Section]:
@@ -74,9 +94,10 @@ def analytics_export(customer_id: int, language: str) -> list[Section]:
             "currency": _("The currency of the amounts."),
             "scored_at": _("When these scores were computed."),
         }
-        return [
-            Section(key="customer_value", title=_("Customer value and segment"), rows=rows, fields=fields)
-        ]
+        return labelled(
+            [Section(key="customer_value", title=_("Customer value and segment"), rows=rows, fields=fields)],
+            _LABELS,
+        )
 
 
 def _named_out(data: Any, customer_id: int, placeholder: str) -> Any:

@@ -75,7 +75,7 @@ def channels_export(customer_id: int, language: str) -> list[Section]:
             {
                 "created_at": _("sent on"),
                 "from_email": _("from"),
-                "to": _("To"),
+                "to": _("recipients"),
                 "subject": _("subject"),
                 "file": _("the email as sent"),
             },

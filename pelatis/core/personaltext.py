@@ -14,7 +14,8 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 from pelatis.core.formatting import format_money
+from pelatis.core.personaldata import Section
 from pelatis.lang.address import vocative
 
 MIN_TERM = 3  # shorter terms (initials) would scrub half of every text
@@ -41,6 +43,22 @@ _GREEK_LETTERS = {
 
 
 # --- values as an export writes them ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelledSection(Section):
+    """A section whose CSV columns carry short labels (``labels``: key → label, in the reader's language),
+    while ``fields`` documents each key in a sentence for the schema."""
+
+    labels: Mapping[str, Any] = field(default_factory=dict)
+
+
+def labelled(sections: Iterable[Section], labels: Mapping[str, Mapping[str, Any]]) -> list[Section]:
+    """The sections with their columns' short labels (``labels``: section key → column key → label, lazy
+    labels are read in the active language when the CSV is written)."""
+    return [
+        LabelledSection(s.key, s.title, s.rows, s.fields, s.files, labels.get(s.key, {})) for s in sections
+    ]
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:

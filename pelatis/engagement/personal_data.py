@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import iso, label, rows_scrub
+from pelatis.core.personaltext import iso, label, labelled, rows_scrub
 from pelatis.customers.locale_values import language_name
 
 from .models import Enrollment, Journey, Send
@@ -93,56 +94,95 @@ def _enrollments(customer_id: int) -> list[dict[str, object]]:
     ]
 
 
+# The CSV's column labels (short; ``fields`` documents each column in a sentence).
+_LABELS = {
+    "messages_sent": {
+        "channel": gettext_lazy("channel"),
+        "message": gettext_lazy("message"),
+        "campaign": pgettext_lazy("export column", "campaign"),
+        "journey": gettext_lazy("journey"),
+        "journey_step": gettext_lazy("journey step"),
+        "status": gettext_lazy("status"),
+        "not_sent_because": gettext_lazy("not sent because"),
+        "language": gettext_lazy("language"),
+        "to": gettext_lazy("recipient"),
+        "subject": gettext_lazy("subject"),
+        "decided_at": gettext_lazy("prepared"),
+        "sent_at": gettext_lazy("sent on"),
+        "bounced_at": gettext_lazy("bounced"),
+        "opened_at": gettext_lazy("opened"),
+        "clicked_at": gettext_lazy("clicked"),
+        "clicks": gettext_lazy("clicks"),
+        "unsubscribed_at": gettext_lazy("unsubscribed"),
+    },
+    "journeys": {
+        "journey": gettext_lazy("journey"),
+        "trigger": gettext_lazy("trigger"),
+        "occurrence": gettext_lazy("occurrence"),
+        "triggered_at": gettext_lazy("triggered"),
+        "entered_at": gettext_lazy("entered"),
+        "status": gettext_lazy("status"),
+        "next_step": gettext_lazy("next step"),
+        "next_step_due": gettext_lazy("next step due"),
+    },
+}
+
+
 def engagement_export(customer_id: int, language: str) -> list[Section]:
     """The messages sent to the customer and the journeys they were in."""
     with translation.override(language):
-        return [
-            Section(
-                key="messages_sent",
-                title=_("Messages from campaigns and journeys"),
-                rows=_sends(customer_id, language),
-                fields={
-                    "channel": _("Email or SMS."),
-                    "channel_code": _("The channel as a code, for programs."),
-                    "message": _("The message (template) sent."),
-                    "campaign": _("The campaign that sent it, if any."),
-                    "journey": _("The journey that sent it, if any."),
-                    "journey_step": _("The journey's step that sent it."),
-                    "status": _("Sent, not sent, failed, or held back to measure the message's effect."),
-                    "status_code": _("The status as a code, for programs."),
-                    "not_sent_because": _("Why it was not sent (no consent, no address, the weekly limit…)."),
-                    "not_sent_because_code": _("The reason as a code, for programs."),
-                    "language": _("The language it was written in."),
-                    "language_code": _("The language as a code, for programs."),
-                    "to": _("The address or number it went to."),
-                    "subject": _("Its subject."),
-                    "decided_at": _("When it was prepared for you."),
-                    "sent_at": _("When it was sent."),
-                    "bounced_at": _("When it was refused by the receiving server, if it was."),
-                    "opened_at": _("When you first opened it, if we could tell."),
-                    "clicked_at": _("When you first followed a link in it."),
-                    "clicks": _("How many times you followed its links."),
-                    "unsubscribed_at": _("When you unsubscribed through it, if you did."),
-                },
-            ),
-            Section(
-                key="journeys",
-                title=_("Journeys"),
-                rows=_enrollments(customer_id),
-                fields={
-                    "journey": _("The journey (a sequence of messages)."),
-                    "trigger": _("What started it (a first purchase, a birthday, a renewal…)."),
-                    "trigger_code": _("The trigger as a code, for programs."),
-                    "occurrence": _("Which occurrence started it (an order or request number, a year)."),
-                    "triggered_at": _("When it was triggered."),
-                    "entered_at": _("When you entered it."),
-                    "status": _("In progress, finished, left, or held back to measure its effect."),
-                    "status_code": _("The status as a code, for programs."),
-                    "next_step": _("The next step, while in progress."),
-                    "next_step_due": _("When the next step is due."),
-                },
-            ),
-        ]
+        return labelled(
+            [
+                Section(
+                    key="messages_sent",
+                    title=_("Messages from campaigns and journeys"),
+                    rows=_sends(customer_id, language),
+                    fields={
+                        "channel": _("Email or SMS."),
+                        "channel_code": _("The channel as a code, for programs."),
+                        "message": _("The message (template) sent."),
+                        "campaign": _("The campaign that sent it, if any."),
+                        "journey": _("The journey that sent it, if any."),
+                        "journey_step": _("The journey's step that sent it."),
+                        "status": _("Sent, not sent, failed, or held back to measure the message's effect."),
+                        "status_code": _("The status as a code, for programs."),
+                        "not_sent_because": _(
+                            "Why it was not sent (no consent, no address, the weekly limit…)."
+                        ),
+                        "not_sent_because_code": _("The reason as a code, for programs."),
+                        "language": _("The language it was written in."),
+                        "language_code": _("The language as a code, for programs."),
+                        "to": _("The address or number it went to."),
+                        "subject": _("Its subject."),
+                        "decided_at": _("When it was prepared for you."),
+                        "sent_at": _("When it was sent."),
+                        "bounced_at": _("When it was refused by the receiving server, if it was."),
+                        "opened_at": _("When you first opened it, if we could tell."),
+                        "clicked_at": _("When you first followed a link in it."),
+                        "clicks": _("How many times you followed its links."),
+                        "unsubscribed_at": _("When you unsubscribed through it, if you did."),
+                    },
+                ),
+                Section(
+                    key="journeys",
+                    title=_("Journeys"),
+                    rows=_enrollments(customer_id),
+                    fields={
+                        "journey": _("The journey (a sequence of messages)."),
+                        "trigger": _("What started it (a first purchase, a birthday, a renewal…)."),
+                        "trigger_code": _("The trigger as a code, for programs."),
+                        "occurrence": _("Which occurrence started it (an order or request number, a year)."),
+                        "triggered_at": _("When it was triggered."),
+                        "entered_at": _("When you entered it."),
+                        "status": _("In progress, finished, left, or held back to measure its effect."),
+                        "status_code": _("The status as a code, for programs."),
+                        "next_step": _("The next step, while in progress."),
+                        "next_step_due": _("When the next step is due."),
+                    },
+                ),
+            ],
+            _LABELS,
+        )
 
 
 def engagement_erase(context: ErasureContext) -> ErasureReport:

@@ -17,11 +17,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from pelatis.core.formatting import platform_name
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import identifying_terms, iso, label, rows_scrub
+from pelatis.core.personaltext import identifying_terms, iso, label, labelled, rows_scrub
 from pelatis.customers.locale_values import language_name
 from pelatis.customers.models import ContactPoint
 
@@ -86,6 +86,45 @@ def _common_fields() -> dict[str, str]:
     }
 
 
+_COMMON_LABELS = {"sentiment": gettext_lazy("sentiment"), "language": gettext_lazy("language")}
+# The CSV's column labels (short; ``fields`` documents each column in a sentence).
+_LABELS = {
+    "satisfaction_surveys": {
+        "request": gettext_lazy("request"),
+        "created_at": gettext_lazy("created"),
+        "sent_at": gettext_lazy("sent on"),
+        "rating": gettext_lazy("rating"),
+        "comment": gettext_lazy("comment"),
+        "answered_at": gettext_lazy("answered"),
+        **_COMMON_LABELS,
+    },
+    "nps_answers": {
+        "survey": gettext_lazy("survey"),
+        "sent_at": gettext_lazy("sent on"),
+        "score": gettext_lazy("score"),
+        "category": gettext_lazy("category"),
+        "comment": gettext_lazy("comment"),
+        "answered_at": gettext_lazy("answered"),
+        **_COMMON_LABELS,
+    },
+    "reviews": {
+        "platform": gettext_lazy("platform"),
+        "kind": gettext_lazy("kind"),
+        "rating": gettext_lazy("rating"),
+        "text": gettext_lazy("text"),
+        "author": gettext_lazy("author"),
+        "author_email": gettext_lazy("author's email"),
+        "author_phone": gettext_lazy("author's phone"),
+        "link": gettext_lazy("link"),
+        "published_at": gettext_lazy("published"),
+        "received_at": gettext_lazy("received"),
+        "our_answer": gettext_lazy("our answer"),
+        "answered_at": gettext_lazy("answered"),
+        **_COMMON_LABELS,
+    },
+}
+
+
 def feedback_export(customer_id: int, language: str) -> list[Section]:
     """The customer's survey answers, NPS answers, reviews and mentions."""
     with translation.override(language):
@@ -136,59 +175,62 @@ def feedback_export(customer_id: int, language: str) -> list[Section]:
             }
             for r in _reviews_of(customer_id).order_by("published_at", "pk")
         ]
-        return [
-            Section(
-                key="satisfaction_surveys",
-                title=_("Satisfaction surveys"),
-                rows=csat,
-                fields={
-                    "request": _("The number of the request the survey asked about."),
-                    "created_at": _("When the survey was prepared."),
-                    "sent_at": _("When it was sent to you."),
-                    "rating": _("Your rating from 1 to 5, if you gave one."),
-                    "comment": _("Your comment."),
-                    "answered_at": _("When you answered."),
-                    **_common_fields(),
-                },
-            ),
-            Section(
-                key="nps_answers",
-                title=_("“Would you recommend us?” answers"),
-                rows=nps,
-                fields={
-                    "survey": _("The survey that asked you."),
-                    "sent_at": _("When it was sent to you."),
-                    "score": _("Your score from 0 to 10, if you gave one."),
-                    "category": _("Promoter (9–10), passive (7–8) or detractor (0–6)."),
-                    "category_code": _("The category as a code, for programs."),
-                    "comment": _("Why, in your words."),
-                    "answered_at": _("When you answered."),
-                    **_common_fields(),
-                },
-            ),
-            Section(
-                key="reviews",
-                title=_("Reviews and mentions"),
-                rows=reviews,
-                fields={
-                    "platform": _("Where it was published."),
-                    "platform_code": _("The platform as a code, for programs."),
-                    "kind": _("A review or a mention."),
-                    "kind_code": _("The kind as a code, for programs."),
-                    "rating": _("The rating from 1 to 5, if any."),
-                    "text": _("What was written."),
-                    "author": _("The author's name as published."),
-                    "author_email": _("The author's email, if the platform gave it."),
-                    "author_phone": _("The author's phone, if the platform gave it."),
-                    "link": _("The link to it on the platform."),
-                    "published_at": _("When it was published."),
-                    "received_at": _("When we received it."),
-                    "our_answer": _("Our public answer, if any."),
-                    "answered_at": _("When we answered."),
-                    **_common_fields(),
-                },
-            ),
-        ]
+        return labelled(
+            [
+                Section(
+                    key="satisfaction_surveys",
+                    title=_("Satisfaction surveys"),
+                    rows=csat,
+                    fields={
+                        "request": _("The number of the request the survey asked about."),
+                        "created_at": _("When the survey was prepared."),
+                        "sent_at": _("When it was sent to you."),
+                        "rating": _("Your rating from 1 to 5, if you gave one."),
+                        "comment": _("Your comment."),
+                        "answered_at": _("When you answered."),
+                        **_common_fields(),
+                    },
+                ),
+                Section(
+                    key="nps_answers",
+                    title=_("“Would you recommend us?” answers"),
+                    rows=nps,
+                    fields={
+                        "survey": _("The survey that asked you."),
+                        "sent_at": _("When it was sent to you."),
+                        "score": _("Your score from 0 to 10, if you gave one."),
+                        "category": _("Promoter (9–10), passive (7–8) or detractor (0–6)."),
+                        "category_code": _("The category as a code, for programs."),
+                        "comment": _("Why, in your words."),
+                        "answered_at": _("When you answered."),
+                        **_common_fields(),
+                    },
+                ),
+                Section(
+                    key="reviews",
+                    title=_("Reviews and mentions"),
+                    rows=reviews,
+                    fields={
+                        "platform": _("Where it was published."),
+                        "platform_code": _("The platform as a code, for programs."),
+                        "kind": _("A review or a mention."),
+                        "kind_code": _("The kind as a code, for programs."),
+                        "rating": _("The rating from 1 to 5, if any."),
+                        "text": _("What was written."),
+                        "author": _("The author's name as published."),
+                        "author_email": _("The author's email, if the platform gave it."),
+                        "author_phone": _("The author's phone, if the platform gave it."),
+                        "link": _("The link to it on the platform."),
+                        "published_at": _("When it was published."),
+                        "received_at": _("When we received it."),
+                        "our_answer": _("Our public answer, if any."),
+                        "answered_at": _("When we answered."),
+                        **_common_fields(),
+                    },
+                ),
+            ],
+            _LABELS,
+        )
 
 
 def _blank(rows: QuerySet[Any], field: str, value: str) -> int:

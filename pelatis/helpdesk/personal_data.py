@@ -99,7 +99,7 @@ def _message_labels() -> dict[str, str]:
         "direction_code": _("The direction as a code, for programs."),
         "created_at": _("when"),
         "from_email": _("from"),
-        "to": _("To"),
+        "to": _("recipients"),
         "cc": _("copy to"),
         "subject": _("subject"),
         "text": _("text"),

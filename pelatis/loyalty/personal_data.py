@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import iso, label, rows_scrub, staff_name
+from pelatis.core.personaltext import iso, label, labelled, rows_scrub, staff_name
 
 from .models import ExpiryWarning, LedgerEntry, LoyaltyAccount, TierChange
 
@@ -33,6 +34,42 @@ def _account_rows(customer_id: int, language: str) -> list[dict[str, object]]:
             "opened_at": iso(account.created_at),
         }
     ]
+
+
+# The CSV's column labels (short; ``fields`` documents each column in a sentence).
+_LABELS = {
+    "loyalty_account": {
+        "balance": gettext_lazy("points balance"),
+        "tier": gettext_lazy("tier"),
+        "tier_since": gettext_lazy("in this tier since"),
+        "downgrade_pending_until": gettext_lazy("keeps the tier until"),
+        "opened_at": gettext_lazy("opened"),
+    },
+    "loyalty_ledger": {
+        "when": gettext_lazy("when"),
+        "kind": gettext_lazy("kind"),
+        "points": gettext_lazy("points"),
+        "bonus_for": gettext_lazy("bonus for"),
+        "order_reference": gettext_lazy("order"),
+        "reward": gettext_lazy("reward"),
+        "reason": gettext_lazy("reason"),
+        "expires_at": gettext_lazy("expires"),
+        "by": gettext_lazy("recorded by"),
+    },
+    "loyalty_tier_changes": {
+        "when": gettext_lazy("when"),
+        "direction": gettext_lazy("direction"),
+        "from_tier": gettext_lazy("previous tier"),
+        "to_tier": gettext_lazy("new tier"),
+        "reason": gettext_lazy("reason"),
+    },
+    "loyalty_expiry_warnings": {
+        "points_expire_on": gettext_lazy("points expire on"),
+        "points": gettext_lazy("points"),
+        "status": gettext_lazy("status"),
+        "sent_at": gettext_lazy("sent on"),
+    },
+}
 
 
 def loyalty_export(customer_id: int, language: str) -> list[Section]:
@@ -82,67 +119,70 @@ def loyalty_export(customer_id: int, language: str) -> list[Section]:
                 "expires_on", "pk"
             )
         ]
-        return [
-            Section(
-                key="loyalty_account",
-                title=_("Loyalty account"),
-                rows=_account_rows(customer_id, language),
-                fields={
-                    "balance": _("Your points balance."),
-                    "tier": _("Your tier in the programme, if any."),
-                    "tier_since": _("Since when you are in this tier."),
-                    "downgrade_pending_until": _(
-                        "If set: you keep your tier until then unless you reach it again."
-                    ),
-                    "opened_at": _("When your account was opened."),
-                },
-            ),
-            Section(
-                key="loyalty_ledger",
-                title=_("Loyalty points history"),
-                rows=ledger,
-                fields={
-                    "when": _("When the points moved."),
-                    "kind": _("Earned, redeemed, expired, adjusted, reversed, bonus or service credit."),
-                    "kind_code": _("The kind as a code, for programs."),
-                    "points": _("Points added (positive) or taken (negative)."),
-                    "bonus_for": _(
-                        "What a bonus was for (first purchase, birthday, name day, survey, compliment)."
-                    ),
-                    "bonus_for_code": _("The bonus as a code, for programs."),
-                    "order_reference": _("The order that earned or returned the points, if any."),
-                    "reward": _("The reward taken for the points, if any."),
-                    "reason": _("Why, as recorded."),
-                    "expires_at": _("When these points expire, if they do."),
-                    "by": _("The staff member who recorded it, if any."),
-                },
-            ),
-            Section(
-                key="loyalty_tier_changes",
-                title=_("Tier changes"),
-                rows=changes,
-                fields={
-                    "when": _("When your tier changed."),
-                    "direction": _("Upgrade or downgrade."),
-                    "direction_code": _("The direction as a code, for programs."),
-                    "from_tier": _("The tier before."),
-                    "to_tier": _("The tier after."),
-                    "reason": _("Why, as recorded."),
-                },
-            ),
-            Section(
-                key="loyalty_expiry_warnings",
-                title=_("Points expiry warnings"),
-                rows=warnings,
-                fields={
-                    "points_expire_on": _("The day the points were due to expire."),
-                    "points": _("How many points were about to expire."),
-                    "status": _("Whether the warning was sent."),
-                    "status_code": _("The status as a code, for programs."),
-                    "sent_at": _("When it was sent to you."),
-                },
-            ),
-        ]
+        return labelled(
+            [
+                Section(
+                    key="loyalty_account",
+                    title=_("Loyalty account"),
+                    rows=_account_rows(customer_id, language),
+                    fields={
+                        "balance": _("Your points balance."),
+                        "tier": _("Your tier in the programme, if any."),
+                        "tier_since": _("Since when you are in this tier."),
+                        "downgrade_pending_until": _(
+                            "If set: you keep your tier until then unless you reach it again."
+                        ),
+                        "opened_at": _("When your account was opened."),
+                    },
+                ),
+                Section(
+                    key="loyalty_ledger",
+                    title=_("Loyalty points history"),
+                    rows=ledger,
+                    fields={
+                        "when": _("When the points moved."),
+                        "kind": _("Earned, redeemed, expired, adjusted, reversed, bonus or service credit."),
+                        "kind_code": _("The kind as a code, for programs."),
+                        "points": _("Points added (positive) or taken (negative)."),
+                        "bonus_for": _(
+                            "What a bonus was for (first purchase, birthday, name day, survey, compliment)."
+                        ),
+                        "bonus_for_code": _("The bonus as a code, for programs."),
+                        "order_reference": _("The order that earned or returned the points, if any."),
+                        "reward": _("The reward taken for the points, if any."),
+                        "reason": _("Why, as recorded."),
+                        "expires_at": _("When these points expire, if they do."),
+                        "by": _("The staff member who recorded it, if any."),
+                    },
+                ),
+                Section(
+                    key="loyalty_tier_changes",
+                    title=_("Tier changes"),
+                    rows=changes,
+                    fields={
+                        "when": _("When your tier changed."),
+                        "direction": _("Upgrade or downgrade."),
+                        "direction_code": _("The direction as a code, for programs."),
+                        "from_tier": _("The tier before."),
+                        "to_tier": _("The tier after."),
+                        "reason": _("Why, as recorded."),
+                    },
+                ),
+                Section(
+                    key="loyalty_expiry_warnings",
+                    title=_("Points expiry warnings"),
+                    rows=warnings,
+                    fields={
+                        "points_expire_on": _("The day the points were due to expire."),
+                        "points": _("How many points were about to expire."),
+                        "status": _("Whether the warning was sent."),
+                        "status_code": _("The status as a code, for programs."),
+                        "sent_at": _("When it was sent to you."),
+                    },
+                ),
+            ],
+            _LABELS,
+        )
 
 
 def loyalty_erase(context: ErasureContext) -> ErasureReport:

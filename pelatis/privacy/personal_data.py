@@ -10,13 +10,30 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import iso, label, rows_scrub, staff_name
+from pelatis.core.personaltext import iso, label, labelled, rows_scrub, staff_name
 
 from .models import ConsentChannel, ConsentRecord, Purpose, Source
 
 # --- privacy's own part: the consent history ----------------------------------------------------------------
+
+
+# The CSV's column labels (short; ``fields`` documents each column in a sentence).
+_LABELS = {
+    "consent": {
+        "purpose": gettext_lazy("purpose"),
+        "channel": gettext_lazy("channel"),
+        "granted": gettext_lazy("consent given"),
+        "source": gettext_lazy("source"),
+        "wording": gettext_lazy("wording"),
+        "note": gettext_lazy("note"),
+        "recorded_by": gettext_lazy("recorded by"),
+        "given_or_withdrawn_at": gettext_lazy("given or withdrawn on"),
+        "recorded_at": gettext_lazy("recorded"),
+    },
+}
 
 
 def consent_export(customer_id: int, language: str) -> list[Section]:
@@ -60,7 +77,10 @@ def consent_export(customer_id: int, language: str) -> list[Section]:
             "given_or_withdrawn_at": _("When you gave or withdrew it."),
             "recorded_at": _("When it was recorded in our system."),
         }
-        return [Section(key="consent", title=_("Consent history"), rows=rows, fields=fields)]
+        return labelled(
+            [Section(key="consent", title=_("Consent history"), rows=rows, fields=fields)],
+            _LABELS,
+        )
 
 
 def consent_erase(context: ErasureContext) -> ErasureReport:

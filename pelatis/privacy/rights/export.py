@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pelatis.core import tabular
 from pelatis.core.audit import Action, audit_record
@@ -88,6 +89,29 @@ def _cell(value: Any) -> str:
     return tabular.csv_safe(_text(value))
 
 
+def headers(section: Section, keys: Sequence[str]) -> list[str]:
+    """Each column's label in the active language: the section's short label (``LabelledSection``), a
+    code or plain amount named after its column ("κατάσταση (κωδικός)"), else the documented field."""
+    labels: dict[str, str] = {"currency": _("currency")}
+    labels.update({k: str(v) for k, v in getattr(section, "labels", {}).items()})
+    out = []
+    for key in keys:
+        base, _sep, suffix = key.rpartition("_")
+        documented = str(section.fields.get(base, ""))
+        known = labels.get(base) or (
+            "" if documented.endswith(".") else documented
+        )  # a label, not a sentence
+        if key in labels:
+            out.append(labels[key])
+        elif suffix == "code" and known:
+            out.append(pgettext("export column", "%(label)s (code)") % {"label": known})
+        elif suffix == "amount" and known:
+            out.append(pgettext("export column", "%(label)s (amount)") % {"label": known})
+        else:
+            out.append(str(section.fields.get(key, key)))
+    return out
+
+
 def section_csv(section: Section, delimiter: str) -> bytes:
     """The section as CSV: a header of field labels, one line per row; UTF-8 with a BOM."""
     keys: list[str] = list(section.fields)
@@ -95,7 +119,7 @@ def section_csv(section: Section, delimiter: str) -> bytes:
         keys.extend(k for k in row if k not in keys)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([str(section.fields.get(k, k)) for k in keys])
+    writer.writerow(headers(section, keys))
     for row in section.rows:
         writer.writerow([_cell(row.get(k)) for k in keys])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
