@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.personaldata import ErasureContext, ErasureReport, PersonalDataParticipant, Section
-from pelatis.core.personaltext import iso, label, rows_scrub, staff_name
+from pelatis.core.personaltext import iso, label, labelled, rows_scrub, staff_name
 
 from .models import DataRequest, ProcessingRestriction, RequestChannel, RequestKind, RequestStatus
 
@@ -102,7 +102,32 @@ def requests_export(customer_id: int, language: str) -> list[Section]:
                 },
             ),
         ]
-        return sections
+        labels = {
+            "data_requests": {
+                "number": _("Number"),
+                "request": _("Request"),
+                "received_by": _("Channel"),
+                "status": _("Status"),
+                "details": _("Details"),
+                "requester_email": _("Email address"),
+                "received_at": _("Received on"),
+                "due_at": _("Deadline"),
+                "extended_until": _("Extended until"),
+                "extension_reason": _("Reason for the extension"),
+                "closed_at": _("Closed on"),
+                "outcome": _("Outcome"),
+                "evidence": _("Evidence"),
+                "handled_by": _("Handled by"),
+            },
+            "processing_restrictions": {
+                "since": _("Since"),
+                "until": _("Until"),
+                "lifted_at": _("Lifted on"),
+                "reason": _("Reason"),
+                "request_number": _("Request"),
+            },
+        }
+        return labelled(sections, labels)
 
 
 def requests_erase(context: ErasureContext) -> ErasureReport:

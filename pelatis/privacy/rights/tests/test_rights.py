@@ -59,7 +59,7 @@ def test_the_zip_has_a_greek_table_of_contents_a_schema_and_json_and_csv_per_par
     assert orders_csv.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(orders_csv.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0] == "WEB-1"
-    assert "12.50 EUR" in rows[1]
+    assert "12,50\xa0€" in rows[1]  # money as the customer reads it (a plain amount column beside it)
     assert AuditEvent.objects.filter(action="export", customer_id=papadopoulos.pk).count() == 1
 
 
