@@ -71,6 +71,16 @@ api = NinjaAPI(
 )
 
 
+# The ``type`` of an error item by status, for errors that are not about one field.
+ERROR_TYPES = {
+    400: "bad_request",
+    403: "permission_denied",
+    404: "not_found",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
 def _error(request: HttpRequest, status: int, detail: list[dict[str, Any]]) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=status)
 
@@ -90,23 +100,38 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, [{"msg": "You do not have permission to do this."}])
+    return _error(
+        request,
+        403,
+        [{"loc": [], "msg": "You do not have permission to do this.", "type": "permission_denied"}],
+    )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, [{"msg": "Not found."}])
+    return _error(request, 404, [{"loc": ["path"], "msg": "Not found.", "type": "not_found"}])
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Ninja's own errors (an unparsable body: 400; the rate limit: 429) in the shape of every other error.
-    return _error(request, exc.status_code, [{"msg": str(exc)}])
+    kind = ERROR_TYPES.get(exc.status_code, "error")
+    return _error(request, exc.status_code, [{"loc": [], "msg": str(exc), "type": kind}])
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, [{"msg": "A valid bearer token is required."}])
+    response = _error(
+        request,
+        401,
+        [
+            {
+                "loc": ["header", "Authorization"],
+                "msg": "A valid bearer token is required.",
+                "type": "not_authenticated",
+            }
+        ],
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 

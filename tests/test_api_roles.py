@@ -291,7 +291,11 @@ def test_role_table_holds(operation: str, role: str, allowed: bool, world: World
         assert 200 <= response.status_code < 300, (response.status_code, response.content[:500])
     else:
         assert response.status_code == 403, (response.status_code, response.content[:500])
-        assert response.json() == {"detail": [{"msg": "You do not have permission to do this."}]}
+        assert response.json() == {
+            "detail": [
+                {"loc": [], "msg": "You do not have permission to do this.", "type": "permission_denied"}
+            ]
+        }
         assert written == [], "a refused request wrote to the database"
 
 

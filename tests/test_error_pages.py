@@ -83,7 +83,7 @@ def test_an_api_operation_that_fails_answers_json_without_traceback(failing_site
 def test_an_unknown_api_path_answers_json_not_an_html_page(db: None) -> None:
     response = Client().get("/api/v1/no-such-resource")
     assert response.status_code == 404
-    assert response.json() == {"detail": [{"msg": "Not found."}]}
+    assert response.json() == {"detail": [{"loc": [], "msg": "Not found.", "type": "not_found"}]}
 
 
 def test_an_unknown_page_is_the_products_404(db: None, settings: Any) -> None:
@@ -103,7 +103,11 @@ def test_a_25_mb_json_body_to_the_api_gets_413_json(agent: Any, api_as: Any) -> 
         "/api/v1/customers", body, content_type="application/json", headers=api.headers
     )
     assert response.status_code == 413
-    assert response.json() == {"detail": [{"msg": "The request is too large. The limit is 20 MB."}]}
+    assert response.json() == {
+        "detail": [
+            {"loc": ["body"], "msg": "The request is too large. The limit is 20 MB.", "type": "too_large"}
+        ]
+    }
     assert not Customer.objects.exists()
 
 

@@ -59,7 +59,16 @@ class BodyLimitMiddleware:
         ):
             # Django's own error pages (an unknown API path, a refused host): JSON, like every API answer.
             response = JsonResponse(
-                {"detail": [{"msg": API_ERRORS[response.status_code]}]}, status=response.status_code
+                {
+                    "detail": [
+                        {
+                            "loc": [],
+                            "msg": API_ERRORS[response.status_code],
+                            "type": API_ERROR_TYPES[response.status_code],
+                        }
+                    ]
+                },
+                status=response.status_code,
             )
         return response
 
@@ -88,10 +97,12 @@ class BodyLimitMiddleware:
                 {
                     "detail": [
                         {
+                            "loc": [],
+                            "type": "server_error",
                             "msg": _(
                                 "Something went wrong on our side. "
                                 "It has been logged; please try again later."
-                            )
+                            ),
                         }
                     ]
                 },
@@ -111,6 +122,9 @@ API_ERRORS = {
 }
 
 
+API_ERROR_TYPES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+
+
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
@@ -120,7 +134,9 @@ def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
     megabytes = max(1, limit // (1024 * 1024))
     message = _("The request is too large. The limit is %(mb)s MB.") % {"mb": megabytes}
     if _is_api(request):
-        response: HttpResponse = JsonResponse({"detail": [{"msg": message}]}, status=413)
+        response: HttpResponse = JsonResponse(
+            {"detail": [{"loc": ["body"], "msg": message, "type": "too_large"}]}, status=413
+        )
     else:
         response = render(request, "web/too_large.html", {"message": message}, status=413)
     # The rest of the body is never read: the connection cannot carry another request.
