@@ -26,7 +26,9 @@ from pelatis.privacy.rights.labels import app_label, item_label
 
 pytestmark = pytest.mark.django_db
 
-RAW = re.compile(r"\b[a-z]{3,}\.[a-z_]{3,}\b|\b[a-z]+_[a-z_]+\b")  # "channels.outbox_emails", "extended_until"
+RAW = re.compile(
+    r"\b[a-z]{3,}\.[a-z_]{3,}\b|\b[a-z]+_[a-z_]+\b"
+)  # "channels.outbox_emails", "extended_until"
 
 
 @pytest.fixture
