@@ -52,7 +52,9 @@ def test_journey_results_table_wraps_and_scrolls_inside_its_card(manager: Any) -
     assert all(len(re.findall(r'<th scope="col"', table)) <= 8 for table in tables)
     # the layout is in the app's stylesheet (no inline style under the Content-Security-Policy)
     assert "engagement/engagement.css" in page
-    css = Path(finders.find("engagement/engagement.css")).read_text(encoding="utf-8")
+    found = finders.find("engagement/engagement.css")
+    assert isinstance(found, str)
+    css = Path(found).read_text(encoding="utf-8")
     assert re.search(r"\.step-results \.table th \{[^}]*white-space: normal", css)
     assert re.search(r"\.step-results \.table-wrap \{[^}]*overflow-x: auto", css)
     assert page.count('data-step="') == 2
