@@ -34,7 +34,7 @@ def desk(papadopoulos: Customer, make_customer: Any, agent: Any) -> dict[str, Ti
     type(agent).objects.filter(pk=agent.pk).update(first_name="Ελένη", last_name="Κωστοπούλου")
     AgentProfile.objects.create(user=agent, title="Υπεύθυνη κρατήσεων")
     maria = make_customer(first_name="Μαρία", last_name="Νικολάου", emails=["maria@example.gr"])
-    return {
+    tickets = {
         "august": _opened(
             papadopoulos,
             "Αλλαγή κράτησης για τον Αύγουστο",
@@ -45,6 +45,14 @@ def desk(papadopoulos: Customer, make_customer: Any, agent: Any) -> dict[str, Ti
         "cancel": _opened(maria, "Ακύρωση κράτησης", "Θα ήθελα να ακυρώσω.", 2),
         "water": _opened(maria, "Κρύο νερό στο δωμάτιο", "Δεν έχουμε ζεστό νερό.", 1, priority="urgent"),
     }
+    # the SLA clocks follow business hours, so whether a ticket opened hours ago is already overdue depends on
+    # the time of day the suite runs: every clock is set ahead, and a test that wants one overdue says so
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets.values()]).update(
+        first_response_due=timezone.now() + dt.timedelta(days=1),
+        next_response_due=None,
+        resolution_due=timezone.now() + dt.timedelta(days=3),
+    )
+    return tickets
 
 
 def test_search_filter_keys_and_ctrl_enter_reply(
