@@ -8,7 +8,13 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-pytest_plugins = ["pelatis.customers.tests.fixtures", "pelatis.helpdesk.tests.fixtures", "tests.fixtures"]
+pytest_plugins = [
+    "pelatis.customers.tests.fixtures",
+    "pelatis.helpdesk.tests.fixtures",
+    "tests.fixtures",
+    "tests.redis_fixture",
+    "tests.s3_fixture",
+]
 
 
 @pytest.fixture(autouse=True)

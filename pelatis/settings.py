@@ -18,6 +18,10 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pelatis.conf import observability as _observability
+from pelatis.conf import storage as _storage
+from pelatis.conf import tasks as _tasks
+
 # Generic admin and form classes (ModelAdmin[Ticket]) subscript at run time as they do for mypy.
 django_stubs_ext.monkeypatch()
 
@@ -232,6 +236,14 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# A streaming replica of the primary: the dashboard, exports and segment counts read from it (see
+# pelatis.core.dbrouter); writes never go there.
+DATABASE_REPLICA_URL = env_str("PELATIS_DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("PELATIS_DB_CONN_MAX_AGE", 60)
+    )
+DATABASE_ROUTERS = ["pelatis.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -268,7 +280,12 @@ STATICFILES_DIRS = (
     [("vendor", PROJECT_DIR / "node_modules")] if (PROJECT_DIR / "node_modules").exists() else []
 )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # local disk (MEDIA_ROOT), or an S3-compatible object store with PELATIS_STORAGE_URL=s3://bucket/prefix
+    "default": _storage.default_storage(
+        env_str("PELATIS_STORAGE_URL"),
+        access_key=env_str("PELATIS_STORAGE_ACCESS_KEY"),
+        secret_key=env_str("PELATIS_STORAGE_SECRET_KEY"),
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -350,18 +367,10 @@ EMAIL_TIMEOUT = env_int("PELATIS_EMAIL_TIMEOUT", 20)
 # Tries before an email is given up and shown as not delivered (2, 4, 8… minutes apart).
 PELATIS_EMAIL_MAX_ATTEMPTS = env_int("PELATIS_EMAIL_MAX_ATTEMPTS", 8)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"client_errors": {"()": "pelatis.core.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}
-    },
-    "root": {"handlers": ["console"], "level": env_str("PELATIS_LOG_LEVEL", "INFO")},
-    # axes logs every failed log-in at INFO; lock-outs come at WARNING.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Plain lines, or one JSON object per line with PELATIS_LOG_FORMAT=json (for a log collector).
+LOGGING = _observability.logging_settings(
+    env_str("PELATIS_LOG_FORMAT", "plain"), env_str("PELATIS_LOG_LEVEL", "INFO")
+)
 
 # Throttling of public and token endpoints (requests per minute per client).
 PELATIS_API_RATE_PER_MINUTE = env_int("PELATIS_API_RATE_PER_MINUTE", 600)
@@ -405,9 +414,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Background work: the Django Tasks API; the database backend needs no broker
-# and `pelatis worker` runs it. PELATIS_TASKS_BACKEND=django_tasks_rq.RQBackend
-# (with Redis) for larger installs.
-TASKS = {"default": {"BACKEND": env_str("PELATIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# and `pelatis worker` runs it. PELATIS_TASKS_BACKEND=rq with PELATIS_REDIS_URL
+# puts the tasks on RQ (Redis) for larger installs; `pelatis worker` runs that too.
+PELATIS_REDIS_URL = env_str("PELATIS_REDIS_URL")
+_task_settings = _tasks.task_settings(env_str("PELATIS_TASKS_BACKEND", "database"), PELATIS_REDIS_URL)
+TASKS = _task_settings.tasks
+RQ_QUEUES = _task_settings.rq_queues
+INSTALLED_APPS += [app for app in _task_settings.apps if app not in INSTALLED_APPS]
 # Where customers reach this install: links in emails (ratings) are built on it.
 PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reviews and mentions posted by connectors to /feedback/hooks/reviews/ are signed with this secret
