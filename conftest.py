@@ -23,3 +23,17 @@ def _language_reset() -> Iterator[None]:
     thread; each test starts from the default language, as each request starts from the middleware."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _redis_cache_reset() -> Iterator[None]:
+    """The database cache lives in the test database, so each test starts with it empty; a Redis cache (the
+    production-engines run) outlives the test, so it is emptied after each one (each xdist worker has its
+    own Redis database, see pelatis/settings_test.py)."""
+    yield
+    from django.conf import settings
+
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        from django.core.cache import cache
+
+        cache.clear()

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -279,7 +280,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = (
     [("vendor", PROJECT_DIR / "node_modules")] if (PROJECT_DIR / "node_modules").exists() else []
 )
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # local disk (MEDIA_ROOT), or an S3-compatible object store with PELATIS_STORAGE_URL=s3://bucket/prefix
     "default": _storage.default_storage(
         env_str("PELATIS_STORAGE_URL"),
