@@ -7,17 +7,12 @@ the sixth post overall, whichever server takes it, is refused with 429.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.served import Browser, Server, free_port, migrated_data_dir, serve
+from tests.served import Browser, Server, migrated_data_dir, serve
 
 LIMIT = 5  # pelatis.channels.web.RATE_LIMIT: posts per client per 10 minutes
 
@@ -79,66 +74,6 @@ def _two_servers_count_together(data_dir: Path, label: str, **env: str) -> None:
 
 def test_support_form_limit_is_counted_across_two_server_processes(migrated: Path, tmp_path: Path) -> None:
     _two_servers_count_together(migrated_data_dir(tmp_path / "data", template=migrated), "database cache")
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A throw-away redis-server on 127.0.0.1; missing it fails under CI=true and skips elsewhere."""
-    binary = shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is not installed (apt-get install redis-server)")
-        pytest.skip("redis-server is not installed here (CI runs this test)")
-    port = free_port()
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    subprocess.run(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "yes",
-            "--pidfile",
-            str(folder / "redis.pid"),
-            "--dir",
-            str(folder),
-            "--logfile",
-            str(folder / "redis.log"),
-        ],
-        check=True,
-        timeout=30,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("redis-server did not answer")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        subprocess.run(
-            ["redis-cli", "-p", str(port), "shutdown", "nosave"],
-            check=False,
-            timeout=30,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
 
 
 def test_support_form_limit_is_counted_across_two_server_processes_with_redis(
