@@ -174,7 +174,8 @@ def _shared_database(base_url: str) -> str:
     client = redis.Redis.from_url(
         urlunsplit((parts.scheme, parts.netloc, "/0", parts.query, "")), socket_timeout=5
     )
-    databases = int(client.config_get("databases").get("databases", 16))
+    databases = int(client.config_get("databases").get("databases") or 16)
+    client.close()
     slot = _worker_slot()
     number = databases - 1 - slot
     if number <= 2 + 2 * slot:
