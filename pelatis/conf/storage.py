@@ -3,17 +3,27 @@ object store named by ``PELATIS_STORAGE_URL=s3://BUCKET[/PREFIX]?endpoint_url=â€
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-FILESYSTEM = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Stored files hold personal data (attachments, privacy ZIPs, import uploads): on local disk only the
+# service's user reads them; the web server never serves the media folder (downloads go through views).
+FILESYSTEM_OPTIONS = {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}
+FILESYSTEM = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": FILESYSTEM_OPTIONS}
+# A stalled object store must not hold a request or a task for long: bounded connect/read waits, a few
+# retries (botocore's standard mode backs off between them).
+CONNECT_TIMEOUT_SECONDS = 5
+READ_TIMEOUT_SECONDS = 30
+RETRIES = 3
 
 
 def default_storage(url: str, *, access_key: str = "", secret_key: str = "") -> dict[str, object]:
     """The ``STORAGES["default"]`` entry for ``PELATIS_STORAGE_URL`` (empty: local disk)."""
     if not url:
-        return dict(FILESYSTEM)
+        return {"BACKEND": FILESYSTEM["BACKEND"], "OPTIONS": dict(FILESYSTEM_OPTIONS)}
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc:
         raise ImproperlyConfigured(f"PELATIS_STORAGE_URL must be s3://BUCKET[/PREFIX][?options], not {url!r}")
@@ -30,6 +40,15 @@ def default_storage(url: str, *, access_key: str = "", secret_key: str = "") -> 
         "querystring_expire": 300,
         "file_overwrite": False,
     }
+    # botocore ships no type information; it is imported only when object storage is configured
+    config_class: Any = importlib.import_module("botocore.config").Config
+    options["client_config"] = config_class(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"max_attempts": RETRIES, "mode": "standard"},
+        s3={"addressing_style": "path" if query.get("endpoint_url") else None},
+        signature_version="s3v4",
+    )
     if query.get("endpoint_url"):
         options["endpoint_url"] = query["endpoint_url"]
     if query.get("region"):
