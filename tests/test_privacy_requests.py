@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 
 from pelatis.channels.web import portal_url
+from pelatis.core.files import StoredObject
 from pelatis.customers.models import Customer
 from pelatis.privacy.dsr.services import request_file, restriction_start
 from pelatis.privacy.models import DataRequest, ProcessingRestriction
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
 
 
@@ -46,15 +48,16 @@ def test_the_export_button_keeps_the_zip_as_evidence_and_managers_download_it(
     assert response.status_code == 302
     filed.refresh_from_db()
     (name,) = re.findall(r"customer-\d+-\S+\.zip", filed.evidence)
-    path = data_dir / "exports" / "privacy" / name
-    assert hashlib.sha256(path.read_bytes()).hexdigest() in filed.evidence
+    kept = StoredObject(f"exports/privacy/{name}").read_bytes()
+    assert hashlib.sha256(kept).hexdigest() in filed.evidence
+    assert f"({len(kept)} bytes," in filed.evidence
     assert filed.status == "in_progress"
     page = client.get(reverse("privacy:request", args=[filed.pk])).content.decode()
     link = reverse("privacy:request_export_file", args=[filed.pk, name])
     assert link in page
     download = client.get(link)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == path.read_bytes()
+    assert b"".join(download.streaming_content) == kept
     # only a ZIP this request names, of this customer
     other = request_file(customer_id=papadopoulos.pk, kind="access", channel="phone")
     assert client.get(reverse("privacy:request_export_file", args=[other.pk, name])).status_code == 404

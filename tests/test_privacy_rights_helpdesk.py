@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Any) -> None:
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _open(customer: Customer, text: str, subject: str = "Ερώτηση") -> Ticket:

@@ -7,10 +7,8 @@ import datetime as dt
 import hashlib
 import importlib
 import re
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -21,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pelatis.core.files import StoredObject, stored_download
 from pelatis.core.forms import ServiceErrorsMixin
 from pelatis.core.http import int_or_none, page_of, request_user
 from pelatis.core.models import AuditEvent
@@ -45,6 +44,7 @@ _VIEW = permission_required("privacy.view_datarequest", raise_exception=True)
 _FILE = permission_required("privacy.add_datarequest", raise_exception=True)
 _HANDLE = permission_required(HANDLE_PERMISSION, raise_exception=True)
 EXPORT_MODULE = "pelatis.privacy.rights.export"
+EXPORTS_FOLDER = "exports/privacy"  # where that module keeps the ZIPs in the file storage
 
 
 @require_GET
@@ -239,15 +239,17 @@ def _export(request: HttpRequest, pk: int) -> HttpResponse:
     except (ImportError, AttributeError):
         messages.error(request, _("The data export is not available in this installation yet."))
         return redirect("privacy:request", pk=pk)
-    path = Path(customer_export(item.customer_id, actor=request_user(request), request=request))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    stored = customer_export(item.customer_id, actor=request_user(request), request=request)
+    with stored.open() as handle:  # read back from the storage: the evidence is of what was kept
+        digest = hashlib.file_digest(handle, "sha256")
+        size = handle.tell()
     line = _("Export %(name)s (%(size)s bytes, SHA-256 %(digest)s)") % {
-        "name": path.name,
-        "size": path.stat().st_size,
-        "digest": digest,
+        "name": stored.filename,
+        "size": size,
+        "digest": digest.hexdigest(),
     }
     services.request_add_evidence(request=item, evidence=line, actor=request_user(request))
-    messages.success(request, _("Export ready: %(name)s.") % {"name": path.name})
+    messages.success(request, _("Export ready: %(name)s.") % {"name": stored.filename})
     return redirect("privacy:request", pk=pk)
 
 
@@ -257,13 +259,12 @@ def _export(request: HttpRequest, pk: int) -> HttpResponse:
 def request_export_file_view(request: HttpRequest, pk: int, name: str) -> FileResponse:
     """A ZIP made for this request (named in its evidence), to send to the requester."""
     item = request_get(pk)
-    folder = Path(settings.DATA_DIR) / "exports" / "privacy"
     if name not in _exports_of(item.customer_id, item.evidence):
         raise Http404
-    path = folder / name
-    if not path.is_file():
+    stored = StoredObject(f"{EXPORTS_FOLDER}/{name}")
+    if not stored.exists():  # deleted since (the customer was erased)
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+    return stored_download(stored.name, filename=name, content_type="application/zip")
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pelatis.core.audit import Action, audit_record
+from pelatis.core.files import stored_delete, stored_names
 from pelatis.core.hooks import contributions
 from pelatis.core.personaldata import PLACEHOLDER, ErasureContext, PersonalDataParticipant, scrub
 from pelatis.customers.models import Customer
@@ -52,13 +53,18 @@ class _DryRun(Exception):
     """Raised inside the transaction of a dry run, so everything it wrote is rolled back."""
 
 
+EXPORTS_FOLDER = "exports/privacy"  # where the file storage keeps export ZIPs made in Pelatis
+
+
 def exports_dir() -> Path:
-    """Where export ZIPs are written: inside the data folder, outside MEDIA."""
+    """Where the command line writes its export ZIPs by default: inside the data folder, outside MEDIA."""
     return Path(settings.DATA_DIR) / "exports" / "privacy"
 
 
 def _exports_forget(customer_id: int) -> None:
-    """Earlier export ZIPs of an erased customer would be a copy of what was erased: delete them."""
+    """Earlier export ZIPs of an erased customer would be a copy of what was erased: delete them, both the
+    stored ones and the command line's on this machine."""
+    stored_delete(stored_names(EXPORTS_FOLDER, starting=f"customer-{customer_id}-"))
     for path in exports_dir().glob(f"customer-{customer_id}-*.zip"):
         path.unlink(missing_ok=True)
 

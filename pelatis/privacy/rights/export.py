@@ -6,8 +6,12 @@ customer's language), ``schema.json`` (each section's key, title, fields and cou
 ``<key>.json`` (machine-readable) and ``<key>.csv`` (UTF-8 with a BOM, in the customer's locale, so a
 Greek Excel opens it), and the section's files under ``files/<key>/``.
 
-ZIPs are written under ``DATA_DIR/exports/privacy/`` (never under MEDIA: only a permission-checked view
-or the command line hands them out).
+A ZIP made in Pelatis (the customer page, a data request) is kept in the file storage under
+``exports/privacy/`` (the data folder, or the object store: every web machine can hand it out), and only
+a permission-checked view streams it; the erasure deletes the customer's ZIPs. The command line writes
+its ZIP on the machine it runs on (``--out FILE``, or ``DATA_DIR/exports/privacy/``, readable by the
+service's user only) and nowhere else: the operator has it in hand, and a copy nothing links to would
+only be one more copy of personal data to keep track of.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import json
 import os
 import re
 import secrets
+import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -33,10 +38,11 @@ from django.utils.translation import pgettext
 
 from pelatis.core import tabular
 from pelatis.core.audit import Action, audit_record
+from pelatis.core.files import StoredObject, stored_save
 from pelatis.core.personaldata import Section
 from pelatis.customers.models import Customer
 
-from .erase import exports_dir, participants
+from .erase import EXPORTS_FOLDER, exports_dir, participants
 
 _UNSAFE = re.compile(r"[\\/\x00-\x1f:*?\"<>|]+")
 
@@ -139,9 +145,9 @@ def _sections(customer_id: int, language: str) -> list[tuple[str, Section]]:
 
 
 def export_write(
-    customer: Customer, sections: Sequence[tuple[str, Section]], language: str, dest: Path
+    customer: Customer, sections: Sequence[tuple[str, Section]], language: str, dest: Path | IO[bytes]
 ) -> list[TocEntry]:
-    """Write the ZIP to ``dest``; returns the table of contents."""
+    """Write the ZIP to ``dest`` (a path, or a seekable binary file); returns the table of contents."""
     delimiter = tabular.layout_for(language).delimiter
     toc: list[TocEntry] = []
     schema: list[dict[str, Any]] = []
@@ -183,50 +189,74 @@ def export_write(
     return toc
 
 
-def customer_export(
-    customer_id: int,
-    *,
-    actor: Any = None,
-    request: HttpRequest | None = None,
-    language: str | None = None,
-    out: Path | None = None,
-) -> Path:
-    """Write everything held about the customer to a ZIP (in their language) and return its path."""
-    customer = Customer.objects.get(pk=customer_id)
-    language = (language or customer.language or settings.LANGUAGE_CODE).split("-")[0]
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
-    folder = exports_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _language(customer: Customer, language: str | None) -> str:
+    code = (language or customer.language or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in {c for c, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _zip_name(customer_id: int) -> str:
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
-    dest = (
-        Path(out)
-        if out is not None
-        else folder / f"customer-{customer_id}-{stamp}-{secrets.token_hex(4)}.zip"
-    )
-    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
-    try:
-        with translation.override(language):
-            sections = _sections(customer_id, language)
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
-            export_write(customer, sections, language, partial)
-        os.replace(partial, dest)
-    finally:
-        partial.unlink(missing_ok=True)
+    return f"customer-{customer_id}-{stamp}-{secrets.token_hex(8)}.zip"
+
+
+def _exported(customer_id: int, sections: int, actor: Any, request: HttpRequest | None) -> None:
     audit_record(
         Action.EXPORT,
         request=request,
         actor=actor,
         customer_id=customer_id,
         # How many parts, not their keys: the parts' titles live in the ZIP, in the customer's language.
-        detail=f"personal data export (ZIP): sections={len(sections)}",
+        detail=f"personal data export (ZIP): sections={sections}",
     )
+
+
+def customer_export(
+    customer_id: int,
+    *,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    language: str | None = None,
+) -> StoredObject:
+    """Write everything held about the customer to a ZIP (in their language), keep it in the file storage
+    under ``exports/privacy/`` and return it."""
+    customer = Customer.objects.get(pk=customer_id)
+    language = _language(customer, language)
+    with translation.override(language):
+        sections = _sections(customer_id, language)
+        with tempfile.TemporaryFile() as spool:  # built on local disk, then stored in one piece
+            export_write(customer, sections, language, spool)
+            spool.seek(0)
+            stored = stored_save(f"{EXPORTS_FOLDER}/{_zip_name(customer_id)}", spool)
+    _exported(customer_id, len(sections), actor, request)
+    return stored
+
+
+def customer_export_file(customer_id: int, *, out: Path | None = None, language: str | None = None) -> Path:
+    """The command line's export: the ZIP written on this machine, to ``out`` or into
+    ``DATA_DIR/exports/privacy/`` (readable by the service's user only); returns its path."""
+    customer = Customer.objects.get(pk=customer_id)
+    language = _language(customer, language)
+    if out is None:
+        folder = exports_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        out = folder / _zip_name(customer_id)
+    dest = Path(out)
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+    try:
+        with translation.override(language):
+            sections = _sections(customer_id, language)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w+b") as handle:
+                export_write(customer, sections, language, handle)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    _exported(customer_id, len(sections), None, None)
     return dest
 
 
-def export_toc(path: Path) -> list[TocEntry]:
-    """The table of contents of an export ZIP, read back from its schema."""
+def export_toc(path: Path | IO[bytes]) -> list[TocEntry]:
+    """The table of contents of an export ZIP (a path, or an open binary file), read back from its schema."""
     with zipfile.ZipFile(path) as archive:
         document = json.loads(archive.read("schema.json"))
     return [TocEntry(s["key"], s["title"], int(s["rows"]), len(s["files"])) for s in document["sections"]]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pelatis.core.files import stored_download
 from pelatis.customers.models import Customer
 
 from .actions import can_erase, can_export
@@ -27,10 +28,10 @@ def export_view(request: HttpRequest, pk: int) -> FileResponse:
     if not can_export(request.user):
         raise PermissionDenied
     customer = get_object_or_404(Customer, pk=pk)
-    path = customer_export(customer.pk, request=request)
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"personal-data-{customer.pk}.zip")
-    response["Cache-Control"] = "no-store"
-    return response
+    stored = customer_export(customer.pk, request=request)
+    return stored_download(
+        stored.name, filename=f"personal-data-{customer.pk}.zip", content_type="application/zip"
+    )
 
 
 def _rows(summary_rows: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

@@ -43,6 +43,7 @@ def auditor(manager: Any) -> Any:
 def story(papadopoulos: Customer, manager: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """A request filed, extended and closed, a restriction, an export and an erasure's counts."""
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     filed = request_file(customer_id=papadopoulos.pk, kind="rectification", channel="portal", actor=manager)
     request_extend(
         request=filed, until=timezone.now() + dt.timedelta(days=45), reason="Τρία συστήματα", actor=manager

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pelatis.customers.models import Customer
 from pelatis.privacy.rights.erase import ErasureSummary, customer_erase
-from pelatis.privacy.rights.export import customer_export, export_toc
+from pelatis.privacy.rights.export import customer_export_file, export_toc
 from pelatis.privacy.rights.labels import app_label, item_label
 
 
@@ -37,7 +37,10 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="write the customer's personal data to a ZIP")
         export.add_argument("customer_id", type=int)
         export.add_argument(
-            "--out", type=Path, default=None, help="the ZIP to write (default: in the data folder)"
+            "--out",
+            type=Path,
+            default=None,
+            help="the ZIP to write on this machine (default: in the data folder's exports/privacy/)",
         )
         export.add_argument("--language", default=None, help="default: the customer's language")
         erase = sub.add_parser("erase", help="anonymise the customer in every app")
@@ -59,7 +62,7 @@ class Command(BaseCommand):
         if out is not None and not out.parent.is_dir():
             raise CommandError(_("Cannot write %(file)s: no such folder.") % {"file": out})
         try:
-            path = customer_export(customer_id, language=language, out=out.resolve() if out else None)
+            path = customer_export_file(customer_id, language=language, out=out.resolve() if out else None)
         except OSError as exc:
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror}

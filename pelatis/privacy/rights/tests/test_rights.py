@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
 
 
@@ -37,11 +38,10 @@ def test_the_zip_has_a_greek_table_of_contents_a_schema_and_json_and_csv_per_par
 ) -> None:
     make_order(papadopoulos, "WEB-1", total="12.50")
 
-    path = customer_export(papadopoulos.pk)
+    stored = customer_export(papadopoulos.pk)
 
-    assert path.parent == data_dir / "exports" / "privacy"
-    assert path.stat().st_mode & 0o077 == 0  # only the service's user reads it
-    with zipfile.ZipFile(path) as archive:
+    assert stored.name.startswith(f"exports/privacy/customer-{papadopoulos.pk}-")
+    with zipfile.ZipFile(stored.open()) as archive:
         names = set(archive.namelist())
         readme = archive.read("README.html").decode()
         schema = json.loads(archive.read("schema.json"))
@@ -113,10 +113,11 @@ def test_erasure_needs_a_reason(papadopoulos: Customer) -> None:
 def test_erasure_deletes_earlier_export_zips(
     papadopoulos: Customer, django_capture_on_commit_callbacks: Any
 ) -> None:
-    path = customer_export(papadopoulos.pk)
+    stored = customer_export(papadopoulos.pk)
+    assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
         customer_erase(papadopoulos.pk, reason="Αίτημα")
-    assert not path.exists()
+    assert not stored.exists()
 
 
 def test_the_command_refuses_to_erase_without_yes_when_nobody_can_answer(papadopoulos: Customer) -> None:
