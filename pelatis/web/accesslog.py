@@ -5,10 +5,16 @@ or a phone), filters, and the signed tokens in the paths of survey, preference a
 a query string is logged as ``?…`` and any path segment that looks like a token (long, of a token's
 characters) as ``…``; the method, the rest of the path, the status, the size, the time and the user
 agent stay, which is what an operator reads an access log for.
+
+With ``PELATIS_LOG_FORMAT=json`` gunicorn's own lines are JSON objects too, like the application's (see
+:mod:`pelatis.conf.observability`): an access line has ``method``, ``path`` (redacted as above), ``status``,
+``bytes``, ``duration_ms`` and the response's ``request_id``.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,8 +40,42 @@ def url_redact(url: str) -> str:
     return f"{origin}{path_redact(parts.path)}{query}"
 
 
+def _json_mode() -> bool:
+    return os.environ.get("PELATIS_LOG_FORMAT", "plain").strip().lower() == "json"
+
+
 class AccessLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn ships no type information
     """``pelatis serve`` passes this class to gunicorn (``--logger-class``)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        if not _json_mode():
+            return
+        from pelatis.conf.observability import FORMATTERS, PelatisJsonFormatter
+
+        options = {k: v for k, v in FORMATTERS["json"].items() if k != "()"}
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(PelatisJsonFormatter(**options))  # type: ignore[arg-type]  # the dict's keyword arguments
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not _json_mode():
+            super().access(resp, req, environ, request_time)
+            return
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        fields = {
+            "method": environ.get("REQUEST_METHOD", "-"),
+            "path": atoms["U"] + (f"?{HIDDEN}" if atoms["q"] else ""),
+            "status": int(str(atoms["s"]).split()[0]) if str(atoms["s"])[:3].isdigit() else atoms["s"],
+            "bytes": atoms["B"],
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": atoms.get("{x-request-id}o") or None,
+        }
+        self.access_log.log(
+            logging.INFO, "%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields
+        )
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)

@@ -2,19 +2,26 @@
 
 ``/healthz`` answers while the process can serve a request at all (no database is touched, so a
 database outage does not get healthy web processes restarted). ``/readyz`` answers 200 only when
-the database and the shared cache both answer, so traffic goes to processes that can do real work.
+the database, the shared cache, the task queue (the database table or Redis) and the file storage (local
+disk or the S3 bucket) all answer, so traffic goes to processes that can do real work. Either body says
+``ok`` or ``unavailable`` and nothing else: which part failed, and why, goes to the log (logger
+``pelatis.web.health``), not to whoever asks.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import secrets
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from pelatis.core.files import storage_ready
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +52,52 @@ def _cache_ok() -> bool:
         return False
 
 
+def _shared_check(module: str, name: str) -> Callable[[], bool] | None:
+    """``module.name`` (a check that never raises and has its own short timeout), None while not installed."""
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]  # a () -> bool
+    except (ImportError, AttributeError):
+        return None
+
+
+def _queue_ok() -> bool:
+    """The task queue answers: the database backend's table, or Redis for the RQ backend."""
+    check = _shared_check("pelatis.core.taskqueue", "queue_ready")
+    return True if check is None else bool(check())
+
+
+def _storage_ok() -> bool:
+    """The file storage takes a small probe object and gives it back (local disk or the S3 bucket)."""
+    return storage_ready()
+
+
+#: What /readyz checks, in order; each returns whether that part answers and never raises.
+READINESS_CHECKS: dict[str, Callable[[], bool]] = {
+    "database": _database_ok,
+    "cache": _cache_ok,
+    "task queue": _queue_ok,
+    "storage": _storage_ok,
+}
+
+
+def readiness() -> dict[str, bool]:
+    """Each part's answer (every part is asked, so the log names all that fail)."""
+    results = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            results[name] = bool(check())
+        except Exception:  # a check that raises after all counts as failing
+            log.warning("readiness: the %s check raised", name, exc_info=True)
+            results[name] = False
+    return results
+
+
 @never_cache
 @require_GET
 def readyz_view(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
-    ready = all(checks.values())
-    body = {
-        "status": "ok" if ready else "unavailable",
-        **{k: "ok" if v else "failing" for k, v in checks.items()},
-    }
-    return JsonResponse(body, status=200 if ready else 503)
+    results = readiness()
+    failing = [name for name, ok in results.items() if not ok]
+    if failing:
+        log.error("not ready: %s not answering", ", ".join(failing))
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

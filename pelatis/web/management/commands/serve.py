@@ -6,8 +6,10 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # The worker, when it dies, is started again after 1, 2, 4 … seconds, at most this long; a worker that
@@ -16,6 +18,21 @@ RESTART_BACKOFF_MAX = 60.0
 HEALTHY_AFTER = 60.0
 STOP_GRACE = 20.0  # seconds each child gets to stop after SIGTERM before it is killed
 GUNICORN_GRACE = 10.0  # seconds gunicorn's workers get to finish their requests: inside STOP_GRACE
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_folder_prepare(port: str) -> Path:
+    """The folder where every gunicorn worker keeps its request metrics, so that /metrics, whichever worker
+    answers it, adds up all of them: ``PROMETHEUS_MULTIPROC_DIR`` when the operator set it, else
+    ``DATA_DIR/metrics/serve-PORT``. The numbers of an earlier run are removed (prometheus_client needs an
+    empty folder at start); the variable is set for the server's processes."""
+    given = os.environ.get(MULTIPROC_ENV)
+    folder = Path(given) if given else Path(settings.DATA_DIR) / "metrics" / f"serve-{port}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
+    os.environ[MULTIPROC_ENV] = str(folder)
+    return folder
 
 
 class Command(BaseCommand):
@@ -43,10 +60,13 @@ class Command(BaseCommand):
         if not port.isdigit():
             raise CommandError(f"{addrport!r} is not ADDR:PORT")
         # The demo prints its logins when it creates them; a live install's accounts are its own.
+        metrics_folder_prepare(port)
         self.stdout.write(self.style.SUCCESS(f"Pelatis is serving on http://{host}:{port}/"))
         self.stdout.flush()
         argv = [
             "gunicorn",
+            "--config",
+            "python:pelatis.web.gunicorn_conf",
             "--bind",
             f"{host}:{port}",
             "--workers",
@@ -71,10 +91,11 @@ class Command(BaseCommand):
                 worker=[sys.executable, "-m", "pelatis.cli", "worker"],
             ).run()
             sys.exit(code)
-        from gunicorn.app.wsgiapp import WSGIApplication
-
-        sys.argv = argv
-        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+        # A fresh interpreter (same process id, so signals and process groups are as before): this one has
+        # loaded prometheus_client before the metrics folder was set, and gunicorn's workers would inherit it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv[1:]])  # noqa: S606 — our own interpreter and arguments, no shell
 
 
 class Supervisor:
