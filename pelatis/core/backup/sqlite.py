@@ -1,0 +1,80 @@
+"""SQLite: a consistent copy through SQLite's online backup API (readers and writers carry on), and a
+restore through the same API into the live database file.
+
+Neither path runs a DELETE or UPDATE: pages are copied, so the audit log's append-only triggers
+(``core`` migration 0003) neither fire nor are lost — the copy carries them like any other schema item.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+FILE_NAME = "pelatis.sqlite3"
+TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_rows(cursor: Any) -> dict[str, int]:
+    """Rows per table (SQLite's own tables left out), read through ``cursor``."""
+    cursor.execute(TABLES_SQL)
+    names = [str(row[0]) for row in cursor.fetchall()]
+    counts: dict[str, int] = {}
+    for name in names:
+        # the name comes from sqlite_master and is quoted as an identifier: nothing from outside
+        cursor.execute(f"SELECT count(*) FROM {_quoted(name)}")  # noqa: S608 — a quoted table name, see above
+        counts[name] = int(cursor.fetchone()[0])
+    return counts
+
+
+def applied_migrations(cursor: Any) -> dict[str, list[str]]:
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'")
+    if cursor.fetchone() is None:
+        return {}
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
+    applied: dict[str, list[str]] = {}
+    for app, name in cursor.fetchall():
+        applied.setdefault(str(app), []).append(str(name))
+    return applied
+
+
+def snapshot(
+    connection: BaseDatabaseWrapper, folder: Path
+) -> tuple[Path, dict[str, int], dict[str, list[str]]]:
+    """Copy the live database into ``folder`` in one step of the backup API (a consistent moment; in WAL
+    mode writers are not held up); the copy's rows per table and applied migrations."""
+    target = folder / FILE_NAME
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        connection.connection.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        cursor = copy.cursor()
+        tables = table_rows(cursor)
+        migrations = applied_migrations(cursor)
+    finally:
+        copy.close()
+    return target, tables, migrations
+
+
+def restore(connection: BaseDatabaseWrapper, source: Path) -> None:
+    """Replace the live database's contents with the copy in ``source`` (the backup API, page by page, in
+    one step: another connection sees either the old database or the restored one)."""
+    copy = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
+    try:
+        connection.ensure_connection()
+        copy.backup(connection.connection)
+    finally:
+        copy.close()
+
+
+def live_table_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        return table_rows(cursor)
