@@ -1,6 +1,7 @@
-"""The worker's real task path: every kind of background task is enqueued in the database
-(django-tasks-db, the shipped backend), taken by `pelatis worker --once` rounds until the queue is
-empty, and does what the user relies on, once; its result row in the database says it succeeded.
+"""The worker's real task path, on both backends: every kind of background task is enqueued in the
+database (django-tasks-db, the shipped backend) or in Redis (RQ, ``PELATIS_TASKS_BACKEND=rq``), taken by
+`pelatis worker --once` rounds until the queue is empty, and does what the user relies on, once; its
+result (the database row, or the RQ job) says it succeeded.
 
 Elsewhere tests run tasks with the immediate backend; here nothing runs until the worker takes it.
 Task kinds (every ``@task`` in pelatis): channels' reply_email_send_task, acknowledgement_send_task and
@@ -12,17 +13,12 @@ covered at the end, over the same path.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from pelatis.analytics import services as analytics
 from pelatis.analytics.metrics.base import Filters
@@ -43,50 +39,24 @@ from pelatis.helpdesk.services.tickets import reply_send
 from pelatis.loyalty.models import LedgerEntry
 from pelatis.loyalty.queries import balance_of
 from pelatis.loyalty.tasks import loyalty_orders_sync_task
+from tests.task_path import (
+    queue_open,
+    results,
+    runs,
+    task_backend,  # noqa: F401 — the fixture, used by pytestmark
+    worker_round,
+    worker_until_empty,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# each test runs twice: tasks in the database, and tasks on RQ (a throw-away Redis)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_backend")]
 
-MAX_ROUNDS = 5  # worker rounds before a test gives up on the queue emptying
+
 CUSTOMERS_CSV = (
     "first_name,last_name,email,phone\n"
     "Νίκος,Αλεξίου,nikos@example.com,6971112233\n"
     "Σοφία,Δημητρίου,sofia@example.com,2101234567\n"
 ).encode("utf-8-sig")
-
-
-@pytest.fixture(autouse=True)
-def database_tasks(settings: Any) -> Iterator[None]:
-    """Tasks go to the database, as shipped; the worker's signal handlers do not outlive the test."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-
-
-def _worker_round() -> str:
-    out = io.StringIO()
-    call_command("worker", "--once", stdout=out)
-    return out.getvalue()
-
-
-def _queue_open() -> bool:
-    return DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
-
-
-def _worker_until_empty() -> int:
-    """`pelatis worker --once` rounds until no task is ready or running; the number of rounds it took."""
-    for rounds in range(1, MAX_ROUNDS + 1):
-        _worker_round()
-        if not _queue_open():
-            return rounds
-    pytest.fail(f"tasks still queued after {MAX_ROUNDS} worker rounds")
-
-
-def _results(task: Any, **kwargs: Any) -> list[str]:
-    """The statuses of this task's rows in the database, for these keyword arguments, oldest first."""
-    rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
-    return [row.status for row in rows if row.args_kwargs["kwargs"] == kwargs]
 
 
 def _new_ticket() -> Ticket:
@@ -104,18 +74,18 @@ def test_acknowledgement_reaches_the_mail_server_once(smtp_server: Any) -> None:
     # given: a new email opens a ticket; its acknowledgement waits in the queue
     ticket_id = mail_ingest(mail()).ticket_id
     assert ticket_id is not None
-    assert _results(acknowledgement_send_task, ticket_id=ticket_id) == [TaskResultStatus.READY]
+    assert results(acknowledgement_send_task, ticket_id=ticket_id) == [TaskResultStatus.READY]
     assert smtp_server.messages == []
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     [ack] = smtp_server.messages
     assert ack["To"] == "g.papadopoulos@example.gr"
     assert f"[#{ticket_id}]" in ack["Subject"]
     assert ack["Auto-Submitted"] == "auto-replied"
     assert Ticket.objects.get(pk=ticket_id).acknowledged_at is not None
-    assert _results(acknowledgement_send_task, ticket_id=ticket_id) == [TaskResultStatus.SUCCESSFUL]
+    assert results(acknowledgement_send_task, ticket_id=ticket_id) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_agent_reply_reaches_the_mail_server_once_under_its_message_id(smtp_server: Any, agent: Any) -> None:
@@ -123,17 +93,17 @@ def test_agent_reply_reaches_the_mail_server_once_under_its_message_id(smtp_serv
     ticket = _new_ticket()
     reply = reply_send(ticket=ticket, body_text="Ναι, έχουμε διαθέσιμο δίκλινο.", by=agent)
     assert Message.objects.get(pk=reply.pk).delivery == Message.Delivery.QUEUED
-    assert _results(reply_email_send_task, message_id=reply.pk) == [TaskResultStatus.READY]
+    assert results(reply_email_send_task, message_id=reply.pk) == [TaskResultStatus.READY]
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     sent = [m for m in smtp_server.messages if "Ναι, έχουμε διαθέσιμο δίκλινο." in _plain(m)]
     assert len(sent) == 1
     stored = Message.objects.get(pk=reply.pk)
     assert sent[0]["Message-ID"] == stored.message_id
     assert stored.delivery == Message.Delivery.SENT
-    assert _results(reply_email_send_task, message_id=reply.pk) == [TaskResultStatus.SUCCESSFUL]
+    assert results(reply_email_send_task, message_id=reply.pk) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_follow_up_is_asked_once_after_resolution(smtp_server: Any, agent: Any) -> None:
@@ -142,14 +112,14 @@ def test_follow_up_is_asked_once_after_resolution(smtp_server: Any, agent: Any) 
     reply_send(ticket=ticket, body_text="Έγινε η κράτηση.", by=agent, status="resolved")
     Ticket.objects.filter(pk=ticket.pk).update(follow_up_due=timezone.now() - dt.timedelta(minutes=1))
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     follow_ups = [m for m in smtp_server.messages if "Σας βοήθησε η απάντησή μας;" in _plain(m)]
     assert len(follow_ups) == 1
     assert str(follow_ups[0]["Subject"]).strip() == f"Λύθηκε το θέμα σας; [#{ticket.pk}]"
     assert Ticket.objects.get(pk=ticket.pk).follow_up_sent_at is not None
-    assert _results(follow_up_send_task, ticket_id=ticket.pk) == [TaskResultStatus.SUCCESSFUL]
+    assert results(follow_up_send_task, ticket_id=ticket.pk) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_import_job_previews_then_imports_once_confirmed(manager: Any, settings: Any, tmp_path: Any) -> None:
@@ -161,23 +131,23 @@ def test_import_job_previews_then_imports_once_confirmed(manager: Any, settings:
         skip_invalid=False,
         by=manager,
     )
-    assert _results(import_job_run_task, job_id=job.pk) == [TaskResultStatus.READY]
+    assert results(import_job_run_task, job_id=job.pk) == [TaskResultStatus.READY]
     # when: the worker previews it
-    _worker_until_empty()
+    worker_until_empty()
     # then: counted, nothing written
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEW
     assert not Customer.objects.exists()
     # when: the manager confirms and the worker imports
     import_job_confirm(job=job, by=manager)
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert job.finished_at is not None
     assert sorted(Customer.objects.values_list("last_name", flat=True)) == ["Αλεξίου", "Δημητρίου"]
-    assert _results(import_job_run_task, job_id=job.pk) == [TaskResultStatus.SUCCESSFUL] * 2
+    assert results(import_job_run_task, job_id=job.pk) == [TaskResultStatus.SUCCESSFUL] * 2
 
 
 def test_dashboard_refresh_writes_its_snapshot_once(papadopoulos: Any) -> None:
@@ -189,7 +159,7 @@ def test_dashboard_refresh_writes_its_snapshot_once(papadopoulos: Any) -> None:
     assert analytics.dashboard_refreshing(filters)
     assert not MetricSnapshot.objects.exists()
     # when
-    _worker_until_empty()
+    worker_until_empty()
     # then: one snapshot for these filters, computed by the task, and the claim let go
     snapshot = MetricSnapshot.objects.get()
     assert snapshot.key == filters.key()
@@ -198,24 +168,24 @@ def test_dashboard_refresh_writes_its_snapshot_once(papadopoulos: Any) -> None:
     assert snapshot.data
     assert not analytics.dashboard_refreshing(filters)
     params = {k: str(v) for k, v in filters.as_params().items()}
-    [row] = DBTaskResult.objects.filter(task_path=dashboard_refresh_task.module_path)
-    assert row.args_kwargs["kwargs"]["params"] == params
-    assert row.status == TaskResultStatus.SUCCESSFUL
+    [(status, kwargs)] = runs(dashboard_refresh_task)
+    assert kwargs["params"] == params
+    assert status == TaskResultStatus.SUCCESSFUL
 
 
 def test_nps_survey_job_sends_one_survey_over_the_same_worker(smtp_server: Any, papadopoulos: Any) -> None:
     # given: an active campaign and one customer due
     nps_campaign_create(name="Τριμηνιαίο NPS")
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     [survey] = smtp_server.messages
     assert survey["To"] == "g.papadopoulos@example.gr"
     assert survey["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Πόσο πιθανό είναι να μας προτείνετε" in _plain(survey)
     assert NpsResponse.objects.filter(customer=papadopoulos).count() == 1
-    assert not _queue_open()
+    assert not queue_open()
 
 
 def test_an_order_earns_its_points_once_through_the_worker(papadopoulos: Any) -> None:
@@ -228,12 +198,12 @@ def test_an_order_earns_its_points_once_through_the_worker(papadopoulos: Any) ->
             lines=[OrderLineInput(name="Σουίτα", unit_price="120.50")],
         ),
     )
-    assert _results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.READY]
+    assert results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.READY]
     assert balance_of(papadopoulos) == 0
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then: 120 points (1 a euro), one earn entry, the task's row succeeded
     assert balance_of(papadopoulos) == 120
     assert LedgerEntry.objects.filter(order_id=order.pk, kind="earn").count() == 1
-    assert _results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.SUCCESSFUL]
+    assert results(loyalty_orders_sync_task, order_ids=[order.pk]) == [TaskResultStatus.SUCCESSFUL]

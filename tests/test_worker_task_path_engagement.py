@@ -1,5 +1,5 @@
-"""The worker's real path for engagement: tasks are enqueued in the database (django-tasks-db, the shipped
-backend) and taken by `pelatis worker --once` rounds, with the periodic jobs in the same rounds; the
+"""The worker's real path for engagement, on both backends: tasks are enqueued in the database
+(django-tasks-db, the shipped backend) or in Redis (RQ) and taken by `pelatis worker --once` rounds, with the periodic jobs in the same rounds; the
 emails reach a real SMTP server on loopback, each once.
 
 Task kinds: engagement's campaign_run_task (queued by a launch, or by the campaigns job for a scheduled
@@ -9,16 +9,11 @@ campaign whose time has come).
 from __future__ import annotations
 
 import datetime as dt
-import io
-import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from pelatis.customers.inputs import CustomerInput
 from pelatis.customers.models import Customer
@@ -33,45 +28,20 @@ from pelatis.engagement.services.campaigns import (
 )
 from pelatis.engagement.tasks import campaign_run_task
 from pelatis.privacy.services import consent_record
+from tests.task_path import (
+    results,
+    task_backend,  # noqa: F401 — the fixture, used by pytestmark
+    worker_round,
+    worker_until_empty,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-MAX_ROUNDS = 5  # worker rounds before a test gives up on the queue emptying
+# each test runs twice: tasks in the database, and tasks on RQ (a throw-away Redis)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_backend")]
 
 
 @pytest.fixture(autouse=True)
-def database_tasks(settings: Any) -> Iterator[None]:
-    """Tasks go to the database, as shipped; no quiet hours (the test must not depend on the clock); the
-    worker's signal handlers do not outlive the test."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.PELATIS_QUIET_HOURS = "off"
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-
-
-def _worker_round() -> str:
-    out = io.StringIO()
-    call_command("worker", "--once", stdout=out)
-    return out.getvalue()
-
-
-def _queue_open() -> bool:
-    return DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
-
-
-def _worker_until_empty() -> int:
-    for rounds in range(1, MAX_ROUNDS + 1):
-        _worker_round()
-        if not _queue_open():
-            return rounds
-    pytest.fail(f"tasks still queued after {MAX_ROUNDS} worker rounds")
-
-
-def _results(task: Any, **kwargs: Any) -> list[str]:
-    rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
-    return [row.status for row in rows if row.args_kwargs["kwargs"] == kwargs]
+def _no_quiet_hours(settings: Any) -> None:
+    settings.PELATIS_QUIET_HOURS = "off"  # the test must not depend on the clock
 
 
 def _audience(n: int) -> list[Customer]:
@@ -104,11 +74,11 @@ def test_a_launched_campaign_is_sent_by_the_worker_once(smtp_server: Any) -> Non
     campaign = _campaign(holdout=25)
     held = {c.pk for c in customers if is_held_out(campaign_scope(campaign.pk), c.pk, 25)}
     assert campaign_launch(campaign_id=campaign.pk)
-    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.READY]
+    assert results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.READY]
     assert smtp_server.messages == []
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then: one email per customer outside the hold-out group, the task's row succeeded once
     recipients = sorted(str(m["To"]) for m in smtp_server.messages)
     assert recipients == sorted(f"dimitra{i}@example.gr" for i, c in enumerate(customers) if c.pk not in held)
@@ -116,7 +86,7 @@ def test_a_launched_campaign_is_sent_by_the_worker_once(smtp_server: Any) -> Non
     assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp_server.messages)
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
     assert Send.objects.filter(campaign=campaign, status="held_out").count() == len(held)
-    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
+    assert results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_a_scheduled_campaign_is_launched_by_the_worker_when_due(smtp_server: Any) -> None:
@@ -127,14 +97,14 @@ def test_a_scheduled_campaign_is_launched_by_the_worker_when_due(smtp_server: An
     campaign_schedule(campaign=Campaign.objects.get(pk=campaign.pk))
     Campaign.objects.filter(pk=campaign.pk).update(scheduled_for=timezone.now() - dt.timedelta(seconds=1))
     # when: the worker's campaigns job launches it and the same round runs its task
-    rounds = _worker_until_empty()
-    _worker_round()
+    printed = worker_until_empty()
+    worker_round()
     # then
-    assert rounds >= 1
+    assert "campaigns: " in printed
     assert len(smtp_server.messages) == 3
     assert len({str(m["To"]) for m in smtp_server.messages}) == 3
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DONE
-    assert _results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
+    assert results(campaign_run_task, campaign_id=campaign.pk) == [TaskResultStatus.SUCCESSFUL]
 
 
 # --- journeys: "run now" queues journey_run_task; the worker's journeys job runs them on its own ---------
@@ -160,13 +130,13 @@ def test_run_now_queues_the_journey_and_the_worker_sends_it_once(smtp_server: An
     _audience(3)
     journey = _welcome_journey("Καλωσόρισμα")
     journey_run_now(journey=journey)
-    assert _results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.READY]
+    assert results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.READY]
     # when
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then: one welcome each, even though the worker's journeys job ran in the same rounds
     assert sorted(str(m["To"]) for m in smtp_server.messages) == [f"dimitra{i}@example.gr" for i in range(3)]
-    assert _results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.SUCCESSFUL]
+    assert results(journey_run_task, journey_id=journey.pk) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_the_worker_runs_active_journeys_on_its_own(smtp_server: Any) -> None:
@@ -174,7 +144,7 @@ def test_the_worker_runs_active_journeys_on_its_own(smtp_server: Any) -> None:
     _audience(1)
     _welcome_journey("Καλωσόρισμα")
     # when: two worker rounds (the journeys job is due in the first)
-    out = _worker_round() + _worker_round()
+    out = worker_round() + worker_round()
     # then
     assert "journeys" in out
     assert [str(m["To"]) for m in smtp_server.messages] == ["dimitra0@example.gr"]

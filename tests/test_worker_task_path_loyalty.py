@@ -1,4 +1,5 @@
-"""Loyalty over the worker's real path (django-tasks-db, `pelatis worker --once`): the feedback bonus task,
+"""Loyalty over the worker's real path, on both backends (django-tasks-db or RQ on Redis, `pelatis worker
+--once`): the feedback bonus task,
 and the periodic jobs that review tiers and warn of expiring points (over a real SMTP server).
 
 Elsewhere tests run tasks with the immediate backend; here nothing runs until the worker takes it.
@@ -7,17 +8,12 @@ Elsewhere tests run tasks with the immediate backend; here nothing runs until th
 from __future__ import annotations
 
 import datetime as dt
-import io
-import signal
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from pelatis.customers.models import Customer
 from pelatis.feedback.services.csat import csat_answer, csat_survey_for
@@ -35,45 +31,15 @@ from pelatis.loyalty.services.ledger import points_adjust
 from pelatis.loyalty.services.orders import loyalty_orders_sync, months_after
 from pelatis.loyalty.tasks import loyalty_feedback_bonus_task
 from pelatis.loyalty.tests.helpers import paid_order
+from tests.task_path import (
+    results,
+    task_backend,  # noqa: F401 — the fixture, used by pytestmark
+    worker_round,
+    worker_until_empty,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-MAX_ROUNDS = 5
-
-
-@pytest.fixture(autouse=True)
-def database_tasks(settings: Any) -> Iterator[None]:
-    """Tasks go to the database, as shipped; the worker's signal handlers do not outlive the test."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-
-
-def _worker_round() -> str:
-    out = io.StringIO()
-    call_command("worker", "--once", stdout=out)
-    return out.getvalue()
-
-
-def _worker_until_empty() -> str:
-    printed = ""
-    for _round in range(MAX_ROUNDS):
-        printed += _worker_round()
-        if not DBTaskResult.objects.filter(
-            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
-        ).exists():
-            return printed
-    pytest.fail(f"tasks still queued after {MAX_ROUNDS} worker rounds")
-
-
-def _results(task: Any) -> list[str]:
-    return list(
-        DBTaskResult.objects.filter(task_path=task.module_path)
-        .order_by("enqueued_at")
-        .values_list("status", flat=True)
-    )
+# each test runs twice: tasks in the database, and tasks on RQ (a throw-away Redis)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_backend")]
 
 
 def test_a_top_csat_answer_earns_its_bonuses_through_the_worker(papadopoulos: Customer) -> None:
@@ -83,17 +49,17 @@ def test_a_top_csat_answer_earns_its_bonuses_through_the_worker(papadopoulos: Cu
         customer=papadopoulos, subject="Κράτηση", mail=InboundMail(body_text="Ευχαριστώ")
     )
     csat_answer(survey=csat_survey_for(ticket=ticket), score=5)
-    assert _results(loyalty_feedback_bonus_task) == [TaskResultStatus.READY]
+    assert results(loyalty_feedback_bonus_task) == [TaskResultStatus.READY]
     assert balance_of(papadopoulos) == 0
     # when
-    _worker_until_empty()
+    worker_until_empty()
     # then
     assert balance_of(papadopoulos) == 70
     assert sorted(LedgerEntry.objects.filter(kind="bonus").values_list("bonus_kind", flat=True)) == [
         "compliment",
         "survey",
     ]
-    assert _results(loyalty_feedback_bonus_task) == [TaskResultStatus.SUCCESSFUL]
+    assert results(loyalty_feedback_bonus_task) == [TaskResultStatus.SUCCESSFUL]
 
 
 def test_the_worker_moves_a_customer_up_a_tier(papadopoulos: Customer) -> None:
@@ -102,7 +68,7 @@ def test_the_worker_moves_a_customer_up_a_tier(papadopoulos: Customer) -> None:
     points_adjust(customer=papadopoulos, points=1, reason="Άνοιγμα λογαριασμού", by=None)
     paid_order(papadopoulos, "Π-1", "400.00", sync=False)
     # when
-    printed = _worker_until_empty()
+    printed = worker_until_empty()
     # then
     assert "loyalty_tiers: 1 upgrades" in printed
     assert LoyaltyAccount.objects.get(customer=papadopoulos).tier == gold
@@ -121,8 +87,8 @@ def test_the_worker_warns_of_expiring_points_once(papadopoulos: Customer, smtp_s
     )
     loyalty_orders_sync(order_ids=[order.pk])
     # when: the worker's rounds (the job is due once; later rounds find it claimed)
-    _worker_until_empty()
-    _worker_round()
+    worker_until_empty()
+    worker_round()
     # then
     [warning] = smtp_server.messages
     assert warning["To"] == "g.papadopoulos@example.gr"

@@ -1,5 +1,5 @@
 """Who does background work: workers that say they are alive, jobs claimed in the database, and the work
-a dead worker left half done (task rows still "running") taken back.
+a dead worker left half done (task rows still "running", or RQ jobs still "started") taken back.
 
 Everything here is one conditional UPDATE or a short transaction, so it behaves the same on SQLite
 (writers queue) and PostgreSQL (row locks), however many worker processes run.
@@ -193,3 +193,13 @@ def job_finish(
         runs=F("runs") + 1,
         **({"next_due_at": next_due_at} if next_due_at is not None else {}),
     )
+
+
+def rq_tasks_recover(*, dead: list[str] | None = None) -> tuple[int, int]:
+    """The RQ counterpart of ``tasks_recover``: jobs left started in Redis by a dead worker go back to
+    their queue, or to the failed registry after TASK_MAX_TRIES. Returns (requeued, failed)."""
+    from pelatis.core.taskqueue import rq_jobs_recover
+
+    dead_ids = set(dead_worker_ids() if dead is None else dead)
+    alive = set(WorkerProcess.objects.values_list("worker_id", flat=True)) - dead_ids
+    return rq_jobs_recover(dead=dead_ids, alive=alive, lease=TASK_LEASE, max_tries=TASK_MAX_TRIES)

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pelatis.channels import claims
 from pelatis.channels.jobs import periodic_jobs
 from pelatis.channels.outbound import outbound_resolve_interrupted
+from pelatis.core import taskqueue
 
 log = logging.getLogger("pelatis.worker")
 JOB_LEASE = dt.timedelta(minutes=30)  # a job run longer than this (or whose worker died) may be taken over
@@ -21,7 +22,8 @@ JOB_LEASE = dt.timedelta(minutes=30)  # a job run longer than this (or whose wor
 
 class Command(BaseCommand):
     help = (
-        "Run background work: queued tasks (emails) and the periodic jobs (IMAP polling, SLA clocks, "
+        "Run background work: queued tasks (emails, imports, campaigns) from the database or, with "
+        "PELATIS_TASKS_BACKEND=rq, from Redis; and the periodic jobs (IMAP polling, SLA clocks, "
         "acknowledgements, follow-ups, retries). Each due job run is claimed in the database, so several "
         "workers never run the same one twice. --once runs one round and exits (for cron or tests)."
     )
@@ -34,18 +36,20 @@ class Command(BaseCommand):
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
+        backend = taskqueue.backend_name()
         wid = claims.worker_register()
         heartbeat = claims.Heartbeat(wid)
         heartbeat.start()
         self.stdout.write(
             f"Pelatis worker {wid}: jobs {', '.join(periodic_jobs())}; tasks on {settings.TASKS['default']['BACKEND']}"
         )
+        queue_down = False
         try:
-            self._recover()
+            self._recover(backend)
             while not self.stopping:
                 self._jobs(wid)
-                if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-                    self._recover()
+                if backend == taskqueue.DATABASE:
+                    self._recover(backend)
                     call_command(
                         "db_worker",
                         "--batch",
@@ -57,21 +61,44 @@ class Command(BaseCommand):
                         wid,
                         verbosity=0,
                     )
+                elif backend == taskqueue.RQ:
+                    queue_down = not self._rq_round(wid)
                 if once:
                     break
                 time.sleep(interval)
         finally:
             heartbeat.stop()
             claims.worker_unregister(wid)
+        if once and queue_down:
+            raise CommandError("the task queue on Redis did not answer; its tasks wait for the next round")
 
-    def _recover(self) -> None:
-        """Take back what dead workers left: emails left "sending", task rows left "running"."""
+    def _rq_round(self, wid: str) -> bool:
+        """Take back what dead workers left, then run the RQ tasks until the queues are empty. False when
+        Redis did not answer (the worker carries on: the next round tries again, and the periodic jobs
+        queue again what the database says is still due)."""
+        from redis.exceptions import RedisError
+
+        try:
+            self._recover(taskqueue.RQ)
+            taskqueue.rq_drain(worker_name=wid, should_stop=lambda: self.stopping)
+        except RedisError as exc:
+            log.warning("task queue on Redis unreachable: %s", exc)
+            self.stderr.write(f"tasks: Redis did not answer ({exc}); trying again next round")
+            return False
+        return True
+
+    def _recover(self, backend: str) -> None:
+        """Take back what dead workers left: emails left "sending", tasks left running (a task row in the
+        database, a started job in Redis); then forget those workers."""
         dead = claims.dead_worker_ids()
         resent = outbound_resolve_interrupted()
-        if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+        requeued = failed = 0
+        if backend == taskqueue.DATABASE:
             requeued, failed = claims.tasks_recover(dead=dead)
-            if requeued or failed:
-                self.stdout.write(f"recovered: {requeued} tasks queued again, {failed} given up")
+        elif backend == taskqueue.RQ:
+            requeued, failed = claims.rq_tasks_recover(dead=dead)  # raises while Redis is down: keep them
+        if requeued or failed:
+            self.stdout.write(f"recovered: {requeued} tasks queued again, {failed} given up")
         if resent:
             self.stdout.write(f"recovered: {resent} interrupted emails")
         claims.workers_forget_dead()
