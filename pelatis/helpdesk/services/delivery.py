@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pelatis.core.files import stored_delete
 from pelatis.customers.models import ContactPoint
 
 from ..models import Attachment, Message, Ticket
@@ -47,13 +48,41 @@ class AutoEmail:
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A file an inbound message carried; ``rejected`` says why it was not kept ("" when kept)."""
+    """A file an inbound message carried; ``rejected`` says why it was not kept ("" when kept);
+    ``stored`` is its name in the file storage once :func:`attachment_files_store` has put it there."""
 
     filename: str
     content_type: str
     size: int
     data: bytes
     rejected: str = ""
+    stored: str = ""
+
+
+def attachment_files_store(files: Iterable[StoredFile]) -> list[StoredFile]:
+    """Put the kept files in the file storage, before the message's transaction: no upload to an object
+    store happens while rows are locked. The result names each stored file; :func:`message_attach` then only
+    records them, and :func:`attachment_files_discard` removes them when the message is not kept."""
+    field = Attachment._meta.get_field("file")
+    out: list[StoredFile] = []
+    try:
+        for item in files:
+            if item.rejected or item.stored:
+                out.append(item)
+                continue
+            name = field.generate_filename(
+                Attachment(), item.filename[:255] or "attachment"
+            )  # attachments/%Y/%m/…
+            out.append(replace(item, stored=field.storage.save(name, ContentFile(item.data))))
+    except BaseException:
+        attachment_files_discard(out)  # none of a message's files is left behind without it
+        raise
+    return out
+
+
+def attachment_files_discard(files: Iterable[StoredFile]) -> None:
+    """Delete what :func:`attachment_files_store` stored for a message that was not kept."""
+    stored_delete([item.stored for item in files if item.stored])
 
 
 def ticket_recipient_email(ticket: Ticket) -> str:
@@ -262,7 +291,9 @@ def message_attach(*, message: Message, files: Iterable[StoredFile]) -> list[Att
             size=item.size,
             rejected=item.rejected,
         )
-        if not item.rejected:
+        if item.stored:  # stored before this transaction
+            attachment.file.name = item.stored
+        elif not item.rejected:
             attachment.file.save(attachment.filename, ContentFile(item.data), save=False)
         attachment.save()
         stored.append(attachment)
