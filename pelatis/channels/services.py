@@ -24,7 +24,12 @@ from django.utils import timezone
 
 from pelatis.customers.models import Customer
 from pelatis.helpdesk.models import Message, Ticket
-from pelatis.helpdesk.services.delivery import StoredFile, message_attach
+from pelatis.helpdesk.services.delivery import (
+    StoredFile,
+    attachment_files_discard,
+    attachment_files_store,
+    message_attach,
+)
 from pelatis.helpdesk.services.requester import (
     VERIFIED_BY_MAIL,
     ticket_requester_email,
@@ -73,8 +78,13 @@ def mail_ingest(raw: bytes, *, team_id: int | None = None) -> IngestResult:
         parsed = parse_message(raw, max_attachment_bytes=MAX_ATTACHMENT_BYTES)
     except ParseError as exc:
         return _quarantine(raw, f"unreadable: {exc}")
+    # The files go to the file storage first, outside the transaction (no upload while rows are locked),
+    # and are deleted again when the message is not kept.
+    files = attachment_files_store(_attachment_files(parsed))
+    kept = False
     try:
-        result = _ingest(parsed, team_id=team_id)
+        result = _ingest(parsed, team_id=team_id, files=files)
+        kept = result.outcome in ("ticket", "reply")
     except IntegrityError:
         # Two deliveries of the same message racing: the other one stored it.
         if parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists():
@@ -82,6 +92,9 @@ def mail_ingest(raw: bytes, *, team_id: int | None = None) -> IngestResult:
         raise
     except ValidationError as exc:
         return _quarantine(raw, f"rejected: {'; '.join(exc.messages)[:250]}")
+    finally:
+        if not kept:
+            attachment_files_discard(files)
     if result.outcome == "ignored":
         # Auto-replies and bounces that answer nothing we sent must not open
         # tickets (or be answered, starting a loop); they are kept for a look.
@@ -138,7 +151,7 @@ def _survivor(ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
+def _ingest(parsed: ParsedMessage, *, team_id: int | None, files: list[StoredFile]) -> IngestResult:
     if parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists():
         return IngestResult("duplicate", reason="already stored")
     customer = customer_by_email(parsed.from_email) if parsed.from_email else None
@@ -159,7 +172,7 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     )
     if ticket is not None:
         message = message_receive(ticket=ticket, mail=mail)
-        _attachments(message, parsed)
+        _attachments(message, files)
         if (
             ticket.requester_verified_at is None
             and not parsed.is_auto
@@ -187,14 +200,15 @@ def _ingest(parsed: ParsedMessage, *, team_id: int | None) -> IngestResult:
     )
     if team_id is not None:  # the mailbox's team, over what routing chose
         ticket_set_team(ticket=ticket, team_id=team_id)
-    _attachments(message, parsed)
+    _attachments(message, files)
     from .outbound import acknowledgement_queue
 
     acknowledgement_queue(ticket_id=ticket.pk)
     return IngestResult("ticket", ticket_id=ticket.pk, message_id=message.pk)
 
 
-def _attachments(message: Message, parsed: ParsedMessage) -> None:
+def _attachment_files(parsed: ParsedMessage) -> list[StoredFile]:
+    """The message's files, each with the reason it is not kept, if any (too large, a blocked type)."""
     files = []
     for item in parsed.attachments:
         rejected = ""
@@ -203,5 +217,9 @@ def _attachments(message: Message, parsed: ParsedMessage) -> None:
         elif item.content_type in BLOCKED_TYPES:
             rejected = f"blocked file type {item.content_type}"
         files.append(StoredFile(item.filename, item.content_type, item.size, item.data, rejected=rejected))
+    return files
+
+
+def _attachments(message: Message, files: list[StoredFile]) -> None:
     if files:
         message_attach(message=message, files=files)
