@@ -63,7 +63,7 @@ class S3Bucket:
     bucket: str
     client: Any
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         """Every key in the bucket, straight from the server (not through Django)."""
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(str(o["Key"]) for page in pages for o in page.get("Contents", ()))

@@ -69,14 +69,14 @@ def test_files_round_trip_through_the_bucket(s3_storage: S3Bucket) -> None:
     again = stored_save("exports/privacy/customer-7-x.zip", b"other")
 
     assert again.name != saved.name  # a taken name is never overwritten
-    assert s3_storage.keys() == sorted([saved.name, again.name])
+    assert s3_storage.names() == sorted([saved.name, again.name])
     assert s3_storage.read(saved.name) == "Γειά σου".encode()
     assert saved.read_bytes() == "Γειά σου".encode()
     assert saved.size == len("Γειά σου".encode())
     assert stored_names("exports/privacy", starting="customer-7-") == sorted([saved.name, again.name])
     saved.delete()
     assert not StoredObject(saved.name).exists()
-    assert s3_storage.keys() == [again.name]
+    assert s3_storage.names() == [again.name]
 
 
 def test_the_walk_lists_every_stored_name_on_disk(local_storage: Path) -> None:
@@ -108,7 +108,7 @@ def test_the_walk_lists_every_stored_name_in_the_bucket(s3_storage: S3Bucket) ->
         "exports/privacy/customer-7-x.zip",
         "imports/2026/12/c.csv",
     ]
-    assert s3_storage.keys() == names  # the probe cleaned up after itself
+    assert s3_storage.names() == names  # the probe cleaned up after itself
     assert list(storage_walk("attachments/2026/12")) == ["attachments/2026/12/a.pdf"]
     assert [default_storage.open(n).read() for n in storage_walk("imports/")] == [b"email\n"]
 
@@ -126,7 +126,7 @@ def test_the_walk_and_the_probe_stay_inside_the_configured_folder(
 
     assert storage_ready()
     assert list(storage_walk()) == ["attachments/a.txt"]
-    assert s3_storage.keys() == ["pelatis/attachments/a.txt", "someone-else/x.txt"]
+    assert s3_storage.names() == ["pelatis/attachments/a.txt", "someone-else/x.txt"]
 
 
 def test_the_probe_says_unavailable_when_the_object_store_is_down(settings: Any, caplog: Any) -> None:
