@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
+from pelatis.core.files import stored_delete
 from pelatis.core.personaldata import ErasureContext, ErasureReport, ExportFile, Section, scrub
 from pelatis.core.personaltext import json_scrub, label, mentions_q
 from pelatis.customers.locale_values import language_name
@@ -172,11 +172,6 @@ def helpdesk_export(customer_id: int, language: str) -> list[Section]:
     ]
 
 
-def _delete_files(storage: Storage, names: list[str]) -> None:
-    for name in names:
-        storage.delete(name)
-
-
 def helpdesk_erase(context: ErasureContext) -> ErasureReport:
     """Anonymise the person's tickets and messages, delete their attachments (on commit), scrub quotes of
     them elsewhere; ticket numbers, statuses, dates and SLA figures stay. Runs in the erasure's transaction."""
@@ -186,9 +181,8 @@ def helpdesk_erase(context: ErasureContext) -> ErasureReport:
     own = Message.objects.filter(ticket__customer_id__in=ids)
     attachments = Attachment.objects.filter(message__in=own)
     files = [name for name in attachments.exclude(file="").values_list("file", flat=True) if name]
-    if files:
-        storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: _delete_files(storage, files))
+    if files:  # after the commit, each on its own: one the store cannot delete now does not stop the rest
+        transaction.on_commit(lambda: stored_delete(files))
     report.counts["attachments"] = attachments.update(filename=placeholder, file="")
     report.counts["tickets"] = Ticket.objects.filter(customer_id__in=ids).update(subject=placeholder)
     own_ids = list(own.values_list("pk", flat=True))
