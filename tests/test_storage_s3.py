@@ -12,7 +12,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 
 from pelatis.conf.storage import default_storage as storage_config
-from pelatis.core.files import StoredObject, storage_ready, storage_walk, stored_names, stored_save
+from pelatis.core.files import (
+    StoredObject,
+    storage_ready,
+    storage_walk,
+    stored_delete,
+    stored_names,
+    stored_save,
+)
 from tests.s3_fixture import ACCESS_KEY, SECRET_KEY, S3Bucket, s3_server_start
 
 
@@ -158,3 +165,14 @@ def test_the_probe_says_unavailable_when_the_folder_cannot_be_made(settings: Any
     settings.STORAGES = {**settings.STORAGES, "default": storage_config("")}
 
     assert storage_ready() is False
+
+
+def test_deleting_goes_on_past_a_file_that_cannot_be_deleted(local_storage: Path, caplog: Any) -> None:
+    stored_save("attachments/a/b.txt", b"b")
+    lone = stored_save("attachments/c.txt", b"c")
+
+    stored_delete(["attachments/a", lone.name])  # a folder with a file in it cannot be deleted as a file
+
+    assert not lone.exists()
+    assert StoredObject("attachments/a/b.txt").exists()
+    assert "could not delete a stored file" in caplog.text
