@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Count, Min, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -114,17 +114,22 @@ class _short_statement:  # noqa: N801 — used as a context manager, named like 
 
 def _database_stats() -> QueueStats:
     from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     now = timezone.now()
-    due = Q(status=TaskResultStatus.READY) & (Q(run_after__isnull=True) | Q(run_after__lte=now))
+    never = get_date_max()  # django-tasks-db's "no run_after"
+    due = Q(status=TaskResultStatus.READY) & (Q(run_after=never) | Q(run_after__lte=now))
+    # a task waits from its enqueueing, or from its run_after when it had one
+    waits_since = Case(
+        When(run_after=never, then=F("enqueued_at")), default=Greatest("run_after", "enqueued_at")
+    )
     with _short_statement():
         row = (
             DBTaskResult.objects.using("default")
             .order_by()
             .aggregate(
                 queued=Count("pk", filter=due),
-                oldest=Min(Coalesce("run_after", "enqueued_at"), filter=due),
+                oldest=Min(waits_since, filter=due),
                 failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
                 running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
             )

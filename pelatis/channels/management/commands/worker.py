@@ -45,7 +45,10 @@ class Command(BaseCommand):
         )
         queue_down = False
         try:
-            self._recover(backend)
+            if backend == taskqueue.RQ:
+                queue_down = not self._rq_round(wid, drain=False)
+            else:
+                self._recover(backend)
             while not self.stopping:
                 self._jobs(wid)
                 if backend == taskqueue.DATABASE:
@@ -72,7 +75,7 @@ class Command(BaseCommand):
         if once and queue_down:
             raise CommandError("the task queue on Redis did not answer; its tasks wait for the next round")
 
-    def _rq_round(self, wid: str) -> bool:
+    def _rq_round(self, wid: str, *, drain: bool = True) -> bool:
         """Take back what dead workers left, then run the RQ tasks until the queues are empty. False when
         Redis did not answer (the worker carries on: the next round tries again, and the periodic jobs
         queue again what the database says is still due)."""
@@ -80,7 +83,8 @@ class Command(BaseCommand):
 
         try:
             self._recover(taskqueue.RQ)
-            taskqueue.rq_drain(worker_name=wid, should_stop=lambda: self.stopping)
+            if drain:
+                taskqueue.rq_drain(worker_name=wid, should_stop=lambda: self.stopping)
         except RedisError as exc:
             log.warning("task queue on Redis unreachable: %s", exc)
             self.stderr.write(f"tasks: Redis did not answer ({exc}); trying again next round")
