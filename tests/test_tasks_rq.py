@@ -140,7 +140,7 @@ def _started_by(queue: Queue, worker: str) -> Job:
         Execution.create(taken, ttl=600, pipeline=pipe, worker_name=worker)
         taken.prepare_for_execution(worker, pipe)
         pipe.execute()
-    return Job.fetch(taken.id, connection=queue.connection)
+    return Job.fetch(taken.id, connection=queue.connection)  # type: ignore[return-value]  # rq types fetch as its base Job
 
 
 def test_a_job_left_started_by_a_dead_worker_goes_back_to_its_queue(rq_queue: Queue) -> None:
