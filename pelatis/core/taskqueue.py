@@ -247,7 +247,8 @@ def rq_drain(*, worker_name: str, should_stop: Callable[[], bool] | None = None)
     worker = _burst_worker_class()(queues, connection=conn, job_class=Job, name=worker_name)
     if should_stop is not None:
         worker.should_stop = should_stop
-    worker.work(burst=True, logging_level=None)
+    # RQ's loggers log through Pelatis' handlers at Pelatis' level (PELATIS_LOG_LEVEL), not at RQ's INFO
+    worker.work(burst=True, logging_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()))
     return int(worker.done)
 
 
