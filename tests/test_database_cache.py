@@ -18,6 +18,14 @@ from pelatis.core.ratelimit import over_limit
 from tests.served import clean_env, django_run, pelatis, start_together
 
 
+@pytest.fixture(autouse=True)
+def _database_cache(settings: Any) -> None:
+    """These tests are of the database cache itself, also when the suite runs with Redis as the cache."""
+    settings.CACHES = {
+        "default": {"BACKEND": "pelatis.core.cache.DatabaseCache", "LOCATION": "pelatis_cache"}
+    }
+
+
 def _expires(key: str) -> Any:
     with connection.cursor() as cursor:
         cursor.execute("SELECT expires FROM pelatis_cache WHERE cache_key LIKE %s", [f"%{key}"])
