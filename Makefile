@@ -40,8 +40,9 @@ lint: install
 test-sqlite: install
 	$(PY) -m pytest -n 2 --dist loadgroup
 
+# The production engines: PostgreSQL, tasks on RQ and the cache on Redis, files in S3 (moto).
 test-postgres: install
-	scripts/with-postgres $(PY) -m pytest -n 2 --dist loadgroup
+	scripts/with-postgres scripts/with-engines $(PY) -m pytest -n 2 --dist loadgroup
 
 bench: install
 	$(PY) -m bench
