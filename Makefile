@@ -1,5 +1,6 @@
 # Pelatis: `make run` serves the app and runs its worker with demo data, `make test` runs the
-# whole suite (SQLite, then PostgreSQL when its server binaries are there),
+# whole suite (SQLite with the embedded defaults, then PostgreSQL with tasks on RQ, the cache on
+# Redis and files in S3, when those servers are there),
 # `make bench` prints the benchmark table.
 
 PYTHON ?= python3
