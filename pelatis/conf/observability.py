@@ -46,7 +46,14 @@ class RequestIdFilter(logging.Filter):
 
 
 class PelatisJsonFormatter(JsonFormatter):
-    """python-json-logger's formatter, less the attributes that would carry a request's query string."""
+    """python-json-logger's formatter, less the attributes that would carry a request's query string.
+
+    Made when the logging configuration is applied; it then also routes Python's warnings through logging
+    (Django 5.2 no longer does), so a warning becomes a JSON line like the rest, not a bare text line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        logging.captureWarnings(True)
 
     def add_fields(
         self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]

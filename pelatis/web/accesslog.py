@@ -56,7 +56,7 @@ class AccessLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn ships no 
         options = {k: v for k, v in FORMATTERS["json"].items() if k != "()"}
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
-                handler.setFormatter(PelatisJsonFormatter(**options))  # type: ignore[arg-type]  # the dict's keyword arguments
+                handler.setFormatter(PelatisJsonFormatter(**options))
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not _json_mode():

@@ -134,7 +134,11 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 def metrics_allowed(request: HttpRequest) -> bool:
     token = _setting("PELATIS_METRICS_TOKEN", "")
     given = request.headers.get("Authorization", "")
-    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token):
+    if (
+        token
+        and given.startswith("Bearer ")
+        and hmac.compare_digest(given[7:].strip().encode(), token.encode())
+    ):
         return True
     if any(request.META.get(header) for header in PROXY_HEADERS):
         return False  # through a proxy, the peer's address is the proxy's: only the token counts
@@ -162,14 +166,22 @@ def _task_queue_stats() -> dict[str, Any]:
         "queued": int(stats.queued),
         "oldest_age_seconds": stats.oldest_age_seconds,
         "failed": int(stats.failed),
+        "running": int(getattr(stats, "running", 0)),
+        "ok": bool(getattr(stats, "ok", True)),
     }
 
 
 def _db_queue_stats() -> dict[str, Any]:
     """The database task backend's numbers (used until ``pelatis.core.taskqueue`` is installed)."""
-    backend = str(settings.TASKS["default"]["BACKEND"])
-    if "django_tasks_db" not in backend:
-        return {"backend": backend, "queued": 0, "oldest_age_seconds": None, "failed": 0}
+    if not str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db."):
+        return {
+            "backend": "other",
+            "queued": 0,
+            "oldest_age_seconds": None,
+            "failed": 0,
+            "running": 0,
+            "ok": True,
+        }
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -177,10 +189,12 @@ def _db_queue_stats() -> dict[str, Any]:
     agg = ready.aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
     oldest = agg["oldest"]
     return {
-        "backend": backend,
+        "backend": "database",
         "queued": int(agg["n"]),
         "oldest_age_seconds": (timezone.now() - oldest).total_seconds() if oldest else None,
         "failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
+        "running": DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
+        "ok": True,
     }
 
 

@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from pelatis.conf.observability import request_id_var
@@ -24,16 +25,23 @@ def request_id_for(request: HttpRequest) -> str:
 
 
 class RequestIdMiddleware:
+    """The id stays set until the response is finished (Django logs a 4xx or 5xx answer after every
+    middleware has returned, and those lines belong to the request too)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request)
         request.request_id = request_id  # type: ignore[attr-defined]  # read by views that show it
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def _request_done(**_kwargs: object) -> None:
+    request_id_var.set("")  # a thread's next lines (its next request, or none) are not this request's
+
+
+request_finished.connect(_request_done, dispatch_uid="pelatis.web.requestid")
