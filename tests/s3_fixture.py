@@ -6,6 +6,9 @@ The server is one moto in this process (``ThreadedMotoServer``, a free port) for
 ``PELATIS_TEST_S3_URL`` names a running one (``scripts/with-engines`` starts one for the suite), that one
 is used instead.
 
+``fresh_storage`` gives a test its own empty storage whatever the engine (its temporary ``MEDIA_ROOT``,
+or its own folder in the suite's bucket).
+
 ``s3_server_start()`` starts moto as a process of its own (for tests and the load run that start
 ``pelatis serve`` or workers beside it) and returns its address, a bucket made on it, and ``stop()``.
 """
@@ -21,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,6 +158,27 @@ def _s3_endpoint() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+@pytest.fixture
+def fresh_storage(settings: Any, tmp_path: Path) -> Iterator[None]:
+    """The test's own empty file storage: ``MEDIA_ROOT`` in its temporary folder, and, when files go to S3
+    (the production-engines run), its own folder in the bucket, emptied after the test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    config = settings.STORAGES["default"]
+    if config["BACKEND"] != "storages.backends.s3.S3Storage":
+        yield
+        return
+    options = dict(config.get("OPTIONS", {}))
+    options["location"] = "/".join(p for p in (str(options.get("location", "")), secrets.token_hex(8)) if p)
+    settings.STORAGES = {**settings.STORAGES, "default": {**config, "OPTIONS": options}}
+    yield
+    from django.core.files.storage import default_storage
+
+    from pelatis.core.files import storage_walk
+
+    for name in list(storage_walk()):
+        default_storage.delete(name)
 
 
 @pytest.fixture
