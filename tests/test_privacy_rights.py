@@ -23,6 +23,7 @@ from pelatis.channels.models import OutboxMessage
 from pelatis.channels.outbox import OUTBOX_BACKEND
 from pelatis.channels.services import mail_ingest
 from pelatis.channels.tests.test_ingest import mail
+from pelatis.core.files import StoredObject
 from pelatis.customers.inputs import CustomerInput, OrderInput, OrderLineInput, SubscriptionInput
 from pelatis.customers.models import Customer
 from pelatis.customers.queries import customer_search
@@ -186,8 +187,9 @@ def test_export_has_everything_and_erasure_leaves_no_trace(
     terms = customer_terms(person.pk) | {FULL, *EMAILS, *PHONE_FORMS}
     assert {FULL, *EMAILS, PHONE} <= terms
     before = dashboard(Filters.default())
-    on_disk = [Path(a.file.path) for a in Attachment.objects.exclude(file="")]
-    assert all(p.is_file() for p in on_disk)
+    on_disk = [StoredObject(str(a.file.name)) for a in Attachment.objects.exclude(file="")]
+    assert on_disk
+    assert all(f.exists() for f in on_disk)
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -205,8 +207,8 @@ def test_export_has_everything_and_erasure_leaves_no_trace(
     assert result.tables > 50
     assert result.text_columns > 200
     problems += [f"still in {table}.{column}: {term}" for table, column, term in result.hits]
-    if any(p.exists() for p in on_disk):
-        problems.append("attachment files are left on disk")
+    if any(f.exists() for f in on_disk):
+        problems.append("attachment files are left in the file storage")
     # (b): the search finds nothing
     client = api_as(manager)
     for term in _search_terms():
