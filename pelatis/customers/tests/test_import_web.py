@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from pelatis.accounts.services import user_set_role
+from pelatis.core.files import StoredObject, storage_walk
 from pelatis.customers.importing import import_job_run
 from pelatis.customers.models import Customer, ImportJob
 from pelatis.customers.tasks import import_job_run_task
@@ -30,8 +31,7 @@ BAD = (
 
 
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(settings: Any, fresh_storage: None) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
@@ -41,8 +41,9 @@ def upload(data: bytes, name: str = "πελάτες.csv") -> io.BytesIO:
     return f
 
 
-def stored_files(media: Path) -> list[Path]:
-    return [p for p in media.rglob("*") if p.is_file()]
+def stored_files(media: Path) -> list[StoredObject]:
+    """The uploads kept in the file storage (the media folder, or the bucket when files go to S3)."""
+    return [StoredObject(name) for name in storage_walk("imports/")]
 
 
 def test_upload_returns_at_once_with_a_queued_job_and_imports_nothing_in_the_request(
@@ -65,7 +66,7 @@ def test_upload_returns_at_once_with_a_queued_job_and_imports_nothing_in_the_req
     assert not Customer.objects.exists()
     [stored] = stored_files(media)
     assert stored.read_bytes() == GOOD
-    assert "πελάτες" not in str(stored)  # the stored name is the server's, not the uploader's
+    assert "πελάτες" not in stored.name  # the stored name is the server's, not the uploader's
     page = client_as(manager).get(response["Location"]).content.decode()
     assert 'data-status="queued"' in page
     assert 'hx-trigger="every 1s"' in page  # the page polls while the job waits or runs
