@@ -93,6 +93,20 @@ def test_a_failed_task_is_counted(task_backend: str, monkeypatch: pytest.MonkeyP
     assert results(acknowledgement_send_task) == [TaskResultStatus.FAILED]
 
 
+def test_a_task_to_run_later_waits_until_its_time(task_backend: str, smtp_server: Any) -> None:  # noqa: F811 — the fixture
+    # given: one task whose time has come, one due in an hour
+    due = acknowledgement_send_task.using(run_after=timezone.now() - dt.timedelta(seconds=1))
+    later = acknowledgement_send_task.using(run_after=timezone.now() + dt.timedelta(hours=1))
+    due.enqueue(ticket_id=1)
+    later.enqueue(ticket_id=2)
+    # when
+    worker_round()
+    # then: the first ran (its ticket does not exist: nothing to send), the second still waits
+    assert results(acknowledgement_send_task, ticket_id=1) == [TaskResultStatus.SUCCESSFUL]
+    assert results(acknowledgement_send_task, ticket_id=2) == [TaskResultStatus.READY]
+    assert queue_stats().queued == 0  # waiting, but not due: not counted as queued
+
+
 @pytest.fixture
 def stopped_redis(tmp_path: Path, settings: Any) -> None:
     """Tasks on RQ, whose Redis has gone away."""

@@ -244,12 +244,31 @@ def rq_drain(*, worker_name: str, should_stop: Callable[[], bool] | None = None)
     names = queue_names()
     conn = get_connection(names[0])  # django-rq wants one Redis for the queues a worker serves
     queues = [get_queue(name, job_class=Job, connection=conn) for name in names]
+    for queue in queues:
+        rq_scheduled_release(queue)
     worker = _burst_worker_class()(queues, connection=conn, job_class=Job, name=worker_name)
     if should_stop is not None:
         worker.should_stop = should_stop
     # RQ's loggers log through Pelatis' handlers at Pelatis' level (PELATIS_LOG_LEVEL), not at RQ's INFO
     worker.work(burst=True, logging_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()))
     return int(worker.done)
+
+
+def rq_scheduled_release(queue: Queue) -> int:
+    """Tasks enqueued with a ``run_after`` that has come (RQ's scheduled registry) go to their queue, each
+    moved by one worker only (its removal from the registry is the claim); returns how many."""
+    from rq.registry import ScheduledJobRegistry
+
+    registry = ScheduledJobRegistry(queue=queue)
+    moved = 0
+    for job_id in registry.get_jobs_to_schedule():
+        if not queue.connection.zrem(registry.key, job_id):
+            continue  # another worker moved it
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            queue.enqueue_job(job)
+            moved += 1
+    return moved
 
 
 def rq_jobs_recover(
