@@ -259,7 +259,7 @@ def rq_scheduled_release(queue: Queue) -> int:
     moved by one worker only (its removal from the registry is the claim); returns how many."""
     from rq.registry import ScheduledJobRegistry
 
-    registry = ScheduledJobRegistry(queue=queue)
+    registry = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]  # rq leaves its __init__ unannotated
     moved = 0
     for job_id in registry.get_jobs_to_schedule():
         if not queue.connection.zrem(registry.key, job_id):
