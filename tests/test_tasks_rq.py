@@ -131,6 +131,27 @@ def test_the_worker_runs_its_periodic_jobs_while_redis_is_down_and_says_so(stopp
     assert JobRun.objects.filter(name="sla_scan", runs=1).exists()
 
 
+def test_queued_tasks_resume_when_redis_comes_back(tmp_path: Path, settings: Any) -> None:
+    # given: two tasks queued on a Redis that keeps its data across a restart
+    server = redis_server_start(tmp_path / "redis")
+    settings.TASKS = {"default": {"BACKEND": RQ_BACKEND}}
+    settings.RQ_QUEUES = {"default": {"URL": server.url, "DEFAULT_TIMEOUT": 600}}
+    try:
+        acknowledgement_send_task.enqueue(ticket_id=11)
+        acknowledgement_send_task.enqueue(ticket_id=12)
+        server.stop(save=True)
+        # when: a worker round while Redis is down, then Redis is back and the next round
+        with pytest.raises(CommandError):
+            call_command("worker", "--once")
+        server.start()
+        worker_round()
+        # then: both ran, once each
+        assert results(acknowledgement_send_task) == [TaskResultStatus.SUCCESSFUL] * 2
+        assert queue_stats().queued == 0
+    finally:
+        server.stop()
+
+
 # --- jobs a dead worker left started ----------------------------------------------------------------------
 
 
