@@ -9,6 +9,7 @@ so each app can also scrub them from text it cannot tie to the customer by key.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from pelatis.core.personaldata import PLACEHOLDER, ErasureContext, PersonalDataP
 from pelatis.customers.models import Customer
 
 REASON_MAX = 300
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,7 +66,10 @@ def exports_dir() -> Path:
 def _exports_forget(customer_id: int) -> None:
     """Earlier export ZIPs of an erased customer would be a copy of what was erased: delete them, both the
     stored ones and the command line's on this machine."""
-    stored_delete(stored_names(EXPORTS_FOLDER, starting=f"customer-{customer_id}-"))
+    try:
+        stored_delete(stored_names(EXPORTS_FOLDER, starting=f"customer-{customer_id}-"))
+    except Exception:  # after the commit: the erasure stands; the store's failure is for the log
+        logger.warning("could not list the export ZIPs of an erased customer", exc_info=True)
     for path in exports_dir().glob(f"customer-{customer_id}-*.zip"):
         path.unlink(missing_ok=True)
 
