@@ -18,13 +18,15 @@ from django.test import Client
 from django.urls import reverse
 
 from pelatis.channels.services import mail_ingest
+from pelatis.conf.storage import default_storage as storage_config
 from pelatis.customers.models import Customer, ImportJob
 from pelatis.customers.tasks import import_job_run_task
 from pelatis.helpdesk.models import Attachment
 from pelatis.privacy.dsr.services import request_file
 from pelatis.privacy.rights.erase import customer_erase
+from pelatis.privacy.rights.export import customer_export
 from pelatis.privacy.tests.test_requests import MANAGER_PERMISSIONS, grant
-from tests.s3_fixture import S3Bucket
+from tests.s3_fixture import ACCESS_KEY, SECRET_KEY, S3Bucket, s3_server_start
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,22 @@ def test_an_import_upload_waits_in_the_bucket_and_is_deleted_once_imported(
     assert job.status == "done"
     assert Customer.objects.get().last_name == "Δημητρίου"
     assert s3_storage.names() == []
+
+
+def test_the_erasure_stands_when_the_object_store_is_down_after_its_commit(
+    settings: Any, papadopoulos: Customer, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    server = s3_server_start()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": storage_config(server.storage_url(), access_key=ACCESS_KEY, secret_key=SECRET_KEY),
+    }
+    assert customer_export(papadopoulos.pk).exists()
+    server.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_erase(papadopoulos.pk, reason="Αίτημα διαγραφής")
+
+    papadopoulos.refresh_from_db()
+    assert papadopoulos.erased_at is not None
+    assert "could not list the export ZIPs of an erased customer" in caplog.text
