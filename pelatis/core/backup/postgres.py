@@ -166,7 +166,7 @@ def restore(connection: BaseDatabaseWrapper, source: Path, *, keep_tables: set[s
     env = libpq_env(connection)
     with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
         reader = subprocess.Popen(  # noqa: S603 — a fixed program and arguments
-            [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", str(source)],
+            [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-", str(source)],
             stdout=subprocess.PIPE,
             stderr=restore_errors,
             env=env,

@@ -33,6 +33,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from pelatis.core.files import storage_walk
+
 from .database import (
     database_contents,
     database_restore,
@@ -72,20 +74,8 @@ class Restored:
 
 
 def stored_names() -> Iterator[str]:
-    """Every stored file's name (the storage's walk; readiness probes left out)."""
-    yield from _walk("")
-
-
-def _walk(folder: str) -> Iterator[str]:
-    try:
-        dirs, files = default_storage.listdir(folder)
-    except FileNotFoundError:  # the media folder does not exist until a first file is stored
-        return
-    for file in sorted(files):
-        yield f"{folder}/{file}" if folder else file
-    for sub in sorted(dirs):
-        if folder or sub != ".probe":
-            yield from _walk(f"{folder}/{sub}" if folder else sub)
+    """Every stored file's name, local disk or object storage alike (readiness probes left out)."""
+    return storage_walk()
 
 
 def default_archive_path(created: datetime) -> Path:
