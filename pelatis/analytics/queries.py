@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -32,6 +32,8 @@ def order_arrays(
         .order_by()
         .values_list("customer_id", "placed_at", "total")
     )
+    # the replica inside replica_reads() (the dashboard), like the ORM's reads
+    connection = connections[router.db_for_read(Order)]
     vendor = connection.vendor  # sqlite or postgresql, the two databases Pelatis runs on
     sql, params = qs.query.sql_with_params()
     qn = connection.ops.quote_name

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pelatis.channels.claims import Claim, job_claim, job_finish, job_running
+from pelatis.core.dbrouter import replica_reads
 from pelatis.customers.models import Customer
 
 from . import rfm
@@ -173,9 +174,11 @@ def _finite(value: float) -> float | None:
 
 
 def dashboard_refresh(filters: Filters) -> MetricSnapshot:
-    """Compute the dashboard for these filters now and keep it (one row per distinct set of filters)."""
+    """Compute the dashboard for these filters now and keep it (one row per distinct set of filters).
+    The numbers are read from the read replica when one is configured; the kept row goes to the primary."""
     started = time.perf_counter()
-    data = dashboard(filters)
+    with replica_reads():
+        data = dashboard(filters)
     snapshot, _created = MetricSnapshot.objects.update_or_create(
         key=filters.key(),
         defaults={

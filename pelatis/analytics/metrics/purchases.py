@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
 
 from pelatis.customers.models import Order
@@ -91,6 +91,8 @@ def cohorts(f: Filters) -> list[Json]:
         .filter(first_at__gte=starts[0])
     )
     first_sql, first_params = first.query.sql_with_params()
+    # the replica inside replica_reads() (the dashboard), like the ORM's reads
+    connection = connections[router.db_for_read(Order)]
     qn = connection.ops.quote_name
     cohort_sql, cohort_params = month_case(f"c.{qn('first_at')}", starts)
     month_sql, month_params = month_case(f"o.{qn('placed_at')}", starts)

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
+from pelatis.core.dbrouter import replica_reads
 from pelatis.customers.models import Customer
 
 from .definition import MAX_DEPTH, MAX_RULES, definition_q, definition_validate, segment_fields
@@ -34,8 +35,9 @@ def segment_customers(definition: Any) -> QuerySet[Customer]:
 
 
 def segment_count(definition: Any) -> int:
-    """How many customers the filter matches (one COUNT query)."""
-    return segment_customers(definition).count()
+    """How many customers the filter matches (one COUNT query, on the read replica when one is configured)."""
+    with replica_reads():
+        return segment_customers(definition).count()
 
 
 def segment_counts(definitions: dict[int, Any]) -> dict[int, int | None]:
@@ -47,9 +49,10 @@ def segment_counts(definitions: dict[int, Any]) -> dict[int, int | None]:
             filters[key] = definition_q(definition)
         except ValidationError:
             continue
-    found: dict[str, int] = (
-        Customer.objects.aggregate(**{f"s{key}": Count("pk", filter=q) for key, q in filters.items()})
-        if filters
-        else {}
-    )
+    with replica_reads():  # counts may be a moment behind: the read replica, when one is configured
+        found: dict[str, int] = (
+            Customer.objects.aggregate(**{f"s{key}": Count("pk", filter=q) for key, q in filters.items()})
+            if filters
+            else {}
+        )
     return {key: found.get(f"s{key}") if key in filters else None for key in definitions}
