@@ -17,6 +17,7 @@ from rq.executions import Execution
 from rq.job import JobStatus
 from rq.queue import Queue
 from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.worker import Worker
 
 from pelatis.channels.models import JobRun
 from pelatis.channels.tasks import acknowledgement_send_task
@@ -197,6 +198,11 @@ def test_a_job_of_an_unknown_worker_is_taken_back_only_after_the_lease(rq_queue:
     job = _started_by(rq_queue, "elsewhere:1:gone")
     assert rq_jobs_recover(dead=set(), alive=set(), lease=LEASE, max_tries=3) == (0, 0)
     later = timezone.now() + LEASE + dt.timedelta(minutes=1)
+    # an RQ worker that is registered in Redis (e.g. a plain `rq worker`) is alive, however long it runs
+    foreign = Worker([rq_queue], connection=rq_queue.connection, name="elsewhere:1:gone")
+    foreign.register_birth()  # type: ignore[no-untyped-call]  # rq leaves it unannotated
+    assert rq_jobs_recover(dead=set(), alive=set(), lease=LEASE, max_tries=3, now=later) == (0, 0)
+    foreign.register_death()  # type: ignore[no-untyped-call]  # rq leaves it unannotated
     assert rq_jobs_recover(dead=set(), alive=set(), lease=LEASE, max_tries=3, now=later) == (1, 0)
     assert job.get_status() == JobStatus.QUEUED
 

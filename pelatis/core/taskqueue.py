@@ -90,7 +90,11 @@ def queue_ready() -> bool:
                 DBTaskResult.objects.using("default").order_by().values_list("pk")[:1].exists()
             return True
         if backend == RQ:
-            return bool(_redis().ping())
+            conn = _redis()
+            try:
+                return bool(conn.ping())
+            finally:
+                conn.close()
         return True
     except Exception:
         log.warning("task queue (%s) is not reachable", backend, exc_info=True)
@@ -250,7 +254,10 @@ def rq_drain(*, worker_name: str, should_stop: Callable[[], bool] | None = None)
     if should_stop is not None:
         worker.should_stop = should_stop
     # RQ's loggers log through Pelatis' handlers at Pelatis' level (PELATIS_LOG_LEVEL), not at RQ's INFO
-    worker.work(burst=True, logging_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()))
+    try:
+        worker.work(burst=True, logging_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()))
+    finally:
+        conn.close()
     return int(worker.done)
 
 
@@ -292,7 +299,14 @@ def rq_jobs_recover(
 
     now = now or timezone.now()
     conn = _redis(timeout=10)
-    rq_alive = {w.name for w in Worker.all(connection=conn)}
+    registered: set[str] | None = None  # RQ's live workers, read once and only when needed
+
+    def rq_alive(name: str) -> bool:
+        nonlocal registered
+        if registered is None:
+            registered = {w.name for w in Worker.all(connection=conn)}
+        return name in registered
+
     requeued = failed = 0
     for queue in _queues(conn):
         registry = StartedJobRegistry(queue=queue)
@@ -309,7 +323,7 @@ def rq_jobs_recover(
             if started is not None and started.tzinfo is None:
                 started = started.replace(tzinfo=dt.UTC)
             orphan = owner in dead or (
-                owner not in alive and owner not in rq_alive and (started is None or started < now - lease)
+                owner not in alive and (started is None or started < now - lease) and not rq_alive(owner)
             )
             if not orphan or not conn.zrem(registry.key, composite):
                 continue  # alive, or another worker took it back first
