@@ -49,6 +49,14 @@ def scrape(**extra: Any) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 def value(samples: dict[Any, float], name: str, **labels: str) -> float:
+    """The sample's value; a metric that is not there at all fails the test (it is never taken for 0)."""
+    key = (name, tuple(sorted(labels.items())))
+    assert key in samples, f"{name}{labels} is not in /metrics"
+    return samples[key]
+
+
+def value_or_0(samples: dict[Any, float], name: str, **labels: str) -> float:
+    """For series that appear with their first observation (a route's first request)."""
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
@@ -119,7 +127,7 @@ def test_each_request_is_timed_under_its_route_name_and_method(timed: None) -> N
     after = scrape()
 
     def grew(name: str, **labels: str) -> float:
-        return value(after, name, **labels) - value(before, name, **labels)
+        return value(after, name, **labels) - value_or_0(before, name, **labels)
 
     assert grew("pelatis_http_request_duration_seconds_count", route="healthz", method="GET") == 3
     assert grew("pelatis_http_request_duration_seconds_count", route="healthz", method="POST") == 1
@@ -222,3 +230,27 @@ def test_state_is_kept_briefly_so_many_scrapers_cost_one_set_of_queries(
     with django_assert_max_num_queries(2) as kept:  # the cache read (none with Redis)
         assert Client().get("/metrics").status_code == 200
     assert len(kept.captured_queries) < len(fresh.captured_queries) - 5
+
+
+def test_task_queue_length_on_rq(
+    settings: Any, redis_url: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    from pelatis.channels.tasks import reply_email_send_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 60}}
+    with django_capture_on_commit_callbacks(execute=True):
+        for pk in (1, 2, 3):
+            reply_email_send_task.enqueue(message_id=pk)  # nothing runs them: no worker in this test
+    samples = scrape()
+    assert value(samples, "pelatis_task_queue_length", backend="rq") == 3
+    assert value(samples, "pelatis_task_queue_readable") == 1
+    assert value(samples, "pelatis_task_queue_oldest_age_seconds") >= 0
+
+
+def test_a_queue_that_cannot_be_read_is_said_so(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0", "DEFAULT_TIMEOUT": 60}}
+    samples = scrape()
+    assert value(samples, "pelatis_task_queue_readable") == 0
+    assert value(samples, "pelatis_up") == 1

@@ -105,3 +105,25 @@ def test_storage_on_a_writable_folder_is_ready(settings: Any, tmp_path: Path) ->
 def test_probes_are_get_only() -> None:
     assert Client().post("/readyz").status_code == 405
     assert Client().post("/healthz").status_code == 405
+
+
+def test_tasks_on_a_redis_that_does_not_answer_is_503(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0", "DEFAULT_TIMEOUT": 60}}
+    with caplog.at_level(logging.WARNING):
+        status, body = _ready()
+    assert (status, body) == (503, {"status": "unavailable"})
+    failed = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "pelatis.web.health" and r.levelno >= logging.ERROR
+    ]
+    assert failed == ["not ready: task queue not answering"]
+
+
+def test_tasks_on_a_live_redis_are_ready(settings: Any, redis_url: str) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 60}}
+    assert _ready() == (200, {"status": "ok"})

@@ -10,7 +10,6 @@ disk or the S3 bucket) all answer, so traffic goes to processes that can do real
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pelatis.core.files import storage_ready
+from pelatis.core.taskqueue import queue_ready
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +52,9 @@ def _cache_ok() -> bool:
         return False
 
 
-def _shared_check(module: str, name: str) -> Callable[[], bool] | None:
-    """``module.name`` (a check that never raises and has its own short timeout), None while not installed."""
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]  # a () -> bool
-    except (ImportError, AttributeError):
-        return None
-
-
 def _queue_ok() -> bool:
     """The task queue answers: the database backend's table, or Redis for the RQ backend."""
-    check = _shared_check("pelatis.core.taskqueue", "queue_ready")
-    return True if check is None else bool(check())
+    return queue_ready()
 
 
 def _storage_ok() -> bool:

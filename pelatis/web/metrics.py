@@ -21,7 +21,6 @@ What they say:
 from __future__ import annotations
 
 import hmac
-import importlib
 import ipaddress
 import logging
 import os
@@ -32,9 +31,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import (
@@ -50,6 +48,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from pelatis.channels.models import JobRun, Mailbox
+from pelatis.core.taskqueue import queue_stats
 from pelatis.engagement.models import Send
 from pelatis.helpdesk.models import Message
 from pelatis.loyalty.models import ExpiryWarning
@@ -155,46 +154,15 @@ def metrics_allowed(request: HttpRequest) -> bool:
 
 
 def _task_queue_stats() -> dict[str, Any]:
-    """The task queue's numbers through ``pelatis.core.taskqueue.queue_stats`` (either backend)."""
-    try:
-        taskqueue = importlib.import_module("pelatis.core.taskqueue")
-    except ImportError:
-        return _db_queue_stats()
-    stats = taskqueue.queue_stats()
+    """The task queue's numbers (the database table or RQ's queues and registries); never raises."""
+    stats = queue_stats()
     return {
-        "backend": str(stats.backend),
-        "queued": int(stats.queued),
+        "backend": stats.backend,
+        "queued": stats.queued,
         "oldest_age_seconds": stats.oldest_age_seconds,
-        "failed": int(stats.failed),
-        "running": int(getattr(stats, "running", 0)),
-        "ok": bool(getattr(stats, "ok", True)),
-    }
-
-
-def _db_queue_stats() -> dict[str, Any]:
-    """The database task backend's numbers (used until ``pelatis.core.taskqueue`` is installed)."""
-    if not str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db."):
-        return {
-            "backend": "other",
-            "queued": 0,
-            "oldest_age_seconds": None,
-            "failed": 0,
-            "running": 0,
-            "ok": True,
-        }
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    agg = ready.aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
-    oldest = agg["oldest"]
-    return {
-        "backend": "database",
-        "queued": int(agg["n"]),
-        "oldest_age_seconds": (timezone.now() - oldest).total_seconds() if oldest else None,
-        "failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
-        "running": DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
-        "ok": True,
+        "failed": stats.failed,
+        "running": stats.running,
+        "ok": stats.ok,
     }
 
 
@@ -275,6 +243,12 @@ class StateCollector(Collector):
         )
         yield _gauge(
             "pelatis_tasks_failed", "Tasks that ended in an error (kept by the backend).", tasks["failed"]
+        )
+        yield _gauge("pelatis_tasks_running", "Tasks being run by a worker now.", tasks["running"])
+        yield _gauge(
+            "pelatis_task_queue_readable",
+            "1 when the task queue answered (Redis or the table).",
+            int(tasks["ok"]),
         )
         emails = GaugeMetricFamily(
             "pelatis_emails",
