@@ -75,7 +75,7 @@ def tool(name: str) -> str:
 
 def libpq_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
     """The environment for a PostgreSQL client program to reach the same database as ``connection``."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    env = dict(os.environ)  # libpq reads PG* variables for Django as well: the programs see the same
     for key, value in connection.get_connection_params().items():
         variable = LIBPQ_ENV.get(key)
         if variable and value not in (None, ""):
