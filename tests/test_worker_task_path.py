@@ -32,7 +32,7 @@ from pelatis.customers.inputs import OrderInput, OrderLineInput
 from pelatis.customers.models import Customer, ImportJob
 from pelatis.customers.services import order_create
 from pelatis.customers.tasks import import_job_run_task
-from pelatis.feedback.models import NpsResponse
+from pelatis.feedback.models import CsatSurvey, NpsResponse
 from pelatis.feedback.services import nps_campaign_create
 from pelatis.helpdesk.models import Message, Ticket
 from pelatis.helpdesk.services.tickets import reply_send
@@ -186,6 +186,25 @@ def test_nps_survey_job_sends_one_survey_over_the_same_worker(smtp_server: Any, 
     assert "Πόσο πιθανό είναι να μας προτείνετε" in _plain(survey)
     assert NpsResponse.objects.filter(customer=papadopoulos).count() == 1
     assert not queue_open()
+
+
+def test_csat_survey_is_sent_once_after_the_reply_went_out(
+    smtp_server: Any, agent: Any, settings: Any
+) -> None:
+    # given: a ticket resolved with a reply (queued) two days ago; the CSAT job asks an hour after resolution
+    settings.PELATIS_BASE_URL = "https://pelatis.example.gr"
+    ticket = _new_ticket()
+    reply = reply_send(ticket=ticket, body_text="Έγινε η κράτηση.", by=agent, status="resolved")
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - dt.timedelta(days=2))
+    # when: the worker sends the reply (a task) and runs the survey job, round after round
+    worker_until_empty()
+    worker_round()
+    # then: the reply once, and one survey with its five rating links, in the customer's language
+    assert results(reply_email_send_task, message_id=reply.pk) == [TaskResultStatus.SUCCESSFUL]
+    surveys = [m for m in smtp_server.messages if str(m["Subject"]).startswith("Πώς τα πήγαμε;")]
+    assert len(surveys) == 1
+    assert _plain(surveys[0]).count("https://pelatis.example.gr/feedback/r/") == 5
+    assert CsatSurvey.objects.get(ticket=ticket).sent_at is not None
 
 
 def test_an_order_earns_its_points_once_through_the_worker(papadopoulos: Any) -> None:
