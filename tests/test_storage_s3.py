@@ -176,3 +176,17 @@ def test_deleting_goes_on_past_a_file_that_cannot_be_deleted(local_storage: Path
     assert not lone.exists()
     assert StoredObject("attachments/a/b.txt").exists()
     assert "could not delete a stored file" in caplog.text
+
+
+def test_the_probe_waits_briefly_and_tries_once_while_requests_get_the_normal_waits(
+    s3_storage: S3Bucket,
+) -> None:
+    from pelatis.core.files import _probe_storage
+
+    probe: Any = _probe_storage()
+    normal: Any = default_storage
+    assert (probe.client_config.connect_timeout, probe.client_config.read_timeout) == (3, 3)
+    assert probe.client_config.retries == {"max_attempts": 1, "mode": "standard"}
+    assert probe.client_config.s3 == {"addressing_style": "path"}  # the configured client's, kept
+    assert (normal.client_config.connect_timeout, normal.client_config.read_timeout) == (5, 30)
+    assert probe.bucket_name == normal.bucket_name == s3_storage.bucket
