@@ -37,3 +37,9 @@ def _redis_cache_reset() -> Iterator[None]:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storage(fresh_storage: None) -> None:
+    """Each test stores its files in its own empty place: MEDIA_ROOT in its temporary folder, or its own
+    folder in the suite's bucket, emptied afterwards (tests/s3_fixture.py)."""
