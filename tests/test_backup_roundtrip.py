@@ -60,7 +60,8 @@ class Install:
             input=stdin.decode("utf-8") if stdin is not None else None,
             capture_output=True,
             text=True,
-            env={**base, "PELATIS_DATA_DIR": str(self.data_dir), **self.env},
+            # the command's messages in English, as the assertions read them
+            env={**base, "PELATIS_DATA_DIR": str(self.data_dir), "PELATIS_LANGUAGE": "en", **self.env},
             timeout=600,
             check=False,
         )

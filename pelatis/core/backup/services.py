@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pelatis.core.files import storage_walk
 
@@ -252,21 +253,31 @@ def _check(manifest: Manifest, seen: dict[str, tuple[str, int]]) -> None:
     missing = sorted(set(expected) - set(seen))
     if missing:
         raise BackupError(
-            _("The archive lacks %(count)s part(s) its manifest lists, e.g. %(path)s.")
+            ngettext(
+                "The archive lacks %(count)s part its manifest lists: %(path)s.",
+                "The archive lacks %(count)s parts its manifest lists, e.g. %(path)s.",
+                len(missing),
+            )
             % {"count": len(missing), "path": missing[0]}
         )
     changed = sorted(path for path, found in seen.items() if path in expected and expected[path] != found)
     if changed:
         raise BackupError(
-            _(
-                "%(count)s part(s) of the archive do not match their checksum, e.g. %(path)s: the archive is damaged."
+            ngettext(
+                "%(count)s part of the archive does not match its checksum: %(path)s. The archive is damaged.",
+                "%(count)s parts of the archive do not match their checksums, e.g. %(path)s. The archive is damaged.",
+                len(changed),
             )
             % {"count": len(changed), "path": changed[0]}
         )
     extra = sorted(set(seen) - set(expected))
     if extra:
         raise BackupError(
-            _("The archive holds %(count)s part(s) its manifest does not list, e.g. %(path)s.")
+            ngettext(
+                "The archive holds %(count)s part its manifest does not list: %(path)s.",
+                "The archive holds %(count)s parts its manifest does not list, e.g. %(path)s.",
+                len(extra),
+            )
             % {"count": len(extra), "path": extra[0]}
         )
 
@@ -289,8 +300,10 @@ def backup_restore(*, archive: Path, force: bool = False) -> Restored:
     differ = sorted(table for table, rows in manifest.tables.items() if live.get(table) != rows)
     if differ:
         raise BackupError(
-            _(
-                "The database was restored, but %(count)s table(s) do not have the backup's rows, e.g. %(table)s."
+            ngettext(
+                "The database was restored, but %(count)s table does not have the backup's rows: %(table)s.",
+                "The database was restored, but %(count)s tables do not have the backup's rows, e.g. %(table)s.",
+                len(differ),
             )
             % {"count": len(differ), "table": differ[0]}
         )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pelatis.core.backup.manifest import BackupError
 from pelatis.core.backup.services import backup_create
@@ -43,7 +44,11 @@ class Command(BaseCommand):
         )
         if made.vanished:
             self.stderr.write(
-                _("%(count)s stored file(s) were deleted while the backup ran and are not in it.")
+                ngettext(
+                    "%(count)s stored file was deleted while the backup ran and is not in it.",
+                    "%(count)s stored files were deleted while the backup ran and are not in it.",
+                    len(made.vanished),
+                )
                 % {"count": len(made.vanished)}
             )
         self.stdout.write(

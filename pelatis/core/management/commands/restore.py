@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pelatis.core.backup.manifest import BackupError, Manifest
 from pelatis.core.backup.services import backup_restore, backup_verify
@@ -48,12 +49,20 @@ class Command(BaseCommand):
         self._describe(restored.manifest)
         if restored.files_removed:
             self.stdout.write(
-                _("Removed %(count)s stored file(s) the backup did not have.")
+                ngettext(
+                    "Removed %(count)s stored file the backup did not have.",
+                    "Removed %(count)s stored files the backup did not have.",
+                    restored.files_removed,
+                )
                 % {"count": restored.files_removed}
             )
         if restored.pending:
             self.stdout.write(
-                _("This version has %(count)s migration(s) the backup predates: run `pelatis migrate` now.")
+                ngettext(
+                    "This version has %(count)s migration the backup predates: run `pelatis migrate` now.",
+                    "This version has %(count)s migrations the backup predates: run `pelatis migrate` now.",
+                    len(restored.pending),
+                )
                 % {"count": len(restored.pending)}
             )
 
