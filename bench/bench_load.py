@@ -23,6 +23,7 @@ from .load import checks
 from .load.driver import BARE, CREATE, INBOX, REPLY, SEARCH, Load, PhaseResult, phase
 from .load.servers import (
     ROOT,
+    ServerMissing,
     SmtpSink,
     Workers,
     pelatis_env,
@@ -91,8 +92,18 @@ def run(report: Report, work: Path) -> None:
     seconds = float(os.environ.get("PELATIS_BENCH_LOAD_SECONDS", "10"))
     backend = os.environ.get("PELATIS_BENCH_TASKS", "rq")
     started = time.monotonic()
-    postgres = postgres_start()
-    redis = redis_start(work / "redis")
+    busy = os.getloadavg()[0]  # other work on the machine shares its cores with this run
+    try:
+        postgres = postgres_start()
+    except ServerMissing as exc:
+        report.add("load", "skipped", f"not installed here: {exc}")
+        return
+    try:
+        redis = redis_start(work / "redis")
+    except ServerMissing as exc:
+        postgres.stop()
+        report.add("load", "skipped", f"not installed here: {exc}")
+        return
     smtp = SmtpSink()
     smtp.start()
     web = workers = None
@@ -163,5 +174,6 @@ def run(report: Report, work: Path) -> None:
         "load",
         "set-up",
         f"tasks on {backend}, 2 web + 2 task workers, {scale(2000)} demo customers",
-        reference=f"servers and data ready in {ready:.0f} s",
+        reference=f"servers and data ready in {ready:.0f} s; {os.cpu_count()} cores, load average {busy:.1f} "
+        "before the run",
     )
