@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pelatis.core.backup.manifest import BackupError, Manifest, Part, safe_name
-from pelatis.core.backup.services import backup_verify
+from pelatis.core.backup.services import backup_create, backup_verify
 
 DATABASE = b"SQLite format 3\x00" + b"\x00" * 100
 FILE = "Ευχαριστήριο κ. Παπαδόπουλου.txt".encode()
@@ -156,3 +156,12 @@ def test_not_an_archive_at_all_is_refused(tmp_path: Path) -> None:
         backup_verify(path, tmp_path)
     with pytest.raises(BackupError, match="no backup archive"):
         backup_verify(tmp_path / "missing.tar.gz", tmp_path)
+
+
+@pytest.mark.django_db
+def test_backup_refuses_a_folder_or_a_missing_folder_as_its_file(tmp_path: Path) -> None:
+    with pytest.raises(BackupError, match="it is a folder"):
+        backup_create(out=tmp_path)
+    with pytest.raises(BackupError, match="no such folder"):
+        backup_create(out=tmp_path / "missing" / "b.tar.gz")
+    assert list(tmp_path.iterdir()) == []  # nothing half written

@@ -118,11 +118,15 @@ def backup_create(*, out: Path | None = None) -> BackupMade:
     """Write one archive with the database, every stored file and the manifest; ``out`` is replaced only
     once the archive is complete (readable by its owner only: it holds personal data)."""
     created = datetime.now(UTC).replace(microsecond=0)
-    target = out if out is not None else default_archive_path(created)
+    target = (out if out is not None else default_archive_path(created)).absolute()
     if out is None:
         target.parent.mkdir(parents=True, exist_ok=True)
     if not target.parent.is_dir():
         raise BackupError(_("Cannot write %(file)s: no such folder.") % {"file": target})
+    if target.is_dir():
+        raise BackupError(
+            _("Cannot write %(file)s: it is a folder; name the archive file.") % {"file": target}
+        )
     connection = default_connection()
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
