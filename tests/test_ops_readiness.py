@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import DatabaseError, connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.served import free_port
 
@@ -44,49 +45,44 @@ def test_database_down_is_503_without_details(
     assert Client().get("/healthz").status_code == 200  # the process itself is fine
 
 
-def test_cache_on_a_redis_that_does_not_answer_is_503(
-    settings: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+def _failed(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "pelatis.web.health" and r.levelno >= logging.ERROR
+    ]
+
+
+def test_cache_on_a_redis_that_does_not_answer_is_503(caplog: pytest.LogCaptureFixture) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    settings.CACHES = {
+    broken = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": dead,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    with caplog.at_level(logging.WARNING, logger="pelatis.web.health"):
+    # the broken cache only for the request: the suite's own clean-up after the test uses the real one
+    with override_settings(CACHES=broken), caplog.at_level(logging.WARNING, logger="pelatis.web.health"):
         status, body = _ready()
     assert (status, body) == (503, {"status": "unavailable"})
-    failed = [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "pelatis.web.health" and r.levelno >= logging.ERROR
-    ]
-    assert failed == ["not ready: cache not answering"]
+    assert _failed(caplog) == ["not ready: cache not answering"]
 
 
-def test_storage_that_cannot_be_written_is_503(
-    settings: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_storage_that_cannot_be_written_is_503(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the media folder should be")
-    settings.STORAGES = {
-        **settings.STORAGES,
+    broken = {
+        **django_settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(blocker / "media")},
         },
     }
-    with caplog.at_level(logging.WARNING):
+    with override_settings(STORAGES=broken), caplog.at_level(logging.WARNING):
         status, body = _ready()
     assert (status, body) == (503, {"status": "unavailable"})
-    failed = [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "pelatis.web.health" and r.levelno >= logging.ERROR
-    ]
-    assert failed == ["not ready: storage not answering"]
+    assert _failed(caplog) == ["not ready: storage not answering"]
 
 
 def test_storage_on_a_writable_folder_is_ready(settings: Any, tmp_path: Path) -> None:
@@ -107,20 +103,13 @@ def test_probes_are_get_only() -> None:
     assert Client().post("/healthz").status_code == 405
 
 
-def test_tasks_on_a_redis_that_does_not_answer_is_503(
-    settings: Any, caplog: pytest.LogCaptureFixture
-) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0", "DEFAULT_TIMEOUT": 60}}
-    with caplog.at_level(logging.WARNING):
+def test_tasks_on_a_redis_that_does_not_answer_is_503(caplog: pytest.LogCaptureFixture) -> None:
+    dead = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0", "DEFAULT_TIMEOUT": 60}}
+    rq = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    with override_settings(TASKS=rq, RQ_QUEUES=dead), caplog.at_level(logging.WARNING):
         status, body = _ready()
     assert (status, body) == (503, {"status": "unavailable"})
-    failed = [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "pelatis.web.health" and r.levelno >= logging.ERROR
-    ]
-    assert failed == ["not ready: task queue not answering"]
+    assert _failed(caplog) == ["not ready: task queue not answering"]
 
 
 def test_tasks_on_a_live_redis_are_ready(settings: Any, redis_url: str) -> None:
