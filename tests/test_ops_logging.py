@@ -72,6 +72,7 @@ def test_greek_survives_in_json_lines(json_log: Any) -> None:
     logger.info("Εισερχόμενο μήνυμα: %s", "Ερώτηση για κράτηση")
     [line] = _lines(stream)
     assert line["message"] == "Εισερχόμενο μήνυμα: Ερώτηση για κράτηση"
+    assert "Ερώτηση για κράτηση" in stream.getvalue()  # written as text, not as \u escapes
 
 
 def test_serve_empties_its_metrics_folder(

@@ -31,6 +31,7 @@ FORMATTERS: dict[str, dict[str, object]] = {
         "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
         "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "json_ensure_ascii": False,  # Greek as UTF-8 text, readable in the journal, not as \uXXXX escapes
     },
 }
 
