@@ -7,9 +7,11 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -55,6 +57,18 @@ def healthz_count(server: Server) -> float:
     return 0.0
 
 
+def _records(log: Path) -> list[dict[str, Any]]:
+    """Every line of the server's log but the command's own banner, each parsed as one JSON object."""
+    records = []
+    for line in log.read_text(encoding="utf-8").split("\n")[
+        :-1
+    ]:  # complete lines only: one may be half written
+        if not line.strip() or line.startswith("Pelatis is serving on"):
+            continue
+        records.append(json.loads(line))
+    return records
+
+
 def test_metrics_add_up_every_workers_requests(server: Server) -> None:
     folder = Path(server.log).parent / "metrics" / f"serve-{server.port}"
     sent = 0
@@ -79,13 +93,15 @@ def test_json_log_lines_carry_the_request_id_and_no_query(server: Server) -> Non
     )
     assert status == 404
     assert headers["X-Request-ID"] == "ops-test-5f2e9a1c"
-    get(server, "/healthz")  # the access line of the 404 is written by now
+    # gunicorn writes the access line just after the response has gone out: wait for it (at most 30 s)
+    for _ in range(300):
+        records = _records(server.log)
+        if any(
+            r.get("request_id") == "ops-test-5f2e9a1c" and r["logger"] == "gunicorn.access" for r in records
+        ):
+            break
+        time.sleep(0.1)
     text = server.log.read_text(encoding="utf-8")
-    records = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("Pelatis is serving on"):  # the command's own banner
-            continue
-        records.append(json.loads(line))  # every other line is one JSON object
     assert all({"time", "level", "logger", "message", "process"} <= set(r) for r in records)
     ours = [r for r in records if r.get("request_id") == "ops-test-5f2e9a1c"]
     loggers = {r["logger"] for r in ours}
