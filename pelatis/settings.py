@@ -156,6 +156,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pelatis.web.metrics.RequestMetricsMiddleware",  # times everything below it, for /metrics
+    "pelatis.web.requestid.RequestIdMiddleware",  # X-Request-ID in, out, and on every log line
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -368,6 +370,10 @@ EMAIL_TIMEOUT = env_int("PELATIS_EMAIL_TIMEOUT", 20)
 # Tries before an email is given up and shown as not delivered (2, 4, 8… minutes apart).
 PELATIS_EMAIL_MAX_ATTEMPTS = env_int("PELATIS_EMAIL_MAX_ATTEMPTS", 8)
 
+# Who may read /metrics (Prometheus): these addresses or networks, reached directly (not through a
+# proxy), or a request with "Authorization: Bearer PELATIS_METRICS_TOKEN"; everyone else gets 404.
+PELATIS_METRICS_ALLOW = env_list("PELATIS_METRICS_ALLOW", ["127.0.0.1", "::1"])
+PELATIS_METRICS_TOKEN = env_str("PELATIS_METRICS_TOKEN")
 # Plain lines, or one JSON object per line with PELATIS_LOG_FORMAT=json (for a log collector).
 LOGGING = _observability.logging_settings(
     env_str("PELATIS_LOG_FORMAT", "plain"), env_str("PELATIS_LOG_LEVEL", "INFO")

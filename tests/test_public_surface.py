@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # themselves need a token).
 PUBLIC = re.compile(
     r"^/(support/|admin/logout/|feedback/(r|n|optout)/|feedback/hooks/|privacy/(preferences|unsubscribe|request)/|engagement/(c|o)/|settings/business/logo/|login/|logout/|i18n/|"
-    r"healthz$|readyz$|admin/login/|api/v1/(docs|openapi\.json)|static/)"
+    r"healthz$|readyz$|metrics$|admin/login/|api/v1/(docs|openapi\.json)|static/)"
 )
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 

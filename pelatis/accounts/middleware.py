@@ -32,7 +32,7 @@ TWO_FACTOR_KEY = "pelatis_2fa"
 SEEN_RESOLUTION_SECONDS = 60
 # Paths open to a session that has not passed the gate: assets, the API (token-authenticated), the
 # language switch, health checks; and, for a user still to set up a device, the set-up and log-out.
-_ALWAYS_OPEN = ("/static/", "/api/", "/i18n/", "/healthz", "/readyz")
+_ALWAYS_OPEN = ("/static/", "/api/", "/i18n/", "/healthz", "/readyz", "/metrics")
 _SETUP_URL_NAMES = ("account:two_factor_setup", "logout")
 
 
