@@ -131,6 +131,9 @@ def run(report: Report, work: Path) -> None:
             check=True,
         )
         data = json.loads(seeded.stdout.strip().splitlines()[-1])
+        # One round of every periodic job first (a fresh install has them all due: dashboards, CLV scores,
+        # recommendations, surveys), so the load meets workers in their steady state, as in production.
+        pelatis_run(env, "worker", "--once")
         ready = time.monotonic() - started
         web = web_start(env, work, workers=2)
         workers = Workers(env, work)

@@ -1,9 +1,9 @@
 """The fault run: the production set-up (PostgreSQL, tasks on RQ and the cache on Redis, `pelatis serve`
 with 2 gunicorn workers, 2 `pelatis worker` processes, a real SMTP server) under a small load of ticket
 creates, reply sends, searches and inbox pages, while one gunicorn worker is killed (-9), one task worker
-is killed (-9) in the middle of sending an email and started again, and Redis is restarted. Afterwards
-every ticket the API confirmed is stored once, every reply it confirmed reached the SMTP server exactly
-once, no email went twice, and the tasks queued around the Redis restart ran.
+is killed (-9) in the middle of sending an email and started again, and Redis is restarted with replies
+queued in it. Afterwards every ticket the API confirmed is stored once, every reply it confirmed reached
+the SMTP server exactly once, no email went twice, and the tasks queued across the Redis restart ran.
 
 PostgreSQL only (the suite's PostgreSQL run); needs redis-server (fails under CI=true without it)."""
 
@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from redis import Redis
 
 from bench.load import checks
 from bench.load.driver import CREATE, INBOX, REPLY, SEARCH, Load, PhaseResult, phase
@@ -115,10 +116,26 @@ async def _run(
         results["task worker killed"] = await replies
         workers.start()
 
-        # Redis restarts between requests (its append-only file keeps the queued tasks)
+        # Redis restarts with replies queued in it and no worker running: its append-only file keeps them
+        await asyncio.to_thread(workers.stop)
+        results["queued across the Redis restart"] = await phase(
+            load, {REPLY: 1.0}, clients=2, requests=6, seconds=30
+        )
+        assert _queued(redis) > 0
         await asyncio.to_thread(redis.restart)
+        workers.start()
+        workers.start()
         results["after Redis restart"] = await phase(load, MIX, clients=4, requests=24, seconds=30)
     return results
+
+
+def _queued(redis: RedisServer) -> int:
+    """Jobs waiting in RQ's default queue (database 0)."""
+    client = Redis.from_url(redis.url, socket_timeout=5)
+    try:
+        return int(client.llen("rq:queue:default"))
+    finally:
+        client.close()
 
 
 def test_nothing_lost_or_duplicated_when_processes_die_and_redis_restarts(tmp_path: Path) -> None:
@@ -166,6 +183,7 @@ def test_nothing_lost_or_duplicated_when_processes_die_and_redis_restarts(tmp_pa
                 else:
                     assert errors == [], (name, errors[:5])
             assert sum(r.tallies[REPLY].count for r in results.values()) >= 10
+            assert results["queued across the Redis restart"].tallies[REPLY].count == 6
             assert results["after Redis restart"].tallies[REPLY].count > 0
             created = checks.creation(url, load.created, TAG)
             assert created.answered > 0
