@@ -428,6 +428,9 @@ _task_settings = _tasks.task_settings(env_str("PELATIS_TASKS_BACKEND", "database
 TASKS = _task_settings.tasks
 RQ_QUEUES = _task_settings.rq_queues
 INSTALLED_APPS += [app for app in _task_settings.apps if app not in INSTALLED_APPS]
+# django-rq's own admin dashboard (job arguments, requeue and delete buttons) stays off: the queue is
+# watched through /status/ and /metrics, and its jobs are managed by `pelatis worker`.
+RQ_SHOW_ADMIN_LINK = False
 # Where customers reach this install: links in emails (ratings) are built on it.
 PELATIS_BASE_URL = env_str("PELATIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reviews and mentions posted by connectors to /feedback/hooks/reviews/ are signed with this secret

@@ -171,8 +171,11 @@ def fresh_storage(settings: Any, tmp_path: Path) -> Iterator[None]:
         return
     options = dict(config.get("OPTIONS", {}))
     options["location"] = "/".join(p for p in (str(options.get("location", "")), secrets.token_hex(8)) if p)
-    settings.STORAGES = {**settings.STORAGES, "default": {**config, "OPTIONS": options}}
+    mine = {**config, "OPTIONS": options}
+    settings.STORAGES = {**settings.STORAGES, "default": mine}
     yield
+    if settings.STORAGES["default"] != mine:
+        return  # the test pointed the storage elsewhere (its own bucket or folder): that fixture cleans up
     from django.core.files.storage import default_storage
 
     from pelatis.core.files import storage_walk
