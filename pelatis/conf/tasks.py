@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,8 +17,8 @@ RQ_JOB_TIMEOUT = 3600
 
 @dataclass(frozen=True)
 class TaskSettings:
-    tasks: dict[str, dict[str, object]]
-    rq_queues: dict[str, dict[str, object]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, Any]]
+    rq_queues: dict[str, dict[str, Any]] = field(default_factory=dict)
     apps: tuple[str, ...] = ()
 
 
