@@ -34,8 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool, interval: float, **options: Any) -> None:
         self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        self._signals_own()
         backend = taskqueue.backend_name()
         wid = claims.worker_register()
         heartbeat = claims.Heartbeat(wid)
@@ -53,23 +52,28 @@ class Command(BaseCommand):
                 self._jobs(wid)
                 if backend == taskqueue.DATABASE:
                     self._recover(backend)
-                    call_command(
-                        "db_worker",
-                        "--batch",
-                        "--no-startup-delay",
-                        "--no-reload",
-                        "--queue-name",
-                        "*",
-                        "--worker-id",
-                        wid,
-                        verbosity=0,
-                    )
+                    try:
+                        call_command(
+                            "db_worker",
+                            "--batch",
+                            "--no-startup-delay",
+                            "--no-reload",
+                            "--queue-name",
+                            "*",
+                            "--worker-id",
+                            wid,
+                            verbosity=0,
+                        )
+                    finally:
+                        self._signals_own()  # db_worker installs its own handlers, which exit at once
                 elif backend == taskqueue.RQ:
                     queue_down = not self._rq_round(wid)
                 if once:
                     break
                 time.sleep(interval)
         finally:
+            # a second SIGTERM/SIGINT (the supervisor's, after a Ctrl-C) must not cut the unregistering short
+            self._signals_own()
             heartbeat.stop()
             claims.worker_unregister(wid)
         if once and queue_down:
@@ -122,6 +126,10 @@ class Command(BaseCommand):
                 log.exception("job %s failed", name)
                 error = traceback.format_exc()
             claims.job_finish(claim, result=result, error=error, next_due_at=claim.started_at + every)
+
+    def _signals_own(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
 
     def _stop(self, *args: object) -> None:
         self.stopping = True
