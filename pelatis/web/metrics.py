@@ -107,9 +107,7 @@ class RequestMetricsMiddleware:
 
 
 def _setting(name: str, default: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
+    value = getattr(settings, name, default)
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return str(value)

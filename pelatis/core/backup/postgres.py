@@ -20,7 +20,9 @@ from typing import IO, Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
 
+from . import tables as catalogue
 from .manifest import BackupError
+from .tables import quoted
 
 FILE_NAME = "pelatis.pgdump"
 TABLES_SQL = (
@@ -45,10 +47,6 @@ LIBPQ_ENV = {
     "connect_timeout": "PGCONNECT_TIMEOUT",
     "target_session_attrs": "PGTARGETSESSIONATTRS",
 }
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _major_version(path: str) -> int:
@@ -86,25 +84,14 @@ def libpq_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
 
 def table_rows(cursor: Any) -> dict[str, int]:
     """Rows per table of the current schema, read through ``cursor``."""
-    cursor.execute(TABLES_SQL)
-    names = [str(row[0]) for row in cursor.fetchall()]
-    counts: dict[str, int] = {}
-    for name in names:
-        # the name comes from pg_class and is quoted as an identifier: nothing from outside
-        cursor.execute(f"SELECT count(*) FROM {quoted(name)}")  # noqa: S608 — a quoted table name, see above
-        counts[name] = int(cursor.fetchone()[0])
-    return counts
+    return catalogue.table_rows(cursor, TABLES_SQL)
 
 
 def applied_migrations(cursor: Any) -> dict[str, list[str]]:
     cursor.execute("SELECT to_regclass('django_migrations') IS NOT NULL")
     if not cursor.fetchone()[0]:
         return {}
-    cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
-    applied: dict[str, list[str]] = {}
-    for app, name in cursor.fetchall():
-        applied.setdefault(str(app), []).append(str(name))
-    return applied
+    return catalogue.migrations_read(cursor)
 
 
 def _failed(program: str, stderr: str) -> BackupError:

@@ -14,35 +14,22 @@ from urllib.parse import quote
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from . import tables as catalogue
+
 FILE_NAME = "pelatis.sqlite3"
 TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def table_rows(cursor: Any) -> dict[str, int]:
     """Rows per table (SQLite's own tables left out), read through ``cursor``."""
-    cursor.execute(TABLES_SQL)
-    names = [str(row[0]) for row in cursor.fetchall()]
-    counts: dict[str, int] = {}
-    for name in names:
-        # the name comes from sqlite_master and is quoted as an identifier: nothing from outside
-        cursor.execute(f"SELECT count(*) FROM {_quoted(name)}")  # noqa: S608 — a quoted table name, see above
-        counts[name] = int(cursor.fetchone()[0])
-    return counts
+    return catalogue.table_rows(cursor, TABLES_SQL)
 
 
 def applied_migrations(cursor: Any) -> dict[str, list[str]]:
     cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'")
     if cursor.fetchone() is None:
         return {}
-    cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
-    applied: dict[str, list[str]] = {}
-    for app, name in cursor.fetchall():
-        applied.setdefault(str(app), []).append(str(name))
-    return applied
+    return catalogue.migrations_read(cursor)
 
 
 def snapshot(
